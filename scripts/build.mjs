@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// Builds the extension bundles (dist/) and a plain transpile of src/ and test/ (out/) for the
+// test runners. `--production` minifies the bundles; `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import { readdirSync, statSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+function listTs(dir) {
+  const found = [];
+  if (!existsSync(dir)) return found;
+  for (const name of readdirSync(dir)) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) found.push(...listTs(full));
+    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) found.push(full);
+  }
+  return found;
+}
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+/** Node bundles. The probe engine is its own bundle so activation never loads the EWS library. */
+const nodeBundles = [
+  { entryPoints: { extension: 'src/extension.ts' }, external: ['vscode', './probe-engine.js'] },
+  { entryPoints: { cli: 'src/cli/main.ts' }, external: ['./probe-engine.js'], banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: { 'probe-engine': 'src/core/ews/engineEntry.ts' }, external: ['deasync', 'vscode'] },
+].filter((b) => existsSync(join(root, Object.values(b.entryPoints)[0])));
+
+const browserBundles = [
+  { entryPoints: { webview: 'src/webview/main.ts' } },
+].filter((b) => existsSync(join(root, Object.values(b.entryPoints)[0])));
+
+const configs = [
+  ...nodeBundles.map((b) => ({
+    ...common, ...b, platform: 'node', format: 'cjs', target: 'node20', outdir: join(root, 'dist'),
+  })),
+  ...browserBundles.map((b) => ({
+    ...common, ...b, platform: 'browser', format: 'iife', target: 'es2022', outdir: join(root, 'dist'),
+  })),
+  {
+    // Plain transpile (no bundling) for mocha and the integration suite.
+    entryPoints: [...listTs(join(root, 'src')), ...listTs(join(root, 'test'))],
+    outbase: root,
+    outdir: join(root, 'out'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'inline',
+    logLevel: 'warning',
+  },
+];
+
+// Not cleaned by default: several test runs may share out/ at once. `--clean` starts afresh.
+if (process.argv.includes('--clean')) {
+  rmSync(join(root, 'dist'), { recursive: true, force: true });
+  rmSync(join(root, 'out'), { recursive: true, force: true });
+}
+mkdirSync(join(root, 'dist'), { recursive: true });
+
+if (watch) {
+  for (const c of configs) {
+    const ctx = await esbuild.context(c);
+    await ctx.watch();
+  }
+  console.log('[build] watching');
+} else {
+  await Promise.all(configs.map((c) => esbuild.build(c)));
+}

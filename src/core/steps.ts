@@ -1,0 +1,110 @@
+/**
+ * The setup procedure as data: stable step ids, their order and nesting, and which ones only a
+ * person can confirm. The tree, the walkthrough, the runbook and the remedies all refer to these ids.
+ */
+import type { AccessMethod } from './settings';
+
+export type StepId =
+  | 'prerequisites'
+  | 'prerequisites.adminRights'
+  | 'prerequisites.exchangeVersion'
+  | 'prerequisites.certificate'
+  | 'prerequisites.basicAuth'
+  | 'basicAuth.verify'
+  | 'basicAuth.enable'
+  | 'serviceAccount.create'
+  | 'access'
+  | 'access.impersonation'
+  | 'access.delegate'
+  | 'link'
+  | 'test';
+
+export type StepStatus = 'notStarted' | 'done' | 'failed' | 'notApplicable' | 'unknown';
+
+export interface StepDefinition {
+  readonly id: StepId;
+  readonly title: string;
+  /** One line shown in tooltips and the runbook. */
+  readonly summary: string;
+  readonly parent?: StepId;
+  /** Only a person can confirm it (a checkbox in the tree). */
+  readonly manual: boolean;
+  /** The access method this step belongs to; the other method's step is not applicable. */
+  readonly method?: AccessMethod;
+  /** True when the step has an Exchange Management Shell snippet. */
+  readonly hasSnippet: boolean;
+}
+
+export const STEPS: readonly StepDefinition[] = [
+  { id: 'prerequisites', title: 'Prerequisites', summary: 'What must be true before you start.', manual: false, hasSnippet: false },
+  {
+    id: 'prerequisites.adminRights', parent: 'prerequisites', title: 'Exchange admin rights',
+    summary: 'Connect an Exchange Management Shell with an account in Organization Management.', manual: true, hasSnippet: true,
+  },
+  {
+    id: 'prerequisites.exchangeVersion', parent: 'prerequisites', title: 'Exchange 2013 or newer',
+    summary: 'Every Exchange server is 2013 (15.0) or newer; 2016, 2019 or Subscription Edition is supported today.', manual: false, hasSnippet: true,
+  },
+  {
+    id: 'prerequisites.certificate', parent: 'prerequisites', title: 'Publicly trusted certificate on EWS',
+    summary: 'The certificate bound to IIS for EWS comes from a public CA, covers the EWS host and has not expired.', manual: false, hasSnippet: true,
+  },
+  {
+    id: 'prerequisites.basicAuth', parent: 'prerequisites', title: 'Basic authentication on EWS',
+    summary: 'EWS offers Basic authentication on every server behind the load balancer.', manual: false, hasSnippet: false,
+  },
+  {
+    id: 'basicAuth.verify', title: 'Verify Basic authentication',
+    summary: 'Read BasicAuthentication on the EWS virtual directories.', manual: false, hasSnippet: true,
+  },
+  {
+    id: 'basicAuth.enable', title: 'Enable Basic authentication',
+    summary: 'Record the current value, then turn Basic authentication on for EWS.', manual: false, hasSnippet: true,
+  },
+  {
+    id: 'serviceAccount.create', title: 'Create the service account mailbox',
+    summary: 'A mailbox for the service account; the shell prompts for its password.', manual: false, hasSnippet: true,
+  },
+  { id: 'access', title: 'Grant calendar access', summary: 'One of two methods, chosen in exchangeSetup.accessMethod.', manual: false, hasSnippet: false },
+  {
+    id: 'access.impersonation', parent: 'access', method: 'impersonation', title: 'Method 1: impersonation',
+    summary: 'A management scope over user mailboxes and an ApplicationImpersonation assignment limited to it.', manual: false, hasSnippet: true,
+  },
+  {
+    id: 'access.delegate', parent: 'access', method: 'delegate', title: 'Method 2: per-mailbox rights',
+    summary: 'Full access and Send As on each user mailbox (mailboxes created later need it too).', manual: false, hasSnippet: true,
+  },
+  {
+    id: 'link', title: 'Link the service account',
+    summary: 'Give the calendar service the account, its password, the EWS URL and the access method.', manual: true, hasSnippet: true,
+  },
+  {
+    id: 'test', title: 'Test the integration',
+    summary: 'An enrolled user links Exchange and hears upcoming events read back.', manual: true, hasSnippet: true,
+  },
+];
+
+const BY_ID = new Map<StepId, StepDefinition>(STEPS.map((s) => [s.id, s]));
+
+export const STEP_IDS: readonly StepId[] = STEPS.map((s) => s.id);
+
+export function stepDefinition(id: StepId): StepDefinition {
+  const def = BY_ID.get(id);
+  if (!def) throw new Error(`Unknown step id: ${id}`);
+  return def;
+}
+
+export function isStepId(value: unknown): value is StepId {
+  return typeof value === 'string' && BY_ID.has(value as StepId);
+}
+
+export function childrenOf(id: StepId | undefined): StepDefinition[] {
+  return STEPS.filter((s) => s.parent === id);
+}
+
+export function isLeaf(id: StepId): boolean {
+  return !STEPS.some((s) => s.parent === id);
+}
+
+/** Steps that carry a snippet, in procedure order (the runbook's order). */
+export const SNIPPET_STEPS: readonly StepId[] = STEPS.filter((s) => s.hasSnippet).map((s) => s.id);
