@@ -33,21 +33,23 @@ export interface StepDefinition {
   readonly method?: AccessMethod;
   /** True when the step has an Exchange Management Shell snippet. */
   readonly hasSnippet: boolean;
+  /** True when its verification prints output the extension reads back to set the status. */
+  readonly readBack?: boolean;
 }
 
 export const STEPS: readonly StepDefinition[] = [
   { id: 'prerequisites', title: 'Prerequisites', summary: 'What must be true before you start.', manual: false, hasSnippet: false },
   {
     id: 'prerequisites.adminRights', parent: 'prerequisites', title: 'Exchange admin rights',
-    summary: 'Connect an Exchange Management Shell with an account in Organization Management.', manual: true, hasSnippet: true,
+    summary: 'Connect an Exchange Management Shell with an account in Organization Management.', manual: true, hasSnippet: true, readBack: true,
   },
   {
     id: 'prerequisites.exchangeVersion', parent: 'prerequisites', title: 'Exchange 2013 or newer',
-    summary: 'Every Exchange server is 2013 (15.0) or newer; 2016, 2019 or Subscription Edition is supported today.', manual: false, hasSnippet: true,
+    summary: 'Every Exchange server is 2013 (15.0) or newer; 2016, 2019 or Subscription Edition is supported today.', manual: false, hasSnippet: true, readBack: true,
   },
   {
     id: 'prerequisites.certificate', parent: 'prerequisites', title: 'Publicly trusted certificate on EWS',
-    summary: 'The certificate bound to IIS for EWS comes from a public CA, covers the EWS host and has not expired.', manual: false, hasSnippet: true,
+    summary: 'The certificate bound to IIS for EWS comes from a public CA, covers the EWS host and has not expired.', manual: false, hasSnippet: true, readBack: true,
   },
   {
     id: 'prerequisites.basicAuth', parent: 'prerequisites', title: 'Basic authentication on EWS',
@@ -55,24 +57,24 @@ export const STEPS: readonly StepDefinition[] = [
   },
   {
     id: 'basicAuth.verify', title: 'Verify Basic authentication',
-    summary: 'Read BasicAuthentication on the EWS virtual directories.', manual: false, hasSnippet: true,
+    summary: 'Read BasicAuthentication on the EWS virtual directories.', manual: false, hasSnippet: true, readBack: true,
   },
   {
     id: 'basicAuth.enable', title: 'Enable Basic authentication',
-    summary: 'Record the current value, then turn Basic authentication on for EWS.', manual: false, hasSnippet: true,
+    summary: 'Record the current value, then turn Basic authentication on for EWS.', manual: false, hasSnippet: true, readBack: true,
   },
   {
     id: 'serviceAccount.create', title: 'Create the service account mailbox',
-    summary: 'A mailbox for the service account; the shell prompts for its password.', manual: false, hasSnippet: true,
+    summary: 'A mailbox for the service account; the shell prompts for its password.', manual: false, hasSnippet: true, readBack: true,
   },
   { id: 'access', title: 'Grant calendar access', summary: 'One of two methods, chosen in exchangeSetup.accessMethod.', manual: false, hasSnippet: false },
   {
     id: 'access.impersonation', parent: 'access', method: 'impersonation', title: 'Method 1: impersonation',
-    summary: 'A management scope over user mailboxes and an ApplicationImpersonation assignment limited to it.', manual: false, hasSnippet: true,
+    summary: 'A management scope over user mailboxes and an ApplicationImpersonation assignment limited to it.', manual: false, hasSnippet: true, readBack: true,
   },
   {
     id: 'access.delegate', parent: 'access', method: 'delegate', title: 'Method 2: per-mailbox rights',
-    summary: 'Full access and Send As on each user mailbox (mailboxes created later need it too).', manual: false, hasSnippet: true,
+    summary: 'Full access and Send As on each user mailbox (mailboxes created later need it too).', manual: false, hasSnippet: true, readBack: true,
   },
   {
     id: 'link', title: 'Link the service account',

@@ -1,0 +1,285 @@
+/**
+ * The setup checklist's state: one record per step, each with the evidence behind it. Pure: the host
+ * persists `snapshot()` and maps `view()` onto a tree; nothing here knows about VS Code.
+ */
+import type { AccessMethod } from './settings';
+import { STEPS, childrenOf, isLeaf, isStepId, stepDefinition, type StepDefinition, type StepId, type StepStatus } from './steps';
+
+export type EvidenceSource = 'manual' | 'terminal' | 'probe';
+
+export interface Evidence {
+  readonly source: EvidenceSource;
+  /** ISO 8601 time the evidence was taken. */
+  readonly at: string;
+  /** What was seen, in one line (never a secret). */
+  readonly detail: string;
+}
+
+/** Stored status: `notApplicable` is never stored, it follows from the access method. */
+export type RecordedStatus = Exclude<StepStatus, 'notApplicable'>;
+
+export interface StepRecord {
+  readonly status: RecordedStatus;
+  readonly evidence?: Evidence;
+}
+
+export interface BasicAuthSetting {
+  readonly identity: string;
+  readonly basicAuthentication: boolean;
+}
+
+export interface PersistedSetupState {
+  readonly version: 1;
+  readonly steps: Partial<Record<StepId, StepRecord>>;
+  /** Basic auth as it was before the extension's snippet changed it, so rollback can restore it. */
+  readonly basicAuthPrior?: readonly BasicAuthSetting[];
+}
+
+export interface StepView {
+  readonly id: StepId;
+  readonly definition: StepDefinition;
+  readonly status: StepStatus;
+  /** Short text beside the title. */
+  readonly description: string;
+  readonly evidence?: Evidence;
+  readonly children: readonly StepView[];
+}
+
+export const EMPTY_STATE: PersistedSetupState = { version: 1, steps: {} };
+
+const RECORDED_STATUSES: readonly RecordedStatus[] = ['notStarted', 'done', 'failed', 'unknown'];
+const EVIDENCE_SOURCES: readonly EvidenceSource[] = ['manual', 'terminal', 'probe'];
+
+/**
+ * Reads persisted state defensively: state written by another version, or edited by hand, must never
+ * break the checklist. Anything unrecognised is dropped.
+ */
+export function parsePersistedState(raw: unknown): PersistedSetupState {
+  if (typeof raw !== 'object' || raw === null) return EMPTY_STATE;
+  const candidate = raw as { version?: unknown; steps?: unknown; basicAuthPrior?: unknown };
+  if (candidate.version !== 1 || typeof candidate.steps !== 'object' || candidate.steps === null) return EMPTY_STATE;
+  const steps: Partial<Record<StepId, StepRecord>> = {};
+  for (const [id, value] of Object.entries(candidate.steps as Record<string, unknown>)) {
+    if (!isStepId(id) || typeof value !== 'object' || value === null) continue;
+    const rec = value as { status?: unknown; evidence?: unknown };
+    if (!RECORDED_STATUSES.includes(rec.status as RecordedStatus)) continue;
+    const evidence = parseEvidence(rec.evidence);
+    steps[id] = evidence ? { status: rec.status as RecordedStatus, evidence } : { status: rec.status as RecordedStatus };
+  }
+  const prior = Array.isArray(candidate.basicAuthPrior)
+    ? candidate.basicAuthPrior.filter(
+        (p): p is BasicAuthSetting =>
+          typeof p === 'object' && p !== null && typeof (p as BasicAuthSetting).identity === 'string'
+          && typeof (p as BasicAuthSetting).basicAuthentication === 'boolean',
+      )
+    : undefined;
+  return prior && prior.length > 0 ? { version: 1, steps, basicAuthPrior: prior } : { version: 1, steps };
+}
+
+function parseEvidence(raw: unknown): Evidence | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const e = raw as { source?: unknown; at?: unknown; detail?: unknown };
+  if (!EVIDENCE_SOURCES.includes(e.source as EvidenceSource)) return undefined;
+  if (typeof e.at !== 'string' || Number.isNaN(Date.parse(e.at)) || typeof e.detail !== 'string') return undefined;
+  return { source: e.source as EvidenceSource, at: e.at, detail: e.detail.slice(0, 500) };
+}
+
+type Listener = () => void;
+
+export class SetupModel {
+  private steps: Partial<Record<StepId, StepRecord>>;
+  private basicAuthPrior: readonly BasicAuthSetting[] | undefined;
+  private readonly listeners = new Set<Listener>();
+
+  constructor(
+    state: PersistedSetupState,
+    private accessMethod: AccessMethod,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.steps = { ...state.steps };
+    this.basicAuthPrior = state.basicAuthPrior;
+  }
+
+  onDidChange(listener: Listener): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Replaces everything (another organisation was selected). */
+  load(state: PersistedSetupState, accessMethod: AccessMethod): void {
+    this.steps = { ...state.steps };
+    this.basicAuthPrior = state.basicAuthPrior;
+    this.accessMethod = accessMethod;
+    this.fire();
+  }
+
+  setAccessMethod(method: AccessMethod): void {
+    if (method === this.accessMethod) return;
+    this.accessMethod = method;
+    this.fire();
+  }
+
+  getAccessMethod(): AccessMethod {
+    return this.accessMethod;
+  }
+
+  isApplicable(id: StepId): boolean {
+    const def = stepDefinition(id);
+    if (def.method && def.method !== this.accessMethod) return false;
+    if (!isLeaf(id)) return childrenOf(id).some((c) => this.isApplicable(c.id));
+    return true;
+  }
+
+  statusOf(id: StepId): StepStatus {
+    if (!this.isApplicable(id)) return 'notApplicable';
+    if (!isLeaf(id)) return aggregate(childrenOf(id).map((c) => this.statusOf(c.id)));
+    return this.steps[id]?.status ?? 'notStarted';
+  }
+
+  evidenceOf(id: StepId): Evidence | undefined {
+    return this.steps[id]?.evidence;
+  }
+
+  getBasicAuthPrior(): readonly BasicAuthSetting[] | undefined {
+    return this.basicAuthPrior;
+  }
+
+  /** Records the result of a check or a person's confirmation for one leaf step. */
+  record(id: StepId, status: RecordedStatus, source: EvidenceSource, detail: string): void {
+    if (!isLeaf(id)) throw new Error(`Step ${id} has sub-steps; record its sub-steps instead.`);
+    this.steps[id] = { status, evidence: { source, at: this.now().toISOString(), detail: oneLine(detail) } };
+    this.fire();
+  }
+
+  /** A person ticked or unticked a step's checkbox. */
+  setConfirmed(id: StepId, confirmed: boolean): void {
+    this.record(id, confirmed ? 'done' : 'notStarted', 'manual', confirmed ? 'Confirmed by hand.' : 'Unticked by hand.');
+  }
+
+  /**
+   * Basic auth as read from the EWS virtual directories. The same reading decides three steps: the
+   * verification itself, the prerequisite, and whether enabling is still needed.
+   */
+  recordBasicAuthReading(
+    servers: readonly { server: string; basicAuthentication: boolean }[],
+    source: EvidenceSource,
+  ): void {
+    const at = this.now().toISOString();
+    if (servers.length === 0) {
+      this.steps['basicAuth.verify'] = { status: 'unknown', evidence: { source, at, detail: 'No EWS virtual directory was returned.' } };
+      this.fire();
+      return;
+    }
+    const off = servers.filter((s) => !s.basicAuthentication).map((s) => s.server);
+    const names = servers.map((s) => s.server).join(', ');
+    const detail = off.length === 0 ? `Basic auth is on for EWS on ${names}.` : `Basic auth is off for EWS on ${off.join(', ')}.`;
+    const evidence: Evidence = { source, at, detail: oneLine(detail) };
+    this.steps['basicAuth.verify'] = { status: 'done', evidence };
+    this.steps['prerequisites.basicAuth'] = { status: off.length === 0 ? 'done' : 'failed', evidence };
+    if (off.length === 0) this.steps['basicAuth.enable'] = { status: 'done', evidence };
+    else if (this.steps['basicAuth.enable']?.status === 'done') this.steps['basicAuth.enable'] = { status: 'notStarted', evidence };
+    this.fire();
+  }
+
+  /** Keeps the first recording: rollback must restore the value from before any change we made. */
+  recordBasicAuthPrior(prior: readonly BasicAuthSetting[]): void {
+    if (this.basicAuthPrior && this.basicAuthPrior.length > 0) return;
+    this.basicAuthPrior = prior.map((p) => ({ identity: p.identity, basicAuthentication: p.basicAuthentication }));
+    this.fire();
+  }
+
+  reset(id?: StepId): void {
+    if (id === undefined) {
+      this.steps = {};
+      this.basicAuthPrior = undefined;
+    } else {
+      for (const s of [id, ...descendants(id)]) delete this.steps[s];
+    }
+    this.fire();
+  }
+
+  /** Leaf steps that still need doing (the badge). */
+  remaining(): number {
+    return STEPS.filter((s) => isLeaf(s.id) && this.isApplicable(s.id) && this.statusOf(s.id) !== 'done').length;
+  }
+
+  view(): StepView[] {
+    return childrenOf(undefined).map((d) => this.viewOf(d));
+  }
+
+  viewOf(def: StepDefinition): StepView {
+    const status = this.statusOf(def.id);
+    const children = childrenOf(def.id).map((c) => this.viewOf(c));
+    const evidence = this.steps[def.id]?.evidence;
+    return { id: def.id, definition: def, status, description: this.describe(def, status, children, evidence), evidence, children };
+  }
+
+  snapshot(): PersistedSetupState {
+    const steps = JSON.parse(JSON.stringify(this.steps)) as Partial<Record<StepId, StepRecord>>;
+    return this.basicAuthPrior ? { version: 1, steps, basicAuthPrior: [...this.basicAuthPrior] } : { version: 1, steps };
+  }
+
+  /**
+   * Context keys the walkthrough's completion events listen to. Kept here so the tree and the walkthrough
+   * can never disagree about what "done" means.
+   */
+  contextKeys(): Record<string, boolean> {
+    const done = (id: StepId) => this.statusOf(id) === 'done';
+    return {
+      'exchangeSetup.done.prerequisites': done('prerequisites'),
+      'exchangeSetup.done.basicAuth': done('basicAuth.verify') && done('basicAuth.enable'),
+      'exchangeSetup.done.serviceAccount': done('serviceAccount.create'),
+      'exchangeSetup.done.access': done('access'),
+      'exchangeSetup.done.link': done('link'),
+      'exchangeSetup.done.test': done('test'),
+      'exchangeSetup.done.all': this.remaining() === 0,
+    };
+  }
+
+  private describe(def: StepDefinition, status: StepStatus, children: readonly StepView[], evidence?: Evidence): string {
+    if (status === 'notApplicable') return def.method ? `not applicable: access method is ${this.accessMethod}` : 'not applicable';
+    if (children.length > 0) {
+      const applicable = children.filter((c) => c.status !== 'notApplicable');
+      const doneCount = applicable.filter((c) => c.status === 'done').length;
+      return `${STATUS_LABELS[status]} · ${doneCount} of ${applicable.length} done`;
+    }
+    if (!evidence) return STATUS_LABELS[status];
+    return `${STATUS_LABELS[status]} · ${SOURCE_LABELS[evidence.source]}`;
+  }
+
+  private fire(): void {
+    for (const l of [...this.listeners]) l();
+  }
+}
+
+export const STATUS_LABELS: Record<StepStatus, string> = {
+  notStarted: 'not started',
+  done: 'done',
+  failed: 'failed',
+  notApplicable: 'not applicable',
+  unknown: 'unknown',
+};
+
+export const SOURCE_LABELS: Record<EvidenceSource, string> = {
+  manual: 'ticked by hand',
+  terminal: 'read from the terminal',
+  probe: 'from a probe',
+};
+
+/** A parent's status from its children's. */
+export function aggregate(children: readonly StepStatus[]): StepStatus {
+  const applicable = children.filter((s) => s !== 'notApplicable');
+  if (applicable.length === 0) return 'notApplicable';
+  if (applicable.some((s) => s === 'failed')) return 'failed';
+  if (applicable.every((s) => s === 'done')) return 'done';
+  if (applicable.some((s) => s === 'unknown')) return 'unknown';
+  return 'notStarted';
+}
+
+function descendants(id: StepId): StepId[] {
+  return childrenOf(id).flatMap((c) => [c.id, ...descendants(c.id)]);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, 500);
+}

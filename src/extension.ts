@@ -1,0 +1,45 @@
+import * as vscode from 'vscode';
+import { registerChecklistView } from './host/checklistView';
+import { registerConfigureCommand } from './host/configureCommand';
+import { registerHelpView } from './host/helpView';
+import { createLog } from './host/log';
+import { registerProgressCommands } from './host/progressCommands';
+import { registerRunbookCommand } from './host/runbookCommand';
+import { createSession } from './host/session';
+import { registerSnippetCommands, verifyStep } from './host/snippetCommands';
+import { ExchangeTerminal } from './host/terminal';
+import type { ExtensionApi } from './host/api';
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
+  const log = createLog(context);
+  try {
+    const started = Date.now();
+    const { session, disposables } = createSession(context, log);
+    const terminal = new ExchangeTerminal(() => session.readSettings().settings.powershellPath, log);
+    const checklist = registerChecklistView(session.model);
+    const deps = { model: session.model, terminal, log, readSettings: session.readSettings };
+    context.subscriptions.push(
+      ...disposables,
+      terminal,
+      ...checklist.disposables,
+      ...registerSnippetCommands(deps),
+      ...registerRunbookCommand(deps),
+      ...registerHelpView(session.model, log),
+      ...registerConfigureCommand(log),
+      ...registerProgressCommands({ model: session.model, log, terminal, refresh: () => { session.refresh(); checklist.provider.refresh(); } }),
+    );
+    const activationMs = Date.now() - started;
+    log.info(`Activated in ${activationMs} ms for organisation ${session.organization()}.`);
+    return { session, terminal, activationMs, verifyStepWithCommand: (id, line) => verifyStep(deps, id, line) };
+  } catch (error) {
+    log.error('Activation failed', error as Error);
+    void vscode.window
+      .showErrorMessage(`Exchange Calendar Setup could not start: ${(error as Error).message}`, 'Show Log')
+      .then((choice) => (choice ? log.show() : undefined));
+    return undefined;
+  }
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,12 @@
+import type { StepId } from '../core/steps';
+import type { Session } from './session';
+import type { ExchangeTerminal } from './terminal';
+
+/** What activate() returns: used by the integration tests and by the benchmark that times activation. */
+export interface ExtensionApi {
+  readonly session: Session;
+  readonly terminal: ExchangeTerminal;
+  readonly activationMs: number;
+  /** Runs a verification with a stand-in command line (bash prints recorded PowerShell output in tests). */
+  verifyStepWithCommand(id: StepId, commandLine: string): Promise<'read' | 'inserted'>;
+}

@@ -1,0 +1,125 @@
+import * as vscode from 'vscode';
+import { SOURCE_LABELS, STATUS_LABELS, type SetupModel, type StepView } from '../core/model';
+import type { StepStatus } from '../core/steps';
+
+export const CHECKLIST_VIEW_ID = 'exchangeSetup.checklist';
+
+const STATUS_ICONS: Record<StepStatus, vscode.ThemeIcon> = {
+  notStarted: new vscode.ThemeIcon('circle-large-outline'),
+  done: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')),
+  failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  notApplicable: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
+  unknown: new vscode.ThemeIcon('question', new vscode.ThemeColor('testing.iconQueued')),
+};
+
+/** Only maps the model's view onto tree items; the model decides everything. */
+export class ChecklistTreeProvider implements vscode.TreeDataProvider<StepView>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<StepView | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: { dispose(): void };
+
+  constructor(private readonly model: SetupModel) {
+    this.subscription = model.onDidChange(() => this.changed.fire(undefined));
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  getChildren(element?: StepView): StepView[] {
+    return element ? [...element.children] : this.model.view();
+  }
+
+  getParent(element: StepView): StepView | undefined {
+    const parentId = element.definition.parent;
+    return parentId ? this.model.view().find((v) => v.id === parentId) : undefined;
+  }
+
+  getTreeItem(step: StepView): vscode.TreeItem {
+    const item = new vscode.TreeItem(
+      step.definition.title,
+      step.children.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+    );
+    item.id = step.id;
+    item.description = step.description;
+    item.iconPath = STATUS_ICONS[step.status];
+    item.tooltip = tooltipFor(step);
+    item.contextValue = contextValueFor(step);
+    item.accessibilityInformation = { label: `${step.definition.title}: ${step.description}` };
+    if (step.definition.manual && step.status !== 'notApplicable') {
+      item.checkboxState = {
+        state: step.status === 'done' ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked,
+        tooltip: 'Only you can confirm this step: tick it when it is done.',
+      };
+    }
+    if (step.definition.hasSnippet && step.status !== 'notApplicable') {
+      item.command = { command: 'exchangeSetup.openStepHelp', title: 'Open Step Explanation', arguments: [step] };
+    }
+    return item;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
+
+/** Menus match on these words: `step`, `snippet`, `readback`, `manual`, `leaf` and `status-<status>`. */
+export function contextValueFor(step: StepView): string {
+  const words = ['step', `status-${step.status}`];
+  if (step.children.length === 0) words.push('leaf');
+  if (step.definition.hasSnippet && step.status !== 'notApplicable') words.push('snippet');
+  if (step.definition.readBack && step.status !== 'notApplicable') words.push('readback');
+  if (step.definition.manual) words.push('manual');
+  return words.join(' ');
+}
+
+function tooltipFor(step: StepView): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, false);
+  md.supportThemeIcons = false;
+  md.appendMarkdown(`**${escape(step.definition.title)}** — ${escape(STATUS_LABELS[step.status])}\n\n`);
+  md.appendMarkdown(`${escape(step.definition.summary)}\n\n`);
+  if (step.evidence) {
+    const when = new Date(step.evidence.at).toLocaleString();
+    md.appendMarkdown(`*${escape(capitalise(SOURCE_LABELS[step.evidence.source]))} at ${escape(when)}:* ${escape(step.evidence.detail)}`);
+  } else if (step.children.length > 0) {
+    md.appendMarkdown('*Status follows from the sub-steps.*');
+  } else if (step.status === 'notApplicable') {
+    md.appendMarkdown('*Not applicable with the access method chosen in `exchangeSetup.accessMethod`.*');
+  } else {
+    md.appendMarkdown('*No evidence yet: run its verification, a probe, or tick it when it only needs a person.*');
+  }
+  return md;
+}
+
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Creates the tree view with its badge and checkboxes. */
+export function registerChecklistView(
+  model: SetupModel,
+): { provider: ChecklistTreeProvider; view: vscode.TreeView<StepView>; disposables: vscode.Disposable[] } {
+  const provider = new ChecklistTreeProvider(model);
+  const view = vscode.window.createTreeView(CHECKLIST_VIEW_ID, {
+    treeDataProvider: provider,
+    manageCheckboxStateManually: true,
+    showCollapseAll: false,
+  });
+  const updateBadge = () => {
+    const left = model.remaining();
+    view.badge = left > 0 ? { value: left, tooltip: `${left} setup step${left === 1 ? '' : 's'} left` } : undefined;
+  };
+  updateBadge();
+  const modelListener = model.onDidChange(updateBadge);
+  const checkboxListener = view.onDidChangeCheckboxState((e) => {
+    for (const [step, state] of e.items) {
+      model.setConfirmed(step.id, state === vscode.TreeItemCheckboxState.Checked);
+    }
+  });
+  return { provider, view, disposables: [provider, view, modelListener, checkboxListener] };
+}

@@ -1,0 +1,27 @@
+import * as vscode from 'vscode';
+import { describeError, isCancellation, UserFacingError } from '../core/errors';
+import type { Log } from './log';
+
+/**
+ * Registers a command whose failures are logged with their stack and shown once, with a way to the log.
+ * Cancellation is silent.
+ */
+export function registerSafeCommand(
+  log: Log,
+  id: string,
+  title: string,
+  handler: (...args: unknown[]) => unknown,
+): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      if (isCancellation(error) || error instanceof vscode.CancellationError) return undefined;
+      if (error instanceof UserFacingError) log.warn(`${title}: ${error.message}`);
+      else log.error(`${title} failed`, error instanceof Error ? error : new Error(String(error)));
+      const choice = await vscode.window.showErrorMessage(describeError(title, error), 'Show Log');
+      if (choice === 'Show Log') log.show(true);
+      return undefined;
+    }
+  });
+}

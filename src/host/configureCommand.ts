@@ -1,0 +1,78 @@
+import * as vscode from 'vscode';
+import { SETTING_EXAMPLES, settingKey, type AccessMethod, type SettingField, type SetupSettings } from '../core/settings';
+import { validateSettings } from '../core/validate';
+import { registerSafeCommand } from './commandRunner';
+import type { Log } from './log';
+import { readSettings, writeSetting } from './settings';
+
+interface TextQuestion {
+  readonly field: SettingField;
+  readonly prompt: string;
+  readonly get: (s: SetupSettings) => string;
+  readonly set: (s: SetupSettings, v: string) => SetupSettings;
+}
+
+const QUESTIONS: readonly TextQuestion[] = [
+  {
+    field: 'ewsUrl', prompt: 'The EWS URL the calendar service will use (https)',
+    get: (s) => s.ewsUrl, set: (s, v) => ({ ...s, ewsUrl: v }),
+  },
+  {
+    field: 'exchangeServer', prompt: 'The Exchange server whose EWS virtual directory you will change (NetBIOS name or FQDN)',
+    get: (s) => s.exchangeServer, set: (s, v) => ({ ...s, exchangeServer: v }),
+  },
+  {
+    field: 'serviceAccount.upn', prompt: 'The service account\'s user principal name',
+    get: (s) => s.serviceAccount.upn, set: (s, v) => ({ ...s, serviceAccount: { ...s.serviceAccount, upn: v } }),
+  },
+  {
+    field: 'testMailbox', prompt: 'A user mailbox to test access with (SMTP address)',
+    get: (s) => s.testMailbox, set: (s, v) => ({ ...s, testMailbox: v }),
+  },
+];
+
+/**
+ * "Configure": a short guided form over the settings that matter most, each answer checked with the same
+ * rules as everywhere else before it is saved to the user's settings.
+ */
+export function registerConfigureCommand(log: Log): vscode.Disposable[] {
+  return [
+    registerSafeCommand(log, 'exchangeSetup.configure', 'Configure', async () => {
+      let settings = readSettings().settings;
+      const total = QUESTIONS.length + 1;
+      for (const [index, q] of QUESTIONS.entries()) {
+        const answer = await vscode.window.showInputBox({
+          title: `Exchange Setup (${index + 1}/${total})`,
+          prompt: `${q.prompt}. Saved as ${settingKey(q.field)}.`,
+          placeHolder: SETTING_EXAMPLES[q.field],
+          value: q.get(settings),
+          ignoreFocusOut: true,
+          validateInput: (value) => {
+            const issue = validateSettings(q.set(settings, value.trim()), [q.field])[0];
+            return issue ? `${issue.problem}. Example: ${issue.example}` : undefined;
+          },
+        });
+        if (answer === undefined) return;
+        settings = q.set(settings, answer.trim());
+        await writeSetting(q.field, answer.trim());
+      }
+      const methods: (vscode.QuickPickItem & { method: AccessMethod })[] = [
+        { label: 'Impersonation', description: 'recommended', detail: 'A management scope over user mailboxes and a scoped ApplicationImpersonation assignment; covers mailboxes created later.', method: 'impersonation' },
+        { label: 'Per-mailbox rights', detail: 'Full access and Send As on each user mailbox; mailboxes created later need it too.', method: 'delegate' },
+      ];
+      const method = await vscode.window.showQuickPick(methods, {
+        title: `Exchange Setup (${total}/${total})`,
+        placeHolder: 'How should the service account reach calendars?',
+        ignoreFocusOut: true,
+      });
+      if (!method) return;
+      await writeSetting('accessMethod', method.method);
+      log.info('Configuration saved to user settings.');
+      const next = await vscode.window.showInformationMessage(
+        'Exchange Setup is configured. The checklist shows what to do next.',
+        'Open All Settings',
+      );
+      if (next) await vscode.commands.executeCommand('workbench.action.openSettings', 'exchangeSetup');
+    }),
+  ];
+}

@@ -1,0 +1,39 @@
+import * as vscode from 'vscode';
+import type { SetupModel } from '../core/model';
+import { isLeaf } from '../core/steps';
+import { registerSafeCommand } from './commandRunner';
+import type { Log } from './log';
+import { resolveStep } from './stepArgument';
+import type { ExchangeTerminal } from './terminal';
+
+export function registerProgressCommands(deps: {
+  model: SetupModel;
+  log: Log;
+  terminal: ExchangeTerminal;
+  refresh: () => void;
+}): vscode.Disposable[] {
+  const { model, log } = deps;
+  return [
+    registerSafeCommand(log, 'exchangeSetup.refresh', 'Refresh Checklist', () => deps.refresh()),
+    registerSafeCommand(log, 'exchangeSetup.showLog', 'Show Log', () => log.show(false)),
+    registerSafeCommand(log, 'exchangeSetup.showTerminal', 'Open Exchange Management Shell', () => {
+      deps.terminal.show();
+    }),
+    registerSafeCommand(log, 'exchangeSetup.resetStep', 'Reset Step Status', async (arg: unknown) => {
+      const id = await resolveStep(arg, model, () => true, 'Reset which step?');
+      if (!id) return;
+      model.reset(id);
+      log.info(`Status of ${id}${isLeaf(id) ? '' : ' and its sub-steps'} reset by hand.`);
+    }),
+    registerSafeCommand(log, 'exchangeSetup.resetProgress', 'Reset All Progress', async () => {
+      const answer = await vscode.window.showWarningMessage(
+        'Forget every step status for this Exchange organisation, including the Basic auth value recorded for rollback?',
+        { modal: true },
+        'Reset',
+      );
+      if (answer !== 'Reset') return;
+      model.reset();
+      log.info('All progress for this organisation was reset by hand.');
+    }),
+  ];
+}

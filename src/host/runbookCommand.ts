@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import { renderRunbook } from '../core/runbook';
+import { registerSafeCommand } from './commandRunner';
+import { InvalidSettingsError, type SnippetCommandDeps } from './snippetCommands';
+
+/** "Export Runbook": one .ps1 with every step in order. A target Uri may be passed (scripts, tests). */
+export function registerRunbookCommand(deps: SnippetCommandDeps): vscode.Disposable[] {
+  return [
+    registerSafeCommand(deps.log, 'exchangeSetup.exportRunbook', 'Export Runbook', async (target?: unknown) => {
+      const { settings } = deps.readSettings();
+      const runbook = renderRunbook(settings, { basicAuthPrior: deps.model.getBasicAuthPrior() });
+      if (!runbook.ok) throw new InvalidSettingsError(runbook.issues);
+      let uri = target instanceof vscode.Uri ? target : undefined;
+      if (!uri) {
+        const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+        uri = await vscode.window.showSaveDialog({
+          title: 'Export the Exchange setup runbook',
+          defaultUri: folder ? vscode.Uri.joinPath(folder, 'exchange-calendar-setup-runbook.ps1') : undefined,
+          filters: { 'PowerShell script': ['ps1'] },
+        });
+        if (!uri) return undefined;
+      }
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(runbook.text, 'utf8'));
+      deps.log.info(`Runbook written to ${uri.toString(true)}`);
+      const document = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(document, { preview: false });
+      return uri;
+    }),
+  ];
+}

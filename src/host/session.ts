@@ -1,0 +1,63 @@
+import * as vscode from 'vscode';
+import { SetupModel } from '../core/model';
+import { isConfigured, organizationKey } from '../core/settings';
+import type { Log } from './log';
+import { ProgressStore } from './progressStore';
+import { onDidChangeSettings, readSettings, type SettingsReading } from './settings';
+
+/**
+ * Keeps the model, the settings and the stored progress in step: the model is saved on every change,
+ * reloaded when the settings point at another organisation, and mirrored into context keys for the
+ * welcome view, menus and the walkthrough.
+ */
+export interface Session {
+  readonly model: SetupModel;
+  readSettings(): SettingsReading;
+  organization(): string;
+  /** Re-reads the settings and reloads if the organisation changed. */
+  refresh(): void;
+}
+
+export function createSession(context: vscode.ExtensionContext, log: Log): { session: Session; disposables: vscode.Disposable[] } {
+  const store = new ProgressStore(context.globalState);
+  let reading = readSettings();
+  let organization = organizationKey(reading.settings.ewsUrl);
+  const model = new SetupModel(store.load(organization), reading.settings.accessMethod);
+
+  const publishContext = () => {
+    void vscode.commands.executeCommand('setContext', 'exchangeSetup.configured', isConfigured(reading.settings));
+    void vscode.commands.executeCommand('setContext', 'exchangeSetup.settingsValid', reading.issues.length === 0);
+    for (const [key, value] of Object.entries(model.contextKeys())) {
+      void vscode.commands.executeCommand('setContext', key, value);
+    }
+  };
+
+  const refresh = () => {
+    reading = readSettings();
+    for (const issue of reading.issues) log.warn(`Setting problem: ${issue.message}`);
+    const next = organizationKey(reading.settings.ewsUrl);
+    if (next !== organization) {
+      log.info(`Exchange organisation changed from ${organization} to ${next}; loading its progress.`);
+      organization = next;
+      model.load(store.load(organization), reading.settings.accessMethod);
+    } else {
+      model.setAccessMethod(reading.settings.accessMethod);
+    }
+    publishContext();
+  };
+
+  const modelListener = model.onDidChange(() => {
+    store.save(organization, model.snapshot()).then(undefined, (e: unknown) => log.error('Saving progress failed', e as Error));
+    publishContext();
+  });
+  publishContext();
+  for (const issue of reading.issues) log.warn(`Setting problem: ${issue.message}`);
+
+  const session: Session = {
+    model,
+    readSettings: () => reading,
+    organization: () => organization,
+    refresh,
+  };
+  return { session, disposables: [modelListener, onDidChangeSettings(refresh)] };
+}

@@ -1,0 +1,123 @@
+import * as vscode from 'vscode';
+import { UserFacingError } from '../core/errors';
+import type { SetupModel } from '../core/model';
+import { renderScript, snippetForStep, toPromptLine, type StepSnippet } from '../core/snippets';
+import { stepDefinition, type StepId } from '../core/steps';
+import { interpretVerification } from '../core/verification';
+import type { FieldIssue } from '../core/validate';
+import { registerSafeCommand } from './commandRunner';
+import type { Log } from './log';
+import type { SettingsReading } from './settings';
+import { resolveStep } from './stepArgument';
+import type { ExchangeTerminal } from './terminal';
+
+export interface SnippetCommandDeps {
+  readonly model: SetupModel;
+  readonly terminal: ExchangeTerminal;
+  readonly log: Log;
+  readonly readSettings: () => SettingsReading;
+}
+
+type SnippetPart = 'action' | 'verify' | 'rollback';
+
+/** Settings are invalid: the message names each setting, its problem and a good example. */
+export class InvalidSettingsError extends UserFacingError {
+  constructor(readonly issues: readonly FieldIssue[]) {
+    super(
+      issues.length === 1
+        ? `Fix this setting first: ${issues[0].message}`
+        : `Fix these ${issues.length} settings first: ${issues.map((i) => i.message).join(' | ')}`,
+    );
+  }
+}
+
+export function requireTrustedWorkspace(action: string): void {
+  if (!vscode.workspace.isTrusted) {
+    throw new UserFacingError(
+      `${action} is disabled in an untrusted workspace: a folder you have not trusted could otherwise steer what runs in your Exchange shell. Trust the folder (Workspaces: Manage Workspace Trust) to use it; the checklist stays readable.`,
+    );
+  }
+}
+
+export function snippetFor(deps: SnippetCommandDeps, id: StepId): StepSnippet {
+  const { settings } = deps.readSettings();
+  const result = snippetForStep(id, settings, { basicAuthPrior: deps.model.getBasicAuthPrior() });
+  if (!result.ok) throw new InvalidSettingsError(result.issues);
+  return result.snippet;
+}
+
+const PART_LABELS: Record<SnippetPart, string> = { action: 'snippet', verify: 'verification command', rollback: 'rollback command' };
+
+export function registerSnippetCommands(deps: SnippetCommandDeps): vscode.Disposable[] {
+  const { model, log } = deps;
+  const withSnippet = (id: StepId) => stepDefinition(id).hasSnippet;
+  const readBack = (id: StepId) => stepDefinition(id).readBack === true;
+
+  const insert = (part: SnippetPart) => async (arg: unknown) => {
+    requireTrustedWorkspace(`Inserting a ${PART_LABELS[part]}`);
+    const id = await resolveStep(arg, model, withSnippet, `Insert which step's ${PART_LABELS[part]}?`);
+    if (!id) return;
+    const line = toPromptLine(snippetFor(deps, id)[part]);
+    deps.terminal.insert(line);
+    log.info(`Inserted the ${PART_LABELS[part]} for ${id} into the terminal (not run).`);
+  };
+
+  return [
+    registerSafeCommand(log, 'exchangeSetup.insertSnippet', 'Insert Step Snippet', insert('action')),
+    registerSafeCommand(log, 'exchangeSetup.insertVerification', 'Insert Verification Command', insert('verify')),
+    registerSafeCommand(log, 'exchangeSetup.insertRollback', 'Insert Rollback Command', insert('rollback')),
+    registerSafeCommand(log, 'exchangeSetup.copySnippet', 'Copy Step Snippet', async (arg: unknown) => {
+      const id = await resolveStep(arg, model, withSnippet, 'Copy which step\'s snippet?');
+      if (!id) return;
+      const snippet = snippetFor(deps, id);
+      const text = [
+        renderScript(snippet.action),
+        '',
+        '# --- Verification ---',
+        renderScript(snippet.verify),
+        '',
+        '# --- Rollback (do not run unless you are undoing this step) ---',
+        renderScript(snippet.rollback),
+      ].join('\n');
+      await vscode.env.clipboard.writeText(text);
+      vscode.window.showInformationMessage(`Copied the snippet for "${stepDefinition(id).title}" with its verification and rollback.`);
+    }),
+    registerSafeCommand(log, 'exchangeSetup.runVerification', 'Run Verification', async (arg: unknown) => {
+      requireTrustedWorkspace('Running a verification command');
+      const id = await resolveStep(arg, model, readBack, 'Verify which step?');
+      if (!id) return;
+      await verifyStep(deps, id);
+    }),
+  ];
+}
+
+/**
+ * Runs a step's verification in the terminal, reads the output back and records what it shows.
+ * `commandLine` replaces the generated command only for the integration tests, where bash stands in for
+ * PowerShell and prints recorded PowerShell output.
+ */
+export async function verifyStep(deps: SnippetCommandDeps, id: StepId, commandLine?: string): Promise<'read' | 'inserted'> {
+  const { settings } = deps.readSettings();
+  const line = commandLine ?? toPromptLine(snippetFor(deps, id).verify);
+  const outcome = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Verifying "${stepDefinition(id).title}" in the Exchange Management Shell`, cancellable: true },
+    (_progress, token) => deps.terminal.run(line, 180_000, token),
+  );
+  if (outcome.kind === 'inserted') {
+    vscode.window.showWarningMessage(
+      'Shell integration is not active in the Exchange Management Shell terminal, so the verification was put on the prompt instead of run. Press Enter there to run it; the status cannot be read back until shell integration works (see the README, Troubleshooting).',
+    );
+    return 'inserted';
+  }
+  const reading = interpretVerification(id, outcome.output, settings);
+  deps.log.info(`Verification of ${id}: ${reading.status}: ${reading.detail}`);
+  if (reading.basicAuthPrior && reading.basicAuthPrior.length > 0) deps.model.recordBasicAuthPrior(reading.basicAuthPrior);
+  if (reading.basicAuth && reading.basicAuth.length > 0) {
+    deps.model.recordBasicAuthReading(reading.basicAuth, 'terminal');
+  } else {
+    deps.model.record(id, reading.status === 'notApplicable' ? 'unknown' : reading.status, 'terminal', reading.detail);
+  }
+  const show = reading.status === 'done' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+  show(`${stepDefinition(id).title}: ${reading.detail}`);
+  return 'read';
+}
