@@ -30,7 +30,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     );
     const activationMs = Date.now() - started;
     log.info(`Activated in ${activationMs} ms for organisation ${session.organization()}.`);
-    return { session, terminal, activationMs, verifyStepWithCommand: (id, line) => verifyStep(deps, id, line) };
+    return { session, terminal, checklist: checklist.provider, activationMs, verifyStepWithCommand: (id, line) => verifyStep(deps, id, line) };
   } catch (error) {
     log.error('Activation failed', error as Error);
     void vscode.window

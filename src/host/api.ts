@@ -1,4 +1,5 @@
 import type { StepId } from '../core/steps';
+import type { ChecklistTreeProvider } from './checklistView';
 import type { Session } from './session';
 import type { ExchangeTerminal } from './terminal';
 
@@ -6,6 +7,7 @@ import type { ExchangeTerminal } from './terminal';
 export interface ExtensionApi {
   readonly session: Session;
   readonly terminal: ExchangeTerminal;
+  readonly checklist: ChecklistTreeProvider;
   readonly activationMs: number;
   /** Runs a verification with a stand-in command line (bash prints recorded PowerShell output in tests). */
   verifyStepWithCommand(id: StepId, commandLine: string): Promise<'read' | 'inserted'>;

@@ -1,0 +1,166 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../../src/host/api';
+import type { StepView } from '../../../src/core/model';
+
+const EXTENSION_ID = 'exchange-calendar-setup.exchange-calendar-setup';
+
+export async function activatedApi(): Promise<ExtensionApi> {
+  const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
+  assert.ok(extension, `extension ${EXTENSION_ID} is loaded`);
+  const api = await extension.activate();
+  assert.ok(api, 'activate() returned the API (activation did not fail)');
+  return api;
+}
+
+function manifest(): { contributes: { commands: { command: string }[]; configuration: { properties: Record<string, { scope?: string }> } } } {
+  const extension = vscode.extensions.getExtension(EXTENSION_ID);
+  return extension!.packageJSON;
+}
+
+describe('activation and contributions', () => {
+  it('activates and reports its activation time', async () => {
+    const api = await activatedApi();
+    assert.ok(api.activationMs >= 0 && api.activationMs < 5000, `activation took ${api.activationMs} ms`);
+  });
+
+  it('registers every contributed command and contributes every registered command', async () => {
+    await activatedApi();
+    const contributed = new Set(manifest().contributes.commands.map((c) => c.command));
+    const registered = new Set((await vscode.commands.getCommands(true)).filter((c) => c.startsWith('exchangeSetup.')));
+    // VS Code adds focus/reset commands for views; those are the workbench's, not ours.
+    for (const id of [...registered]) if (/^exchangeSetup\.checklist\./.test(id)) registered.delete(id);
+    assert.deepEqual([...contributed].filter((c) => !registered.has(c)), [], 'contributed but not registered');
+    assert.deepEqual([...registered].filter((c) => !contributed.has(c)), [], 'registered but not contributed');
+  });
+
+  it('marks every setting that receives credentials or starts a process as machine-scoped', () => {
+    const props = manifest().contributes.configuration.properties;
+    for (const key of ['exchangeSetup.ewsUrl', 'exchangeSetup.serviceAccount.upn', 'exchangeSetup.testMailbox', 'exchangeSetup.powershellPath', 'exchangeSetup.tls.extraCaFile']) {
+      assert.equal(props[key]?.scope, 'machine', `${key} is machine-scoped`);
+    }
+  });
+
+  it('does not load the EWS library at activation', async () => {
+    await activatedApi();
+    const loaded = Object.keys(require.cache).filter((p) => /ews-javascript-api|probe-engine/.test(p));
+    assert.deepEqual(loaded, []);
+  });
+});
+
+describe('checklist tree', () => {
+  it('shows every step with its status, evidence and menu words for a seeded state', async () => {
+    const api = await activatedApi();
+    const model = api.session.model;
+    model.load({
+      version: 1,
+      steps: {
+        'prerequisites.exchangeVersion': { status: 'done', evidence: { source: 'terminal', at: '2026-11-29T09:00:00.000Z', detail: 'EXCH01 runs 15.2 build 2562.17' } },
+        'prerequisites.certificate': { status: 'failed', evidence: { source: 'probe', at: '2026-11-29T09:05:00.000Z', detail: 'Self-signed certificate' } },
+        link: { status: 'done', evidence: { source: 'manual', at: '2026-11-29T09:10:00.000Z', detail: 'Confirmed by hand.' } },
+      },
+    }, 'impersonation');
+    const roots = api.checklist.getChildren();
+    assert.deepEqual(roots.map((r) => r.id), ['prerequisites', 'basicAuth.verify', 'basicAuth.enable', 'serviceAccount.create', 'access', 'link', 'test']);
+    const prereq = roots[0];
+    assert.deepEqual(api.checklist.getChildren(prereq).map((c) => c.id), [
+      'prerequisites.adminRights', 'prerequisites.exchangeVersion', 'prerequisites.certificate', 'prerequisites.basicAuth',
+    ]);
+    const item = (step: StepView) => api.checklist.getTreeItem(step);
+    const prereqItem = item(prereq);
+    assert.equal(prereqItem.description, 'failed · 1 of 4 done');
+    assert.equal((prereqItem.iconPath as vscode.ThemeIcon).id, 'error');
+    const version = item(api.checklist.getChildren(prereq)[1]);
+    assert.equal((version.iconPath as vscode.ThemeIcon).id, 'pass-filled');
+    assert.match((version.tooltip as vscode.MarkdownString).value, /Read from the terminal at .*EXCH01 runs 15\\\.2/);
+    assert.match(String(version.contextValue), /\bsnippet\b/);
+    const access = roots.find((r) => r.id === 'access')!;
+    const delegate = item(api.checklist.getChildren(access).find((c) => c.id === 'access.delegate')!);
+    assert.equal((delegate.iconPath as vscode.ThemeIcon).id, 'circle-slash');
+    assert.doesNotMatch(String(delegate.contextValue), /\bsnippet\b/, 'no snippet actions on the method not chosen');
+    const link = item(roots.find((r) => r.id === 'link')!);
+    assert.equal(link.checkboxState && typeof link.checkboxState === 'object' ? link.checkboxState.state : link.checkboxState, vscode.TreeItemCheckboxState.Checked);
+    assert.equal(model.remaining(), 9);
+  });
+
+  it('persists progress per organisation across a reload of the model', async () => {
+    const api = await activatedApi();
+    api.session.model.load({ version: 1, steps: {} }, 'impersonation');
+    api.session.model.record('serviceAccount.create', 'done', 'terminal', 'mailbox exists');
+    await new Promise((r) => setTimeout(r, 200));
+    const org = api.session.organization();
+    // Switching the EWS host loads the other organisation's (empty) progress, switching back restores ours.
+    const config = vscode.workspace.getConfiguration('exchangeSetup');
+    const original = config.get<string>('ewsUrl');
+    await config.update('ewsUrl', 'https://mail.fabrikam.com/EWS/Exchange.asmx', vscode.ConfigurationTarget.Global);
+    await waitFor(() => api.session.organization() === 'mail.fabrikam.com', 'organisation switched');
+    assert.equal(api.session.model.statusOf('serviceAccount.create'), 'notStarted');
+    await config.update('ewsUrl', original, vscode.ConfigurationTarget.Global);
+    await waitFor(() => api.session.organization() === org, 'organisation switched back');
+    assert.equal(api.session.model.statusOf('serviceAccount.create'), 'done');
+  });
+});
+
+describe('Exchange Management Shell terminal (bash stands in for PowerShell)', function () {
+  this.timeout(90_000);
+
+  it('inserts a snippet on the prompt without running it', async () => {
+    const api = await activatedApi();
+    await vscode.commands.executeCommand('exchangeSetup.insertSnippet', 'basicAuth.verify');
+    const terminal = api.terminal.get();
+    assert.equal(terminal.name, 'Exchange Management Shell');
+    const integration = await shellIntegration(terminal);
+    // Nothing ran: comment the pending line out (readline: Ctrl-A, '#', Enter) and read it back from history.
+    const started: string[] = [];
+    const listener = vscode.window.onDidStartTerminalShellExecution((e) => {
+      if (e.terminal === terminal) started.push(e.execution.commandLine.value);
+    });
+    terminal.sendText('\x01#', true);
+    const historyFile = path.join(os.tmpdir(), `ecs-history-${process.pid}.txt`);
+    await readAll(integration.executeCommand(`fc -ln -1 > '${historyFile}'`));
+    listener.dispose();
+    const history = fs.readFileSync(historyFile, 'utf8').trim();
+    assert.match(history, /^#\s*Write-Output/, `the inserted line came back commented out: ${history.slice(0, 120)}`);
+    assert.match(history, /Get-WebServicesVirtualDirectory/);
+    assert.ok(!started.some((c) => /Get-WebServicesVirtualDirectory/.test(c) && !c.trimStart().startsWith('#')), 'the snippet itself was never executed');
+  });
+
+  it('reads a verification command\'s output back through shell integration and updates the step', async () => {
+    const api = await activatedApi();
+    api.session.model.load({ version: 1, steps: {} }, 'impersonation');
+    const fixture = path.join(workspaceRoot(), 'test', 'fixtures', 'integration', 'basic-auth-mixed.txt');
+    assert.ok(fs.existsSync(fixture), `fixture ${fixture}`);
+    const outcome = await api.verifyStepWithCommand('basicAuth.verify', `cat '${fixture}'`);
+    assert.equal(outcome, 'read');
+    assert.equal(api.session.model.statusOf('basicAuth.verify'), 'done');
+    assert.equal(api.session.model.statusOf('prerequisites.basicAuth'), 'failed');
+    assert.equal(api.session.model.evidenceOf('prerequisites.basicAuth')?.source, 'terminal');
+    assert.match(api.session.model.evidenceOf('prerequisites.basicAuth')?.detail ?? '', /EXCH02/);
+  });
+});
+
+function workspaceRoot(): string {
+  return path.resolve(__dirname, '..', '..', '..', '..');
+}
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`Timed out waiting: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function shellIntegration(terminal: vscode.Terminal): Promise<vscode.TerminalShellIntegration> {
+  await waitFor(() => terminal.shellIntegration !== undefined, 'shell integration in the terminal', 30_000);
+  return terminal.shellIntegration!;
+}
+
+async function readAll(execution: vscode.TerminalShellExecution): Promise<string> {
+  let out = '';
+  for await (const chunk of execution.read()) out += chunk;
+  return out;
+}
