@@ -92,6 +92,15 @@ function tooltipFor(step: StepView): vscode.MarkdownString {
   return md;
 }
 
+function findStep(steps: readonly StepView[], id: unknown): StepView | undefined {
+  for (const step of steps) {
+    if (step.id === id) return step;
+    const inner = findStep(step.children, id);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
 function escape(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
 }
@@ -121,5 +130,12 @@ export function registerChecklistView(
       model.setConfirmed(step.id, state === vscode.TreeItemCheckboxState.Checked);
     }
   });
-  return { provider, view, disposables: [provider, view, modelListener, checkboxListener] };
+  const reveal = vscode.commands.registerCommand('exchangeSetup.revealStep', async (arg: unknown) => {
+    const id = typeof arg === 'string' ? arg : (arg as { id?: unknown } | undefined)?.id;
+    const target = findStep(model.view(), id);
+    if (!target) return;
+    await vscode.commands.executeCommand(`${CHECKLIST_VIEW_ID}.focus`);
+    await view.reveal(target, { select: true, focus: true, expand: true });
+  });
+  return { provider, view, disposables: [provider, view, modelListener, checkboxListener, reveal] };
 }
