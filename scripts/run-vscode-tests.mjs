@@ -1,0 +1,343 @@
+#!/usr/bin/env node
+// Runs the integration suite in real VS Code with no internet: code-server 4.100.3 (VS Code
+// 1.100.3 with its real Node extension host) opened by headless Debian chromium. The suite
+// reports through ECS_TEST_RESULT; the extension host's exit code is not trusted.
+//
+//   node scripts/run-vscode-tests.mjs [--extension DIR] [--tests MODULE] [--result-out FILE]
+//
+// --extension   extension development folder (default: the repository)
+// --tests       tests module without .js (default: <repo>/out/test/integration/index)
+// --result-out  where to write {passed, failed, failures} for scripts/test-all.mjs
+// Environment: ECS_CACHE_DIR, ECS_CHROMIUM, ECS_INTEGRATION_TIMEOUT_S (default 300),
+// ECS_KEEP_TEMP=1 keeps the temp folders for a look afterwards.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, closeSync, readSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { createServer } from 'node:net';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import {
+  makeTempDir, makeWorkspace, readSuiteResult, repoRoot, seedUserSettings, suiteEnvironment, suiteLogFile,
+} from './lib/vscode-test-env.mjs';
+
+const CODE_SERVER_VERSION = '4.100.3';
+const cacheDir = process.env.ECS_CACHE_DIR ?? join(homedir(), '.cache', 'exchange-calendar-setup');
+const codeServerBin = join(cacheDir, `code-server-${CODE_SERVER_VERSION}`, 'node_modules', '.bin', 'code-server');
+const chromiumPath = process.env.ECS_CHROMIUM ?? '/usr/bin/chromium';
+const timeoutMs = Number(process.env.ECS_INTEGRATION_TIMEOUT_S ?? '300') * 1000;
+const keepTemp = process.env.ECS_KEEP_TEMP === '1';
+const resultsDir = join(repoRoot, 'test-results');
+const chromiumFlags = [
+  '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+];
+
+const { values: options } = parseArgs({
+  options: {
+    extension: { type: 'string', default: repoRoot },
+    tests: { type: 'string' },
+    'result-out': { type: 'string' },
+  },
+});
+const extensionDir = resolve(options.extension);
+const testsModule = resolve(options.tests ?? join(repoRoot, 'out', 'test', 'integration', 'index'));
+
+/** Everything started here, so teardown can stop it whatever state the run reached. */
+const started = { codeServer: undefined, browser: undefined, tempDirs: [] };
+/** One teardown shared by every caller (normal end, error, signal), each awaiting it whole. */
+let teardownDone;
+let interrupted = false;
+
+function log(message) {
+  console.log(`[vscode-tests] ${message}`);
+}
+
+/** A failure of the harness itself (as opposed to a failing test), with what to do about it. */
+class HarnessError extends Error {}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+function isHealthy(port) {
+  return new Promise((resolveHealth) => {
+    const request = httpGet({ host: '127.0.0.1', port, path: '/healthz', timeout: 1000 }, (response) => {
+      response.resume();
+      resolveHealth(response.statusCode === 200);
+    });
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolveHealth(false));
+  });
+}
+
+function lastLines(file, count) {
+  if (!existsSync(file)) return `(no ${file})`;
+  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+  return lines.slice(-count).join('\n');
+}
+
+/** Extension-host logs live deep under the user data dir; their tails explain most failures. */
+function extensionHostLogs(userDataDir) {
+  const logsDir = join(userDataDir, 'logs');
+  if (!existsSync(logsDir)) return [];
+  return readdirSync(logsDir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => /exthost\d*\.log$/i.test(name))
+    .map((name) => join(logsDir, name));
+}
+
+function extensionHostExited(codeServerLog) {
+  return existsSync(codeServerLog) && readFileSync(codeServerLog, 'utf8').includes('Extension Host Process exited');
+}
+
+/** Prints what the suite appended to its log since the last call. */
+class LogFollower {
+  offset = 0;
+  constructor(file) { this.file = file; }
+  flush() {
+    if (!existsSync(this.file)) return;
+    const size = statSync(this.file).size;
+    if (size <= this.offset) return;
+    const fd = openSync(this.file, 'r');
+    try {
+      const chunk = Buffer.alloc(size - this.offset);
+      readSync(fd, chunk, 0, chunk.length, this.offset);
+      this.offset = size;
+      process.stdout.write(chunk.toString('utf8'));
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+async function startCodeServer({ port, userDataDir, extensionsDir, workspace, env, logFile }) {
+  if (!existsSync(codeServerBin)) {
+    throw new HarnessError(`code-server ${CODE_SERVER_VERSION} is not installed at ${codeServerBin}; run .ci/install-system.sh`);
+  }
+  const logFd = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [
+    codeServerBin,
+    '--config', '/dev/null',
+    '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir,
+    workspace,
+  ], {
+    // Its own process group: the extension host and terminals are grandchildren, and only
+    // killing the whole group stops them.
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+    env: { ...process.env, ...env },
+  });
+  closeSync(logFd);
+  started.codeServer = child;
+  let exited = false;
+  child.on('exit', () => { exited = true; });
+
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (exited) throw new HarnessError(`code-server exited during start-up (code ${child.exitCode})`);
+    if (await isHealthy(port)) return child;
+    await delay(200);
+  }
+  throw new HarnessError('code-server did not answer /healthz within 30 s');
+}
+
+function workbenchUrl(port, workspace) {
+  const authority = `127.0.0.1:${port}`;
+  const payload = [
+    ['extensionDevelopmentPath', `vscode-remote://${authority}${extensionDir}`],
+    ['extensionTestsPath', `vscode-remote://${authority}${testsModule}`],
+    ['skipWelcome', 'true'],
+  ];
+  return `http://${authority}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+async function stopProcessGroup(child) {
+  if (!child?.pid) return;
+  const signalGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+      return true;
+    } catch {
+      return false; // ESRCH: the group is already gone.
+    }
+  };
+  if (!signalGroup('SIGTERM')) return;
+  for (let waited = 0; waited < 3000 && signalGroup(0); waited += 100) await delay(100);
+  signalGroup('SIGKILL');
+}
+
+function teardown() {
+  teardownDone ??= stopEverything();
+  return teardownDone;
+}
+
+async function stopEverything() {
+  const browser = started.browser;
+  if (browser) await Promise.race([browser.close().catch(() => undefined), delay(5000)]);
+  await stopProcessGroup(started.codeServer);
+  if (!keepTemp) for (const dir of started.tempDirs) rmSync(dir, { recursive: true, force: true });
+  else log(`kept temp folders: ${started.tempDirs.join(' ')}`);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`${signal}: stopping chromium and code-server`);
+    void teardown().finally(() => process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1)));
+  });
+}
+
+/** Runs the suite once; returns the suite's verdict or throws a HarnessError. */
+async function runSuite(context) {
+  const { runDir, userDataDir, workspace, resultFile, codeServerLog, browserLog } = context;
+  if (!existsSync(`${testsModule}.js`)) {
+    throw new HarnessError(`tests module ${testsModule}.js is missing; build first (node scripts/build.mjs)`);
+  }
+  if (!existsSync(join(extensionDir, 'package.json'))) {
+    throw new HarnessError(`${extensionDir} has no package.json`);
+  }
+  if (!existsSync(chromiumPath)) {
+    throw new HarnessError(`chromium is not installed at ${chromiumPath}; run .ci/install-system.sh`);
+  }
+
+  const port = await freePort();
+  const env = suiteEnvironment({ resultFile, workspace, host: 'code-server' });
+  let phase = Date.now();
+  await startCodeServer({ port, userDataDir, extensionsDir: join(runDir, 'extensions'), workspace, env, logFile: codeServerLog });
+  log(`code-server ready on 127.0.0.1:${port} (${Date.now() - phase} ms)`);
+
+  phase = Date.now();
+  started.browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: chromiumFlags,
+    // Our own handlers tear everything down; playwright's would race them.
+    handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+  });
+  const page = await started.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  context.page = page;
+  const browserLines = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') browserLines.push(`[${message.type()}] ${message.text()}`);
+  });
+  page.on('pageerror', (error) => browserLines.push(`[pageerror] ${error.message}`));
+  context.writeBrowserLog = () => writeFileSync(browserLog, browserLines.join('\n'));
+
+  // The workbench calls this when the extension host's test run ends; it tells a suite that
+  // never wrote its result (for example one that failed to load) from a slow one.
+  let workbenchExitCode;
+  await page.exposeFunction('codeAutomationExit', (code) => { workbenchExitCode = code; });
+  await page.goto(workbenchUrl(port, workspace), { waitUntil: 'domcontentloaded' });
+  log(`chromium opened the workbench (${Date.now() - phase} ms); waiting for the suite`);
+
+  const follower = new LogFollower(suiteLogFile(resultFile));
+  const deadline = Date.now() + timeoutMs;
+  let exitSeenAt;
+  for (;;) {
+    follower.flush();
+    const result = readSuiteResult(resultFile);
+    if (result) {
+      follower.flush(); // the lines written between the last flush and the result
+      return result;
+    }
+    if (started.codeServer.exitCode !== null) throw new HarnessError(`code-server exited (code ${started.codeServer.exitCode}) before the suite reported`);
+    // Either signal means no result is coming: the workbench's exit hook, or (when the host
+    // crashed rather than finished) code-server logging that the extension host process ended.
+    const hostEnded = workbenchExitCode !== undefined || extensionHostExited(codeServerLog);
+    if (hostEnded) {
+      exitSeenAt ??= Date.now();
+      if (Date.now() - exitSeenAt > 5000) {
+        throw new HarnessError(`the extension host ended (workbench exit code ${workbenchExitCode ?? 'none'}) without writing ${resultFile}`);
+      }
+    }
+    if (Date.now() > deadline) throw new HarnessError(`no result from the suite after ${timeoutMs / 1000} s`);
+    await delay(250);
+  }
+}
+
+async function saveScreenshot(page) {
+  if (!page || page.isClosed()) return;
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, 'integration-failure.png');
+  try {
+    await page.screenshot({ path: file, timeout: 10_000 });
+    log(`screenshot: ${file}`);
+  } catch (error) {
+    log(`no screenshot: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function printDiagnostics(context) {
+  context.writeBrowserLog?.();
+  const files = [context.codeServerLog, context.browserLog, ...extensionHostLogs(context.userDataDir)];
+  for (const file of files) {
+    console.log(`----- last lines of ${file} -----`);
+    console.log(lastLines(file, 40));
+  }
+}
+
+async function main() {
+  const runDir = makeTempDir('vscode-run');
+  const workspace = makeWorkspace();
+  started.tempDirs.push(runDir, workspace);
+  const userDataDir = join(runDir, 'user-data');
+  seedUserSettings(userDataDir);
+  const context = {
+    runDir, userDataDir, workspace,
+    resultFile: join(runDir, 'result.json'),
+    codeServerLog: join(runDir, 'code-server.log'),
+    browserLog: join(runDir, 'browser-console.log'),
+  };
+
+  let verdict;
+  const startedAt = Date.now();
+  try {
+    const result = await runSuite(context);
+    verdict = { passed: result.passed, failed: result.failed, failures: result.failures ?? [] };
+  } catch (error) {
+    if (interrupted) return new Promise(() => undefined); // the signal handler exits when teardown ends
+    const message = error instanceof HarnessError ? error.message : (error instanceof Error ? error.stack ?? error.message : String(error));
+    log(`harness failure: ${message}`);
+    verdict = { passed: 0, failed: 1, failures: [{ title: 'integration harness', message }] };
+  }
+
+  if (interrupted) return new Promise(() => undefined); // the signal handler exits when teardown ends
+  if (verdict.failed > 0) {
+    await saveScreenshot(context.page);
+    printDiagnostics(context);
+    for (const failure of verdict.failures) log(`FAILED: ${failure.title}`);
+  }
+  await teardown();
+
+  log(`${verdict.passed} passed, ${verdict.failed} failed in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+  if (options['result-out']) {
+    mkdirSync(dirname(resolve(options['result-out'])), { recursive: true });
+    writeFileSync(options['result-out'], JSON.stringify(verdict, null, 2));
+  }
+  return verdict.failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  async (error) => {
+    console.error(error);
+    await teardown();
+    process.exit(1);
+  },
+);
