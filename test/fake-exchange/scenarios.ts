@@ -1,0 +1,116 @@
+// What each scenario of the fake Exchange server is: its version, which authentication it offers,
+// which rights the service account has, and which TLS certificate it presents.
+
+export type ScenarioName = 'healthy' | 'healthy-delegate' | 'no-basic' | 'wrong-password' | 'locked'
+  | 'account-disabled' | 'password-expired' | 'exchange-2010' | 'exchange-2013' | 'exchange-2019' | 'exchange-se'
+  | 'exchange-online' | 'impersonation-denied' | 'nonexistent-mailbox' | 'delegate-denied' | 'busy-then-ok'
+  | 'slow' | 'reset' | 'malformed-xml' | 'oversize' | 'generic-error-redirect'
+  | 'tls-expired' | 'tls-expiring-soon' | 'tls-wrong-host' | 'tls-self-signed' | 'tls-missing-intermediate';
+
+export const SCENARIO_NAMES: readonly ScenarioName[] = [
+  'healthy', 'healthy-delegate', 'no-basic', 'wrong-password', 'locked', 'account-disabled', 'password-expired',
+  'exchange-2010', 'exchange-2013', 'exchange-2019', 'exchange-se', 'exchange-online', 'impersonation-denied',
+  'nonexistent-mailbox', 'delegate-denied', 'busy-then-ok', 'slow', 'reset', 'malformed-xml', 'oversize',
+  'generic-error-redirect', 'tls-expired', 'tls-expiring-soon', 'tls-wrong-host', 'tls-self-signed', 'tls-missing-intermediate',
+];
+
+export function isScenarioName(value: string): value is ScenarioName {
+  return (SCENARIO_NAMES as readonly string[]).includes(value);
+}
+
+/** RequestServerVersion values in the order Exchange introduced them. */
+export const REQUEST_VERSIONS = ['Exchange2007', 'Exchange2007_SP1', 'Exchange2010', 'Exchange2010_SP1', 'Exchange2010_SP2',
+  'Exchange2013', 'Exchange2013_SP1', 'Exchange2016'] as const;
+export type RequestVersion = typeof REQUEST_VERSIONS[number];
+
+export interface ServerVersion {
+  readonly major: number;
+  readonly minor: number;
+  readonly majorBuild: number;
+  readonly minorBuild: number;
+  /** The Version attribute the server reports (clients should not parse it). */
+  readonly versionName: string;
+  /** Newest RequestServerVersion the server accepts; newer or unknown ones get ErrorInvalidServerVersion. */
+  readonly newestRequestVersion: RequestVersion;
+  readonly label: string;
+}
+
+export const VERSIONS = {
+  exchange2010: { major: 14, minor: 3, majorBuild: 123, minorBuild: 4, versionName: 'Exchange2010_SP2', newestRequestVersion: 'Exchange2010_SP2', label: 'Exchange 2010 SP3' },
+  exchange2013: { major: 15, minor: 0, majorBuild: 1497, minorBuild: 48, versionName: 'V2_23', newestRequestVersion: 'Exchange2013_SP1', label: 'Exchange 2013 CU23' },
+  exchange2016: { major: 15, minor: 1, majorBuild: 2507, minorBuild: 6, versionName: 'V2017_07_11', newestRequestVersion: 'Exchange2016', label: 'Exchange 2016 CU23' },
+  exchange2019: { major: 15, minor: 2, majorBuild: 1544, minorBuild: 4, versionName: 'V2017_07_11', newestRequestVersion: 'Exchange2016', label: 'Exchange 2019 CU14' },
+  exchangeSe: { major: 15, minor: 2, majorBuild: 2562, minorBuild: 17, versionName: 'V2017_07_11', newestRequestVersion: 'Exchange2016', label: 'Exchange Server SE RTM' },
+  exchangeOnline: { major: 15, minor: 20, majorBuild: 8835, minorBuild: 23, versionName: 'V2018_01_08', newestRequestVersion: 'Exchange2016', label: 'Exchange Online' },
+} as const satisfies Record<string, ServerVersion>;
+
+/** How the service account may reach other mailboxes in a scenario. */
+export type ImpersonationRight =
+  | 'granted'            // ApplicationImpersonation over a scope holding every user mailbox
+  | 'not-assigned'       // no ApplicationImpersonation at all: ErrorImpersonationDenied
+  | 'outside-scope';     // assigned, but the targets are outside its scope: ErrorImpersonateUserDenied
+export type DelegateRight = 'granted' | 'none';
+
+export type TlsVariant = 'healthy' | 'expired' | 'expiringSoon' | 'wrongHost' | 'selfSigned' | 'missingIntermediate';
+
+/** Misbehaviour that replaces the normal answer, checked in this order by the server. */
+export type Disruption = 'none' | 'slow' | 'reset' | 'malformed-xml' | 'oversize' | 'generic-error-redirect' | 'busy-then-ok';
+
+/** An error for every correctly authenticated request (the account itself is unusable). */
+export type AccountFault = 'none' | 'ErrorAccountDisabled' | 'ErrorPasswordExpired';
+
+export interface ScenarioSpec {
+  readonly version: ServerVersion;
+  readonly basicAuth: boolean;
+  /** Every Basic attempt is refused, even with the right password (the configured password is stale). */
+  readonly rejectAllPasswords: boolean;
+  readonly lockedOut: boolean;
+  readonly accountFault: AccountFault;
+  readonly impersonation: ImpersonationRight;
+  readonly delegate: DelegateRight;
+  /** The test mailbox does not exist (ErrorNonExistentMailbox). */
+  readonly testMailboxMissing: boolean;
+  readonly tls: TlsVariant;
+  readonly disruption: Disruption;
+  readonly exchangeOnline: boolean;
+}
+
+const HEALTHY: ScenarioSpec = {
+  version: VERSIONS.exchange2016, basicAuth: true, rejectAllPasswords: false, lockedOut: false, accountFault: 'none',
+  impersonation: 'granted', delegate: 'none', testMailboxMissing: false, tls: 'healthy', disruption: 'none', exchangeOnline: false,
+};
+
+export function scenarioSpec(name: ScenarioName): ScenarioSpec {
+  switch (name) {
+    case 'healthy': return HEALTHY;
+    case 'healthy-delegate': return { ...HEALTHY, impersonation: 'not-assigned', delegate: 'granted' };
+    case 'no-basic': return { ...HEALTHY, basicAuth: false };
+    case 'wrong-password': return { ...HEALTHY, rejectAllPasswords: true };
+    case 'locked': return { ...HEALTHY, lockedOut: true };
+    case 'account-disabled': return { ...HEALTHY, accountFault: 'ErrorAccountDisabled' };
+    case 'password-expired': return { ...HEALTHY, accountFault: 'ErrorPasswordExpired' };
+    case 'exchange-2010': return { ...HEALTHY, version: VERSIONS.exchange2010 };
+    case 'exchange-2013': return { ...HEALTHY, version: VERSIONS.exchange2013 };
+    case 'exchange-2019': return { ...HEALTHY, version: VERSIONS.exchange2019 };
+    case 'exchange-se': return { ...HEALTHY, version: VERSIONS.exchangeSe };
+    case 'exchange-online': return { ...HEALTHY, version: VERSIONS.exchangeOnline, exchangeOnline: true };
+    case 'impersonation-denied': return { ...HEALTHY, impersonation: 'outside-scope' };
+    case 'nonexistent-mailbox': return { ...HEALTHY, testMailboxMissing: true };
+    case 'delegate-denied': return { ...HEALTHY, impersonation: 'not-assigned', delegate: 'none' };
+    case 'busy-then-ok': return { ...HEALTHY, disruption: 'busy-then-ok' };
+    case 'slow': return { ...HEALTHY, disruption: 'slow' };
+    case 'reset': return { ...HEALTHY, disruption: 'reset' };
+    case 'malformed-xml': return { ...HEALTHY, disruption: 'malformed-xml' };
+    case 'oversize': return { ...HEALTHY, disruption: 'oversize' };
+    case 'generic-error-redirect': return { ...HEALTHY, disruption: 'generic-error-redirect' };
+    case 'tls-expired': return { ...HEALTHY, tls: 'expired' };
+    case 'tls-expiring-soon': return { ...HEALTHY, tls: 'expiringSoon' };
+    case 'tls-wrong-host': return { ...HEALTHY, tls: 'wrongHost' };
+    case 'tls-self-signed': return { ...HEALTHY, tls: 'selfSigned' };
+    case 'tls-missing-intermediate': return { ...HEALTHY, tls: 'missingIntermediate' };
+    default: {
+      const unknown: never = name;
+      throw new Error(`unknown scenario ${String(unknown)}`);
+    }
+  }
+}
