@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { UserFacingError } from '../core/errors';
 import type { SetupModel } from '../core/model';
-import { renderScript, snippetForStep, toPromptLine, type StepSnippet } from '../core/snippets';
+import { hasStatements, renderScript, snippetForStep, toPromptLine, type Script, type StepSnippet } from '../core/snippets';
 import { stepDefinition, type StepId } from '../core/steps';
 import { interpretVerification } from '../core/verification';
 import type { FieldIssue } from '../core/validate';
@@ -39,6 +39,13 @@ export function requireTrustedWorkspace(action: string): void {
   }
 }
 
+/** A step that only verifies (its action has no statement) inserts its verification as its snippet. */
+function commandsToInsert(snippet: StepSnippet, part: SnippetPart): Script | undefined {
+  if (hasStatements(snippet[part])) return snippet[part];
+  if (part === 'action' && hasStatements(snippet.verify)) return snippet.verify;
+  return undefined;
+}
+
 export function snippetFor(deps: SnippetCommandDeps, id: StepId): StepSnippet {
   const { settings } = deps.readSettings();
   const result = snippetForStep(id, settings, { basicAuthPrior: deps.model.getBasicAuthPrior() });
@@ -57,8 +64,17 @@ export function registerSnippetCommands(deps: SnippetCommandDeps): vscode.Dispos
     requireTrustedWorkspace(`Inserting a ${PART_LABELS[part]}`);
     const id = await resolveStep(arg, model, withSnippet, `Insert which step's ${PART_LABELS[part]}?`);
     if (!id) return;
-    const line = toPromptLine(snippetFor(deps, id)[part]);
-    deps.terminal.insert(line);
+    const snippet = snippetFor(deps, id);
+    const script = commandsToInsert(snippet, part);
+    if (!script) {
+      const choice = await vscode.window.showInformationMessage(
+        `"${stepDefinition(id).title}" has no shell command to ${part === 'action' ? 'run' : part === 'verify' ? 'verify it' : 'undo it'}: it is done outside Exchange. Its explanation says what to do.`,
+        'Open Explanation',
+      );
+      if (choice) await vscode.commands.executeCommand('exchangeSetup.openStepHelp', id);
+      return;
+    }
+    await deps.terminal.insert(toPromptLine(script));
     log.info(`Inserted the ${PART_LABELS[part]} for ${id} into the terminal (not run).`);
   };
 

@@ -16,6 +16,7 @@ export type RunOutcome =
  */
 export class ExchangeTerminal implements vscode.Disposable {
   private terminal: vscode.Terminal | undefined;
+  private createdAt = 0;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
@@ -41,6 +42,7 @@ export class ExchangeTerminal implements vscode.Disposable {
       shellArgs: [...launch.shellArgs],
       iconPath: new vscode.ThemeIcon('terminal-powershell'),
     });
+    this.createdAt = Date.now();
     return this.terminal;
   }
 
@@ -50,10 +52,19 @@ export class ExchangeTerminal implements vscode.Disposable {
     return terminal;
   }
 
-  /** Puts one line on the prompt without pressing Enter. */
-  insert(line: string): void {
+  /**
+   * Puts one line on the prompt without pressing Enter. Text typed into a shell that has not drawn its
+   * first prompt yet can be dropped, so a new terminal is given until its prompt appears (shell
+   * integration reports it) or a few seconds.
+   */
+  async insert(line: string): Promise<void> {
     if (/[\r\n]/.test(line)) throw new Error('Only a single line can be inserted at a prompt.');
-    this.show().sendText(line, false);
+    const terminal = this.show();
+    const age = Date.now() - this.createdAt;
+    if (!terminal.shellIntegration && age < this.integrationWaitMs) {
+      await this.waitForShellIntegration(terminal, undefined, this.integrationWaitMs - age);
+    }
+    terminal.sendText(line, false);
   }
 
   /**
@@ -105,6 +116,7 @@ export class ExchangeTerminal implements vscode.Disposable {
   private async waitForShellIntegration(
     terminal: vscode.Terminal,
     token?: vscode.CancellationToken,
+    waitMs = this.integrationWaitMs,
   ): Promise<vscode.TerminalShellIntegration | undefined> {
     if (terminal.shellIntegration) return terminal.shellIntegration;
     return new Promise((resolve) => {
@@ -118,7 +130,7 @@ export class ExchangeTerminal implements vscode.Disposable {
         if (e.terminal === terminal) done(e.shellIntegration);
       });
       const cancel = token?.onCancellationRequested(() => done(undefined));
-      const timer = setTimeout(() => done(terminal.shellIntegration), this.integrationWaitMs);
+      const timer = setTimeout(() => done(terminal.shellIntegration), waitMs);
     });
   }
 

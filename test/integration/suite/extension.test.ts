@@ -83,7 +83,7 @@ describe('checklist tree', () => {
     assert.doesNotMatch(String(delegate.contextValue), /\bsnippet\b/, 'no snippet actions on the method not chosen');
     const link = item(roots.find((r) => r.id === 'link')!);
     assert.equal(link.checkboxState && typeof link.checkboxState === 'object' ? link.checkboxState.state : link.checkboxState, vscode.TreeItemCheckboxState.Checked);
-    assert.equal(model.remaining(), 9);
+    assert.equal(model.remaining(), 8);
   });
 
   it('persists progress per organisation across a reload of the model', async () => {
@@ -109,23 +109,35 @@ describe('Exchange Management Shell terminal (bash stands in for PowerShell)', f
 
   it('inserts a snippet on the prompt without running it', async () => {
     const api = await activatedApi();
-    await vscode.commands.executeCommand('exchangeSetup.insertSnippet', 'basicAuth.verify');
+    await vscode.commands.executeCommand('exchangeSetup.showTerminal');
     const terminal = api.terminal.get();
     assert.equal(terminal.name, 'Exchange Management Shell');
     const integration = await shellIntegration(terminal);
-    // Nothing ran: comment the pending line out (readline: Ctrl-A, '#', Enter) and read it back from history.
+    // Readline can hand its pending line to a key binding without running it: bind Ctrl-X p to write
+    // the line buffer to a file, then clear the line with Ctrl-U.
+    const lineFile = path.join(os.tmpdir(), `ecs-pending-line-${process.pid}.txt`);
+    fs.rmSync(lineFile, { force: true });
+    await readAll(integration.executeCommand(`bind -x '"\\C-xp": printf "%s" "$READLINE_LINE" > ${lineFile}'`));
     const started: string[] = [];
     const listener = vscode.window.onDidStartTerminalShellExecution((e) => {
       if (e.terminal === terminal) started.push(e.execution.commandLine.value);
     });
-    terminal.sendText('\x01#', true);
-    const historyFile = path.join(os.tmpdir(), `ecs-history-${process.pid}.txt`);
-    await readAll(integration.executeCommand(`fc -ln -1 > '${historyFile}'`));
+    await vscode.commands.executeCommand('exchangeSetup.insertSnippet', 'basicAuth.verify');
+    assert.equal(api.terminal.get(), terminal, 'the terminal is reused while it lives');
+    terminal.sendText('\x18p', false);
+    await waitFor(() => fs.existsSync(lineFile) && fs.statSync(lineFile).size > 0, 'the pending line was written out', 15_000);
+    terminal.sendText('\x15', false);
+    const pending = fs.readFileSync(lineFile, 'utf8');
+    fs.rmSync(lineFile, { force: true });
     listener.dispose();
-    const history = fs.readFileSync(historyFile, 'utf8').trim();
-    assert.match(history, /^#\s*Write-Output/, `the inserted line came back commented out: ${history.slice(0, 120)}`);
-    assert.match(history, /Get-WebServicesVirtualDirectory/);
-    assert.ok(!started.some((c) => /Get-WebServicesVirtualDirectory/.test(c) && !c.trimStart().startsWith('#')), 'the snippet itself was never executed');
+    assert.match(pending, /^Write-Output \('ECS-BEGIN ' \+ 'basicAuth\.verify'\)/, `pending line: ${pending.slice(0, 120)}`);
+    assert.match(pending, /Get-WebServicesVirtualDirectory -Server 'EXCH01'/);
+    assert.doesNotMatch(pending, /[\r\n]/, 'one line, no Enter');
+    assert.deepEqual(started.filter((c) => /WebServicesVirtualDirectory/.test(c)), [], 'the snippet itself was never executed');
+    // The key binding ran a shell command outside a prompt, which leaves shell integration mid-command:
+    // the next test gets a fresh terminal.
+    terminal.dispose();
+    await waitFor(() => api.terminal.get() !== terminal, 'a new terminal replaces the closed one');
   });
 
   it('reads a verification command\'s output back through shell integration and updates the step', async () => {

@@ -1,0 +1,101 @@
+/**
+ * A small, strict command-line parser shared by the subcommands: known flags only, `--flag value`
+ * or `--flag=value`, `--` ends the flags. Errors are values, so callers decide the exit code.
+ */
+
+export interface FlagSpec {
+  readonly kind: 'boolean' | 'string';
+  /** Shown in help, e.g. "FILE". */
+  readonly valueName?: string;
+  readonly description: string;
+}
+
+export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
+
+export interface ParsedArgs {
+  /** String flags by name (without dashes); boolean flags are true when present. */
+  readonly values: Readonly<Record<string, string | boolean>>;
+  readonly positionals: readonly string[];
+}
+
+export type ParseResult = ({ ok: true } & ParsedArgs) | { ok: false; error: string };
+
+export function parseArgs(argv: readonly string[], specs: FlagSpecs, options: { allowPositionals?: boolean } = {}): ParseResult {
+  const values: Record<string, string | boolean> = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positionals.push(arg);
+      continue;
+    }
+    const match = /^--([A-Za-z][A-Za-z0-9-]*)(?:=([\s\S]*))?$/.exec(arg);
+    if (!match) return { ok: false, error: `unknown option ${arg} (options start with --)` };
+    const [, name, inlineValue] = match;
+    const spec = Object.prototype.hasOwnProperty.call(specs, name) ? specs[name] : undefined;
+    if (!spec) return { ok: false, error: `unknown option --${name}` };
+    if (Object.prototype.hasOwnProperty.call(values, name)) return { ok: false, error: `--${name} is given more than once` };
+    if (spec.kind === 'boolean') {
+      if (inlineValue !== undefined) return { ok: false, error: `--${name} takes no value` };
+      values[name] = true;
+      continue;
+    }
+    if (inlineValue !== undefined) {
+      values[name] = inlineValue;
+      continue;
+    }
+    const next = argv[i + 1];
+    if (next === undefined || (next.startsWith('--') && next.length > 2)) return { ok: false, error: `--${name} needs a value (${spec.valueName ?? 'VALUE'})` };
+    values[name] = next;
+    i++;
+  }
+  if (!options.allowPositionals && positionals.length > 0) return { ok: false, error: `unexpected argument ${positionals[0]}` };
+  return { ok: true, values, positionals };
+}
+
+/** The option lines of a help text, aligned. */
+export function formatFlagHelp(specs: FlagSpecs): string {
+  const rows = Object.entries(specs).map(([name, spec]) => [`--${name}${spec.kind === 'string' ? ` ${spec.valueName ?? 'VALUE'}` : ''}`, spec.description]);
+  const width = Math.max(...rows.map(([left]) => left.length));
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`).join('\n');
+}
+
+export function stringFlag(args: ParsedArgs, name: string): string | undefined {
+  const value = args.values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function booleanFlag(args: ParsedArgs, name: string): boolean {
+  return args.values[name] === true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The contract between main.ts and each subcommand.
+
+/** What a subcommand may touch: output streams, the environment and (optionally) stdin. */
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+export interface CliIo {
+  readonly stdout: TextSink;
+  readonly stderr: TextSink;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdin?: AsyncIterable<string | Uint8Array>;
+}
+
+export interface Subcommand {
+  readonly name: string;
+  /** One line for the top-level help. */
+  readonly summary: string;
+  /** Returns the exit code: 0 success, 2 invalid input, 1 anything else. */
+  run(argv: readonly string[], io: CliIo): Promise<number>;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;

@@ -1,0 +1,258 @@
+/**
+ * `probe`: runs the EWS probes against a server and prints a table, or one JSON object with
+ * --json. A contract other tools rely on: exit 0 when nothing failed (warnings allowed), 1 when a
+ * check failed, 2 for usage or configuration errors. The password comes from EWS_PASSWORD or a
+ * hidden prompt on a terminal, never from an argument, and is never printed.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { AccessMethod, SetupSettings } from '../core/settings';
+import { DEFAULT_SETTINGS } from '../core/settings';
+import { validateSettings } from '../core/validate';
+import { parseMailboxList } from '../core/ews/mailboxes';
+import { loadProbeEngine } from '../core/ews/loadEngine';
+import type { ProbeResult, ProbeRun, ProbeStatus } from '../core/ews/probes';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, booleanFlag, formatFlagHelp, parseArgs, stringFlag, type CliIo, type FlagSpecs, type Subcommand } from './args';
+
+const FLAGS: FlagSpecs = {
+  url: { kind: 'string', valueName: 'URL', description: 'EWS URL, e.g. https://mail.contoso.com/EWS/Exchange.asmx' },
+  user: { kind: 'string', valueName: 'UPN', description: 'service account UPN, e.g. alexaforbusiness@contoso.com' },
+  mailbox: { kind: 'string', valueName: 'SMTP', description: 'test mailbox whose calendar is read, e.g. alice@contoso.com' },
+  method: { kind: 'string', valueName: 'impersonation|delegate', description: 'access method (default impersonation)' },
+  write: { kind: 'boolean', description: 'also create and delete a test item in the test mailbox (sends no invitations)' },
+  ca: { kind: 'string', valueName: 'FILE', description: 'extra CA certificates (PEM) trusted besides the public roots' },
+  'timeout-ms': { kind: 'string', valueName: 'N', description: 'time limit for the whole run in milliseconds (default 60000)' },
+  mailboxes: { kind: 'string', valueName: 'FILE', description: 'also verify access to every mailbox in FILE (one SMTP address per line, # comments)' },
+  concurrency: { kind: 'string', valueName: 'N', description: 'parallel requests for --mailboxes (default 8, at most 64)' },
+  json: { kind: 'boolean', description: 'print one JSON object instead of the table' },
+  help: { kind: 'boolean', description: 'show this help' },
+};
+
+export const PROBE_HELP = `Usage: exchange-setup probe --url URL --user UPN --mailbox SMTP [--method impersonation|delegate]
+                           [--write] [--ca FILE] [--timeout-ms N] [--mailboxes FILE] [--concurrency N] [--json]
+
+Checks, in order, DNS, TCP, TLS (protocol, names, trust, expiry), the authentication schemes EWS
+offers, the service account's logon, the Exchange version, access to the test mailbox, and reads its
+next 7 days of calendar; with --write it also creates and deletes a test item.
+
+The password is read from the environment variable EWS_PASSWORD or, on a terminal, from a hidden
+prompt. It is never accepted as an argument.
+
+Options:
+${formatFlagHelp(FLAGS)}
+
+Exit codes: 0 nothing failed (warnings allowed); 1 a check failed; 2 invalid input.
+`;
+
+export interface ProbeIo extends CliIo {
+  /** Whether stdout is a terminal: colours, and the password prompt. */
+  readonly isTTY?: boolean;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+const MAX_CONCURRENCY = 64;
+
+interface ProbeRequest {
+  url: string;
+  user: string;
+  mailbox: string;
+  method: AccessMethod;
+  write: boolean;
+  extraCaPem?: string;
+  timeoutMs: number;
+  mailboxes?: string[];
+  concurrency: number;
+  json: boolean;
+}
+
+function usage(io: CliIo, message: string): number {
+  io.stderr.write(`exchange-setup probe: ${message}\nRun "exchange-setup probe --help" for the options.\n`);
+  return EXIT_USAGE;
+}
+
+function positiveInteger(text: string | undefined, fallback: number): number | undefined {
+  if (text === undefined) return fallback;
+  return /^\d+$/.test(text) && Number(text) > 0 ? Number(text) : undefined;
+}
+
+async function readText(path: string): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
+  try {
+    return { ok: true, text: await readFile(resolve(path), 'utf8') };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { ok: false, reason: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : String(code ?? error) };
+  }
+}
+
+const FLAG_OF_FIELD: Record<string, string> = { ewsUrl: '--url', 'serviceAccount.upn': '--user', testMailbox: '--mailbox' };
+
+/** Flags to a request, or a usage message naming the flag. */
+async function readRequest(argv: readonly string[], io: ProbeIo): Promise<ProbeRequest | string> {
+  const passwordArg = argv.find((a) => /^--?(password|pass|pwd|p)(=|$)/i.test(a));
+  if (passwordArg) {
+    return 'a password is never accepted on the command line (it would be kept in shell history and visible in process lists); set EWS_PASSWORD, or run in a terminal to be prompted';
+  }
+  const parsed = parseArgs(argv, FLAGS);
+  if (!parsed.ok) return parsed.error;
+  const url = stringFlag(parsed, 'url');
+  const user = stringFlag(parsed, 'user');
+  const mailbox = stringFlag(parsed, 'mailbox');
+  if (url === undefined) return '--url is required (the EWS URL, e.g. https://mail.contoso.com/EWS/Exchange.asmx)';
+  if (user === undefined) return '--user is required (the service account UPN, e.g. alexaforbusiness@contoso.com)';
+  if (mailbox === undefined) return '--mailbox is required (a test mailbox, e.g. alice@contoso.com)';
+  const method = stringFlag(parsed, 'method') ?? 'impersonation';
+  if (method !== 'impersonation' && method !== 'delegate') return `--method must be impersonation or delegate, not "${method}"`;
+  const settings: SetupSettings = { ...DEFAULT_SETTINGS, ewsUrl: url, serviceAccount: { ...DEFAULT_SETTINGS.serviceAccount, upn: user }, testMailbox: mailbox, accessMethod: method };
+  const issues = validateSettings(settings, ['ewsUrl', 'serviceAccount.upn', 'testMailbox'], ['serviceAccount.upn', 'testMailbox']);
+  if (issues.length > 0) return issues.map((i) => `${FLAG_OF_FIELD[i.field] ?? i.setting} ${i.problem} (example: ${i.example})`).join('\n');
+  const timeoutMs = positiveInteger(stringFlag(parsed, 'timeout-ms'), DEFAULT_TIMEOUT_MS);
+  if (timeoutMs === undefined) return '--timeout-ms must be a positive whole number of milliseconds';
+  const concurrency = positiveInteger(stringFlag(parsed, 'concurrency'), 8);
+  if (concurrency === undefined || concurrency > MAX_CONCURRENCY) return `--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}`;
+  let extraCaPem: string | undefined;
+  const caPath = stringFlag(parsed, 'ca');
+  if (caPath !== undefined) {
+    const ca = await readText(caPath);
+    if (!ca.ok) return `--ca ${caPath}: cannot read it (${ca.reason})`;
+    if (!ca.text.includes('-----BEGIN CERTIFICATE-----')) return `--ca ${caPath}: holds no PEM certificate (-----BEGIN CERTIFICATE-----)`;
+    extraCaPem = ca.text;
+  }
+  let mailboxes: string[] | undefined;
+  const listPath = stringFlag(parsed, 'mailboxes');
+  if (listPath !== undefined) {
+    const list = await readText(listPath);
+    if (!list.ok) return `--mailboxes ${listPath}: cannot read it (${list.reason})`;
+    const parsedList = parseMailboxList(list.text);
+    for (const problem of parsedList.problems) io.stderr.write(`exchange-setup probe: ${listPath}:${problem.line}: skipped "${problem.text}": ${problem.reason}\n`);
+    mailboxes = parsedList.mailboxes;
+  }
+  return { url, user, mailbox, method, write: booleanFlag(parsed, 'write'), extraCaPem, timeoutMs, mailboxes, concurrency, json: booleanFlag(parsed, 'json') };
+}
+
+/** Reads a line from a terminal without echoing it. */
+async function promptHidden(io: ProbeIo, prompt: string): Promise<string | undefined> {
+  const stdin = process.stdin;
+  if (!io.isTTY || !stdin.isTTY || typeof stdin.setRawMode !== 'function') return undefined;
+  io.stderr.write(prompt);
+  stdin.setRawMode(true);
+  stdin.resume();
+  try {
+    return await new Promise<string | undefined>((resolvePassword) => {
+      let typed = '';
+      const onData = (chunk: Buffer): void => {
+        for (const ch of chunk.toString('utf8')) {
+          if (ch === '\r' || ch === '\n') {
+            stdin.off('data', onData);
+            resolvePassword(typed);
+            return;
+          }
+          if (ch === '\u0003' || ch === '\u0004') {
+            stdin.off('data', onData);
+            resolvePassword(undefined);
+            return;
+          }
+          if (ch === '\u007f' || ch === '\b') typed = typed.slice(0, -1);
+          else typed += ch;
+        }
+      };
+      stdin.on('data', onData);
+    });
+  } finally {
+    stdin.setRawMode(false);
+    stdin.pause();
+    io.stderr.write('\n');
+  }
+}
+
+const STATUS_LABEL: Record<ProbeStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' };
+const STATUS_COLOUR: Record<ProbeStatus, string> = { pass: '\u001b[32m', warn: '\u001b[33m', fail: '\u001b[31m', skip: '\u001b[2m' };
+const RESET = '\u001b[0m';
+
+export function formatCheckLine(check: ProbeResult, colour: boolean): string {
+  const label = STATUS_LABEL[check.status];
+  const shown = colour ? `${STATUS_COLOUR[check.status]}${label}${RESET}` : label;
+  const lines = [`${shown}  ${check.id.padEnd(20)}  ${check.message}  (${check.ms} ms)`];
+  if (check.remedy) lines.push(`      fix: ${check.remedy.text} [step ${check.remedy.step}]`);
+  return lines.join('\n');
+}
+
+export function formatSummary(run: ProbeRun): string {
+  const lines: string[] = [];
+  if (run.server) lines.push(`Server: ${run.server.product} (${run.server.build})`);
+  if (run.events) {
+    lines.push(run.events.length === 0 ? 'Upcoming events: none in the next 7 days' : 'Upcoming events (what the calendar service would read back):');
+    for (const e of run.events) lines.push(`  ${e.start} - ${e.end}  ${e.subject}`);
+  }
+  if (run.mailboxes) {
+    lines.push(`Mailboxes: ${run.mailboxes.checked} checked, ${run.mailboxes.ok} ok, ${run.mailboxes.failed.length} failed`);
+    for (const f of run.mailboxes.failed) lines.push(`  ${f.mailbox}: ${f.reason}`);
+  }
+  const count = (s: ProbeStatus): number => run.checks.filter((c) => c.status === s).length;
+  lines.push(`${run.ok ? 'OK' : 'FAILED'}: ${count('pass')} passed, ${count('warn')} warnings, ${count('fail')} failed, ${count('skip')} skipped in ${run.stats.ms} ms`);
+  return lines.join('\n');
+}
+
+/** The --json object: exactly the documented fields. */
+export function toJsonReport(run: ProbeRun): Record<string, unknown> {
+  const report: Record<string, unknown> = {
+    ok: run.ok,
+    checks: run.checks.map((c) => ({ id: c.id, status: c.status, message: c.message, ms: c.ms, ...(c.remedy ? { remedy: { step: c.remedy.step, text: c.remedy.text } } : {}) })),
+  };
+  if (run.server) report.server = { build: run.server.build, product: run.server.product };
+  if (run.events) report.events = run.events;
+  if (run.mailboxes) report.mailboxes = run.mailboxes;
+  return report;
+}
+
+export async function runProbeCommand(args: readonly string[], io: ProbeIo): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout.write(PROBE_HELP);
+    return EXIT_OK;
+  }
+  const request = await readRequest(args, io);
+  if (typeof request === 'string') return usage(io, request);
+  let password = io.env.EWS_PASSWORD;
+  if (password === undefined || password === '') password = await promptHidden(io, `Password for ${request.user}: `);
+  if (password === undefined || password === '') {
+    return usage(io, 'no password: set the environment variable EWS_PASSWORD, or run in a terminal to be prompted');
+  }
+  const colour = io.isTTY === true && !request.json && io.env.NO_COLOR === undefined;
+  const cancel = new AbortController();
+  const onInterrupt = (): void => cancel.abort();
+  process.once('SIGINT', onInterrupt);
+  try {
+    const engine = loadProbeEngine();
+    const run = await engine.runProbes({
+      ewsUrl: request.url,
+      upn: request.user,
+      password,
+      accessMethod: request.method,
+      testMailbox: request.mailbox,
+      extraCaPem: request.extraCaPem,
+      timeoutMs: request.timeoutMs,
+      write: request.write,
+      mailboxes: request.mailboxes,
+      concurrency: request.concurrency,
+    }, {
+      signal: cancel.signal,
+      onResult: request.json ? undefined : (check) => { io.stdout.write(`${formatCheckLine(check, colour)}\n`); },
+    });
+    if (request.json) io.stdout.write(`${JSON.stringify(toJsonReport(run))}\n`);
+    else io.stdout.write(`\n${formatSummary(run)}\n`);
+    return run.ok ? EXIT_OK : EXIT_FAILURE;
+  } catch (error) {
+    if (cancel.signal.aborted) {
+      io.stderr.write('exchange-setup probe: cancelled\n');
+      return EXIT_FAILURE;
+    }
+    throw error;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
+export const probeCommand: Subcommand = {
+  name: 'probe',
+  summary: 'check EWS end to end: TLS, Basic auth, the service account, the version, access and the calendar',
+  run: (argv, io) => runProbeCommand(argv, { ...io, isTTY: (io.stdout as { isTTY?: boolean }).isTTY === true }),
+};

@@ -1,0 +1,194 @@
+/**
+ * The lean EWS path: requests built here (schema-valid, checked by the fake and by the unit tests),
+ * sent over our transport, and every outcome sorted into one of a few kinds that probes turn into
+ * verdicts. The many-mailbox check uses only this path (one request per mailbox); the probe engine
+ * also uses it for the login and access checks, so that they and the mailbox check agree.
+ */
+import type { AccessMethod } from '../settings';
+import { describeResponseCode } from './responseCodes';
+import { firstError, parseEwsResponse, type EwsError, type EwsResponse, type ServerVersion } from './soap';
+import { escapeXml } from './xml';
+import { TransportError, headerValue, type EwsTransport, type HttpResponse } from './transport';
+import { remedy, type Remedy } from '../remedies';
+
+export interface EwsCredentials {
+  upn: string;
+  password: string;
+}
+
+export type CallFailure =
+  | { kind: 'transport'; error: TransportError }
+  | { kind: 'http'; status: number; location?: string; lockedOut: boolean }
+  | { kind: 'ews'; error: EwsError }
+  | { kind: 'format'; status: number; detail: string };
+
+export type CallOutcome =
+  | { ok: true; response: EwsResponse; http: HttpResponse }
+  | { ok: false; failure: CallFailure; serverVersion?: ServerVersion; http?: HttpResponse };
+
+export interface CallOptions {
+  /** Target mailbox for X-AnchorMailbox (routing) when impersonating. */
+  anchorMailbox?: string;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+const SOAP_HEAD = '<?xml version="1.0" encoding="utf-8"?>'
+  + '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"'
+  + ' xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"'
+  + ' xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages">';
+
+/** A whole request: RequestServerVersion Exchange2013 (A4B's floor) and, for impersonation, the target. */
+export function soapEnvelope(bodyXml: string, impersonate?: string): string {
+  const impersonation = impersonate
+    ? `<t:ExchangeImpersonation><t:ConnectingSID><t:SmtpAddress>${escapeXml(impersonate)}</t:SmtpAddress></t:ConnectingSID></t:ExchangeImpersonation>`
+    : '';
+  return `${SOAP_HEAD}<soap:Header><t:RequestServerVersion Version="Exchange2013"/>${impersonation}</soap:Header>`
+    + `<soap:Body>${bodyXml}</soap:Body></soap:Envelope>`;
+}
+
+/** The access check: one calendar-view entry (ids only) of the mailbox, as the configured method reaches it. */
+export function calendarAccessRequest(mailbox: string, method: AccessMethod, start: Date, end: Date): string {
+  const folder = method === 'delegate'
+    ? `<t:DistinguishedFolderId Id="calendar"><t:Mailbox><t:EmailAddress>${escapeXml(mailbox)}</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId>`
+    : '<t:DistinguishedFolderId Id="calendar"/>';
+  const body = '<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape>'
+    + `<m:CalendarView MaxEntriesReturned="1" StartDate="${start.toISOString()}" EndDate="${end.toISOString()}"/>`
+    + `<m:ParentFolderIds>${folder}</m:ParentFolderIds></m:FindItem>`;
+  return soapEnvelope(body, method === 'impersonation' ? mailbox : undefined);
+}
+
+/** The login check: the service account's own calendar folder, no impersonation. */
+export function ownCalendarRequest(): string {
+  return soapEnvelope('<m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape></m:FolderShape>'
+    + '<m:FolderIds><t:DistinguishedFolderId Id="calendar"/></m:FolderIds></m:GetFolder>');
+}
+
+export function basicAuthorization(credentials: EwsCredentials): string {
+  return `Basic ${Buffer.from(`${credentials.upn}:${credentials.password}`, 'utf8').toString('base64')}`;
+}
+
+const LOCKED_OUT = /currently locked out|account is locked/i;
+
+/** Sorts an HTTP response into success or one kind of failure. */
+export function classifyResponse(http: HttpResponse): CallOutcome {
+  const isXml = /xml/i.test(headerValue(http, 'content-type') ?? '') || http.body.trimStart().startsWith('<');
+  if (http.status === 200 || (http.status === 500 && isXml)) {
+    let response: EwsResponse;
+    try {
+      response = parseEwsResponse(http.body);
+    } catch (err) {
+      return { ok: false, http, failure: { kind: 'format', status: http.status, detail: err instanceof Error ? err.message : String(err) } };
+    }
+    const error = firstError(response);
+    if (error) return { ok: false, http, serverVersion: response.serverVersion, failure: { kind: 'ews', error } };
+    if (http.status !== 200) return { ok: false, http, failure: { kind: 'format', status: http.status, detail: 'a SOAP response without a recognisable error' } };
+    return { ok: true, response, http };
+  }
+  return {
+    ok: false,
+    http,
+    failure: { kind: 'http', status: http.status, location: headerValue(http, 'location'), lockedOut: http.status === 456 || LOCKED_OUT.test(http.body) },
+  };
+}
+
+/** One EWS call over the transport. Never throws for server answers; rethrows only cancellation. */
+export async function callEws(transport: EwsTransport, url: string, credentials: EwsCredentials, xml: string, options: CallOptions = {}): Promise<CallOutcome> {
+  const headers: Record<string, string> = {
+    'Content-Type': 'text/xml; charset=utf-8',
+    Accept: 'text/xml',
+    Authorization: basicAuthorization(credentials),
+  };
+  if (options.anchorMailbox) headers['X-AnchorMailbox'] = options.anchorMailbox;
+  try {
+    const http = await transport.request({ url, method: 'POST', headers, body: xml, signal: options.signal, timeoutMs: options.timeoutMs });
+    return classifyResponse(http);
+  } catch (err) {
+    if (err instanceof TransportError && err.kind !== 'aborted') return { ok: false, failure: { kind: 'transport', error: err } };
+    throw err;
+  }
+}
+
+export interface FailureDescription {
+  message: string;
+  remedy?: Remedy;
+}
+
+/** A request that got no usable HTTP answer, in words. */
+export function describeTransportError(error: TransportError): string {
+  switch (error.kind) {
+    case 'timeout':
+    case 'connectTimeout':
+    case 'tooLarge':
+    case 'aborted':
+      return error.message;
+    case 'tls':
+      return `TLS failed (${error.code ?? error.message}); see the tls.* checks`;
+    case 'network':
+      return error.code === 'ECONNRESET' || /hang up|aborted/i.test(error.message)
+        ? `the server closed the connection before answering (${error.code ?? error.message})`
+        : `connection failed (${error.code ?? error.message})`;
+    default: {
+      const unreachable: never = error.kind;
+      return unreachable;
+    }
+  }
+}
+
+/** One place that turns a failed call into words and a remedy. */
+export function describeFailure(failure: CallFailure, method?: AccessMethod): FailureDescription {
+  switch (failure.kind) {
+    case 'transport':
+      return { message: describeTransportError(failure.error) };
+    case 'http': {
+      if (failure.lockedOut) return { message: 'HTTP 401: the service account is locked out', remedy: remedy('unlockAccount') };
+      if (failure.status === 401) return { message: 'HTTP 401: the server refused the service account name or password', remedy: remedy('checkPassword') };
+      if (failure.status >= 300 && failure.status < 400) {
+        const generic = /genericerrorpage/i.test(failure.location ?? '');
+        return generic
+          ? { message: `HTTP ${failure.status} to the EWS generic error page: the account could log on but EWS cannot serve it (no mailbox, disabled, or its password must change)`, remedy: remedy('createServiceAccount') }
+          : { message: `HTTP ${failure.status} redirect to ${failure.location ?? '(no location)'}: EWS should answer directly; check the EWS URL` };
+      }
+      if (failure.status === 503) return { message: 'HTTP 503: EWS is unavailable (the server is overloaded or the EWS application pool is stopped)' };
+      if (failure.status === 404) return { message: 'HTTP 404: no EWS at this URL; it is usually https://<host>/EWS/Exchange.asmx' };
+      return { message: `HTTP ${failure.status} from EWS` };
+    }
+    case 'ews': {
+      const meaning = describeResponseCode(failure.error.responseCode, method);
+      return { message: `${failure.error.responseCode}: ${meaning.text}`, remedy: meaning.remedy ? remedy(meaning.remedy) : undefined };
+    }
+    case 'format':
+      return { message: `HTTP ${failure.status} with a response that is not valid EWS XML (${failure.detail})` };
+    default: {
+      const unreachable: never = failure;
+      return unreachable;
+    }
+  }
+}
+
+/** Waits, but wakes with a rejection when cancelled. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new TransportError('aborted', 'Cancelled'));
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new TransportError('aborted', 'Cancelled'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export const MAX_BACKOFF_MS = 30_000;
+const DEFAULT_BACKOFF_MS = 1_000;
+
+export function isServerBusy(outcome: CallOutcome): number | undefined {
+  if (outcome.ok || outcome.failure.kind !== 'ews' || outcome.failure.error.responseCode !== 'ErrorServerBusy') return undefined;
+  return Math.min(outcome.failure.error.backOffMs ?? DEFAULT_BACKOFF_MS, MAX_BACKOFF_MS);
+}

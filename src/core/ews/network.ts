@@ -1,0 +1,113 @@
+/**
+ * Network and TLS facts about the EWS host, gathered with verification always on. When verification
+ * fails, Node's error code says why (expired, wrong name, unknown issuer); the certificate itself is
+ * only read when the chain verified or when the name check failed (Node attaches it to that error).
+ */
+import * as dns from 'node:dns';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { TransportError, secureContextFor } from './transport';
+
+export interface CertificateFacts {
+  subject: string;
+  altNames: string[];
+  issuer: string;
+  validFrom: Date;
+  validTo: Date;
+}
+
+export interface TlsFacts {
+  ok: boolean;
+  protocol?: string;
+  errorCode?: string;
+  errorMessage?: string;
+  certificate?: CertificateFacts;
+}
+
+function withTimeout<T>(work: (done: (err: Error | undefined, value?: T) => void) => () => void, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let cleanup: () => void = () => undefined;
+    let settled = false;
+    const done = (err: Error | undefined, value?: T): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      cleanup();
+      if (err) reject(err);
+      else resolve(value as T);
+    };
+    const onAbort = (): void => done(new TransportError('aborted', 'Cancelled'));
+    const timer = setTimeout(() => done(new TransportError('timeout', `No answer within ${timeoutMs} ms`)), timeoutMs);
+    if (signal?.aborted) {
+      done(new TransportError('aborted', 'Cancelled'));
+      return;
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    cleanup = work(done);
+  });
+}
+
+export function resolveHost(host: string, timeoutMs: number, signal?: AbortSignal): Promise<string[]> {
+  if (net.isIP(host)) return Promise.resolve([host]);
+  return withTimeout<string[]>((done) => {
+    dns.lookup(host, { all: true }, (err, addresses) => done(err ?? undefined, addresses?.map((a) => a.address)));
+    return () => undefined;
+  }, timeoutMs, signal);
+}
+
+export function connectTcp(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  return withTimeout<void>((done) => {
+    const socket = net.connect({ host, port });
+    socket.once('connect', () => done(undefined));
+    socket.once('error', (err) => done(err));
+    return () => socket.destroy();
+  }, timeoutMs, signal);
+}
+
+function certificateFacts(cert: tls.PeerCertificate): CertificateFacts {
+  const altNames = (cert.subjectaltname ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const cn = (value: unknown): string => {
+    if (typeof value !== 'object' || value === null) return '';
+    const cnValue = (value as Record<string, unknown>).CN;
+    return Array.isArray(cnValue) ? cnValue.join(', ') : typeof cnValue === 'string' ? cnValue : '';
+  };
+  return { subject: cn(cert.subject), altNames, issuer: cn(cert.issuer), validFrom: new Date(cert.valid_from), validTo: new Date(cert.valid_to) };
+}
+
+/** One verified handshake against the given trust anchors. Never throws for TLS failures. */
+export async function inspectTls(host: string, port: number, extraCaPem: string | undefined, timeoutMs: number, signal?: AbortSignal): Promise<TlsFacts> {
+  let certificate: CertificateFacts | undefined;
+  try {
+    return await withTimeout<TlsFacts>((done) => {
+      const socket = tls.connect({
+        host,
+        port,
+        servername: net.isIP(host) ? undefined : host,
+        secureContext: secureContextFor(extraCaPem),
+        rejectUnauthorized: true,
+        checkServerIdentity: (name, cert) => {
+          certificate = certificateFacts(cert);
+          return tls.checkServerIdentity(name, cert);
+        },
+      });
+      socket.once('secureConnect', () => done(undefined, { ok: true, protocol: socket.getProtocol() ?? undefined, certificate }));
+      socket.once('error', (err: Error & { code?: string; cert?: tls.PeerCertificate }) => {
+        if (err.cert && !certificate) certificate = certificateFacts(err.cert);
+        done(undefined, { ok: false, errorCode: err.code, errorMessage: err.message, certificate });
+      });
+      return () => socket.destroy();
+    }, timeoutMs, signal);
+  } catch (err) {
+    if (err instanceof TransportError && err.kind === 'aborted') throw err;
+    return { ok: false, errorCode: err instanceof TransportError ? 'TIMEOUT' : undefined, errorMessage: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** Codes meaning the chain did not lead to a trusted root (unknown CA, self-signed, or intermediates not sent). */
+export const UNTRUSTED_CHAIN_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE',
+]);
+export const EXPIRY_CODES = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+export const NAME_CODES = new Set(['ERR_TLS_CERT_ALTNAME_INVALID', 'HOSTNAME_MISMATCH']);

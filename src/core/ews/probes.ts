@@ -1,0 +1,391 @@
+/**
+ * The probe suite: one ordered list of checks from DNS to a calendar write, each with a stable id,
+ * a one-line verdict and, when something is wrong, the checklist step that fixes it. A check whose
+ * prerequisite did not pass is skipped and names that prerequisite, so one root cause is reported
+ * once. Results stream through `onResult` as they are decided. The password is used for the
+ * Authorization header only; it never appears in a result.
+ */
+import type { AccessMethod } from '../settings';
+import type { StepId } from '../steps';
+import { remedy, type Remedy } from '../remedies';
+import { calendarAccessRequest, callEws, describeFailure, describeTransportError, isServerBusy, ownCalendarRequest, sleep, type CallOutcome, type EwsCredentials } from './client';
+import { confirmGone, createProbeItem, deleteProbeItem, findProbeItems, readCalendar, type CalendarEvent, type ItemId, type LibraryContext } from './library';
+import { verifyMailboxes, type MailboxReport } from './mailboxes';
+import { EXPIRY_CODES, NAME_CODES, UNTRUSTED_CHAIN_CODES, connectTcp, inspectTls, resolveHost, type TlsFacts } from './network';
+import type { ServerVersion } from './soap';
+import { EwsTransport, TransportError, type TransportStats } from './transport';
+
+export type ProbeId =
+  | 'net.dns' | 'net.tcp' | 'tls.handshake' | 'tls.name' | 'tls.trust' | 'tls.expiry'
+  | 'auth.schemes' | 'auth.login' | 'server.version' | 'access.impersonation' | 'access.delegate'
+  | 'calendar.read' | 'calendar.write';
+
+export type ProbeStatus = 'pass' | 'warn' | 'fail' | 'skip';
+
+export interface ProbeResult {
+  id: ProbeId;
+  status: ProbeStatus;
+  message: string;
+  ms: number;
+  remedy?: { step: StepId; text: string };
+}
+
+export interface ProbeConfig {
+  ewsUrl: string;
+  upn: string;
+  password: string;
+  accessMethod: AccessMethod;
+  testMailbox: string;
+  /** PEM text of an internal CA (the extra CA file's contents). */
+  extraCaPem?: string;
+  /** Budget for the whole run; every request also gets its share. Default 60 s. */
+  timeoutMs?: number;
+  /** Opt-in CreateItem/DeleteItem test on the test mailbox. */
+  write?: boolean;
+  /** Extra mailboxes to verify after the test mailbox passed. */
+  mailboxes?: string[];
+  concurrency?: number;
+}
+
+export interface ServerSummary {
+  build: string;
+  product: string;
+  supported: boolean;
+}
+
+export interface ProbeRun {
+  ok: boolean;
+  checks: ProbeResult[];
+  server?: ServerSummary;
+  events?: CalendarEvent[];
+  mailboxes?: MailboxReport;
+  stats: TransportStats & { ms: number };
+}
+
+export interface ProbeRunOptions {
+  signal?: AbortSignal;
+  onResult?: (result: ProbeResult) => void;
+  onMailboxProgress?: (checked: number, total: number) => void;
+  /** The current time (tests pin it). */
+  now?: () => Date;
+}
+
+export const DEFAULT_RUN_TIMEOUT_MS = 60_000;
+const MAX_REQUEST_TIMEOUT_MS = 20_000;
+const CLEANUP_TIMEOUT_MS = 10_000;
+const EXPIRY_WARNING_DAYS = 30;
+
+type Verdict = Omit<ProbeResult, 'id' | 'ms'>;
+
+const pass = (message: string): Verdict => ({ status: 'pass', message });
+const warn = (message: string, r?: Remedy): Verdict => ({ status: 'warn', message, remedy: r });
+const fail = (message: string, r?: Remedy): Verdict => ({ status: 'fail', message, remedy: r });
+const skip = (message: string): Verdict => ({ status: 'skip', message });
+
+/** Product and support status from ServerVersionInfo numbers (the Version string is never used). */
+export function classifyServerVersion(v: ServerVersion): ServerSummary & { verdict: Verdict } {
+  const summary = (product: string, supported: boolean, verdict: Verdict): ServerSummary & { verdict: Verdict } => ({ build: v.build, product, supported, verdict });
+  if (v.major < 15) {
+    return summary(v.major === 14 ? 'Exchange 2010' : 'Exchange 2007 or older', false,
+      fail(`Exchange ${v.build} is older than Exchange 2013, the oldest version the calendar service works with`, remedy('upgradeExchange')));
+  }
+  if (v.major > 15 || v.minor >= 20) {
+    return summary('Exchange Online', false, fail(`Build ${v.build} is Exchange Online: Basic authentication for EWS is off there since October 2022 and ApplicationImpersonation was removed in February 2025; this procedure is for on-premises Exchange only`, remedy('onPremisesOnly')));
+  }
+  if (v.minor === 0) return summary('Exchange 2013', false, warn(`Exchange 2013 (${v.build}) works but its support ended on 2023-04-11`, remedy('upgradeExchange')));
+  if (v.minor === 1) return summary('Exchange 2016', false, warn(`Exchange 2016 (${v.build}) works but its support ended on 2025-10-14`, remedy('upgradeExchange')));
+  if (v.majorBuild < 2562) return summary('Exchange 2019', false, warn(`Exchange 2019 (${v.build}) works but its support ended on 2025-10-14`, remedy('upgradeExchange')));
+  return summary('Exchange Server Subscription Edition', true, pass(`Exchange Server Subscription Edition (${v.build}), supported`));
+}
+
+function tlsFailureText(code: string | undefined): string {
+  switch (code) {
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+      return 'the certificate is self-signed';
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+    case 'UNABLE_TO_GET_ISSUER_CERT':
+      return 'its issuer is unknown: the CA is not publicly trusted, or the server does not send its intermediate certificates';
+    default:
+      return `verification failed (${code ?? 'unknown error'})`;
+  }
+}
+
+/** The checks that decide whether HTTPS to EWS can be trusted at all. */
+const TLS_PROBES: ProbeId[] = ['tls.handshake', 'tls.name', 'tls.trust', 'tls.expiry'];
+
+export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = {}): Promise<ProbeRun> {
+  const started = Date.now();
+  const now = options.now ?? (() => new Date());
+  const budgetMs = config.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
+  const deadline = started + budgetMs;
+  // The run's own signal: the caller's cancellation or the run's time budget, whichever first.
+  const run = new AbortController();
+  const onCallerAbort = (): void => run.abort();
+  options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  if (options.signal?.aborted) run.abort();
+  const budgetTimer = setTimeout(() => run.abort(), budgetMs);
+  const requestTimeout = (): number => Math.max(1, Math.min(MAX_REQUEST_TIMEOUT_MS, deadline - Date.now()));
+
+  const url = new URL(config.ewsUrl);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const port = url.port === '' ? 443 : Number(url.port);
+  const credentials: EwsCredentials = { upn: config.upn, password: config.password };
+  const transport = new EwsTransport({ extraCaPem: config.extraCaPem, requestTimeoutMs: MAX_REQUEST_TIMEOUT_MS, maxSockets: Math.max(1, config.concurrency ?? 8) });
+  const checks: ProbeResult[] = [];
+  const byId = new Map<ProbeId, ProbeResult>();
+  const result: ProbeRun = { ok: false, checks, stats: { ...transport.stats(), ms: 0 } };
+
+  const blockerOf = (prerequisites: ProbeId[]): ProbeResult | undefined => {
+    const found = prerequisites.map((p) => byId.get(p)).filter((r): r is ProbeResult => r !== undefined);
+    return found.find((r) => r.status === 'fail') ?? found.find((r) => r.status === 'skip');
+  };
+
+  const probe = async (id: ProbeId, prerequisites: ProbeId[], body: () => Promise<Verdict>): Promise<void> => {
+    const t0 = Date.now();
+    const blocker = blockerOf(prerequisites);
+    let verdict: Verdict;
+    if (blocker) {
+      verdict = skip(`Skipped: ${blocker.id} did not pass`);
+    } else if (run.signal.aborted) {
+      if (options.signal?.aborted) throw new TransportError('aborted', 'Cancelled');
+      verdict = skip(`Skipped: the run's time limit (${budgetMs} ms) ran out`);
+    } else {
+      try {
+        verdict = await body();
+      } catch (err) {
+        if (options.signal?.aborted) throw new TransportError('aborted', 'Cancelled');
+        if (err instanceof TransportError && err.kind === 'aborted') verdict = fail(`Timed out: the run's time limit (${budgetMs} ms) ran out`);
+        else verdict = fail(`Unexpected error: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    const entry: ProbeResult = { id, ...verdict, ms: Date.now() - t0 };
+    if (entry.remedy === undefined) delete entry.remedy;
+    checks.push(entry);
+    byId.set(id, entry);
+    options.onResult?.(entry);
+  };
+
+  /** lean EWS call with busy back-off; returns the outcome and how long it waited for the server. */
+  const callWithBackOff = async (xml: string, anchorMailbox?: string): Promise<{ outcome: CallOutcome; waitedMs: number }> => {
+    let waitedMs = 0;
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await callEws(transport, config.ewsUrl, credentials, xml, { anchorMailbox, signal: run.signal, timeoutMs: requestTimeout() });
+      const wait = isServerBusy(outcome);
+      if (wait === undefined || attempt >= 3) return { outcome, waitedMs };
+      waitedMs += wait;
+      await sleep(wait, run.signal);
+    }
+  };
+
+  let tls: TlsFacts | undefined;
+  let serverVersion: ServerVersion | undefined;
+  let loginRefusedVersion = false;
+  const libraryContext: LibraryContext = { transport, url: config.ewsUrl, credentials, method: config.accessMethod, mailbox: config.testMailbox };
+
+  try {
+    await probe('net.dns', [], async () => {
+      try {
+        const addresses = await resolveHost(host, requestTimeout(), run.signal);
+        return pass(`${host} resolves to ${addresses.join(', ')}`);
+      } catch (err) {
+        if (err instanceof TransportError && err.kind === 'aborted') throw err;
+        return fail(`${host} does not resolve (${(err as { code?: string }).code ?? (err instanceof Error ? err.message : String(err))}); check the EWS URL and DNS`);
+      }
+    });
+
+    await probe('net.tcp', ['net.dns'], async () => {
+      try {
+        await connectTcp(host, port, requestTimeout(), run.signal);
+        return pass(`TCP connection to ${host}:${port} opened`);
+      } catch (err) {
+        if (err instanceof TransportError && err.kind === 'aborted') throw err;
+        return fail(`No TCP connection to ${host}:${port} (${(err as { code?: string }).code ?? (err instanceof Error ? err.message : String(err))}); check firewalls and the port`);
+      }
+    });
+
+    await probe('tls.handshake', ['net.tcp'], async () => {
+      tls = await inspectTls(host, port, config.extraCaPem, requestTimeout(), run.signal);
+      const code = tls.errorCode;
+      if (tls.ok) return pass(`TLS handshake completed (${tls.protocol ?? 'unknown protocol'})`);
+      if (code && (EXPIRY_CODES.has(code) || NAME_CODES.has(code) || UNTRUSTED_CHAIN_CODES.has(code))) {
+        return pass(`TLS handshake completed; the certificate was then rejected (${code})`);
+      }
+      return fail(`TLS handshake failed (${code ?? tls.errorMessage ?? 'unknown error'})`, remedy('fixCertificate'));
+    });
+
+    await probe('tls.name', ['tls.handshake'], async () => {
+      const facts = tls as TlsFacts;
+      const names = facts.certificate?.altNames.join(', ') || facts.certificate?.subject || 'none';
+      if (facts.errorCode && NAME_CODES.has(facts.errorCode)) return fail(`The certificate does not cover ${host} (it names: ${names})`, remedy('fixCertificateName'));
+      if (facts.ok) return pass(`The certificate covers ${host}`);
+      if (facts.errorCode && EXPIRY_CODES.has(facts.errorCode)) return skip('Skipped: the certificate was rejected for its dates first (see tls.expiry)');
+      return skip('Skipped: the certificate chain was rejected first (see tls.trust)');
+    });
+
+    await probe('tls.trust', ['tls.handshake'], async () => {
+      const facts = tls as TlsFacts;
+      const code = facts.errorCode;
+      if (code && UNTRUSTED_CHAIN_CODES.has(code)) {
+        return fail(`The certificate is not trusted: ${tlsFailureText(code)}`, remedy('fixCertificate'));
+      }
+      if (code && EXPIRY_CODES.has(code)) return skip('Skipped: the certificate was rejected for its dates first (see tls.expiry)');
+      if (config.extraCaPem) {
+        const publicOnly = await inspectTls(host, port, undefined, requestTimeout(), run.signal);
+        if (!publicOnly.ok && publicOnly.errorCode && UNTRUSTED_CHAIN_CODES.has(publicOnly.errorCode)) {
+          return warn('Trusted only through the extra CA file, not by a public root: the calendar service needs a publicly trusted certificate', remedy('publicCertificate'));
+        }
+      }
+      return pass('The certificate chains to a public root');
+    });
+
+    await probe('tls.expiry', ['tls.handshake'], async () => {
+      const facts = tls as TlsFacts;
+      if (facts.errorCode === 'CERT_HAS_EXPIRED') return fail('The certificate has expired', remedy('renewCertificate'));
+      if (facts.errorCode === 'CERT_NOT_YET_VALID') return fail('The certificate is not valid yet (check its dates and the clock)', remedy('renewCertificate'));
+      const cert = facts.certificate;
+      if (!cert) return skip('Skipped: the certificate could not be read (see tls.trust)');
+      const days = Math.floor((cert.validTo.getTime() - now().getTime()) / 86_400_000);
+      const until = cert.validTo.toISOString().slice(0, 10);
+      if (days < 0) return fail(`The certificate expired on ${until}`, remedy('renewCertificate'));
+      if (days < EXPIRY_WARNING_DAYS) return warn(`The certificate expires on ${until}, in ${days} days`, remedy('renewCertificate'));
+      return pass(`The certificate is valid until ${until} (${days} days)`);
+    });
+
+    await probe('auth.schemes', TLS_PROBES, async () => {
+      let response;
+      try {
+        response = await transport.request({
+          url: config.ewsUrl, method: 'POST', headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body: ownCalendarRequest(), signal: run.signal, timeoutMs: requestTimeout(),
+        });
+      } catch (err) {
+        if (err instanceof TransportError && err.kind !== 'aborted') return fail(`No answer from EWS: ${describeTransportError(err)}`);
+        throw err;
+      }
+      if (response.status !== 401) return warn(`EWS answered an unauthenticated request with HTTP ${response.status} instead of asking for credentials`);
+      const schemes = (response.headers['www-authenticate'] ?? []).map((v) => v.trim().split(/\s+/)[0]).filter((s) => s !== '');
+      const offered = schemes.length > 0 ? schemes.join(', ') : 'none';
+      if (schemes.some((s) => s.toLowerCase() === 'basic')) return pass(`Basic authentication is offered (all: ${offered})`);
+      return fail(`Basic authentication is not offered on EWS (offered: ${offered})`, remedy('enableBasicAuth'));
+    });
+
+    await probe('auth.login', ['auth.schemes'], async () => {
+      const { outcome, waitedMs } = await callWithBackOff(ownCalendarRequest());
+      if (outcome.ok) {
+        serverVersion = outcome.response.serverVersion;
+        return waitedMs > 0 ? warn(`${config.upn} logged on after the server asked to wait ${waitedMs} ms (throttling)`) : pass(`${config.upn} logged on with Basic authentication`);
+      }
+      serverVersion = outcome.serverVersion;
+      if (outcome.failure.kind === 'ews' && outcome.failure.error.responseCode === 'ErrorInvalidServerVersion') {
+        loginRefusedVersion = true;
+        return pass(`${config.upn} logged on, but the server refused the Exchange2013 request version (see server.version)`);
+      }
+      const described = describeFailure(outcome.failure, config.accessMethod);
+      return fail(`Logon as ${config.upn} failed: ${described.message}`, described.remedy);
+    });
+
+    await probe('server.version', ['auth.login'], async () => {
+      if (!serverVersion) {
+        if (loginRefusedVersion) return fail('The server is older than Exchange 2013 (it refused the Exchange2013 request version)', remedy('upgradeExchange'));
+        return warn('The server did not report its version (no ServerVersionInfo)');
+      }
+      const classified = classifyServerVersion(serverVersion);
+      result.server = { build: classified.build, product: classified.product, supported: classified.supported };
+      return classified.verdict;
+    });
+
+    const accessId: ProbeId = config.accessMethod === 'impersonation' ? 'access.impersonation' : 'access.delegate';
+    await probe(accessId, ['auth.login', 'server.version'], async () => {
+      const start = now();
+      const xml = calendarAccessRequest(config.testMailbox, config.accessMethod, start, new Date(start.getTime() + 86_400_000));
+      const { outcome, waitedMs } = await callWithBackOff(xml, config.accessMethod === 'impersonation' ? config.testMailbox : undefined);
+      const how = config.accessMethod === 'impersonation' ? 'impersonate' : 'open the calendar of';
+      if (outcome.ok) {
+        return waitedMs > 0 ? warn(`${config.upn} can ${how} ${config.testMailbox} (after ${waitedMs} ms of throttling)`) : pass(`${config.upn} can ${how} ${config.testMailbox}`);
+      }
+      const described = describeFailure(outcome.failure, config.accessMethod);
+      return fail(`${config.upn} cannot ${how} ${config.testMailbox}: ${described.message}`, described.remedy);
+    });
+
+    await probe('calendar.read', [accessId], async () => {
+      let waitedMs = 0;
+      const outcome = await readCalendar(libraryContext, run.signal, requestTimeout(), now(), 7, (ms) => { waitedMs += ms; });
+      if (!outcome.ok) {
+        const described = describeFailure(outcome.failure, config.accessMethod);
+        return fail(`Reading the calendar of ${config.testMailbox} failed: ${described.message}`, described.remedy);
+      }
+      result.events = outcome.value;
+      const text = `${outcome.value.length} event(s) in the next 7 days of ${config.testMailbox}`;
+      return waitedMs > 0 ? warn(`${text} (after ${waitedMs} ms of throttling)`) : pass(text);
+    });
+
+    await probe('calendar.write', ['calendar.read'], async () => {
+      if (!config.write) return skip('Not run: the write test is opt-in (--write)');
+      return writeTest(libraryContext, run.signal, requestTimeout, now());
+    });
+
+    if (config.mailboxes && config.mailboxes.length > 0 && byId.get(accessId)?.status !== 'fail' && byId.get(accessId)?.status !== 'skip') {
+      result.mailboxes = await verifyMailboxes(config, config.mailboxes, {
+        transport, signal: run.signal, concurrency: config.concurrency, onProgress: options.onMailboxProgress, now,
+      });
+    }
+  } finally {
+    clearTimeout(budgetTimer);
+    options.signal?.removeEventListener('abort', onCallerAbort);
+    result.stats = { ...transport.stats(), ms: Date.now() - started };
+    transport.close();
+  }
+  result.ok = !checks.some((c) => c.status === 'fail') && (result.mailboxes === undefined || result.mailboxes.failed.length === 0);
+  return result;
+}
+
+/**
+ * CreateItem (SendToNone), then DeleteItem (HardDelete, SendToNone), then GetItem must say
+ * ErrorItemNotFound. The clean-up always runs, with a fresh signal and its own short timeout, so
+ * neither cancellation nor the run's deadline can leave the probe item behind. When the create was
+ * cut off before its answer, the item may exist without our knowing its id: it is found by its
+ * unique subject.
+ */
+async function writeTest(ctx: LibraryContext, signal: AbortSignal, requestTimeout: () => number, start: Date): Promise<Verdict> {
+  const subject = `Exchange Calendar Setup probe ${start.toISOString()} ${Math.random().toString(36).slice(2, 8)} (safe to delete)`;
+  const itemStart = new Date(start.getTime() + 3_600_000);
+  let created: Awaited<ReturnType<typeof createProbeItem>> | undefined;
+  let thrown: unknown;
+  try {
+    created = await createProbeItem(ctx, signal, requestTimeout(), subject, itemStart, 15);
+  } catch (err) {
+    thrown = err;
+  }
+  const cutOff = thrown !== undefined || (created !== undefined && !created.ok && created.failure.kind === 'transport');
+  const cleanupProblem = await removeProbeItem(ctx, created?.ok ? created.value : undefined, cutOff, subject, itemStart);
+  if (cleanupProblem) return fail(`${cleanupProblem}; delete the item "${subject}" from ${ctx.mailbox} by hand`);
+  if (thrown !== undefined) throw thrown;
+  if (created && !created.ok) {
+    const described = describeFailure(created.failure, ctx.method);
+    return fail(`Creating a test item in ${ctx.mailbox} failed: ${described.message}`, described.remedy);
+  }
+  return pass(`Created, deleted and confirmed gone a test item in ${ctx.mailbox} (no invitations sent)`);
+}
+
+/** Deletes the probe item (by id, or found by subject when the create was cut off); returns a problem or undefined. */
+async function removeProbeItem(ctx: LibraryContext, id: ItemId | undefined, cutOff: boolean, subject: string, itemStart: Date): Promise<string | undefined> {
+  if (!id && !cutOff) return undefined;
+  const cleanupSignal = AbortSignal.timeout(CLEANUP_TIMEOUT_MS);
+  try {
+    let ids: ItemId[] = id ? [id] : [];
+    if (!id) {
+      const found = await findProbeItems(ctx, cleanupSignal, CLEANUP_TIMEOUT_MS, subject, itemStart);
+      if (!found.ok) return `Could not check whether the interrupted create left an item (${describeFailure(found.failure, ctx.method).message})`;
+      ids = found.value;
+    }
+    for (const itemId of ids) {
+      const deleted = await deleteProbeItem(ctx, cleanupSignal, CLEANUP_TIMEOUT_MS, itemId);
+      if (!deleted.ok) return `Deleting the test item failed: ${describeFailure(deleted.failure, ctx.method).message}`;
+      if (!(await confirmGone(ctx, cleanupSignal, CLEANUP_TIMEOUT_MS, itemId))) return 'The test item is still there after DeleteItem';
+    }
+    return undefined;
+  } catch (err) {
+    return `Deleting the test item failed (${err instanceof Error ? err.message : String(err)})`;
+  }
+}

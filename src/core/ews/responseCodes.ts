@@ -1,0 +1,53 @@
+/**
+ * Plain-language meaning of the EWS response codes the probes can meet, and which remedy applies.
+ * The meaning depends on the access method for the codes that say "no rights".
+ */
+import type { AccessMethod } from '../settings';
+import type { RemedyKey } from '../remedies';
+
+export interface ResponseCodeMeaning {
+  text: string;
+  remedy?: RemedyKey;
+}
+
+const MEANINGS: Record<string, ResponseCodeMeaning> = {
+  ErrorImpersonateUserDenied: {
+    text: 'the service account may not impersonate this mailbox (it is outside the management scope, or there is no ApplicationImpersonation assignment)',
+    remedy: 'widenImpersonationScope',
+  },
+  ErrorImpersonationDenied: {
+    text: 'the service account has no right to impersonate anyone on this server (no ApplicationImpersonation assignment)',
+    remedy: 'grantImpersonation',
+  },
+  ErrorNonExistentMailbox: { text: 'no mailbox exists with this address', remedy: 'checkTestMailbox' },
+  ErrorAccessDenied: { text: 'the service account has no rights on this mailbox', remedy: 'grantDelegate' },
+  ErrorFolderNotFound: { text: 'the calendar folder is not visible to the service account (delegate rights are missing)', remedy: 'grantDelegate' },
+  ErrorItemNotFound: { text: 'the item is not visible to the service account (delegate rights are missing, or it was deleted)', remedy: 'grantDelegate' },
+  ErrorInvalidServerVersion: { text: 'the server is older than Exchange 2013 and rejects the Exchange2013 request version', remedy: 'upgradeExchange' },
+  ErrorServerBusy: { text: 'the server is throttling requests (it asks to wait before retrying)' },
+  ErrorAccountDisabled: { text: 'the service account is disabled', remedy: 'enableAccount' },
+  ErrorPasswordExpired: { text: 'the service account password has expired', remedy: 'resetPassword' },
+  ErrorPasswordChangeRequired: { text: 'the service account must change its password before it can log on', remedy: 'resetPassword' },
+  ErrorSchemaValidation: { text: 'the server rejected the request as invalid (a defect in this tool: please report it)' },
+  ErrorCalendarViewRangeTooBig: { text: 'the calendar range asked for is too large (a defect in this tool: please report it)' },
+  ErrorSendMeetingInvitationsRequired: { text: 'the request lacked SendMeetingInvitations (a defect in this tool: please report it)' },
+  ErrorSendMeetingCancellationsRequired: { text: 'the request lacked SendMeetingCancellations (a defect in this tool: please report it)' },
+  ErrorMailboxMoveInProgress: { text: 'the mailbox is being moved; try again later' },
+  ErrorMailboxStoreUnavailable: { text: 'the mailbox database is unavailable; try again later' },
+  ErrorInternalServerError: { text: 'the server failed while handling the request' },
+  ErrorInternalServerTransientError: { text: 'the server had a temporary failure; try again later' },
+  ErrorTimeoutExpired: { text: 'the server timed out handling the request' },
+  ErrorInvalidRequest: { text: 'the server rejected the request (a defect in this tool: please report it)' },
+};
+
+/** Codes that mean the service account lacks rights, interpreted for the configured method. */
+const RIGHTS_CODES = new Set(['ErrorAccessDenied', 'ErrorFolderNotFound', 'ErrorItemNotFound']);
+
+export function describeResponseCode(code: string, method?: AccessMethod): ResponseCodeMeaning {
+  const known = MEANINGS[code];
+  if (!known) return { text: `the server answered ${code || 'with an unnamed error'}` };
+  if (method === 'impersonation' && RIGHTS_CODES.has(code)) return { text: known.text.replace('delegate rights are missing', 'access is missing'), remedy: 'grantImpersonation' };
+  return known;
+}
+
+export const KNOWN_RESPONSE_CODES = Object.keys(MEANINGS);

@@ -1,0 +1,165 @@
+/**
+ * Reads what an EWS response says, from the raw body our transport saw: the server version numbers,
+ * and errors in both shapes Exchange uses (HTTP 200 with ResponseClass="Error", and HTTP 500 SOAP
+ * faults with detail/e:ResponseCode). ews-javascript-api drops some of this (the fault's
+ * ResponseCode, BackOffMilliseconds, ServerVersionInfo on errors), so the engine reads it here.
+ */
+import { NS, child, parseXml, type XmlElement } from './xml';
+
+export interface ServerVersion {
+  major: number;
+  minor: number;
+  majorBuild: number;
+  minorBuild: number;
+  /** Dotted build, e.g. 15.1.2507.6. */
+  build: string;
+}
+
+export type ResponseClass = 'Success' | 'Warning' | 'Error';
+
+export interface EwsResponseMessage {
+  /** Element local name without the ResponseMessage suffix, e.g. FindItem. */
+  operation: string;
+  responseClass: ResponseClass;
+  responseCode: string;
+  messageText: string;
+  backOffMs?: number;
+  element: XmlElement;
+}
+
+export interface EwsFault {
+  faultCode: string;
+  faultString: string;
+  /** From detail/ResponseCode; absent when the fault carries none (e.g. a schema fault from IIS). */
+  responseCode?: string;
+  message: string;
+  backOffMs?: number;
+}
+
+export interface EwsResponse {
+  serverVersion?: ServerVersion;
+  fault?: EwsFault;
+  /** Every m:*ResponseMessage in the body, in order. */
+  messages: EwsResponseMessage[];
+  body?: XmlElement;
+}
+
+/** An EWS-level error, whichever shape it came in. */
+export interface EwsError {
+  responseCode: string;
+  message: string;
+  backOffMs?: number;
+  shape: 'responseMessage' | 'soapFault';
+}
+
+function byLocal(parent: XmlElement | undefined, local: string): XmlElement | undefined {
+  return parent?.children.find((c) => c.local === local);
+}
+
+function deepByLocal(root: XmlElement, local: string): XmlElement | undefined {
+  for (const c of root.children) {
+    if (c.local === local) return c;
+    const found = deepByLocal(c, local);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function integer(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\s*\d+\s*$/.test(value)) return undefined;
+  return Number(value);
+}
+
+/** Numbers from t:ServerVersionInfo. The Version string (V2_4, V2017_07_11...) is deliberately ignored. */
+export function readServerVersion(info: XmlElement | undefined): ServerVersion | undefined {
+  if (!info) return undefined;
+  const major = integer(info.attrs.MajorVersion);
+  const minor = integer(info.attrs.MinorVersion);
+  if (major === undefined || minor === undefined) return undefined;
+  const majorBuild = integer(info.attrs.MajorBuildNumber) ?? 0;
+  const minorBuild = integer(info.attrs.MinorBuildNumber) ?? 0;
+  return { major, minor, majorBuild, minorBuild, build: `${major}.${minor}.${majorBuild}.${minorBuild}` };
+}
+
+/** BackOffMilliseconds from a MessageXml element (any namespace prefix). */
+export function readBackOff(messageXml: XmlElement | undefined): number | undefined {
+  if (!messageXml) return undefined;
+  const stack = [...messageXml.children];
+  while (stack.length > 0) {
+    const el = stack.shift() as XmlElement;
+    if (el.local === 'Value' && el.attrs.Name === 'BackOffMilliseconds') return integer(el.text);
+    stack.push(...el.children);
+  }
+  return undefined;
+}
+
+function readFault(fault: XmlElement): EwsFault {
+  const detail = byLocal(fault, 'detail');
+  const responseCode = detail ? byLocal(detail, 'ResponseCode')?.text.trim() : undefined;
+  const faultString = byLocal(fault, 'faultstring')?.text.trim() ?? '';
+  return {
+    faultCode: byLocal(fault, 'faultcode')?.text.trim() ?? '',
+    faultString,
+    responseCode: responseCode || undefined,
+    message: (detail ? byLocal(detail, 'Message')?.text.trim() : undefined) || faultString,
+    backOffMs: detail ? readBackOff(byLocal(detail, 'MessageXml')) : undefined,
+  };
+}
+
+function readMessages(body: XmlElement): EwsResponseMessage[] {
+  const found: EwsResponseMessage[] = [];
+  const visit = (el: XmlElement): void => {
+    if (el.ns === NS.messages && el.local.endsWith('ResponseMessage') && el.attrs.ResponseClass !== undefined) {
+      const cls = el.attrs.ResponseClass;
+      found.push({
+        operation: el.local.slice(0, -'ResponseMessage'.length),
+        responseClass: cls === 'Error' || cls === 'Warning' ? cls : 'Success',
+        responseCode: byLocal(el, 'ResponseCode')?.text.trim() ?? (cls === 'Success' ? 'NoError' : ''),
+        messageText: byLocal(el, 'MessageText')?.text.trim() ?? '',
+        backOffMs: readBackOff(byLocal(el, 'MessageXml')),
+        element: el,
+      });
+      return;
+    }
+    for (const c of el.children) visit(c);
+  };
+  visit(body);
+  return found;
+}
+
+/** Parses a SOAP envelope; throws XmlError when the body is not well-formed XML or not SOAP. */
+export function parseEwsResponse(text: string): EwsResponse {
+  const envelope = parseXml(text);
+  if (envelope.local !== 'Envelope') throw new EwsFormatError(`Expected a SOAP Envelope, found <${envelope.local}>`);
+  const header = byLocal(envelope, 'Header');
+  const body = byLocal(envelope, 'Body');
+  const faultEl = body ? child(body, NS.soap, 'Fault') ?? byLocal(body, 'Fault') : undefined;
+  return {
+    serverVersion: readServerVersion(header ? deepByLocal(header, 'ServerVersionInfo') : undefined),
+    fault: faultEl ? readFault(faultEl) : undefined,
+    messages: body && !faultEl ? readMessages(body) : [],
+    body,
+  };
+}
+
+export class EwsFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EwsFormatError';
+  }
+}
+
+/** The first error a response carries, whichever shape, or undefined when it succeeded. */
+export function firstError(response: EwsResponse): EwsError | undefined {
+  if (response.fault) {
+    return {
+      responseCode: response.fault.responseCode ?? response.fault.faultCode.replace(/^.*:/, ''),
+      message: response.fault.message,
+      backOffMs: response.fault.backOffMs,
+      shape: 'soapFault',
+    };
+  }
+  const failed = response.messages.find((m) => m.responseClass === 'Error');
+  if (!failed) return undefined;
+  return { responseCode: failed.responseCode, message: failed.messageText, backOffMs: failed.backOffMs, shape: 'responseMessage' };
+}

@@ -1,0 +1,218 @@
+/**
+ * HTTPS for EWS over Node's `https` module (never the global fetch, which ignores an agent's `ca`).
+ *
+ * Certificate verification is always on: `rejectUnauthorized: true` is passed explicitly so that
+ * NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment cannot weaken it, and no option turns it off.
+ * Every request has a connect timeout, a total timeout, an abort signal and a response size cap.
+ * One keep-alive agent per run reuses connections; the counts of TCP connections and TLS handshakes
+ * are kept because the many-mailbox benchmark reports them. Redirects are never followed: for EWS a
+ * 302 is itself a verdict (usually the generic error page).
+ */
+import * as https from 'node:https';
+import * as tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
+export type TransportErrorKind = 'connectTimeout' | 'timeout' | 'aborted' | 'tooLarge' | 'tls' | 'network';
+
+/** A request that produced no HTTP response. `code` is Node's own code (e.g. CERT_HAS_EXPIRED, ECONNREFUSED). */
+export class TransportError extends Error {
+  constructor(readonly kind: TransportErrorKind, message: string, readonly code?: string) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+export interface TransportOptions {
+  /** PEM text of extra CA certificates (an internal CA), trusted in addition to the public roots. */
+  extraCaPem?: string;
+  connectTimeoutMs?: number;
+  /** Total time for one request, from start to the last byte of the response. */
+  requestTimeoutMs?: number;
+  maxResponseBytes?: number;
+  /** Upper bound on parallel connections to the server (the mailbox checks use one per worker). */
+  maxSockets?: number;
+}
+
+export interface HttpRequest {
+  url: string;
+  method?: 'POST' | 'GET';
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+  /** Overrides the transport's request timeout for this request. */
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  statusText: string;
+  /** Every header, lower-cased, each value kept separately (Node would join repeated headers). */
+  headers: Record<string, string[]>;
+  body: string;
+}
+
+export interface TransportStats {
+  requests: number;
+  tcpConnections: number;
+  tlsHandshakes: number;
+}
+
+/** The trust anchors: the public roots, plus the extra CA when one is configured. */
+export function trustAnchors(extraCaPem?: string): string[] {
+  const roots = [...tls.rootCertificates];
+  if (extraCaPem && extraCaPem.trim() !== '') roots.push(extraCaPem);
+  return roots;
+}
+
+const secureContexts = new Map<string, tls.SecureContext>();
+
+/**
+ * One TLS context per set of trust anchors, built once: parsing the ~140 public roots costs tens of
+ * milliseconds, and an agent given `ca` directly would also fold every certificate into its
+ * connection-pool key on every request (measured: most of the CPU of the many-mailbox check).
+ */
+export function secureContextFor(extraCaPem?: string): tls.SecureContext {
+  const key = extraCaPem ?? '';
+  let context = secureContexts.get(key);
+  if (!context) {
+    if (secureContexts.size >= 8) secureContexts.clear();
+    context = tls.createSecureContext({ ca: trustAnchors(extraCaPem) });
+    secureContexts.set(key, context);
+  }
+  return context;
+}
+
+/** First value of a header, or undefined. */
+export function headerValue(response: HttpResponse, name: string): string | undefined {
+  return response.headers[name.toLowerCase()]?.[0];
+}
+
+/** Classifies a Node socket/TLS error for people and probes. */
+export function toTransportError(err: unknown): TransportError {
+  if (err instanceof TransportError) return err;
+  const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
+  const message = err instanceof Error ? err.message : String(err);
+  return new TransportError(code !== undefined && isTlsErrorCode(code) ? 'tls' : 'network', message, code);
+}
+
+export function isTlsErrorCode(code: string): boolean {
+  return /^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|HOSTNAME_MISMATCH|ERR_OSSL)/.test(code);
+}
+
+export class EwsTransport {
+  private readonly agent: https.Agent;
+  private readonly counters: TransportStats = { requests: 0, tcpConnections: 0, tlsHandshakes: 0 };
+  private readonly connectTimeoutMs: number;
+  private readonly requestTimeoutMs: number;
+  private readonly maxResponseBytes: number;
+
+  constructor(options: TransportOptions = {}) {
+    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const counters = this.counters;
+    const connectTimeoutMs = this.connectTimeoutMs;
+    // A subclass, because the agent is the one place that sees every new socket it opens.
+    class CountingAgent extends https.Agent {
+      override createConnection(opts: tls.ConnectionOptions, _callback?: (err: Error | null, socket: Duplex) => void): Duplex {
+        counters.tcpConnections++;
+        const socket = tls.connect({ ...opts, rejectUnauthorized: true });
+        const timer = setTimeout(() => {
+          socket.destroy(new TransportError('connectTimeout', `No TLS connection within ${connectTimeoutMs} ms`));
+        }, connectTimeoutMs);
+        socket.once('secureConnect', () => {
+          counters.tlsHandshakes++;
+          clearTimeout(timer);
+        });
+        socket.once('close', () => clearTimeout(timer));
+        return socket;
+      }
+    }
+    this.agent = new CountingAgent({
+      keepAlive: true,
+      maxSockets: options.maxSockets ?? 8,
+      secureContext: secureContextFor(options.extraCaPem),
+      rejectUnauthorized: true,
+    });
+  }
+
+  stats(): TransportStats {
+    return { ...this.counters };
+  }
+
+  /** Closes idle keep-alive connections; call once at the end of a run. */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  request(req: HttpRequest): Promise<HttpResponse> {
+    this.counters.requests++;
+    const url = new URL(req.url);
+    if (url.protocol !== 'https:') return Promise.reject(new TransportError('network', `Only https URLs are used for EWS, not ${url.protocol}`));
+    const timeoutMs = req.timeoutMs ?? this.requestTimeoutMs;
+    const maxBytes = this.maxResponseBytes;
+    return new Promise<HttpResponse>((resolve, reject) => {
+      if (req.signal?.aborted) {
+        reject(new TransportError('aborted', 'Cancelled'));
+        return;
+      }
+      const body = req.body === undefined ? undefined : Buffer.from(req.body, 'utf8');
+      const headers: Record<string, string | number> = { ...req.headers };
+      if (body) headers['Content-Length'] = body.length;
+      let settled = false;
+      const finish = (err: Error | undefined, res?: HttpResponse): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        req.signal?.removeEventListener('abort', onAbort);
+        if (err) reject(toTransportError(err));
+        else if (res) resolve(res);
+      };
+      const request = https.request({
+        protocol: 'https:',
+        hostname: url.hostname.replace(/^\[|\]$/g, ''),
+        port: url.port === '' ? 443 : Number(url.port),
+        path: `${url.pathname}${url.search}`,
+        method: req.method ?? (body ? 'POST' : 'GET'),
+        headers,
+        agent: this.agent,
+        rejectUnauthorized: true,
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxBytes) {
+            request.destroy(new TransportError('tooLarge', `The response exceeded ${maxBytes} bytes`));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('error', (err) => finish(err));
+        res.on('end', () => {
+          const distinct: Record<string, string[]> = {};
+          for (const [name, values] of Object.entries(res.headersDistinct)) {
+            if (values) distinct[name.toLowerCase()] = values;
+          }
+          finish(undefined, {
+            status: res.statusCode ?? 0,
+            statusText: res.statusMessage ?? '',
+            headers: distinct,
+            body: Buffer.concat(chunks).toString('utf8'),
+          });
+        });
+      });
+      const onAbort = (): void => { request.destroy(new TransportError('aborted', 'Cancelled')); };
+      req.signal?.addEventListener('abort', onAbort, { once: true });
+      const timer = setTimeout(() => {
+        request.destroy(new TransportError('timeout', `No complete response within ${timeoutMs} ms`));
+      }, timeoutMs);
+      request.on('error', (err) => finish(err));
+      request.end(body);
+    });
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * The whole procedure as one .ps1 file: a parameter block with every value quoted once, then each
+ * step's action and verification in order. Rollbacks are functions the file defines but never
+ * calls, so running it top to bottom can never undo anything.
+ */
+import { psQuote } from './quote';
+import { getField, type SetupSettings, type SettingField } from './settings';
+import { buildSnippet, fieldsUsedBy, hasStatements, literalRefs, renderScript, type SnippetContext, type StepSnippet, type ValueRefs } from './snippets';
+import { SNIPPET_STEPS, stepDefinition, type StepId } from './steps';
+import { validateSettings, type FieldIssue } from './validate';
+
+/** The runbook's variable for each setting a snippet can read. */
+const PARAMETER_NAMES: { readonly [K in SettingField]?: string } = {
+  ewsUrl: 'EwsUrl',
+  exchangeServer: 'ExchangeServer',
+  'serviceAccount.upn': 'ServiceAccountUpn',
+  'serviceAccount.alias': 'ServiceAccountAlias',
+  'serviceAccount.displayName': 'ServiceAccountDisplayName',
+  'serviceAccount.organizationalUnit': 'ServiceAccountOrganizationalUnit',
+  'impersonation.scopeName': 'ImpersonationScopeName',
+  'impersonation.assignmentName': 'ImpersonationAssignmentName',
+  testMailbox: 'TestMailbox',
+};
+
+function parameterName(field: SettingField): string {
+  const name = PARAMETER_NAMES[field];
+  if (!name) throw new Error(`The runbook has no parameter for ${field}`);
+  return name;
+}
+
+function constant(text: string): string {
+  return psQuote(text, 'runbook constant');
+}
+
+const variableRefs: ValueRefs = {
+  value: (field) => `$${parameterName(field)}`,
+  valueWithSuffix: (field, suffix) => `($${parameterName(field)} + ${constant(suffix)})`,
+  valueBetween: (prefix, field, suffix) => `(${constant(prefix)} + $${parameterName(field)} + ${constant(suffix)})`,
+};
+
+/** The steps of the runbook: every step with a snippet, except the access method not chosen. */
+export function runbookStepIds(settings: SetupSettings): StepId[] {
+  return SNIPPET_STEPS.filter((id) => {
+    const method = stepDefinition(id).method;
+    return method === undefined || method === settings.accessMethod;
+  });
+}
+
+export interface RunbookStep {
+  id: StepId;
+  title: string;
+  action: string;
+  verify: string;
+  rollback: string;
+}
+
+export type RunbookResult = { ok: true; text: string } | { ok: false; issues: FieldIssue[] };
+export type RunbookStepsResult = { ok: true; steps: RunbookStep[] } | { ok: false; issues: FieldIssue[] };
+
+/** Builds every step's snippet with `refs`, or collects every issue (each field reported once). */
+function buildAll(settings: SetupSettings, context: SnippetContext, refs: ValueRefs): { ok: true; snippets: StepSnippet[] } | { ok: false; issues: FieldIssue[] } {
+  const ids = runbookStepIds(settings);
+  const base = validateSettings(settings, ['accessMethod']);
+  if (base.length > 0) return { ok: false, issues: base };
+  const snippets: StepSnippet[] = [];
+  const issues = new Map<SettingField, FieldIssue>();
+  for (const id of ids) {
+    const result = buildSnippet(id, settings, context, refs);
+    if (result.ok) snippets.push(result.snippet);
+    else for (const issue of result.issues) if (!issues.has(issue.field)) issues.set(issue.field, issue);
+  }
+  return issues.size > 0 ? { ok: false, issues: [...issues.values()] } : { ok: true, snippets };
+}
+
+/** Each step as standalone text (values as literals), for `snippets --json` and other tools. */
+export function runbookSteps(settings: SetupSettings, context: SnippetContext = {}): RunbookStepsResult {
+  const built = buildAll(settings, context, literalRefs(settings));
+  if (!built.ok) return built;
+  return {
+    ok: true,
+    steps: built.snippets.map((s) => ({ id: s.stepId, title: s.title, action: renderScript(s.action), verify: renderScript(s.verify), rollback: renderScript(s.rollback) })),
+  };
+}
+
+function undoFunctionName(id: StepId): string {
+  const words = id.split(/[.]/).map((part) => part.charAt(0).toUpperCase() + part.slice(1));
+  return `Undo-Ecs${words.join('')}`;
+}
+
+const RULE = `# ${'-'.repeat(98)}`;
+
+function renderParameterBlock(settings: SetupSettings, ids: readonly StepId[]): string[] {
+  const used = new Set<SettingField>();
+  for (const id of ids) for (const field of fieldsUsedBy(id)) if (PARAMETER_NAMES[field]) used.add(field);
+  // Empty optional values are left out: the steps do not refer to them either.
+  const ordered = (Object.keys(PARAMETER_NAMES) as SettingField[]).filter((f) => used.has(f) && getField(settings, f) !== '');
+  return [
+    '# Parameters: the values from your settings (exchangeSetup.*). Change them here, not in the steps below.',
+    ...ordered.map((field) => `$${parameterName(field)} = ${psQuote(String(getField(settings, field)), field)}`),
+  ];
+}
+
+function renderStep(snippet: StepSnippet, index: number): string[] {
+  const definition = stepDefinition(snippet.stepId);
+  const rollbackBody = renderScript(snippet.rollback, '    ');
+  return [
+    RULE,
+    `# Step ${index + 1}: ${snippet.title} (${snippet.stepId})`,
+    `# ${definition.summary}`,
+    RULE,
+    '# Action',
+    renderScript(snippet.action),
+    '',
+    hasStatements(snippet.verify) ? '# Verification: prints the result as JSON between ECS-BEGIN and ECS-END lines.' : '# Verification',
+    renderScript(snippet.verify),
+    '',
+    `# Rollback: defined here, never called by this file. Call ${undoFunctionName(snippet.stepId)} yourself to undo this step.`,
+    `function ${undoFunctionName(snippet.stepId)} {`,
+    rollbackBody,
+    '}',
+    '',
+  ];
+}
+
+/** The runbook .ps1 for these settings, or the issues that prevent it. */
+export function renderRunbook(settings: SetupSettings, context: SnippetContext = {}): RunbookResult {
+  const built = buildAll(settings, context, variableRefs);
+  if (!built.ok) return built;
+  const ids = built.snippets.map((s) => s.stepId);
+  const method = settings.accessMethod === 'impersonation' ? 'Method 1, impersonation' : 'Method 2, per-mailbox rights';
+  const lines = [
+    '# Exchange Calendar Setup: runbook for giving a calendar service access to Exchange calendars through EWS.',
+    '# Generated by the exchange-calendar-setup extension from your settings. Run it in an Exchange Management Shell',
+    '# (or a Windows PowerShell session that can reach the Exchange server), preferably one step at a time.',
+    `# Access method: ${method}. Rollbacks are Undo-Ecs* functions: to use them, dot-source this file (. .\\runbook.ps1)`,
+    '# or copy a function body, and undo steps in the reverse of their order here.',
+    '# No password is written in this file: New-Mailbox asks for it with Read-Host -AsSecureString.',
+    '',
+    ...renderParameterBlock(settings, ids),
+    '',
+    '# Stop at the first error instead of carrying on with a half-done step.',
+    "$ErrorActionPreference = 'Stop'",
+    '',
+    ...built.snippets.flatMap((snippet, index) => renderStep(snippet, index)),
+  ];
+  return { ok: true, text: `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n` };
+}

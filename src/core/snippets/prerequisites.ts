@@ -1,0 +1,81 @@
+/**
+ * Prerequisite checks: a connected Exchange Management Shell with the right roles, Exchange 2013 or
+ * newer on every server, and a publicly trusted certificate bound to IIS.
+ */
+import { comment, markedJson, script, statement, type StepSnippet, type ValueRefs } from './script';
+
+/** The management roles the later steps' cmdlets belong to (all are in Organization Management). */
+export const REQUIRED_MANAGEMENT_ROLES: readonly string[] = [
+  'Mail Recipient Creation',
+  'Mail Recipients',
+  'Role Management',
+  'Exchange Virtual Directories',
+  'Active Directory Permissions',
+];
+
+export function renderAdminRights(refs: ValueRefs): StepSnippet {
+  const rolesList = REQUIRED_MANAGEMENT_ROLES.map((role) => `'${role}'`).join(', ');
+  return {
+    stepId: 'prerequisites.adminRights',
+    title: 'Exchange admin rights',
+    action: script(
+      comment('Connect a remote Exchange Management Shell from a domain-joined Windows machine (Kerberos).'),
+      comment('Use the server\'s fully qualified name: Kerberos needs the name its service principal is registered under.'),
+      comment('pwsh on Linux or macOS has no WSMan client, so this remote session needs Windows.'),
+      comment('On an Exchange server itself, load the local shell instead:'),
+      comment(". \"$env:ExchangeInstallPath\\bin\\RemoteExchange.ps1\"; Connect-ExchangeServer -auto"),
+      statement(`$ecsSession = New-PSSession -ConfigurationName Microsoft.Exchange -ConnectionUri ${refs.valueBetween('http://', 'exchangeServer', '/PowerShell/')} -Authentication Kerberos`),
+      statement('Import-PSSession $ecsSession -DisableNameChecking'),
+    ),
+    verify: script(
+      comment('Lists the management roles assigned to you (directly or through role groups such as Organization Management).'),
+      comment(`The later steps need: ${REQUIRED_MANAGEMENT_ROLES.join(', ')}.`),
+      statement('$ecsMe = [System.Security.Principal.WindowsIdentity]::GetCurrent().Name'),
+      statement(`$ecsRoles = @(Get-ManagementRoleAssignment -RoleAssignee $ecsMe -Delegating:$false | Where-Object { $_.Enabled } | ForEach-Object { [string]$_.Role } | Sort-Object -Unique)`),
+      ...markedJson('prerequisites.adminRights', `@([pscustomobject]@{ User = [string]$ecsMe; Roles = $ecsRoles; Required = @(${rolesList}) })`),
+    ),
+    rollback: script(
+      comment('Closes the remote session opened above.'),
+      statement('Remove-PSSession $ecsSession'),
+    ),
+  };
+}
+
+export function renderExchangeVersion(): StepSnippet {
+  return {
+    stepId: 'prerequisites.exchangeVersion',
+    title: 'Exchange 2013 or newer',
+    action: script(
+      comment('Nothing to change here: the check reads the version of every Exchange server.'),
+      comment('15.0 = 2013, 15.1 = 2016, 15.2 = 2019 (build 2562 and later = Subscription Edition); 14.x = 2010 is too old.'),
+    ),
+    verify: script(
+      comment('Every Exchange server with its version as text, e.g. "Version 15.2 (Build 1544.4)".'),
+      ...markedJson(
+        'prerequisites.exchangeVersion',
+        '@(Get-ExchangeServer | ForEach-Object { [pscustomobject]@{ Name = [string]$_.Name; AdminDisplayVersion = [string]$_.AdminDisplayVersion; ServerRole = [string]$_.ServerRole } })',
+      ),
+    ),
+    rollback: script(comment('Nothing to undo: this step only reads.')),
+  };
+}
+
+export function renderCertificate(refs: ValueRefs): StepSnippet {
+  return {
+    stepId: 'prerequisites.certificate',
+    title: 'Publicly trusted certificate on EWS',
+    action: script(
+      comment('Nothing to change from here: a certificate from a public CA is requested and assigned outside this procedure'),
+      comment('(New-ExchangeCertificate, then Import-ExchangeCertificate and Enable-ExchangeCertificate -Services IIS).'),
+      comment('The calendar service connects from the internet and trusts only public roots; a self-signed certificate fails.'),
+    ),
+    verify: script(
+      comment('The certificate(s) bound to IIS on the server: subject, issuer, expiry (ISO 8601, UTC), self-signed or not, names covered.'),
+      ...markedJson(
+        'prerequisites.certificate',
+        `@(Get-ExchangeCertificate -Server ${refs.value('exchangeServer')} | Where-Object { [string]$_.Services -match 'IIS' } | ForEach-Object { [pscustomobject]@{ Thumbprint = [string]$_.Thumbprint; Subject = [string]$_.Subject; Issuer = [string]$_.Issuer; NotAfter = $_.NotAfter.ToUniversalTime().ToString('o'); IsSelfSigned = [bool]$_.IsSelfSigned; Domains = @($_.CertificateDomains | ForEach-Object { [string]$_ }) } })`,
+      ),
+    ),
+    rollback: script(comment('Nothing to undo: this step only reads.')),
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * PowerShell syntax without PowerShell: tree-sitter-powershell's wasm grammar through
+ * web-tree-sitter. Only syntax is checked (a missing parameter value still parses).
+ *
+ * Known false positive of the grammar: a bare-word comma list as an argument
+ * (`Select-Object Name,Alias`) is flagged; our snippets quote list items instead.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { join } from 'node:path';
+import { Language, Parser, type Node } from 'web-tree-sitter';
+
+export interface SyntaxProblem {
+  readonly kind: 'ERROR' | 'MISSING';
+  readonly line: number;
+  readonly column: number;
+  readonly text: string;
+}
+
+export interface PowerShellParser {
+  /** Every ERROR and MISSING node, empty when the source parses cleanly. */
+  syntaxProblems(source: string): SyntaxProblem[];
+  /** The text of every single-quoted (verbatim) string literal, in source order. */
+  verbatimStrings(source: string): string[];
+  /** The node types of the whole tree, nested, without any text: two sources with the same shape differ only inside tokens. */
+  shape(source: string): string;
+  /** All three from one parse (the property tests parse thousands of sources). */
+  analyse(source: string): { problems: SyntaxProblem[]; verbatimStrings: string[]; comments: string[]; shape: string };
+}
+
+const WASM_PATH = join(__dirname, '..', '..', '..', 'node_modules', 'tree-sitter-powershell', 'tree-sitter-powershell.wasm');
+
+let loading: Promise<PowerShellParser> | undefined;
+
+async function create(): Promise<PowerShellParser> {
+  // Without this a short-lived node process spends ~9 s optimising the 1 MB grammar before exiting.
+  setFlagsFromString('--liftoff-only');
+  await Parser.init();
+  const language = await Language.load(WASM_PATH);
+  const parser = new Parser();
+  parser.setLanguage(language);
+
+  const withTree = <T>(source: string, use: (root: Node) => T): T => {
+    const tree = parser.parse(source);
+    if (!tree) throw new Error('tree-sitter returned no tree');
+    try {
+      return use(tree.rootNode);
+    } finally {
+      tree.delete();
+    }
+  };
+
+  // One pass with a cursor: much faster than Node.children, which allocates a Node per child.
+  const analyse = (source: string) =>
+    withTree(source, (root) => {
+      const problems: SyntaxProblem[] = [];
+      const verbatimStrings: string[] = [];
+      const comments: string[] = [];
+      const shape: string[] = [];
+      const cursor = root.walk();
+      try {
+        const visitSiblings = (): void => {
+          do {
+            const type = cursor.nodeType;
+            const missing = cursor.nodeIsMissing;
+            shape.push(missing ? `MISSING:${type}` : type);
+            if (type === 'ERROR' || missing) {
+              problems.push({ kind: missing ? 'MISSING' : 'ERROR', line: cursor.startPosition.row + 1, column: cursor.startPosition.column + 1, text: cursor.nodeText.slice(0, 120) });
+            } else if (type === 'verbatim_string_characters') {
+              verbatimStrings.push(cursor.nodeText);
+            } else if (type === 'comment') {
+              comments.push(cursor.nodeText);
+            }
+            if (cursor.gotoFirstChild()) {
+              shape.push('(');
+              visitSiblings();
+              shape.push(')');
+              cursor.gotoParent();
+            }
+          } while (cursor.gotoNextSibling());
+        };
+        visitSiblings();
+      } finally {
+        cursor.delete();
+      }
+      return { problems, verbatimStrings, comments, shape: shape.join(' ') };
+    });
+
+  return {
+    syntaxProblems: (source) => analyse(source).problems,
+    verbatimStrings: (source) => analyse(source).verbatimStrings,
+    shape: (source) => analyse(source).shape,
+    analyse,
+  };
+}
+
+export function loadPowerShellParser(): Promise<PowerShellParser> {
+  loading ??= create();
+  return loading;
+}
+
+const POWERSHELL_SINGLE_QUOTES = new Set(['\u0027', '\u2018', '\u2019', '\u201A', '\u201B']);
+
+/**
+ * The value PowerShell gives a verbatim literal, following its tokenizer (which the grammar does
+ * not: the grammar knows only the ASCII apostrophe): any single-quote character ends the string
+ * unless another one follows, and a doubled pair stands for the second. Undefined when the
+ * literal would end before its last character, i.e. when the text is not ONE literal to PowerShell.
+ */
+export function verbatimStringValue(literal: string): string | undefined {
+  const chars = [...literal];
+  if (chars.length < 2 || !POWERSHELL_SINGLE_QUOTES.has(chars[0])) return undefined;
+  let value = '';
+  for (let i = 1; i < chars.length; i++) {
+    const char = chars[i];
+    if (POWERSHELL_SINGLE_QUOTES.has(char)) {
+      if (i + 1 < chars.length && POWERSHELL_SINGLE_QUOTES.has(chars[i + 1])) {
+        value += chars[i + 1];
+        i++;
+        continue;
+      }
+      return i === chars.length - 1 ? value : undefined;
+    }
+    value += char;
+  }
+  return undefined;
+}

@@ -1,0 +1,174 @@
+import * as assert from 'node:assert/strict';
+import * as https from 'node:https';
+import * as net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { EwsTransport, TransportError } from '../../src/core/ews/transport';
+import { inspectTls } from '../../src/core/ews/network';
+import { getTestPki, type TestPki } from '../fake-exchange/certs';
+
+/** A throwaway HTTPS server with one behaviour per path. */
+async function startServer(pki: TestPki, chain = pki.healthy): Promise<{ url: string; port: number; close(): Promise<void> }> {
+  const server = https.createServer({ cert: chain.certChainPem, key: chain.keyPem }, (req, res) => {
+    switch (req.url) {
+      case '/ok':
+        res.end('hello');
+        return;
+      case '/auth':
+        res.writeHead(401, [['WWW-Authenticate', 'Negotiate'], ['WWW-Authenticate', 'NTLM'], ['WWW-Authenticate', 'Basic realm="mail.contoso.com"']]);
+        res.end();
+        return;
+      case '/redirect':
+        res.writeHead(302, { Location: '/ews/genericerrorpage.htm' });
+        res.end();
+        return;
+      case '/big':
+        res.end(Buffer.alloc(256 * 1024, 0x41));
+        return;
+      case '/never':
+        return;
+      default:
+        res.writeHead(404);
+        res.end();
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `https://localhost:${port}`,
+    port,
+    close: () => new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+  };
+}
+
+describe('EWS transport (node https)', function () {
+  this.timeout(20_000);
+  let pki: TestPki;
+  let server: Awaited<ReturnType<typeof startServer>>;
+
+  before(async () => {
+    pki = await getTestPki();
+    server = await startServer(pki);
+  });
+  after(() => server.close());
+
+  it('trusts an internal CA only when it is given, and verification survives NODE_TLS_REJECT_UNAUTHORIZED=0', async () => {
+    const previous = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    const originalEmitWarning = process.emitWarning;
+    process.emitWarning = () => undefined;
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+    const publicOnly = new EwsTransport();
+    try {
+      await assert.rejects(publicOnly.request({ url: `${server.url}/ok` }), (err: TransportError) => err.kind === 'tls' && err.code === 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY');
+    } finally {
+      publicOnly.close();
+      if (previous === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+      else process.env.NODE_TLS_REJECT_UNAUTHORIZED = previous;
+      process.emitWarning = originalEmitWarning;
+    }
+    const withCa = new EwsTransport({ extraCaPem: pki.caPem });
+    try {
+      const res = await withCa.request({ url: `${server.url}/ok` });
+      assert.equal(res.status, 200);
+      assert.equal(res.body, 'hello');
+    } finally {
+      withCa.close();
+    }
+  });
+
+  it('keeps repeated WWW-Authenticate headers apart', async () => {
+    const t = new EwsTransport({ extraCaPem: pki.caPem });
+    try {
+      const res = await t.request({ url: `${server.url}/auth`, method: 'POST', body: '<x/>' });
+      assert.equal(res.status, 401);
+      assert.deepEqual(res.headers['www-authenticate'], ['Negotiate', 'NTLM', 'Basic realm="mail.contoso.com"']);
+    } finally {
+      t.close();
+    }
+  });
+
+  it('does not follow redirects: a 302 is returned as it is', async () => {
+    const t = new EwsTransport({ extraCaPem: pki.caPem });
+    try {
+      const res = await t.request({ url: `${server.url}/redirect` });
+      assert.equal(res.status, 302);
+      assert.deepEqual(res.headers.location, ['/ews/genericerrorpage.htm']);
+    } finally {
+      t.close();
+    }
+  });
+
+  it('reuses one keep-alive connection and counts connections and handshakes', async () => {
+    const t = new EwsTransport({ extraCaPem: pki.caPem, maxSockets: 1 });
+    try {
+      for (let i = 0; i < 5; i++) assert.equal((await t.request({ url: `${server.url}/ok` })).status, 200);
+      assert.deepEqual(t.stats(), { requests: 5, tcpConnections: 1, tlsHandshakes: 1 });
+    } finally {
+      t.close();
+    }
+  });
+
+  it('caps the response size', async () => {
+    const t = new EwsTransport({ extraCaPem: pki.caPem, maxResponseBytes: 64 * 1024 });
+    try {
+      await assert.rejects(t.request({ url: `${server.url}/big` }), (err: TransportError) => err.kind === 'tooLarge');
+    } finally {
+      t.close();
+    }
+  });
+
+  it('times out a request that gets no answer, within its budget', async () => {
+    const t = new EwsTransport({ extraCaPem: pki.caPem, requestTimeoutMs: 300 });
+    const started = Date.now();
+    try {
+      await assert.rejects(t.request({ url: `${server.url}/never` }), (err: TransportError) => err.kind === 'timeout');
+      assert.ok(Date.now() - started < 2_000);
+    } finally {
+      t.close();
+    }
+  });
+
+  it('cancels through an AbortSignal', async () => {
+    const t = new EwsTransport({ extraCaPem: pki.caPem });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    try {
+      await assert.rejects(t.request({ url: `${server.url}/never`, signal: controller.signal }), (err: TransportError) => err.kind === 'aborted');
+    } finally {
+      t.close();
+    }
+  });
+
+  it('applies a connect timeout when the TLS handshake never completes', async () => {
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((s) => { sockets.push(s); });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as AddressInfo).port;
+    const t = new EwsTransport({ connectTimeoutMs: 200, requestTimeoutMs: 5_000 });
+    try {
+      await assert.rejects(t.request({ url: `https://localhost:${port}/x` }), (err: TransportError) => err.kind === 'connectTimeout');
+    } finally {
+      t.close();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => silent.close(() => r()));
+    }
+  });
+
+  it('refuses plain http', async () => {
+    const t = new EwsTransport();
+    await assert.rejects(t.request({ url: 'http://localhost/EWS/Exchange.asmx' }), TransportError);
+    t.close();
+  });
+
+  it('inspectTls reports protocol and certificate with the extra CA, and the public-roots failure without it', async () => {
+    const trusted = await inspectTls('localhost', server.port, pki.caPem, 5_000);
+    assert.equal(trusted.ok, true);
+    assert.match(trusted.protocol ?? '', /^TLSv1\.[23]$/);
+    assert.ok(trusted.certificate?.altNames.includes('DNS:localhost'));
+    const publicOnly = await inspectTls('localhost', server.port, undefined, 5_000);
+    assert.equal(publicOnly.ok, false);
+    assert.equal(publicOnly.errorCode, 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY');
+  });
+});

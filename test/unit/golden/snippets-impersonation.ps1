@@ -1,0 +1,203 @@
+# ==== prerequisites.adminRights action
+# Connect a remote Exchange Management Shell from a domain-joined Windows machine (Kerberos).
+# Use the server's fully qualified name: Kerberos needs the name its service principal is registered under.
+# pwsh on Linux or macOS has no WSMan client, so this remote session needs Windows.
+# On an Exchange server itself, load the local shell instead:
+# . "$env:ExchangeInstallPath\bin\RemoteExchange.ps1"; Connect-ExchangeServer -auto
+$ecsSession = New-PSSession -ConfigurationName Microsoft.Exchange -ConnectionUri 'http://EXCH01/PowerShell/' -Authentication Kerberos
+Import-PSSession $ecsSession -DisableNameChecking
+# ---- prompt line
+$ecsSession = New-PSSession -ConfigurationName Microsoft.Exchange -ConnectionUri 'http://EXCH01/PowerShell/' -Authentication Kerberos; Import-PSSession $ecsSession -DisableNameChecking
+# ==== prerequisites.adminRights verify
+# Lists the management roles assigned to you (directly or through role groups such as Organization Management).
+# The later steps need: Mail Recipient Creation, Mail Recipients, Role Management, Exchange Virtual Directories, Active Directory Permissions.
+$ecsMe = [System.Security.Principal.WindowsIdentity]::GetCurrent().Name
+$ecsRoles = @(Get-ManagementRoleAssignment -RoleAssignee $ecsMe -Delegating:$false | Where-Object { $_.Enabled } | ForEach-Object { [string]$_.Role } | Sort-Object -Unique)
+Write-Output ('ECS-BEGIN ' + 'prerequisites.adminRights')
+ConvertTo-Json -Compress -Depth 4 -InputObject @([pscustomobject]@{ User = [string]$ecsMe; Roles = $ecsRoles; Required = @('Mail Recipient Creation', 'Mail Recipients', 'Role Management', 'Exchange Virtual Directories', 'Active Directory Permissions') })
+Write-Output ('ECS-END ' + 'prerequisites.adminRights')
+# ---- prompt line
+$ecsMe = [System.Security.Principal.WindowsIdentity]::GetCurrent().Name; $ecsRoles = @(Get-ManagementRoleAssignment -RoleAssignee $ecsMe -Delegating:$false | Where-Object { $_.Enabled } | ForEach-Object { [string]$_.Role } | Sort-Object -Unique); Write-Output ('ECS-BEGIN ' + 'prerequisites.adminRights'); ConvertTo-Json -Compress -Depth 4 -InputObject @([pscustomobject]@{ User = [string]$ecsMe; Roles = $ecsRoles; Required = @('Mail Recipient Creation', 'Mail Recipients', 'Role Management', 'Exchange Virtual Directories', 'Active Directory Permissions') }); Write-Output ('ECS-END ' + 'prerequisites.adminRights')
+# ==== prerequisites.adminRights rollback
+# Closes the remote session opened above.
+Remove-PSSession $ecsSession
+# ---- prompt line
+Remove-PSSession $ecsSession
+# ==== prerequisites.exchangeVersion action
+# Nothing to change here: the check reads the version of every Exchange server.
+# 15.0 = 2013, 15.1 = 2016, 15.2 = 2019 (build 2562 and later = Subscription Edition); 14.x = 2010 is too old.
+# ---- prompt line
+# (no statements)
+# ==== prerequisites.exchangeVersion verify
+# Every Exchange server with its version as text, e.g. "Version 15.2 (Build 1544.4)".
+Write-Output ('ECS-BEGIN ' + 'prerequisites.exchangeVersion')
+ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-ExchangeServer | ForEach-Object { [pscustomobject]@{ Name = [string]$_.Name; AdminDisplayVersion = [string]$_.AdminDisplayVersion; ServerRole = [string]$_.ServerRole } })
+Write-Output ('ECS-END ' + 'prerequisites.exchangeVersion')
+# ---- prompt line
+Write-Output ('ECS-BEGIN ' + 'prerequisites.exchangeVersion'); ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-ExchangeServer | ForEach-Object { [pscustomobject]@{ Name = [string]$_.Name; AdminDisplayVersion = [string]$_.AdminDisplayVersion; ServerRole = [string]$_.ServerRole } }); Write-Output ('ECS-END ' + 'prerequisites.exchangeVersion')
+# ==== prerequisites.exchangeVersion rollback
+# Nothing to undo: this step only reads.
+# ---- prompt line
+# (no statements)
+# ==== prerequisites.certificate action
+# Nothing to change from here: a certificate from a public CA is requested and assigned outside this procedure
+# (New-ExchangeCertificate, then Import-ExchangeCertificate and Enable-ExchangeCertificate -Services IIS).
+# The calendar service connects from the internet and trusts only public roots; a self-signed certificate fails.
+# ---- prompt line
+# (no statements)
+# ==== prerequisites.certificate verify
+# The certificate(s) bound to IIS on the server: subject, issuer, expiry (ISO 8601, UTC), self-signed or not, names covered.
+Write-Output ('ECS-BEGIN ' + 'prerequisites.certificate')
+ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-ExchangeCertificate -Server 'EXCH01' | Where-Object { [string]$_.Services -match 'IIS' } | ForEach-Object { [pscustomobject]@{ Thumbprint = [string]$_.Thumbprint; Subject = [string]$_.Subject; Issuer = [string]$_.Issuer; NotAfter = $_.NotAfter.ToUniversalTime().ToString('o'); IsSelfSigned = [bool]$_.IsSelfSigned; Domains = @($_.CertificateDomains | ForEach-Object { [string]$_ }) } })
+Write-Output ('ECS-END ' + 'prerequisites.certificate')
+# ---- prompt line
+Write-Output ('ECS-BEGIN ' + 'prerequisites.certificate'); ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-ExchangeCertificate -Server 'EXCH01' | Where-Object { [string]$_.Services -match 'IIS' } | ForEach-Object { [pscustomobject]@{ Thumbprint = [string]$_.Thumbprint; Subject = [string]$_.Subject; Issuer = [string]$_.Issuer; NotAfter = $_.NotAfter.ToUniversalTime().ToString('o'); IsSelfSigned = [bool]$_.IsSelfSigned; Domains = @($_.CertificateDomains | ForEach-Object { [string]$_ }) } }); Write-Output ('ECS-END ' + 'prerequisites.certificate')
+# ==== prerequisites.certificate rollback
+# Nothing to undo: this step only reads.
+# ---- prompt line
+# (no statements)
+# ==== basicAuth.verify action
+# Nothing to change: this step reads the current setting (see the verification).
+# ---- prompt line
+# (no statements)
+# ==== basicAuth.verify verify
+# Reads BasicAuthentication on the EWS virtual directory of the server; run it without -Server to see every server.
+Write-Output ('ECS-BEGIN ' + 'basicAuth.verify')
+ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-WebServicesVirtualDirectory -Server 'EXCH01' | ForEach-Object { [pscustomobject]@{ Server = [string]$_.Server; Identity = [string]$_.Identity; BasicAuthentication = [bool]$_.BasicAuthentication; InternalUrl = [string]$_.InternalUrl; ExternalUrl = [string]$_.ExternalUrl } })
+Write-Output ('ECS-END ' + 'basicAuth.verify')
+# ---- prompt line
+Write-Output ('ECS-BEGIN ' + 'basicAuth.verify'); ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-WebServicesVirtualDirectory -Server 'EXCH01' | ForEach-Object { [pscustomobject]@{ Server = [string]$_.Server; Identity = [string]$_.Identity; BasicAuthentication = [bool]$_.BasicAuthentication; InternalUrl = [string]$_.InternalUrl; ExternalUrl = [string]$_.ExternalUrl } }); Write-Output ('ECS-END ' + 'basicAuth.verify')
+# ==== basicAuth.verify rollback
+# Nothing to undo: this step only reads.
+# ---- prompt line
+# (no statements)
+# ==== basicAuth.enable action
+# 1. Record the current values, once: a later run must not overwrite the original with "on".
+$ecsPriorFile = Join-Path $env:USERPROFILE 'exchange-calendar-setup-basicauth-prior.json'
+if (-not (Test-Path -LiteralPath $ecsPriorFile)) { ConvertTo-Json -Compress -Depth 3 -InputObject @(Get-WebServicesVirtualDirectory | ForEach-Object { [pscustomobject]@{ Identity = [string]$_.Identity; BasicAuthentication = [bool]$_.BasicAuthentication } }) | Set-Content -LiteralPath $ecsPriorFile -Encoding UTF8 }
+# Print the recorded values so the extension can offer an exact rollback.
+Write-Output ('ECS-BEGIN ' + 'basicAuth.enable.prior')
+Get-Content -LiteralPath $ecsPriorFile -Raw
+Write-Output ('ECS-END ' + 'basicAuth.enable.prior')
+# 2. Turn Basic authentication on for EWS on this server. The identity is <SERVER>\EWS (Default Web Site).
+# Every server behind the load balancer needs it; to set all of them at once:
+# Get-WebServicesVirtualDirectory | Set-WebServicesVirtualDirectory -BasicAuthentication $true
+Set-WebServicesVirtualDirectory -Identity 'EXCH01\EWS (Default Web Site)' -BasicAuthentication $true
+# ---- prompt line
+$ecsPriorFile = Join-Path $env:USERPROFILE 'exchange-calendar-setup-basicauth-prior.json'; if (-not (Test-Path -LiteralPath $ecsPriorFile)) { ConvertTo-Json -Compress -Depth 3 -InputObject @(Get-WebServicesVirtualDirectory | ForEach-Object { [pscustomobject]@{ Identity = [string]$_.Identity; BasicAuthentication = [bool]$_.BasicAuthentication } }) | Set-Content -LiteralPath $ecsPriorFile -Encoding UTF8 }; Write-Output ('ECS-BEGIN ' + 'basicAuth.enable.prior'); Get-Content -LiteralPath $ecsPriorFile -Raw; Write-Output ('ECS-END ' + 'basicAuth.enable.prior'); Set-WebServicesVirtualDirectory -Identity 'EXCH01\EWS (Default Web Site)' -BasicAuthentication $true
+# ==== basicAuth.enable verify
+# Reads BasicAuthentication on the EWS virtual directory of the server; run it without -Server to see every server.
+Write-Output ('ECS-BEGIN ' + 'basicAuth.enable')
+ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-WebServicesVirtualDirectory -Server 'EXCH01' | ForEach-Object { [pscustomobject]@{ Server = [string]$_.Server; Identity = [string]$_.Identity; BasicAuthentication = [bool]$_.BasicAuthentication; InternalUrl = [string]$_.InternalUrl; ExternalUrl = [string]$_.ExternalUrl } })
+Write-Output ('ECS-END ' + 'basicAuth.enable')
+# ---- prompt line
+Write-Output ('ECS-BEGIN ' + 'basicAuth.enable'); ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-WebServicesVirtualDirectory -Server 'EXCH01' | ForEach-Object { [pscustomobject]@{ Server = [string]$_.Server; Identity = [string]$_.Identity; BasicAuthentication = [bool]$_.BasicAuthentication; InternalUrl = [string]$_.InternalUrl; ExternalUrl = [string]$_.ExternalUrl } }); Write-Output ('ECS-END ' + 'basicAuth.enable')
+# ==== basicAuth.enable rollback
+# Puts back the values recorded in exchange-calendar-setup-basicauth-prior.json under your profile before Basic authentication was changed.
+$ecsPriorFile = Join-Path $env:USERPROFILE 'exchange-calendar-setup-basicauth-prior.json'
+$ecsPrior = ConvertFrom-Json -InputObject (Get-Content -LiteralPath $ecsPriorFile -Raw)
+# foreach, not a pipeline: Windows PowerShell 5.1 passes a JSON array down a pipeline as one object.
+foreach ($ecsEntry in $ecsPrior) { Set-WebServicesVirtualDirectory -Identity $ecsEntry.Identity -BasicAuthentication ([bool]$ecsEntry.BasicAuthentication) }
+# ---- prompt line
+$ecsPriorFile = Join-Path $env:USERPROFILE 'exchange-calendar-setup-basicauth-prior.json'; $ecsPrior = ConvertFrom-Json -InputObject (Get-Content -LiteralPath $ecsPriorFile -Raw); foreach ($ecsEntry in $ecsPrior) { Set-WebServicesVirtualDirectory -Identity $ecsEntry.Identity -BasicAuthentication ([bool]$ecsEntry.BasicAuthentication) }
+# ==== serviceAccount.create action
+# Creates the service account mailbox. The shell asks for the password; it never appears in the command or in VS Code.
+# -ResetPasswordOnNextLogon $false: otherwise EWS refuses the account with ErrorPasswordChangeRequired.
+New-Mailbox -Name 'Alexa for Business' -Alias 'alexaforbusiness' -UserPrincipalName 'alexa.o''brien@contoso.com' -DisplayName 'Alexa for Business' -OrganizationalUnit 'contoso.com/Service Accounts' -Password (Read-Host 'Service account password' -AsSecureString) -ResetPasswordOnNextLogon $false
+# ---- prompt line
+New-Mailbox -Name 'Alexa for Business' -Alias 'alexaforbusiness' -UserPrincipalName 'alexa.o''brien@contoso.com' -DisplayName 'Alexa for Business' -OrganizationalUnit 'contoso.com/Service Accounts' -Password (Read-Host 'Service account password' -AsSecureString) -ResetPasswordOnNextLogon $false
+# ==== serviceAccount.create verify
+# Reads the service account mailbox back (an empty list means it does not exist).
+Write-Output ('ECS-BEGIN ' + 'serviceAccount.create')
+ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-Mailbox -Identity 'alexa.o''brien@contoso.com' -ErrorAction SilentlyContinue | ForEach-Object { [pscustomobject]@{ Name = [string]$_.Name; Alias = [string]$_.Alias; UserPrincipalName = [string]$_.UserPrincipalName; PrimarySmtpAddress = [string]$_.PrimarySmtpAddress; RecipientTypeDetails = [string]$_.RecipientTypeDetails } })
+Write-Output ('ECS-END ' + 'serviceAccount.create')
+# ---- prompt line
+Write-Output ('ECS-BEGIN ' + 'serviceAccount.create'); ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-Mailbox -Identity 'alexa.o''brien@contoso.com' -ErrorAction SilentlyContinue | ForEach-Object { [pscustomobject]@{ Name = [string]$_.Name; Alias = [string]$_.Alias; UserPrincipalName = [string]$_.UserPrincipalName; PrimarySmtpAddress = [string]$_.PrimarySmtpAddress; RecipientTypeDetails = [string]$_.RecipientTypeDetails } }); Write-Output ('ECS-END ' + 'serviceAccount.create')
+# ==== serviceAccount.create rollback
+# Removes the mailbox and its Active Directory account. Exchange asks for confirmation: read it before answering.
+Remove-Mailbox -Identity 'alexa.o''brien@contoso.com'
+# ---- prompt line
+Remove-Mailbox -Identity 'alexa.o''brien@contoso.com'
+# ==== access.impersonation action
+# A management scope over user mailboxes (RecipientTypeDetails UserMailbox: people, not rooms or shared mailboxes).
+New-ManagementScope -Name 'Alexa for Business user mailboxes' -RecipientRestrictionFilter "RecipientTypeDetails -eq 'UserMailbox'"
+# ApplicationImpersonation for the service account, limited to that scope.
+New-ManagementRoleAssignment -Name 'Alexa for Business impersonation' -Role ApplicationImpersonation -User 'alexa.o''brien@contoso.com' -CustomRecipientWriteScope 'Alexa for Business user mailboxes'
+# ---- prompt line
+New-ManagementScope -Name 'Alexa for Business user mailboxes' -RecipientRestrictionFilter "RecipientTypeDetails -eq 'UserMailbox'"; New-ManagementRoleAssignment -Name 'Alexa for Business impersonation' -Role ApplicationImpersonation -User 'alexa.o''brien@contoso.com' -CustomRecipientWriteScope 'Alexa for Business user mailboxes'
+# ==== access.impersonation verify
+# The scope and its filter, and every ApplicationImpersonation assignment that reaches the service account.
+$ecsScope = Get-ManagementScope -Identity 'Alexa for Business user mailboxes' -ErrorAction SilentlyContinue
+$ecsAccount = Get-Mailbox -Identity 'alexa.o''brien@contoso.com' -ErrorAction SilentlyContinue
+$ecsAssignments = @(Get-ManagementRoleAssignment -Role ApplicationImpersonation -GetEffectiveUsers | Where-Object { $ecsAccount -and [string]$_.EffectiveUserName -eq [string]$ecsAccount.Name } | ForEach-Object { [pscustomobject]@{ Name = [string]$_.Name; RoleAssigneeName = [string]$_.RoleAssigneeName; CustomRecipientWriteScope = [string]$_.CustomRecipientWriteScope; RecipientWriteScope = [string]$_.RecipientWriteScope; Enabled = [bool]$_.Enabled } })
+Write-Output ('ECS-BEGIN ' + 'access.impersonation')
+ConvertTo-Json -Compress -Depth 4 -InputObject @([pscustomobject]@{ AccountFound = [bool]$ecsAccount; ScopeName = [string]$ecsScope.Name; ScopeFilter = [string]$ecsScope.RecipientFilter; Assignments = $ecsAssignments })
+Write-Output ('ECS-END ' + 'access.impersonation')
+# ---- prompt line
+$ecsScope = Get-ManagementScope -Identity 'Alexa for Business user mailboxes' -ErrorAction SilentlyContinue; $ecsAccount = Get-Mailbox -Identity 'alexa.o''brien@contoso.com' -ErrorAction SilentlyContinue; $ecsAssignments = @(Get-ManagementRoleAssignment -Role ApplicationImpersonation -GetEffectiveUsers | Where-Object { $ecsAccount -and [string]$_.EffectiveUserName -eq [string]$ecsAccount.Name } | ForEach-Object { [pscustomobject]@{ Name = [string]$_.Name; RoleAssigneeName = [string]$_.RoleAssigneeName; CustomRecipientWriteScope = [string]$_.CustomRecipientWriteScope; RecipientWriteScope = [string]$_.RecipientWriteScope; Enabled = [bool]$_.Enabled } }); Write-Output ('ECS-BEGIN ' + 'access.impersonation'); ConvertTo-Json -Compress -Depth 4 -InputObject @([pscustomobject]@{ AccountFound = [bool]$ecsAccount; ScopeName = [string]$ecsScope.Name; ScopeFilter = [string]$ecsScope.RecipientFilter; Assignments = $ecsAssignments }); Write-Output ('ECS-END ' + 'access.impersonation')
+# ==== access.impersonation rollback
+# In this order: a scope that an assignment still uses cannot be removed.
+Remove-ManagementRoleAssignment -Identity 'Alexa for Business impersonation'
+Remove-ManagementScope -Identity 'Alexa for Business user mailboxes'
+# ---- prompt line
+Remove-ManagementRoleAssignment -Identity 'Alexa for Business impersonation'; Remove-ManagementScope -Identity 'Alexa for Business user mailboxes'
+# ==== access.delegate action
+# Full Access (without Outlook auto-mapping) and Send As on every user mailbox except the service account's own.
+# Mailboxes created later do not get these rights: run this again after adding users (Method 1 does not have this gap).
+$ecsMailboxes = @(Get-Mailbox -RecipientTypeDetails UserMailbox -ResultSize Unlimited | Where-Object { [string]$_.UserPrincipalName -ne 'alexa.o''brien@contoso.com' })
+$ecsMailboxes | ForEach-Object { Add-MailboxPermission -Identity $_.DistinguishedName -User 'alexa.o''brien@contoso.com' -AccessRights FullAccess -InheritanceType All -AutoMapping $false }
+# Send As on premises is an Active Directory permission (Add-RecipientPermission is Exchange Online only).
+$ecsMailboxes | ForEach-Object { Add-ADPermission -Identity $_.DistinguishedName -User 'alexa.o''brien@contoso.com' -ExtendedRights 'Send As' }
+# ---- prompt line
+$ecsMailboxes = @(Get-Mailbox -RecipientTypeDetails UserMailbox -ResultSize Unlimited | Where-Object { [string]$_.UserPrincipalName -ne 'alexa.o''brien@contoso.com' }); $ecsMailboxes | ForEach-Object { Add-MailboxPermission -Identity $_.DistinguishedName -User 'alexa.o''brien@contoso.com' -AccessRights FullAccess -InheritanceType All -AutoMapping $false }; $ecsMailboxes | ForEach-Object { Add-ADPermission -Identity $_.DistinguishedName -User 'alexa.o''brien@contoso.com' -ExtendedRights 'Send As' }
+# ==== access.delegate verify
+# The rights on the test mailbox, and how many user mailboxes have each right (reads every mailbox: slow in large organisations).
+$ecsMailboxes = @(Get-Mailbox -RecipientTypeDetails UserMailbox -ResultSize Unlimited | Where-Object { [string]$_.UserPrincipalName -ne 'alexa.o''brien@contoso.com' })
+$ecsTestMailbox = Get-Mailbox -Identity 'alice@contoso.com'
+$ecsTest = [pscustomobject]@{ Mailbox = [string]$ecsTestMailbox.PrimarySmtpAddress; FullAccess = [bool](Get-MailboxPermission -Identity $ecsTestMailbox.DistinguishedName -User 'alexa.o''brien@contoso.com' | Where-Object { $_.AccessRights -match 'FullAccess' -and -not $_.Deny }); SendAs = [bool](Get-ADPermission -Identity $ecsTestMailbox.DistinguishedName -User 'alexa.o''brien@contoso.com' | Where-Object { $_.ExtendedRights -match 'Send.As' -and -not $_.Deny }) }
+$ecsFullAccess = @($ecsMailboxes | Where-Object { Get-MailboxPermission -Identity $_.DistinguishedName -User 'alexa.o''brien@contoso.com' | Where-Object { $_.AccessRights -match 'FullAccess' -and -not $_.Deny } }).Count
+$ecsSendAs = @($ecsMailboxes | Where-Object { Get-ADPermission -Identity $_.DistinguishedName -User 'alexa.o''brien@contoso.com' | Where-Object { $_.ExtendedRights -match 'Send.As' -and -not $_.Deny } }).Count
+Write-Output ('ECS-BEGIN ' + 'access.delegate')
+ConvertTo-Json -Compress -Depth 4 -InputObject @([pscustomobject]@{ UserMailboxes = $ecsMailboxes.Count; WithFullAccess = $ecsFullAccess; WithSendAs = $ecsSendAs; TestMailbox = $ecsTest })
+Write-Output ('ECS-END ' + 'access.delegate')
+# ---- prompt line
+$ecsMailboxes = @(Get-Mailbox -RecipientTypeDetails UserMailbox -ResultSize Unlimited | Where-Object { [string]$_.UserPrincipalName -ne 'alexa.o''brien@contoso.com' }); $ecsTestMailbox = Get-Mailbox -Identity 'alice@contoso.com'; $ecsTest = [pscustomobject]@{ Mailbox = [string]$ecsTestMailbox.PrimarySmtpAddress; FullAccess = [bool](Get-MailboxPermission -Identity $ecsTestMailbox.DistinguishedName -User 'alexa.o''brien@contoso.com' | Where-Object { $_.AccessRights -match 'FullAccess' -and -not $_.Deny }); SendAs = [bool](Get-ADPermission -Identity $ecsTestMailbox.DistinguishedName -User 'alexa.o''brien@contoso.com' | Where-Object { $_.ExtendedRights -match 'Send.As' -and -not $_.Deny }) }; $ecsFullAccess = @($ecsMailboxes | Where-Object { Get-MailboxPermission -Identity $_.DistinguishedName -User 'alexa.o''brien@contoso.com' | Where-Object { $_.AccessRights -match 'FullAccess' -and -not $_.Deny } }).Count; $ecsSendAs = @($ecsMailboxes | Where-Object { Get-ADPermission -Identity $_.DistinguishedName -User 'alexa.o''brien@contoso.com' | Where-Object { $_.ExtendedRights -match 'Send.As' -and -not $_.Deny } }).Count; Write-Output ('ECS-BEGIN ' + 'access.delegate'); ConvertTo-Json -Compress -Depth 4 -InputObject @([pscustomobject]@{ UserMailboxes = $ecsMailboxes.Count; WithFullAccess = $ecsFullAccess; WithSendAs = $ecsSendAs; TestMailbox = $ecsTest }); Write-Output ('ECS-END ' + 'access.delegate')
+# ==== access.delegate rollback
+# Removes both rights from the same set of mailboxes. Exchange asks for confirmation; add -Confirm:$false only once you have read one.
+$ecsMailboxes = @(Get-Mailbox -RecipientTypeDetails UserMailbox -ResultSize Unlimited | Where-Object { [string]$_.UserPrincipalName -ne 'alexa.o''brien@contoso.com' })
+$ecsMailboxes | ForEach-Object { Remove-MailboxPermission -Identity $_.DistinguishedName -User 'alexa.o''brien@contoso.com' -AccessRights FullAccess -InheritanceType All }
+$ecsMailboxes | ForEach-Object { Remove-ADPermission -Identity $_.DistinguishedName -User 'alexa.o''brien@contoso.com' -ExtendedRights 'Send As' }
+# ---- prompt line
+$ecsMailboxes = @(Get-Mailbox -RecipientTypeDetails UserMailbox -ResultSize Unlimited | Where-Object { [string]$_.UserPrincipalName -ne 'alexa.o''brien@contoso.com' }); $ecsMailboxes | ForEach-Object { Remove-MailboxPermission -Identity $_.DistinguishedName -User 'alexa.o''brien@contoso.com' -AccessRights FullAccess -InheritanceType All }; $ecsMailboxes | ForEach-Object { Remove-ADPermission -Identity $_.DistinguishedName -User 'alexa.o''brien@contoso.com' -ExtendedRights 'Send As' }
+# ==== link action
+# No shell command can do this step. In the calendar service's console (for Alexa for Business: Calendar > Microsoft Exchange), enter:
+#   Service account (user name): alexa.o'brien@contoso.com
+#   Password: the one you typed when the service account was created (never stored by this extension)
+#   EWS URL: https://mail.contoso.com/EWS/Exchange.asmx
+#   Access method: Impersonation (Method 1)
+# then choose Link account. Alexa for Business itself is retired: use the service that replaced it in your organisation.
+# ---- prompt line
+# (no statements)
+# ==== link verify
+# Before linking, run "Exchange Calendar Setup: Run probes": it signs in as the service account over EWS
+# and reads a calendar the same way the service will. The console reports whether the link succeeded.
+# ---- prompt line
+# (no statements)
+# ==== link rollback
+# Unlink the account in the same console page.
+# ---- prompt line
+# (no statements)
+# ==== test action
+# No shell command can do this step. Ask an enrolled user (for example alice@contoso.com) to link Microsoft Exchange in the companion app
+# with their e-mail address, then ask the device for their upcoming events.
+# ---- prompt line
+# (no statements)
+# ==== test verify
+# The device reads back events from that user's calendar. If it cannot, run the probes against that mailbox:
+# they name the Exchange error (for example ErrorImpersonateUserDenied) and the step that fixes it.
+# ---- prompt line
+# (no statements)
+# ==== test rollback
+# Nothing to undo: the user can unlink Exchange in the app.
+# ---- prompt line
+# (no statements)

@@ -1,0 +1,158 @@
+import * as assert from 'node:assert/strict';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runProbeCommand } from '../../src/cli/probe';
+import type { ProbeId, ProbeStatus } from '../../src/core/ews/probes';
+import { runProbes } from '../../src/core/ews/probes';
+import { isStepId } from '../../src/core/steps';
+import {
+  FAKE_PASSWORD, FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX, startFakeExchange, type FakeExchange, type ScenarioName,
+} from '../fake-exchange/server';
+
+interface JsonCheck { id: ProbeId; status: ProbeStatus; message: string; ms: number; remedy?: { step: string; text: string } }
+interface JsonReport { ok: boolean; checks: JsonCheck[]; server?: { build: string; product: string }; events?: unknown[]; mailboxes?: { checked: number; ok: number; failed: { mailbox: string; reason: string }[] } }
+
+interface Expectation {
+  method?: 'impersonation' | 'delegate';
+  exit: 0 | 1;
+  checks: Partial<Record<ProbeId, [ProbeStatus, RegExp?]>>;
+  remedyStep?: [ProbeId, string];
+}
+
+const EXPECTED: Record<ScenarioName, Expectation> = {
+  healthy: { exit: 0, checks: { 'tls.trust': ['warn', /extra CA/], 'server.version': ['warn', /2016/], 'access.impersonation': ['pass'], 'calendar.read': ['pass', /3 event/], 'calendar.write': ['pass'] } },
+  'healthy-delegate': { method: 'delegate', exit: 0, checks: { 'access.delegate': ['pass'], 'calendar.read': ['pass'], 'calendar.write': ['pass'] } },
+  'no-basic': { exit: 1, checks: { 'auth.schemes': ['fail', /Negotiate, NTLM/], 'auth.login': ['skip', /auth\.schemes/] }, remedyStep: ['auth.schemes', 'basicAuth.enable'] },
+  'wrong-password': { exit: 1, checks: { 'auth.login': ['fail', /name or password/], 'server.version': ['skip'] }, remedyStep: ['auth.login', 'serviceAccount.create'] },
+  locked: { exit: 1, checks: { 'auth.login': ['fail', /locked out/] } },
+  'account-disabled': { exit: 1, checks: { 'auth.login': ['fail', /ErrorAccountDisabled/] } },
+  'password-expired': { exit: 1, checks: { 'auth.login': ['fail', /ErrorPasswordExpired/] } },
+  'exchange-2010': { exit: 1, checks: { 'server.version': ['fail', /older than Exchange 2013/], 'access.impersonation': ['skip', /server\.version/] }, remedyStep: ['server.version', 'prerequisites.exchangeVersion'] },
+  'exchange-2013': { exit: 0, checks: { 'server.version': ['warn', /2013.*2023-04-11/], 'calendar.write': ['pass'] } },
+  'exchange-2019': { exit: 0, checks: { 'server.version': ['warn', /2019.*2025-10-14/] } },
+  'exchange-se': { exit: 0, checks: { 'server.version': ['pass', /Subscription Edition/] } },
+  'exchange-online': { exit: 1, checks: { 'server.version': ['fail', /Exchange Online/], 'access.impersonation': ['skip'] } },
+  'impersonation-denied': { exit: 1, checks: { 'access.impersonation': ['fail', /ErrorImpersonateUserDenied/], 'calendar.read': ['skip'] }, remedyStep: ['access.impersonation', 'access.impersonation'] },
+  'nonexistent-mailbox': { exit: 1, checks: { 'access.impersonation': ['fail', /ErrorNonExistentMailbox/] } },
+  'delegate-denied': { method: 'delegate', exit: 1, checks: { 'access.delegate': ['fail', /delegate rights/] }, remedyStep: ['access.delegate', 'access.delegate'] },
+  'busy-then-ok': { exit: 0, checks: { 'auth.login': ['warn', /throttling/], 'calendar.write': ['pass'] } },
+  slow: { exit: 1, checks: { 'auth.schemes': ['fail'] } },
+  reset: { exit: 1, checks: { 'auth.schemes': ['fail', /closed the connection/] } },
+  'malformed-xml': { exit: 1, checks: { 'auth.login': ['fail', /not valid EWS XML/] } },
+  oversize: { exit: 1, checks: { 'auth.login': ['fail', /exceeded/] } },
+  'generic-error-redirect': { exit: 1, checks: { 'auth.login': ['fail', /generic error page/] } },
+  'tls-expired': { exit: 1, checks: { 'tls.expiry': ['fail', /expired/], 'tls.name': ['skip'], 'auth.schemes': ['skip', /tls\./] }, remedyStep: ['tls.expiry', 'prerequisites.certificate'] },
+  'tls-expiring-soon': { exit: 0, checks: { 'tls.expiry': ['warn', /in \d+ days/], 'calendar.read': ['pass'] } },
+  'tls-wrong-host': { exit: 1, checks: { 'tls.name': ['fail', /mail\.fabrikam\.com/], 'auth.schemes': ['skip', /tls\.name/] } },
+  'tls-self-signed': { exit: 1, checks: { 'tls.trust': ['fail', /self-signed/], 'auth.schemes': ['skip'] } },
+  'tls-missing-intermediate': { exit: 1, checks: { 'tls.trust': ['fail', /intermediate/], 'auth.schemes': ['skip'] } },
+};
+
+function captureIo(env: Record<string, string | undefined> = { EWS_PASSWORD: FAKE_PASSWORD }) {
+  let stdout = '';
+  let stderr = '';
+  return {
+    io: { stdout: { write: (t: string) => { stdout += t; } }, stderr: { write: (t: string) => { stderr += t; } }, env, isTTY: false },
+    out: () => stdout,
+    err: () => stderr,
+  };
+}
+
+const PROBE_SUBJECT = /Exchange Calendar Setup probe/;
+
+describe('probe command against every fake Exchange scenario (in-process)', function () {
+  this.timeout(30_000);
+  let fake: FakeExchange;
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => { unhandled.push(reason); };
+  let dir: string;
+  let caFile: string;
+
+  before(async () => {
+    process.on('unhandledRejection', onUnhandled);
+    fake = await startFakeExchange({ scenario: 'healthy' });
+    dir = mkdtempSync(join(tmpdir(), 'probe-cli-'));
+    caFile = join(dir, 'ca.pem');
+    writeFileSync(caFile, fake.caPem);
+  });
+  after(async () => {
+    await fake?.stop();
+    rmSync(dir, { recursive: true, force: true });
+    process.off('unhandledRejection', onUnhandled);
+  });
+  afterEach(() => {
+    assert.deepEqual(unhandled, [], 'no unhandled promise rejection');
+  });
+
+  const base = (): string[] => ['--url', fake.url, '--user', FAKE_SERVICE_ACCOUNT, '--mailbox', FAKE_TEST_MAILBOX, '--ca', caFile, '--json', '--write'];
+
+  for (const [scenario, expected] of Object.entries(EXPECTED) as [ScenarioName, Expectation][]) {
+    it(`${scenario}: exit ${expected.exit}`, async () => {
+      fake.setScenario(scenario);
+      const itemsBefore = fake.items(FAKE_TEST_MAILBOX).length;
+      const { io, out, err } = captureIo();
+      const timeoutMs = scenario === 'slow' ? 1_500 : 15_000;
+      const started = Date.now();
+      const code = await runProbeCommand([...base(), '--method', expected.method ?? 'impersonation', '--timeout-ms', String(timeoutMs)], io);
+      const elapsed = Date.now() - started;
+      assert.ok(elapsed < timeoutMs + 12_000, `finished in ${elapsed} ms`);
+      assert.equal(code, expected.exit, `${out()}\n${err()}`);
+      const report = JSON.parse(out()) as JsonReport;
+      assert.equal(report.ok, expected.exit === 0);
+      for (const [id, [status, pattern]] of Object.entries(expected.checks) as [ProbeId, [ProbeStatus, RegExp?]][]) {
+        const check = report.checks.find((c) => c.id === id);
+        assert.ok(check, `${id} reported`);
+        assert.equal(check.status, status, `${id}: ${check.message}`);
+        if (pattern) assert.match(check.message, pattern);
+      }
+      if (expected.remedyStep) {
+        const [id, step] = expected.remedyStep;
+        assert.equal(report.checks.find((c) => c.id === id)?.remedy?.step, step);
+      }
+      for (const check of report.checks) {
+        if (check.remedy) assert.ok(isStepId(check.remedy.step), `${check.id} remedy names a real step (${check.remedy.step})`);
+        assert.ok(!check.message.includes('\n'), 'messages are one line');
+      }
+      const everything = out() + err();
+      assert.ok(!everything.includes(FAKE_PASSWORD), 'the password is never printed');
+      assert.ok(!everything.includes(Buffer.from(`${FAKE_SERVICE_ACCOUNT}:${FAKE_PASSWORD}`).toString('base64')), 'nor its Basic header');
+      assert.equal(fake.items(FAKE_TEST_MAILBOX).length, itemsBefore, 'the write test leaves no item behind');
+      assert.deepEqual(fake.schemaErrors, [], 'every request validated against the EWS schemas');
+    });
+  }
+
+  it('leaves no item behind when the run is cancelled while the create is in flight', async () => {
+    const slowFake = await startFakeExchange({ scenario: 'healthy', latencyMs: 400 });
+    try {
+      const controller = new AbortController();
+      const watcher = setInterval(() => {
+        if (slowFake.requests.some((r) => r.operation === 'CreateItem')) controller.abort();
+      }, 5);
+      await assert.rejects(runProbes({
+        ewsUrl: slowFake.url, upn: FAKE_SERVICE_ACCOUNT, password: FAKE_PASSWORD, accessMethod: 'impersonation',
+        testMailbox: FAKE_TEST_MAILBOX, extraCaPem: slowFake.caPem, write: true, timeoutMs: 20_000,
+      }, { signal: controller.signal }));
+      clearInterval(watcher);
+      assert.ok(slowFake.requests.some((r) => r.operation === 'CreateItem'), 'the create was sent');
+      // The clean-up runs with its own signal: give the server's answers time to land, then look.
+      await new Promise((r) => setTimeout(r, 600));
+      assert.ok(!slowFake.items(FAKE_TEST_MAILBOX).some((i) => PROBE_SUBJECT.test(JSON.stringify(i))), JSON.stringify(slowFake.items(FAKE_TEST_MAILBOX)));
+      assert.ok(slowFake.requests.some((r) => r.operation === 'DeleteItem'), 'the clean-up deleted the item');
+    } finally {
+      await slowFake.stop();
+    }
+  });
+
+  it('streams results in the documented order', async () => {
+    fake.setScenario('healthy');
+    const seen: ProbeId[] = [];
+    const run = await runProbes({
+      ewsUrl: fake.url, upn: FAKE_SERVICE_ACCOUNT, password: FAKE_PASSWORD, accessMethod: 'impersonation', testMailbox: FAKE_TEST_MAILBOX, extraCaPem: fake.caPem,
+    }, { onResult: (r) => seen.push(r.id) });
+    assert.deepEqual(seen, ['net.dns', 'net.tcp', 'tls.handshake', 'tls.name', 'tls.trust', 'tls.expiry', 'auth.schemes', 'auth.login', 'server.version', 'access.impersonation', 'calendar.read', 'calendar.write']);
+    assert.equal(run.checks.find((c) => c.id === 'calendar.write')?.status, 'skip', 'the write test is opt-in');
+    assert.equal(run.stats.tcpConnections, 1, 'one keep-alive connection for every EWS request');
+    assert.ok(!JSON.stringify(run).includes(FAKE_PASSWORD));
+  });
+});
