@@ -31,9 +31,11 @@ const common = {
 
 /** Node bundles. The probe engine is its own bundle so activation never loads the EWS library. */
 const nodeBundles = [
-  { entryPoints: { extension: 'src/extension.ts' }, external: ['vscode', './probe-engine.js'] },
-  { entryPoints: { cli: 'src/cli/main.ts' }, external: ['./probe-engine.js'], banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: { extension: 'src/extension.ts' }, external: ['vscode', './probe-engine.js', './link-workmail.js'] },
+  { entryPoints: { cli: 'src/cli/main.ts' }, external: ['./probe-engine.js', './link-workmail.js'], banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: { 'probe-engine': 'src/core/ews/engineEntry.ts' }, external: ['deasync', 'vscode'] },
+  // The WorkMail link target's AWS SDK, loaded only when that target runs (src/core/link/loadWorkmail.ts).
+  { entryPoints: { 'link-workmail': 'src/core/link/workmailEntry.ts' }, external: ['vscode'] },
 ].filter((b) => existsSync(join(root, Object.values(b.entryPoints)[0])));
 
 const browserBundles = [

@@ -1,0 +1,488 @@
+/**
+ * Autodiscover: finds the EWS URL for an e-mail address, in the order Exchange clients use
+ * (EXCHANGE.md): POX POST to https://<domain>/..., then https://autodiscover.<domain>/..., then an
+ * unauthenticated GET of http://autodiscover.<domain>/... whose only acceptable answer is a redirect
+ * to https, then the DNS SRV record _autodiscover._tcp.<domain>.
+ *
+ * Every request goes through the EWS transport (public roots + the optional extra CA, verification
+ * always on). Nothing is sent over plain http except that one bodiless, credential-less GET, and no
+ * answer received over http is believed. Every attempt lands in the trail so that the panel can
+ * show the admin why discovery failed, and which hosts saw the service account's credentials.
+ */
+import * as dns from 'node:dns';
+import * as http from 'node:http';
+import { DEFAULT_SETTINGS } from './settings';
+import { validateSettings } from './validate';
+import { EwsTransport, TransportError, headerValue, toTransportError, type HttpRequest, type HttpResponse } from './ews/transport';
+import { XmlError, child, childrenNamed, descendant, escapeXml, parseXml, type XmlElement } from './ews/xml';
+
+export const AUTODISCOVER_REQUEST_NS = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006';
+export const AUTODISCOVER_RESPONSE_NS = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a';
+/** The outer response namespace, where a server puts errors it raises before choosing a schema. */
+export const AUTODISCOVER_ERROR_NS = 'http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006';
+export const AUTODISCOVER_PATH = '/autodiscover/autodiscover.xml';
+/** Redirects of every kind together (HTTP 3xx, redirectUrl, redirectAddr), as Outlook limits them. */
+export const MAX_AUTODISCOVER_REDIRECTS = 10;
+const DEFAULT_AUTODISCOVER_TIMEOUT_MS = 15_000;
+const REDIRECT_STATUSES = new Set([301, 302, 307, 308]);
+
+/** The part of EwsTransport that Autodiscover needs; tests wrap a real transport to map host names. */
+export interface HttpsRequester {
+  request(req: HttpRequest): Promise<HttpResponse>;
+}
+
+export interface PlainHttpAnswer {
+  status: number;
+  location?: string;
+}
+
+/** The one plain-http request: a GET with no body and no credentials, of which only the status and Location are read. */
+export type PlainHttpGet = (url: string, options: { signal?: AbortSignal; timeoutMs: number }) => Promise<PlainHttpAnswer>;
+
+export interface SrvRecord {
+  name: string;
+  port: number;
+  priority?: number;
+  weight?: number;
+}
+
+export type AutodiscoverCandidate =
+  | { kind: 'pox'; url: string }
+  | { kind: 'httpRedirect'; url: string }
+  | { kind: 'srv'; name: string };
+
+export type AttemptKind = 'pox' | 'httpRedirect' | 'srv';
+
+export interface AttemptRecord {
+  kind: AttemptKind;
+  /** The URL requested, or the SRV name looked up. */
+  url: string;
+  /** What happened, in words for the admin. */
+  outcome: string;
+  /** The HTTP status, when there was a response. */
+  status?: number;
+  ms: number;
+  /** True when Basic credentials were sent with this request (always over https). */
+  credentialsSent: boolean;
+}
+
+export type AutodiscoverResult =
+  | { ok: true; ewsUrl: string; /** EXPR (external) or EXCH (internal). */ protocol: string; email: string; trail: AttemptRecord[] }
+  | { ok: false; reason: string; cancelled?: boolean; trail: AttemptRecord[] };
+
+export interface AutodiscoverOptions {
+  /** HTTPS requests. Default: a new EwsTransport built from the options below, closed at the end. */
+  transport?: HttpsRequester;
+  extraCaPem?: string;
+  connectTimeoutMs?: number;
+  /** Per request. */
+  requestTimeoutMs?: number;
+  signal?: AbortSignal;
+  /** Basic credentials for the POX endpoints. Without them a 401 is recorded and the next candidate tried. */
+  credentials?: { user: string; password: string };
+  /** Default: dns.promises.resolveSrv. */
+  resolveSrv?: (name: string) => Promise<SrvRecord[]>;
+  /** Default: plainHttpGet (node:http). */
+  httpGet?: PlainHttpGet;
+  /** Replaces the standard candidate list for a domain (tests, or a host that knows better). */
+  candidates?: (domain: string) => AutodiscoverCandidate[];
+}
+
+export function autodiscoverRequestBody(email: string): string {
+  return [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    `<Autodiscover xmlns="${AUTODISCOVER_REQUEST_NS}">`,
+    '  <Request>',
+    `    <EMailAddress>${escapeXml(email)}</EMailAddress>`,
+    `    <AcceptableResponseSchema>${AUTODISCOVER_RESPONSE_NS}</AcceptableResponseSchema>`,
+    '  </Request>',
+    '</Autodiscover>',
+    '',
+  ].join('\n');
+}
+
+export function standardCandidates(domain: string): AutodiscoverCandidate[] {
+  return [
+    { kind: 'pox', url: `https://${domain}${AUTODISCOVER_PATH}` },
+    { kind: 'pox', url: `https://autodiscover.${domain}${AUTODISCOVER_PATH}` },
+    { kind: 'httpRedirect', url: `http://autodiscover.${domain}${AUTODISCOVER_PATH}` },
+    { kind: 'srv', name: `_autodiscover._tcp.${domain}` },
+  ];
+}
+
+/** What one POX answer says. */
+export type PoxAnswer =
+  | { kind: 'settings'; ewsUrl: string; protocol: string }
+  | { kind: 'redirectAddr'; email: string }
+  | { kind: 'redirectUrl'; url: string }
+  | { kind: 'error'; message: string };
+
+function textOf(parent: XmlElement | undefined, local: string): string | undefined {
+  const value = child(parent, AUTODISCOVER_RESPONSE_NS, local)?.text.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** Reads an Autodiscover POX response. Throws XmlError for text that is not well-formed XML (DTDs refused). */
+export function parsePoxResponse(xml: string): PoxAnswer {
+  const root = parseXml(xml);
+  if (root.local !== 'Autodiscover') return { kind: 'error', message: `the answer is <${root.local}>, not an Autodiscover response` };
+  const response = child(root, AUTODISCOVER_RESPONSE_NS, 'Response');
+  const error = descendant(root, AUTODISCOVER_RESPONSE_NS, 'Error') ?? descendant(root, AUTODISCOVER_ERROR_NS, 'Error');
+  if (error) {
+    const message = error.children.find((c) => c.local === 'Message')?.text.trim();
+    const code = error.children.find((c) => c.local === 'ErrorCode')?.text.trim();
+    return { kind: 'error', message: `the server answered with an Autodiscover error${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}` };
+  }
+  const account = child(response, AUTODISCOVER_RESPONSE_NS, 'Account');
+  if (!account) return { kind: 'error', message: 'the answer has no Response/Account element' };
+  const action = textOf(account, 'Action');
+  if (action === 'redirectAddr') {
+    const email = textOf(account, 'RedirectAddr');
+    return email ? { kind: 'redirectAddr', email } : { kind: 'error', message: 'redirectAddr without a RedirectAddr' };
+  }
+  if (action === 'redirectUrl') {
+    const url = textOf(account, 'RedirectUrl');
+    return url ? { kind: 'redirectUrl', url } : { kind: 'error', message: 'redirectUrl without a RedirectUrl' };
+  }
+  if (action !== 'settings') return { kind: 'error', message: `unknown Action ${JSON.stringify(action ?? '')}` };
+  // External settings (EXPR) are what a cloud service reaches; internal (EXCH) only as a fallback.
+  const protocols = childrenNamed(account, AUTODISCOVER_RESPONSE_NS, 'Protocol');
+  const typeOf = (p: XmlElement): string | undefined => textOf(p, 'Type') ?? p.attrs.Type;
+  for (const wanted of ['EXPR', 'EXCH']) {
+    for (const protocol of protocols.filter((p) => typeOf(p) === wanted)) {
+      const ewsUrl = textOf(protocol, 'EwsUrl') ?? textOf(protocol, 'ASUrl');
+      if (ewsUrl) return { kind: 'settings', ewsUrl, protocol: wanted };
+    }
+  }
+  return { kind: 'error', message: 'the settings have no EXPR or EXCH protocol with an EwsUrl or ASUrl' };
+}
+
+/** The plain-http GET with node:http: no body, no credentials, the response body is never read. */
+export const plainHttpGet: PlainHttpGet = (url, { signal, timeoutMs }) => new Promise<PlainHttpAnswer>((resolve, reject) => {
+  const target = new URL(url);
+  if (target.protocol !== 'http:') {
+    reject(new TransportError('network', `plainHttpGet is only for http URLs, not ${target.protocol}`));
+    return;
+  }
+  if (signal?.aborted) {
+    reject(new TransportError('aborted', 'Cancelled'));
+    return;
+  }
+  let settled = false;
+  const settle = (err: Error | undefined, answer?: PlainHttpAnswer): void => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+    request.destroy();
+    if (err) reject(toTransportError(err));
+    else if (answer) resolve(answer);
+  };
+  const request = http.request({
+    hostname: target.hostname.replace(/^\[|\]$/g, ''),
+    port: target.port === '' ? 80 : Number(target.port),
+    path: `${target.pathname}${target.search}`,
+    method: 'GET',
+    agent: false,
+  }, (res) => {
+    const location = res.headers.location;
+    settle(undefined, { status: res.statusCode ?? 0, location: typeof location === 'string' ? location : undefined });
+  });
+  const onAbort = (): void => settle(new TransportError('aborted', 'Cancelled'));
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => settle(new TransportError('timeout', `No answer within ${timeoutMs} ms`)), timeoutMs);
+  request.on('error', (err) => settle(err));
+  request.end();
+});
+
+function defaultResolveSrv(name: string): Promise<SrvRecord[]> {
+  return dns.promises.resolveSrv(name);
+}
+
+/** The domain of an address, or the reason it is not one. */
+function emailDomain(email: string): { domain: string } | { problem: string } {
+  const issues = validateSettings({ ...DEFAULT_SETTINGS, testMailbox: email }, ['testMailbox'], ['testMailbox']);
+  if (issues.length > 0) return { problem: `${JSON.stringify(email)} ${issues[0].problem}` };
+  return { domain: email.slice(email.lastIndexOf('@') + 1).toLowerCase() };
+}
+
+function isWithinDomain(host: string, domain: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  return h === domain || h.endsWith(`.${domain}`);
+}
+
+/** Ends the whole discovery (cancelled, loop, too many redirects). */
+class DiscoveryStop extends Error {
+  constructor(message: string, readonly cancelled = false) {
+    super(message);
+  }
+}
+
+type CandidateResult = { kind: 'settings'; ewsUrl: string; protocol: string } | { kind: 'redirectAddr'; email: string } | { kind: 'next'; why: string };
+
+/** One discovery run: its redirect budget, visited set and the hosts allowed to see credentials. */
+class Discovery {
+  readonly trail: AttemptRecord[] = [];
+  private redirects = 0;
+  private readonly visited = new Set<string>();
+  /** Hosts reached through SRV or a redirect, shown in the trail; credentials may go there too. */
+  private readonly vouchedHosts = new Set<string>();
+  private readonly domains = new Set<string>();
+
+  constructor(
+    private readonly transport: HttpsRequester,
+    private readonly options: AutodiscoverOptions,
+    private readonly timeoutMs: number,
+  ) {}
+
+  private record(entry: Omit<AttemptRecord, 'ms'>, started: number): void {
+    this.trail.push({ ...entry, ms: Date.now() - started });
+  }
+
+  private checkCancelled(): void {
+    if (this.options.signal?.aborted) throw new DiscoveryStop('Cancelled', true);
+  }
+
+  /** Spends one redirect of the budget, refusing the one past the limit. */
+  private spendRedirect(to: string): void {
+    if (this.redirects >= MAX_AUTODISCOVER_REDIRECTS) {
+      throw new DiscoveryStop(`Stopped after ${MAX_AUTODISCOVER_REDIRECTS} redirects (the next one was to ${to}): Autodiscover follows at most ${MAX_AUTODISCOVER_REDIRECTS}.`);
+    }
+    this.redirects++;
+  }
+
+  private mayReceiveCredentials(url: URL): boolean {
+    if (url.protocol !== 'https:') return false;
+    const host = url.hostname.toLowerCase();
+    return this.vouchedHosts.has(host) || [...this.domains].some((d) => isWithinDomain(host, d));
+  }
+
+  async run(email: string): Promise<AutodiscoverResult> {
+    const seenAddresses = new Set<string>();
+    let current = email;
+    for (;;) {
+      const parsed = emailDomain(current);
+      if ('problem' in parsed) return { ok: false, reason: `Cannot run Autodiscover: ${parsed.problem}.`, trail: this.trail };
+      seenAddresses.add(current.toLowerCase());
+      this.domains.add(parsed.domain);
+      const found = await this.tryDomain(current, parsed.domain);
+      if (found.kind === 'settings') return { ok: true, ewsUrl: found.ewsUrl, protocol: found.protocol, email: current, trail: this.trail };
+      if (found.kind === 'next') return { ok: false, reason: found.why, trail: this.trail };
+      if (seenAddresses.has(found.email.toLowerCase())) {
+        throw new DiscoveryStop(`Redirect loop: the server sent discovery back to ${found.email}, which was already tried.`);
+      }
+      this.spendRedirect(found.email);
+      current = found.email;
+    }
+  }
+
+  private async tryDomain(email: string, domain: string): Promise<CandidateResult> {
+    const candidates = (this.options.candidates ?? standardCandidates)(domain);
+    for (const candidate of candidates) {
+      this.checkCancelled();
+      const result = candidate.kind === 'pox' ? await this.postPox(candidate.url, email)
+        : candidate.kind === 'httpRedirect' ? await this.followHttpRedirect(candidate.url, email)
+          : await this.trySrv(candidate.name, email);
+      if (result.kind !== 'next') return result;
+    }
+    const tried = this.trail.length === 0 ? 'no candidate was tried' : 'no candidate gave an EWS URL; the trail says why each failed';
+    return { kind: 'next', why: `Autodiscover found no EWS URL for ${domain}: ${tried}.` };
+  }
+
+  /** POSTs the POX request, following HTTP redirects and redirectUrl answers within the budget. */
+  private async postPox(startUrl: string, email: string): Promise<CandidateResult> {
+    let url = startUrl;
+    for (;;) {
+      this.checkCancelled();
+      const target = new URL(url);
+      if (target.protocol !== 'https:') {
+        this.trail.push({ kind: 'pox', url, outcome: 'refused: Autodiscover requests go over https only', ms: 0, credentialsSent: false });
+        return { kind: 'next', why: 'not https' };
+      }
+      const visitKey = `${target.href}|${email.toLowerCase()}`;
+      if (this.visited.has(visitKey)) throw new DiscoveryStop(`Redirect loop: ${url} was already asked about ${email}.`);
+      this.visited.add(visitKey);
+      const creds = this.options.credentials;
+      const sendCredentials = creds !== undefined && this.mayReceiveCredentials(target);
+      const headers: Record<string, string> = { 'Content-Type': 'text/xml; charset=utf-8' };
+      if (sendCredentials) headers.Authorization = `Basic ${Buffer.from(`${creds.user}:${creds.password}`, 'utf8').toString('base64')}`;
+      const started = Date.now();
+      let response: HttpResponse;
+      try {
+        response = await this.transport.request({ url, method: 'POST', headers, body: autodiscoverRequestBody(email), signal: this.options.signal, timeoutMs: this.timeoutMs });
+      } catch (err) {
+        const failure = toTransportError(err);
+        if (failure.kind === 'aborted') throw new DiscoveryStop('Cancelled', true);
+        this.record({ kind: 'pox', url, outcome: describeTransportFailure(failure), credentialsSent: sendCredentials }, started);
+        return { kind: 'next', why: failure.message };
+      }
+      const base = { kind: 'pox' as const, url, status: response.status, credentialsSent: sendCredentials };
+      if (REDIRECT_STATUSES.has(response.status)) {
+        const next = this.redirectTarget(headerValue(response, 'location'), url);
+        if ('refused' in next) {
+          this.record({ ...base, outcome: `HTTP ${response.status} redirect refused: ${next.refused}` }, started);
+          return { kind: 'next', why: next.refused };
+        }
+        this.record({ ...base, outcome: `HTTP ${response.status} redirect to ${next.url}` }, started);
+        this.spendRedirect(next.url);
+        url = next.url;
+        continue;
+      }
+      if (response.status === 401) {
+        const outcome = creds === undefined ? 'HTTP 401: needs credentials (none were given)'
+          : sendCredentials ? 'HTTP 401: the credentials were refused' : 'HTTP 401: credentials withheld (host outside the address domain and not reached by SRV or redirect)';
+        this.record({ ...base, outcome }, started);
+        return { kind: 'next', why: outcome };
+      }
+      if (response.status !== 200) {
+        this.record({ ...base, outcome: `HTTP ${response.status} ${response.statusText}`.trim() }, started);
+        return { kind: 'next', why: `HTTP ${response.status}` };
+      }
+      let answer: PoxAnswer;
+      try {
+        answer = parsePoxResponse(response.body);
+      } catch (err) {
+        const detail = err instanceof XmlError ? err.message : String(err);
+        this.record({ ...base, outcome: `not a readable Autodiscover answer: ${detail}` }, started);
+        return { kind: 'next', why: detail };
+      }
+      switch (answer.kind) {
+        case 'settings':
+          this.record({ ...base, outcome: `EWS URL ${answer.ewsUrl} (${answer.protocol})` }, started);
+          return answer;
+        case 'redirectAddr':
+          this.record({ ...base, outcome: `redirectAddr to ${answer.email}` }, started);
+          return answer;
+        case 'redirectUrl': {
+          const next = this.redirectTarget(answer.url, url);
+          if ('refused' in next) {
+            this.record({ ...base, outcome: `redirectUrl refused: ${next.refused}` }, started);
+            return { kind: 'next', why: next.refused };
+          }
+          this.record({ ...base, outcome: `redirectUrl to ${next.url}` }, started);
+          this.spendRedirect(next.url);
+          url = next.url;
+          continue;
+        }
+        case 'error':
+          this.record({ ...base, outcome: answer.message }, started);
+          return { kind: 'next', why: answer.message };
+        default: {
+          const unreachable: never = answer;
+          return unreachable;
+        }
+      }
+    }
+  }
+
+  /** Resolves a redirect target; only https is accepted, and its host becomes visible in the trail. */
+  private redirectTarget(location: string | undefined, from: string): { url: string } | { refused: string } {
+    if (location === undefined || location.trim() === '') return { refused: 'no Location given' };
+    let next: URL;
+    try {
+      next = new URL(location, from);
+    } catch {
+      return { refused: `${JSON.stringify(location)} is not a URL` };
+    }
+    if (next.protocol !== 'https:') return { refused: `${next.href} is not https (a downgrade is never followed)` };
+    if (next.username !== '' || next.password !== '') return { refused: 'the target has credentials in it' };
+    this.vouchedHosts.add(next.hostname.toLowerCase());
+    return { url: next.href };
+  }
+
+  private async followHttpRedirect(url: string, email: string): Promise<CandidateResult> {
+    const started = Date.now();
+    let answer: PlainHttpAnswer;
+    try {
+      answer = await (this.options.httpGet ?? plainHttpGet)(url, { signal: this.options.signal, timeoutMs: this.timeoutMs });
+    } catch (err) {
+      const failure = toTransportError(err);
+      if (failure.kind === 'aborted') throw new DiscoveryStop('Cancelled', true);
+      this.record({ kind: 'httpRedirect', url, outcome: describeTransportFailure(failure), credentialsSent: false }, started);
+      return { kind: 'next', why: failure.message };
+    }
+    const base = { kind: 'httpRedirect' as const, url, status: answer.status, credentialsSent: false };
+    if (!REDIRECT_STATUSES.has(answer.status)) {
+      this.record({ ...base, outcome: `HTTP ${answer.status}: not a redirect, and nothing received over http is believed` }, started);
+      return { kind: 'next', why: 'no redirect' };
+    }
+    const next = this.redirectTarget(answer.location, url);
+    if ('refused' in next) {
+      this.record({ ...base, outcome: `redirect refused: ${next.refused}` }, started);
+      return { kind: 'next', why: next.refused };
+    }
+    this.record({ ...base, outcome: `redirect to ${next.url}` }, started);
+    this.spendRedirect(next.url);
+    return this.postPox(next.url, email);
+  }
+
+  private async trySrv(name: string, email: string): Promise<CandidateResult> {
+    const started = Date.now();
+    let records: SrvRecord[];
+    try {
+      records = await abortable((this.options.resolveSrv ?? defaultResolveSrv)(name), this.options.signal);
+    } catch (err) {
+      if (err instanceof DiscoveryStop) throw err;
+      const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
+      const outcome = code === 'ENOTFOUND' || code === 'ENODATA' ? 'no SRV record' : `SRV lookup failed: ${err instanceof Error ? err.message : String(err)}`;
+      this.record({ kind: 'srv', url: name, outcome, credentialsSent: false }, started);
+      return { kind: 'next', why: outcome };
+    }
+    const ordered = [...records].sort((a, b) => (a.priority ?? 0) - (b.priority ?? 0) || (b.weight ?? 0) - (a.weight ?? 0));
+    this.record({ kind: 'srv', url: name, outcome: ordered.length === 0 ? 'no SRV record' : `SRV: ${ordered.map((r) => `${r.name}:${r.port}`).join(', ')}`, credentialsSent: false }, started);
+    for (const record of ordered) {
+      const host = record.name.replace(/\.$/, '').toLowerCase();
+      this.vouchedHosts.add(host);
+      const result = await this.postPox(`https://${host}${record.port === 443 ? '' : `:${record.port}`}${AUTODISCOVER_PATH}`, email);
+      if (result.kind !== 'next') return result;
+    }
+    return { kind: 'next', why: 'no SRV target answered' };
+  }
+}
+
+function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(new DiscoveryStop('Cancelled', true));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new DiscoveryStop('Cancelled', true));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function describeTransportFailure(failure: TransportError): string {
+  switch (failure.kind) {
+    case 'timeout':
+    case 'connectTimeout':
+      return `timed out: ${failure.message}`;
+    case 'tls':
+      return `TLS failed${failure.code ? ` (${failure.code})` : ''}: ${failure.message}`;
+    case 'tooLarge':
+      return failure.message;
+    case 'aborted':
+      return 'cancelled';
+    case 'network':
+      return `no connection${failure.code ? ` (${failure.code})` : ''}: ${failure.message}`;
+    default: {
+      const unreachable: never = failure.kind;
+      return unreachable;
+    }
+  }
+}
+
+/** Finds the EWS URL for `email`. Never throws: failures and cancellation come back with the trail. */
+export async function discoverEwsUrl(email: string, options: AutodiscoverOptions = {}): Promise<AutodiscoverResult> {
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_AUTODISCOVER_TIMEOUT_MS;
+  const ownTransport = options.transport ? undefined
+    : new EwsTransport({ extraCaPem: options.extraCaPem, connectTimeoutMs: options.connectTimeoutMs, requestTimeoutMs: timeoutMs });
+  const discovery = new Discovery(options.transport ?? (ownTransport as EwsTransport), options, timeoutMs);
+  try {
+    return await discovery.run(email.trim());
+  } catch (err) {
+    if (err instanceof DiscoveryStop) return { ok: false, reason: err.message, cancelled: err.cancelled || undefined, trail: discovery.trail };
+    // A bad candidate override or a transport that throws something odd: still an answer, with the trail so far.
+    return { ok: false, reason: `Autodiscover failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`, trail: discovery.trail };
+  } finally {
+    ownTransport?.close();
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Amazon WorkMail availability configuration: the nearest live API that takes the same triple the
+ * Alexa for Business console took (EWS URL, username, password). TestAvailabilityConfiguration
+ * first (WorkMail signs in to EWS itself), then CreateAvailabilityConfiguration for the e-mail
+ * domain. The SDK lives in ./workmailEntry and is loaded only when this target runs.
+ */
+import { CANCELLED, runLink } from './run';
+import { loadWorkmailModule, type WorkmailModule } from './loadWorkmail';
+import type { WorkmailCallResult, WorkmailLinkCall } from './workmailEntry';
+import type { LinkContext, LinkOutcome, LinkRequest, LinkTarget, WorkmailLinkDetails } from './types';
+
+export const WORKMAIL_END_OF_SUPPORT = '2027-03-31';
+export const DEFAULT_WORKMAIL_TIMEOUT_MS = 30_000;
+
+export interface WorkmailTargetOptions {
+  organizationId: string;
+  region: string;
+  profile?: string;
+  /** The domain the configuration is for. Default: the domain of the service account's UPN. */
+  domainName?: string;
+  /** Endpoint override: https, or http to this machine only (a local fake). */
+  endpoint?: string;
+  /** Static credentials (tests); otherwise the SDK's standard credential chain, honouring `profile`. */
+  credentials?: WorkmailLinkCall['credentials'];
+  timeoutMs?: number;
+  /** Default: loadWorkmailModule. */
+  loadModule?: () => WorkmailModule;
+}
+
+const ORGANIZATION_ID = /^m-[0-9a-f]{32}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+/** Why the configuration cannot be used, or undefined. */
+export function workmailConfigProblem(options: WorkmailTargetOptions): string | undefined {
+  if (!ORGANIZATION_ID.test(options.organizationId)) {
+    return `The WorkMail organisation id ${JSON.stringify(options.organizationId)} is not one: it looks like m-0123456789abcdef0123456789abcdef (WorkMail console, Organization settings).`;
+  }
+  if (!REGION.test(options.region)) return `The AWS region ${JSON.stringify(options.region)} is not one, for example us-east-1 or eu-west-1.`;
+  if (options.endpoint !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(options.endpoint);
+    } catch {
+      return `The WorkMail endpoint ${JSON.stringify(options.endpoint)} is not a URL.`;
+    }
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+      return 'The WorkMail endpoint must use https (plain http only to this machine, for a local test service): the request carries the EWS password.';
+    }
+  }
+  return undefined;
+}
+
+function describeResult(result: Exclude<WorkmailCallResult, { kind: 'linked' } | { kind: 'cancelled' }>, timeoutMs: number): string {
+  switch (result.kind) {
+    case 'testFailed':
+      return `WorkMail could not use the account: ${result.failureReason ?? 'TestAvailabilityConfiguration did not pass and gave no reason'}.`;
+    case 'awsError':
+      return `WorkMail ${result.operation} failed: ${result.name}: ${result.message}`;
+    case 'timeout':
+      return `WorkMail ${result.operation} did not answer within ${timeoutMs} ms.`;
+    default: {
+      const unreachable: never = result;
+      return unreachable;
+    }
+  }
+}
+
+export function createWorkmailTarget(options: WorkmailTargetOptions): LinkTarget {
+  return {
+    id: 'workmail',
+    title: 'Amazon WorkMail availability configuration',
+    describe: () => 'Tests the account with WorkMail\'s TestAvailabilityConfiguration, then creates the availability configuration '
+      + `(EWS provider) for the domain in organisation ${options.organizationId || '(not set)'}, region ${options.region || '(not set)'}, `
+      + `with AWS credentials from the standard chain${options.profile ? ` (profile ${options.profile})` : ''}. `
+      + `Amazon WorkMail ends support on ${WORKMAIL_END_OF_SUPPORT}.`,
+    async link(request: LinkRequest, context: LinkContext): Promise<LinkOutcome> {
+      const problem = workmailConfigProblem(options);
+      if (problem) return { ok: false, stage: 'link', failureReason: problem };
+      const domainName = options.domainName ?? request.upn.slice(request.upn.lastIndexOf('@') + 1).toLowerCase();
+      const timeoutMs = options.timeoutMs ?? DEFAULT_WORKMAIL_TIMEOUT_MS;
+      return runLink(context, [request.password, options.credentials?.secretAccessKey, options.credentials?.sessionToken], async () => {
+        const workmail = (options.loadModule ?? loadWorkmailModule)();
+        const result = await workmail.linkWorkmailAvailability({
+          organizationId: options.organizationId,
+          region: options.region,
+          profile: options.profile,
+          endpoint: options.endpoint,
+          credentials: options.credentials,
+          domainName,
+          ewsEndpoint: request.ewsUrl,
+          ewsUsername: request.upn,
+          ewsPassword: request.password,
+          timeoutMs,
+          signal: context.signal,
+        });
+        if (result.kind === 'cancelled') return CANCELLED;
+        const details: WorkmailLinkDetails = { target: 'workmail', organizationId: options.organizationId, region: options.region, domainName };
+        if (result.kind === 'linked') return { ok: true, stage: 'link', details: { ...details, testPassed: true, configuration: result.configuration } };
+        if (result.kind === 'testFailed') details.testPassed = false;
+        if (result.kind === 'awsError') details.awsError = result.name;
+        return { ok: false, stage: 'link', failureReason: describeResult(result, timeoutMs), details };
+      });
+    },
+  };
+}
