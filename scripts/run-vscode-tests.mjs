@@ -10,11 +10,7 @@
 // --result-out  where to write {passed, failed, failures} for scripts/test-all.mjs
 // Environment: ECS_CACHE_DIR, ECS_CHROMIUM, ECS_INTEGRATION_TIMEOUT_S (default 300),
 // ECS_KEEP_TEMP=1 keeps the temp folders for a look afterwards.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, closeSync, readSync } from 'node:fs';
-import { get as httpGet } from 'node:http';
-import { createServer } from 'node:net';
-import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -22,18 +18,13 @@ import { chromium } from 'playwright-core';
 import {
   makeTempDir, makeWorkspace, readSuiteResult, repoRoot, seedUserSettings, suiteEnvironment, suiteLogFile,
 } from './lib/vscode-test-env.mjs';
+import {
+  HarnessError, chromiumFlags, chromiumPath, freePort, startCodeServer, stopProcessGroup, workbenchUrl,
+} from './lib/code-server.mjs';
 
-const CODE_SERVER_VERSION = '4.100.3';
-const cacheDir = process.env.ECS_CACHE_DIR ?? join(homedir(), '.cache', 'exchange-calendar-setup');
-const codeServerBin = join(cacheDir, `code-server-${CODE_SERVER_VERSION}`, 'node_modules', '.bin', 'code-server');
-const chromiumPath = process.env.ECS_CHROMIUM ?? '/usr/bin/chromium';
 const timeoutMs = Number(process.env.ECS_INTEGRATION_TIMEOUT_S ?? '300') * 1000;
 const keepTemp = process.env.ECS_KEEP_TEMP === '1';
 const resultsDir = join(repoRoot, 'test-results');
-const chromiumFlags = [
-  '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-];
 
 const { values: options } = parseArgs({
   options: {
@@ -53,32 +44,6 @@ let interrupted = false;
 
 function log(message) {
   console.log(`[vscode-tests] ${message}`);
-}
-
-/** A failure of the harness itself (as opposed to a failing test), with what to do about it. */
-class HarnessError extends Error {}
-
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-function isHealthy(port) {
-  return new Promise((resolveHealth) => {
-    const request = httpGet({ host: '127.0.0.1', port, path: '/healthz', timeout: 1000 }, (response) => {
-      response.resume();
-      resolveHealth(response.statusCode === 200);
-    });
-    request.on('timeout', () => request.destroy());
-    request.on('error', () => resolveHealth(false));
-  });
 }
 
 function lastLines(file, count) {
@@ -120,67 +85,6 @@ class LogFollower {
   }
 }
 
-async function startCodeServer({ port, userDataDir, extensionsDir, workspace, env, logFile }) {
-  if (!existsSync(codeServerBin)) {
-    throw new HarnessError(`code-server ${CODE_SERVER_VERSION} is not installed at ${codeServerBin}; run .ci/install-system.sh`);
-  }
-  const logFd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [
-    codeServerBin,
-    '--config', '/dev/null',
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--disable-getting-started-override',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
-    workspace,
-  ], {
-    // Its own process group: the extension host and terminals are grandchildren, and only
-    // killing the whole group stops them.
-    detached: true,
-    stdio: ['ignore', logFd, logFd],
-    env: { ...process.env, ...env },
-  });
-  closeSync(logFd);
-  started.codeServer = child;
-  let exited = false;
-  child.on('exit', () => { exited = true; });
-
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (exited) throw new HarnessError(`code-server exited during start-up (code ${child.exitCode})`);
-    if (await isHealthy(port)) return child;
-    await delay(200);
-  }
-  throw new HarnessError('code-server did not answer /healthz within 30 s');
-}
-
-function workbenchUrl(port, workspace) {
-  const authority = `127.0.0.1:${port}`;
-  const payload = [
-    ['extensionDevelopmentPath', `vscode-remote://${authority}${extensionDir}`],
-    ['extensionTestsPath', `vscode-remote://${authority}${testsModule}`],
-    ['skipWelcome', 'true'],
-  ];
-  return `http://${authority}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-}
-
-async function stopProcessGroup(child) {
-  if (!child?.pid) return;
-  const signalGroup = (signal) => {
-    try {
-      process.kill(-child.pid, signal);
-      return true;
-    } catch {
-      return false; // ESRCH: the group is already gone.
-    }
-  };
-  if (!signalGroup('SIGTERM')) return;
-  for (let waited = 0; waited < 3000 && signalGroup(0); waited += 100) await delay(100);
-  signalGroup('SIGKILL');
-}
-
 function teardown() {
   teardownDone ??= stopEverything();
   return teardownDone;
@@ -219,7 +123,10 @@ async function runSuite(context) {
   const port = await freePort();
   const env = suiteEnvironment({ resultFile, workspace, host: 'code-server' });
   let phase = Date.now();
-  await startCodeServer({ port, userDataDir, extensionsDir: join(runDir, 'extensions'), workspace, env, logFile: codeServerLog });
+  await startCodeServer({
+    port, userDataDir, extensionsDir: join(runDir, 'extensions'), workspace, env, logFile: codeServerLog,
+    onStart: (child) => { started.codeServer = child; },
+  });
   log(`code-server ready on 127.0.0.1:${port} (${Date.now() - phase} ms)`);
 
   phase = Date.now();
@@ -243,7 +150,7 @@ async function runSuite(context) {
   // never wrote its result (for example one that failed to load) from a slow one.
   let workbenchExitCode;
   await page.exposeFunction('codeAutomationExit', (code) => { workbenchExitCode = code; });
-  await page.goto(workbenchUrl(port, workspace), { waitUntil: 'domcontentloaded' });
+  await page.goto(workbenchUrl(port, workspace, { extensionDir, testsModule }), { waitUntil: 'domcontentloaded' });
   log(`chromium opened the workbench (${Date.now() - phase} ms); waiting for the suite`);
 
   const follower = new LogFollower(suiteLogFile(resultFile));
