@@ -31,6 +31,8 @@ const { values: options } = parseArgs({
     extension: { type: 'string', default: repoRoot },
     tests: { type: 'string' },
     'result-out': { type: 'string' },
+    // Runs test/integration/restricted/ in a folder that is not trusted (restricted mode).
+    restricted: { type: 'boolean', default: false },
   },
 });
 const extensionDir = resolve(options.extension);
@@ -121,11 +123,11 @@ async function runSuite(context) {
   }
 
   const port = await freePort();
-  const env = suiteEnvironment({ resultFile, workspace, host: 'code-server' });
+  const env = { ...suiteEnvironment({ resultFile, workspace, host: 'code-server' }), ECS_SUITE: options.restricted ? 'restricted' : 'suite' };
   let phase = Date.now();
   await startCodeServer({
     port, userDataDir, extensionsDir: join(runDir, 'extensions'), workspace, env, logFile: codeServerLog,
-    onStart: (child) => { started.codeServer = child; },
+    onStart: (child) => { started.codeServer = child; }, workspaceTrust: options.restricted,
   });
   log(`code-server ready on 127.0.0.1:${port} (${Date.now() - phase} ms)`);
 
@@ -204,7 +206,9 @@ async function main() {
   const workspace = makeWorkspace();
   started.tempDirs.push(runDir, workspace);
   const userDataDir = join(runDir, 'user-data');
-  seedUserSettings(userDataDir);
+  seedUserSettings(userDataDir, options.restricted
+    ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false }
+    : {});
   const context = {
     runDir, userDataDir, workspace,
     resultFile: join(runDir, 'result.json'),

@@ -153,9 +153,16 @@ const stages = {
   async integration() {
     const scratch = makeTempDir('integration-result');
     try {
-      const resultFile = join(scratch, 'result.json');
-      await runCommand(process.execPath, [join(repoRoot, 'scripts', 'run-vscode-tests.mjs'), '--result-out', resultFile]);
-      return readCounts(resultFile, 'scripts/run-vscode-tests.mjs');
+      // Two passes: the main suite in a trusted folder, then the restricted-mode suite in an untrusted one.
+      const counts = { passed: 0, failed: 0 };
+      for (const pass of [[], ['--restricted']]) {
+        const resultFile = join(scratch, `result${pass.length ? '-restricted' : ''}.json`);
+        await runCommand(process.execPath, [join(repoRoot, 'scripts', 'run-vscode-tests.mjs'), '--result-out', resultFile, ...pass]);
+        const passCounts = readCounts(resultFile, `scripts/run-vscode-tests.mjs ${pass.join(' ')}`.trim());
+        counts.passed += passCounts.passed;
+        counts.failed += passCounts.failed;
+      }
+      return counts;
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }

@@ -48,8 +48,9 @@ export function isHealthy(port) {
  * Starts code-server in its own process group (the extension host and terminals are grandchildren,
  * and only killing the whole group stops them) and waits for /healthz. `onStart` receives the child
  * as soon as it exists, so a caller's teardown can stop it even if start-up then fails.
+ * `workspaceTrust: true` keeps workspace trust on, so the folder opens in restricted mode.
  */
-export async function startCodeServer({ port, userDataDir, extensionsDir, workspace, env, logFile, onStart }) {
+export async function startCodeServer({ port, userDataDir, extensionsDir, workspace, env, logFile, onStart, workspaceTrust = false }) {
   if (!existsSync(codeServerBin)) {
     throw new HarnessError(`code-server ${CODE_SERVER_VERSION} is not installed at ${codeServerBin}; run .ci/install-system.sh`);
   }
@@ -59,7 +60,9 @@ export async function startCodeServer({ port, userDataDir, extensionsDir, worksp
     '--config', '/dev/null',
     '--auth', 'none',
     '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-telemetry', '--disable-update-check',
+    // Trust is off unless a run tests restricted mode, where the opened folder stays untrusted.
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,

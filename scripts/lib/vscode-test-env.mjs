@@ -42,11 +42,11 @@ function readJsonObject(file) {
 }
 
 /** Writes `<userDataDir>/User/settings.json` from the base settings plus the optional fixture. */
-export function seedUserSettings(userDataDir) {
+export function seedUserSettings(userDataDir, overrides = {}) {
   const extra = existsSync(userSettingsFixture) ? readJsonObject(userSettingsFixture) : {};
   const userDir = join(userDataDir, 'User');
   mkdirSync(userDir, { recursive: true });
-  writeFileSync(join(userDir, 'settings.json'), JSON.stringify({ ...baseUserSettings, ...extra }, null, 2));
+  writeFileSync(join(userDir, 'settings.json'), JSON.stringify({ ...baseUserSettings, ...extra, ...overrides }, null, 2));
 }
 
 /** A fresh workspace folder, a copy of the fixture when there is one, always with `.vscode/`. */

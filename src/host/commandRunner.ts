@@ -19,8 +19,10 @@ export function registerSafeCommand(
       if (isCancellation(error) || error instanceof vscode.CancellationError) return undefined;
       if (error instanceof UserFacingError) log.warn(`${title}: ${error.message}`);
       else log.error(`${title} failed`, error instanceof Error ? error : new Error(String(error)));
-      const choice = await vscode.window.showErrorMessage(describeError(title, error), 'Show Log');
-      if (choice === 'Show Log') log.show(true);
+      // Not awaited: the command settles now, the message stays until the person dismisses it.
+      void vscode.window.showErrorMessage(describeError(title, error), 'Show Log').then((choice) => {
+        if (choice === 'Show Log') log.show(true);
+      });
       return undefined;
     }
   });

@@ -68,11 +68,9 @@ export function registerConfigureCommand(log: Log): vscode.Disposable[] {
       if (!method) return;
       await writeSetting('accessMethod', method.method);
       log.info('Configuration saved to user settings.');
-      const next = await vscode.window.showInformationMessage(
-        'Exchange Setup is configured. The checklist shows what to do next.',
-        'Open All Settings',
-      );
-      if (next) await vscode.commands.executeCommand('workbench.action.openSettings', 'exchangeSetup');
+      void vscode.window
+        .showInformationMessage('Exchange Setup is configured. The checklist shows what to do next.', 'Open All Settings')
+        .then((next) => (next ? vscode.commands.executeCommand('workbench.action.openSettings', 'exchangeSetup') : undefined));
     }),
   ];
 }

@@ -4,6 +4,7 @@ import { isLeaf } from '../core/steps';
 import { registerSafeCommand } from './commandRunner';
 import type { Log } from './log';
 import { resolveStep } from './stepArgument';
+import { requireTrustedWorkspace } from './snippetCommands';
 import type { ExchangeTerminal } from './terminal';
 
 export function registerProgressCommands(deps: {
@@ -17,6 +18,7 @@ export function registerProgressCommands(deps: {
     registerSafeCommand(log, 'exchangeSetup.refresh', 'Refresh Checklist', () => deps.refresh()),
     registerSafeCommand(log, 'exchangeSetup.showLog', 'Show Log', () => log.show(false)),
     registerSafeCommand(log, 'exchangeSetup.showTerminal', 'Open Exchange Management Shell', () => {
+      requireTrustedWorkspace('Opening the Exchange Management Shell terminal');
       deps.terminal.show();
     }),
     registerSafeCommand(log, 'exchangeSetup.resetStep', 'Reset Step Status', async (arg: unknown) => {

@@ -67,11 +67,12 @@ export function registerSnippetCommands(deps: SnippetCommandDeps): vscode.Dispos
     const snippet = snippetFor(deps, id);
     const script = commandsToInsert(snippet, part);
     if (!script) {
-      const choice = await vscode.window.showInformationMessage(
-        `"${stepDefinition(id).title}" has no shell command to ${part === 'action' ? 'run' : part === 'verify' ? 'verify it' : 'undo it'}: it is done outside Exchange. Its explanation says what to do.`,
-        'Open Explanation',
-      );
-      if (choice) await vscode.commands.executeCommand('exchangeSetup.openStepHelp', id);
+      void vscode.window
+        .showInformationMessage(
+          `"${stepDefinition(id).title}" has no shell command to ${part === 'action' ? 'run' : part === 'verify' ? 'verify it' : 'undo it'}: it is done outside Exchange. Its explanation says what to do.`,
+          'Open Explanation',
+        )
+        .then((choice) => (choice ? vscode.commands.executeCommand('exchangeSetup.openStepHelp', id) : undefined));
       return;
     }
     await deps.terminal.insert(toPromptLine(script));

@@ -16,7 +16,8 @@ export interface SuiteResult {
   durationMs: number;
 }
 
-const suiteDir = join(__dirname, 'suite');
+// `restricted` is the suite that runs in a folder that is not trusted (see run-vscode-tests --restricted).
+const suiteDir = join(__dirname, process.env.ECS_SUITE === 'restricted' ? 'restricted' : 'suite');
 
 function findTestFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })

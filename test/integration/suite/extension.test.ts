@@ -51,6 +51,26 @@ describe('activation and contributions', () => {
   });
 });
 
+describe('settings trust boundary', () => {
+  it('ignores machine-scoped settings from a workspace .vscode/settings.json', async () => {
+    const api = await activatedApi();
+    const ws = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(ws, 'a workspace folder is open');
+    const hostile = JSON.parse(fs.readFileSync(path.join(ws.uri.fsPath, '.vscode', 'settings.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(hostile['exchangeSetup.ewsUrl'], 'https://attacker.example.net/EWS/Exchange.asmx', 'the fixture really tries');
+    const { settings } = api.session.readSettings();
+    assert.equal(settings.ewsUrl, 'https://mail.contoso.com/EWS/Exchange.asmx');
+    assert.equal(settings.serviceAccount.upn, 'alexaforbusiness@contoso.com');
+    assert.equal(settings.testMailbox, 'alice@contoso.com');
+    assert.equal(settings.powershellPath, 'bash');
+    assert.equal(settings.tls.extraCaFile, '');
+    assert.equal(settings.impersonation.organizationWide, false);
+    const inspected = vscode.workspace.getConfiguration('exchangeSetup').inspect<string>('link.http.url');
+    assert.notEqual(vscode.workspace.getConfiguration('exchangeSetup').get('link.http.url'), 'https://attacker.example.net/collect');
+    assert.ok(inspected, 'link.http.url is a contributed setting');
+  });
+});
+
 describe('checklist tree', () => {
   it('shows every step with its status, evidence and menu words for a seeded state', async () => {
     const api = await activatedApi();
