@@ -3,6 +3,7 @@ import { registerChecklistView } from './host/checklistView';
 import { registerConfigureCommand } from './host/configureCommand';
 import { registerHelpView } from './host/helpView';
 import { createLog } from './host/log';
+import { registerProbePanel } from './host/probePanel';
 import { registerProgressCommands } from './host/progressCommands';
 import { registerRunbookCommand } from './host/runbookCommand';
 import { createSession } from './host/session';
@@ -26,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
       ...registerRunbookCommand(deps),
       ...registerHelpView(session.model, log),
       ...registerConfigureCommand(log),
+      ...registerProbePanel(context, deps),
       ...registerProgressCommands({ model: session.model, log, terminal, refresh: () => { session.refresh(); checklist.provider.refresh(); } }),
     );
     const activationMs = Date.now() - started;

@@ -1,0 +1,322 @@
+/**
+ * The Probe & Link panel's message protocol, imported by both the extension host and the webview.
+ * Every message the host receives comes from a page it does not control (a compromised or buggy
+ * webview, or a hostile string rendered somewhere), so `parseWebviewMessage` checks each one
+ * completely before anything acts on it: exact key sets, types, lengths and step ids. Messages the
+ * other way are trusted (the host builds them) and carry only what the page shows: never a secret.
+ *
+ * Pure: no `vscode`, no DOM. The webview bundle includes this file, so it imports only other pure
+ * modules (steps.ts for the step ids; type-only imports for the rest).
+ */
+import type { AccessMethod } from './settings';
+import { isStepId, type StepId } from './steps';
+
+/* ----------------------------------------------------------------------------------------------
+ * Shared shapes
+ * -------------------------------------------------------------------------------------------- */
+
+/** The form the panel edits; the host saves it back to the settings. The password is never here. */
+export interface ProbeForm {
+  ewsUrl: string;
+  upn: string;
+  testMailbox: string;
+  accessMethod: AccessMethod;
+  /** Opt-in CreateItem/DeleteItem test on the test mailbox. */
+  write: boolean;
+}
+
+/** Whether a password is kept for the form's EWS host and UPN (never the password itself). */
+export type SecretState =
+  | { kind: 'stored' }
+  | { kind: 'missing' }
+  /** The OS keyring refused: nothing can be stored, and nothing is stored elsewhere instead. */
+  | { kind: 'unavailable'; message: string };
+
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
+
+export interface RemedyView {
+  step: StepId;
+  stepTitle: string;
+  text: string;
+  /** The step has a shell snippet (insert/copy buttons make sense). */
+  hasSnippet: boolean;
+}
+
+export interface CheckView {
+  id: string;
+  /** A readable name for the check ("TLS certificate trusted"). */
+  name: string;
+  status: CheckStatus;
+  message: string;
+  ms: number;
+  remedy?: RemedyView;
+}
+
+export interface EventView {
+  subject: string;
+  start: string;
+  end: string;
+  /** The event as a voice assistant would read it back. */
+  spoken: string;
+}
+
+export interface ServerView {
+  build: string;
+  product: string;
+  supported: boolean;
+}
+
+export type RunOutcome = 'passed' | 'failed' | 'cancelled' | 'error';
+
+export type LinkTargetName = 'a4b-console' | 'http' | 'workmail';
+export const LINK_TARGETS: readonly LinkTargetName[] = ['a4b-console', 'http', 'workmail'];
+
+export interface LinkView {
+  target: LinkTargetName;
+  /** What the target does, in a sentence (including retirement and end-of-support notes). */
+  description: string;
+  /** When the link step was last recorded as done, ISO 8601. */
+  linkedAt?: string;
+}
+
+/** What the admin types into the calendar service's console; the password only on an explicit copy. */
+export interface LinkValues {
+  upn: string;
+  ewsUrl: string;
+  accessMethod: AccessMethod;
+}
+
+export interface MailboxFailureView {
+  mailbox: string;
+  reason: string;
+}
+
+export interface MailboxListProblemView {
+  line: number;
+  text: string;
+  reason: string;
+}
+
+/* ----------------------------------------------------------------------------------------------
+ * Host -> webview
+ * -------------------------------------------------------------------------------------------- */
+
+export type HostMessage =
+  | { type: 'init'; form: ProbeForm; secret: SecretState; link: LinkView; workspaceTrusted: boolean }
+  | { type: 'form'; form: ProbeForm }
+  | { type: 'secret'; secret: SecretState }
+  | { type: 'runStarted'; runId: number; purpose: 'probes' | 'link' }
+  | { type: 'check'; runId: number; check: CheckView }
+  | { type: 'runFinished'; runId: number; outcome: RunOutcome; summary: string; server?: ServerView; events?: EventView[] }
+  | { type: 'verifyStarted'; total: number; problems: MailboxListProblemView[] }
+  | { type: 'verifyProgress'; checked: number; total: number }
+  | { type: 'verifyFinished'; checked: number; ok: number; failed: MailboxFailureView[]; outcome: RunOutcome }
+  | { type: 'autodiscover'; ok: boolean; ewsUrl?: string; message: string }
+  | { type: 'link'; link: LinkView }
+  | { type: 'linkOutcome'; ok: boolean; message: string; values?: LinkValues }
+  | { type: 'notice'; level: 'info' | 'warning' | 'error'; text: string };
+
+export type HostMessageType = HostMessage['type'];
+
+const HOST_MESSAGE_TYPES: readonly HostMessageType[] = [
+  'init', 'form', 'secret', 'runStarted', 'check', 'runFinished', 'verifyStarted', 'verifyProgress',
+  'verifyFinished', 'autodiscover', 'link', 'linkOutcome', 'notice',
+];
+
+/** The webview's light check: the host is trusted, but a message from elsewhere must not be acted on. */
+export function isHostMessage(raw: unknown): raw is HostMessage {
+  try {
+    return isPlainObject(raw) && typeof raw.type === 'string' && (HOST_MESSAGE_TYPES as readonly string[]).includes(raw.type);
+  } catch {
+    return false;
+  }
+}
+
+/* ----------------------------------------------------------------------------------------------
+ * Webview -> host
+ * -------------------------------------------------------------------------------------------- */
+
+export type RemedyAction = 'insert' | 'copy' | 'reveal';
+export const REMEDY_ACTIONS: readonly RemedyAction[] = ['insert', 'copy', 'reveal'];
+
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'saveForm'; form: ProbeForm }
+  | { type: 'changePassword'; form: ProbeForm }
+  | { type: 'forgetPassword'; form: ProbeForm }
+  | { type: 'findEwsUrl'; email: string }
+  | { type: 'runProbes'; form: ProbeForm }
+  | { type: 'cancel' }
+  | { type: 'remedy'; action: RemedyAction; step: StepId }
+  | { type: 'verifyMailboxes'; source: 'pasted'; text: string }
+  | { type: 'verifyMailboxes'; source: 'file' }
+  | { type: 'exportReport' }
+  | { type: 'copyDiagnostics' }
+  | { type: 'runLink'; form: ProbeForm }
+  | { type: 'copyLinkPassword' }
+  | { type: 'markLinked' }
+  | { type: 'setLinkAuthorization' };
+
+export type WebviewMessageType = WebviewMessage['type'];
+
+/** Longest text accepted in one field; URLs and addresses are far shorter in practice. */
+export const MAX_FIELD_LENGTH = 2048;
+/** A pasted list of mailboxes: 100,000 addresses of typical length fit. */
+export const MAX_MAILBOX_TEXT_LENGTH = 4_000_000;
+
+export type ParseResult<T> = { ok: true; message: T } | { ok: false; reason: string };
+
+const ACCESS: readonly AccessMethod[] = ['impersonation', 'delegate'];
+
+type Fields = Record<string, unknown>;
+
+function isPlainObject(value: unknown): value is Fields {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Exactly these own keys, no more, no fewer: an unexpected key means a sender we do not know. */
+function hasExactKeys(value: Fields, keys: readonly string[]): boolean {
+  const own = Object.keys(value);
+  if (Object.getOwnPropertySymbols(value).length > 0) return false;
+  return own.length === keys.length && keys.every((k) => Object.prototype.hasOwnProperty.call(value, k));
+}
+
+function isText(value: unknown, max = MAX_FIELD_LENGTH): value is string {
+  return typeof value === 'string' && value.length <= max;
+}
+
+function parseForm(raw: unknown): ProbeForm | undefined {
+  if (!isPlainObject(raw) || !hasExactKeys(raw, ['ewsUrl', 'upn', 'testMailbox', 'accessMethod', 'write'])) return undefined;
+  const { ewsUrl, upn, testMailbox, accessMethod, write } = raw;
+  if (!isText(ewsUrl) || !isText(upn) || !isText(testMailbox) || typeof write !== 'boolean') return undefined;
+  if (typeof accessMethod !== 'string' || !(ACCESS as readonly string[]).includes(accessMethod)) return undefined;
+  return { ewsUrl, upn, testMailbox, accessMethod: accessMethod as AccessMethod, write };
+}
+
+const reject = (reason: string): ParseResult<WebviewMessage> => ({ ok: false, reason });
+const accept = (message: WebviewMessage): ParseResult<WebviewMessage> => ({ ok: true, message });
+
+function parseUnchecked(raw: unknown): ParseResult<WebviewMessage> {
+  if (!isPlainObject(raw)) return reject('not a plain object');
+  const type = raw.type;
+  if (typeof type !== 'string') return reject('no type');
+  const only = (keys: readonly string[]): boolean => hasExactKeys(raw, ['type', ...keys]);
+  switch (type) {
+    case 'ready':
+    case 'cancel':
+    case 'exportReport':
+    case 'copyDiagnostics':
+    case 'copyLinkPassword':
+    case 'markLinked':
+    case 'setLinkAuthorization':
+      return only([]) ? accept({ type }) : reject(`${type}: unexpected fields`);
+    case 'saveForm':
+    case 'changePassword':
+    case 'forgetPassword':
+    case 'runProbes':
+    case 'runLink': {
+      if (!only(['form'])) return reject(`${type}: expected exactly {type, form}`);
+      const form = parseForm(raw.form);
+      return form ? accept({ type, form }) : reject(`${type}: malformed form`);
+    }
+    case 'findEwsUrl':
+      if (!only(['email']) || !isText(raw.email, 320)) return reject('findEwsUrl: expected {type, email}');
+      return accept({ type, email: raw.email });
+    case 'remedy': {
+      if (!only(['action', 'step'])) return reject('remedy: expected {type, action, step}');
+      const { action, step } = raw;
+      if (typeof action !== 'string' || !(REMEDY_ACTIONS as readonly string[]).includes(action)) return reject('remedy: unknown action');
+      if (!isStepId(step)) return reject('remedy: unknown step');
+      return accept({ type, action: action as RemedyAction, step });
+    }
+    case 'verifyMailboxes':
+      if (raw.source === 'file') return only(['source']) ? accept({ type, source: 'file' }) : reject('verifyMailboxes: unexpected fields');
+      if (raw.source === 'pasted' && only(['source', 'text']) && isText(raw.text, MAX_MAILBOX_TEXT_LENGTH)) {
+        return accept({ type, source: 'pasted', text: raw.text });
+      }
+      return reject('verifyMailboxes: expected {source: "file"} or {source: "pasted", text}');
+    default:
+      return reject('unknown type');
+  }
+}
+
+/**
+ * Checks a message from the webview. Never throws, whatever it is given (a Proxy whose traps throw,
+ * a getter, a cyclic object): the answer is then simply "not a message".
+ */
+export function parseWebviewMessage(raw: unknown): ParseResult<WebviewMessage> {
+  try {
+    return parseUnchecked(raw);
+  } catch {
+    return reject('unreadable');
+  }
+}
+
+/** Short description of a rejected message for the log: its type if it has a readable one, never its content. */
+export function describeRejected(raw: unknown): string {
+  try {
+    if (isPlainObject(raw) && typeof raw.type === 'string') return `type ${JSON.stringify(raw.type.slice(0, 40))}`;
+    return Array.isArray(raw) ? 'an array' : raw === null ? 'null' : `a ${typeof raw}`;
+  } catch {
+    return 'an unreadable value';
+  }
+}
+
+/**
+ * The host's entry point for webview messages: valid ones go to `onMessage`, the rest to `onRejected`
+ * (which logs them). Errors thrown by either are caught and reported to `onError`, so a message can
+ * never take the panel down.
+ */
+export async function receiveWebviewMessage(
+  raw: unknown,
+  onMessage: (message: WebviewMessage) => void | Promise<void>,
+  onRejected: (reason: string, what: string) => void,
+  onError: (error: unknown) => void,
+): Promise<void> {
+  const parsed = parseWebviewMessage(raw);
+  try {
+    if (parsed.ok) await onMessage(parsed.message);
+    else onRejected(parsed.reason, describeRejected(raw));
+  } catch (error) {
+    onError(error);
+  }
+}
+
+/**
+ * Holds the host's messages until the page says it is ready (its listener exists), then sends them in
+ * order. A page that reloads (hidden then shown with retainContextWhenHidden off) starts over: `reset`.
+ */
+export class ReadyGate<T> {
+  private ready = false;
+  private queue: T[] = [];
+
+  constructor(private readonly send: (message: T) => void) {}
+
+  post(message: T): void {
+    if (this.ready) this.send(message);
+    else this.queue.push(message);
+  }
+
+  markReady(): void {
+    this.ready = true;
+    const pending = this.queue;
+    this.queue = [];
+    for (const message of pending) this.send(message);
+  }
+
+  reset(): void {
+    this.ready = false;
+    this.queue = [];
+  }
+
+  isReady(): boolean {
+    return this.ready;
+  }
+}
+
+/** For exhaustive switches: a new message type that is not handled fails to compile here. */
+export function assertNever(value: never): never {
+  throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,264 @@
+/**
+ * The report of a probe run, for the admin's records or a support ticket: configuration, each check,
+ * the server version and what to do about each failure. Markdown for people, JSON beside it for
+ * tools, and a shortened text for the clipboard.
+ *
+ * Nothing secret may reach any of them. The run itself never contains the password, but a server can
+ * echo anything back in a message, so every string is passed through `redact` with the secrets of the
+ * run (the password, the Basic credential built from it) and any Authorization header is masked
+ * whatever it holds.
+ */
+import type { AccessMethod } from './settings';
+import { stepDefinition, type StepId } from './steps';
+import type { CheckStatus, CheckView, EventView, RemedyView, RunOutcome, ServerView } from './protocol';
+
+export const REPORT_FORMAT_VERSION = 1;
+export const REDACTED = '[redacted]';
+
+/** Readable names of the probe ids, in run order. Unknown ids are shown as they are. */
+const CHECK_NAMES: Record<string, string> = {
+  'net.dns': 'DNS resolves the EWS host',
+  'net.tcp': 'TCP connection to EWS',
+  'tls.handshake': 'TLS handshake',
+  'tls.name': 'Certificate covers the host name',
+  'tls.trust': 'Certificate chains to a public root',
+  'tls.expiry': 'Certificate dates',
+  'auth.schemes': 'Basic authentication offered',
+  'auth.login': 'Service account logs on',
+  'server.version': 'Exchange version',
+  'access.impersonation': 'Impersonation of the test mailbox',
+  'access.delegate': 'Delegate access to the test mailbox',
+  'calendar.read': 'Calendar readable',
+  'calendar.write': 'Calendar writable (create and delete)',
+};
+
+export function checkName(id: string): string {
+  return CHECK_NAMES[id] ?? id;
+}
+
+/** A probe result as the engine gives it (structurally: src/core/ews/probes.ts ProbeResult). */
+export interface ProbeFinding {
+  id: string;
+  status: CheckStatus;
+  message: string;
+  ms: number;
+  remedy?: { step: StepId; text: string };
+}
+
+export function toCheckView(result: ProbeFinding): CheckView {
+  const view: CheckView = { id: result.id, name: checkName(result.id), status: result.status, message: result.message, ms: result.ms };
+  if (result.remedy) {
+    const def = stepDefinition(result.remedy.step);
+    const remedy: RemedyView = { step: def.id, stepTitle: def.title, text: result.remedy.text, hasSnippet: def.hasSnippet };
+    view.remedy = remedy;
+  }
+  return view;
+}
+
+/**
+ * An event read back the way a voice assistant says it: weekday, time and subject, in the admin's
+ * time zone (the host's). An event without a subject is said as such rather than skipped.
+ */
+export function spokenEvent(event: { subject: string; start: string; end: string }, timeZone?: string): EventView {
+  const start = new Date(event.start);
+  const subject = event.subject.trim() === '' ? 'an event with no title' : event.subject;
+  let spoken: string;
+  if (Number.isNaN(start.getTime())) {
+    spoken = `${subject}, at a time Exchange did not give`;
+  } else {
+    const day = start.toLocaleDateString('en-US', { weekday: 'long', month: 'long', day: 'numeric', timeZone });
+    const time = start.toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit', timeZone });
+    spoken = `On ${day} at ${time}: ${subject}.`;
+  }
+  return { subject: event.subject, start: event.start, end: event.end, spoken };
+}
+
+export interface ReportConfiguration {
+  ewsUrl: string;
+  upn: string;
+  testMailbox: string;
+  accessMethod: AccessMethod;
+  write: boolean;
+}
+
+export interface ReportInput {
+  generatedAt: Date;
+  /** The extension's version, or the CLI's. */
+  toolVersion: string;
+  configuration: ReportConfiguration;
+  outcome: RunOutcome;
+  checks: readonly ProbeFinding[];
+  server?: ServerView;
+  events?: readonly { subject: string; start: string; end: string }[];
+  mailboxes?: { checked: number; ok: number; failed: readonly { mailbox: string; reason: string }[] };
+  durationMs?: number;
+  /** Every secret of the run (the password, an authorization header value); each is masked wherever it appears. */
+  secrets: readonly string[];
+}
+
+export interface ReportDocument {
+  format: 'exchange-calendar-setup/probe-report';
+  version: typeof REPORT_FORMAT_VERSION;
+  generatedAt: string;
+  toolVersion: string;
+  configuration: ReportConfiguration;
+  outcome: RunOutcome;
+  server?: ServerView;
+  checks: { id: string; name: string; status: CheckStatus; message: string; ms: number; remedy?: { step: StepId; stepTitle: string; text: string } }[];
+  events?: { subject: string; start: string; end: string }[];
+  mailboxes?: { checked: number; ok: number; failed: { mailbox: string; reason: string }[] };
+  durationMs?: number;
+}
+
+/** Everything a secret may look like on the wire: itself, and inside a Basic credential. */
+function secretForms(secrets: readonly string[], upn: string): string[] {
+  const forms = new Set<string>();
+  for (const secret of secrets) {
+    if (secret.length < 4) continue; // masking "a" everywhere would destroy the report and hide nothing
+    forms.add(secret);
+    forms.add(Buffer.from(`${upn}:${secret}`, 'utf8').toString('base64'));
+    forms.add(Buffer.from(secret, 'utf8').toString('base64'));
+    forms.add(encodeURIComponent(secret));
+  }
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+
+const AUTHORIZATION_HEADER = /((?:proxy-)?authorization\s*[:=]\s*"?)[^"\r\n,}]*/gi;
+const CREDENTIAL_SCHEME = /\b(Basic|Bearer|NTLM|Negotiate)\s+([A-Za-z0-9+/=._~-]{8,})/g;
+
+/** A token after an auth scheme that looks like a credential rather than a word ("Basic authentication"). */
+function looksLikeCredential(token: string): boolean {
+  return /[0-9+/=]/.test(token) || (/[a-z]/.test(token) && /[A-Z]/.test(token));
+}
+
+/** Masks the given secrets and any authorization value in a text. */
+export function redact(text: string, secrets: readonly string[], upn = ''): string {
+  let out = text;
+  for (const form of secretForms(secrets, upn)) out = out.split(form).join(REDACTED);
+  out = out.replace(AUTHORIZATION_HEADER, `$1${REDACTED}`);
+  out = out.replace(CREDENTIAL_SCHEME, (match, scheme: string, token: string) => (scheme === 'Bearer' || looksLikeCredential(token) ? `${scheme} ${REDACTED}` : match));
+  return out;
+}
+
+/** The JSON report. Every string in it has been redacted. */
+export function buildReport(input: ReportInput): ReportDocument {
+  const clean = (text: string): string => redact(text, input.secrets, input.configuration.upn);
+  const doc: ReportDocument = {
+    format: 'exchange-calendar-setup/probe-report',
+    version: REPORT_FORMAT_VERSION,
+    generatedAt: input.generatedAt.toISOString(),
+    toolVersion: clean(input.toolVersion),
+    configuration: {
+      ewsUrl: clean(input.configuration.ewsUrl),
+      upn: clean(input.configuration.upn),
+      testMailbox: clean(input.configuration.testMailbox),
+      accessMethod: input.configuration.accessMethod,
+      write: input.configuration.write,
+    },
+    outcome: input.outcome,
+    checks: input.checks.map((c) => {
+      const view = toCheckView(c);
+      const entry: ReportDocument['checks'][number] = { id: clean(view.id), name: clean(view.name), status: view.status, message: clean(view.message), ms: view.ms };
+      if (view.remedy) entry.remedy = { step: view.remedy.step, stepTitle: view.remedy.stepTitle, text: clean(view.remedy.text) };
+      return entry;
+    }),
+  };
+  if (input.server) doc.server = { build: clean(input.server.build), product: clean(input.server.product), supported: input.server.supported };
+  if (input.events) doc.events = input.events.map((e) => ({ subject: clean(e.subject), start: e.start, end: e.end }));
+  if (input.mailboxes) {
+    doc.mailboxes = {
+      checked: input.mailboxes.checked,
+      ok: input.mailboxes.ok,
+      failed: input.mailboxes.failed.map((f) => ({ mailbox: clean(f.mailbox), reason: clean(f.reason) })),
+    };
+  }
+  if (input.durationMs !== undefined) doc.durationMs = input.durationMs;
+  return doc;
+}
+
+export function reportJson(input: ReportInput): string {
+  return `${JSON.stringify(buildReport(input), null, 2)}\n`;
+}
+
+const STATUS_WORDS: Record<CheckStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' };
+const OUTCOME_WORDS: Record<RunOutcome, string> = {
+  passed: 'all checks passed',
+  failed: 'some checks failed',
+  cancelled: 'cancelled before the end',
+  error: 'stopped by an unexpected error',
+};
+
+/** Text inside a Markdown table cell: no line breaks, no cell separators, no HTML. */
+function cell(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Text in Markdown prose: nothing it contains can become a link, an image or HTML. */
+function prose(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/([\\`*_[\]<>!#|])/g, '\\$1');
+}
+
+export function reportMarkdown(input: ReportInput): string {
+  const doc = buildReport(input);
+  const lines: string[] = [
+    '# Exchange Calendar Setup: probe report',
+    '',
+    `Generated ${doc.generatedAt} by Exchange Calendar Setup ${prose(doc.toolVersion)}. Result: **${OUTCOME_WORDS[doc.outcome]}**.`,
+    '',
+    '## Configuration',
+    '',
+    '| setting | value |',
+    '|---|---|',
+    `| EWS URL | ${cell(doc.configuration.ewsUrl)} |`,
+    `| Service account | ${cell(doc.configuration.upn)} |`,
+    `| Test mailbox | ${cell(doc.configuration.testMailbox)} |`,
+    `| Access method | ${doc.configuration.accessMethod} |`,
+    `| Write test | ${doc.configuration.write ? 'on' : 'off'} |`,
+    '',
+    'The password is not part of this report.',
+    '',
+    '## Server',
+    '',
+    doc.server ? `${prose(doc.server.product)}, build ${prose(doc.server.build)}${doc.server.supported ? ' (supported)' : ' (out of support)'}.` : 'The server version was not read.',
+    '',
+    '## Checks',
+    '',
+    '| status | check | result | ms |',
+    '|---|---|---|---|',
+    ...doc.checks.map((c) => `| ${STATUS_WORDS[c.status]} | ${cell(c.name)} (\`${cell(c.id)}\`) | ${cell(c.message)} | ${c.ms} |`),
+  ];
+  const remedies = doc.checks.filter((c) => c.remedy && (c.status === 'fail' || c.status === 'warn'));
+  if (remedies.length > 0) {
+    lines.push('', '## What to do', '');
+    for (const c of remedies) {
+      const r = c.remedy as NonNullable<typeof c.remedy>;
+      lines.push(`- **${prose(c.name)}**: ${prose(r.text)} Checklist step: *${prose(r.stepTitle)}* (\`${r.step}\`).`);
+    }
+  }
+  if (doc.events) {
+    lines.push('', '## Upcoming events of the test mailbox', '');
+    if (doc.events.length === 0) lines.push('None in the next 7 days.');
+    for (const e of doc.events) lines.push(`- ${prose(spokenEvent(e, 'UTC').spoken)} (UTC)`);
+  }
+  if (doc.mailboxes) {
+    lines.push('', '## Enrolled mailboxes', '', `${doc.mailboxes.ok} of ${doc.mailboxes.checked} checked mailboxes are reachable.`);
+    for (const f of doc.mailboxes.failed) lines.push(`- ${prose(f.mailbox)}: ${prose(f.reason)}`);
+  }
+  if (doc.durationMs !== undefined) lines.push('', `The run took ${doc.durationMs} ms.`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The short form for the clipboard (a chat or a ticket): configuration, then one line per check that did not pass. */
+export function diagnosticsText(input: ReportInput): string {
+  const doc = buildReport(input);
+  const notPassed = doc.checks.filter((c) => c.status !== 'pass');
+  const lines = [
+    `Exchange Calendar Setup ${doc.toolVersion} probe run ${doc.generatedAt}: ${OUTCOME_WORDS[doc.outcome]}`,
+    `EWS ${doc.configuration.ewsUrl} as ${doc.configuration.upn}, test mailbox ${doc.configuration.testMailbox}, ${doc.configuration.accessMethod}${doc.configuration.write ? ', write test' : ''}`,
+    doc.server ? `Server: ${doc.server.product} ${doc.server.build}` : 'Server: version not read',
+    `${doc.checks.filter((c) => c.status === 'pass').length} of ${doc.checks.length} checks passed`,
+    ...notPassed.map((c) => `${STATUS_WORDS[c.status]} ${c.id}: ${c.message}${c.remedy ? ` -> ${c.remedy.step}` : ''}`),
+  ];
+  if (doc.mailboxes) lines.push(`Mailboxes: ${doc.mailboxes.ok}/${doc.mailboxes.checked} reachable, ${doc.mailboxes.failed.length} failed`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,488 @@
+/**
+ * The Probe & Link panel's page, built with DOM APIs only. Data from the host (server messages,
+ * event subjects, mailbox names) is only ever set with `textContent`, so a hostile subject such as
+ * `<img src=x onerror=...>` shows as text. No inline styles: classes, the `hidden` attribute and
+ * media/panel.css, themed with the `--vscode-*` variables.
+ *
+ * Separate from main.ts (which owns `acquireVsCodeApi`) so the unit tests can build the page in jsdom
+ * with a recording host.
+ */
+import {
+  assertNever,
+  type CheckStatus,
+  type CheckView,
+  type EventView,
+  type HostMessage,
+  type LinkValues,
+  type LinkView,
+  type MailboxFailureView,
+  type ProbeForm,
+  type RemedyAction,
+  type RunOutcome,
+  type SecretState,
+  type ServerView,
+  type WebviewMessage,
+} from '../core/protocol';
+
+/** What the page persists with setState: the form and the texts typed into it. Never a secret. */
+export interface ViewState {
+  form?: ProbeForm;
+  email?: string;
+  mailboxText?: string;
+}
+
+export interface PanelHost {
+  post(message: WebviewMessage): void;
+  saveState(state: ViewState): void;
+}
+
+/** Pasted lists longer than this are not kept in the view state (it is meant to be small). */
+const MAX_SAVED_MAILBOX_TEXT = 100_000;
+
+const STATUS_GLYPHS: Record<CheckStatus, string> = { pass: '\u2714', warn: '\u26A0', fail: '\u2716', skip: '\u2212' };
+const STATUS_WORDS: Record<CheckStatus, string> = { pass: 'Passed', warn: 'Warning', fail: 'Failed', skip: 'Skipped' };
+const OUTCOME_WORDS: Record<RunOutcome, string> = {
+  passed: 'No check failed.',
+  failed: 'Some checks failed: see the remedies below.',
+  cancelled: 'Cancelled.',
+  error: 'The run stopped on an unexpected error.',
+};
+const REMEDY_BUTTONS: { action: RemedyAction; label: string; needsSnippet: boolean; needsTrust: boolean }[] = [
+  { action: 'insert', label: 'Insert fix into terminal', needsSnippet: true, needsTrust: true },
+  { action: 'copy', label: 'Copy fix', needsSnippet: true, needsTrust: false },
+  { action: 'reveal', label: 'Show step in checklist', needsSnippet: false, needsTrust: false },
+];
+
+type Attributes = Record<string, string>;
+
+export class PanelView {
+  readonly root: HTMLElement;
+  private readonly doc: Document;
+  private running = false;
+  private verifying = false;
+  private currentRunId = -1;
+  private workspaceTrusted = true;
+  private secret: SecretState = { kind: 'missing' };
+
+  private readonly ewsUrl: HTMLInputElement;
+  private readonly upn: HTMLInputElement;
+  private readonly testMailbox: HTMLInputElement;
+  private readonly accessMethod: HTMLSelectElement;
+  private readonly write: HTMLInputElement;
+  private readonly email: HTMLInputElement;
+  private readonly autodiscoverStatus: HTMLElement;
+  private readonly passwordStatus: HTMLElement;
+  private readonly changePassword: HTMLButtonElement;
+  private readonly forgetPassword: HTMLButtonElement;
+  private readonly notice: HTMLElement;
+  private readonly runButton: HTMLButtonElement;
+  private readonly cancelButton: HTMLButtonElement;
+  private readonly summary: HTMLElement;
+  private readonly checks: HTMLOListElement;
+  private readonly server: HTMLElement;
+  private readonly eventsSection: HTMLElement;
+  private readonly events: HTMLUListElement;
+  private readonly exportButton: HTMLButtonElement;
+  private readonly copyButton: HTMLButtonElement;
+  private readonly mailboxText: HTMLTextAreaElement;
+  private readonly verifyPasted: HTMLButtonElement;
+  private readonly verifyFile: HTMLButtonElement;
+  private readonly progress: HTMLProgressElement;
+  private readonly progressText: HTMLElement;
+  private readonly failures: HTMLUListElement;
+  private readonly linkDescription: HTMLElement;
+  private readonly linkButton: HTMLButtonElement;
+  private readonly linkAuthorization: HTMLButtonElement;
+  private readonly linkOutcome: HTMLElement;
+  private readonly linkValues: HTMLElement;
+  private readonly copyLinkPassword: HTMLButtonElement;
+  private readonly markLinked: HTMLButtonElement;
+  private readonly linkedAt: HTMLElement;
+
+  constructor(doc: Document, private readonly host: PanelHost, saved: ViewState = {}) {
+    this.doc = doc;
+    this.root = this.el('main', { id: 'panel', 'aria-label': 'Exchange probe and link' });
+    this.notice = this.el('p', { class: 'notice', role: 'status', 'aria-live': 'polite' });
+    this.notice.hidden = true;
+
+    // Connection form
+    this.ewsUrl = this.input('ews-url', 'url', 'https://mail.contoso.com/EWS/Exchange.asmx');
+    this.upn = this.input('upn', 'email', 'alexaforbusiness@contoso.com');
+    this.testMailbox = this.input('test-mailbox', 'email', 'alice@contoso.com');
+    this.accessMethod = this.el('select', { id: 'access-method' }) as HTMLSelectElement;
+    for (const [value, label] of [['impersonation', 'Method 1: impersonation'], ['delegate', 'Method 2: per-mailbox rights']]) {
+      const option = this.el('option', { value }, label) as HTMLOptionElement;
+      this.accessMethod.append(option);
+    }
+    this.write = this.input('write-test', 'checkbox');
+    this.email = this.input('autodiscover-email', 'email', 'you@contoso.com');
+    this.autodiscoverStatus = this.el('p', { class: 'hint', role: 'status', 'aria-live': 'polite' });
+    this.passwordStatus = this.el('span', { id: 'password-status', role: 'status', 'aria-live': 'polite' });
+    this.changePassword = this.button('Set password\u2026', () => this.host.post({ type: 'changePassword', form: this.readForm() }));
+    this.forgetPassword = this.button('Forget password', () => this.host.post({ type: 'forgetPassword', form: this.readForm() }), 'secondary');
+
+    const findButton = this.button('Find my EWS URL', () => this.findEwsUrl(), 'secondary');
+    const saveButton = this.button('Save to settings', () => this.host.post({ type: 'saveForm', form: this.readForm() }), 'secondary');
+
+    const connection = this.section('connection', 'Connection', [
+      this.field('ews-url', 'EWS URL', this.ewsUrl),
+      this.el('details', { class: 'autodiscover' }, [
+        this.el('summary', {}, 'Find the EWS URL from an e-mail address (Autodiscover)'),
+        this.field('autodiscover-email', 'E-mail address', this.email),
+        findButton,
+        this.autodiscoverStatus,
+      ]),
+      this.field('upn', 'Service account UPN', this.upn),
+      this.field('test-mailbox', 'Test mailbox', this.testMailbox),
+      this.field('access-method', 'Access method', this.accessMethod),
+      this.el('div', { class: 'field checkbox' }, [this.write, this.el('label', { for: 'write-test' }, 'Also test writing: create and delete an event in the test mailbox (no invitations are sent)')]),
+      this.el('div', { class: 'field password' }, [
+        this.el('span', { class: 'label', id: 'password-label' }, 'Password'),
+        this.passwordStatus,
+        this.changePassword,
+        this.forgetPassword,
+      ]),
+      this.el('div', { class: 'actions' }, [saveButton]),
+    ]);
+
+    // Probes
+    this.runButton = this.button('Run probes', () => this.host.post({ type: 'runProbes', form: this.readForm() }));
+    this.runButton.id = 'run-probes';
+    this.cancelButton = this.button('Cancel', () => this.host.post({ type: 'cancel' }), 'secondary');
+    this.cancelButton.id = 'cancel';
+    this.summary = this.el('p', { class: 'summary', role: 'status', 'aria-live': 'polite' });
+    this.checks = this.el('ol', { class: 'checks', id: 'checks', 'aria-label': 'Check results' }) as HTMLOListElement;
+    this.server = this.el('p', { class: 'server' });
+    this.server.hidden = true;
+    this.events = this.el('ul', { class: 'events', 'aria-label': 'Upcoming events' }) as HTMLUListElement;
+    this.eventsSection = this.el('div', { class: 'events-block' }, [
+      this.el('h3', {}, 'Upcoming events, as the calendar service would read them back'),
+      this.events,
+    ]);
+    this.eventsSection.hidden = true;
+    this.exportButton = this.button('Export report\u2026', () => this.host.post({ type: 'exportReport' }), 'secondary');
+    this.copyButton = this.button('Copy diagnostics', () => this.host.post({ type: 'copyDiagnostics' }), 'secondary');
+    const probes = this.section('probes', 'Probes', [
+      this.el('div', { class: 'actions' }, [this.runButton, this.cancelButton]),
+      this.summary,
+      this.checks,
+      this.server,
+      this.eventsSection,
+      this.el('div', { class: 'actions' }, [this.exportButton, this.copyButton]),
+    ]);
+
+    // Enrolled users
+    this.mailboxText = this.el('textarea', { id: 'mailbox-list', rows: '5', spellcheck: 'false', placeholder: 'alice@contoso.com\nbob@contoso.com' }) as HTMLTextAreaElement;
+    this.verifyPasted = this.button('Verify pasted list', () => this.host.post({ type: 'verifyMailboxes', source: 'pasted', text: this.mailboxText.value }));
+    this.verifyFile = this.button('Verify from file\u2026', () => this.host.post({ type: 'verifyMailboxes', source: 'file' }), 'secondary');
+    this.progress = this.el('progress', { max: '1', value: '0', 'aria-label': 'Mailboxes checked' }) as HTMLProgressElement;
+    this.progress.hidden = true;
+    this.progressText = this.el('p', { class: 'progress-text', role: 'status', 'aria-live': 'polite' });
+    this.failures = this.el('ul', { class: 'failures', 'aria-label': 'Mailboxes that failed' }) as HTMLUListElement;
+    const users = this.section('users', 'Verify all enrolled users', [
+      this.field('mailbox-list', 'Addresses, one per line (# starts a comment)', this.mailboxText),
+      this.el('div', { class: 'actions' }, [this.verifyPasted, this.verifyFile]),
+      this.progress,
+      this.progressText,
+      this.failures,
+    ]);
+
+    // Link
+    this.linkDescription = this.el('p', { class: 'link-description' });
+    this.linkButton = this.button('Validate and link', () => this.host.post({ type: 'runLink', form: this.readForm() }));
+    this.linkAuthorization = this.button('Set authorization header\u2026', () => this.host.post({ type: 'setLinkAuthorization' }), 'secondary');
+    this.linkAuthorization.hidden = true;
+    this.linkOutcome = this.el('p', { class: 'link-outcome', role: 'status', 'aria-live': 'polite' });
+    this.linkValues = this.el('dl', { class: 'link-values' });
+    this.linkValues.hidden = true;
+    this.copyLinkPassword = this.button('Copy password', () => this.host.post({ type: 'copyLinkPassword' }), 'secondary');
+    this.copyLinkPassword.hidden = true;
+    this.markLinked = this.button('Mark as linked', () => this.host.post({ type: 'markLinked' }));
+    this.markLinked.hidden = true;
+    this.linkedAt = this.el('p', { class: 'hint' });
+    const link = this.section('link', 'Link the service account', [
+      this.linkDescription,
+      this.el('div', { class: 'actions' }, [this.linkButton, this.linkAuthorization]),
+      this.linkOutcome,
+      this.linkValues,
+      this.el('div', { class: 'actions' }, [this.copyLinkPassword, this.markLinked]),
+      this.linkedAt,
+    ]);
+
+    this.root.append(this.el('h1', {}, 'Exchange probe and link'), this.notice, connection, probes, users, link);
+    for (const control of [this.ewsUrl, this.upn, this.testMailbox, this.accessMethod, this.write, this.email, this.mailboxText]) {
+      control.addEventListener('change', () => this.persist());
+      control.addEventListener('input', () => this.persist());
+    }
+    this.email.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') this.findEwsUrl();
+    });
+    if (saved.form) this.fillForm(saved.form);
+    if (saved.email !== undefined) this.email.value = saved.email;
+    if (saved.mailboxText !== undefined) this.mailboxText.value = saved.mailboxText;
+    this.updateSecret(this.secret);
+    this.updateBusy();
+  }
+
+  /** Applies one message from the host. */
+  handle(message: HostMessage): void {
+    switch (message.type) {
+      case 'init':
+        this.workspaceTrusted = message.workspaceTrusted;
+        this.fillForm(message.form);
+        this.updateSecret(message.secret);
+        this.updateLink(message.link);
+        this.persist();
+        return;
+      case 'form':
+        this.fillForm(message.form);
+        this.persist();
+        return;
+      case 'secret':
+        this.updateSecret(message.secret);
+        return;
+      case 'runStarted':
+        this.currentRunId = message.runId;
+        this.running = true;
+        this.checks.replaceChildren();
+        this.checks.setAttribute('aria-busy', 'true');
+        this.server.hidden = true;
+        this.eventsSection.hidden = true;
+        this.summary.textContent = message.purpose === 'link' ? 'Validating before linking\u2026' : 'Running the probes\u2026';
+        if (message.purpose === 'link') this.showLinkValues(undefined);
+        this.updateBusy();
+        return;
+      case 'check':
+        if (message.runId !== this.currentRunId) return;
+        this.checks.append(this.checkRow(message.check));
+        return;
+      case 'runFinished':
+        if (message.runId !== this.currentRunId) return;
+        this.running = false;
+        this.checks.removeAttribute('aria-busy');
+        this.summary.textContent = message.summary === '' ? OUTCOME_WORDS[message.outcome] : `${OUTCOME_WORDS[message.outcome]} ${message.summary}`;
+        this.summary.className = `summary outcome-${message.outcome}`;
+        this.showServer(message.server);
+        this.showEvents(message.events);
+        this.updateBusy();
+        return;
+      case 'verifyStarted':
+        this.verifying = true;
+        this.failures.replaceChildren();
+        for (const problem of message.problems) {
+          this.failures.append(this.el('li', { class: 'problem' }, `Line ${problem.line}: ${problem.text} \u2014 ${problem.reason}`));
+        }
+        this.showProgress(0, message.total);
+        this.updateBusy();
+        return;
+      case 'verifyProgress':
+        this.showProgress(message.checked, message.total);
+        return;
+      case 'verifyFinished':
+        this.verifying = false;
+        this.progress.hidden = true;
+        this.progressText.textContent = `${message.ok} of ${message.checked} mailboxes reachable; ${message.failed.length} failed.${message.outcome === 'cancelled' ? ' Cancelled.' : ''}`;
+        for (const failure of message.failed) this.failures.append(this.failureItem(failure));
+        this.updateBusy();
+        return;
+      case 'autodiscover':
+        if (message.ok && message.ewsUrl !== undefined) {
+          this.ewsUrl.value = message.ewsUrl;
+          this.persist();
+        }
+        this.autodiscoverStatus.textContent = message.message;
+        return;
+      case 'link':
+        this.updateLink(message.link);
+        return;
+      case 'linkOutcome':
+        this.linkOutcome.textContent = message.message;
+        this.linkOutcome.className = `link-outcome ${message.ok ? 'ok' : 'failed'}`;
+        this.showLinkValues(message.values);
+        return;
+      case 'notice':
+        this.notice.hidden = false;
+        this.notice.className = `notice ${message.level}`;
+        this.notice.textContent = message.text;
+        return;
+      default:
+        assertNever(message);
+    }
+  }
+
+  readForm(): ProbeForm {
+    return {
+      ewsUrl: this.ewsUrl.value.trim(),
+      upn: this.upn.value.trim(),
+      testMailbox: this.testMailbox.value.trim(),
+      accessMethod: this.accessMethod.value === 'delegate' ? 'delegate' : 'impersonation',
+      write: this.write.checked,
+    };
+  }
+
+  private findEwsUrl(): void {
+    this.autodiscoverStatus.textContent = 'Looking up the EWS URL\u2026';
+    this.host.post({ type: 'findEwsUrl', email: this.email.value.trim() });
+  }
+
+  private fillForm(form: ProbeForm): void {
+    this.ewsUrl.value = form.ewsUrl;
+    this.upn.value = form.upn;
+    this.testMailbox.value = form.testMailbox;
+    this.accessMethod.value = form.accessMethod;
+    this.write.checked = form.write;
+  }
+
+  private persist(): void {
+    const text = this.mailboxText.value;
+    this.host.saveState({
+      form: this.readForm(),
+      email: this.email.value,
+      mailboxText: text.length <= MAX_SAVED_MAILBOX_TEXT ? text : undefined,
+    });
+  }
+
+  private updateSecret(secret: SecretState): void {
+    this.secret = secret;
+    switch (secret.kind) {
+      case 'stored':
+        this.passwordStatus.textContent = 'A password is stored in VS Code\u2019s secret storage for this server and account.';
+        this.changePassword.textContent = 'Change password\u2026';
+        this.changePassword.disabled = false;
+        this.forgetPassword.hidden = false;
+        return;
+      case 'missing':
+        this.passwordStatus.textContent = 'No password stored for this server and account.';
+        this.changePassword.textContent = 'Set password\u2026';
+        this.changePassword.disabled = false;
+        this.forgetPassword.hidden = true;
+        return;
+      case 'unavailable':
+        this.passwordStatus.textContent = secret.message;
+        this.changePassword.textContent = 'Set password\u2026';
+        this.changePassword.disabled = true;
+        this.forgetPassword.hidden = true;
+        return;
+      default:
+        assertNever(secret);
+    }
+  }
+
+  private updateBusy(): void {
+    const busy = this.running || this.verifying;
+    this.runButton.disabled = busy;
+    this.linkButton.disabled = busy;
+    this.verifyPasted.disabled = busy;
+    this.verifyFile.disabled = busy;
+    this.cancelButton.disabled = !busy;
+  }
+
+  private updateLink(link: LinkView): void {
+    this.linkDescription.textContent = link.description;
+    this.linkAuthorization.hidden = link.target !== 'http';
+    this.linkButton.textContent = link.target === 'a4b-console' ? 'Validate and show the values to enter' : 'Validate and link';
+    this.linkedAt.textContent = link.linkedAt ? `Marked as linked on ${link.linkedAt}.` : '';
+  }
+
+  private showLinkValues(values: LinkValues | undefined): void {
+    this.linkValues.replaceChildren();
+    this.linkValues.hidden = values === undefined;
+    this.copyLinkPassword.hidden = values === undefined;
+    this.markLinked.hidden = values === undefined;
+    if (!values) return;
+    const rows: [string, string][] = [
+      ['Service account (UPN)', values.upn],
+      ['Password', 'stored in VS Code \u2014 use \u201cCopy password\u201d'],
+      ['EWS URL', values.ewsUrl],
+      ['Access method', values.accessMethod === 'impersonation' ? 'Impersonation (method 1)' : 'Per-mailbox rights (method 2)'],
+    ];
+    for (const [term, value] of rows) this.linkValues.append(this.el('dt', {}, term), this.el('dd', {}, value));
+  }
+
+  private showServer(server: ServerView | undefined): void {
+    this.server.hidden = server === undefined;
+    if (server) this.server.textContent = `Server: ${server.product}, build ${server.build}${server.supported ? '' : ' (out of support)'}`;
+  }
+
+  private showEvents(events: EventView[] | undefined): void {
+    this.events.replaceChildren();
+    this.eventsSection.hidden = events === undefined;
+    if (!events) return;
+    if (events.length === 0) this.events.append(this.el('li', { class: 'empty' }, 'No events in the next 7 days.'));
+    for (const event of events) this.events.append(this.el('li', { class: 'event' }, event.spoken));
+  }
+
+  private showProgress(checked: number, total: number): void {
+    this.progress.hidden = false;
+    this.progress.max = Math.max(1, total);
+    this.progress.value = checked;
+    this.progressText.textContent = `${checked} of ${total} mailboxes checked`;
+  }
+
+  private checkRow(check: CheckView): HTMLLIElement {
+    const row = this.el('li', { class: `check status-${check.status}`, 'data-check': check.id }) as HTMLLIElement;
+    const icon = this.el('span', { class: 'icon', 'aria-hidden': 'true' }, STATUS_GLYPHS[check.status]);
+    const status = this.el('span', { class: 'visually-hidden' }, `${STATUS_WORDS[check.status]}: `);
+    const head = this.el('div', { class: 'check-head' }, [
+      icon,
+      status,
+      this.el('span', { class: 'name' }, check.name),
+      this.el('span', { class: 'duration' }, `${check.ms} ms`),
+    ]);
+    row.append(head, this.el('div', { class: 'message' }, check.message));
+    if (check.remedy && (check.status === 'fail' || check.status === 'warn')) {
+      const remedy = check.remedy;
+      const buttons = REMEDY_BUTTONS.filter((b) => !b.needsSnippet || remedy.hasSnippet).map((b) => {
+        const button = this.button(b.label, () => this.host.post({ type: 'remedy', action: b.action, step: remedy.step }), b.action === 'insert' ? '' : 'secondary');
+        button.setAttribute('data-action', b.action);
+        button.setAttribute('aria-label', `${b.label}: ${remedy.stepTitle}`);
+        if (b.needsTrust && !this.workspaceTrusted) {
+          button.disabled = true;
+          button.title = 'Inserting into the terminal needs a trusted workspace';
+        }
+        return button;
+      });
+      row.append(this.el('div', { class: 'remedy' }, [
+        this.el('p', {}, [this.el('strong', {}, 'Fix: '), this.el('span', {}, remedy.text)]),
+        this.el('p', { class: 'hint' }, `Checklist step: ${remedy.stepTitle}`),
+        this.el('div', { class: 'actions' }, buttons),
+      ]));
+    }
+    return row;
+  }
+
+  private failureItem(failure: MailboxFailureView): HTMLLIElement {
+    return this.el('li', { class: 'failure' }, [this.el('span', { class: 'mailbox' }, failure.mailbox), this.el('span', {}, `: ${failure.reason}`)]) as HTMLLIElement;
+  }
+
+  private section(id: string, title: string, children: HTMLElement[]): HTMLElement {
+    const headingId = `${id}-heading`;
+    return this.el('section', { id, 'aria-labelledby': headingId }, [this.el('h2', { id: headingId }, title), ...children]);
+  }
+
+  private field(id: string, label: string, control: HTMLElement): HTMLElement {
+    return this.el('div', { class: 'field' }, [this.el('label', { for: id }, label), control]);
+  }
+
+  private input(id: string, type: string, placeholder?: string): HTMLInputElement {
+    const attributes: Attributes = { id, type };
+    if (placeholder) attributes.placeholder = placeholder;
+    if (type !== 'checkbox') attributes.spellcheck = 'false';
+    return this.el('input', attributes) as HTMLInputElement;
+  }
+
+  private button(label: string, onClick: () => void, variant = ''): HTMLButtonElement {
+    const button = this.el('button', { type: 'button', class: variant }, label) as HTMLButtonElement;
+    button.addEventListener('click', onClick);
+    return button;
+  }
+
+  /** One element: attributes set one by one, text only through textContent. */
+  private el(tag: string, attributes: Attributes, content?: string | HTMLElement[]): HTMLElement {
+    const element = this.doc.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) if (value !== '') element.setAttribute(name, value);
+    if (typeof content === 'string') element.textContent = content;
+    else if (content) element.append(...content);
+    return element;
+  }
+}

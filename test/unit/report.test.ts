@@ -1,0 +1,98 @@
+import * as assert from 'node:assert/strict';
+import { REDACTED, buildReport, diagnosticsText, redact, reportJson, reportMarkdown, spokenEvent, toCheckView, type ReportInput } from '../../src/core/report';
+
+/** A password no report may contain in any form. */
+const CANARY = 'Canary-Pa55word!7319';
+const UPN = 'alexaforbusiness@contoso.com';
+const BASIC = Buffer.from(`${UPN}:${CANARY}`).toString('base64');
+
+function input(overrides: Partial<ReportInput> = {}): ReportInput {
+  return {
+    generatedAt: new Date('2026-11-29T10:00:00.000Z'),
+    toolVersion: '0.1.0',
+    configuration: { ewsUrl: 'https://mail.contoso.com/EWS/Exchange.asmx', upn: UPN, testMailbox: 'alice@contoso.com', accessMethod: 'impersonation', write: true },
+    outcome: 'failed',
+    checks: [
+      { id: 'net.dns', status: 'pass', message: 'mail.contoso.com resolves to 10.0.0.5', ms: 2 },
+      { id: 'auth.schemes', status: 'pass', message: 'Basic authentication is offered (all: Negotiate, NTLM, Basic)', ms: 30 },
+      // A server that echoes what it was sent: the report must still not carry the secret.
+      { id: 'auth.login', status: 'fail', message: `Logon failed: server said "bad password ${CANARY}" for Authorization: Basic ${BASIC}`, ms: 40, remedy: { step: 'serviceAccount.create', text: 'Check the service account UPN and password.' } },
+      { id: 'access.impersonation', status: 'fail', message: `header was authorization=Basic ${BASIC}; pwd=${encodeURIComponent(CANARY)}`, ms: 12, remedy: { step: 'access.impersonation', text: 'Run the "Method 1: impersonation" snippet.' } },
+      { id: 'calendar.write', status: 'skip', message: 'Skipped: access.impersonation did not pass', ms: 0 },
+    ],
+    server: { build: '15.2.2562.17', product: 'Exchange Server Subscription Edition', supported: true },
+    events: [{ subject: `Board meeting ${CANARY}`, start: '2026-12-01T09:00:00.000Z', end: '2026-12-01T10:00:00.000Z' }],
+    mailboxes: { checked: 3, ok: 2, failed: [{ mailbox: 'bob@contoso.com', reason: `ErrorImpersonateUserDenied (Bearer ${'x'.repeat(20)})` }] },
+    durationMs: 1234,
+    secrets: [CANARY],
+    ...overrides,
+  };
+}
+
+function assertNoSecret(text: string): void {
+  assert.ok(!text.includes(CANARY), 'the password is not in the output');
+  assert.ok(!text.includes(BASIC), 'the Basic credential is not in the output');
+  assert.ok(!text.includes(encodeURIComponent(CANARY)), 'the URL-encoded password is not in the output');
+  assert.ok(!text.includes(Buffer.from(CANARY).toString('base64')), 'the base64 password is not in the output');
+  assert.ok(!/Bearer\s+x{20}/.test(text), 'no bearer token');
+}
+
+describe('probe report', () => {
+  it('keeps the canary password and Authorization values out of the Markdown, the JSON and the diagnostics', () => {
+    for (const text of [reportMarkdown(input()), reportJson(input()), diagnosticsText(input())]) {
+      assertNoSecret(text);
+      assert.ok(text.includes(REDACTED));
+    }
+  });
+
+  it('masks Authorization headers even when the secret is not known', () => {
+    const text = reportMarkdown(input({ secrets: [] }));
+    assert.ok(!text.includes(BASIC));
+    assert.match(redact('Authorization: NTLM TlRMTVNTUAABAAAAB4IIog==', []), /Authorization: \[redacted\]/);
+    assert.equal(redact('Basic authentication is offered', []), 'Basic authentication is offered');
+  });
+
+  it('has the configuration, each check, the server version and the remedies', () => {
+    const md = reportMarkdown(input());
+    assert.match(md, /\| EWS URL \| https:\/\/mail\.contoso\.com\/EWS\/Exchange\.asmx \|/);
+    assert.match(md, /\| Access method \| impersonation \|/);
+    assert.match(md, /Exchange Server Subscription Edition, build 15\.2\.2562\.17 \(supported\)/);
+    for (const id of ['net.dns', 'auth.schemes', 'auth.login', 'access.impersonation', 'calendar.write']) assert.ok(md.includes(`\`${id}\``), `row for ${id}`);
+    assert.match(md, /## What to do[\s\S]*Service account logs on[\s\S]*serviceAccount\.create/);
+    assert.match(md, /2 of 3 checked mailboxes are reachable/);
+    const doc = buildReport(input());
+    assert.equal(doc.format, 'exchange-calendar-setup/probe-report');
+    assert.equal(doc.checks.length, 5);
+    assert.equal(doc.checks[2].remedy?.stepTitle, 'Create the service account mailbox');
+    assert.equal(JSON.parse(reportJson(input())).server.build, '15.2.2562.17');
+  });
+
+  it('cannot be broken out of a table cell or turned into HTML by a server message', () => {
+    const md = reportMarkdown(input({ checks: [{ id: 'auth.login', status: 'fail', message: 'a | b\n# heading <script>x</script>', ms: 1 }] }));
+    const row = md.split('\n').find((l) => l.includes('`auth.login`')) ?? '';
+    assert.match(row, /a \\\| b # heading &lt;script&gt;x&lt;\/script&gt;/);
+    assert.ok(!md.includes('<script>'));
+  });
+
+  it('shortens the diagnostics to the checks that did not pass', () => {
+    const text = diagnosticsText(input());
+    assert.match(text, /1 of 5 checks passed|2 of 5 checks passed/);
+    assert.ok(!text.includes('net.dns'));
+    assert.match(text, /FAIL auth\.login: .* -> serviceAccount\.create/);
+    assert.ok(text.split('\n').length < 12);
+  });
+});
+
+describe('check views and spoken events', () => {
+  it('names checks and carries the remedy step title', () => {
+    const view = toCheckView({ id: 'tls.trust', status: 'fail', message: 'self-signed', ms: 3, remedy: { step: 'prerequisites.certificate', text: 'Bind a public certificate.' } });
+    assert.equal(view.name, 'Certificate chains to a public root');
+    assert.deepEqual(view.remedy, { step: 'prerequisites.certificate', stepTitle: 'Publicly trusted certificate on EWS', text: 'Bind a public certificate.', hasSnippet: true });
+  });
+
+  it('reads an event back with day, time and subject', () => {
+    const spoken = spokenEvent({ subject: 'Standup', start: '2026-12-01T09:00:00.000Z', end: '2026-12-01T09:15:00.000Z' }, 'UTC');
+    assert.equal(spoken.spoken, 'On Tuesday, December 1 at 9:00 AM: Standup.');
+    assert.match(spokenEvent({ subject: '', start: 'garbage', end: '' }, 'UTC').spoken, /no title, at a time Exchange did not give/);
+  });
+});
