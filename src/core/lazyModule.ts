@@ -1,0 +1,22 @@
+/**
+ * Heavy parts (the EWS library, the AWS SDK) are sibling bundles loaded on first use, never at
+ * activation. From a bundle (dist/extension.js, dist/cli.js) `requireBundle` finds the sibling, kept
+ * external by the build; from the plain transpile in out/ (unit tests) there is no bundle, and the
+ * module at `directPath` is loaded instead. Its path is computed so esbuild never inlines it.
+ */
+export function lazyModule<T>(requireBundle: () => unknown, bundleFile: string, directPath: string): () => T {
+  let loaded: T | undefined;
+  return () => {
+    if (loaded) return loaded;
+    try {
+      loaded = requireBundle() as T;
+    } catch (err) {
+      // Only the bundle itself being absent means "not bundled"; a bundle that fails inside is a real error.
+      const missing = (err as { code?: string }).code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes(bundleFile);
+      if (!missing) throw err;
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      loaded = require(directPath) as T;
+    }
+    return loaded;
+  };
+}
