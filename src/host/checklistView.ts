@@ -64,9 +64,9 @@ export class ChecklistTreeProvider implements vscode.TreeDataProvider<StepView>,
   }
 }
 
-/** Menus match on these words: `step`, `snippet`, `readback`, `manual`, `leaf` and `status-<status>`. */
+/** Menus match on these words: `step`, `id-<step id>`, `snippet`, `readback`, `manual`, `leaf` and `status-<status>`. */
 export function contextValueFor(step: StepView): string {
-  const words = ['step', `status-${step.status}`];
+  const words = ['step', `id-${step.id}`, `status-${step.status}`];
   if (step.children.length === 0) words.push('leaf');
   if (step.definition.hasSnippet && step.status !== 'notApplicable') words.push('snippet');
   if (step.definition.readBack && step.status !== 'notApplicable') words.push('readback');
