@@ -3,6 +3,7 @@
  * fails, Node's error code says why (expired, wrong name, unknown issuer); the certificate itself is
  * only read when the chain verified or when the name check failed (Node attaches it to that error).
  */
+import { X509Certificate } from 'node:crypto';
 import * as dns from 'node:dns';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
@@ -22,6 +23,19 @@ export interface TlsFacts {
   errorCode?: string;
   errorMessage?: string;
   certificate?: CertificateFacts;
+  /**
+   * Whether the verified chain also leads to a public root, worked out from the chain this handshake
+   * received (no second handshake). Only set when an extra CA was trusted.
+   */
+  publicRootTrusted?: boolean;
+}
+
+/** Lets a probe's handshake run over a connection it already opened, and keep it for EWS requests. */
+export interface TlsReuse {
+  /** A connected TCP socket to run the handshake over (net.tcp's). Destroyed if the handshake fails. */
+  socket?: net.Socket;
+  /** Receives the verified TLS socket instead of it being closed (the transport adopts it). */
+  keep?: (socket: tls.TLSSocket) => void;
 }
 
 function withTimeout<T>(work: (done: (err: Error | undefined, value?: T) => void) => () => void, timeoutMs: number, signal?: AbortSignal): Promise<T> {
@@ -65,6 +79,38 @@ export function connectTcp(host: string, port: number, timeoutMs: number, signal
   }, timeoutMs, signal);
 }
 
+/**
+ * Like connectTcp, but the open socket is handed to the caller (who closes it or runs TLS over it),
+ * so that the TCP probe's round trip is not paid again by the first EWS request.
+ */
+export function openTcp(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<net.Socket> {
+  return withTimeout<net.Socket>((done) => {
+    const socket = net.connect({ host, port });
+    let handedOver = false;
+    socket.once('connect', () => {
+      handedOver = true;
+      done(undefined, socket);
+    });
+    socket.on('error', (err) => done(err));
+    return () => { if (!handedOver) socket.destroy(); };
+  }, timeoutMs, signal);
+}
+
+let publicRoots: X509Certificate[] | undefined;
+
+/** True when some certificate of the chain is, or is signed by, one of Node's public roots. */
+export function chainsToPublicRoot(leaf: tls.DetailedPeerCertificate): boolean {
+  publicRoots ??= tls.rootCertificates.map((pem) => new X509Certificate(pem));
+  const roots = publicRoots;
+  const seen = new Set<string>();
+  for (let cert: tls.DetailedPeerCertificate | undefined = leaf; cert?.raw && !seen.has(cert.fingerprint256); cert = cert.issuerCertificate) {
+    seen.add(cert.fingerprint256);
+    const x509 = new X509Certificate(cert.raw);
+    if (roots.some((root) => root.fingerprint256 === x509.fingerprint256 || (x509.checkIssued(root) && x509.verify(root.publicKey)))) return true;
+  }
+  return false;
+}
+
 function certificateFacts(cert: tls.PeerCertificate): CertificateFacts {
   const altNames = (cert.subjectaltname ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
   const cn = (value: unknown): string => {
@@ -76,11 +122,14 @@ function certificateFacts(cert: tls.PeerCertificate): CertificateFacts {
 }
 
 /** One verified handshake against the given trust anchors. Never throws for TLS failures. */
-export async function inspectTls(host: string, port: number, extraCaPem: string | undefined, timeoutMs: number, signal?: AbortSignal): Promise<TlsFacts> {
+export async function inspectTls(host: string, port: number, extraCaPem: string | undefined, timeoutMs: number, signal?: AbortSignal, reuse: TlsReuse = {}): Promise<TlsFacts> {
   let certificate: CertificateFacts | undefined;
+  let publicRootTrusted: boolean | undefined;
   try {
     return await withTimeout<TlsFacts>((done) => {
+      let kept = false;
       const socket = tls.connect({
+        socket: reuse.socket,
         host,
         port,
         servername: net.isIP(host) ? undefined : host,
@@ -88,15 +137,25 @@ export async function inspectTls(host: string, port: number, extraCaPem: string 
         rejectUnauthorized: true,
         checkServerIdentity: (name, cert) => {
           certificate = certificateFacts(cert);
+          // Node passes the detailed certificate (getPeerCertificate(true)), chain included.
+          if (extraCaPem) publicRootTrusted = chainsToPublicRoot(cert as tls.DetailedPeerCertificate);
           return tls.checkServerIdentity(name, cert);
         },
       });
-      socket.once('secureConnect', () => done(undefined, { ok: true, protocol: socket.getProtocol() ?? undefined, certificate }));
+      socket.once('secureConnect', () => {
+        kept = reuse.keep !== undefined;
+        done(undefined, { ok: true, protocol: socket.getProtocol() ?? undefined, certificate, publicRootTrusted });
+        if (kept) reuse.keep?.(socket);
+      });
       socket.once('error', (err: Error & { code?: string; cert?: tls.PeerCertificate }) => {
         if (err.cert && !certificate) certificate = certificateFacts(err.cert);
         done(undefined, { ok: false, errorCode: err.code, errorMessage: err.message, certificate });
       });
-      return () => socket.destroy();
+      return () => {
+        if (kept) return;
+        socket.destroy();
+        reuse.socket?.destroy();
+      };
     }, timeoutMs, signal);
   } catch (err) {
     if (err instanceof TransportError && err.kind === 'aborted') throw err;

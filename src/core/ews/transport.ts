@@ -8,6 +8,7 @@
  * are kept because the many-mailbox benchmark reports them. Redirects are never followed: for EWS a
  * 302 is itself a verdict (usually the generic error page).
  */
+import { isUtf8 } from 'node:buffer';
 import * as https from 'node:https';
 import * as tls from 'node:tls';
 import type { Duplex } from 'node:stream';
@@ -53,6 +54,11 @@ export interface HttpResponse {
   /** Every header, lower-cased, each value kept separately (Node would join repeated headers). */
   headers: Record<string, string[]>;
   body: string;
+  /**
+   * The body bytes are not valid UTF-8 (EWS always sends UTF-8); `body` then has U+FFFD in their
+   * place, so it must not be believed as XML.
+   */
+  invalidUtf8?: boolean;
 }
 
 export interface TransportStats {
@@ -106,6 +112,8 @@ export function isTlsErrorCode(code: string): boolean {
 export class EwsTransport {
   private readonly agent: https.Agent;
   private readonly counters: TransportStats = { requests: 0, tcpConnections: 0, tlsHandshakes: 0 };
+  /** Verified connections opened elsewhere (the TLS probe's), waiting to serve the first requests. */
+  private readonly adopted: { key: string; socket: tls.TLSSocket }[] = [];
   private readonly connectTimeoutMs: number;
   private readonly requestTimeoutMs: number;
   private readonly maxResponseBytes: number;
@@ -115,10 +123,13 @@ export class EwsTransport {
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const counters = this.counters;
+    const adopted = this.adopted;
     const connectTimeoutMs = this.connectTimeoutMs;
     // A subclass, because the agent is the one place that sees every new socket it opens.
     class CountingAgent extends https.Agent {
       override createConnection(opts: tls.ConnectionOptions, _callback?: (err: Error | null, socket: Duplex) => void): Duplex {
+        const index = adopted.findIndex((a) => a.key === `${opts.host}:${opts.port}` && !a.socket.destroyed);
+        if (index >= 0) return adopted.splice(index, 1)[0].socket;
         counters.tcpConnections++;
         const socket = tls.connect({ ...opts, rejectUnauthorized: true });
         const timer = setTimeout(() => {
@@ -144,9 +155,20 @@ export class EwsTransport {
     return { ...this.counters };
   }
 
+  /**
+   * Takes a connection that is already verified (same trust anchors, same host) for the next new
+   * connection the pool needs: a probe run's TCP and TLS probes then cost no handshake of their own.
+   */
+  adopt(socket: tls.TLSSocket, host: string, port: number): void {
+    this.counters.tcpConnections++;
+    this.counters.tlsHandshakes++;
+    this.adopted.push({ key: `${host}:${port}`, socket });
+  }
+
   /** Closes idle keep-alive connections; call once at the end of a run. */
   close(): void {
     this.agent.destroy();
+    for (const { socket } of this.adopted.splice(0)) socket.destroy();
   }
 
   request(req: HttpRequest): Promise<HttpResponse> {
@@ -198,12 +220,10 @@ export class EwsTransport {
           for (const [name, values] of Object.entries(res.headersDistinct)) {
             if (values) distinct[name.toLowerCase()] = values;
           }
-          finish(undefined, {
-            status: res.statusCode ?? 0,
-            statusText: res.statusMessage ?? '',
-            headers: distinct,
-            body: Buffer.concat(chunks).toString('utf8'),
-          });
+          const bytes = Buffer.concat(chunks);
+          const response: HttpResponse = { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: distinct, body: bytes.toString('utf8') };
+          if (!isUtf8(bytes)) response.invalidUtf8 = true;
+          finish(undefined, response);
         });
       });
       const onAbort = (): void => { request.destroy(new TransportError('aborted', 'Cancelled')); };

@@ -1,0 +1,33 @@
+// The fake Exchange in its own process, so that the benchmark's client-side CPU and memory figures
+// hold only the client. Started with fork(); options arrive as JSON in argv[2]. Messages:
+//   -> {ready: {url, port, caFile}}            once listening
+//   <- 'usage'  -> {usage: {cpuMs, requests, busy}}  CPU used by this process since the last 'usage'
+//   <- 'stop'   stops and exits
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const { startFakeExchange } = require(join(root, 'out', 'test', 'fake-exchange', 'server.js'));
+
+const options = JSON.parse(process.argv[2] ?? '{}');
+const fake = await startFakeExchange({ validateSchemas: false, ...options });
+let cpuMark = process.cpuUsage();
+let requestMark = 0;
+
+process.on('message', async (message) => {
+  if (message === 'usage') {
+    const cpu = process.cpuUsage(cpuMark);
+    cpuMark = process.cpuUsage();
+    const recent = fake.requests.slice(requestMark);
+    requestMark = fake.requests.length;
+    // A 500 in the healthy scenario is the fake's ErrorServerBusy.
+    process.send({ usage: { cpuMs: (cpu.user + cpu.system) / 1000, requests: recent.length, busy: recent.filter((r) => r.status === 500).length } });
+  } else if (message === 'stop') {
+    await fake.stop();
+    process.exit(0);
+  }
+});
+process.on('disconnect', () => { void fake.stop().finally(() => process.exit(0)); });
+process.send({ ready: { url: fake.url, port: fake.port, caFile: fake.caFile } });
