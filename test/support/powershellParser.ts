@@ -24,7 +24,16 @@ export interface PowerShellParser {
   /** The node types of the whole tree, nested, without any text: two sources with the same shape differ only inside tokens. */
   shape(source: string): string;
   /** All three from one parse (the property tests parse thousands of sources). */
-  analyse(source: string): { problems: SyntaxProblem[]; verbatimStrings: string[]; comments: string[]; shape: string };
+  analyse(source: string): PowerShellAnalysis;
+}
+
+export interface PowerShellAnalysis {
+  problems: SyntaxProblem[];
+  verbatimStrings: string[];
+  comments: string[];
+  shape: string;
+  /** The source with every verbatim literal and comment replaced by NUL: what a value must never change. */
+  skeleton: string;
 }
 
 const WASM_PATH = join(__dirname, '..', '..', '..', 'node_modules', 'tree-sitter-powershell', 'tree-sitter-powershell.wasm');
@@ -50,12 +59,14 @@ async function create(): Promise<PowerShellParser> {
   };
 
   // One pass with a cursor: much faster than Node.children, which allocates a Node per child.
-  const analyse = (source: string) =>
+  const analyse = (source: string): PowerShellAnalysis =>
     withTree(source, (root) => {
       const problems: SyntaxProblem[] = [];
       const verbatimStrings: string[] = [];
       const comments: string[] = [];
       const shape: string[] = [];
+      const skeleton: string[] = [];
+      let copiedTo = 0;
       const cursor = root.walk();
       try {
         const visitSiblings = (): void => {
@@ -65,10 +76,11 @@ async function create(): Promise<PowerShellParser> {
             shape.push(missing ? `MISSING:${type}` : type);
             if (type === 'ERROR' || missing) {
               problems.push({ kind: missing ? 'MISSING' : 'ERROR', line: cursor.startPosition.row + 1, column: cursor.startPosition.column + 1, text: cursor.nodeText.slice(0, 120) });
-            } else if (type === 'verbatim_string_characters') {
-              verbatimStrings.push(cursor.nodeText);
-            } else if (type === 'comment') {
-              comments.push(cursor.nodeText);
+            } else if (type === 'verbatim_string_characters' || type === 'comment') {
+              (type === 'comment' ? comments : verbatimStrings).push(cursor.nodeText);
+              // Indexes are UTF-16 offsets into the source, as JavaScript strings use.
+              skeleton.push(source.slice(copiedTo, cursor.startIndex), '\u0000');
+              copiedTo = cursor.endIndex;
             }
             if (cursor.gotoFirstChild()) {
               shape.push('(');
@@ -82,7 +94,8 @@ async function create(): Promise<PowerShellParser> {
       } finally {
         cursor.delete();
       }
-      return { problems, verbatimStrings, comments, shape: shape.join(' ') };
+      skeleton.push(source.slice(copiedTo));
+      return { problems, verbatimStrings, comments, shape: shape.join(' '), skeleton: skeleton.join('') };
     });
 
   return {

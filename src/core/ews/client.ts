@@ -74,6 +74,8 @@ const LOCKED_OUT = /currently locked out|account is locked/i;
 export function classifyResponse(http: HttpResponse): CallOutcome {
   const isXml = /xml/i.test(headerValue(http, 'content-type') ?? '') || http.body.trimStart().startsWith('<');
   if (http.status === 200 || (http.status === 500 && isXml)) {
+    // XML declared as UTF-8 with bytes that are not UTF-8 is not well-formed: never read a lossy decoding of it.
+    if (http.invalidUtf8) return { ok: false, http, failure: { kind: 'format', status: http.status, detail: 'the body is not valid UTF-8' } };
     let response: EwsResponse;
     try {
       response = parseEwsResponse(http.body);

@@ -38,6 +38,8 @@ export interface EwsFault {
 
 export interface EwsResponse {
   serverVersion?: ServerVersion;
+  /** Set when a ServerVersionInfo was sent but its numbers are not a version, e.g. `MajorVersion="-1"`. */
+  serverVersionProblem?: string;
   fault?: EwsFault;
   /** Every m:*ResponseMessage in the body, in order. */
   messages: EwsResponseMessage[];
@@ -65,20 +67,37 @@ function deepByLocal(root: XmlElement, local: string): XmlElement | undefined {
   return undefined;
 }
 
-function integer(value: string | undefined): number | undefined {
-  if (value === undefined || !/^\s*\d+\s*$/.test(value)) return undefined;
-  return Number(value);
+/** A non-negative whole number no larger than `max`; undefined for anything else (a digit string of any length passes /\d+/). */
+function integer(value: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (value === undefined || !/^\s*\d{1,15}\s*$/.test(value)) return undefined;
+  const n = Number(value);
+  return n <= max ? n : undefined;
 }
+
+/**
+ * Each part of an Exchange build is a 16-bit field of the file version (15.2.2562.17), so larger
+ * numbers are garbage; without the bound, MajorVersion="99999999999999999999" would read as a
+ * version newer than Exchange Online.
+ */
+const MAX_VERSION_PART = 0xffff;
 
 /** Numbers from t:ServerVersionInfo. The Version string (V2_4, V2017_07_11...) is deliberately ignored. */
 export function readServerVersion(info: XmlElement | undefined): ServerVersion | undefined {
   if (!info) return undefined;
-  const major = integer(info.attrs.MajorVersion);
-  const minor = integer(info.attrs.MinorVersion);
+  const major = integer(info.attrs.MajorVersion, MAX_VERSION_PART);
+  const minor = integer(info.attrs.MinorVersion, MAX_VERSION_PART);
   if (major === undefined || minor === undefined) return undefined;
-  const majorBuild = integer(info.attrs.MajorBuildNumber) ?? 0;
-  const minorBuild = integer(info.attrs.MinorBuildNumber) ?? 0;
+  const majorBuild = integer(info.attrs.MajorBuildNumber, MAX_VERSION_PART) ?? 0;
+  const minorBuild = integer(info.attrs.MinorBuildNumber, MAX_VERSION_PART) ?? 0;
   return { major, minor, majorBuild, minorBuild, build: `${major}.${minor}.${majorBuild}.${minorBuild}` };
+}
+
+/** Why a ServerVersionInfo that is present gives no version: its numbers as sent, shortened. */
+function serverVersionProblem(info: XmlElement | undefined): string | undefined {
+  if (!info || readServerVersion(info)) return undefined;
+  const shown = ['MajorVersion', 'MinorVersion', 'MajorBuildNumber', 'MinorBuildNumber']
+    .map((name) => `${name}=${JSON.stringify((info.attrs[name] ?? '(none)').slice(0, 24))}`);
+  return shown.join(' ');
 }
 
 /** BackOffMilliseconds from a MessageXml element (any namespace prefix). */
@@ -134,8 +153,10 @@ export function parseEwsResponse(text: string): EwsResponse {
   const header = byLocal(envelope, 'Header');
   const body = byLocal(envelope, 'Body');
   const faultEl = body ? child(body, NS.soap, 'Fault') ?? byLocal(body, 'Fault') : undefined;
+  const versionInfo = header ? deepByLocal(header, 'ServerVersionInfo') : undefined;
   return {
-    serverVersion: readServerVersion(header ? deepByLocal(header, 'ServerVersionInfo') : undefined),
+    serverVersion: readServerVersion(versionInfo),
+    serverVersionProblem: serverVersionProblem(versionInfo),
     fault: faultEl ? readFault(faultEl) : undefined,
     messages: body && !faultEl ? readMessages(body) : [],
     body,

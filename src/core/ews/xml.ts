@@ -32,10 +32,26 @@ export const NS = {
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
+/** Code points XML 1.0 allows in a document (its Char production); a reference to any other is not well-formed. */
+function isXmlChar(codePoint: number): boolean {
+  return codePoint === 0x9 || codePoint === 0xa || codePoint === 0xd || (codePoint >= 0x20 && codePoint <= 0xd7ff)
+    || (codePoint >= 0xe000 && codePoint <= 0xfffd) || (codePoint >= 0x10000 && codePoint <= 0x10ffff);
+}
+
+/**
+ * Replaces the five predefined entities and character references. Every `&` must start one of
+ * them: a bare ampersand, an undeclared entity (`&a29;`) or a reference to a code point XML does
+ * not allow is an error, never left in the text as if it were data.
+ */
 export function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (whole, ref: string) => {
-    if (ref.startsWith('#x')) return String.fromCodePoint(parseInt(ref.slice(2), 16));
-    if (ref.startsWith('#')) return String.fromCodePoint(parseInt(ref.slice(1), 10));
+  if (!text.includes('&')) return text;
+  return text.replace(/&(#x[0-9a-fA-F]{1,8}|#[0-9]{1,10}|[A-Za-z_][\w.-]{0,63})?(;?)/g, (whole, ref: string | undefined, semicolon: string) => {
+    if (ref === undefined || semicolon === '') throw new XmlError(`A bare & or an unterminated reference (${whole.slice(0, 20)}) is not well-formed XML`);
+    if (ref.startsWith('#')) {
+      const codePoint = ref.startsWith('#x') ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+      if (!isXmlChar(codePoint)) throw new XmlError(`The character reference ${whole} is not a character XML allows`);
+      return String.fromCodePoint(codePoint);
+    }
     const known = ENTITIES[ref];
     if (known === undefined) throw new XmlError(`Unknown entity ${whole}`);
     return known;
