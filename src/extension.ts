@@ -19,6 +19,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     const terminal = new ExchangeTerminal(() => session.readSettings().settings.powershellPath, log);
     const checklist = registerChecklistView(session.model);
     const deps = { model: session.model, terminal, log, readSettings: session.readSettings };
+    const probePanel = registerProbePanel(context, deps);
     context.subscriptions.push(
       ...disposables,
       terminal,
@@ -27,12 +28,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
       ...registerRunbookCommand(deps),
       ...registerHelpView(session.model, log),
       ...registerConfigureCommand(log),
-      ...registerProbePanel(context, deps),
+      ...probePanel.disposables,
       ...registerProgressCommands({ model: session.model, log, terminal, refresh: () => { session.refresh(); checklist.provider.refresh(); } }),
     );
     const activationMs = Date.now() - started;
     log.info(`Activated in ${activationMs} ms for organisation ${session.organization()}.`);
-    return { session, terminal, checklist: checklist.provider, activationMs, verifyStepWithCommand: (id, line) => verifyStep(deps, id, line) };
+    return { session, terminal, checklist: checklist.provider, probePanel: probePanel.inspector, activationMs, verifyStepWithCommand: (id, line) => verifyStep(deps, id, line) };
   } catch (error) {
     log.error('Activation failed', error as Error);
     void vscode.window

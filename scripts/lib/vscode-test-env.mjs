@@ -66,12 +66,17 @@ export function makeWorkspace() {
  * appends its per-test lines to `<that>.log` as it goes. `ECS_VSCODE_HOST` tells the harness
  * smoke test which host to expect.
  */
-export function suiteEnvironment({ resultFile, workspace, host }) {
+export function suiteEnvironment({ resultFile, workspace, host, userDataDir }) {
+  // Both runners keep the result, the logs and `user-data` in one run folder; the secrets test
+  // scans all of it (ECS_RUN_DIR, ECS_USER_DATA_DIR) for the canary after driving every path.
+  const runDir = dirname(resultFile);
   return {
     ECS_TEST_MODE: '1',
     ECS_TEST_RESULT: resultFile,
     ECS_TEST_WORKSPACE: workspace,
     ECS_VSCODE_HOST: host,
+    ECS_RUN_DIR: runDir,
+    ECS_USER_DATA_DIR: userDataDir ?? join(runDir, 'user-data'),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { StepId } from '../core/steps';
 import type { ChecklistTreeProvider } from './checklistView';
+import type { ProbePanelInspector } from './probePanel';
 import type { Session } from './session';
 import type { ExchangeTerminal } from './terminal';
 
@@ -8,6 +9,8 @@ export interface ExtensionApi {
   readonly session: Session;
   readonly terminal: ExchangeTerminal;
   readonly checklist: ChecklistTreeProvider;
+  /** The probe panel's page as sent and its message route (the CSP and secrets tests). */
+  readonly probePanel: ProbePanelInspector;
   readonly activationMs: number;
   /** Runs a verification with a stand-in command line (bash prints recorded PowerShell output in tests). */
   verifyStepWithCommand(id: StepId, commandLine: string): Promise<'read' | 'inserted'>;

@@ -122,12 +122,7 @@ class ProbePanelController implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'exchange-setup.svg');
     panel.webview.html = this.html(panel.webview);
     this.panelDisposables = [
-      panel.webview.onDidReceiveMessage((raw: unknown) => receiveWebviewMessage(
-        raw,
-        (message) => this.onMessage(message),
-        (reason, what) => this.deps.log.warn(`Probe panel: dropped a malformed message (${what}): ${reason}`),
-        (error) => this.reportError('Probe panel', error),
-      )),
+      panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidChangeViewState(() => {
         // A hidden webview's page is discarded; it says `ready` again when shown.
         if (!panel.visible) this.gate.reset();
@@ -140,6 +135,21 @@ class ProbePanelController implements vscode.Disposable {
         this.gate.reset();
       }),
     ];
+  }
+
+  /** The one way in for the page's messages: each is validated before anything acts on it. */
+  receive(raw: unknown): Promise<void> {
+    return receiveWebviewMessage(
+      raw,
+      (message) => this.onMessage(message),
+      (reason, what) => this.deps.log.warn(`Probe panel: dropped a malformed message (${what}): ${reason}`),
+      (error) => this.reportError('Probe panel', error),
+    );
+  }
+
+  /** The page as last sent and the options in force (the CSP and secrets tests read them). */
+  inspect(): { html: string; options: vscode.WebviewOptions } | undefined {
+    return this.panel ? { html: this.panel.webview.html, options: this.panel.webview.options } : undefined;
   }
 
   dispose(): void {
@@ -731,11 +741,23 @@ function safeHost(url: string): string {
   }
 }
 
+/**
+ * What the extension API exposes of the panel for the integration tests: the page exactly as sent,
+ * and the route a page's message takes (so a test can send what a hostile page could).
+ */
+export interface ProbePanelInspector {
+  /** The open panel's HTML and webview options, or undefined when no panel is open. */
+  current(): { html: string; options: vscode.WebviewOptions } | undefined;
+  /** Handles a raw message as if the page had posted it: validated first, like every real one. */
+  receive(raw: unknown): Promise<void>;
+}
+
 /** Registers the panel, its serializer and its commands. */
-export function registerProbePanel(context: vscode.ExtensionContext, deps: ProbePanelDeps): vscode.Disposable[] {
+export function registerProbePanel(context: vscode.ExtensionContext, deps: ProbePanelDeps): { disposables: vscode.Disposable[]; inspector: ProbePanelInspector } {
   const controller = new ProbePanelController(context, deps, new SecretStore(context.secrets));
   const { log } = deps;
-  return [
+  const inspector: ProbePanelInspector = { current: () => controller.inspect(), receive: (raw) => controller.receive(raw) };
+  return { inspector, disposables: [
     controller,
     vscode.window.registerWebviewPanelSerializer(PROBE_PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => controller.attach(panel),
@@ -757,5 +779,5 @@ export function registerProbePanel(context: vscode.ExtensionContext, deps: Probe
     }),
     registerSafeCommand(log, 'exchangeSetup.exportProbeReport', 'Export probe report', (arg: unknown) => controller.exportReport(arg instanceof vscode.Uri ? arg : undefined)),
     registerSafeCommand(log, 'exchangeSetup.copyDiagnostics', 'Copy diagnostics', () => controller.copyDiagnostics()),
-  ];
+  ] };
 }

@@ -43,6 +43,8 @@ export interface FakeExchangeOptions {
   validateSchemas?: boolean;
   /** Generated mailboxes user0001@contoso.com ... (default 50). */
   mailboxCount?: number;
+  /** The service account's password (default FAKE_PASSWORD); the secrets canary tests set their own. */
+  password?: string;
 }
 
 export interface RecordedRequest {
@@ -100,7 +102,7 @@ function redactedHeaders(req: IncomingMessage): Record<string, string> {
 }
 
 /** The account a Basic header names, normalised to its SMTP form, and whether the password is right. */
-function basicCredentials(header: string | undefined): { user: string; passwordOk: boolean } | undefined {
+function basicCredentials(header: string | undefined, password: string): { user: string; passwordOk: boolean } | undefined {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
   if (!match) return undefined;
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
@@ -109,7 +111,7 @@ function basicCredentials(header: string | undefined): { user: string; passwordO
   let user = decoded.slice(0, colon).toLowerCase();
   if (user.includes('\\')) user = `${user.split('\\')[1]}@contoso.com`;
   else if (!user.includes('@')) user = `${user}@contoso.com`;
-  return { user, passwordOk: decoded.slice(colon + 1) === FAKE_PASSWORD };
+  return { user, passwordOk: decoded.slice(colon + 1) === password };
 }
 
 function challenges(spec: ScenarioSpec, realm: string): string[] {
@@ -266,7 +268,7 @@ class FakeExchangeServer implements FakeExchange {
   private authenticate(req: IncomingMessage, spec: ScenarioSpec): { challenges: string[]; body: string } | undefined {
     const realm = (req.headers.host ?? 'localhost').replace(/:\d+$/, '');
     const unauthorized = { challenges: challenges(spec, realm), body: '<html><body>401 - Unauthorized: Access is denied due to invalid credentials.</body></html>' };
-    const creds = spec.basicAuth ? basicCredentials(req.headers.authorization) : undefined;
+    const creds = spec.basicAuth ? basicCredentials(req.headers.authorization, this.opts.password ?? FAKE_PASSWORD) : undefined;
     if (!creds || creds.user !== FAKE_SERVICE_ACCOUNT) return unauthorized;
     if (spec.lockedOut) return { ...unauthorized, body: LOCKED_OUT_TEXT };
     if (!creds.passwordOk || spec.rejectAllPasswords) return unauthorized;

@@ -7,7 +7,7 @@
  */
 import { EwsTransport, toTransportError, type HttpResponse } from '../ews/transport';
 import type { HttpsRequester } from '../autodiscover';
-import { CANCELLED, runLink } from './run';
+import { CANCELLED, redactText, runLink, secretForms } from './run';
 import type { LinkContext, LinkOutcome, LinkRequest, LinkTarget } from './types';
 
 export const DEFAULT_HTTP_LINK_TIMEOUT_MS = 30_000;
@@ -85,7 +85,8 @@ export function createHttpTarget(options: HttpTargetOptions): LinkTarget {
         } finally {
           own?.close();
         }
-        const shown = truncateBody(response.body);
+        // Redacted before the cut: a secret cut in two at the limit would leave its first half behind.
+        const shown = truncateBody(redactText(response.body, secretForms([request.password, authorization])));
         const ok = response.status >= 200 && response.status < 300;
         const redirect = response.status >= 300 && response.status < 400 ? ' (redirects are not followed, so the password is not resent elsewhere)' : '';
         return {

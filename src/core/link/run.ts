@@ -9,15 +9,33 @@ export const REDACTED = '[redacted]';
 
 export const CANCELLED: LinkOutcome = { ok: false, stage: 'link', cancelled: true, failureReason: 'Linking was cancelled.' };
 
-/** The forms in which a secret can come back: as sent, JSON-escaped, and an Authorization value's token alone. */
+/** How deep a JSON body quoted inside another JSON body (an echo of an echo) is still recognised. */
+const JSON_ESCAPE_LEVELS = 3;
+
+/**
+ * The forms in which a secret can come back: as sent; JSON-escaped once or more (a service that echoes
+ * the request body as a string inside its JSON answer escapes it twice); URL- and HTML-encoded; base64;
+ * and an Authorization value's token alone, in each of those forms.
+ */
 export function secretForms(secrets: ReadonlyArray<string | undefined>): string[] {
   const forms = new Set<string>();
+  const addEncodings = (text: string): void => {
+    let escaped = text;
+    forms.add(text);
+    for (let level = 0; level < JSON_ESCAPE_LEVELS; level++) {
+      escaped = JSON.stringify(escaped).slice(1, -1);
+      forms.add(escaped);
+    }
+    forms.add(encodeURIComponent(text));
+    forms.add(new URLSearchParams({ v: text }).toString().slice(2));
+    forms.add(text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'));
+    forms.add(Buffer.from(text, 'utf8').toString('base64'));
+  };
   for (const secret of secrets) {
     if (secret === undefined || secret === '') continue;
-    forms.add(secret);
-    forms.add(JSON.stringify(secret).slice(1, -1));
+    addEncodings(secret);
     const token = /^\S+\s+(\S.*)$/.exec(secret)?.[1];
-    if (token !== undefined && token.length >= 8) forms.add(token);
+    if (token !== undefined && token.length >= 8) addEncodings(token);
   }
   // Longest first, so that a secret containing another is replaced whole.
   return [...forms].sort((a, b) => b.length - a.length);
