@@ -338,6 +338,10 @@ class Discovery {
         this.record({ ...base, outcome: `HTTP ${response.status} ${response.statusText}`.trim() }, started);
         return { kind: 'next', why: `HTTP ${response.status}` };
       }
+      if (response.invalidUtf8) {
+        this.record({ ...base, outcome: 'not a readable Autodiscover answer: the body is not valid UTF-8' }, started);
+        return { kind: 'next', why: 'the body is not valid UTF-8' };
+      }
       let answer: PoxAnswer;
       try {
         answer = parsePoxResponse(response.body);

@@ -23,7 +23,7 @@ export interface FakeHttpRequest {
 }
 
 /** `hang` never answers (for timeouts and cancellation). */
-export type FakeReply = { status: number; headers?: Record<string, string>; body?: string } | 'hang';
+export type FakeReply = { status: number; headers?: Record<string, string>; body?: string | Buffer } | 'hang';
 
 export type FakeRoute = (req: FakeHttpRequest) => FakeReply;
 

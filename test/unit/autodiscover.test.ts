@@ -197,6 +197,18 @@ describe('Autodiscover against a local fake', function () {
     assert.match(!result.ok ? result.reason : '', /no EWS URL for contoso\.test/);
   });
 
+  it('refuses a body that is not valid UTF-8 instead of reading a lossy decoding', async () => {
+    const valid = settingsXml([{ type: 'EXPR', ewsUrl: EWS }]);
+    // The same answer with one byte that cannot start a UTF-8 sequence inside the EWS URL.
+    const broken = Buffer.from(valid.replace(EWS, `${EWS}\u0001`), 'utf8');
+    broken[broken.indexOf(0x01)] = 0xff;
+    fake.routes.set('https://contoso.test', () => ({ status: 200, headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body: broken }));
+    fake.routes.set('https://autodiscover.contoso.test', () => xmlReply(valid));
+    const result = await discoverEwsUrl('alice@contoso.test', options());
+    assert.match(result.trail[0].outcome, /not valid UTF-8/);
+    assert.ok(result.ok && result.ewsUrl === EWS, JSON.stringify(result));
+  });
+
   it('records a timeout and tries the next candidate', async () => {
     fake.routes.set('https://contoso.test', () => 'hang');
     fake.routes.set('https://autodiscover.contoso.test', () => xmlReply(settingsXml([{ type: 'EXPR', ewsUrl: EWS }])));

@@ -103,6 +103,11 @@ describe('EWS response parsing (recorded real-shaped responses)', () => {
     assert.match(kinds(503)?.message ?? '', /unavailable/);
   });
 
+  it('says how long a throttling server asked to wait', () => {
+    const busy = describeFailure({ kind: 'ews', error: { responseCode: 'ErrorServerBusy', message: 'busy', backOffMs: 3_600_000, shape: 'soapFault' } } as Parameters<typeof describeFailure>[0]);
+    assert.match(busy.message, /ErrorServerBusy: .*\(it asked for 60 min\)/);
+  });
+
   it('has a plain-language meaning for every response code in EXCHANGE.md', () => {
     const documented = ['ErrorImpersonateUserDenied', 'ErrorImpersonationDenied', 'ErrorNonExistentMailbox', 'ErrorAccessDenied', 'ErrorFolderNotFound',
       'ErrorItemNotFound', 'ErrorInvalidServerVersion', 'ErrorServerBusy', 'ErrorAccountDisabled', 'ErrorPasswordExpired', 'ErrorPasswordChangeRequired',

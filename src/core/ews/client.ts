@@ -137,6 +137,10 @@ export function describeTransportError(error: TransportError): string {
   }
 }
 
+function formatWait(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`;
+}
+
 /** One place that turns a failed call into words and a remedy. */
 export function describeFailure(failure: CallFailure, method?: AccessMethod): FailureDescription {
   switch (failure.kind) {
@@ -157,7 +161,8 @@ export function describeFailure(failure: CallFailure, method?: AccessMethod): Fa
     }
     case 'ews': {
       const meaning = describeResponseCode(failure.error.responseCode, method);
-      return { message: `${failure.error.responseCode}: ${meaning.text}`, remedy: meaning.remedy ? remedy(meaning.remedy) : undefined };
+      const wait = failure.error.backOffMs !== undefined ? ` (it asked for ${formatWait(failure.error.backOffMs)})` : '';
+      return { message: `${failure.error.responseCode}: ${meaning.text}${wait}`, remedy: meaning.remedy ? remedy(meaning.remedy) : undefined };
     }
     case 'format':
       return { message: `HTTP ${failure.status} with a response that is not valid EWS XML (${failure.detail})` };
