@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort, startCodeServer, stopProcessGroup, workbenchUrl, HarnessError } from './lib/code-server.mjs';
-import { makeTempDir, repoRoot } from './lib/vscode-test-env.mjs';
+import { makeTempDir, repoRoot, writeSettings } from './lib/vscode-test-env.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -81,7 +81,6 @@ try {
   cleanups.push(() => rmSync(runDir, { recursive: true, force: true }));
   const userDataDir = join(runDir, 'user-data');
   const workspace = join(runDir, 'workspace');
-  mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
   writeFileSync(join(workspace, '.vscode', 'settings.json'), '{}\n');
   // No PowerShell on this machine: bash stands in so the terminal opens; snippets show, but do not run.
@@ -98,7 +97,7 @@ try {
     'exchangeSetup.tls.extraCaFile': fake.caFile,
     'exchangeSetup.powershellPath': shell,
   };
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  writeSettings(userDataDir, settings);
 
   let url;
   if (options.desktop) {

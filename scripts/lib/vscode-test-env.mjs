@@ -41,12 +41,23 @@ function readJsonObject(file) {
   return parsed;
 }
 
-/** Writes `<userDataDir>/User/settings.json` from the base settings plus the optional fixture. */
+/**
+ * Writes `<userDataDir>/User/settings.json`, and the extension's settings to `Machine/settings.json`
+ * too: in code-server's remote window VS Code may read machine-scoped values only from the remote
+ * side's machine settings, and writing both is right whichever it reads.
+ */
+export function writeSettings(userDataDir, settings) {
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  const machine = Object.fromEntries(Object.entries(settings).filter(([key]) => key.startsWith('exchangeSetup.')));
+  mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
+  writeFileSync(join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(machine, null, 2));
+}
+
+/** Seeds the settings from the base settings plus the optional fixture and the caller's overrides. */
 export function seedUserSettings(userDataDir, overrides = {}) {
   const extra = existsSync(userSettingsFixture) ? readJsonObject(userSettingsFixture) : {};
-  const userDir = join(userDataDir, 'User');
-  mkdirSync(userDir, { recursive: true });
-  writeFileSync(join(userDir, 'settings.json'), JSON.stringify({ ...baseUserSettings, ...extra, ...overrides }, null, 2));
+  writeSettings(userDataDir, { ...baseUserSettings, ...extra, ...overrides });
 }
 
 /** A fresh workspace folder, a copy of the fixture when there is one, always with `.vscode/`. */

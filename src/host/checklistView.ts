@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { SOURCE_LABELS, STATUS_LABELS, type SetupModel, type StepView } from '../core/model';
+import { isConfigured } from '../core/settings';
 import type { StepStatus } from '../core/steps';
+import { onDidChangeSettings, readSettings } from './settings';
 
 export const CHECKLIST_VIEW_ID = 'exchangeSetup.checklist';
 
@@ -18,7 +20,14 @@ export class ChecklistTreeProvider implements vscode.TreeDataProvider<StepView>,
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: { dispose(): void };
 
-  constructor(private readonly model: SetupModel) {
+  /**
+   * `configured` decides whether the tree has rows at all: VS Code shows a view's welcome content (the
+   * Configure button) only while the tree is empty, so an unconfigured checklist must be empty.
+   */
+  constructor(
+    private readonly model: SetupModel,
+    private readonly configured: () => boolean = () => true,
+  ) {
     this.subscription = model.onDidChange(() => this.changed.fire(undefined));
   }
 
@@ -27,7 +36,8 @@ export class ChecklistTreeProvider implements vscode.TreeDataProvider<StepView>,
   }
 
   getChildren(element?: StepView): StepView[] {
-    return element ? [...element.children] : this.model.view();
+    if (element) return [...element.children];
+    return this.configured() ? this.model.view() : [];
   }
 
   getParent(element: StepView): StepView | undefined {
@@ -113,7 +123,7 @@ function capitalise(text: string): string {
 export function registerChecklistView(
   model: SetupModel,
 ): { provider: ChecklistTreeProvider; view: vscode.TreeView<StepView>; disposables: vscode.Disposable[] } {
-  const provider = new ChecklistTreeProvider(model);
+  const provider = new ChecklistTreeProvider(model, () => isConfigured(readSettings().settings));
   const view = vscode.window.createTreeView(CHECKLIST_VIEW_ID, {
     treeDataProvider: provider,
     manageCheckboxStateManually: true,
@@ -137,5 +147,7 @@ export function registerChecklistView(
     await vscode.commands.executeCommand(`${CHECKLIST_VIEW_ID}.focus`);
     await view.reveal(target, { select: true, focus: true, expand: true });
   });
-  return { provider, view, disposables: [provider, view, modelListener, checkboxListener, reveal] };
+  // Configuring may not change the model (same organisation): the welcome view must still give way.
+  const settingsListener = onDidChangeSettings(() => provider.refresh());
+  return { provider, view, disposables: [provider, view, modelListener, checkboxListener, reveal, settingsListener] };
 }
