@@ -64,8 +64,7 @@ export async function benchProbeLatency({ rttMs, runs, log }) {
       const run = await runProbes(config);
       const wallMs = performance.now() - started;
       const seen = proxy.stats();
-      // The healthy scenario's expected warnings (Exchange 2016 out of support, a test CA that is not
-      // a public root) are fine; a failed or skipped check means the run did not do the whole suite.
+      // The healthy scenario's expected warning (a test CA that is not a public root) is fine; a failed or skipped check means the run did not do the whole suite.
       const problems = run.checks.filter((c) => c.status === 'fail' || c.status === 'skip');
       // One TCP and one TLS handshake for the host, then one round trip per request.
       const floorTrips = 2 + seen.requestTurns;

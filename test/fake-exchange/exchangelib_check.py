@@ -63,7 +63,7 @@ def check_basic_login():
     acc = account(USER, DELEGATE)
     folder = acc.calendar
     build = acc.version.build
-    ok = folder.name == "Calendar" and build is not None and (build.major_version, build.minor_version) == (15, 1)
+    ok = folder.name == "Calendar" and build is not None and (build.major_version, build.minor_version) == (15, 2)
     return ok, f"calendar={folder.name!r} build={build} api={acc.version.api_version}"
 
 

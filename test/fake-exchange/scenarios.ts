@@ -2,14 +2,14 @@
 // which rights the service account has, and which TLS certificate it presents.
 
 export type ScenarioName = 'healthy' | 'healthy-delegate' | 'no-basic' | 'wrong-password' | 'locked'
-  | 'account-disabled' | 'password-expired' | 'exchange-2010' | 'exchange-2013' | 'exchange-2019' | 'exchange-se'
+  | 'account-disabled' | 'password-expired' | 'exchange-2010' | 'exchange-2013' | 'exchange-2016' | 'exchange-2019' | 'exchange-se'
   | 'exchange-online' | 'impersonation-denied' | 'nonexistent-mailbox' | 'delegate-denied' | 'busy-then-ok'
   | 'slow' | 'reset' | 'malformed-xml' | 'oversize' | 'generic-error-redirect'
   | 'tls-expired' | 'tls-expiring-soon' | 'tls-wrong-host' | 'tls-self-signed' | 'tls-missing-intermediate';
 
 export const SCENARIO_NAMES: readonly ScenarioName[] = [
   'healthy', 'healthy-delegate', 'no-basic', 'wrong-password', 'locked', 'account-disabled', 'password-expired',
-  'exchange-2010', 'exchange-2013', 'exchange-2019', 'exchange-se', 'exchange-online', 'impersonation-denied',
+  'exchange-2010', 'exchange-2013', 'exchange-2016', 'exchange-2019', 'exchange-se', 'exchange-online', 'impersonation-denied',
   'nonexistent-mailbox', 'delegate-denied', 'busy-then-ok', 'slow', 'reset', 'malformed-xml', 'oversize',
   'generic-error-redirect', 'tls-expired', 'tls-expiring-soon', 'tls-wrong-host', 'tls-self-signed', 'tls-missing-intermediate',
 ];
@@ -75,8 +75,9 @@ export interface ScenarioSpec {
   readonly exchangeOnline: boolean;
 }
 
+/** A supported, correctly set-up server: Exchange Server Subscription Edition with impersonation granted. */
 const HEALTHY: ScenarioSpec = {
-  version: VERSIONS.exchange2016, basicAuth: true, rejectAllPasswords: false, lockedOut: false, accountFault: 'none',
+  version: VERSIONS.exchangeSe, basicAuth: true, rejectAllPasswords: false, lockedOut: false, accountFault: 'none',
   impersonation: 'granted', delegate: 'none', testMailboxMissing: false, tls: 'healthy', disruption: 'none', exchangeOnline: false,
 };
 
@@ -91,6 +92,7 @@ export function scenarioSpec(name: ScenarioName): ScenarioSpec {
     case 'password-expired': return { ...HEALTHY, accountFault: 'ErrorPasswordExpired' };
     case 'exchange-2010': return { ...HEALTHY, version: VERSIONS.exchange2010 };
     case 'exchange-2013': return { ...HEALTHY, version: VERSIONS.exchange2013 };
+    case 'exchange-2016': return { ...HEALTHY, version: VERSIONS.exchange2016 };
     case 'exchange-2019': return { ...HEALTHY, version: VERSIONS.exchange2019 };
     case 'exchange-se': return { ...HEALTHY, version: VERSIONS.exchangeSe };
     case 'exchange-online': return { ...HEALTHY, version: VERSIONS.exchangeOnline, exchangeOnline: true };

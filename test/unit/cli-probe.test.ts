@@ -94,7 +94,7 @@ describe('probe command as a child process of node dist/cli.js', function () {
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout) as { ok: boolean; checks: { id: string; status: string }[]; server: { build: string; product: string }; events: { subject: string; start: string; end: string }[] };
     assert.equal(report.ok, true);
-    assert.deepEqual(report.server, { build: '15.1.2507.6', product: 'Exchange 2016' });
+    assert.deepEqual(report.server, { build: '15.2.2562.17', product: 'Exchange Server Subscription Edition' });
     assert.equal(report.checks.length, 12);
     assert.ok(report.events.every((e) => typeof e.subject === 'string' && !Number.isNaN(Date.parse(e.start)) && !Number.isNaN(Date.parse(e.end))));
     assert.equal(fake.items(FAKE_TEST_MAILBOX).length, before);

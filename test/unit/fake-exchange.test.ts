@@ -87,7 +87,7 @@ describe('fake Exchange server', function () {
     const res = await send(f, soapRequest(getCalendarFolder()), { headers: auth });
     assert.equal(res.status, 200);
     const summary = summarise(res.body);
-    assert.equal(summary.version, '15.1.2507.6');
+    assert.equal(summary.version, '15.2.2562.17');
     assert.equal(summary.responseCode, 'NoError');
     assert.equal(f.requests.at(-1)?.headers.authorization, 'Basic [redacted]');
     assert.ok(!JSON.stringify(f.requests).includes(BASIC_AUTH.slice(6)));
@@ -164,7 +164,7 @@ describe('fake Exchange server', function () {
     assert.equal(s.faultcode, 'a:ErrorImpersonateUserDenied');
     assert.equal(s.detailCode, 'ErrorImpersonateUserDenied');
     assert.match(s.detailMessage ?? '', /permission to impersonate/);
-    assert.equal(s.version, '15.1.2507.6');
+    assert.equal(s.version, '15.2.2562.17');
     f.setScenario('healthy-delegate');
     assert.equal(summarise((await send(f, soapRequest(getCalendarFolder(), { impersonate: FAKE_TEST_MAILBOX }), { headers: auth })).body).detailCode, 'ErrorImpersonationDenied');
     f.setScenario('nonexistent-mailbox');

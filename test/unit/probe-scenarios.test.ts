@@ -21,7 +21,7 @@ interface Expectation {
 }
 
 const EXPECTED: Record<ScenarioName, Expectation> = {
-  healthy: { exit: 0, checks: { 'tls.trust': ['warn', /extra CA/], 'server.version': ['warn', /2016/], 'access.impersonation': ['pass'], 'calendar.read': ['pass', /3 event/], 'calendar.write': ['pass'] } },
+  healthy: { exit: 0, checks: { 'tls.trust': ['warn', /extra CA/], 'server.version': ['pass', /Subscription Edition/], 'access.impersonation': ['pass'], 'calendar.read': ['pass', /3 event/], 'calendar.write': ['pass'] } },
   'healthy-delegate': { method: 'delegate', exit: 0, checks: { 'access.delegate': ['pass'], 'calendar.read': ['pass'], 'calendar.write': ['pass'] } },
   'no-basic': { exit: 1, checks: { 'auth.schemes': ['fail', /Negotiate, NTLM/], 'auth.login': ['skip', /auth\.schemes/] }, remedyStep: ['auth.schemes', 'basicAuth.enable'] },
   'wrong-password': { exit: 1, checks: { 'auth.login': ['fail', /name or password/], 'server.version': ['skip'] }, remedyStep: ['auth.login', 'serviceAccount.create'] },
@@ -30,6 +30,7 @@ const EXPECTED: Record<ScenarioName, Expectation> = {
   'password-expired': { exit: 1, checks: { 'auth.login': ['fail', /ErrorPasswordExpired/] } },
   'exchange-2010': { exit: 1, checks: { 'server.version': ['fail', /older than Exchange 2013/], 'access.impersonation': ['skip', /server\.version/] }, remedyStep: ['server.version', 'prerequisites.exchangeVersion'] },
   'exchange-2013': { exit: 0, checks: { 'server.version': ['warn', /2013.*2023-04-11/], 'calendar.write': ['pass'] } },
+  'exchange-2016': { exit: 0, checks: { 'server.version': ['warn', /2016.*2025-10-14/] } },
   'exchange-2019': { exit: 0, checks: { 'server.version': ['warn', /2019.*2025-10-14/] } },
   'exchange-se': { exit: 0, checks: { 'server.version': ['pass', /Subscription Edition/] } },
   'exchange-online': { exit: 1, checks: { 'server.version': ['fail', /Exchange Online/], 'access.impersonation': ['skip'] } },

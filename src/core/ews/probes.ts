@@ -342,7 +342,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
     });
 
     await probe('calendar.write', ['calendar.read'], async () => {
-      if (!config.write) return skip('Not run: the write test is opt-in (--write)');
+      if (!config.write) return skip('Not run: the write test is opt-in ("Write test" in the panel, --write on the command line)');
       return writeTest(libraryContext, run.signal, requestTimeout, now());
     });
 
