@@ -1,16 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../../src/host/api';
+import { activatedApi as api } from '../support';
 
-const EXTENSION_ID = 'exchange-calendar-setup.exchange-calendar-setup';
-
-async function api(): Promise<ExtensionApi> {
-  const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-  assert.ok(extension, 'the extension is loaded in restricted mode');
-  const exported = await extension.activate();
-  assert.ok(exported, 'activation succeeded in an untrusted folder');
-  return exported;
-}
 
 function shellTerminals(): readonly vscode.Terminal[] {
   return vscode.window.terminals.filter((t) => t.name === 'Exchange Management Shell');

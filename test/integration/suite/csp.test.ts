@@ -3,15 +3,8 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../../src/host/api';
+import { activatedApi } from '../support';
 
-async function activatedApi(): Promise<ExtensionApi> {
-  const extension = vscode.extensions.getExtension<ExtensionApi>('exchange-calendar-setup.exchange-calendar-setup');
-  assert.ok(extension, 'the extension is loaded');
-  const api = await extension.activate();
-  assert.ok(api, 'activation succeeded');
-  return api;
-}
 
 interface PageFacts {
   csp: Map<string, string[]>;

@@ -3,18 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../../src/host/api';
+import { activatedApi, EXTENSION_ID } from '../support';
 import type { StepView } from '../../../src/core/model';
 
-const EXTENSION_ID = 'exchange-calendar-setup.exchange-calendar-setup';
-
-export async function activatedApi(): Promise<ExtensionApi> {
-  const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-  assert.ok(extension, `extension ${EXTENSION_ID} is loaded`);
-  const api = await extension.activate();
-  assert.ok(api, 'activate() returned the API (activation did not fail)');
-  return api;
-}
 
 function manifest(): { contributes: { commands: { command: string }[]; configuration: { properties: Record<string, { scope?: string }> } } } {
   const extension = vscode.extensions.getExtension(EXTENSION_ID);

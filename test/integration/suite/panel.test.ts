@@ -7,16 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FAKE_PASSWORD, FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX, startFakeExchange, type FakeExchange } from '../../fake-exchange/server';
-import type { ExtensionApi } from '../../../src/host/api';
+import { activatedApi } from '../support';
 import type { ProbeRunSummary } from '../../../src/host/probePanel';
 
-async function activatedApi(): Promise<ExtensionApi> {
-  const extension = vscode.extensions.getExtension<ExtensionApi>('exchange-calendar-setup.exchange-calendar-setup');
-  assert.ok(extension, 'the extension is loaded');
-  const api = await extension.activate();
-  assert.ok(api, 'activation succeeded');
-  return api;
-}
 
 const SETTINGS: [string, (fake: FakeExchange) => string][] = [
   ['ewsUrl', (fake) => fake.url],

@@ -19,18 +19,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { STEPS } from '../../../src/core/steps';
 import type { ExtensionApi } from '../../../src/host/api';
+import { activatedApi } from '../support';
 import { getTestPki } from '../../fake-exchange/certs';
 import { FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX, generatedMailboxName, startFakeExchange, type FakeExchange, type ScenarioName } from '../../fake-exchange/server';
 import { startWorkmailFake, type WorkmailFake } from '../../fakes/workmail';
 import { canaryPatterns, describeHits, makeCanary, scanText, scanTree, type CanaryHit } from '../../support/canary';
 
-async function activatedApi(): Promise<ExtensionApi> {
-  const extension = vscode.extensions.getExtension<ExtensionApi>('exchange-calendar-setup.exchange-calendar-setup');
-  assert.ok(extension, 'the extension is loaded');
-  const api = await extension.activate();
-  assert.ok(api, 'activation succeeded');
-  return api;
-}
 
 /** Panel scenarios: the success path and each kind of failure whose message could carry a secret. */
 const PANEL_SCENARIOS: ScenarioName[] = [
