@@ -38,6 +38,11 @@ export const PROBE_PANEL_VIEW_TYPE = 'exchangeSetup.probePanel';
 const MAX_MAILBOX_FILE_BYTES = 4_000_000;
 /** How long a copied password may stay on the clipboard before it is cleared (if still there). */
 const CLIPBOARD_CLEAR_MS = 60_000;
+/** `exchangeSetup.probes.timeoutSeconds`: the whole run's time limit; its bounds match package.json. */
+const PROBE_TIMEOUT_KEY = 'probes.timeoutSeconds';
+const PROBE_TIMEOUT_DEFAULT_S = 60;
+const PROBE_TIMEOUT_MIN_S = 5;
+const PROBE_TIMEOUT_MAX_S = 600;
 
 export interface ProbePanelDeps {
   readonly model: SetupModel;
@@ -364,6 +369,20 @@ class ProbePanelController implements vscode.Disposable {
     }
   }
 
+  /**
+   * The run's time limit in milliseconds. VS Code does not enforce a setting's minimum or maximum
+   * (settings.json can hold anything), so a value out of range falls back to the default, with a warning.
+   */
+  private probeTimeoutMs(): number {
+    const value: unknown = vscode.workspace.getConfiguration('exchangeSetup').get<unknown>(PROBE_TIMEOUT_KEY);
+    if (value === undefined) return PROBE_TIMEOUT_DEFAULT_S * 1000;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < PROBE_TIMEOUT_MIN_S || value > PROBE_TIMEOUT_MAX_S) {
+      this.deps.log.warn(`exchangeSetup.${PROBE_TIMEOUT_KEY} must be a number of seconds from ${PROBE_TIMEOUT_MIN_S} to ${PROBE_TIMEOUT_MAX_S}, not ${JSON.stringify(value) ?? String(value)}; using ${PROBE_TIMEOUT_DEFAULT_S}.`);
+      return PROBE_TIMEOUT_DEFAULT_S * 1000;
+    }
+    return Math.round(value * 1000);
+  }
+
   /** Runs the probes with the form's values and streams each result to the page. */
   async runProbes(form: ProbeForm, purpose: 'probes' | 'link', knownPassword?: string): Promise<ProbeRunSummary> {
     this.abort?.abort();
@@ -402,6 +421,7 @@ class ProbePanelController implements vscode.Disposable {
       const config: ProbeConfig = {
         ewsUrl: form.ewsUrl, upn: form.upn, password, accessMethod: form.accessMethod, testMailbox: form.testMailbox,
         extraCaPem: await this.extraCaPem(), write: purpose === 'probes' && form.write,
+        timeoutMs: this.probeTimeoutMs(),
       };
       const engine = loadProbeEngine();
       const stopped = new Promise<never>((_resolve, reject) => {

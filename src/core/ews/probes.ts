@@ -130,7 +130,9 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
   options.signal?.addEventListener('abort', onCallerAbort, { once: true });
   if (options.signal?.aborted) run.abort();
   const budgetTimer = setTimeout(() => run.abort(), budgetMs);
-  const requestTimeout = (): number => Math.max(1, Math.min(MAX_REQUEST_TIMEOUT_MS, deadline - Date.now()));
+  // A request's own timer ends just after the run's deadline, so that when both would fire together
+  // the run's time limit (which aborts the request) is what the verdict reports.
+  const requestTimeout = (): number => Math.max(1, Math.min(MAX_REQUEST_TIMEOUT_MS, deadline - Date.now() + 100));
 
   const url = new URL(config.ewsUrl);
   const host = url.hostname.replace(/^\[|\]$/g, '');
