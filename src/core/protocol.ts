@@ -114,13 +114,18 @@ export type HostMessage =
   | { type: 'autodiscover'; ok: boolean; ewsUrl?: string; message: string }
   | { type: 'link'; link: LinkView }
   | { type: 'linkOutcome'; ok: boolean; message: string; values?: LinkValues }
-  | { type: 'notice'; level: 'info' | 'warning' | 'error'; text: string };
+  | { type: 'notice'; level: 'info' | 'warning' | 'error'; text: string }
+  /** Bring one part of the panel into view (opened from the link or test step). */
+  | { type: 'reveal'; section: PanelSection };
+
+/** The panel's parts a caller can bring into view. */
+export type PanelSection = 'connection' | 'probes' | 'users' | 'link';
 
 export type HostMessageType = HostMessage['type'];
 
 const HOST_MESSAGE_TYPES: readonly HostMessageType[] = [
   'init', 'form', 'secret', 'runStarted', 'check', 'runFinished', 'verifyStarted', 'verifyProgress',
-  'verifyFinished', 'autodiscover', 'link', 'linkOutcome', 'notice',
+  'verifyFinished', 'autodiscover', 'link', 'linkOutcome', 'notice', 'reveal',
 ];
 
 /** The webview's light check: the host is trusted, but a message from elsewhere must not be acted on. */

@@ -17,6 +17,7 @@ import {
   type HostMessage,
   type LinkValues,
   type LinkView,
+  type PanelSection,
   type ProbeForm,
   type RunOutcome,
   type WebviewMessage,
@@ -96,6 +97,7 @@ class ProbePanelController implements vscode.Disposable {
   private writeTest = false;
   /** Set when the a4b-console validation passed: the values the admin may now copy and confirm. */
   private validatedLink: LinkValues | undefined;
+  private lastVerification: Extract<HostMessage, { type: 'verifyStarted' | 'verifyProgress' | 'verifyFinished' }>[] = [];
   private clipboardTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -116,6 +118,11 @@ class ProbePanelController implements vscode.Disposable {
     const panel = vscode.window.createWebviewPanel(PROBE_PANEL_VIEW_TYPE, 'Exchange Probe & Link', vscode.ViewColumn.Active, this.webviewOptions());
     this.attach(panel);
     return panel;
+  }
+
+  /** Scrolls the panel to one of its sections (posted after the ready handshake, like every message). */
+  reveal(section: PanelSection): void {
+    this.post({ type: 'reveal', section });
   }
 
   /** Takes over a panel: a new one, or one VS Code restores after a reload. */
@@ -273,6 +280,17 @@ class ProbePanelController implements vscode.Disposable {
     return { target: link.target, description: target.describe(), linkedAt: evidence?.at };
   }
 
+  /**
+   * Mailbox verification messages, also kept (the start, the latest progress, the end) so that a page
+   * shown again after being hidden shows the last verification as it was.
+   */
+  private postVerify(message: Extract<HostMessage, { type: 'verifyStarted' | 'verifyProgress' | 'verifyFinished' }>): void {
+    this.lastVerification = message.type === 'verifyStarted'
+      ? [message]
+      : [...this.lastVerification.filter((m) => m.type !== 'verifyProgress'), message];
+    this.post(message);
+  }
+
   private async sendInitialState(): Promise<void> {
     const form = this.formFromSettings();
     this.post({ type: 'init', form, secret: await this.secrets.passwordState(form.ewsUrl, form.upn), link: this.linkView(), workspaceTrusted: vscode.workspace.isTrusted });
@@ -284,6 +302,7 @@ class ProbePanelController implements vscode.Disposable {
       if (run.finished) this.post(run.finished);
     }
     if (this.validatedLink) this.post({ type: 'linkOutcome', ok: true, message: 'Validated: enter these values in the calendar service.', values: this.validatedLink });
+    for (const message of this.lastVerification) this.post(message);
   }
 
   private async saveForm(form: ProbeForm): Promise<void> {
@@ -507,9 +526,9 @@ class ProbePanelController implements vscode.Disposable {
     }
     const engine = loadProbeEngine();
     const list = engine.parseMailboxList(text);
-    this.post({ type: 'verifyStarted', total: list.mailboxes.length, problems: list.problems });
+    this.postVerify({ type: 'verifyStarted', total: list.mailboxes.length, problems: list.problems });
     if (list.mailboxes.length === 0) {
-      this.post({ type: 'verifyFinished', checked: 0, ok: 0, failed: [], outcome: 'error' });
+      this.postVerify({ type: 'verifyFinished', checked: 0, ok: 0, failed: [], outcome: 'error' });
       this.post({ type: 'notice', level: 'warning', text: 'No addresses to verify: paste one SMTP address per line, or pick a file.' });
       return;
     }
@@ -517,7 +536,7 @@ class ProbePanelController implements vscode.Disposable {
     const problems = this.formProblems(form);
     const password = problems.length === 0 ? await this.passwordFor(form) : undefined;
     if (password === undefined) {
-      this.post({ type: 'verifyFinished', checked: 0, ok: 0, failed: [], outcome: 'cancelled' });
+      this.postVerify({ type: 'verifyFinished', checked: 0, ok: 0, failed: [], outcome: 'cancelled' });
       if (problems.length > 0) this.post({ type: 'notice', level: 'error', text: problems.join(' ') });
       return;
     }
@@ -535,18 +554,18 @@ class ProbePanelController implements vscode.Disposable {
             // At most ~10 updates a second, and always the last one.
             if (checked === total || Date.now() - lastPost > 100) {
               lastPost = Date.now();
-              this.post({ type: 'verifyProgress', checked, total });
+              this.postVerify({ type: 'verifyProgress', checked, total });
             }
           },
         },
       );
       const failed = report.failed.map((f) => ({ mailbox: f.mailbox, reason: redact(f.reason, [password], form.upn) }));
       const outcome: RunOutcome = controller.signal.aborted ? 'cancelled' : failed.length === 0 ? 'passed' : 'failed';
-      this.post({ type: 'verifyFinished', checked: report.checked, ok: report.ok, failed, outcome });
+      this.postVerify({ type: 'verifyFinished', checked: report.checked, ok: report.ok, failed, outcome });
       if (this.lastRun) this.lastRun.input = { ...this.lastRun.input, mailboxes: { checked: report.checked, ok: report.ok, failed } };
       this.deps.log.info(`Verified ${report.checked} mailboxes: ${report.ok} reachable, ${failed.length} failed.`);
     } catch (error) {
-      this.post({ type: 'verifyFinished', checked: 0, ok: 0, failed: [], outcome: controller.signal.aborted ? 'cancelled' : 'error' });
+      this.postVerify({ type: 'verifyFinished', checked: 0, ok: 0, failed: [], outcome: controller.signal.aborted ? 'cancelled' : 'error' });
       if (!controller.signal.aborted) throw error;
     } finally {
       if (this.verifyAbort === controller) this.verifyAbort = undefined;
@@ -782,8 +801,12 @@ export function registerProbePanel(context: vscode.ExtensionContext, deps: Probe
     vscode.window.registerWebviewPanelSerializer(PROBE_PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => controller.attach(panel),
     }),
-    registerSafeCommand(log, 'exchangeSetup.openProbePanel', 'Open Probe & Link panel', () => {
+    registerSafeCommand(log, 'exchangeSetup.openProbePanel', 'Open Probe & Link panel', (arg: unknown) => {
       controller.show();
+      // From the checklist's link or test step: bring the part of the panel for that step into view.
+      const stepId = typeof arg === 'string' ? arg : (arg as { id?: unknown } | undefined)?.id;
+      if (stepId === 'link') controller.reveal('link');
+      else if (stepId === 'test') controller.reveal('probes');
     }),
     registerSafeCommand(log, 'exchangeSetup.runProbes', 'Run probes', async () => {
       controller.show();

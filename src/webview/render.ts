@@ -305,6 +305,14 @@ export class PanelView {
         this.notice.className = `notice ${message.level}`;
         this.notice.textContent = message.text;
         return;
+      case 'reveal': {
+        // The section's heading takes focus so keyboard and screen-reader users land there too.
+        const heading = this.root.querySelector<HTMLElement>(`#${message.section}-heading`);
+        heading?.scrollIntoView?.({ block: 'start' });
+        heading?.setAttribute('tabindex', '-1');
+        heading?.focus();
+        return;
+      }
       default:
         assertNever(message);
     }

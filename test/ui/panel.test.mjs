@@ -96,6 +96,14 @@ describe('probe & link panel in the browser', function () {
     assert.equal(failures.length, 2, JSON.stringify(failures));
     assert.match(failures[0], /Line 4: not an address/);
     assert.match(failures[1], /^nobody@contoso\.com: .+/);
+
+    // Hidden behind another editor, the page is discarded; shown again, it gets the last results back.
+    await runCommand(page, 'File: New Untitled Text File');
+    await runCommand(page, 'Exchange Setup: Open Probe & Link Panel');
+    const shownAgain = probePanel(page).locator('.progress-text', { hasText: 'reachable' });
+    await shownAgain.waitFor({ timeout: 30_000 });
+    assert.equal(await shownAgain.textContent(), '2 of 3 mailboxes reachable; 1 failed.');
+    assert.equal((await probePanel(page).locator('.failures li').allTextContents()).length, 2);
   });
 
   it('is restored after the window reloads, filled from the settings', async () => {

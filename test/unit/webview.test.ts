@@ -49,6 +49,15 @@ describe('webview renderer (jsdom)', () => {
     assert.match($('#password-status').textContent ?? '', /stored/);
   });
 
+  it('brings the section a step opened it for into view and gives its heading the focus', () => {
+    const { doc, view, init } = setup();
+    init();
+    view.handle({ type: 'reveal', section: 'link' });
+    assert.equal(doc.activeElement?.id, 'link-heading');
+    view.handle({ type: 'reveal', section: 'probes' });
+    assert.equal(doc.activeElement?.id, 'probes-heading');
+  });
+
   it('streams check rows with status, name, message and duration, and remedy buttons that post the step', () => {
     const { doc, view, posted, $, buttonByText, init } = setup();
     init();
