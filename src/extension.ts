@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isConfigured } from './core/settings';
 import { registerChecklistView } from './host/checklistView';
 import { registerConfigureCommand } from './host/configureCommand';
 import { registerHelpView } from './host/helpView';
@@ -17,7 +18,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     const started = Date.now();
     const { session, disposables } = createSession(context, log);
     const terminal = new ExchangeTerminal(() => session.readSettings().settings.powershellPath, log);
-    const checklist = registerChecklistView(session.model);
+    const checklist = registerChecklistView(session.model, {
+      configured: () => isConfigured(session.readSettings().settings),
+      onDidRefresh: (listener) => session.onDidRefresh(listener),
+    });
     const deps = { model: session.model, terminal, log, readSettings: session.readSettings };
     const probePanel = registerProbePanel(context, deps);
     context.subscriptions.push(
@@ -29,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
       ...registerHelpView(session.model, log),
       ...registerConfigureCommand(log),
       ...probePanel.disposables,
-      ...registerProgressCommands({ model: session.model, log, terminal, refresh: () => { session.refresh(); checklist.provider.refresh(); } }),
+      ...registerProgressCommands({ model: session.model, log, terminal, refresh: () => session.refresh() }),
     );
     const activationMs = Date.now() - started;
     log.info(`Activated in ${activationMs} ms for organisation ${session.organization()}.`);

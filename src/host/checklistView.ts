@@ -1,8 +1,6 @@
 import * as vscode from 'vscode';
 import { SOURCE_LABELS, STATUS_LABELS, type SetupModel, type StepView } from '../core/model';
-import { isConfigured } from '../core/settings';
 import type { StepStatus } from '../core/steps';
-import { onDidChangeSettings, readSettings } from './settings';
 
 export const CHECKLIST_VIEW_ID = 'exchangeSetup.checklist';
 
@@ -124,8 +122,9 @@ function capitalise(text: string): string {
 /** Creates the tree view with its badge and checkboxes. */
 export function registerChecklistView(
   model: SetupModel,
+  settings: { configured(): boolean; onDidRefresh(listener: () => void): vscode.Disposable },
 ): { provider: ChecklistTreeProvider; view: vscode.TreeView<StepView>; disposables: vscode.Disposable[] } {
-  const provider = new ChecklistTreeProvider(model, () => isConfigured(readSettings().settings));
+  const provider = new ChecklistTreeProvider(model, () => settings.configured());
   const view = vscode.window.createTreeView(CHECKLIST_VIEW_ID, {
     treeDataProvider: provider,
     manageCheckboxStateManually: true,
@@ -150,6 +149,6 @@ export function registerChecklistView(
     await view.reveal(target, { select: true, focus: true, expand: true });
   });
   // Configuring may not change the model (same organisation): the welcome view must still give way.
-  const settingsListener = onDidChangeSettings(() => provider.refresh());
+  const settingsListener = settings.onDidRefresh(() => provider.refresh());
   return { provider, view, disposables: [provider, view, modelListener, checkboxListener, reveal, settingsListener] };
 }

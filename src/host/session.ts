@@ -16,11 +16,19 @@ export interface Session {
   organization(): string;
   /** Re-reads the settings and reloads if the organisation changed. */
   refresh(): void;
+  /** Fires after every refresh, once the new reading is in place. */
+  onDidRefresh(listener: () => void): vscode.Disposable;
 }
 
 export function createSession(context: vscode.ExtensionContext, log: Log): { session: Session; disposables: vscode.Disposable[] } {
   const store = new ProgressStore(context.globalState);
-  let reading = readSettings();
+  const refreshed = new vscode.EventEmitter<void>();
+  const takeReading = (): SettingsReading => {
+    const next = readSettings();
+    for (const issue of next.issues) log.warn(`Setting problem: ${issue.message}`);
+    return next;
+  };
+  let reading = takeReading();
   let organization = organizationKey(reading.settings.ewsUrl);
   const model = new SetupModel(store.load(organization), reading.settings.accessMethod);
 
@@ -33,8 +41,7 @@ export function createSession(context: vscode.ExtensionContext, log: Log): { ses
   };
 
   const refresh = () => {
-    reading = readSettings();
-    for (const issue of reading.issues) log.warn(`Setting problem: ${issue.message}`);
+    reading = takeReading();
     const next = organizationKey(reading.settings.ewsUrl);
     if (next !== organization) {
       log.info(`Exchange organisation changed from ${organization} to ${next}; loading its progress.`);
@@ -44,6 +51,7 @@ export function createSession(context: vscode.ExtensionContext, log: Log): { ses
       model.setAccessMethod(reading.settings.accessMethod);
     }
     publishContext();
+    refreshed.fire();
   };
 
   const modelListener = model.onDidChange(() => {
@@ -51,13 +59,13 @@ export function createSession(context: vscode.ExtensionContext, log: Log): { ses
     publishContext();
   });
   publishContext();
-  for (const issue of reading.issues) log.warn(`Setting problem: ${issue.message}`);
 
   const session: Session = {
     model,
     readSettings: () => reading,
     organization: () => organization,
     refresh,
+    onDidRefresh: (listener) => refreshed.event(listener),
   };
-  return { session, disposables: [modelListener, onDidChangeSettings(refresh)] };
+  return { session, disposables: [modelListener, refreshed, onDidChangeSettings(refresh)] };
 }
