@@ -8,12 +8,13 @@
  * run (the password, the Basic credential built from it) and any Authorization header is masked
  * whatever it holds.
  */
+import { REDACTED, redactText } from './redact';
 import type { AccessMethod } from './settings';
 import { stepDefinition, type StepId } from './steps';
 import type { CheckStatus, CheckView, EventView, RemedyView, RunOutcome, ServerView } from './protocol';
 
 export const REPORT_FORMAT_VERSION = 1;
-export const REDACTED = '[redacted]';
+export { REDACTED };
 
 /** Readable names of the probe ids, in run order. Unknown ids are shown as they are. */
 const CHECK_NAMES: Record<string, string> = {
@@ -133,8 +134,12 @@ function looksLikeCredential(token: string): boolean {
 
 /** Masks the given secrets and any authorization value in a text. */
 export function redact(text: string, secrets: readonly string[], upn = ''): string {
-  let out = text;
-  for (const form of secretForms(secrets, upn)) out = out.split(form).join(REDACTED);
+  return redactForms(text, secretForms(secrets, upn));
+}
+
+/** Like redact(), with the secrets' forms worked out once by the caller (a report masks many strings). */
+function redactForms(text: string, forms: readonly string[]): string {
+  let out = redactText(text, forms);
   out = out.replace(AUTHORIZATION_HEADER, `$1${REDACTED}`);
   out = out.replace(CREDENTIAL_SCHEME, (match, scheme: string, token: string) => (scheme === 'Bearer' || looksLikeCredential(token) ? `${scheme} ${REDACTED}` : match));
   return out;
@@ -142,7 +147,8 @@ export function redact(text: string, secrets: readonly string[], upn = ''): stri
 
 /** The JSON report. Every string in it has been redacted. */
 export function buildReport(input: ReportInput): ReportDocument {
-  const clean = (text: string): string => redact(text, input.secrets, input.configuration.upn);
+  const forms = secretForms(input.secrets, input.configuration.upn);
+  const clean = (text: string): string => redactForms(text, forms);
   const doc: ReportDocument = {
     format: 'exchange-calendar-setup/probe-report',
     version: REPORT_FORMAT_VERSION,

@@ -3,9 +3,10 @@
  * when it fails), cancellation at every await, unexpected errors turned into a failure, and a last
  * pass that removes any secret from the outcome, because a remote service may echo what it was sent.
  */
+import { REDACTED, redactText } from '../redact';
 import type { LinkContext, LinkOutcome } from './types';
 
-export const REDACTED = '[redacted]';
+export { REDACTED, redactText };
 
 export const CANCELLED: LinkOutcome = { ok: false, stage: 'link', cancelled: true, failureReason: 'Linking was cancelled.' };
 
@@ -39,12 +40,6 @@ export function secretForms(secrets: ReadonlyArray<string | undefined>): string[
   }
   // Longest first, so that a secret containing another is replaced whole.
   return [...forms].sort((a, b) => b.length - a.length);
-}
-
-export function redactText(text: string, forms: readonly string[]): string {
-  let result = text;
-  for (const form of forms) result = result.split(form).join(REDACTED);
-  return result;
 }
 
 /** Every string in the value, redacted. */
