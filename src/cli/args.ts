@@ -2,6 +2,8 @@
  * A small, strict command-line parser shared by the subcommands: known flags only, `--flag value`
  * or `--flag=value`, `--` ends the flags. Errors are values, so callers decide the exit code.
  */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 
 export interface FlagSpec {
   readonly kind: 'boolean' | 'string';
@@ -99,3 +101,15 @@ export interface Subcommand {
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+
+/** Reads a file named on the command line, with the reason in words when it cannot. */
+export async function readTextFile(path: string): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
+  try {
+    return { ok: true, text: await readFile(resolve(path), 'utf8') };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied'
+      : error instanceof Error ? error.message : String(error);
+    return { ok: false, reason };
+  }
+}

@@ -4,15 +4,13 @@
  * check failed, 2 for usage or configuration errors. The password comes from EWS_PASSWORD or a
  * hidden prompt on a terminal, never from an argument, and is never printed.
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { AccessMethod, SetupSettings } from '../core/settings';
 import { DEFAULT_SETTINGS } from '../core/settings';
 import { validateSettings } from '../core/validate';
 import { parseMailboxList } from '../core/ews/mailboxes';
 import { loadProbeEngine } from '../core/ews/loadEngine';
 import type { ProbeResult, ProbeRun, ProbeStatus } from '../core/ews/probes';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, booleanFlag, formatFlagHelp, parseArgs, stringFlag, type CliIo, type FlagSpecs, type Subcommand } from './args';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, booleanFlag, formatFlagHelp, parseArgs, readTextFile, stringFlag, type CliIo, type FlagSpecs, type Subcommand } from './args';
 
 const FLAGS: FlagSpecs = {
   url: { kind: 'string', valueName: 'URL', description: 'EWS URL, e.g. https://mail.contoso.com/EWS/Exchange.asmx' },
@@ -75,15 +73,6 @@ function positiveInteger(text: string | undefined, fallback: number): number | u
   return /^\d+$/.test(text) && Number(text) > 0 ? Number(text) : undefined;
 }
 
-async function readText(path: string): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
-  try {
-    return { ok: true, text: await readFile(resolve(path), 'utf8') };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, reason: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : String(code ?? error) };
-  }
-}
-
 const FLAG_OF_FIELD: Record<string, string> = { ewsUrl: '--url', 'serviceAccount.upn': '--user', testMailbox: '--mailbox' };
 
 /** Flags to a request, or a usage message naming the flag. */
@@ -112,7 +101,7 @@ async function readRequest(argv: readonly string[], io: ProbeIo): Promise<ProbeR
   let extraCaPem: string | undefined;
   const caPath = stringFlag(parsed, 'ca');
   if (caPath !== undefined) {
-    const ca = await readText(caPath);
+    const ca = await readTextFile(caPath);
     if (!ca.ok) return `--ca ${caPath}: cannot read it (${ca.reason})`;
     if (!ca.text.includes('-----BEGIN CERTIFICATE-----')) return `--ca ${caPath}: holds no PEM certificate (-----BEGIN CERTIFICATE-----)`;
     extraCaPem = ca.text;
@@ -120,7 +109,7 @@ async function readRequest(argv: readonly string[], io: ProbeIo): Promise<ProbeR
   let mailboxes: string[] | undefined;
   const listPath = stringFlag(parsed, 'mailboxes');
   if (listPath !== undefined) {
-    const list = await readText(listPath);
+    const list = await readTextFile(listPath);
     if (!list.ok) return `--mailboxes ${listPath}: cannot read it (${list.reason})`;
     const parsedList = parseMailboxList(list.text);
     for (const problem of parsedList.problems) io.stderr.write(`exchange-setup probe: ${listPath}:${problem.line}: skipped "${problem.text}": ${problem.reason}\n`);

@@ -2,11 +2,9 @@
  * `snippets`: the runbook (or its steps as JSON) for a configuration file, validated with the same
  * rules as the extension. Invalid input exits with 2 and names the setting on stderr.
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { renderRunbook, runbookSteps } from '../core/runbook';
 import { readSettingsObject } from '../core/validate';
-import { EXIT_OK, EXIT_USAGE, booleanFlag, formatFlagHelp, parseArgs, stringFlag, type CliIo, type FlagSpecs, type Subcommand } from './args';
+import { EXIT_OK, EXIT_USAGE, booleanFlag, formatFlagHelp, parseArgs, readTextFile, stringFlag, type CliIo, type FlagSpecs, type Subcommand } from './args';
 
 const FLAGS: FlagSpecs = {
   config: { kind: 'string', valueName: 'FILE', description: 'JSON settings file (keys without the exchangeSetup. prefix); - reads stdin' },
@@ -43,13 +41,8 @@ async function readConfigText(path: string, io: CliIo): Promise<{ ok: true; text
     if (!io.stdin) return { ok: false, error: 'no standard input to read the configuration from' };
     return { ok: true, text: await readAll(io.stdin), label: 'standard input' };
   }
-  try {
-    return { ok: true, text: await readFile(resolve(path), 'utf8'), label: path };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : error instanceof Error ? error.message : String(error);
-    return { ok: false, error: `cannot read the configuration file ${path}: ${reason}` };
-  }
+  const read = await readTextFile(path);
+  return read.ok ? { ok: true, text: read.text, label: path } : { ok: false, error: `cannot read the configuration file ${path}: ${read.reason}` };
 }
 
 function fail(io: CliIo, lines: readonly string[]): number {

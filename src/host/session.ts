@@ -32,10 +32,18 @@ export function createSession(context: vscode.ExtensionContext, log: Log): { ses
   let organization = organizationKey(reading.settings.ewsUrl);
   const model = new SetupModel(store.load(organization), reading.settings.accessMethod);
 
+  // Only keys whose value changed are sent: a probe run records several pieces of evidence, each a
+  // model change, and this extension is the only one that sets these keys.
+  const published = new Map<string, boolean>();
   const publishContext = () => {
-    void vscode.commands.executeCommand('setContext', 'exchangeSetup.configured', isConfigured(reading.settings));
-    void vscode.commands.executeCommand('setContext', 'exchangeSetup.settingsValid', reading.issues.length === 0);
-    for (const [key, value] of Object.entries(model.contextKeys())) {
+    const keys: Record<string, boolean> = {
+      'exchangeSetup.configured': isConfigured(reading.settings),
+      'exchangeSetup.settingsValid': reading.issues.length === 0,
+      ...model.contextKeys(),
+    };
+    for (const [key, value] of Object.entries(keys)) {
+      if (published.get(key) === value) continue;
+      published.set(key, value);
       void vscode.commands.executeCommand('setContext', key, value);
     }
   };

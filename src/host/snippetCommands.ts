@@ -114,6 +114,8 @@ export function registerSnippetCommands(deps: SnippetCommandDeps): vscode.Dispos
  * PowerShell and prints recorded PowerShell output.
  */
 export async function verifyStep(deps: SnippetCommandDeps, id: StepId, commandLine?: string): Promise<'read' | 'inserted'> {
+  // Here, where the terminal is driven, so that every caller (the command, the API) is guarded.
+  requireTrustedWorkspace('Running a verification command');
   const { settings } = deps.readSettings();
   const line = commandLine ?? toPromptLine(snippetFor(deps, id).verify);
   const outcome = await vscode.window.withProgress(

@@ -79,8 +79,9 @@ const EXPIRY_WARNING_DAYS = 30;
 type Verdict = Omit<ProbeResult, 'id' | 'ms'>;
 
 const pass = (message: string): Verdict => ({ status: 'pass', message });
-const warn = (message: string, r?: Remedy): Verdict => ({ status: 'warn', message, remedy: r });
-const fail = (message: string, r?: Remedy): Verdict => ({ status: 'fail', message, remedy: r });
+// A remedy only when there is one: results carry no `remedy: undefined` key.
+const warn = (message: string, r?: Remedy): Verdict => (r ? { status: 'warn', message, remedy: r } : { status: 'warn', message });
+const fail = (message: string, r?: Remedy): Verdict => (r ? { status: 'fail', message, remedy: r } : { status: 'fail', message });
 const skip = (message: string): Verdict => ({ status: 'skip', message });
 
 /** Product and support status from ServerVersionInfo numbers (the Version string is never used). */
@@ -167,7 +168,6 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
       }
     }
     const entry: ProbeResult = { id, ...verdict, ms: Date.now() - t0 };
-    if (entry.remedy === undefined) delete entry.remedy;
     checks.push(entry);
     byId.set(id, entry);
     options.onResult?.(entry);
