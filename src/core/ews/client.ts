@@ -192,6 +192,26 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * Runs `attempt` again while the server answers ErrorServerBusy: at most 3 retries, each after the
+ * back-off the server asked for, and none whose back-off would outlast `timeLeft()` when given (then
+ * the busy answer is the result).
+ */
+export async function retryWhileBusy<T>(
+  attempt: () => Promise<T>,
+  busyWait: (result: T) => number | undefined,
+  signal: AbortSignal | undefined,
+  options: { timeLeft?: () => number; onBusy?: (waitMs: number) => void } = {},
+): Promise<T> {
+  for (let retries = 0; ; retries++) {
+    const result = await attempt();
+    const wait = busyWait(result);
+    if (wait === undefined || retries >= 3 || (options.timeLeft !== undefined && wait >= options.timeLeft())) return result;
+    options.onBusy?.(wait);
+    await sleep(wait, signal);
+  }
+}
+
 export const MAX_BACKOFF_MS = 30_000;
 const DEFAULT_BACKOFF_MS = 1_000;
 

@@ -11,7 +11,7 @@
  */
 import * as ews from 'ews-javascript-api';
 import type { AccessMethod } from '../settings';
-import { classifyResponse, isServerBusy, sleep, type CallFailure, type CallOutcome, type EwsCredentials } from './client';
+import { classifyResponse, isServerBusy, retryWhileBusy, type CallFailure, type CallOutcome, type EwsCredentials } from './client';
 import type { ServerVersion } from './soap';
 import { TransportError, type EwsTransport, type HttpResponse } from './transport';
 
@@ -120,13 +120,12 @@ export async function viaLibrary<T>(ctx: LibraryContext, signal: AbortSignal, ti
 
 /** viaLibrary, retrying while the server says it is busy (waits BackOffMilliseconds, capped). */
 export async function viaLibraryWithBackOff<T>(ctx: LibraryContext, signal: AbortSignal, timeoutMs: number, operation: (service: ews.ExchangeService) => Promise<T>, onBusy?: (waitMs: number) => void): Promise<LibraryOutcome<T>> {
-  for (let attempt = 0; ; attempt++) {
-    const outcome = await viaLibrary(ctx, signal, timeoutMs, operation);
-    const wait = outcome.ok ? undefined : isServerBusy({ ok: false, failure: outcome.failure });
-    if (wait === undefined || attempt >= 3) return outcome;
-    onBusy?.(wait);
-    await sleep(wait, signal);
-  }
+  return retryWhileBusy(
+    () => viaLibrary(ctx, signal, timeoutMs, operation),
+    (outcome) => (outcome.ok ? undefined : isServerBusy({ ok: false, failure: outcome.failure })),
+    signal,
+    { onBusy },
+  );
 }
 
 export type ItemId = ews.ItemId;

@@ -8,7 +8,7 @@
 import type { AccessMethod } from '../settings';
 import type { StepId } from '../steps';
 import { remedy, type Remedy } from '../remedies';
-import { calendarAccessRequest, callEws, describeFailure, describeTransportError, isServerBusy, ownCalendarRequest, sleep, type CallOutcome, type EwsCredentials } from './client';
+import { calendarAccessRequest, callEws, describeFailure, describeTransportError, isServerBusy, ownCalendarRequest, retryWhileBusy, type CallOutcome, type EwsCredentials } from './client';
 import { confirmGone, createProbeItem, deleteProbeItem, findProbeItems, readCalendar, type CalendarEvent, type ItemId, type LibraryContext } from './library';
 import { verifyMailboxes, type MailboxReport } from './mailboxes';
 import { EXPIRY_CODES, NAME_CODES, UNTRUSTED_CHAIN_CODES, inspectTls, openTcp, resolveHost, type TlsFacts } from './network';
@@ -176,14 +176,14 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
   /** lean EWS call with busy back-off; returns the outcome and how long it waited for the server. */
   const callWithBackOff = async (xml: string, anchorMailbox?: string): Promise<{ outcome: CallOutcome; waitedMs: number }> => {
     let waitedMs = 0;
-    for (let attempt = 0; ; attempt++) {
-      const outcome = await callEws(transport, config.ewsUrl, credentials, xml, { anchorMailbox, signal: run.signal, timeoutMs: requestTimeout() });
-      const wait = isServerBusy(outcome);
+    const outcome = await retryWhileBusy(
+      () => callEws(transport, config.ewsUrl, credentials, xml, { anchorMailbox, signal: run.signal, timeoutMs: requestTimeout() }),
+      isServerBusy,
+      run.signal,
       // A back-off longer than the time left is not waited out: the busy answer is the verdict.
-      if (wait === undefined || attempt >= 3 || wait >= deadline - Date.now()) return { outcome, waitedMs };
-      waitedMs += wait;
-      await sleep(wait, run.signal);
-    }
+      { timeLeft: () => deadline - Date.now(), onBusy: (wait) => { waitedMs += wait; } },
+    );
+    return { outcome, waitedMs };
   };
 
   let tls: TlsFacts | undefined;
