@@ -13,7 +13,7 @@ import * as dns from 'node:dns';
 import * as http from 'node:http';
 import { DEFAULT_SETTINGS } from './settings';
 import { validateSettings } from './validate';
-import { EwsTransport, TransportError, headerValue, toTransportError, type HttpRequest, type HttpResponse } from './ews/transport';
+import { EwsTransport, TransportError, headerValue, toTransportError, withTimeout, type HttpRequest, type HttpResponse } from './ews/transport';
 import { XmlError, child, childrenNamed, descendant, escapeXml, parseXml, type XmlElement } from './ews/xml';
 
 export const AUTODISCOVER_REQUEST_NS = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006';
@@ -158,42 +158,29 @@ export function parsePoxResponse(xml: string): PoxAnswer {
 }
 
 /** The plain-http GET with node:http: no body, no credentials, the response body is never read. */
-export const plainHttpGet: PlainHttpGet = (url, { signal, timeoutMs }) => new Promise<PlainHttpAnswer>((resolve, reject) => {
+export const plainHttpGet: PlainHttpGet = async (url, { signal, timeoutMs }) => {
   const target = new URL(url);
-  if (target.protocol !== 'http:') {
-    reject(new TransportError('network', `plainHttpGet is only for http URLs, not ${target.protocol}`));
-    return;
+  if (target.protocol !== 'http:') throw new TransportError('network', `plainHttpGet is only for http URLs, not ${target.protocol}`);
+  try {
+    return await withTimeout<PlainHttpAnswer>((done) => {
+      const request = http.request({
+        hostname: target.hostname.replace(/^\[|\]$/g, ''),
+        port: target.port === '' ? 80 : Number(target.port),
+        path: `${target.pathname}${target.search}`,
+        method: 'GET',
+        agent: false,
+      }, (res) => {
+        const location = res.headers.location;
+        done(undefined, { status: res.statusCode ?? 0, location: typeof location === 'string' ? location : undefined });
+      });
+      request.on('error', (err) => done(err));
+      request.end();
+      return () => request.destroy();
+    }, timeoutMs, signal);
+  } catch (err) {
+    throw toTransportError(err);
   }
-  if (signal?.aborted) {
-    reject(new TransportError('aborted', 'Cancelled'));
-    return;
-  }
-  let settled = false;
-  const settle = (err: Error | undefined, answer?: PlainHttpAnswer): void => {
-    if (settled) return;
-    settled = true;
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
-    request.destroy();
-    if (err) reject(toTransportError(err));
-    else if (answer) resolve(answer);
-  };
-  const request = http.request({
-    hostname: target.hostname.replace(/^\[|\]$/g, ''),
-    port: target.port === '' ? 80 : Number(target.port),
-    path: `${target.pathname}${target.search}`,
-    method: 'GET',
-    agent: false,
-  }, (res) => {
-    const location = res.headers.location;
-    settle(undefined, { status: res.statusCode ?? 0, location: typeof location === 'string' ? location : undefined });
-  });
-  const onAbort = (): void => settle(new TransportError('aborted', 'Cancelled'));
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => settle(new TransportError('timeout', `No answer within ${timeoutMs} ms`)), timeoutMs);
-  request.on('error', (err) => settle(err));
-  request.end();
-});
+};
 
 function defaultResolveSrv(name: string): Promise<SrvRecord[]> {
   return dns.promises.resolveSrv(name);

@@ -7,7 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import * as dns from 'node:dns';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { TransportError, secureContextFor } from './transport';
+import { TransportError, secureContextFor, withTimeout } from './transport';
 
 export interface CertificateFacts {
   subject: string;
@@ -38,29 +38,6 @@ export interface TlsReuse {
   keep?: (socket: tls.TLSSocket) => void;
 }
 
-function withTimeout<T>(work: (done: (err: Error | undefined, value?: T) => void) => () => void, timeoutMs: number, signal?: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let cleanup: () => void = () => undefined;
-    let settled = false;
-    const done = (err: Error | undefined, value?: T): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      cleanup();
-      if (err) reject(err);
-      else resolve(value as T);
-    };
-    const onAbort = (): void => done(new TransportError('aborted', 'Cancelled'));
-    const timer = setTimeout(() => done(new TransportError('timeout', `No answer within ${timeoutMs} ms`)), timeoutMs);
-    if (signal?.aborted) {
-      done(new TransportError('aborted', 'Cancelled'));
-      return;
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
-    cleanup = work(done);
-  });
-}
 
 export function resolveHost(host: string, timeoutMs: number, signal?: AbortSignal): Promise<string[]> {
   if (net.isIP(host)) return Promise.resolve([host]);

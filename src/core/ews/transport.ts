@@ -236,3 +236,28 @@ export class EwsTransport {
     });
   }
 }
+
+/** Runs callback-style work with a timeout and an AbortSignal; `work` returns its own clean-up. */
+export function withTimeout<T>(work: (done: (err: Error | undefined, value?: T) => void) => () => void, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let cleanup: () => void = () => undefined;
+    let settled = false;
+    const done = (err: Error | undefined, value?: T): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      cleanup();
+      if (err) reject(err);
+      else resolve(value as T);
+    };
+    const onAbort = (): void => done(new TransportError('aborted', 'Cancelled'));
+    const timer = setTimeout(() => done(new TransportError('timeout', `No answer within ${timeoutMs} ms`)), timeoutMs);
+    if (signal?.aborted) {
+      done(new TransportError('aborted', 'Cancelled'));
+      return;
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    cleanup = work(done);
+  });
+}
