@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { errorText } from '../core/errors';
 
 export interface FlagSpec {
   readonly kind: 'boolean' | 'string';
@@ -109,7 +110,7 @@ export async function readTextFile(path: string): Promise<{ ok: true; text: stri
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied'
-      : error instanceof Error ? error.message : String(error);
+      : errorText(error);
     return { ok: false, reason };
   }
 }

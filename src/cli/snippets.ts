@@ -5,6 +5,7 @@
 import { renderRunbook, runbookSteps } from '../core/runbook';
 import { readSettingsObject } from '../core/validate';
 import { EXIT_OK, EXIT_USAGE, booleanFlag, formatFlagHelp, parseArgs, readTextFile, stringFlag, type CliIo, type FlagSpecs, type Subcommand } from './args';
+import { errorText } from '../core/errors';
 
 const FLAGS: FlagSpecs = {
   config: { kind: 'string', valueName: 'FILE', description: 'JSON settings file (keys without the exchangeSetup. prefix); - reads stdin' },
@@ -65,7 +66,7 @@ export async function runSnippets(argv: readonly string[], io: CliIo): Promise<n
   try {
     raw = JSON.parse(source.text.replace(/^\uFEFF/, '')) as unknown;
   } catch (error) {
-    return fail(io, [`${source.label} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`]);
+    return fail(io, [`${source.label} is not valid JSON: ${errorText(error)}`]);
   }
   const reading = readSettingsObject(raw, source.label);
   const problems = [...reading.unknownKeys.map((k) => k.message), ...reading.issues.map((i) => i.message)];

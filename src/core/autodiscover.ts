@@ -15,6 +15,7 @@ import { DEFAULT_SETTINGS } from './settings';
 import { validateSettings } from './validate';
 import { EwsTransport, TransportError, headerValue, toTransportError, withTimeout, type HttpRequest, type HttpResponse } from './ews/transport';
 import { XmlError, child, childrenNamed, descendant, escapeXml, parseXml, type XmlElement } from './ews/xml';
+import { errorText } from './errors';
 
 export const AUTODISCOVER_REQUEST_NS = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006';
 export const AUTODISCOVER_RESPONSE_NS = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a';
@@ -415,7 +416,7 @@ class Discovery {
     } catch (err) {
       if (err instanceof DiscoveryStop) throw err;
       const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
-      const outcome = code === 'ENOTFOUND' || code === 'ENODATA' ? 'no SRV record' : `SRV lookup failed: ${err instanceof Error ? err.message : String(err)}`;
+      const outcome = code === 'ENOTFOUND' || code === 'ENODATA' ? 'no SRV record' : `SRV lookup failed: ${errorText(err)}`;
       this.record({ kind: 'srv', url: name, outcome, credentialsSent: false }, started);
       return { kind: 'next', why: outcome };
     }
@@ -472,7 +473,7 @@ export async function discoverEwsUrl(email: string, options: AutodiscoverOptions
   } catch (err) {
     if (err instanceof DiscoveryStop) return { ok: false, reason: err.message, cancelled: err.cancelled || undefined, trail: discovery.trail };
     // A bad candidate override or a transport that throws something odd: still an answer, with the trail so far.
-    return { ok: false, reason: `Autodiscover failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`, trail: discovery.trail };
+    return { ok: false, reason: `Autodiscover failed unexpectedly: ${errorText(err)}`, trail: discovery.trail };
   } finally {
     ownTransport?.close();
   }

@@ -22,9 +22,14 @@ export function isCancellation(error: unknown): boolean {
   return name === 'AbortError' || name === 'Canceled' || name === 'CancellationError';
 }
 
+/** An error's own message, or the thrown value as text when it is not an Error. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** The message to show for any error; unexpected errors say so and point at the log. */
 export function describeError(action: string, error: unknown): string {
   if (error instanceof UserFacingError) return error.message;
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorText(error);
   return `${action} failed unexpectedly: ${detail}. The log has the details.`;
 }

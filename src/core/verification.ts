@@ -10,6 +10,7 @@
 import { getField, type SetupSettings } from './settings';
 import { BASIC_AUTH_PRIOR_BLOCK, REQUIRED_MANAGEMENT_ROLES, markerLines, type BasicAuthPriorEntry } from './snippets';
 import type { StepId, StepStatus } from './steps';
+import { errorText } from './errors';
 
 export interface BasicAuthServerReading {
   server: string;
@@ -111,7 +112,7 @@ export function readMarkerBlock(cleanText: string, blockName: string): BlockRead
     try {
       return { kind: 'json', value: JSON.parse(json) as unknown };
     } catch (error) {
-      reason = error instanceof Error ? error.message : String(error);
+      reason = errorText(error);
     }
   }
   return { kind: 'invalid', reason };

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import { organizationKey } from '../core/settings';
 import type { SecretState } from '../core/protocol';
+import { errorText } from '../core/errors';
 
 /**
  * The service account's password (and the http link target's authorization header) live only in
@@ -9,7 +10,7 @@ import type { SecretState } from '../core/protocol';
  */
 export class KeyringUnavailableError extends Error {
   constructor(cause: unknown) {
-    super(`VS Code's secret storage (the operating system keyring) is not available, so no password can be kept: ${cause instanceof Error ? cause.message : String(cause)}. Unlock or install a keyring (for example gnome-keyring or KWallet on Linux), then reload VS Code. The password is never stored anywhere else.`);
+    super(`VS Code's secret storage (the operating system keyring) is not available, so no password can be kept: ${errorText(cause)}. Unlock or install a keyring (for example gnome-keyring or KWallet on Linux), then reload VS Code. The password is never stored anywhere else.`);
     this.name = 'KeyringUnavailableError';
   }
 }

@@ -10,6 +10,7 @@ import { firstError, parseEwsResponse, type EwsError, type EwsResponse, type Ser
 import { escapeXml } from './xml';
 import { TransportError, headerValue, type EwsTransport, type HttpResponse } from './transport';
 import { remedy, type Remedy } from '../remedies';
+import { errorText } from '../errors';
 
 export interface EwsCredentials {
   upn: string;
@@ -80,7 +81,7 @@ export function classifyResponse(http: HttpResponse): CallOutcome {
     try {
       response = parseEwsResponse(http.body);
     } catch (err) {
-      return { ok: false, http, failure: { kind: 'format', status: http.status, detail: err instanceof Error ? err.message : String(err) } };
+      return { ok: false, http, failure: { kind: 'format', status: http.status, detail: errorText(err) } };
     }
     const error = firstError(response);
     if (error) return { ok: false, http, serverVersion: response.serverVersion, failure: { kind: 'ews', error } };

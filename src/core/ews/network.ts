@@ -8,6 +8,7 @@ import * as dns from 'node:dns';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { TransportError, secureContextFor, withTimeout } from './transport';
+import { errorText } from '../errors';
 
 export interface CertificateFacts {
   subject: string;
@@ -136,7 +137,7 @@ export async function inspectTls(host: string, port: number, extraCaPem: string 
     }, timeoutMs, signal);
   } catch (err) {
     if (err instanceof TransportError && err.kind === 'aborted') throw err;
-    return { ok: false, errorCode: err instanceof TransportError ? 'TIMEOUT' : undefined, errorMessage: err instanceof Error ? err.message : String(err) };
+    return { ok: false, errorCode: err instanceof TransportError ? 'TIMEOUT' : undefined, errorMessage: errorText(err) };
   }
 }
 

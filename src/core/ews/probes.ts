@@ -15,6 +15,7 @@ import { EXPIRY_CODES, NAME_CODES, UNTRUSTED_CHAIN_CODES, inspectTls, openTcp, r
 import type { Socket } from 'node:net';
 import type { ServerVersion } from './soap';
 import { EwsTransport, TransportError, type TransportStats } from './transport';
+import { errorText } from '../errors';
 
 export type ProbeId =
   | 'net.dns' | 'net.tcp' | 'tls.handshake' | 'tls.name' | 'tls.trust' | 'tls.expiry'
@@ -164,7 +165,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
       } catch (err) {
         if (options.signal?.aborted) throw new TransportError('aborted', 'Cancelled');
         if (err instanceof TransportError && err.kind === 'aborted') verdict = fail(`Timed out: the run's time limit (${budgetMs} ms) ran out`);
-        else verdict = fail(`Unexpected error: ${err instanceof Error ? err.message : String(err)}`);
+        else verdict = fail(`Unexpected error: ${errorText(err)}`);
       }
     }
     const entry: ProbeResult = { id, ...verdict, ms: Date.now() - t0 };
@@ -203,7 +204,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
         return pass(`${host} resolves to ${addresses.join(', ')}`);
       } catch (err) {
         if (err instanceof TransportError && err.kind === 'aborted') throw err;
-        return fail(`${host} does not resolve (${(err as { code?: string }).code ?? (err instanceof Error ? err.message : String(err))}); check the EWS URL and DNS`);
+        return fail(`${host} does not resolve (${(err as { code?: string }).code ?? (errorText(err))}); check the EWS URL and DNS`);
       }
     });
 
@@ -213,7 +214,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
         return pass(`TCP connection to ${host}:${port} opened`);
       } catch (err) {
         if (err instanceof TransportError && err.kind === 'aborted') throw err;
-        return fail(`No TCP connection to ${host}:${port} (${(err as { code?: string }).code ?? (err instanceof Error ? err.message : String(err))}); check firewalls and the port`);
+        return fail(`No TCP connection to ${host}:${port} (${(err as { code?: string }).code ?? (errorText(err))}); check firewalls and the port`);
       }
     });
 
@@ -410,6 +411,6 @@ async function removeProbeItem(ctx: LibraryContext, id: ItemId | undefined, cutO
     }
     return undefined;
   } catch (err) {
-    return `Deleting the test item failed (${err instanceof Error ? err.message : String(err)})`;
+    return `Deleting the test item failed (${errorText(err)})`;
   }
 }

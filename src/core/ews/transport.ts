@@ -12,6 +12,7 @@ import { isUtf8 } from 'node:buffer';
 import * as https from 'node:https';
 import * as tls from 'node:tls';
 import type { Duplex } from 'node:stream';
+import { errorText } from '../errors';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -101,7 +102,7 @@ export function headerValue(response: HttpResponse, name: string): string | unde
 export function toTransportError(err: unknown): TransportError {
   if (err instanceof TransportError) return err;
   const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorText(err);
   return new TransportError(code !== undefined && isTlsErrorCode(code) ? 'tls' : 'network', message, code);
 }
 

@@ -9,6 +9,7 @@ import { EwsTransport, toTransportError, type HttpResponse } from '../ews/transp
 import type { HttpsRequester } from '../autodiscover';
 import { CANCELLED, redactText, runLink, secretForms } from './run';
 import type { LinkContext, LinkOutcome, LinkRequest, LinkTarget } from './types';
+import { errorText } from '../errors';
 
 export const DEFAULT_HTTP_LINK_TIMEOUT_MS = 30_000;
 /** How much of the answer is kept for display. */
@@ -63,7 +64,7 @@ export function createHttpTarget(options: HttpTargetOptions): LinkTarget {
       try {
         authorization = await options.authorization?.();
       } catch (err) {
-        return { ok: false, stage: 'link', failureReason: `The authorization header could not be read from secret storage: ${err instanceof Error ? err.message : String(err)}` };
+        return { ok: false, stage: 'link', failureReason: `The authorization header could not be read from secret storage: ${errorText(err)}` };
       }
       return runLink(context, [request.password, authorization], async () => {
         const headers: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8', Accept: 'application/json, text/plain, */*' };
