@@ -5,40 +5,20 @@
 // saw: one TCP handshake and one TLS 1.3 handshake per host, plus every HTTP request (each probe
 // needs the previous one's verdict, so none can overlap). The peer: bench/exchangelib_ops.py doing
 // the same operations through the same proxy, in the same run.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { runPythonJsonLines } from '../scripts/lib/python.mjs';
 import { startDelayProxy } from './delayProxy.mjs';
 import { repoRoot, requireFromRepo, round, startFakeProcess, summarize } from './lib.mjs';
 
-const PYTHON = '/usr/bin/python3';
-
-function runExchangelib(url, fake, fakeModule) {
-  return new Promise((resolve) => {
-    const child = spawn(PYTHON, [join(repoRoot, 'bench', 'exchangelib_ops.py')], {
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp',
-        BENCH_EWS_URL: url, BENCH_EWS_USER: fakeModule.FAKE_SERVICE_ACCOUNT, BENCH_EWS_PASSWORD: fakeModule.FAKE_PASSWORD,
-        BENCH_TEST_MAILBOX: fakeModule.FAKE_TEST_MAILBOX, REQUESTS_CA_BUNDLE: fake.caFile, NO_PROXY: '*', no_proxy: '*',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
-      if (!line) {
-        resolve({ ms: null, ok: false, detail: `exit ${code}: ${stderr.trim().split('\n').slice(-2).join(' | ')}` });
-        return;
-      }
-      resolve(JSON.parse(line));
-    });
+async function runExchangelib(url, fake, fakeModule) {
+  const { code, stderr, records } = await runPythonJsonLines(join(repoRoot, 'bench', 'exchangelib_ops.py'), [], {
+    BENCH_EWS_URL: url, BENCH_EWS_USER: fakeModule.FAKE_SERVICE_ACCOUNT, BENCH_EWS_PASSWORD: fakeModule.FAKE_PASSWORD,
+    BENCH_TEST_MAILBOX: fakeModule.FAKE_TEST_MAILBOX, REQUESTS_CA_BUNDLE: fake.caFile,
   });
+  const last = records.at(-1);
+  return last ?? { ms: null, ok: false, detail: `exit ${code}: ${stderr.trim().split('\n').slice(-2).join(' | ')}` };
 }
 
 /** @param {{ rttMs: number, runs: number, log: (line: string) => void }} options */

@@ -3,16 +3,15 @@
 // (from out/, so build first), runs exchangelib_check.py against it with the test CA, counts the
 // checks, and requires zero schema errors for every request exchangelib sent.
 // Last stdout line: {"passed":N,"failed":N}; exit code 1 on any failure.
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runPythonJsonLines } from '../../scripts/lib/python.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const require = createRequire(import.meta.url);
 const fakeModule = require(join(root, 'out', 'test', 'fake-exchange', 'server.js'));
-const PYTHON = '/usr/bin/python3';
 const SCRIPT = join(here, 'exchangelib_check.py');
 
 const results = [];
@@ -22,35 +21,13 @@ const record = (check, ok, detail) => {
 };
 
 /** Runs the python script in one mode; each JSON line it prints is a check. */
-function runPython(fake, mode) {
-  return new Promise((resolve) => {
-    const child = spawn(PYTHON, [SCRIPT, mode], {
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp',
-        FAKE_EWS_URL: fake.url, FAKE_EWS_USER: fakeModule.FAKE_SERVICE_ACCOUNT, FAKE_EWS_PASSWORD: fakeModule.FAKE_PASSWORD,
-        FAKE_TEST_MAILBOX: fakeModule.FAKE_TEST_MAILBOX, REQUESTS_CA_BUNDLE: fake.caFile,
-        NO_PROXY: '*', no_proxy: '*',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      let seen = 0;
-      for (const line of stdout.split('\n')) {
-        if (!line.startsWith('{')) continue;
-        const parsed = JSON.parse(line);
-        record(`exchangelib ${parsed.check}`, parsed.ok === true, parsed.detail);
-        seen++;
-      }
-      if (code !== 0 || seen === 0) record(`exchangelib ${mode} process`, false, `exit ${code}; ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
-      resolve();
-    });
+async function runPython(fake, mode) {
+  const { code, stderr, records } = await runPythonJsonLines(SCRIPT, [mode], {
+    FAKE_EWS_URL: fake.url, FAKE_EWS_USER: fakeModule.FAKE_SERVICE_ACCOUNT, FAKE_EWS_PASSWORD: fakeModule.FAKE_PASSWORD,
+    FAKE_TEST_MAILBOX: fakeModule.FAKE_TEST_MAILBOX, REQUESTS_CA_BUNDLE: fake.caFile,
   });
+  for (const parsed of records) record(`exchangelib ${parsed.check}`, parsed.ok === true, parsed.detail);
+  if (code !== 0 || records.length === 0) record(`exchangelib ${mode} process`, false, `exit ${code}; ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
 }
 
 const fake = await fakeModule.startFakeExchange({ scenario: 'healthy', validateSchemas: true });
