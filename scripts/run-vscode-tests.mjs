@@ -10,13 +10,13 @@
 // --result-out  where to write {passed, failed, failures} for scripts/test-all.mjs
 // Environment: ECS_CACHE_DIR, ECS_CHROMIUM, ECS_INTEGRATION_TIMEOUT_S (default 300),
 // ECS_KEEP_TEMP=1 keeps the temp folders for a look afterwards.
-import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, closeSync, readSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, closeSync, readSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import {
-  makeTempDir, makeWorkspace, readSuiteResult, repoRoot, seedUserSettings, suiteEnvironment, suiteLogFile,
+  logFilesUnder, makeTempDir, makeWorkspace, readSuiteResult, repoRoot, seedUserSettings, suiteEnvironment, suiteLogFile,
 } from './lib/vscode-test-env.mjs';
 import {
   HarnessError, chromiumFlags, chromiumPath, freePort, startCodeServer, stopProcessGroup, workbenchUrl,
@@ -55,13 +55,7 @@ function lastLines(file, count) {
 }
 
 /** Extension-host logs live deep under the user data dir; their tails explain most failures. */
-function extensionHostLogs(userDataDir) {
-  const logsDir = join(userDataDir, 'logs');
-  if (!existsSync(logsDir)) return [];
-  return readdirSync(logsDir, { recursive: true, encoding: 'utf8' })
-    .filter((name) => /exthost\d*\.log$/i.test(name))
-    .map((name) => join(logsDir, name));
-}
+const extensionHostLogs = (userDataDir) => logFilesUnder(userDataDir, /exthost\d*\.log$/i);
 
 function extensionHostExited(codeServerLog) {
   return existsSync(codeServerLog) && readFileSync(codeServerLog, 'utf8').includes('Extension Host Process exited');

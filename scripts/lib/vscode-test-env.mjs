@@ -1,6 +1,6 @@
 // What both real-VS-Code runners (code-server and desktop) set up the same way: the temp
 // workspace, the seeded user settings, and the environment the integration suite reads.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,4 +105,13 @@ export function readSuiteResult(resultFile) {
 
 export function suiteLogFile(resultFile) {
   return `${resultFile}.log`;
+}
+
+/** Log files under a VS Code user-data-dir's logs folder whose path matches `test`. */
+export function logFilesUnder(userDataDir, test) {
+  const logsDir = join(userDataDir, 'logs');
+  if (!existsSync(logsDir)) return [];
+  return readdirSync(logsDir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => test.test(name))
+    .map((name) => join(logsDir, name));
 }

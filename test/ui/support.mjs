@@ -2,7 +2,7 @@
 // extension loaded as a development extension, plus the small UI moves every test needs (the command
 // palette, the panel's nested webview frames, the terminal's text, the extension's log file).
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -10,7 +10,7 @@ import { chromium } from 'playwright-core';
 import {
   chromiumFlags, chromiumPath, codeServerBin, freePort, startCodeServer, stopProcessGroup, workbenchUrl,
 } from '../../scripts/lib/code-server.mjs';
-import { makeTempDir, makeWorkspace, repoRoot, seedUserSettings, writeSettings } from '../../scripts/lib/vscode-test-env.mjs';
+import { logFilesUnder, makeTempDir, makeWorkspace, repoRoot, seedUserSettings, writeSettings } from '../../scripts/lib/vscode-test-env.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -165,11 +165,7 @@ export async function waitForTerminalText(page, text, timeoutMs = 30_000) {
 
 /** The files the extension's "Exchange Setup" log channel wrote under the user-data-dir's logs folder. */
 export function extensionLogFiles(userDataDir) {
-  const logsDir = join(userDataDir, 'logs');
-  if (!existsSync(logsDir)) return [];
-  return readdirSync(logsDir, { recursive: true, encoding: 'utf8' })
-    .filter((name) => name.endsWith('Exchange Setup.log'))
-    .map((name) => join(logsDir, name));
+  return logFilesUnder(userDataDir, /Exchange Setup\.log$/);
 }
 
 /** Waits until the extension's log has a line matching `pattern` (e.g. its activation), and returns the log. */
