@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProbeCommand } from '../../src/cli/probe';
@@ -62,6 +63,30 @@ function captureIo(env: Record<string, string | undefined> = { EWS_PASSWORD: FAK
 
 const PROBE_SUBJECT = /Exchange Calendar Setup probe/;
 
+/** The exit code and JSON report of one run against what the scenario must give, wherever it ran. */
+function assertVerdicts(expected: Expectation, code: number | null, stdout: string, stderr: string): void {
+  assert.equal(code, expected.exit, `${stdout}\n${stderr}`);
+  const report = JSON.parse(stdout) as JsonReport;
+  assert.equal(report.ok, expected.exit === 0);
+  for (const [id, [status, pattern]] of Object.entries(expected.checks) as [ProbeId, [ProbeStatus, RegExp?]][]) {
+    const check = report.checks.find((c) => c.id === id);
+    assert.ok(check, `${id} reported`);
+    assert.equal(check.status, status, `${id}: ${check.message}`);
+    if (pattern) assert.match(check.message, pattern);
+  }
+  if (expected.remedyStep) {
+    const [id, step] = expected.remedyStep;
+    assert.equal(report.checks.find((c) => c.id === id)?.remedy?.step, step);
+  }
+  for (const check of report.checks) {
+    if (check.remedy) assert.ok(isStepId(check.remedy.step), `${check.id} remedy names a real step (${check.remedy.step})`);
+    assert.ok(!check.message.includes('\n'), 'messages are one line');
+  }
+  const everything = stdout + stderr;
+  assert.ok(!everything.includes(FAKE_PASSWORD), 'the password is never printed');
+  assert.ok(!everything.includes(Buffer.from(`${FAKE_SERVICE_ACCOUNT}:${FAKE_PASSWORD}`).toString('base64')), 'nor its Basic header');
+}
+
 describe('probe command against every fake Exchange scenario (in-process)', function () {
   this.timeout(30_000);
   let fake: FakeExchange;
@@ -98,26 +123,7 @@ describe('probe command against every fake Exchange scenario (in-process)', func
       const code = await runProbeCommand([...base(), '--method', expected.method ?? 'impersonation', '--timeout-ms', String(timeoutMs)], io);
       const elapsed = Date.now() - started;
       assert.ok(elapsed < timeoutMs + 12_000, `finished in ${elapsed} ms`);
-      assert.equal(code, expected.exit, `${out()}\n${err()}`);
-      const report = JSON.parse(out()) as JsonReport;
-      assert.equal(report.ok, expected.exit === 0);
-      for (const [id, [status, pattern]] of Object.entries(expected.checks) as [ProbeId, [ProbeStatus, RegExp?]][]) {
-        const check = report.checks.find((c) => c.id === id);
-        assert.ok(check, `${id} reported`);
-        assert.equal(check.status, status, `${id}: ${check.message}`);
-        if (pattern) assert.match(check.message, pattern);
-      }
-      if (expected.remedyStep) {
-        const [id, step] = expected.remedyStep;
-        assert.equal(report.checks.find((c) => c.id === id)?.remedy?.step, step);
-      }
-      for (const check of report.checks) {
-        if (check.remedy) assert.ok(isStepId(check.remedy.step), `${check.id} remedy names a real step (${check.remedy.step})`);
-        assert.ok(!check.message.includes('\n'), 'messages are one line');
-      }
-      const everything = out() + err();
-      assert.ok(!everything.includes(FAKE_PASSWORD), 'the password is never printed');
-      assert.ok(!everything.includes(Buffer.from(`${FAKE_SERVICE_ACCOUNT}:${FAKE_PASSWORD}`).toString('base64')), 'nor its Basic header');
+      assertVerdicts(expected, code, out(), err());
       assert.equal(fake.items(FAKE_TEST_MAILBOX).length, itemsBefore, 'the write test leaves no item behind');
       assert.deepEqual(fake.schemaErrors, [], 'every request validated against the EWS schemas');
     });
@@ -156,4 +162,44 @@ describe('probe command against every fake Exchange scenario (in-process)', func
     assert.equal(run.stats.tcpConnections, 1, 'one keep-alive connection for every EWS request');
     assert.ok(!JSON.stringify(run).includes(FAKE_PASSWORD));
   });
+});
+
+describe('probe command against every fake Exchange scenario (as a process: node dist/cli.js)', function () {
+  this.timeout(30_000);
+  const cli = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+  let fake: FakeExchange;
+  let dir: string;
+  let caFile: string;
+
+  before(async () => {
+    assert.ok(existsSync(cli), `${cli} is built`);
+    fake = await startFakeExchange({ scenario: 'healthy' });
+    dir = mkdtempSync(join(tmpdir(), 'probe-cli-process-'));
+    caFile = join(dir, 'ca.pem');
+    writeFileSync(caFile, fake.caPem);
+  });
+  after(async () => {
+    await fake?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const [scenario, expected] of Object.entries(EXPECTED) as [ScenarioName, Expectation][]) {
+    it(`${scenario}: exit ${expected.exit}`, async () => {
+      fake.setScenario(scenario);
+      const itemsBefore = fake.items(FAKE_TEST_MAILBOX).length;
+      const timeoutMs = scenario === 'slow' ? 1_500 : 15_000;
+      const args = [cli, 'probe', '--url', fake.url, '--user', FAKE_SERVICE_ACCOUNT, '--mailbox', FAKE_TEST_MAILBOX, '--ca', caFile, '--json', '--write',
+        '--method', expected.method ?? 'impersonation', '--timeout-ms', String(timeoutMs)];
+      const started = Date.now();
+      const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, args, { env: { ...process.env, EWS_PASSWORD: FAKE_PASSWORD }, timeout: timeoutMs + 15_000 }, (error, out, err) => {
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout: out, stderr: err });
+        });
+      });
+      const elapsed = Date.now() - started;
+      assert.ok(elapsed < timeoutMs + 12_000, `finished in ${elapsed} ms`);
+      assertVerdicts(expected, code, stdout, stderr);
+      assert.equal(fake.items(FAKE_TEST_MAILBOX).length, itemsBefore, 'the write test leaves no item behind');
+    });
+  }
 });
