@@ -21,7 +21,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     const checklist = registerChecklistView(session.model, {
       configured: () => isConfigured(session.readSettings().settings),
       onDidRefresh: (listener) => session.onDidRefresh(listener),
-    });
+    }, log);
     const deps = { model: session.model, terminal, log, readSettings: session.readSettings };
     const probePanel = registerProbePanel(context, deps);
     context.subscriptions.push(

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { SOURCE_LABELS, STATUS_LABELS, type SetupModel, type StepView } from '../core/model';
 import type { StepStatus } from '../core/steps';
+import { registerSafeCommand } from './commandRunner';
+import type { Log } from './log';
 
 export const CHECKLIST_VIEW_ID = 'exchangeSetup.checklist';
 
@@ -123,6 +125,7 @@ function capitalise(text: string): string {
 export function registerChecklistView(
   model: SetupModel,
   settings: { configured(): boolean; onDidRefresh(listener: () => void): vscode.Disposable },
+  log: Log,
 ): { provider: ChecklistTreeProvider; view: vscode.TreeView<StepView>; disposables: vscode.Disposable[] } {
   const provider = new ChecklistTreeProvider(model, () => settings.configured());
   const view = vscode.window.createTreeView(CHECKLIST_VIEW_ID, {
@@ -141,7 +144,7 @@ export function registerChecklistView(
       model.setConfirmed(step.id, state === vscode.TreeItemCheckboxState.Checked);
     }
   });
-  const reveal = vscode.commands.registerCommand('exchangeSetup.revealStep', async (arg: unknown) => {
+  const reveal = registerSafeCommand(log, 'exchangeSetup.revealStep', 'Reveal Step in Checklist', async (arg: unknown) => {
     const id = typeof arg === 'string' ? arg : (arg as { id?: unknown } | undefined)?.id;
     const target = findStep(model.view(), id);
     if (!target) return;
