@@ -2,11 +2,12 @@
  * Verifying access to many mailboxes: the same calendar check as the access probe, one request per
  * mailbox over a shared keep-alive connection pool, with bounded concurrency. When the server says
  * it is busy, every worker pauses (one shared back-off), because throttling is per service account,
- * not per mailbox. Requests are built and parsed by the lean path in ./client (measured: the
+ * not per mailbox; ./throttleWindow decides how many requests are in flight. Requests are built and parsed by the lean path in ./client (measured: the
  * library's per-request cost would dominate the CPU budget of ~2 ms per mailbox).
  */
 import type { AccessMethod } from '../settings';
 import { MAX_BACKOFF_MS, calendarAccessRequest, callEws, describeFailure, isServerBusy, sleep, type EwsCredentials } from './client';
+import { ThrottleWindow } from './throttleWindow';
 import { EwsTransport, TransportError } from './transport';
 
 export interface MailboxListProblem {
@@ -78,10 +79,6 @@ export interface VerifyOptions {
 
 export const DEFAULT_MAILBOX_CONCURRENCY = 8;
 const MAX_BUSY_RETRIES = 10;
-/** The first window: grown from here one per success until the server says it is busy. */
-const SLOW_START_WINDOW = 8;
-/** How long without a busy answer before the window may grow past the level that drew one. */
-const CEILING_PROBE_AFTER_MS = 10_000;
 
 export async function verifyMailboxes(config: MailboxCheckConfig, mailboxes: readonly string[], options: VerifyOptions = {}): Promise<MailboxReport> {
   const concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_MAILBOX_CONCURRENCY, 64));
@@ -92,68 +89,27 @@ export async function verifyMailboxes(config: MailboxCheckConfig, mailboxes: rea
   const report: MailboxReport = { checked: 0, ok: 0, failed: [] };
   const finished = new Set<string>();
   let next = 0;
-  let pausedUntil = 0;
   const viewStart = now();
   const viewEnd = new Date(viewStart.getTime() + 86_400_000);
-
-  // Adaptive window, because every busy answer makes all workers wait out BackOffMilliseconds (the
-  // throttling is per service account). It starts small and grows by one per success (slow start)
-  // until the first busy answer, which halves it; any busy answer shrinks it to what was in flight
-  // when that request was sent, minus one, and remembers that level as the server's ceiling.
-  // Successes then grow it by one per window's worth, up to just below the ceiling, and past it only
-  // after a quiet spell. Measured against a server limited to 27 (bench/): concurrency 64 ran at
-  // half the rate of 27 before, because 64 requests sent at once all counted 64 in flight (the
-  // window shrank only to 63), and re-probing the limit after every window of successes (about one
-  // RTT) paid a whole back-off (ten RTTs there) each time. Halving, since the count overshoots: when
-  // the CPU is busy, answers the server already sent still wait in our own queue.
-  let window = Math.min(concurrency, SLOW_START_WINDOW);
-  let slowStart = window < concurrency;
-  let ceiling = Infinity;
-  let lastBusyAt = 0;
-  let inFlight = 0;
-  let successesSinceBusy = 0;
-  const waiting: (() => void)[] = [];
-  /** Resolves with the number in flight including this one, counted when the slot was taken. */
-  const acquire = async (): Promise<number> => {
-    while (inFlight >= window) await new Promise<void>((wake) => waiting.push(wake));
-    return ++inFlight;
-  };
-  const grow = (): void => {
-    window++;
-    successesSinceBusy = 0;
-    waiting.shift()?.();
-  };
-  const release = (): void => {
-    inFlight--;
-    waiting.shift()?.();
-  };
+  const window = new ThrottleWindow({ max: concurrency, sleep });
 
   const checkOne = async (mailbox: string): Promise<void> => {
     const xml = calendarAccessRequest(mailbox, config.accessMethod, viewStart, viewEnd);
     const anchor = config.accessMethod === 'impersonation' ? mailbox : undefined;
     for (let attempt = 0; ; attempt++) {
-      const wait = pausedUntil - Date.now();
-      if (wait > 0) await sleep(wait, options.signal);
-      const inFlightWhenSent = await acquire();
+      const sentAtLevel = await window.acquire(options.signal);
       let outcome;
       try {
         outcome = await callEws(transport, config.ewsUrl, credentials, xml, { anchorMailbox: anchor, signal: options.signal, timeoutMs: options.requestTimeoutMs });
       } finally {
-        release();
+        window.release();
       }
       const backOff = isServerBusy(outcome);
       if (backOff !== undefined && attempt < MAX_BUSY_RETRIES) {
-        window = Math.max(1, Math.min(window, inFlightWhenSent - 1, slowStart ? Math.floor(inFlightWhenSent / 2) : Infinity));
-        slowStart = false;
-        ceiling = Math.min(ceiling, inFlightWhenSent);
-        lastBusyAt = Date.now();
-        successesSinceBusy = 0;
-        pausedUntil = Math.max(pausedUntil, Date.now() + Math.min(backOff, MAX_BACKOFF_MS));
+        window.busy(sentAtLevel, Math.min(backOff, MAX_BACKOFF_MS));
         continue;
       }
-      if (ceiling !== Infinity && Date.now() - lastBusyAt > CEILING_PROBE_AFTER_MS) ceiling = Infinity;
-      successesSinceBusy++;
-      if (window < concurrency && window + 1 < ceiling && (slowStart || successesSinceBusy >= window)) grow();
+      window.success();
       report.checked++;
       finished.add(mailbox);
       if (outcome.ok) report.ok++;

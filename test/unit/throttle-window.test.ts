@@ -1,0 +1,100 @@
+import * as assert from 'node:assert/strict';
+import { ThrottleWindow } from '../../src/core/ews/throttleWindow';
+
+/** A clock the test moves, and a sleep that records what was asked and resolves only when told. */
+function harness() {
+  let now = 1_000_000;
+  const sleeps: { ms: number; wake: () => void }[] = [];
+  const clock = { now: () => now, advance: (ms: number) => { now += ms; } };
+  const sleep = (ms: number): Promise<void> => new Promise((wake) => sleeps.push({ ms, wake: () => wake() }));
+  return { clock, sleeps, sleep };
+}
+
+/** Lets every pending promise callback run. */
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function successes(window: ThrottleWindow, count: number): void {
+  for (let i = 0; i < count; i++) window.success();
+}
+
+describe('ThrottleWindow (many-mailbox concurrency)', () => {
+  it('never exceeds the user\'s concurrency', () => {
+    const { clock, sleep } = harness();
+    const window = new ThrottleWindow({ max: 5, now: clock.now, sleep });
+    assert.equal(window.size, 5);
+    clock.advance(60_000);
+    successes(window, 1000);
+    assert.equal(window.size, 5);
+  });
+
+  it('halves from the refused request\'s level during slow start and stays under that level', () => {
+    const { clock, sleep } = harness();
+    const window = new ThrottleWindow({ max: 64, now: clock.now, sleep });
+    successes(window, 8);
+    assert.equal(window.size, 16);
+    window.busy(14, 200);
+    assert.equal(window.size, 7);
+    assert.equal(window.inSlowStart, false);
+    successes(window, 10_000);
+    assert.equal(window.size, 13, 'one below the level that drew the busy answer');
+    clock.advance(10_001);
+    successes(window, 13);
+    assert.equal(window.size, 14, 'probes again after the quiet spell');
+  });
+
+  it('holds a request that waits for a slot until the back-off is over, even when a slot frees up', async () => {
+    const { clock, sleeps, sleep } = harness();
+    const window = new ThrottleWindow({ max: 2, initial: 2, now: clock.now, sleep });
+    assert.equal(await window.acquire(), 1);
+    assert.equal(await window.acquire(), 2);
+    let third: number | undefined;
+    void window.acquire().then((level) => { third = level; });
+    await settle();
+    assert.equal(third, undefined, 'no slot free');
+
+    window.busy(2, 200);
+    window.release();
+    await settle();
+    assert.equal(third, undefined, 'a freed slot must not end the shared back-off');
+    assert.deepEqual(sleeps.map((s) => s.ms), [200]);
+
+    window.release();
+    clock.advance(200);
+    sleeps[0].wake();
+    await settle();
+    assert.equal(third, 1, 'sent once the back-off is over');
+  });
+
+  it('makes a new request wait out the back-off before taking a free slot', async () => {
+    const { clock, sleeps, sleep } = harness();
+    const window = new ThrottleWindow({ max: 8, now: clock.now, sleep });
+    window.busy(4, 300);
+    let level: number | undefined;
+    void window.acquire().then((l) => { level = l; });
+    await settle();
+    assert.equal(level, undefined);
+    assert.deepEqual(sleeps.map((s) => s.ms), [300]);
+    clock.advance(120);
+    sleeps[0].wake();
+    await settle();
+    assert.equal(level, undefined, 'woken early, it sleeps again for what is left');
+    assert.deepEqual(sleeps.map((s) => s.ms), [300, 180]);
+    clock.advance(180);
+    sleeps[1].wake();
+    await settle();
+    assert.equal(level, 1);
+  });
+
+  it('passes the caller\'s cancellation to the back-off wait', async () => {
+    const { clock } = harness();
+    const seen: (AbortSignal | undefined)[] = [];
+    const window = new ThrottleWindow({
+      max: 8, now: clock.now,
+      sleep: (_ms, signal) => { seen.push(signal); return Promise.reject(new Error('cancelled')); },
+    });
+    window.busy(4, 300);
+    const controller = new AbortController();
+    await assert.rejects(window.acquire(controller.signal), /cancelled/);
+    assert.equal(seen[0], controller.signal);
+  });
+});
