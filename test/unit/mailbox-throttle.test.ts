@@ -29,4 +29,24 @@ describe('many-mailbox verification far above the server limit', function () {
       await fake.stop();
     }
   });
+
+  it('stays at Exchange\'s default limit of 27 with no busy answer when allowed 64', async () => {
+    // Our count of requests in flight is never below the server's, so a window held at 27 cannot
+    // draw a busy answer from a server limited to 27. Before the default was the first ceiling,
+    // slow start ran to 64 first and drew 7 to 98 busy answers per 2,000 mailboxes in bench runs.
+    const fake = await startFakeExchange({ scenario: 'healthy', concurrencyLimit: 27, mailboxCount: 300, latencyMs: 20, validateSchemas: false });
+    try {
+      const mailboxes = Array.from({ length: 300 }, (_, i) => generatedMailboxName(i + 1));
+      const report = await verifyMailboxes(
+        { ewsUrl: fake.url, upn: FAKE_SERVICE_ACCOUNT, password: FAKE_PASSWORD, accessMethod: 'impersonation', extraCaPem: fake.caPem },
+        mailboxes,
+        { concurrency: 64 },
+      );
+      assert.equal(report.ok, 300, JSON.stringify(report.failed.slice(0, 3)));
+      assert.equal(fake.requests.filter((r) => r.status === 500).length, 0, 'busy answers');
+      assert.equal(fake.requests.length, 300, 'one request per mailbox');
+    } finally {
+      await fake.stop();
+    }
+  });
 });

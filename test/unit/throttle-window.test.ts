@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { ThrottleWindow } from '../../src/core/ews/throttleWindow';
+import { EWS_DEFAULT_CONCURRENCY, ThrottleWindow } from '../../src/core/ews/throttleWindow';
 
 /** A clock the test moves, and a sleep that records what was asked and resolves only when told. */
 function harness() {
@@ -18,6 +18,32 @@ function successes(window: ThrottleWindow, count: number): void {
 }
 
 describe('ThrottleWindow (many-mailbox concurrency)', () => {
+  it('slow-starts from 8, one slot per success, and stops at the default EWS concurrency of 27', () => {
+    const { clock, sleep } = harness();
+    const window = new ThrottleWindow({ max: 64, now: clock.now, sleep });
+    assert.equal(window.size, 8);
+    assert.equal(window.inSlowStart, true);
+    successes(window, 10);
+    assert.equal(window.size, 18);
+    successes(window, 500);
+    assert.equal(window.size, EWS_DEFAULT_CONCURRENCY, 'no further without a quiet spell');
+    assert.equal(window.inSlowStart, false);
+  });
+
+  it('goes past the default only after a quiet spell, then one slot per window of successes', () => {
+    const { clock, sleep } = harness();
+    const window = new ThrottleWindow({ max: 64, now: clock.now, sleep, quietMs: 10_000 });
+    successes(window, 100);
+    assert.equal(window.size, 27);
+    clock.advance(10_001);
+    successes(window, 26);
+    assert.equal(window.size, 27, '26 successes are less than a window');
+    successes(window, 1);
+    assert.equal(window.size, 28);
+    successes(window, 28);
+    assert.equal(window.size, 29);
+  });
+
   it('never exceeds the user\'s concurrency', () => {
     const { clock, sleep } = harness();
     const window = new ThrottleWindow({ max: 5, now: clock.now, sleep });
@@ -40,6 +66,18 @@ describe('ThrottleWindow (many-mailbox concurrency)', () => {
     clock.advance(10_001);
     successes(window, 13);
     assert.equal(window.size, 14, 'probes again after the quiet spell');
+  });
+
+  it('shrinks to one below the refused level after slow start', () => {
+    const { clock, sleep } = harness();
+    const window = new ThrottleWindow({ max: 64, now: clock.now, sleep });
+    successes(window, 100);
+    window.busy(27, 200);
+    assert.equal(window.size, 26);
+    window.busy(21, 200);
+    assert.equal(window.size, 20);
+    window.busy(25, 200);
+    assert.equal(window.size, 20, 'a refusal from a higher level does not grow it');
   });
 
   it('holds a request that waits for a slot until the back-off is over, even when a slot frees up', async () => {
