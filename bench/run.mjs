@@ -18,7 +18,7 @@ import { benchProbeLatency } from './probeLatency.mjs';
 const PLAN = {
   activationStarts: 3,
   probe: { rttMs: 40, runs: 5 },
-  mailboxes: { count: 2000, rttMs: 20, serverLimit: 27, concurrencies: [8, 27, 64], runs: 3 },
+  mailboxes: { count: 2000, rttMs: 20, serverLimit: 27, concurrencies: [8, 27, 64], runs: 5 },
 };
 
 const { values: options } = parseArgs({
