@@ -31,7 +31,8 @@ const common = {
 
 /** Node bundles. The probe engine is its own bundle so activation never loads the EWS library. */
 const nodeBundles = [
-  { entryPoints: { extension: 'src/extension.ts' }, external: ['vscode', './probe-engine.js', './link-workmail.js'] },
+  // The banner marks when the bundle starts to run: src/extension.ts reports the bundle's load time.
+  { entryPoints: { extension: 'src/extension.ts' }, external: ['vscode', './probe-engine.js', './link-workmail.js'], banner: { js: '"use strict";var __ecsBundleStart = performance.now();' } },
   { entryPoints: { cli: 'src/cli/main.ts' }, external: ['./probe-engine.js', './link-workmail.js'], banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: { 'probe-engine': 'src/core/ews/engineEntry.ts' }, external: ['deasync', 'vscode'] },
   // The WorkMail link target's AWS SDK, loaded only when that target runs (src/core/link/loadWorkmail.ts).

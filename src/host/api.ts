@@ -11,7 +11,10 @@ export interface ExtensionApi {
   readonly checklist: ChecklistTreeProvider;
   /** The probe panel's page as sent and its message route (the CSP and secrets tests). */
   readonly probePanel: ProbePanelInspector;
+  /** activate()'s own time, in milliseconds. */
   readonly activationMs: number;
+  /** Evaluating dist/extension.js before activate() (undefined when loaded from out/ in unit runs). */
+  readonly bundleLoadMs: number | undefined;
   /** Runs a verification with a stand-in command line (bash prints recorded PowerShell output in tests). */
   verifyStepWithCommand(id: StepId, commandLine: string): Promise<'read' | 'inserted'>;
 }

@@ -13,9 +13,11 @@ function manifest(): { contributes: { commands: { command: string }[]; configura
 }
 
 describe('activation and contributions', () => {
-  it('activates and reports its activation time', async () => {
+  it('activates and reports its activation time and the bundle\'s load time', async () => {
+    // Measured, not judged: the benchmark reports these figures; a test only checks they exist.
     const api = await activatedApi();
-    assert.ok(api.activationMs >= 0 && api.activationMs < 5000, `activation took ${api.activationMs} ms`);
+    assert.ok(Number.isFinite(api.activationMs) && api.activationMs >= 0, `activationMs ${api.activationMs}`);
+    assert.ok(typeof api.bundleLoadMs === 'number' && Number.isFinite(api.bundleLoadMs) && api.bundleLoadMs >= 0, `bundleLoadMs ${api.bundleLoadMs}`);
   });
 
   it('registers every contributed command and contributes every registered command', async () => {
