@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { EwsTransport, TransportError } from '../../src/core/ews/transport';
+import { DirectEwsTransport } from '../../src/core/ews/directTransport';
+import { EwsTransport, TransportError, type TransportOptions } from '../../src/core/ews/transport';
 import { inspectTls } from '../../src/core/ews/network';
 import { getTestPki, type TestPki } from '../fake-exchange/certs';
 
@@ -43,7 +44,8 @@ async function startServer(pki: TestPki, chain = pki.healthy): Promise<{ url: st
   };
 }
 
-describe('EWS transport (node https)', function () {
+for (const direct of [false, true]) describe(`EWS transport (${direct ? 'direct HTTP/1.1' : 'node https'})`, function () {
+  const make = (options: TransportOptions): EwsTransport => (direct ? new DirectEwsTransport(options) : new EwsTransport(options));
   this.timeout(20_000);
   let pki: TestPki;
   let server: Awaited<ReturnType<typeof startServer>>;
@@ -59,7 +61,7 @@ describe('EWS transport (node https)', function () {
     const originalEmitWarning = process.emitWarning;
     process.emitWarning = () => undefined;
     process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
-    const publicOnly = new EwsTransport();
+    const publicOnly = make({});
     try {
       await assert.rejects(publicOnly.request({ url: `${server.url}/ok` }), (err: TransportError) => err.kind === 'tls' && err.code === 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY');
     } finally {
@@ -68,7 +70,7 @@ describe('EWS transport (node https)', function () {
       else process.env.NODE_TLS_REJECT_UNAUTHORIZED = previous;
       process.emitWarning = originalEmitWarning;
     }
-    const withCa = new EwsTransport({ extraCaPem: pki.caPem });
+    const withCa = make({ extraCaPem: pki.caPem });
     try {
       const res = await withCa.request({ url: `${server.url}/ok` });
       assert.equal(res.status, 200);
@@ -79,7 +81,7 @@ describe('EWS transport (node https)', function () {
   });
 
   it('keeps repeated WWW-Authenticate headers apart', async () => {
-    const t = new EwsTransport({ extraCaPem: pki.caPem });
+    const t = make({ extraCaPem: pki.caPem });
     try {
       const res = await t.request({ url: `${server.url}/auth`, method: 'POST', body: '<x/>' });
       assert.equal(res.status, 401);
@@ -90,7 +92,7 @@ describe('EWS transport (node https)', function () {
   });
 
   it('does not follow redirects: a 302 is returned as it is', async () => {
-    const t = new EwsTransport({ extraCaPem: pki.caPem });
+    const t = make({ extraCaPem: pki.caPem });
     try {
       const res = await t.request({ url: `${server.url}/redirect` });
       assert.equal(res.status, 302);
@@ -101,7 +103,7 @@ describe('EWS transport (node https)', function () {
   });
 
   it('reuses one keep-alive connection and counts connections and handshakes', async () => {
-    const t = new EwsTransport({ extraCaPem: pki.caPem, maxSockets: 1 });
+    const t = make({ extraCaPem: pki.caPem, maxSockets: 1 });
     try {
       for (let i = 0; i < 5; i++) assert.equal((await t.request({ url: `${server.url}/ok` })).status, 200);
       assert.deepEqual(t.stats(), { requests: 5, tcpConnections: 1, tlsHandshakes: 1 });
@@ -111,7 +113,7 @@ describe('EWS transport (node https)', function () {
   });
 
   it('caps the response size', async () => {
-    const t = new EwsTransport({ extraCaPem: pki.caPem, maxResponseBytes: 64 * 1024 });
+    const t = make({ extraCaPem: pki.caPem, maxResponseBytes: 64 * 1024 });
     try {
       await assert.rejects(t.request({ url: `${server.url}/big` }), (err: TransportError) => err.kind === 'tooLarge');
     } finally {
@@ -120,7 +122,7 @@ describe('EWS transport (node https)', function () {
   });
 
   it('times out a request that gets no answer, within its budget', async () => {
-    const t = new EwsTransport({ extraCaPem: pki.caPem, requestTimeoutMs: 300 });
+    const t = make({ extraCaPem: pki.caPem, requestTimeoutMs: 300 });
     const started = Date.now();
     try {
       await assert.rejects(t.request({ url: `${server.url}/never` }), (err: TransportError) => err.kind === 'timeout');
@@ -131,7 +133,7 @@ describe('EWS transport (node https)', function () {
   });
 
   it('cancels through an AbortSignal', async () => {
-    const t = new EwsTransport({ extraCaPem: pki.caPem });
+    const t = make({ extraCaPem: pki.caPem });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     try {
@@ -146,7 +148,7 @@ describe('EWS transport (node https)', function () {
     const silent = net.createServer((s) => { sockets.push(s); });
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const port = (silent.address() as AddressInfo).port;
-    const t = new EwsTransport({ connectTimeoutMs: 200, requestTimeoutMs: 5_000 });
+    const t = make({ connectTimeoutMs: 200, requestTimeoutMs: 5_000 });
     try {
       await assert.rejects(t.request({ url: `https://localhost:${port}/x` }), (err: TransportError) => err.kind === 'connectTimeout');
     } finally {
@@ -157,7 +159,7 @@ describe('EWS transport (node https)', function () {
   });
 
   it('refuses plain http', async () => {
-    const t = new EwsTransport();
+    const t = make({});
     await assert.rejects(t.request({ url: 'http://localhost/EWS/Exchange.asmx' }), TransportError);
     t.close();
   });

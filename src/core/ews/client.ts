@@ -8,7 +8,7 @@ import type { AccessMethod } from '../settings';
 import { describeResponseCode } from './responseCodes';
 import { firstError, parseEwsResponse, type EwsError, type EwsResponse, type ServerVersion } from './soap';
 import { escapeXml } from './xml';
-import { TransportError, headerValue, type EwsTransport, type HttpResponse } from './transport';
+import { CLOSED_EARLY, TransportError, headerValue, type EwsTransport, type HttpResponse } from './transport';
 import { remedy, type Remedy } from '../remedies';
 import { errorText } from '../errors';
 
@@ -128,7 +128,7 @@ export function describeTransportError(error: TransportError): string {
     case 'tls':
       return `TLS failed (${error.code ?? error.message}); see the tls.* checks`;
     case 'network':
-      return error.code === 'ECONNRESET' || /hang up|aborted/i.test(error.message)
+      return error.code === 'ECONNRESET' || error.code === CLOSED_EARLY || /hang up|aborted/i.test(error.message)
         ? `the server closed the connection before answering (${error.code ?? error.message})`
         : `connection failed (${error.code ?? error.message})`;
     default: {

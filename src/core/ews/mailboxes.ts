@@ -8,7 +8,8 @@
 import type { AccessMethod } from '../settings';
 import { MAX_BACKOFF_MS, calendarAccessRequest, callEws, describeFailure, isServerBusy, sleep, type EwsCredentials } from './client';
 import { ThrottleWindow } from './throttleWindow';
-import { EwsTransport, TransportError } from './transport';
+import { DirectEwsTransport } from './directTransport';
+import { TransportError, type EwsTransport } from './transport';
 
 export interface MailboxListProblem {
   line: number;
@@ -83,7 +84,7 @@ const MAX_BUSY_RETRIES = 10;
 export async function verifyMailboxes(config: MailboxCheckConfig, mailboxes: readonly string[], options: VerifyOptions = {}): Promise<MailboxReport> {
   const concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_MAILBOX_CONCURRENCY, 64));
   const ownTransport = options.transport === undefined;
-  const transport = options.transport ?? new EwsTransport({ extraCaPem: config.extraCaPem, maxSockets: concurrency });
+  const transport = options.transport ?? new DirectEwsTransport({ extraCaPem: config.extraCaPem, maxSockets: concurrency });
   const credentials: EwsCredentials = { upn: config.upn, password: config.password };
   const now = options.now ?? (() => new Date());
   const report: MailboxReport = { checked: 0, ok: 0, failed: [] };

@@ -14,7 +14,8 @@ import { verifyMailboxes, type MailboxReport } from './mailboxes';
 import { EXPIRY_CODES, NAME_CODES, UNTRUSTED_CHAIN_CODES, inspectTls, openTcp, resolveHost, type TlsFacts } from './network';
 import type { Socket } from 'node:net';
 import type { ServerVersion } from './soap';
-import { EwsTransport, TransportError, type TransportStats } from './transport';
+import { DirectEwsTransport } from './directTransport';
+import { TransportError, type TransportStats } from './transport';
 import { errorText } from '../errors';
 
 export type ProbeId =
@@ -140,7 +141,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = url.port === '' ? 443 : Number(url.port);
   const credentials: EwsCredentials = { upn: config.upn, password: config.password };
-  const transport = new EwsTransport({ extraCaPem: config.extraCaPem, requestTimeoutMs: MAX_REQUEST_TIMEOUT_MS, maxSockets: Math.max(1, config.concurrency ?? 8) });
+  const transport = new DirectEwsTransport({ extraCaPem: config.extraCaPem, requestTimeoutMs: MAX_REQUEST_TIMEOUT_MS, maxSockets: Math.max(1, config.concurrency ?? 8) });
   const checks: ProbeResult[] = [];
   const byId = new Map<ProbeId, ProbeResult>();
   const result: ProbeRun = { ok: false, checks, stats: { ...transport.stats(), ms: 0 } };

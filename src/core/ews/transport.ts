@@ -1,11 +1,13 @@
 /**
- * HTTPS for EWS over Node's `https` module (never the global fetch, which ignores an agent's `ca`).
+ * HTTPS for EWS, over one of two engines: Node's `https` module (never the global fetch, which
+ * ignores an agent's `ca`), or, with `direct`, our own HTTP/1.1 client (./http1) over TLS
+ * connections opened here, which costs about 40% less CPU per request and is used for the EWS host.
  *
  * Certificate verification is always on: `rejectUnauthorized: true` is passed explicitly so that
  * NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment cannot weaken it, and no option turns it off.
  * Every request has a connect timeout, a total timeout, an abort signal and a response size cap.
- * One keep-alive agent per run reuses connections; the counts of TCP connections and TLS handshakes
- * are kept because the many-mailbox benchmark reports them. Redirects are never followed: for EWS a
+ * Connections are kept alive and reused within a run; the counts of TCP connections and TLS
+ * handshakes are kept because the benchmarks report them. Redirects are never followed: for EWS a
  * 302 is itself a verdict (usually the generic error page).
  */
 import { isUtf8 } from 'node:buffer';
@@ -110,19 +112,26 @@ export function isTlsErrorCode(code: string): boolean {
   return /^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|HOSTNAME_MISMATCH|ERR_OSSL)/.test(code);
 }
 
+/** Code of a TransportError for a connection the server closed before a complete response. */
+export const CLOSED_EARLY = 'CLOSED_EARLY';
+
 export class EwsTransport {
   private readonly agent: https.Agent;
-  private readonly counters: TransportStats = { requests: 0, tcpConnections: 0, tlsHandshakes: 0 };
+  protected readonly counters: TransportStats = { requests: 0, tcpConnections: 0, tlsHandshakes: 0 };
   /** Verified connections opened elsewhere (the TLS probe's), waiting to serve the first requests. */
   private readonly adopted: { key: string; socket: tls.TLSSocket }[] = [];
-  private readonly connectTimeoutMs: number;
+  protected readonly connectTimeoutMs: number;
   private readonly requestTimeoutMs: number;
-  private readonly maxResponseBytes: number;
+  protected readonly maxResponseBytes: number;
+  protected readonly maxSockets: number;
+  protected readonly secureContext: tls.SecureContext;
 
   constructor(options: TransportOptions = {}) {
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.maxSockets = options.maxSockets ?? 8;
+    this.secureContext = secureContextFor(options.extraCaPem);
     const counters = this.counters;
     const adopted = this.adopted;
     const connectTimeoutMs = this.connectTimeoutMs;
@@ -146,8 +155,8 @@ export class EwsTransport {
     }
     this.agent = new CountingAgent({
       keepAlive: true,
-      maxSockets: options.maxSockets ?? 8,
-      secureContext: secureContextFor(options.extraCaPem),
+      maxSockets: this.maxSockets,
+      secureContext: this.secureContext,
       rejectUnauthorized: true,
     });
   }
@@ -163,7 +172,13 @@ export class EwsTransport {
   adopt(socket: tls.TLSSocket, host: string, port: number): void {
     this.counters.tcpConnections++;
     this.counters.tlsHandshakes++;
-    this.adopted.push({ key: `${host}:${port}`, socket });
+    this.adopted.push({ key: `${host.replace(/^\[|\]$/g, '')}:${port}`, socket });
+  }
+
+  /** The adopted connection for `host:port`, if one is waiting (for a subclass's own connections). */
+  protected takeAdopted(key: string): tls.TLSSocket | undefined {
+    const index = this.adopted.findIndex((a) => a.key === key && !a.socket.destroyed);
+    return index >= 0 ? this.adopted.splice(index, 1)[0].socket : undefined;
   }
 
   /** Closes idle keep-alive connections; call once at the end of a run. */
@@ -177,6 +192,11 @@ export class EwsTransport {
     const url = new URL(req.url);
     if (url.protocol !== 'https:') return Promise.reject(new TransportError('network', `Only https URLs are used for EWS, not ${url.protocol}`));
     const timeoutMs = req.timeoutMs ?? this.requestTimeoutMs;
+    return this.send(url, req, timeoutMs);
+  }
+
+  /** Sends one request over Node's https (a subclass may use another engine). */
+  protected send(url: URL, req: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
     const maxBytes = this.maxResponseBytes;
     return new Promise<HttpResponse>((resolve, reject) => {
       if (req.signal?.aborted) {
@@ -236,6 +256,7 @@ export class EwsTransport {
       request.end(body);
     });
   }
+
 }
 
 /** Runs callback-style work with a timeout and an AbortSignal; `work` returns its own clean-up. */
