@@ -129,8 +129,13 @@ class DirectPool {
     };
   }
 
-  /** Listeners for the connection's whole life: errors never go unhandled, and a closed one is forgotten. */
+  /**
+   * Listeners for the connection's whole life: errors never go unhandled, and a closed one is
+   * forgotten. No Nagle delay (Node's http client turns it off too): a request larger than one
+   * segment would otherwise wait for the server's delayed ACK before its last bytes are sent.
+   */
   private watch(key: string, socket: tls.TLSSocket, open: Set<tls.TLSSocket>): void {
+    socket.setNoDelay(true);
     open.add(socket);
     socket.on('error', () => undefined);
     socket.once('close', () => this.forget(key, socket));
