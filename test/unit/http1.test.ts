@@ -226,6 +226,37 @@ describe('direct HTTP/1.1 transport: connections', function () {
     }
   });
 
+  it('does not reuse a connection whose answer came before the request was fully written', async () => {
+    // A server that answers 413 as soon as it has the head, without reading a large body.
+    let connections = 0;
+    const server = tls.createServer({ cert: pki.healthy.certChainPem, key: pki.healthy.keyPem }, (socket) => {
+      connections++;
+      socket.on('error', () => undefined);
+      let head = '';
+      let answered = false;
+      socket.on('data', (chunk) => {
+        if (answered) return;
+        head += chunk.toString('latin1');
+        if (!head.includes('\r\n\r\n')) return;
+        answered = true;
+        const big = /content-length: (\d+)/i.exec(head)?.[1] !== '4';
+        socket.write(big ? 'HTTP/1.1 413 Request Entity Too Large\r\nContent-Length: 0\r\n\r\n' : OK);
+        if (!big) { answered = false; head = ''; }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `https://localhost:${(server.address() as AddressInfo).port}/EWS/Exchange.asmx`;
+    const t = new DirectEwsTransport({ extraCaPem: pki.caPem, maxSockets: 1, requestTimeoutMs: 5_000 });
+    try {
+      assert.equal((await t.request({ url, method: 'POST', body: 'x'.repeat(16 * 1024 * 1024) })).status, 413);
+      assert.equal((await t.request({ url, method: 'POST', body: '<x/>' })).body, 'ok');
+      assert.equal(connections, 2);
+    } finally {
+      t.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('keeps to maxSockets connections and queues the rest', async () => {
     const server = await rawServer(pki, (socket) => { setTimeout(() => socket.write(OK), 20); });
     const t = new DirectEwsTransport({ extraCaPem: pki.caPem, maxSockets: 3 });

@@ -242,6 +242,7 @@ export class DirectEwsTransport extends EwsTransport {
 
       const send = (socket: tls.TLSSocket, reused: boolean): void => {
         const parser = new Http1ResponseParser(method, maxBytes);
+        let written = false;
         const retryOrFail = (err: unknown): void => {
           if (reused && !parser.started && !settled) {
             detach();
@@ -255,7 +256,9 @@ export class DirectEwsTransport extends EwsTransport {
         const done = (res: Http1Response, reusable: boolean): void => {
           detach();
           current = undefined;
-          pool.release(key, socket, reusable);
+          // An answer that came before our request was fully written leaves the connection in an
+          // unknown state: not reused.
+          pool.release(key, socket, reusable && written);
           settle(undefined, fromHttp1(res));
         };
         const onData = (chunk: Buffer): void => {
@@ -289,7 +292,7 @@ export class DirectEwsTransport extends EwsTransport {
         socket.on('end', onEnd);
         socket.on('close', onEnd);
         socket.on('error', retryOrFail);
-        socket.write(bytes);
+        socket.write(bytes, () => { written = true; });
       };
       const start = (reuse: boolean): void => {
         giveUp = pool.acquire(key, host, port, reuse, (err, socket, reused) => {
