@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import * as tls from 'node:tls';
+import fc from 'fast-check';
 import { Http1Error, Http1ResponseParser, serializeRequest, type Http1Response } from '../../src/core/ews/http1';
 import { DirectEwsTransport } from '../../src/core/ews/directTransport';
 import { CLOSED_EARLY, TransportError } from '../../src/core/ews/transport';
@@ -89,6 +90,7 @@ describe('HTTP/1.1 response parser', () => {
     rejects('HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 'malformed', /Both Transfer-Encoding and Content-Length/);
     rejects('HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello', 'malformed', /Bad Content-Length/);
     rejects('HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n', 'malformed', /Bad Content-Length/);
+    rejects('HTTP/1.1 200 OK\r\nContent-Length: \xa05\r\n\r\nhello', 'malformed', /Bad Content-Length/);
     rejects('HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n', 'malformed', /Unsupported Transfer-Encoding/);
     rejects('HTTP/1.1 200 OK\r\nX-A: 1\r\n folded\r\nContent-Length: 0\r\n\r\n', 'malformed', /folded/);
     rejects('HTTP/1.1 200 OK\r\nBad Header: 1\r\n\r\n', 'malformed', /malformed header line/);
@@ -108,6 +110,45 @@ describe('HTTP/1.1 response parser', () => {
     const parser = new Http1ResponseParser('POST', 10);
     parser.push(Buffer.from('HTTP/1.1 200 OK\r\n\r\n0123456789'));
     assert.throws(() => parser.push(Buffer.from('!')), (err: unknown) => err instanceof Http1Error && err.kind === 'tooLarge');
+  });
+
+  it('reads the same response however the bytes are split (property)', () => {
+    fc.assert(fc.property(
+      fc.uint8Array({ maxLength: 3000 }), fc.boolean(), fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 97 }),
+      (bodyBytes, chunked, chunkSizes, step) => {
+        const body = Buffer.from(bodyBytes);
+        let wire: Buffer;
+        if (chunked) {
+          const parts: Buffer[] = [Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n')];
+          for (let at = 0, i = 0; at < body.length; i++) {
+            const size = Math.min(chunkSizes[i % chunkSizes.length], body.length - at);
+            parts.push(Buffer.from(`${size.toString(16)}\r\n`), body.subarray(at, at + size), Buffer.from('\r\n'));
+            at += size;
+          }
+          parts.push(Buffer.from('0\r\n\r\n'));
+          wire = Buffer.concat(parts);
+        } else {
+          wire = Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`), body]);
+        }
+        const res = parse(wire, step);
+        return res !== undefined && res.body.equals(body) && res.keepAlive;
+      }), { numRuns: 300 });
+  });
+
+  it('answers any bytes with a response, a wait for more or an Http1Error, never anything else (property)', () => {
+    const pieces = fc.constantFrom('HTTP/1.1 200 OK\r\n', 'HTTP/1.0 404 x\r\n', 'Content-Length: 3\r\n', 'Transfer-Encoding: chunked\r\n', '\r\n', '3\r\nabc\r\n', '0\r\n', 'ffffffff\r\n', ' folded\r\n', 'X: \0\r\n', '\n', 'HTTP/1.1 100 Continue\r\n\r\n');
+    fc.assert(fc.property(fc.array(fc.oneof(pieces, fc.string({ maxLength: 12 })), { maxLength: 20 }), fc.integer({ min: 1, max: 50 }), (parts, step) => {
+      const parser = new Http1ResponseParser('POST', 4096);
+      const bytes = Buffer.from(parts.join(''), 'latin1');
+      try {
+        let done = false;
+        for (let i = 0; i < bytes.length && !done; i += step) done = parser.push(bytes.subarray(i, i + step)) !== undefined;
+        if (!done) parser.end();
+      } catch (err) {
+        return err instanceof Http1Error;
+      }
+      return true;
+    }), { numRuns: 2000 });
   });
 
   it('writes a request with Host, headers and body, and refuses header injection', () => {

@@ -42,6 +42,8 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_VALUE_FORBIDDEN = /[\0\r\n]/;
 const HOST_HEADER = /^[A-Za-z0-9.:[\]-]+$/;
 const PATH = /^\/[\x21-\x7e]*$/;
+/** HTTP's optional whitespace is spaces and tabs only (String.prototype.trim would take more). */
+const owsTrim = (text: string): string => text.replace(/^[ \t]+|[ \t]+$/g, '');
 
 /** The bytes of one request. Header names and values were chosen by our code; they are checked anyway. */
 export function serializeRequest(method: string, host: string, path: string, headers: Record<string, string | number>, body: Buffer | undefined): Buffer {
@@ -124,7 +126,7 @@ export class Http1ResponseParser {
         case 'chunkSize': {
           const line = this.line(MAX_CHUNK_LINE_BYTES, 'chunk size line');
           if (line === undefined) return undefined;
-          const size = line.split(';')[0].trim();
+          const size = owsTrim(line.split(';')[0]);
           if (!/^[0-9A-Fa-f]{1,8}$/.test(size)) throw new Http1Error('malformed', `Bad chunk size ${JSON.stringify(size.slice(0, 20))}`);
           this.remaining = parseInt(size, 16);
           if (this.remaining === 0) {
@@ -186,7 +188,7 @@ export class Http1ResponseParser {
       if (line.startsWith(' ') || line.startsWith('\t')) throw new Http1Error('malformed', 'A folded header line (obsolete line folding)');
       const colon = line.indexOf(':');
       const name = colon > 0 ? line.slice(0, colon) : '';
-      const value = line.slice(colon + 1).trim();
+      const value = owsTrim(line.slice(colon + 1));
       if (!TOKEN.test(name)) throw new Http1Error('malformed', `A malformed header line: ${JSON.stringify(line.slice(0, 80))}`);
       if (HEADER_VALUE_FORBIDDEN.test(value)) throw new Http1Error('malformed', `A header with a control character: ${name}`);
       (headers[name.toLowerCase()] ??= []).push(value);
@@ -199,7 +201,7 @@ export class Http1ResponseParser {
     this.status = status;
     this.statusText = match[3] ?? '';
     this.headers = headers;
-    const connection = (headers.connection ?? []).join(',').toLowerCase().split(',').map((t) => t.trim());
+    const connection = (headers.connection ?? []).join(',').toLowerCase().split(',').map(owsTrim);
     this.keepAlive = minor === '1' && !connection.includes('close');
 
     const transferEncoding = headers['transfer-encoding'];
@@ -209,11 +211,11 @@ export class Http1ResponseParser {
       this.remaining = 0;
     } else if (transferEncoding) {
       if (contentLength) throw new Http1Error('malformed', 'Both Transfer-Encoding and Content-Length');
-      const codings = transferEncoding.join(',').split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== '');
+      const codings = transferEncoding.join(',').split(',').map((t) => owsTrim(t).toLowerCase()).filter((t) => t !== '');
       if (codings.length !== 1 || codings[0] !== 'chunked') throw new Http1Error('malformed', `Unsupported Transfer-Encoding ${JSON.stringify(transferEncoding.join(', '))}`);
       this.state = 'chunkSize';
     } else if (contentLength) {
-      const values = new Set(contentLength.join(',').split(',').map((t) => t.trim()));
+      const values = new Set(contentLength.join(',').split(',').map(owsTrim));
       const [only] = values;
       if (values.size !== 1 || !/^\d{1,15}$/.test(only)) throw new Http1Error('malformed', `Bad Content-Length ${JSON.stringify(contentLength.join(', '))}`);
       this.remaining = Number(only);
