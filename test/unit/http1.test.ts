@@ -79,11 +79,11 @@ describe('HTTP/1.1 response parser', () => {
   it('tells a connection closed before any byte from one closed mid-response', () => {
     const silent = new Http1ResponseParser('POST', 1024);
     assert.equal(silent.started, false);
-    assert.throws(() => silent.end(), (err: unknown) => err instanceof Http1Error && err.kind === 'closed' && /without a response/.test(err.message));
+    assert.throws(() => silent.end(), (err: unknown) => err instanceof Http1Error && err.kind === 'closed' && /closed the connection before answering/.test(err.message));
     const cut = new Http1ResponseParser('POST', 1024);
     cut.push(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc'));
     assert.equal(cut.started, true);
-    assert.throws(() => cut.end(), (err: unknown) => err instanceof Http1Error && err.kind === 'closed' && /before the response was complete/.test(err.message));
+    assert.throws(() => cut.end(), (err: unknown) => err instanceof Http1Error && err.kind === 'closed' && /closed the connection before its answer was complete/.test(err.message));
   });
 
   it('refuses what request smuggling and header injection rely on', () => {
@@ -242,7 +242,7 @@ describe('direct HTTP/1.1 transport: connections', function () {
     const t = new DirectEwsTransport({ extraCaPem: pki.caPem, maxSockets: 1 });
     try {
       await t.request({ url: server.url, method: 'POST', body: '<x/>' });
-      await assert.rejects(t.request({ url: server.url, method: 'POST', body: '<x/>' }), /before the response was complete/);
+      await assert.rejects(t.request({ url: server.url, method: 'POST', body: '<x/>' }), /before its answer was complete/);
       assert.equal(server.connections(), 1);
     } finally {
       t.close();

@@ -128,7 +128,8 @@ export function describeTransportError(error: TransportError): string {
     case 'tls':
       return `TLS failed (${error.code ?? error.message}); see the tls.* checks`;
     case 'network':
-      return error.code === 'ECONNRESET' || error.code === CLOSED_EARLY || /hang up|aborted/i.test(error.message)
+      if (error.code === CLOSED_EARLY) return error.message;
+      return error.code === 'ECONNRESET' || /hang up|aborted/i.test(error.message)
         ? `the server closed the connection before answering (${error.code ?? error.message})`
         : `connection failed (${error.code ?? error.message})`;
     default: {

@@ -164,7 +164,7 @@ function http1Failure(err: unknown): TransportError {
   if (!(err instanceof Http1Error)) return toTransportError(err);
   switch (err.kind) {
     case 'tooLarge': return new TransportError('tooLarge', err.message);
-    case 'closed': return new TransportError('network', `connection closed ${err.message}`, CLOSED_EARLY);
+    case 'closed': return new TransportError('network', err.message, CLOSED_EARLY);
     case 'malformed': return new TransportError('network', `not a valid HTTP response: ${err.message}`);
   }
 }

@@ -95,7 +95,7 @@ export class Http1ResponseParser {
   /** The connection ended: completes a body that runs to the close, otherwise the response is cut short. */
   end(): Http1Response {
     if (this.state === 'close') return this.finish();
-    throw new Http1Error('closed', this.gotBytes ? 'before the response was complete' : 'without a response');
+    throw new Http1Error('closed', this.gotBytes ? 'the server closed the connection before its answer was complete' : 'the server closed the connection before answering');
   }
 
   private run(): Http1Response | undefined {
