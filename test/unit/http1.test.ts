@@ -201,6 +201,23 @@ async function rawServer(pki: TestPki, handle: (socket: tls.TLSSocket, head: str
 
 const OK = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
 
+/** A raw server with `handle`, a transport with `options`, and `post()` for one small request; both closed after `body`. */
+async function withServer(
+  pki: TestPki,
+  handle: (socket: tls.TLSSocket, head: string, nth: number) => void,
+  options: { maxSockets?: number },
+  body: (server: { connections: () => number }, t: DirectEwsTransport, post: (signal?: AbortSignal) => Promise<{ body: string }>) => Promise<void>,
+): Promise<void> {
+  const server = await rawServer(pki, handle);
+  const t = new DirectEwsTransport({ extraCaPem: pki.caPem, requestTimeoutMs: 5_000, ...options });
+  try {
+    await body(server, t, (signal) => t.request({ url: server.url, method: 'POST', body: '<x/>', signal }));
+  } finally {
+    t.close();
+    await server.close();
+  }
+}
+
 describe('direct HTTP/1.1 transport: connections', function () {
   this.timeout(20_000);
   let pki: TestPki;
@@ -209,62 +226,43 @@ describe('direct HTTP/1.1 transport: connections', function () {
   it('retries once on a new connection when a reused one closes before answering', async () => {
     // The server drops every connection at its second request without a word, as a server does
     // when it closes an idle keep-alive connection just as the client reuses it.
-    const server = await rawServer(pki, (socket, _head, nth) => { if (nth === 1) socket.write(OK); else socket.destroy(); });
-    const t = new DirectEwsTransport({ extraCaPem: pki.caPem, maxSockets: 1 });
-    try {
-      for (let i = 0; i < 3; i++) assert.equal((await t.request({ url: server.url, method: 'POST', body: '<x/>' })).body, 'ok');
+    await withServer(pki, (socket, _head, nth) => { if (nth === 1) socket.write(OK); else socket.destroy(); }, { maxSockets: 1 }, async (server, t, post) => {
+      for (let i = 0; i < 3; i++) assert.equal((await post()).body, 'ok');
       assert.equal(server.connections(), 3);
       assert.deepEqual(t.stats(), { requests: 3, tcpConnections: 3, tlsHandshakes: 3 });
-    } finally {
-      t.close();
-      await server.close();
-    }
+    });
   });
 
   it('does not retry a new connection that closes before answering', async () => {
-    const server = await rawServer(pki, (socket) => { socket.destroy(); });
-    const t = new DirectEwsTransport({ extraCaPem: pki.caPem });
-    try {
-      await assert.rejects(t.request({ url: server.url, method: 'POST', body: '<x/>' }),
-        (err: unknown) => err instanceof TransportError && err.kind === 'network' && err.code === CLOSED_EARLY);
+    await withServer(pki, (socket) => { socket.destroy(); }, {}, async (server, _t, post) => {
+      await assert.rejects(post(), (err: unknown) => err instanceof TransportError && err.kind === 'network' && err.code === CLOSED_EARLY);
       assert.equal(server.connections(), 1);
-    } finally {
-      t.close();
-      await server.close();
-    }
+    });
   });
 
   it('does not retry once any byte of the answer has come', async () => {
-    const server = await rawServer(pki, (socket, _head, nth) => {
+    const handle = (socket: tls.TLSSocket, _head: string, nth: number): void => {
       if (nth === 1) socket.write(OK);
       else { socket.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc'); socket.destroy(); }
-    });
-    const t = new DirectEwsTransport({ extraCaPem: pki.caPem, maxSockets: 1 });
-    try {
-      await t.request({ url: server.url, method: 'POST', body: '<x/>' });
-      await assert.rejects(t.request({ url: server.url, method: 'POST', body: '<x/>' }), /before its answer was complete/);
+    };
+    await withServer(pki, handle, { maxSockets: 1 }, async (server, _t, post) => {
+      await post();
+      await assert.rejects(post(), /before its answer was complete/);
       assert.equal(server.connections(), 1);
-    } finally {
-      t.close();
-      await server.close();
-    }
+    });
   });
 
   it('closes an idle connection that sends bytes nobody asked for, and uses a new one', async () => {
-    const server = await rawServer(pki, (socket, _head, nth) => {
+    const handle = (socket: tls.TLSSocket, _head: string, nth: number): void => {
       socket.write(OK);
       if (nth === 1) setTimeout(() => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale'), 50);
-    });
-    const t = new DirectEwsTransport({ extraCaPem: pki.caPem, maxSockets: 1 });
-    try {
-      assert.equal((await t.request({ url: server.url, method: 'POST', body: '<x/>' })).body, 'ok');
+    };
+    await withServer(pki, handle, { maxSockets: 1 }, async (server, _t, post) => {
+      assert.equal((await post()).body, 'ok');
       await new Promise((resolve) => setTimeout(resolve, 200));
-      assert.equal((await t.request({ url: server.url, method: 'POST', body: '<x/>' })).body, 'ok', 'not the stale answer');
+      assert.equal((await post()).body, 'ok', 'not the stale answer');
       assert.equal(server.connections(), 2);
-    } finally {
-      t.close();
-      await server.close();
-    }
+    });
   });
 
   it('does not reuse a connection whose answer came before the request was fully written', async () => {
@@ -299,35 +297,25 @@ describe('direct HTTP/1.1 transport: connections', function () {
   });
 
   it('keeps to maxSockets connections and queues the rest', async () => {
-    const server = await rawServer(pki, (socket) => { setTimeout(() => socket.write(OK), 20); });
-    const t = new DirectEwsTransport({ extraCaPem: pki.caPem, maxSockets: 3 });
-    try {
-      const answers = await Promise.all(Array.from({ length: 12 }, () => t.request({ url: server.url, method: 'POST', body: '<x/>' })));
+    await withServer(pki, (socket) => { setTimeout(() => socket.write(OK), 20); }, { maxSockets: 3 }, async (server, t, post) => {
+      const answers = await Promise.all(Array.from({ length: 12 }, () => post()));
       assert.ok(answers.every((a) => a.body === 'ok'));
       assert.equal(server.connections(), 3);
       assert.deepEqual(t.stats(), { requests: 12, tcpConnections: 3, tlsHandshakes: 3 });
-    } finally {
-      t.close();
-      await server.close();
-    }
+    });
   });
 
   it('gives a queued request up when it is cancelled, and the queue moves on', async () => {
-    const server = await rawServer(pki, (socket) => { setTimeout(() => socket.write(OK), 100); });
-    const t = new DirectEwsTransport({ extraCaPem: pki.caPem, maxSockets: 1 });
-    const controller = new AbortController();
-    try {
-      const first = t.request({ url: server.url, method: 'POST', body: '<x/>' });
-      const queued = t.request({ url: server.url, method: 'POST', body: '<x/>', signal: controller.signal });
-      const third = t.request({ url: server.url, method: 'POST', body: '<x/>' });
+    await withServer(pki, (socket) => { setTimeout(() => socket.write(OK), 100); }, { maxSockets: 1 }, async (server, _t, post) => {
+      const controller = new AbortController();
+      const first = post();
+      const queued = post(controller.signal);
+      const third = post();
       controller.abort();
       await assert.rejects(queued, (err: unknown) => err instanceof TransportError && err.kind === 'aborted');
       assert.equal((await first).body, 'ok');
       assert.equal((await third).body, 'ok');
       assert.equal(server.connections(), 1);
-    } finally {
-      t.close();
-      await server.close();
-    }
+    });
   });
 });
