@@ -65,7 +65,13 @@ type State = 'head' | 'length' | 'close' | 'chunkSize' | 'chunkData' | 'chunkEnd
 /** Reads one response from the bytes of a connection, chunk by chunk. */
 export class Http1ResponseParser {
   private state: State = 'head';
-  private pending: Buffer = Buffer.alloc(0);
+  // Unread bytes are store[from, to). Appending grows the store by doubling into a new buffer, so
+  // bytes that arrive one at a time cost linear time, and body slices already handed out are never
+  // written over. `searched`: how many unread bytes were already scanned for a line end.
+  private store: Buffer = Buffer.alloc(0);
+  private from = 0;
+  private to = 0;
+  private searched = 0;
   private readonly body: Buffer[] = [];
   private bodyBytes = 0;
   private remaining = 0;
@@ -88,8 +94,45 @@ export class Http1ResponseParser {
   push(chunk: Buffer): Http1Response | undefined {
     if (this.state === 'done') throw new Http1Error('malformed', 'Bytes after the end of the response');
     if (chunk.length > 0) this.gotBytes = true;
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    this.append(chunk);
     return this.run();
+  }
+
+  private get pending(): Buffer {
+    return this.store.subarray(this.from, this.to);
+  }
+
+  private append(chunk: Buffer): void {
+    if (this.from === this.to) {
+      // Nothing unread: read the chunk where it is (the usual case, no copy).
+      this.store = chunk;
+      this.from = 0;
+      this.to = chunk.length;
+      return;
+    }
+    if (this.to + chunk.length > this.store.length) {
+      const unread = this.to - this.from;
+      const grown = Buffer.alloc(Math.max(2 * (unread + chunk.length), 4096));
+      this.store.copy(grown, 0, this.from, this.to);
+      this.store = grown;
+      this.from = 0;
+      this.to = unread;
+    }
+    chunk.copy(this.store, this.to);
+    this.to += chunk.length;
+  }
+
+  private consume(count: number): void {
+    this.from += count;
+    this.searched = 0;
+  }
+
+  /** Where `pattern` starts in the unread bytes, scanning only bytes not scanned before; -1 if absent. */
+  private find(pattern: Buffer): number {
+    const pending = this.pending;
+    const at = pending.indexOf(pattern, Math.max(0, this.searched - pattern.length + 1));
+    this.searched = at < 0 ? pending.length : at;
+    return at;
   }
 
   /** The connection ended: completes a body that runs to the close, otherwise the response is cut short. */
@@ -102,14 +145,14 @@ export class Http1ResponseParser {
     for (;;) {
       switch (this.state) {
         case 'head': {
-          const end = this.pending.indexOf(HEAD_END);
+          const end = this.find(HEAD_END);
           if (end < 0) {
             if (this.pending.length > MAX_HEAD_BYTES) throw new Http1Error('malformed', `Response headers larger than ${MAX_HEAD_BYTES} bytes`);
             return undefined;
           }
           if (end > MAX_HEAD_BYTES) throw new Http1Error('malformed', `Response headers larger than ${MAX_HEAD_BYTES} bytes`);
           const head = this.pending.subarray(0, end).toString('latin1');
-          this.pending = this.pending.subarray(end + HEAD_END.length);
+          this.consume(end + HEAD_END.length);
           this.readHead(head);
           break;
         }
@@ -120,7 +163,7 @@ export class Http1ResponseParser {
         }
         case 'close': {
           this.addBody(this.pending);
-          this.pending = Buffer.alloc(0);
+          this.consume(this.pending.length);
           return undefined;
         }
         case 'chunkSize': {
@@ -146,7 +189,7 @@ export class Http1ResponseParser {
         case 'chunkEnd': {
           if (this.pending.length < 2) return undefined;
           if (this.pending[0] !== 13 || this.pending[1] !== 10) throw new Http1Error('malformed', 'A chunk does not end with CRLF');
-          this.pending = this.pending.subarray(2);
+          this.consume(2);
           this.state = 'chunkSize';
           break;
         }
@@ -166,14 +209,14 @@ export class Http1ResponseParser {
 
   /** The next CRLF-terminated line, or undefined until it has arrived. */
   private line(limit: number, what: string): string | undefined {
-    const eol = this.pending.indexOf(CRLF);
+    const eol = this.find(CRLF);
     if (eol < 0) {
       if (this.pending.length > limit) throw new Http1Error('malformed', `A ${what} longer than ${limit} bytes`);
       return undefined;
     }
     if (eol > limit) throw new Http1Error('malformed', `A ${what} longer than ${limit} bytes`);
     const text = this.pending.subarray(0, eol).toString('latin1');
-    this.pending = this.pending.subarray(eol + 2);
+    this.consume(eol + 2);
     return text;
   }
 
@@ -235,7 +278,7 @@ export class Http1ResponseParser {
   private takeBody(count: number): void {
     if (count === 0) return;
     this.addBody(this.pending.subarray(0, count));
-    this.pending = this.pending.subarray(count);
+    this.consume(count);
     this.remaining -= count;
   }
 
