@@ -115,6 +115,32 @@ export function isTlsErrorCode(code: string): boolean {
 /** Code of a TransportError for a connection the server closed before a complete response. */
 export const CLOSED_EARLY = 'CLOSED_EARLY';
 
+/** One request as both engines take it: the URL taken apart and the body encoded once. */
+export interface PreparedRequest {
+  host: string;
+  port: number;
+  /** `host:port`, the key of the connection pool (and of adopted connections). */
+  key: string;
+  /** The Host header: the URL's host with its port, IPv6 in brackets. */
+  authority: string;
+  path: string;
+  method: 'POST' | 'GET';
+  headers: Record<string, string | number>;
+  body?: Buffer;
+}
+
+/** A URL's hostname without the brackets of an IPv6 literal, as sockets want it. */
+export function bareHost(hostname: string): string {
+  return hostname.replace(/^\[|\]$/g, '');
+}
+
+/** The response as callers see it; bytes that are not UTF-8 are flagged so they are never read as XML. */
+export function toHttpResponse(status: number, statusText: string, headers: Record<string, string[]>, bytes: Buffer): HttpResponse {
+  const response: HttpResponse = { status, statusText, headers, body: bytes.toString('utf8') };
+  if (!isUtf8(bytes)) response.invalidUtf8 = true;
+  return response;
+}
+
 export class EwsTransport {
   private readonly agent: https.Agent;
   protected readonly counters: TransportStats = { requests: 0, tcpConnections: 0, tlsHandshakes: 0 };
@@ -172,7 +198,7 @@ export class EwsTransport {
   adopt(socket: tls.TLSSocket, host: string, port: number): void {
     this.counters.tcpConnections++;
     this.counters.tlsHandshakes++;
-    this.adopted.push({ key: `${host.replace(/^\[|\]$/g, '')}:${port}`, socket });
+    this.adopted.push({ key: `${bareHost(host)}:${port}`, socket });
   }
 
   /** The adopted connection for `host:port`, if one is waiting (for a subclass's own connections). */
@@ -191,76 +217,65 @@ export class EwsTransport {
     this.counters.requests++;
     const url = new URL(req.url);
     if (url.protocol !== 'https:') return Promise.reject(new TransportError('network', `Only https URLs are used for EWS, not ${url.protocol}`));
+    const body = req.body === undefined ? undefined : Buffer.from(req.body, 'utf8');
+    const headers: Record<string, string | number> = { ...req.headers };
+    if (body) headers['Content-Length'] = body.length;
+    const host = bareHost(url.hostname);
+    const port = url.port === '' ? 443 : Number(url.port);
     const timeoutMs = req.timeoutMs ?? this.requestTimeoutMs;
-    return this.send(url, req, timeoutMs);
+    return withTimeout<HttpResponse>((done) => this.send({
+      host, port, key: `${host}:${port}`, authority: url.host, path: `${url.pathname}${url.search}`,
+      method: req.method ?? (body ? 'POST' : 'GET'), headers, body,
+    }, done), timeoutMs, req.signal, `No complete response within ${timeoutMs} ms`);
   }
 
-  /** Sends one request over Node's https (a subclass may use another engine). */
-  protected send(url: URL, req: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
+  /**
+   * Sends one request over Node's https (a subclass may use another engine). Calls `done` once;
+   * returns what stops the request when the time limit or the caller's signal ends it first.
+   */
+  protected send(req: PreparedRequest, done: (err: Error | undefined, res?: HttpResponse) => void): () => void {
     const maxBytes = this.maxResponseBytes;
-    return new Promise<HttpResponse>((resolve, reject) => {
-      if (req.signal?.aborted) {
-        reject(new TransportError('aborted', 'Cancelled'));
-        return;
-      }
-      const body = req.body === undefined ? undefined : Buffer.from(req.body, 'utf8');
-      const headers: Record<string, string | number> = { ...req.headers };
-      if (body) headers['Content-Length'] = body.length;
-      let settled = false;
-      const finish = (err: Error | undefined, res?: HttpResponse): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        req.signal?.removeEventListener('abort', onAbort);
-        if (err) reject(toTransportError(err));
-        else if (res) resolve(res);
-      };
-      const request = https.request({
-        protocol: 'https:',
-        hostname: url.hostname.replace(/^\[|\]$/g, ''),
-        port: url.port === '' ? 443 : Number(url.port),
-        path: `${url.pathname}${url.search}`,
-        method: req.method ?? (body ? 'POST' : 'GET'),
-        headers,
-        agent: this.agent,
-        rejectUnauthorized: true,
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > maxBytes) {
-            request.destroy(new TransportError('tooLarge', `The response exceeded ${maxBytes} bytes`));
-            return;
-          }
-          chunks.push(chunk);
-        });
-        res.on('error', (err) => finish(err));
-        res.on('end', () => {
-          const distinct: Record<string, string[]> = {};
-          for (const [name, values] of Object.entries(res.headersDistinct)) {
-            if (values) distinct[name.toLowerCase()] = values;
-          }
-          const bytes = Buffer.concat(chunks);
-          const response: HttpResponse = { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: distinct, body: bytes.toString('utf8') };
-          if (!isUtf8(bytes)) response.invalidUtf8 = true;
-          finish(undefined, response);
-        });
+    const fail = (err: Error): void => done(toTransportError(err));
+    let answered = false;
+    const request = https.request({
+      protocol: 'https:',
+      hostname: req.host,
+      port: req.port,
+      path: req.path,
+      method: req.method,
+      headers: req.headers,
+      agent: this.agent,
+      rejectUnauthorized: true,
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxBytes) {
+          request.destroy(new TransportError('tooLarge', `The response exceeded ${maxBytes} bytes`));
+          return;
+        }
+        chunks.push(chunk);
       });
-      const onAbort = (): void => { request.destroy(new TransportError('aborted', 'Cancelled')); };
-      req.signal?.addEventListener('abort', onAbort, { once: true });
-      const timer = setTimeout(() => {
-        request.destroy(new TransportError('timeout', `No complete response within ${timeoutMs} ms`));
-      }, timeoutMs);
-      request.on('error', (err) => finish(err));
-      request.end(body);
+      res.on('error', fail);
+      res.on('end', () => {
+        answered = true;
+        const distinct: Record<string, string[]> = {};
+        for (const [name, values] of Object.entries(res.headersDistinct)) {
+          if (values) distinct[name.toLowerCase()] = values;
+        }
+        done(undefined, toHttpResponse(res.statusCode ?? 0, res.statusMessage ?? '', distinct, Buffer.concat(chunks)));
+      });
     });
+    request.on('error', fail);
+    request.end(req.body);
+    // After a complete answer the connection belongs to the agent's keep-alive pool again.
+    return () => { if (!answered) request.destroy(); };
   }
-
 }
 
 /** Runs callback-style work with a timeout and an AbortSignal; `work` returns its own clean-up. */
-export function withTimeout<T>(work: (done: (err: Error | undefined, value?: T) => void) => () => void, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+export function withTimeout<T>(work: (done: (err: Error | undefined, value?: T) => void) => () => void, timeoutMs: number, signal?: AbortSignal, timeoutMessage = `No answer within ${timeoutMs} ms`): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let cleanup: () => void = () => undefined;
     let settled = false;
@@ -274,7 +289,7 @@ export function withTimeout<T>(work: (done: (err: Error | undefined, value?: T) 
       else resolve(value as T);
     };
     const onAbort = (): void => done(new TransportError('aborted', 'Cancelled'));
-    const timer = setTimeout(() => done(new TransportError('timeout', `No answer within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(() => done(new TransportError('timeout', timeoutMessage)), timeoutMs);
     if (signal?.aborted) {
       done(new TransportError('aborted', 'Cancelled'));
       return;
