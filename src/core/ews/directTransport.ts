@@ -12,7 +12,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { errorText } from '../errors';
 import { Http1Error, Http1ResponseParser, serializeRequest, type Http1Response } from './http1';
-import { CLOSED_EARLY, EwsTransport, TransportError, toHttpResponse, toTransportError, type HttpResponse, type PreparedRequest, type TransportOptions, type TransportStats } from './transport';
+import { CLOSED_EARLY, EwsTransport, TransportError, toHttpResponse, toTransportError, type HttpResponse, type PreparedRequest, type TransportOptions } from './transport';
 
 type Acquired = (err: Error | undefined, socket?: tls.TLSSocket, reused?: boolean) => void;
 
@@ -28,10 +28,9 @@ class DirectPool {
   private readonly idleListeners = new WeakMap<tls.TLSSocket, () => void>();
 
   constructor(private readonly options: {
-    secureContext: tls.SecureContext;
     maxSockets: number;
-    connectTimeoutMs: number;
-    counters: TransportStats;
+    /** A new connection (counted, with its connect timeout), still handshaking. */
+    connect: (host: string, port: number) => tls.TLSSocket;
     takeAdopted: (key: string) => tls.TLSSocket | undefined;
   }) {}
 
@@ -99,20 +98,14 @@ class DirectPool {
       done(undefined, adopted, false);
       return () => undefined;
     }
-    this.options.counters.tcpConnections++;
-    const socket = tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, secureContext: this.options.secureContext, rejectUnauthorized: true });
+    const socket = this.options.connect(host, port);
     this.watch(key, socket, open);
-    const timer = setTimeout(() => {
-      socket.destroy(new TransportError('connectTimeout', `No TLS connection within ${this.options.connectTimeoutMs} ms`));
-    }, this.options.connectTimeoutMs);
     const cleanup = (): void => {
-      clearTimeout(timer);
       socket.off('secureConnect', onSecure);
       socket.off('error', onError);
     };
     const onSecure = (): void => {
       cleanup();
-      this.options.counters.tlsHandshakes++;
       done(undefined, socket, false);
     };
     const onError = (err: Error): void => {
@@ -175,10 +168,8 @@ export class DirectEwsTransport extends EwsTransport {
   constructor(options: TransportOptions = {}) {
     super(options);
     this.pool = new DirectPool({
-      secureContext: this.secureContext,
       maxSockets: this.maxSockets,
-      connectTimeoutMs: this.connectTimeoutMs,
-      counters: this.counters,
+      connect: (host, port) => this.connectTls({ host, port, servername: net.isIP(host) ? undefined : host, secureContext: this.secureContext }),
       takeAdopted: (key) => this.takeAdopted(key),
     });
   }

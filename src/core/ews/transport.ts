@@ -142,11 +142,12 @@ export function toHttpResponse(status: number, statusText: string, headers: Reco
 }
 
 export class EwsTransport {
-  private readonly agent: https.Agent;
+  /** Node's https agent, made on the first request that needs it (a subclass with its own engine never does). */
+  private agent: https.Agent | undefined;
   protected readonly counters: TransportStats = { requests: 0, tcpConnections: 0, tlsHandshakes: 0 };
   /** Verified connections opened elsewhere (the TLS probe's), waiting to serve the first requests. */
   private readonly adopted: { key: string; socket: tls.TLSSocket }[] = [];
-  protected readonly connectTimeoutMs: number;
+  private readonly connectTimeoutMs: number;
   private readonly requestTimeoutMs: number;
   protected readonly maxResponseBytes: number;
   protected readonly maxSockets: number;
@@ -158,25 +159,16 @@ export class EwsTransport {
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.maxSockets = options.maxSockets ?? 8;
     this.secureContext = secureContextFor(options.extraCaPem);
-    const counters = this.counters;
-    const adopted = this.adopted;
-    const connectTimeoutMs = this.connectTimeoutMs;
+  }
+
+  private nodeAgent(): https.Agent {
+    if (this.agent) return this.agent;
+    const takeAdopted = (key: string): tls.TLSSocket | undefined => this.takeAdopted(key);
+    const connectTls = (opts: tls.ConnectionOptions): tls.TLSSocket => this.connectTls(opts);
     // A subclass, because the agent is the one place that sees every new socket it opens.
     class CountingAgent extends https.Agent {
       override createConnection(opts: tls.ConnectionOptions, _callback?: (err: Error | null, socket: Duplex) => void): Duplex {
-        const index = adopted.findIndex((a) => a.key === `${opts.host}:${opts.port}` && !a.socket.destroyed);
-        if (index >= 0) return adopted.splice(index, 1)[0].socket;
-        counters.tcpConnections++;
-        const socket = tls.connect({ ...opts, rejectUnauthorized: true });
-        const timer = setTimeout(() => {
-          socket.destroy(new TransportError('connectTimeout', `No TLS connection within ${connectTimeoutMs} ms`));
-        }, connectTimeoutMs);
-        socket.once('secureConnect', () => {
-          counters.tlsHandshakes++;
-          clearTimeout(timer);
-        });
-        socket.once('close', () => clearTimeout(timer));
-        return socket;
+        return takeAdopted(`${opts.host}:${opts.port}`) ?? connectTls(opts);
       }
     }
     this.agent = new CountingAgent({
@@ -185,6 +177,25 @@ export class EwsTransport {
       secureContext: this.secureContext,
       rejectUnauthorized: true,
     });
+    return this.agent;
+  }
+
+  /**
+   * A new verified TLS connection, counted; destroyed with a connectTimeout error if the handshake
+   * has not completed within the connect timeout.
+   */
+  protected connectTls(options: tls.ConnectionOptions): tls.TLSSocket {
+    this.counters.tcpConnections++;
+    const socket = tls.connect({ ...options, rejectUnauthorized: true });
+    const timer = setTimeout(() => {
+      socket.destroy(new TransportError('connectTimeout', `No TLS connection within ${this.connectTimeoutMs} ms`));
+    }, this.connectTimeoutMs);
+    socket.once('secureConnect', () => {
+      this.counters.tlsHandshakes++;
+      clearTimeout(timer);
+    });
+    socket.once('close', () => clearTimeout(timer));
+    return socket;
   }
 
   stats(): TransportStats {
@@ -209,7 +220,7 @@ export class EwsTransport {
 
   /** Closes idle keep-alive connections; call once at the end of a run. */
   close(): void {
-    this.agent.destroy();
+    this.agent?.destroy();
     for (const { socket } of this.adopted.splice(0)) socket.destroy();
   }
 
@@ -244,7 +255,7 @@ export class EwsTransport {
       path: req.path,
       method: req.method,
       headers: req.headers,
-      agent: this.agent,
+      agent: this.nodeAgent(),
       rejectUnauthorized: true,
     }, (res) => {
       const chunks: Buffer[] = [];
