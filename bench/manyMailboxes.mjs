@@ -23,18 +23,15 @@ export async function benchManyMailboxes({ count, rttMs, serverLimit, concurrenc
     const fake = await startFakeProcess({ scenario: 'healthy', validateSchemas: false, mailboxCount: count, latencyMs: rttMs, concurrencyLimit: serverLimit });
     const samples = [];
     try {
-      // One run not counted: a freshly started fake answers its first 2,000 requests at about twice
+      // Run 0 is not counted: a freshly started fake answers its first 2,000 requests at about twice
       // its later CPU cost per request (its own JIT warming up), which a long-running Exchange does
       // not. Each client run is still a fresh process, so the client's own warm-up stays measured.
-      const warmUp = await runClient({ url: fake.url, caFile: fake.caFile, count, concurrency });
-      const warmUpServer = await fake.usage();
-      log(`  concurrency ${concurrency} warm-up (not counted): ${round(count / (warmUp.wallMs / 1000) / limitPerSecond)} of the limit, fake CPU ${round(warmUpServer.cpuMs / Math.max(1, warmUpServer.requests), 3)} ms/request`);
-      for (let i = 0; i < runs; i++) {
+      for (let i = 0; i <= runs; i++) {
         const run = await runClient({ url: fake.url, caFile: fake.caFile, count, concurrency });
         const server = await fake.usage();
         const rate = count / (run.wallMs / 1000);
-        samples.push({ ...run, rate, server });
-        log(`  concurrency ${concurrency} run ${i + 1}: ${round(rate, 0)} mailboxes/s (${round(rate / limitPerSecond)} of the limit), client CPU ${round(run.cpuMs / count, 3)} ms/mailbox, fake CPU ${round(server.cpuMs / server.requests, 3)} ms/request, ${server.busy} busy answers, RSS +${round(run.rssGrowthMb, 1)} MB, unverified ${run.unverified}${run.firstFailure ? ` (${run.firstFailure})` : ''}`);
+        if (i > 0) samples.push({ ...run, rate, server });
+        log(`  concurrency ${concurrency} ${i === 0 ? 'warm-up (not counted)' : `run ${i}`}: ${round(rate, 0)} mailboxes/s (${round(rate / limitPerSecond)} of the limit), client CPU ${round(run.cpuMs / count, 3)} ms/mailbox, fake CPU ${round(server.cpuMs / Math.max(1, server.requests), 3)} ms/request, ${server.busy} busy answers, RSS +${round(run.rssGrowthMb, 1)} MB, unverified ${run.unverified}${run.firstFailure ? ` (${run.firstFailure})` : ''}`);
       }
     } finally {
       await fake.stop();
