@@ -227,6 +227,14 @@ class Discovery {
     this.trail.push({ ...entry, ms: Date.now() - started });
   }
 
+  /** A request that got no answer: cancelling stops discovery; anything else is recorded and the next candidate tried. */
+  private noAnswer(err: unknown, entry: Omit<AttemptRecord, 'ms' | 'outcome'>, started: number): CandidateResult {
+    const failure = toTransportError(err);
+    if (failure.kind === 'aborted') throw new DiscoveryStop('Cancelled', true);
+    this.record({ ...entry, outcome: describeTransportFailure(failure) }, started);
+    return { kind: 'next', why: failure.message };
+  }
+
   private checkCancelled(): void {
     if (this.options.signal?.aborted) throw new DiscoveryStop('Cancelled', true);
   }
@@ -299,10 +307,7 @@ class Discovery {
       try {
         response = await this.transport.request({ url, method: 'POST', headers, body: autodiscoverRequestBody(email), signal: this.options.signal, timeoutMs: this.timeoutMs });
       } catch (err) {
-        const failure = toTransportError(err);
-        if (failure.kind === 'aborted') throw new DiscoveryStop('Cancelled', true);
-        this.record({ kind: 'pox', url, outcome: describeTransportFailure(failure), credentialsSent: sendCredentials }, started);
-        return { kind: 'next', why: failure.message };
+        return this.noAnswer(err, { kind: 'pox', url, credentialsSent: sendCredentials }, started);
       }
       const base = { kind: 'pox' as const, url, status: response.status, credentialsSent: sendCredentials };
       if (REDIRECT_STATUSES.has(response.status)) {
@@ -388,10 +393,7 @@ class Discovery {
     try {
       answer = await (this.options.httpGet ?? plainHttpGet)(url, { signal: this.options.signal, timeoutMs: this.timeoutMs });
     } catch (err) {
-      const failure = toTransportError(err);
-      if (failure.kind === 'aborted') throw new DiscoveryStop('Cancelled', true);
-      this.record({ kind: 'httpRedirect', url, outcome: describeTransportFailure(failure), credentialsSent: false }, started);
-      return { kind: 'next', why: failure.message };
+      return this.noAnswer(err, { kind: 'httpRedirect', url, credentialsSent: false }, started);
     }
     const base = { kind: 'httpRedirect' as const, url, status: answer.status, credentialsSent: false };
     if (!REDIRECT_STATUSES.has(answer.status)) {
