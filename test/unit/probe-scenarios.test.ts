@@ -87,24 +87,29 @@ function assertVerdicts(expected: Expectation, code: number | null, stdout: stri
   assert.ok(!everything.includes(Buffer.from(`${FAKE_SERVICE_ACCOUNT}:${FAKE_PASSWORD}`).toString('base64')), 'nor its Basic header');
 }
 
+/** The healthy fake, and its CA in a temporary file for --ca; `stop()` removes both. */
+async function fakeWithCaFile(prefix: string): Promise<{ fake: FakeExchange; caFile: string; stop: () => Promise<void> }> {
+  const fake = await startFakeExchange({ scenario: 'healthy' });
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const caFile = join(dir, 'ca.pem');
+  writeFileSync(caFile, fake.caPem);
+  return { fake, caFile, stop: async () => { await fake.stop(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
 describe('probe command against every fake Exchange scenario (in-process)', function () {
   this.timeout(30_000);
   let fake: FakeExchange;
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown): void => { unhandled.push(reason); };
-  let dir: string;
   let caFile: string;
+  let stop: (() => Promise<void>) | undefined;
 
   before(async () => {
     process.on('unhandledRejection', onUnhandled);
-    fake = await startFakeExchange({ scenario: 'healthy' });
-    dir = mkdtempSync(join(tmpdir(), 'probe-cli-'));
-    caFile = join(dir, 'ca.pem');
-    writeFileSync(caFile, fake.caPem);
+    ({ fake, caFile, stop } = await fakeWithCaFile('probe-cli-'));
   });
   after(async () => {
-    await fake?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await stop?.();
     process.off('unhandledRejection', onUnhandled);
   });
   afterEach(() => {
@@ -168,19 +173,15 @@ describe('probe command against every fake Exchange scenario (as a process: node
   this.timeout(30_000);
   const cli = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
   let fake: FakeExchange;
-  let dir: string;
   let caFile: string;
+  let stop: (() => Promise<void>) | undefined;
 
   before(async () => {
     assert.ok(existsSync(cli), `${cli} is built`);
-    fake = await startFakeExchange({ scenario: 'healthy' });
-    dir = mkdtempSync(join(tmpdir(), 'probe-cli-process-'));
-    caFile = join(dir, 'ca.pem');
-    writeFileSync(caFile, fake.caPem);
+    ({ fake, caFile, stop } = await fakeWithCaFile('probe-cli-process-'));
   });
   after(async () => {
-    await fake?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await stop?.();
   });
 
   for (const [scenario, expected] of Object.entries(EXPECTED) as [ScenarioName, Expectation][]) {
