@@ -8,9 +8,10 @@
  * echoed command line never does.
  */
 import { getField, type SetupSettings } from './settings';
-import { BASIC_AUTH_PRIOR_BLOCK, REQUIRED_MANAGEMENT_ROLES, markerLines, type BasicAuthPriorEntry } from './snippets';
+import { BASIC_AUTH_PRIOR_BLOCK, REQUIRED_MANAGEMENT_ROLES, impersonationScopeFilter, markerLines, type BasicAuthPriorEntry } from './snippets';
 import type { StepId, StepStatus } from './steps';
 import { errorText } from './errors';
+import { canonicalOpath, sameOpathFilter } from './opath';
 
 export interface BasicAuthServerReading {
   server: string;
@@ -20,6 +21,8 @@ export interface BasicAuthServerReading {
 
 export interface VerificationReading {
   status: StepStatus;
+  /** The rule that decided the status (one of VERIFICATION_RULE_IDS). */
+  rule: VerificationRuleId;
   /** One sentence for people: what was found and, when it failed, what is wrong. */
   detail: string;
   /** Basic auth per EWS virtual directory (basicAuth.verify and basicAuth.enable). */
@@ -185,21 +188,100 @@ function listNames(names: readonly string[]): string {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Rule ids
+
+/**
+ * One stable id per verdict rule: the reading names the rule that decided it, and
+ * docs/exchange-behaviour.md ("Verification rules") has one row per id with its Microsoft source
+ * and the test that pins it. basicAuth.enable is read with the basicAuth.verify rules.
+ */
+export const VERIFICATION_RULE_IDS = [
+  'output.noBlock',
+  'output.shellError',
+  'output.incomplete',
+  'output.invalidJson',
+  'manual.confirmByHand',
+  'prerequisites.adminRights.noData',
+  'prerequisites.adminRights.missingRoles',
+  'prerequisites.adminRights.allRoles',
+  'prerequisites.exchangeVersion.noServers',
+  'prerequisites.exchangeVersion.unreadable',
+  'prerequisites.exchangeVersion.olderThan2013',
+  'prerequisites.exchangeVersion.exchangeOnline',
+  'prerequisites.exchangeVersion.supported',
+  'prerequisites.certificate.noIisCertificate',
+  'prerequisites.certificate.noEwsHost',
+  'prerequisites.certificate.hostNotCovered',
+  'prerequisites.certificate.selfSigned',
+  'prerequisites.certificate.expired',
+  'prerequisites.certificate.notPublicRoot',
+  'prerequisites.certificate.statusNotValid',
+  'prerequisites.certificate.unreadable',
+  'prerequisites.certificate.thirdPartyValid',
+  'basicAuth.verify.noVirtualDirectory',
+  'basicAuth.verify.off',
+  'basicAuth.verify.on',
+  'serviceAccount.create.missing',
+  'serviceAccount.create.notUserMailbox',
+  'serviceAccount.create.exists',
+  'access.impersonation.noData',
+  'access.impersonation.accountMissing',
+  'access.impersonation.organizationWideNotChosen',
+  'access.impersonation.organizationWideOptedIn',
+  'access.impersonation.scopeMissing',
+  'access.impersonation.filterMismatch',
+  'access.impersonation.noScopedAssignment',
+  'access.impersonation.writeScopeUnreadable',
+  'access.impersonation.scoped',
+  'access.delegate.noData',
+  'access.delegate.countsMissing',
+  'access.delegate.testMailboxLacks',
+  'access.delegate.fullAccessMissing',
+  'access.delegate.sendAsMissing',
+  'access.delegate.noUserMailboxes',
+  'access.delegate.allMailboxes',
+] as const;
+
+export type VerificationRuleId = (typeof VERIFICATION_RULE_IDS)[number];
+
+// ---------------------------------------------------------------------------------------------
 // Decisions per step
 
-const done = (detail: string): VerificationReading => ({ status: 'done', detail });
-const failed = (detail: string): VerificationReading => ({ status: 'failed', detail });
+const done = (rule: VerificationRuleId, detail: string): VerificationReading => ({ status: 'done', rule, detail });
+const failed = (rule: VerificationRuleId, detail: string): VerificationReading => ({ status: 'failed', rule, detail });
+const unknown = (rule: VerificationRuleId, detail: string): VerificationReading => ({ status: 'unknown', rule, detail });
+
+/**
+ * An enum property as its name. ConvertTo-Json writes an enum as its number (Windows PowerShell
+ * 5.1, and PowerShell 7 without -EnumsAsStrings: Microsoft, "ConvertTo-Json", parameter
+ * EnumsAsStrings), a deserialized one from a remote session may arrive as its name, and `[string]`
+ * in our snippets gives the name: names (any case), numbers and numeric text are all read.
+ * `names[n]` is the name of value n ('' where the enum has no value n). Undefined when the
+ * property is missing, empty or not a value of the enum.
+ */
+function enumName(item: JsonObject, key: string, names: readonly string[]): string | undefined {
+  const raw = text(item, key).trim();
+  if (raw === '') return undefined;
+  if (/^\d+$/.test(raw)) return names[Number(raw)] || undefined;
+  return names.find((name) => name !== '' && name.toLowerCase() === raw.toLowerCase());
+}
 
 function decideAdminRights(value: unknown): VerificationReading {
   const [item] = asList(value);
-  if (!item) return failed('No role assignment information came back.');
+  // rule prerequisites.adminRights.noData
+  if (!item) return failed('prerequisites.adminRights.noData', 'No role assignment information came back.');
   const roles = new Set(strings(item, 'Roles').map((r) => r.toLowerCase()));
   const missing = REQUIRED_MANAGEMENT_ROLES.filter((r) => !roles.has(r.toLowerCase()));
   const user = text(item, 'User') || 'You';
+  // rule prerequisites.adminRights.missingRoles
   if (missing.length > 0) {
-    return failed(`${user} lacks the management role${missing.length > 1 ? 's' : ''} ${listNames(missing)}: add the account to Organization Management or assign the roles.`);
+    return failed(
+      'prerequisites.adminRights.missingRoles',
+      `${user} lacks the management role${missing.length > 1 ? 's' : ''} ${listNames(missing)}: add the account to Organization Management or assign the roles.`,
+    );
   }
-  return done(`${user} has every management role the setup needs.`);
+  // rule prerequisites.adminRights.allRoles
+  return done('prerequisites.adminRights.allRoles', `${user} has every management role the setup needs.`);
 }
 
 export interface ExchangeVersion {
@@ -226,17 +308,25 @@ export function exchangeProductName(version: ExchangeVersion): string {
 
 function decideExchangeVersion(value: unknown): VerificationReading {
   const servers = asList(value).map((item) => ({ name: text(item, 'Name'), raw: text(item, 'AdminDisplayVersion'), version: parseAdminDisplayVersion(text(item, 'AdminDisplayVersion')) }));
-  if (servers.length === 0) return failed('No Exchange servers were listed.');
+  // rule prerequisites.exchangeVersion.noServers
+  if (servers.length === 0) return failed('prerequisites.exchangeVersion.noServers', 'No Exchange servers were listed.');
   const unreadable = servers.filter((s) => !s.version);
-  if (unreadable.length > 0) return { status: 'unknown', detail: `Could not read the version of ${listNames(unreadable.map((s) => `${s.name} ("${s.raw}")`))}.` };
+  // rule prerequisites.exchangeVersion.unreadable
+  if (unreadable.length > 0) return unknown('prerequisites.exchangeVersion.unreadable', `Could not read the version of ${listNames(unreadable.map((s) => `${s.name} ("${s.raw}")`))}.`);
   const tooOld = servers.filter((s) => s.version && s.version.major < 15);
+  // rule prerequisites.exchangeVersion.olderThan2013
   if (tooOld.length > 0) {
-    return failed(`${listNames(tooOld.map((s) => `${s.name} (${s.raw})`))} ${tooOld.length > 1 ? 'are' : 'is'} older than Exchange 2013 (15.0): EWS access needs 2013 or newer.`);
+    return failed(
+      'prerequisites.exchangeVersion.olderThan2013',
+      `${listNames(tooOld.map((s) => `${s.name} (${s.raw})`))} ${tooOld.length > 1 ? 'are' : 'is'} older than Exchange 2013 (15.0): EWS access needs 2013 or newer.`,
+    );
   }
   const online = servers.filter((s) => s.version && exchangeProductName(s.version) === 'Exchange Online');
-  if (online.length > 0) return failed(`${listNames(online.map((s) => s.name))} report Exchange Online builds: this procedure is for on-premises Exchange only.`);
+  // rule prerequisites.exchangeVersion.exchangeOnline
+  if (online.length > 0) return failed('prerequisites.exchangeVersion.exchangeOnline', `${listNames(online.map((s) => s.name))} report Exchange Online builds: this procedure is for on-premises Exchange only.`);
   const described = servers.map((s) => `${s.name}: ${s.version ? exchangeProductName(s.version) : ''} (${s.raw})`);
-  return done(`Every server is Exchange 2013 or newer: ${described.join('; ')}.`);
+  // rule prerequisites.exchangeVersion.supported
+  return done('prerequisites.exchangeVersion.supported', `Every server is Exchange 2013 or newer: ${described.join('; ')}.`);
 }
 
 function hostCovered(host: string, domains: readonly string[]): boolean {
@@ -252,27 +342,95 @@ function hostCovered(host: string, domains: readonly string[]): boolean {
   });
 }
 
+/**
+ * Get-ExchangeCertificate's RootCAType and Status by number: the order of Exchange's
+ * CertificateAuthorityType and CertificateStatus enums. Microsoft's page ("Get-ExchangeCertificate",
+ * Description) lists the names but not the numbers; the numbers are the declaration order seen in
+ * public decompiled copies of Microsoft.Exchange.Management (field report, see
+ * docs/exchange-behaviour.md).
+ */
+const ROOT_CA_TYPES: readonly string[] = ['None', 'ThirdParty', 'Enterprise', 'Registry', 'GroupPolicy', 'Unknown'];
+const CERTIFICATE_STATUSES: readonly string[] = ['Unknown', 'Valid', 'Revoked', 'DateInvalid', 'Untrusted', 'Invalid', 'RevocationCheckFailure', 'PendingRequest'];
+
+/** Why a RootCAType other than ThirdParty is not a public CA (Microsoft, "Get-ExchangeCertificate", Description). */
+const ROOT_CA_MEANING: Readonly<Record<string, string>> = {
+  None: 'a self-signed certificate',
+  Enterprise: 'an internal (enterprise) CA',
+  Registry: 'a root trusted only on this server, as for Exchange\'s own self-signed certificate',
+  GroupPolicy: 'an internal CA distributed by Group Policy',
+  Unknown: 'a pending certificate request, not an issued certificate',
+};
+
+interface Finding {
+  readonly rule: VerificationRuleId;
+  readonly text: string;
+}
+
+/** What stands between one certificate (one that covers the EWS host) and "done". */
+function certificateFindings(cert: JsonObject, label: string, ewsHost: string, now: Date): { problems: Finding[]; doubts: Finding[] } {
+  const problems: Finding[] = [];
+  const doubts: Finding[] = [];
+  // rule prerequisites.certificate.selfSigned
+  if (flag(cert, 'IsSelfSigned')) problems.push({ rule: 'prerequisites.certificate.selfSigned', text: `${label} is self-signed` });
+  const notAfter = Date.parse(text(cert, 'NotAfter'));
+  // rule prerequisites.certificate.unreadable (expiry)
+  if (Number.isNaN(notAfter)) doubts.push({ rule: 'prerequisites.certificate.unreadable', text: `the expiry date of ${label} ("${text(cert, 'NotAfter')}") could not be read` });
+  // rule prerequisites.certificate.expired
+  else if (notAfter <= now.getTime()) problems.push({ rule: 'prerequisites.certificate.expired', text: `${label} expired on ${new Date(notAfter).toISOString().slice(0, 10)}` });
+  const rootCaType = enumName(cert, 'RootCAType', ROOT_CA_TYPES);
+  // rule prerequisites.certificate.unreadable (RootCAType): Get-ExchangeCertificate through remote PowerShell may leave it out.
+  if (rootCaType === undefined) doubts.push({ rule: 'prerequisites.certificate.unreadable', text: `RootCAType of ${label} did not come back ("${text(cert, 'RootCAType')}")` });
+  // rule prerequisites.certificate.notPublicRoot
+  else if (rootCaType !== 'ThirdParty') {
+    problems.push({ rule: 'prerequisites.certificate.notPublicRoot', text: `${label} is not from a public CA (RootCAType ${rootCaType}: ${ROOT_CA_MEANING[rootCaType]}); the calendar service trusts only public CAs for ${ewsHost}` });
+  }
+  const status = enumName(cert, 'Status', CERTIFICATE_STATUSES);
+  // rule prerequisites.certificate.unreadable (Status), including the status Unknown that Exchange itself reports
+  if (status === undefined || status === 'Unknown') doubts.push({ rule: 'prerequisites.certificate.unreadable', text: `the status of ${label} is ${status === 'Unknown' ? 'Unknown to Exchange' : `missing ("${text(cert, 'Status')}")`}` });
+  // rule prerequisites.certificate.statusNotValid
+  else if (status !== 'Valid') problems.push({ rule: 'prerequisites.certificate.statusNotValid', text: `Exchange reports ${label} as ${status}` });
+  return { problems, doubts };
+}
+
 function decideCertificate(value: unknown, settings: SetupSettings, now: Date): VerificationReading {
   const certificates = asList(value);
-  if (certificates.length === 0) return failed('No certificate is assigned to IIS on the server: assign one from a public CA with Enable-ExchangeCertificate -Services IIS.');
+  // rule prerequisites.certificate.noIisCertificate
+  if (certificates.length === 0) {
+    return failed('prerequisites.certificate.noIisCertificate', 'No certificate is assigned to IIS on the server: assign one from a public CA with Enable-ExchangeCertificate -Services IIS.');
+  }
   let ewsHost = '';
   try {
     ewsHost = new URL(String(getField(settings, 'ewsUrl'))).hostname;
   } catch {
     ewsHost = '';
   }
-  const problems: string[] = [];
-  for (const cert of certificates) {
-    const label = `${text(cert, 'Subject') || 'the certificate'} (${text(cert, 'Thumbprint') || 'no thumbprint'})`;
-    if (flag(cert, 'IsSelfSigned')) problems.push(`${label} is self-signed; the calendar service only trusts certificates from public CAs`);
-    const notAfter = Date.parse(text(cert, 'NotAfter'));
-    if (Number.isNaN(notAfter)) problems.push(`${label} has an unreadable expiry date "${text(cert, 'NotAfter')}"`);
-    else if (notAfter <= now.getTime()) problems.push(`${label} expired on ${new Date(notAfter).toISOString().slice(0, 10)}`);
-    if (ewsHost !== '' && !hostCovered(ewsHost, strings(cert, 'Domains'))) problems.push(`${label} does not cover ${ewsHost}`);
+  // rule prerequisites.certificate.noEwsHost
+  if (ewsHost === '') return unknown('prerequisites.certificate.noEwsHost', 'The EWS URL setting (exchangeSetup.ewsUrl) is not a URL, so the certificate cannot be matched to its host.');
+  const label = (cert: JsonObject): string => `${text(cert, 'Subject') || 'the certificate'} (${text(cert, 'Thumbprint') || 'no thumbprint'})`;
+  // Only certificates that name the EWS host can be the one the service sees. Others assigned to IIS
+  // (on Exchange 2013 and later, the self-signed certificate of the Exchange Back End site) are
+  // listed, not judged. ASSUMPTION: docs/exchange-behaviour.md, rule prerequisites.certificate.hostNotCovered.
+  const covering = certificates.filter((cert) => hostCovered(ewsHost, strings(cert, 'Domains')));
+  const others = certificates.filter((cert) => !covering.includes(cert));
+  // rule prerequisites.certificate.hostNotCovered
+  if (covering.length === 0) {
+    return failed('prerequisites.certificate.hostNotCovered', `No certificate assigned to IIS covers ${ewsHost} (found ${listNames(certificates.map(label))}): assign one from a public CA that names it.`);
   }
-  if (problems.length > 0) return failed(`${problems.join('; ')}.`);
-  const first = certificates[0];
-  return done(`The IIS certificate ${text(first, 'Subject')} from ${text(first, 'Issuer')} is valid until ${text(first, 'NotAfter').slice(0, 10)} and covers ${ewsHost || 'the EWS host'}; the probes check that its chain is publicly trusted.`);
+  const findings = covering.map((cert) => certificateFindings(cert, label(cert), ewsHost, now));
+  const problems = findings.flatMap((f) => f.problems);
+  const doubts = findings.flatMap((f) => f.doubts);
+  const probeHint = 'the tls.trust probe shows the chain the server sends as the service sees it';
+  if (problems.length > 0) return failed(problems[0].rule, `${problems.map((p) => p.text).join('; ')}: ${probeHint}.`);
+  if (doubts.length > 0) {
+    return unknown(doubts[0].rule, `Cannot tell whether the certificate is publicly trusted: ${doubts.map((d) => d.text).join('; ')}. Run the verification in the Exchange Management Shell on the server (a remote session may leave properties out), or rely on the tls.trust probe.`);
+  }
+  const first = covering[0];
+  const ignored = others.length > 0 ? ` Not considered, as ${others.length > 1 ? 'they do' : 'it does'} not name ${ewsHost}: ${listNames(others.map(label))}.` : '';
+  // rule prerequisites.certificate.thirdPartyValid
+  return done(
+    'prerequisites.certificate.thirdPartyValid',
+    `The IIS certificate ${text(first, 'Subject')} from ${text(first, 'Issuer')} covers ${ewsHost}, comes from a public CA (RootCAType ThirdParty) with the status Valid, and is valid until ${text(first, 'NotAfter').slice(0, 10)}; ${probeHint}.${ignored}`,
+  );
 }
 
 function readBasicAuth(value: unknown): BasicAuthServerReading[] {
@@ -280,16 +438,18 @@ function readBasicAuth(value: unknown): BasicAuthServerReading[] {
 }
 
 function decideBasicAuth(readings: BasicAuthServerReading[]): VerificationReading {
-  if (readings.length === 0) return { status: 'failed', detail: 'No EWS virtual directory was found.', basicAuth: readings };
+  // rule basicAuth.verify.noVirtualDirectory
+  if (readings.length === 0) return { ...failed('basicAuth.verify.noVirtualDirectory', 'No EWS virtual directory was found.'), basicAuth: readings };
   const off = readings.filter((r) => !r.basicAuthentication);
+  // rule basicAuth.verify.off
   if (off.length > 0) {
     return {
-      status: 'failed',
-      detail: `Basic authentication is off on ${listNames(off.map((r) => r.server || r.identity))}: run the Enable Basic authentication step for ${off.length > 1 ? 'each of them' : 'it'}.`,
+      ...failed('basicAuth.verify.off', `Basic authentication is off on ${listNames(off.map((r) => r.server || r.identity))}: run the Enable Basic authentication step for ${off.length > 1 ? 'each of them' : 'it'}.`),
       basicAuth: readings,
     };
   }
-  return { status: 'done', detail: `Basic authentication is on for EWS on ${listNames(readings.map((r) => r.server || r.identity))}.`, basicAuth: readings };
+  // rule basicAuth.verify.on
+  return { ...done('basicAuth.verify.on', `Basic authentication is on for EWS on ${listNames(readings.map((r) => r.server || r.identity))}.`), basicAuth: readings };
 }
 
 function readPrior(cleanText: string): BasicAuthPriorEntry[] | undefined {
@@ -304,50 +464,119 @@ function readPrior(cleanText: string): BasicAuthPriorEntry[] | undefined {
 function decideServiceAccount(value: unknown, settings: SetupSettings): VerificationReading {
   const upn = settings.serviceAccount.upn;
   const [mailbox] = asList(value);
-  if (!mailbox) return failed(`There is no mailbox ${upn}: run the Create the service account mailbox step.`);
+  // rule serviceAccount.create.missing
+  if (!mailbox) return failed('serviceAccount.create.missing', `There is no mailbox ${upn}: run the Create the service account mailbox step.`);
   const type = text(mailbox, 'RecipientTypeDetails');
-  if (type !== '' && type !== 'UserMailbox') return failed(`${upn} is a ${type}, not a user mailbox; the service account needs a user mailbox to sign in to EWS.`);
-  return done(`The service account mailbox ${text(mailbox, 'UserPrincipalName') || upn} exists (alias ${text(mailbox, 'Alias')}).`);
+  // rule serviceAccount.create.notUserMailbox
+  if (type !== '' && type !== 'UserMailbox') return failed('serviceAccount.create.notUserMailbox', `${upn} is a ${type}, not a user mailbox; the service account needs a user mailbox to sign in to EWS.`);
+  // rule serviceAccount.create.exists
+  return done('serviceAccount.create.exists', `The service account mailbox ${text(mailbox, 'UserPrincipalName') || upn} exists (alias ${text(mailbox, 'Alias')}).`);
 }
+
+/**
+ * RecipientWriteScope by number: the order of Exchange's RecipientWriteScopeType enum (values 10-12
+ * and 14 are unused). Names from Microsoft, "Get-ManagementRoleAssignment" (RecipientWriteScope
+ * parameter); numbers from public decompiled copies of Microsoft.Exchange.Data.Directory (field report).
+ */
+const RECIPIENT_WRITE_SCOPES: readonly string[] = [
+  'None', 'NotApplicable', 'Organization', 'MyGAL', 'Self', 'MyDirectReports', 'OU', 'CustomRecipientScope',
+  'MyDistributionGroups', 'MyExecutive', '', '', '', 'ExclusiveRecipientScope', '', 'MailboxICanDelegate',
+];
 
 function decideImpersonation(value: unknown, settings: SetupSettings): VerificationReading {
   const [state] = asList(value);
-  if (!state) return failed('No impersonation information came back.');
+  // rule access.impersonation.noData
+  if (!state) return failed('access.impersonation.noData', 'No impersonation information came back.');
   const upn = settings.serviceAccount.upn;
   const scopeName = settings.impersonation.scopeName;
-  if (!flag(state, 'AccountFound')) return failed(`There is no mailbox ${upn}: create the service account first.`);
-  const assignments = (Array.isArray(state.Assignments) ? state.Assignments : isObject(state.Assignments) ? [state.Assignments] : [])
-    .filter(isObject)
-    .filter((a) => !('Enabled' in a) || flag(a, 'Enabled'));
-  const unscoped = assignments.filter((a) => text(a, 'CustomRecipientWriteScope') === '');
-  const scoped = assignments.filter((a) => text(a, 'CustomRecipientWriteScope').toLowerCase() === scopeName.toLowerCase());
-  if (unscoped.length > 0 && !settings.impersonation.organizationWide) {
-    return failed(`${upn} has organization-wide ApplicationImpersonation through ${listNames(unscoped.map((a) => `"${text(a, 'Name')}"`))}, which defeats the user-mailbox scope: remove it with Remove-ManagementRoleAssignment.`);
+  // rule access.impersonation.accountMissing
+  if (!flag(state, 'AccountFound')) return failed('access.impersonation.accountMissing', `There is no mailbox ${upn}: create the service account first.`);
+  // Disabled assignments grant nothing; nor do delegating ones (the snippet asks for -Delegating
+  // $false, this also covers output captured from an older snippet).
+  const assignments = asList(state.Assignments)
+    .filter((a) => !('Enabled' in a) || flag(a, 'Enabled'))
+    .filter((a) => !/^Delegating/i.test(text(a, 'DelegationType')))
+    .map((a) => ({ name: text(a, 'Name'), writeScope: enumName(a, 'RecipientWriteScope', RECIPIENT_WRITE_SCOPES), target: text(a, 'CustomRecipientWriteScope') }));
+  const named = (list: readonly { name: string }[]): string => listNames(list.map((a) => `"${a.name}"`));
+  // Only Organization reaches every mailbox; OU and custom scopes are limits (Microsoft,
+  // "Understanding management role scopes" / "Role assignments").
+  const organizationWide = assignments.filter((a) => a.writeScope === 'Organization');
+  const ouScoped = assignments.filter((a) => a.writeScope === 'OU');
+  const scoped = assignments.filter((a) => a.writeScope === 'CustomRecipientScope' && a.target.toLowerCase() === scopeName.toLowerCase());
+  const unreadable = assignments.filter((a) => a.writeScope === undefined);
+  // rule access.impersonation.organizationWideNotChosen
+  if (organizationWide.length > 0 && !settings.impersonation.organizationWide) {
+    return failed(
+      'access.impersonation.organizationWideNotChosen',
+      `${upn} has organization-wide ApplicationImpersonation through ${named(organizationWide)}, which defeats the user-mailbox scope: remove it with Remove-ManagementRoleAssignment.`,
+    );
   }
-  if (settings.impersonation.organizationWide && unscoped.length > 0) return done(`${upn} has organization-wide ApplicationImpersonation (opted in).`);
-  if (text(state, 'ScopeName') === '') return failed(`The management scope "${scopeName}" does not exist: run the impersonation step.`);
-  if (!/UserMailbox/i.test(text(state, 'ScopeFilter'))) return failed(`The scope "${scopeName}" filters "${text(state, 'ScopeFilter')}", not user mailboxes.`);
-  if (scoped.length === 0) return failed(`${upn} has no ApplicationImpersonation assignment limited to "${scopeName}": run the impersonation step.`);
-  return done(`${upn} can impersonate user mailboxes through "${text(scoped[0], 'Name')}", limited to the scope "${scopeName}".`);
+  // rule access.impersonation.organizationWideOptedIn
+  if (organizationWide.length > 0) return done('access.impersonation.organizationWideOptedIn', `${upn} has organization-wide ApplicationImpersonation through ${named(organizationWide)} (opted in).`);
+  const ouNote = ouScoped.length > 0 ? ` ${upn} also has ApplicationImpersonation limited to an organizational unit: ${listNames(ouScoped.map((a) => `"${a.name}" (OU ${a.target || 'not named'})`))}.` : '';
+  // rule access.impersonation.scopeMissing
+  if (text(state, 'ScopeName') === '') return failed('access.impersonation.scopeMissing', `The management scope "${scopeName}" does not exist: run the impersonation step.${ouNote}`);
+  const expected = impersonationScopeFilter(settings);
+  const actual = text(state, 'ScopeFilter');
+  // rule access.impersonation.filterMismatch: the stored filter must select what the generated one selects.
+  if (!sameOpathFilter(actual, expected)) {
+    const parsed = canonicalOpath(actual);
+    const why = parsed.ok ? '' : ` (it could not be read: ${parsed.reason})`;
+    return failed(
+      'access.impersonation.filterMismatch',
+      `The scope "${scopeName}" filters "${actual}"${why}, not "${expected}" as the impersonation step creates it: remove the scope (roll back the step) and run the step again.`,
+    );
+  }
+  // rule access.impersonation.noScopedAssignment
+  if (scoped.length === 0) return failed('access.impersonation.noScopedAssignment', `${upn} has no ApplicationImpersonation assignment limited to "${scopeName}": run the impersonation step.${ouNote}`);
+  // rule access.impersonation.writeScopeUnreadable: one of them might reach every mailbox.
+  if (unreadable.length > 0) {
+    return unknown('access.impersonation.writeScopeUnreadable', `The reach (RecipientWriteScope) of ${named(unreadable)} could not be read, so it may be organization-wide: run the verification again in the Exchange Management Shell.`);
+  }
+  // rule access.impersonation.scoped
+  return done('access.impersonation.scoped', `${upn} can impersonate user mailboxes through "${scoped[0].name}", limited to the scope "${scopeName}".${ouNote}`);
+}
+
+/** Mailboxes lacking one right: the count the snippet printed and the first addresses it listed. */
+function lacking(state: JsonObject, right: 'FullAccess' | 'SendAs'): { count: number | undefined; names: string[] } {
+  const names = strings(state, `Without${right}`);
+  const printed = count(state, `Without${right}Count`);
+  // A list longer than the count is read as the truth: never report fewer than are named.
+  return { count: printed === undefined ? undefined : Math.max(printed, names.length), names };
+}
+
+function describeLacking(right: string, lackingCount: number, names: readonly string[], total: number): string {
+  const more = lackingCount - names.length;
+  const listed = names.length > 0 ? `: ${names.join(', ')}${more > 0 ? ` and ${more} more` : ''}` : '';
+  return `${lackingCount} of ${total} user mailboxes lack ${right}${listed}`;
 }
 
 function decideDelegate(value: unknown, settings: SetupSettings): VerificationReading {
   const [state] = asList(value);
-  if (!state) return failed('No permission information came back.');
+  // rule access.delegate.noData
+  if (!state) return failed('access.delegate.noData', 'No permission information came back.');
   const upn = settings.serviceAccount.upn;
   const total = count(state, 'UserMailboxes');
-  const fullAccess = count(state, 'WithFullAccess');
-  const sendAs = count(state, 'WithSendAs');
-  if (total === undefined || fullAccess === undefined || sendAs === undefined) return { status: 'unknown', detail: 'The mailbox counts were missing from the output.' };
-  const problems: string[] = [];
+  const fullAccess = lacking(state, 'FullAccess');
+  const sendAs = lacking(state, 'SendAs');
+  // rule access.delegate.countsMissing
+  if (total === undefined || fullAccess.count === undefined || sendAs.count === undefined) {
+    return unknown('access.delegate.countsMissing', 'The mailbox counts were missing from the output: run the current verification of this step again.');
+  }
+  const problems: Finding[] = [];
   const test = isObject(state.TestMailbox) ? state.TestMailbox : undefined;
-  if (test && !flag(test, 'FullAccess')) problems.push(`${text(test, 'Mailbox')} does not give ${upn} Full Access`);
-  if (test && !flag(test, 'SendAs')) problems.push(`${text(test, 'Mailbox')} does not give ${upn} Send As`);
-  if (fullAccess < total) problems.push(`${total - fullAccess} of ${total} user mailboxes lack Full Access`);
-  if (sendAs < total) problems.push(`${total - sendAs} of ${total} user mailboxes lack Send As`);
-  if (problems.length > 0) return failed(`${problems.join('; ')}: run the per-mailbox rights step again (mailboxes created since need it too).`);
-  if (total === 0) return { status: 'unknown', detail: 'No user mailboxes were found other than the service account.' };
-  return done(`${upn} has Full Access and Send As on all ${total} user mailboxes.`);
+  // rule access.delegate.testMailboxLacks
+  if (test && !flag(test, 'FullAccess')) problems.push({ rule: 'access.delegate.testMailboxLacks', text: `${text(test, 'Mailbox')} does not give ${upn} Full Access` });
+  if (test && !flag(test, 'SendAs')) problems.push({ rule: 'access.delegate.testMailboxLacks', text: `${text(test, 'Mailbox')} does not give ${upn} Send As` });
+  // rule access.delegate.fullAccessMissing
+  if (fullAccess.count > 0) problems.push({ rule: 'access.delegate.fullAccessMissing', text: describeLacking('Full Access', fullAccess.count, fullAccess.names, total) });
+  // rule access.delegate.sendAsMissing
+  if (sendAs.count > 0) problems.push({ rule: 'access.delegate.sendAsMissing', text: describeLacking('Send As', sendAs.count, sendAs.names, total) });
+  if (problems.length > 0) return failed(problems[0].rule, `${problems.map((p) => p.text).join('; ')}: run the per-mailbox rights step again (mailboxes created since need it too).`);
+  // rule access.delegate.noUserMailboxes
+  if (total === 0) return unknown('access.delegate.noUserMailboxes', 'No user mailboxes were found other than the service account.');
+  // rule access.delegate.allMailboxes
+  return done('access.delegate.allMailboxes', `${upn} has Full Access and Send As on all ${total} user mailboxes.`);
 }
 
 function decide(stepId: StepId, value: unknown, settings: SetupSettings, now: Date): VerificationReading {
@@ -372,7 +601,8 @@ function decide(stepId: StepId, value: unknown, settings: SetupSettings, now: Da
     case 'access':
     case 'link':
     case 'test':
-      return { status: 'unknown', detail: 'This step has no shell verification; confirm it by hand.' };
+      // rule manual.confirmByHand
+      return unknown('manual.confirmByHand', 'This step has no shell verification; confirm it by hand.');
     default: {
       const unreachable: never = stepId;
       return unreachable;
@@ -392,13 +622,18 @@ export function interpretVerification(stepId: StepId, rawOutput: string, setting
   let reading: VerificationReading;
   switch (block.kind) {
     case 'missing':
-      reading = { status: 'unknown', detail: error ? `The shell reported an error: ${error}` : `No verification output was found (a line "${markerLines(stepId).begin}"); run the verification again.` };
+      // rule output.shellError / output.noBlock
+      reading = error
+        ? unknown('output.shellError', `The shell reported an error: ${error}`)
+        : unknown('output.noBlock', `No verification output was found (a line "${markerLines(stepId).begin}"); run the verification again.`);
       break;
     case 'incomplete':
-      reading = { status: 'unknown', detail: error ? `The verification stopped with an error: ${error}` : 'The verification output ended before its end marker; wait for the command to finish.' };
+      // rule output.incomplete
+      reading = unknown('output.incomplete', error ? `The verification stopped with an error: ${error}` : 'The verification output ended before its end marker; wait for the command to finish.');
       break;
     case 'invalid':
-      reading = { status: 'unknown', detail: `The verification output could not be read as JSON (${block.reason}).${error ? ` The shell reported: ${error}` : ''}` };
+      // rule output.invalidJson
+      reading = unknown('output.invalidJson', `The verification output could not be read as JSON (${block.reason}).${error ? ` The shell reported: ${error}` : ''}`);
       break;
     case 'json':
       reading = decide(stepId, block.value, settings, now);

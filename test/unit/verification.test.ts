@@ -2,7 +2,19 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SETTINGS, type SetupSettings } from '../../src/core/settings';
-import { exchangeProductName, firstErrorLine, interpretVerification, parseAdminDisplayVersion, readMarkerBlock, stripTerminalEscapes } from '../../src/core/verification';
+import { impersonationScopeFilter } from '../../src/core/snippets';
+import type { StepId, StepStatus } from '../../src/core/steps';
+import {
+  VERIFICATION_RULE_IDS,
+  exchangeProductName,
+  firstErrorLine,
+  interpretVerification,
+  parseAdminDisplayVersion,
+  readMarkerBlock,
+  stripTerminalEscapes,
+  type VerificationReading,
+  type VerificationRuleId,
+} from '../../src/core/verification';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'terminal');
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
@@ -91,12 +103,15 @@ describe('interpretVerification on recorded terminal output', () => {
     assert.equal(reading.detail, "The shell reported an error: The specified server 'EXCH09' couldn't be found.");
   });
 
-  it('a JSON line broken at the terminal width is joined; a self-signed certificate fails', () => {
+  it('a JSON line broken at the terminal width is joined; without RootCAType and Status the certificate is unknown', () => {
+    // Recorded before the snippet read RootCAType and Status, as a remote session may still print it.
     const reading = interpretVerification('prerequisites.certificate', fixture('ps51-conpty-wrapped-certificate.txt'), settings(), NOW);
-    assert.equal(reading.status, 'failed');
-    assert.match(reading.detail, /CN=EXCH01 .* is self-signed/);
-    assert.match(reading.detail, /does not cover mail\.contoso\.com/);
-    assert.doesNotMatch(reading.detail, /Contoso Ltd.* is self-signed/);
+    assert.equal(reading.status, 'unknown');
+    assert.equal(reading.rule, 'prerequisites.certificate.unreadable');
+    assert.match(reading.detail, /RootCAType of CN=mail\.contoso\.com, O=Contoso Ltd.* did not come back/);
+    assert.match(reading.detail, /status of CN=mail\.contoso\.com.* is missing/);
+    // The Exchange Back End site's self-signed certificate does not name the EWS host: not judged.
+    assert.doesNotMatch(reading.detail, /EXCH01/);
   });
 
   it('basicAuth.enable returns the recorded prior values and the new state', () => {
@@ -147,12 +162,13 @@ describe('interpretVerification decisions', () => {
 
   it('an expired certificate fails; a valid public one covering the host is done; a wildcard covers one label', () => {
     const cert = (notAfter: string, domains: string[]) =>
-      interpretVerification('prerequisites.certificate', block('prerequisites.certificate', [{ Subject: 'CN=mail.contoso.com', Issuer: 'CN=Public CA', NotAfter: notAfter, IsSelfSigned: false, Domains: domains }]), s, NOW);
+      interpretVerification('prerequisites.certificate', block('prerequisites.certificate', [{ Subject: 'CN=mail.contoso.com', Issuer: 'CN=Public CA', NotAfter: notAfter, IsSelfSigned: false, RootCAType: 'ThirdParty', Status: 'Valid', Domains: domains }]), s, NOW);
     assert.equal(cert('2026-01-01T00:00:00.0000000Z', ['mail.contoso.com']).status, 'failed');
     assert.match(cert('2026-01-01T00:00:00.0000000Z', ['mail.contoso.com']).detail, /expired on 2026-01-01/);
     assert.equal(cert('2027-06-01T00:00:00.0000000Z', ['mail.contoso.com']).status, 'done');
     assert.equal(cert('2027-06-01T00:00:00.0000000Z', ['*.contoso.com']).status, 'done');
     assert.equal(cert('2027-06-01T00:00:00.0000000Z', ['*.com']).status, 'failed');
+    assert.equal(cert('2027-06-01T00:00:00.0000000Z', ['*.com']).rule, 'prerequisites.certificate.hostNotCovered');
     assert.equal(interpretVerification('prerequisites.certificate', block('prerequisites.certificate', []), s, NOW).status, 'failed');
   });
 
@@ -167,15 +183,412 @@ describe('interpretVerification decisions', () => {
     assert.equal(interpretVerification('serviceAccount.create', block('serviceAccount.create', [{ UserPrincipalName: 'alexaforbusiness@contoso.com', RecipientTypeDetails: 'UserMailbox', Alias: 'alexaforbusiness' }]), s, NOW).status, 'done');
   });
 
-  it('delegate: counts short of the total fail, complete is done', () => {
+  it('delegate: a test mailbox and mailboxes without Send As fail, naming them; complete is done', () => {
     const delegate = (json: unknown) => interpretVerification('access.delegate', block('access.delegate', json), s, NOW);
-    const short = delegate([{ UserMailboxes: 10, WithFullAccess: 10, WithSendAs: 7, TestMailbox: { Mailbox: 'alice@contoso.com', FullAccess: true, SendAs: false } }]);
+    const short = delegate([{ UserMailboxes: 10, WithoutFullAccessCount: 0, WithoutFullAccess: [], WithoutSendAsCount: 3, WithoutSendAs: ['bob@contoso.com', 'carol@contoso.com', 'dan@contoso.com'], TestMailbox: { Mailbox: 'alice@contoso.com', FullAccess: true, SendAs: false } }]);
     assert.equal(short.status, 'failed');
-    assert.match(short.detail, /alice@contoso\.com does not give .* Send As; 3 of 10 user mailboxes lack Send As/);
-    assert.equal(delegate([{ UserMailboxes: 10, WithFullAccess: 10, WithSendAs: 10, TestMailbox: null }]).status, 'done');
+    assert.match(short.detail, /alice@contoso\.com does not give .* Send As; 3 of 10 user mailboxes lack Send As: bob@contoso\.com, carol@contoso\.com, dan@contoso\.com:/);
+    assert.equal(delegate([{ UserMailboxes: 10, WithoutFullAccessCount: 0, WithoutFullAccess: [], WithoutSendAsCount: 0, WithoutSendAs: [], TestMailbox: null }]).status, 'done');
   });
 
   it('steps confirmed by hand are unknown', () => {
     assert.equal(interpretVerification('link', block('link', []), s, NOW).status, 'unknown');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The rules that must hold on a real Exchange server (issue 11, section 2)
+
+const NOTHING = (name: string): string => `ECS-BEGIN ${name}\r\n\r\nECS-END ${name}\r\n`;
+
+const PUBLIC_CERT = {
+  Thumbprint: '0F1E2D3C4B5A69788796A5B4C3D2E1F00F1E2D3C',
+  Subject: 'CN=mail.contoso.com',
+  Issuer: 'CN=DigiCert Global G2 TLS RSA SHA256 2020 CA1',
+  NotAfter: '2027-03-14T23:59:59.0000000Z',
+  IsSelfSigned: false,
+  RootCAType: 'ThirdParty',
+  Status: 'Valid',
+  Domains: ['mail.contoso.com', 'autodiscover.contoso.com'],
+};
+/** Exchange's own certificate, assigned to IIS for the Exchange Back End site. */
+const BACK_END_CERT = {
+  Thumbprint: '5A1E0B9C3D7F2E8A6B4C1D0E9F8A7B6C5D4E3F2A',
+  Subject: 'CN=EXCH01',
+  Issuer: 'CN=EXCH01',
+  NotAfter: '2029-05-01T10:22:31.0000000Z',
+  IsSelfSigned: true,
+  RootCAType: 'Registry',
+  Status: 'Valid',
+  Domains: ['EXCH01', 'exch01.contoso.local'],
+};
+const SCOPE = DEFAULT_SETTINGS.impersonation.scopeName;
+const SCOPED_ASSIGNMENT = { Name: 'Alexa for Business impersonation', RoleAssigneeName: 'alexaforbusiness', CustomRecipientWriteScope: SCOPE, RecipientWriteScope: 'CustomRecipientScope', DelegationType: 'Regular', Enabled: true };
+const ORG_WIDE_ASSIGNMENT = { Name: 'ApplicationImpersonation-alexaforbusiness', RoleAssigneeName: 'alexaforbusiness', CustomRecipientWriteScope: '', RecipientWriteScope: 'Organization', DelegationType: 'Regular', Enabled: true };
+const OU_ASSIGNMENT = { Name: 'Sales impersonation', RoleAssigneeName: 'alexaforbusiness', CustomRecipientWriteScope: 'contoso.com/Sales', RecipientWriteScope: 'OU', DelegationType: 'Regular', Enabled: true };
+/** The scope as Exchange stores it: the filter we created, wrapped in parentheses. */
+const impersonationState = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  AccountFound: true,
+  ScopeName: SCOPE,
+  ScopeFilter: "(RecipientTypeDetails -eq 'UserMailbox')",
+  Assignments: [SCOPED_ASSIGNMENT],
+  ...overrides,
+});
+const delegateState = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  UserMailboxes: 10,
+  WithoutFullAccessCount: 0,
+  WithoutFullAccess: [],
+  WithoutSendAsCount: 0,
+  WithoutSendAs: [],
+  TestMailbox: { Mailbox: 'alice@contoso.com', FullAccess: true, SendAs: true },
+  ...overrides,
+});
+const ALL_ROLES = { User: 'CONTOSO\\admin', Roles: ['Mail Recipient Creation', 'Mail Recipients', 'Role Management', 'Exchange Virtual Directories', 'Active Directory Permissions'] };
+
+function read(stepId: StepId, json: unknown, overrides: Partial<SetupSettings> = {}): VerificationReading {
+  return interpretVerification(stepId, block(stepId, json), settings(overrides), NOW);
+}
+
+describe('certificate rule: RootCAType, Status and the EWS host', () => {
+  const cert = (json: unknown, overrides: Partial<SetupSettings> = {}) => read('prerequisites.certificate', json, overrides);
+
+  it('a ThirdParty certificate with status Valid covering the EWS host is done; the back-end self-signed one is listed, not judged', () => {
+    const reading = cert([BACK_END_CERT, PUBLIC_CERT]);
+    assert.equal(reading.status, 'done');
+    assert.equal(reading.rule, 'prerequisites.certificate.thirdPartyValid');
+    assert.match(reading.detail, /^The IIS certificate CN=mail\.contoso\.com from CN=DigiCert .* covers mail\.contoso\.com, comes from a public CA \(RootCAType ThirdParty\) with the status Valid, and is valid until 2027-03-14/);
+    assert.match(reading.detail, /tls\.trust probe/);
+    assert.match(reading.detail, /Not considered, as it does not name mail\.contoso\.com: CN=EXCH01 \(5A1E0B9C3D7F2E8A6B4C1D0E9F8A7B6C5D4E3F2A\)\.$/);
+    assert.doesNotMatch(cert([PUBLIC_CERT]).detail, /Not considered/);
+    assert.match(cert([BACK_END_CERT, { ...BACK_END_CERT, Subject: 'CN=EXCH02' }, PUBLIC_CERT]).detail, /Not considered, as they do not name mail\.contoso\.com: CN=EXCH01 .* and CN=EXCH02/);
+  });
+
+  it('an internal CA is not done, says which kind of root, and points to the tls.trust probe', () => {
+    for (const [rootCaType, meaning] of [['Enterprise', 'an internal \\(enterprise\\) CA'], ['GroupPolicy', 'an internal CA distributed by Group Policy']]) {
+      const reading = cert([{ ...PUBLIC_CERT, RootCAType: rootCaType }]);
+      assert.equal(reading.status, 'failed', rootCaType);
+      assert.equal(reading.rule, 'prerequisites.certificate.notPublicRoot');
+      assert.match(reading.detail, new RegExp(`^CN=mail\\.contoso\\.com \\(0F1E.*\\) is not from a public CA \\(RootCAType ${rootCaType}: ${meaning}\\); the calendar service trusts only public CAs for mail\\.contoso\\.com: the tls\\.trust probe shows`));
+    }
+  });
+
+  it('None, Registry and Unknown roots are not public CAs either, each explained', () => {
+    const meanings: Record<string, RegExp> = { None: /a self-signed certificate/, Registry: /a root trusted only on this server/, Unknown: /a pending certificate request/ };
+    for (const [rootCaType, meaning] of Object.entries(meanings)) {
+      const reading = cert([{ ...PUBLIC_CERT, RootCAType: rootCaType }]);
+      assert.equal(reading.rule, 'prerequisites.certificate.notPublicRoot', rootCaType);
+      assert.match(reading.detail, meaning);
+    }
+  });
+
+  it('every status other than Valid is not done, naming the status', () => {
+    for (const status of ['Revoked', 'DateInvalid', 'Untrusted', 'Invalid', 'RevocationCheckFailure', 'PendingRequest']) {
+      const reading = cert([{ ...PUBLIC_CERT, Status: status }]);
+      assert.equal(reading.status, 'failed', status);
+      assert.equal(reading.rule, 'prerequisites.certificate.statusNotValid');
+      assert.match(reading.detail, new RegExp(`^Exchange reports CN=mail\\.contoso\\.com \\(0F1E.*\\) as ${status}: the tls\\.trust probe`));
+    }
+  });
+
+  it('RootCAType or Status missing (remote PowerShell may leave them out) or Status Unknown is unknown, with the reason', () => {
+    for (const missing of [{ RootCAType: '' }, { RootCAType: null }, { Status: '' }, { Status: undefined }, { Status: 'Unknown' }, { RootCAType: 'Public' }, { Status: 'Fine' }]) {
+      const reading = cert([{ ...PUBLIC_CERT, ...missing }]);
+      assert.equal(reading.status, 'unknown', JSON.stringify(missing));
+      assert.equal(reading.rule, 'prerequisites.certificate.unreadable');
+      assert.match(reading.detail, /^Cannot tell whether the certificate is publicly trusted: .*Run the verification in the Exchange Management Shell on the server \(a remote session may leave properties out\), or rely on the tls\.trust probe\.$/);
+    }
+    assert.match(cert([{ ...PUBLIC_CERT, RootCAType: '' }]).detail, /RootCAType of CN=mail\.contoso\.com .* did not come back \(""\)/);
+    assert.match(cert([{ ...PUBLIC_CERT, Status: 'Unknown' }]).detail, /the status of CN=mail\.contoso\.com .* is Unknown to Exchange/);
+    assert.match(cert([{ ...PUBLIC_CERT, Status: 'Fine' }]).detail, /the status of CN=mail\.contoso\.com .* is missing \("Fine"\)/);
+  });
+
+  it('RootCAType and Status as enum numbers (ConvertTo-Json without -EnumsAsStrings) or in another case are read by value', () => {
+    assert.equal(cert([{ ...PUBLIC_CERT, RootCAType: 1, Status: 1 }]).rule, 'prerequisites.certificate.thirdPartyValid');
+    assert.equal(cert([{ ...PUBLIC_CERT, RootCAType: '1', Status: '1' }]).rule, 'prerequisites.certificate.thirdPartyValid');
+    assert.equal(cert([{ ...PUBLIC_CERT, RootCAType: 'thirdparty', Status: 'VALID' }]).rule, 'prerequisites.certificate.thirdPartyValid');
+    const numbered: [number, string][] = [[0, 'None'], [2, 'Enterprise'], [3, 'Registry'], [4, 'GroupPolicy'], [5, 'Unknown']];
+    for (const [value, name] of numbered) assert.match(cert([{ ...PUBLIC_CERT, RootCAType: value }]).detail, new RegExp(`RootCAType ${name}:`), String(value));
+    const statuses: [number, string][] = [[2, 'Revoked'], [3, 'DateInvalid'], [4, 'Untrusted'], [5, 'Invalid'], [6, 'RevocationCheckFailure'], [7, 'PendingRequest']];
+    for (const [value, name] of statuses) assert.match(cert([{ ...PUBLIC_CERT, Status: value }]).detail, new RegExp(` as ${name}: `), String(value));
+    assert.equal(cert([{ ...PUBLIC_CERT, Status: 0 }]).status, 'unknown');
+    assert.equal(cert([{ ...PUBLIC_CERT, RootCAType: 6 }]).status, 'unknown');
+    assert.equal(cert([{ ...PUBLIC_CERT, Status: 8 }]).status, 'unknown');
+  });
+
+  it('a self-signed, expired or wrongly rooted certificate fails even when another property is missing', () => {
+    const selfSigned = cert([{ ...PUBLIC_CERT, IsSelfSigned: true, Status: '' }]);
+    assert.equal(selfSigned.status, 'failed');
+    assert.equal(selfSigned.rule, 'prerequisites.certificate.selfSigned');
+    assert.match(selfSigned.detail, /^CN=mail\.contoso\.com \(0F1E2D3C4B5A69788796A5B4C3D2E1F00F1E2D3C\) is self-signed: /);
+    const expired = cert([{ ...PUBLIC_CERT, NotAfter: '2026-11-29T12:00:00.0000000Z', RootCAType: '' }]);
+    assert.equal(expired.rule, 'prerequisites.certificate.expired');
+    assert.match(expired.detail, /expired on 2026-11-29/);
+    assert.equal(cert([{ ...PUBLIC_CERT, NotAfter: '2026-11-29T12:00:01.0000000Z' }]).status, 'done');
+    // Two problems are both named.
+    assert.match(cert([{ ...PUBLIC_CERT, RootCAType: 'Enterprise', Status: 'Untrusted' }]).detail, /RootCAType Enterprise.*; Exchange reports .* as Untrusted/);
+  });
+
+  it('an unreadable expiry date is unknown, and a certificate covering the host must be there', () => {
+    const unreadable = cert([{ ...PUBLIC_CERT, NotAfter: 'soon' }]);
+    assert.equal(unreadable.status, 'unknown');
+    assert.match(unreadable.detail, /the expiry date of CN=mail\.contoso\.com .* \("soon"\) could not be read/);
+    const uncovered = cert([BACK_END_CERT]);
+    assert.equal(uncovered.rule, 'prerequisites.certificate.hostNotCovered');
+    assert.equal(uncovered.detail, 'No certificate assigned to IIS covers mail.contoso.com (found CN=EXCH01 (5A1E0B9C3D7F2E8A6B4C1D0E9F8A7B6C5D4E3F2A)): assign one from a public CA that names it.');
+    assert.match(cert([{ Domains: ['other.contoso.com'] }]).detail, /found the certificate \(no thumbprint\)/);
+  });
+
+  it('an EWS URL setting that is not a URL gives unknown, not a verdict on the wrong host', () => {
+    const reading = cert([PUBLIC_CERT], { ewsUrl: 'mail.contoso.com' });
+    assert.equal(reading.status, 'unknown');
+    assert.equal(reading.rule, 'prerequisites.certificate.noEwsHost');
+  });
+});
+
+describe('impersonation rule: reach of each assignment and the scope filter', () => {
+  const impersonation = (json: unknown, overrides: Partial<SetupSettings> = {}) => read('access.impersonation', json, overrides);
+  const orgWideChosen: Partial<SetupSettings> = { impersonation: { ...DEFAULT_SETTINGS.impersonation, organizationWide: true } };
+
+  it('the assignment limited to our scope, with the filter as Exchange stores it, is done', () => {
+    const reading = impersonation([impersonationState()]);
+    assert.equal(reading.status, 'done');
+    assert.equal(reading.rule, 'access.impersonation.scoped');
+    assert.equal(reading.detail, `alexaforbusiness@contoso.com can impersonate user mailboxes through "Alexa for Business impersonation", limited to the scope "${SCOPE}".`);
+  });
+
+  it('the stored filter equals the one the grant snippet generates, ignoring parentheses, spacing and case', () => {
+    const generated = impersonationScopeFilter(settings());
+    for (const stored of [generated, `(${generated})`, `((${generated}))`, "recipienttypedetails   -EQ 'usermailbox'", '(RecipientTypeDetails -eq "UserMailbox")']) {
+      assert.equal(impersonation([impersonationState({ ScopeFilter: stored })]).status, 'done', stored);
+    }
+  });
+
+  it("a filter that selects anything else fails, -ne 'UserMailbox' included", () => {
+    const others = [
+      "RecipientTypeDetails -ne 'UserMailbox'",
+      "(RecipientTypeDetails -eq 'RoomMailbox')",
+      "(RecipientTypeDetails -eq 'UserMailbox') -or (RecipientTypeDetails -eq 'RoomMailbox')",
+      "-not (RecipientTypeDetails -eq 'UserMailbox')",
+      "(RecipientType -eq 'UserMailbox')",
+      "RecipientTypeDetails -like 'UserMailbox*'",
+      '',
+    ];
+    for (const stored of others) {
+      const reading = impersonation([impersonationState({ ScopeFilter: stored })]);
+      assert.equal(reading.status, 'failed', stored);
+      assert.equal(reading.rule, 'access.impersonation.filterMismatch');
+      assert.equal(reading.detail, `The scope "${SCOPE}" filters "${stored}"${stored === '' ? ' (it could not be read: the filter ends where a comparison was expected)' : ''}, not "RecipientTypeDetails -eq 'UserMailbox'" as the impersonation step creates it: remove the scope (roll back the step) and run the step again.`);
+    }
+  });
+
+  it('an organization-wide assignment (RecipientWriteScope Organization, by name or number) fails unless chosen, then it is done', () => {
+    for (const orgWide of [ORG_WIDE_ASSIGNMENT, { ...ORG_WIDE_ASSIGNMENT, RecipientWriteScope: 2 }, { ...ORG_WIDE_ASSIGNMENT, RecipientWriteScope: 'organization' }]) {
+      const reading = impersonation([impersonationState({ Assignments: [orgWide, SCOPED_ASSIGNMENT] })]);
+      assert.equal(reading.status, 'failed');
+      assert.equal(reading.rule, 'access.impersonation.organizationWideNotChosen');
+      assert.equal(reading.detail, 'alexaforbusiness@contoso.com has organization-wide ApplicationImpersonation through "ApplicationImpersonation-alexaforbusiness", which defeats the user-mailbox scope: remove it with Remove-ManagementRoleAssignment.');
+    }
+    const chosen = impersonation([impersonationState({ Assignments: [ORG_WIDE_ASSIGNMENT], ScopeName: '' })], orgWideChosen);
+    assert.equal(chosen.status, 'done');
+    assert.equal(chosen.rule, 'access.impersonation.organizationWideOptedIn');
+    // Chosen but not there: the scoped path decides.
+    assert.equal(impersonation([impersonationState()], orgWideChosen).rule, 'access.impersonation.scoped');
+  });
+
+  it('an OU-scoped assignment is scoped, not organization-wide, and its OU is named', () => {
+    const withOu = impersonation([impersonationState({ Assignments: [OU_ASSIGNMENT, SCOPED_ASSIGNMENT] })]);
+    assert.equal(withOu.status, 'done');
+    assert.match(withOu.detail, /limited to the scope "Alexa for Business user mailboxes"\. alexaforbusiness@contoso\.com also has ApplicationImpersonation limited to an organizational unit: "Sales impersonation" \(OU contoso\.com\/Sales\)\.$/);
+    const onlyOu = impersonation([impersonationState({ Assignments: [{ ...OU_ASSIGNMENT, RecipientWriteScope: 6 }] })]);
+    assert.equal(onlyOu.status, 'failed');
+    assert.equal(onlyOu.rule, 'access.impersonation.noScopedAssignment');
+    assert.match(onlyOu.detail, /has no ApplicationImpersonation assignment limited to "Alexa for Business user mailboxes": run the impersonation step\. .* "Sales impersonation" \(OU contoso\.com\/Sales\)\.$/);
+    assert.match(impersonation([impersonationState({ ScopeName: '', Assignments: [{ ...OU_ASSIGNMENT, CustomRecipientWriteScope: '' }] })]).detail, /does not exist: run the impersonation step\. .*\(OU not named\)/);
+  });
+
+  it('delegating, disabled and other-scope assignments grant nothing', () => {
+    const cases = [
+      { ...SCOPED_ASSIGNMENT, DelegationType: 'DelegatingOrgWide' },
+      { ...SCOPED_ASSIGNMENT, DelegationType: 'Delegating' },
+      { ...SCOPED_ASSIGNMENT, Enabled: false },
+      { ...SCOPED_ASSIGNMENT, Enabled: 'False' },
+      { ...SCOPED_ASSIGNMENT, CustomRecipientWriteScope: 'Another scope' },
+      { ...SCOPED_ASSIGNMENT, RecipientWriteScope: 'Self' },
+    ];
+    for (const assignment of cases) assert.equal(impersonation([impersonationState({ Assignments: [assignment] })]).rule, 'access.impersonation.noScopedAssignment', JSON.stringify(assignment));
+    // A delegating organization-wide assignment does not defeat the scope.
+    assert.equal(impersonation([impersonationState({ Assignments: [{ ...ORG_WIDE_ASSIGNMENT, DelegationType: 'DelegatingOrgWide' }, SCOPED_ASSIGNMENT] })]).status, 'done');
+    // An assignment without the Enabled or DelegationType property (older output) counts.
+    const { Enabled: _enabled, DelegationType: _delegation, ...bare } = SCOPED_ASSIGNMENT;
+    assert.equal(impersonation([impersonationState({ Assignments: [bare] })]).status, 'done');
+    assert.equal(impersonation([impersonationState({ Assignments: [{ ...SCOPED_ASSIGNMENT, CustomRecipientWriteScope: SCOPE.toUpperCase() }] })]).status, 'done');
+  });
+
+  it('an assignment whose reach did not come back makes the step unknown, not done', () => {
+    const reading = impersonation([impersonationState({ Assignments: [SCOPED_ASSIGNMENT, { ...OU_ASSIGNMENT, Name: 'Old one', RecipientWriteScope: '' }] })]);
+    assert.equal(reading.status, 'unknown');
+    assert.equal(reading.rule, 'access.impersonation.writeScopeUnreadable');
+    assert.match(reading.detail, /^The reach \(RecipientWriteScope\) of "Old one" could not be read, so it may be organization-wide/);
+  });
+
+  it('no state, no account or no scope fails', () => {
+    assert.equal(impersonation([]).rule, 'access.impersonation.noData');
+    assert.equal(impersonation([impersonationState({ AccountFound: false })]).rule, 'access.impersonation.accountMissing');
+    assert.equal(impersonation([impersonationState({ ScopeName: '' })]).detail, `The management scope "${SCOPE}" does not exist: run the impersonation step.`);
+  });
+});
+
+describe('delegate rule: which mailboxes lack each right', () => {
+  const delegate = (json: unknown) => read('access.delegate', json);
+  const names = (n: number): string[] => Array.from({ length: n }, (_v, i) => `user${i + 1}@contoso.com`);
+
+  it('names the first 20 mailboxes lacking Full Access and says how many more there are', () => {
+    const reading = delegate([delegateState({ UserMailboxes: 100, WithoutFullAccessCount: 57, WithoutFullAccess: names(20) })]);
+    assert.equal(reading.status, 'failed');
+    assert.equal(reading.rule, 'access.delegate.fullAccessMissing');
+    assert.equal(reading.detail, `57 of 100 user mailboxes lack Full Access: ${names(20).join(', ')} and 37 more: run the per-mailbox rights step again (mailboxes created since need it too).`);
+    assert.match(delegate([delegateState({ WithoutFullAccessCount: 2, WithoutFullAccess: names(2) })]).detail, /^2 of 10 user mailboxes lack Full Access: user1@contoso\.com, user2@contoso\.com: run/);
+  });
+
+  it('fails when only the count or only the list says Full Access or Send As is missing', () => {
+    const countOnly = delegate([delegateState({ WithoutFullAccessCount: 2, WithoutFullAccess: [] })]);
+    assert.equal(countOnly.rule, 'access.delegate.fullAccessMissing');
+    assert.match(countOnly.detail, /^2 of 10 user mailboxes lack Full Access: run/);
+    const listOnly = delegate([delegateState({ WithoutFullAccessCount: 0, WithoutFullAccess: ['bob@contoso.com'] })]);
+    assert.equal(listOnly.rule, 'access.delegate.fullAccessMissing');
+    assert.match(listOnly.detail, /^1 of 10 user mailboxes lack Full Access: bob@contoso\.com: run/);
+    const sendAs = delegate([delegateState({ WithoutSendAsCount: 1, WithoutSendAs: null })]);
+    assert.equal(sendAs.rule, 'access.delegate.sendAsMissing');
+    assert.match(sendAs.detail, /^1 of 10 user mailboxes lack Send As: run/);
+    assert.equal(delegate([delegateState({ WithoutSendAsCount: 0, WithoutSendAs: 'bob@contoso.com' })]).rule, 'access.delegate.sendAsMissing');
+  });
+
+  it('both rights missing are both reported, Full Access first', () => {
+    const reading = delegate([delegateState({ WithoutFullAccessCount: 1, WithoutFullAccess: ['bob@contoso.com'], WithoutSendAsCount: 1, WithoutSendAs: ['carol@contoso.com'] })]);
+    assert.equal(reading.detail, '1 of 10 user mailboxes lack Full Access: bob@contoso.com; 1 of 10 user mailboxes lack Send As: carol@contoso.com: run the per-mailbox rights step again (mailboxes created since need it too).');
+  });
+
+  it('the test mailbox lacking a right fails, naming it; no test mailbox is fine', () => {
+    const reading = delegate([delegateState({ TestMailbox: { Mailbox: 'alice@contoso.com', FullAccess: false, SendAs: true } })]);
+    assert.equal(reading.rule, 'access.delegate.testMailboxLacks');
+    assert.match(reading.detail, /^alice@contoso\.com does not give alexaforbusiness@contoso\.com Full Access: run/);
+    assert.equal(delegate([delegateState({ TestMailbox: null })]).rule, 'access.delegate.allMailboxes');
+  });
+
+  it('output without the counts (an older verification) is unknown; no user mailboxes is unknown, not done', () => {
+    assert.equal(delegate([{ UserMailboxes: 10, WithFullAccess: 10, WithSendAs: 10, TestMailbox: null }]).rule, 'access.delegate.countsMissing');
+    assert.equal(delegate([delegateState({ WithoutSendAsCount: undefined })]).rule, 'access.delegate.countsMissing');
+    assert.equal(delegate([delegateState({ UserMailboxes: '10' })]).rule, 'access.delegate.countsMissing');
+    const none = delegate([delegateState({ UserMailboxes: 0, TestMailbox: null })]);
+    assert.equal(none.status, 'unknown');
+    assert.equal(none.rule, 'access.delegate.noUserMailboxes');
+    assert.equal(delegate([delegateState()]).detail, 'alexaforbusiness@contoso.com has Full Access and Send As on all 10 user mailboxes.');
+  });
+});
+
+describe('Windows PowerShell 5.1 JSON shapes', () => {
+  // ConvertTo-Json in Windows PowerShell 5.1 prints a one-element array as the bare element, and an
+  // empty array or $null as nothing or null. Each step's "done" input is read in both shapes.
+  const doneInputs: [StepId, unknown][] = [
+    ['prerequisites.adminRights', ALL_ROLES],
+    ['prerequisites.exchangeVersion', { Name: 'EXCH01', AdminDisplayVersion: 'Version 15.2 (Build 1544.4)' }],
+    ['prerequisites.certificate', PUBLIC_CERT],
+    ['basicAuth.verify', { Server: 'EXCH01', Identity: 'EXCH01\\EWS (Default Web Site)', BasicAuthentication: true }],
+    ['basicAuth.enable', { Server: 'EXCH01', Identity: 'EXCH01\\EWS (Default Web Site)', BasicAuthentication: true }],
+    ['serviceAccount.create', { UserPrincipalName: 'alexaforbusiness@contoso.com', RecipientTypeDetails: 'UserMailbox', Alias: 'alexaforbusiness' }],
+    ['access.impersonation', impersonationState()],
+    ['access.delegate', delegateState()],
+  ];
+  for (const [stepId, item] of doneInputs) {
+    it(`${stepId}: a one-element array and its bare element read the same; null, [] and no output never pass`, () => {
+      const asArray = read(stepId, [item]);
+      assert.equal(asArray.status, 'done');
+      assert.deepEqual(read(stepId, item), asArray);
+      for (const empty of [null, []]) assert.equal(read(stepId, empty).status, 'failed', JSON.stringify(empty));
+      const nothing = interpretVerification(stepId, NOTHING(stepId), settings(), NOW);
+      assert.equal(nothing.status, 'unknown');
+      assert.equal(nothing.rule, 'output.invalidJson');
+    });
+  }
+
+  it('lists inside an object printed as a bare value are read: Roles, Domains, Assignments, WithoutFullAccess', () => {
+    const oneRole = read('prerequisites.adminRights', { User: 'CONTOSO\\admin', Roles: 'Mail Recipients' });
+    assert.equal(oneRole.rule, 'prerequisites.adminRights.missingRoles');
+    assert.equal(oneRole.detail, 'CONTOSO\\admin lacks the management roles Mail Recipient Creation, Role Management, Exchange Virtual Directories and Active Directory Permissions: add the account to Organization Management or assign the roles.');
+    assert.equal(read('prerequisites.adminRights', { User: 'CONTOSO\\admin', Roles: null }).rule, 'prerequisites.adminRights.missingRoles');
+    assert.equal(read('prerequisites.certificate', { ...PUBLIC_CERT, Domains: 'mail.contoso.com' }).rule, 'prerequisites.certificate.thirdPartyValid');
+    assert.equal(read('prerequisites.certificate', { ...PUBLIC_CERT, Domains: null }).rule, 'prerequisites.certificate.hostNotCovered');
+    assert.equal(read('access.impersonation', impersonationState({ Assignments: SCOPED_ASSIGNMENT })).rule, 'access.impersonation.scoped');
+    assert.equal(read('access.impersonation', impersonationState({ Assignments: ORG_WIDE_ASSIGNMENT })).rule, 'access.impersonation.organizationWideNotChosen');
+    assert.equal(read('access.impersonation', impersonationState({ Assignments: null })).rule, 'access.impersonation.noScopedAssignment');
+    const bareName = read('access.delegate', delegateState({ WithoutFullAccessCount: 1, WithoutFullAccess: 'bob@contoso.com' }));
+    assert.match(bareName.detail, /^1 of 10 user mailboxes lack Full Access: bob@contoso\.com: run/);
+  });
+});
+
+describe('VERIFICATION_RULE_IDS', () => {
+  const s = settings();
+  const cases: Record<VerificationRuleId, { status: StepStatus; read: () => VerificationReading }> = {
+    'output.noBlock': { status: 'unknown', read: () => interpretVerification('basicAuth.verify', 'PS C:\\> \r\n', s, NOW) },
+    'output.shellError': { status: 'unknown', read: () => interpretVerification('prerequisites.certificate', fixture('ps51-error-remote-exchange.txt'), s, NOW) },
+    'output.incomplete': { status: 'unknown', read: () => interpretVerification('basicAuth.verify', 'ECS-BEGIN basicAuth.verify\n[{"a"', s, NOW) },
+    'output.invalidJson': { status: 'unknown', read: () => interpretVerification('basicAuth.verify', 'ECS-BEGIN basicAuth.verify\n[{"a"\nECS-END basicAuth.verify', s, NOW) },
+    'manual.confirmByHand': { status: 'unknown', read: () => read('link', []) },
+    'prerequisites.adminRights.noData': { status: 'failed', read: () => read('prerequisites.adminRights', []) },
+    'prerequisites.adminRights.missingRoles': { status: 'failed', read: () => read('prerequisites.adminRights', [{ User: 'CONTOSO\\admin', Roles: ['Mail Recipients'] }]) },
+    'prerequisites.adminRights.allRoles': { status: 'done', read: () => read('prerequisites.adminRights', [ALL_ROLES]) },
+    'prerequisites.exchangeVersion.noServers': { status: 'failed', read: () => read('prerequisites.exchangeVersion', []) },
+    'prerequisites.exchangeVersion.unreadable': { status: 'unknown', read: () => read('prerequisites.exchangeVersion', [{ Name: 'EX', AdminDisplayVersion: '15.1' }]) },
+    'prerequisites.exchangeVersion.olderThan2013': { status: 'failed', read: () => read('prerequisites.exchangeVersion', [{ Name: 'EX', AdminDisplayVersion: 'Version 14.3 (Build 123.4)' }]) },
+    'prerequisites.exchangeVersion.exchangeOnline': { status: 'failed', read: () => read('prerequisites.exchangeVersion', [{ Name: 'EX', AdminDisplayVersion: 'Version 15.20 (Build 7000.1)' }]) },
+    'prerequisites.exchangeVersion.supported': { status: 'done', read: () => read('prerequisites.exchangeVersion', [{ Name: 'EX', AdminDisplayVersion: 'Version 15.1 (Build 2507.6)' }]) },
+    'prerequisites.certificate.noIisCertificate': { status: 'failed', read: () => read('prerequisites.certificate', []) },
+    'prerequisites.certificate.noEwsHost': { status: 'unknown', read: () => read('prerequisites.certificate', [PUBLIC_CERT], { ewsUrl: 'not a url' }) },
+    'prerequisites.certificate.hostNotCovered': { status: 'failed', read: () => read('prerequisites.certificate', [BACK_END_CERT]) },
+    'prerequisites.certificate.selfSigned': { status: 'failed', read: () => read('prerequisites.certificate', [{ ...PUBLIC_CERT, IsSelfSigned: true }]) },
+    'prerequisites.certificate.expired': { status: 'failed', read: () => read('prerequisites.certificate', [{ ...PUBLIC_CERT, NotAfter: '2026-01-01T00:00:00Z' }]) },
+    'prerequisites.certificate.notPublicRoot': { status: 'failed', read: () => read('prerequisites.certificate', [{ ...PUBLIC_CERT, RootCAType: 'Enterprise' }]) },
+    'prerequisites.certificate.statusNotValid': { status: 'failed', read: () => read('prerequisites.certificate', [{ ...PUBLIC_CERT, Status: 'Untrusted' }]) },
+    'prerequisites.certificate.unreadable': { status: 'unknown', read: () => read('prerequisites.certificate', [{ ...PUBLIC_CERT, Status: '' }]) },
+    'prerequisites.certificate.thirdPartyValid': { status: 'done', read: () => read('prerequisites.certificate', [PUBLIC_CERT]) },
+    'basicAuth.verify.noVirtualDirectory': { status: 'failed', read: () => read('basicAuth.verify', []) },
+    'basicAuth.verify.off': { status: 'failed', read: () => read('basicAuth.verify', [{ Server: 'EXCH01', BasicAuthentication: false }]) },
+    'basicAuth.verify.on': { status: 'done', read: () => read('basicAuth.verify', [{ Server: 'EXCH01', BasicAuthentication: 'True' }]) },
+    'serviceAccount.create.missing': { status: 'failed', read: () => read('serviceAccount.create', []) },
+    'serviceAccount.create.notUserMailbox': { status: 'failed', read: () => read('serviceAccount.create', [{ RecipientTypeDetails: 'SharedMailbox' }]) },
+    'serviceAccount.create.exists': { status: 'done', read: () => read('serviceAccount.create', [{ RecipientTypeDetails: 'UserMailbox' }]) },
+    'access.impersonation.noData': { status: 'failed', read: () => read('access.impersonation', null) },
+    'access.impersonation.accountMissing': { status: 'failed', read: () => read('access.impersonation', [impersonationState({ AccountFound: false })]) },
+    'access.impersonation.organizationWideNotChosen': { status: 'failed', read: () => read('access.impersonation', [impersonationState({ Assignments: [ORG_WIDE_ASSIGNMENT] })]) },
+    'access.impersonation.organizationWideOptedIn': {
+      status: 'done',
+      read: () => read('access.impersonation', [impersonationState({ Assignments: [ORG_WIDE_ASSIGNMENT] })], { impersonation: { ...DEFAULT_SETTINGS.impersonation, organizationWide: true } }),
+    },
+    'access.impersonation.scopeMissing': { status: 'failed', read: () => read('access.impersonation', [impersonationState({ ScopeName: '' })]) },
+    'access.impersonation.filterMismatch': { status: 'failed', read: () => read('access.impersonation', [impersonationState({ ScopeFilter: "RecipientTypeDetails -ne 'UserMailbox'" })]) },
+    'access.impersonation.noScopedAssignment': { status: 'failed', read: () => read('access.impersonation', [impersonationState({ Assignments: [] })]) },
+    'access.impersonation.writeScopeUnreadable': { status: 'unknown', read: () => read('access.impersonation', [impersonationState({ Assignments: [SCOPED_ASSIGNMENT, { Name: 'x' }] })]) },
+    'access.impersonation.scoped': { status: 'done', read: () => read('access.impersonation', [impersonationState()]) },
+    'access.delegate.noData': { status: 'failed', read: () => read('access.delegate', []) },
+    'access.delegate.countsMissing': { status: 'unknown', read: () => read('access.delegate', [{ UserMailboxes: 10 }]) },
+    'access.delegate.testMailboxLacks': { status: 'failed', read: () => read('access.delegate', [delegateState({ TestMailbox: { Mailbox: 'alice@contoso.com', FullAccess: true, SendAs: false } })]) },
+    'access.delegate.fullAccessMissing': { status: 'failed', read: () => read('access.delegate', [delegateState({ WithoutFullAccessCount: 1, WithoutFullAccess: ['bob@contoso.com'] })]) },
+    'access.delegate.sendAsMissing': { status: 'failed', read: () => read('access.delegate', [delegateState({ WithoutSendAsCount: 1, WithoutSendAs: ['bob@contoso.com'] })]) },
+    'access.delegate.noUserMailboxes': { status: 'unknown', read: () => read('access.delegate', [delegateState({ UserMailboxes: 0 })]) },
+    'access.delegate.allMailboxes': { status: 'done', read: () => read('access.delegate', [delegateState()]) },
+  };
+
+  for (const id of VERIFICATION_RULE_IDS) {
+    it(`rule ${id}`, () => {
+      const reading = cases[id].read();
+      assert.equal(reading.rule, id);
+      assert.equal(reading.status, cases[id].status);
+    });
+  }
+
+  it('ids are unique and each is named in a comment at its rule in verification.ts', () => {
+    assert.equal(new Set(VERIFICATION_RULE_IDS).size, VERIFICATION_RULE_IDS.length);
+    const source = readFileSync(join(__dirname, '..', '..', '..', 'src', 'core', 'verification.ts'), 'utf8');
+    for (const id of VERIFICATION_RULE_IDS) assert.match(source, new RegExp(`// rule [^\\n]*${id.replace(/\./g, '\\.')}`), id);
   });
 });

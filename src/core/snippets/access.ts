@@ -10,8 +10,22 @@
 import type { SetupSettings } from '../settings';
 import { comment, markedJson, script, statement, type ScriptLine, type StepSnippet, type ValueRefs } from './script';
 
-/** The OPATH filter of the scope, as a string (the safest form across Exchange versions). */
-export const USER_MAILBOX_FILTER = `"RecipientTypeDetails -eq 'UserMailbox'"`;
+/** The OPATH filter that selects user mailboxes (people, not rooms, equipment or shared mailboxes). */
+const USER_MAILBOX_OPATH = "RecipientTypeDetails -eq 'UserMailbox'";
+
+/**
+ * The OPATH filter the impersonation scope is created with. The verification compares the filter
+ * Exchange stores with this one, so both come from here.
+ */
+export function impersonationScopeFilter(_settings: SetupSettings): string {
+  return USER_MAILBOX_OPATH;
+}
+
+/**
+ * The scope filter as a PowerShell string (the safest form across Exchange versions). Double quotes
+ * are safe here: the filter contains no `$`, backtick or double quote for PowerShell to expand.
+ */
+export const USER_MAILBOX_FILTER = `"${USER_MAILBOX_OPATH}"`;
 
 export function renderImpersonation(settings: SetupSettings, refs: ValueRefs): StepSnippet {
   const upn = refs.value('serviceAccount.upn');
@@ -33,16 +47,18 @@ export function renderImpersonation(settings: SetupSettings, refs: ValueRefs): S
     title: 'Method 1: impersonation',
     action: script(
       comment('A management scope over user mailboxes (RecipientTypeDetails UserMailbox: people, not rooms or shared mailboxes).'),
-      statement(`New-ManagementScope -Name ${scope} -RecipientRestrictionFilter ${USER_MAILBOX_FILTER}`),
+      statement(`New-ManagementScope -Name ${scope} -RecipientRestrictionFilter "${impersonationScopeFilter(settings)}"`),
       comment('ApplicationImpersonation for the service account, limited to that scope.'),
       statement(`New-ManagementRoleAssignment -Name ${assignment} -Role ApplicationImpersonation -User ${upn} -CustomRecipientWriteScope ${scope}`),
       ...orgWide,
     ),
     verify: script(
       comment('The scope and its filter, and every ApplicationImpersonation assignment that reaches the service account.'),
+      comment('-Delegating $false: a delegating assignment only lets someone assign the role; it grants no impersonation.'),
+      comment('RecipientWriteScope says how far each assignment reaches: Organization (every mailbox), OU, or CustomRecipientScope.'),
       statement(`$ecsScope = Get-ManagementScope -Identity ${scope} -ErrorAction SilentlyContinue`),
       statement(`$ecsAccount = Get-Mailbox -Identity ${upn} -ErrorAction SilentlyContinue`),
-      statement(`$ecsAssignments = @(Get-ManagementRoleAssignment -Role ApplicationImpersonation -GetEffectiveUsers | Where-Object { $ecsAccount -and [string]$_.EffectiveUserName -eq [string]$ecsAccount.Name } | ForEach-Object { [pscustomobject]@{ Name = [string]$_.Name; RoleAssigneeName = [string]$_.RoleAssigneeName; CustomRecipientWriteScope = [string]$_.CustomRecipientWriteScope; RecipientWriteScope = [string]$_.RecipientWriteScope; Enabled = [bool]$_.Enabled } })`),
+      statement(`$ecsAssignments = @(Get-ManagementRoleAssignment -Role ApplicationImpersonation -GetEffectiveUsers -Delegating $false | Where-Object { $ecsAccount -and [string]$_.EffectiveUserName -eq [string]$ecsAccount.Name } | ForEach-Object { [pscustomobject]@{ Name = [string]$_.Name; RoleAssigneeName = [string]$_.RoleAssigneeName; CustomRecipientWriteScope = [string]$_.CustomRecipientWriteScope; RecipientWriteScope = [string]$_.RecipientWriteScope; DelegationType = [string]$_.RoleAssignmentDelegationType; Enabled = [bool]$_.Enabled } })`),
       ...markedJson(
         'access.impersonation',
         '@([pscustomobject]@{ AccountFound = [bool]$ecsAccount; ScopeName = [string]$ecsScope.Name; ScopeFilter = [string]$ecsScope.RecipientFilter; Assignments = $ecsAssignments })',
@@ -56,6 +72,9 @@ export function renderImpersonation(settings: SetupSettings, refs: ValueRefs): S
     ),
   };
 }
+
+/** How many addresses of mailboxes lacking a right the delegate verification prints (it always prints the count). */
+export const DELEGATE_NAMES_SHOWN = 20;
 
 /** User mailboxes other than the service account's own, kept in $ecsMailboxes. */
 function selectUserMailboxes(upn: string): ScriptLine {
@@ -82,14 +101,15 @@ export function renderDelegate(settings: SetupSettings, refs: ValueRefs): StepSn
       statement(`$ecsMailboxes | ForEach-Object { Add-ADPermission -Identity $_.DistinguishedName -User ${upn} -ExtendedRights 'Send As' }`),
     ),
     verify: script(
-      comment('The rights on the test mailbox, and how many user mailboxes have each right (reads every mailbox: slow in large organisations).'),
+      comment('The rights on the test mailbox, and which user mailboxes lack each right: the count and the first'),
+      comment(`${DELEGATE_NAMES_SHOWN} addresses of each (reads every mailbox: slow in large organisations).`),
       selectUserMailboxes(upn),
       ...testMailbox,
-      statement(`$ecsFullAccess = @($ecsMailboxes | Where-Object { Get-MailboxPermission -Identity $_.DistinguishedName -User ${upn} | Where-Object { $_.AccessRights -match 'FullAccess' -and -not $_.Deny } }).Count`),
-      statement(`$ecsSendAs = @($ecsMailboxes | Where-Object { Get-ADPermission -Identity $_.DistinguishedName -User ${upn} | Where-Object { $_.ExtendedRights -match 'Send.As' -and -not $_.Deny } }).Count`),
+      statement(`$ecsNoFullAccess = @($ecsMailboxes | Where-Object { -not (Get-MailboxPermission -Identity $_.DistinguishedName -User ${upn} | Where-Object { $_.AccessRights -match 'FullAccess' -and -not $_.Deny }) } | ForEach-Object { [string]$_.PrimarySmtpAddress })`),
+      statement(`$ecsNoSendAs = @($ecsMailboxes | Where-Object { -not (Get-ADPermission -Identity $_.DistinguishedName -User ${upn} | Where-Object { $_.ExtendedRights -match 'Send.As' -and -not $_.Deny }) } | ForEach-Object { [string]$_.PrimarySmtpAddress })`),
       ...markedJson(
         'access.delegate',
-        '@([pscustomobject]@{ UserMailboxes = $ecsMailboxes.Count; WithFullAccess = $ecsFullAccess; WithSendAs = $ecsSendAs; TestMailbox = $ecsTest })',
+        `@([pscustomobject]@{ UserMailboxes = $ecsMailboxes.Count; WithoutFullAccessCount = $ecsNoFullAccess.Count; WithoutFullAccess = @($ecsNoFullAccess | Select-Object -First ${DELEGATE_NAMES_SHOWN}); WithoutSendAsCount = $ecsNoSendAs.Count; WithoutSendAs = @($ecsNoSendAs | Select-Object -First ${DELEGATE_NAMES_SHOWN}); TestMailbox = $ecsTest })`,
       ),
     ),
     rollback: script(

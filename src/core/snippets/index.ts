@@ -16,7 +16,7 @@ import { renderServiceAccountCreate } from './serviceAccount';
 export * from './script';
 export { BASIC_AUTH_PRIOR_BLOCK, BASIC_AUTH_PRIOR_FILE, EWS_DIRECTORY_SUFFIX } from './basicAuth';
 export { REQUIRED_MANAGEMENT_ROLES } from './prerequisites';
-export { USER_MAILBOX_FILTER } from './access';
+export { DELEGATE_NAMES_SHOWN, USER_MAILBOX_FILTER, impersonationScopeFilter } from './access';
 
 export interface SnippetGenerator {
   /** Every setting the snippet reads (validated before it runs). */

@@ -70,10 +70,12 @@ export function renderCertificate(refs: ValueRefs): StepSnippet {
       comment('The calendar service connects from the internet and trusts only public roots; a self-signed certificate fails.'),
     ),
     verify: script(
-      comment('The certificate(s) bound to IIS on the server: subject, issuer, expiry (ISO 8601, UTC), self-signed or not, names covered.'),
+      comment('The certificate(s) assigned to IIS on the server: subject, issuer, expiry (ISO 8601, UTC), self-signed or not, names covered,'),
+      comment('the kind of root (RootCAType: ThirdParty is a public CA) and the status Exchange computed (Status: Valid, Untrusted, ...).'),
+      comment('Run it in the Exchange Management Shell on the server: through a remote session RootCAType and Status may come back empty.'),
       ...markedJson(
         'prerequisites.certificate',
-        `@(Get-ExchangeCertificate -Server ${refs.value('exchangeServer')} | Where-Object { [string]$_.Services -match 'IIS' } | ForEach-Object { [pscustomobject]@{ Thumbprint = [string]$_.Thumbprint; Subject = [string]$_.Subject; Issuer = [string]$_.Issuer; NotAfter = $_.NotAfter.ToUniversalTime().ToString('o'); IsSelfSigned = [bool]$_.IsSelfSigned; Domains = @($_.CertificateDomains | ForEach-Object { [string]$_ }) } })`,
+        `@(Get-ExchangeCertificate -Server ${refs.value('exchangeServer')} | Where-Object { [string]$_.Services -match 'IIS' } | ForEach-Object { [pscustomobject]@{ Thumbprint = [string]$_.Thumbprint; Subject = [string]$_.Subject; Issuer = [string]$_.Issuer; NotAfter = $_.NotAfter.ToUniversalTime().ToString('o'); IsSelfSigned = [bool]$_.IsSelfSigned; RootCAType = [string]$_.RootCAType; Status = [string]$_.Status; Domains = @($_.CertificateDomains | ForEach-Object { [string]$_ }) } })`,
       ),
     ),
     rollback: script(comment('Nothing to undo: this step only reads.')),

@@ -74,9 +74,11 @@ function Undo-EcsPrerequisitesExchangeVersion {
 # The calendar service connects from the internet and trusts only public roots; a self-signed certificate fails.
 
 # Verification: prints the result as JSON between ECS-BEGIN and ECS-END lines.
-# The certificate(s) bound to IIS on the server: subject, issuer, expiry (ISO 8601, UTC), self-signed or not, names covered.
+# The certificate(s) assigned to IIS on the server: subject, issuer, expiry (ISO 8601, UTC), self-signed or not, names covered,
+# the kind of root (RootCAType: ThirdParty is a public CA) and the status Exchange computed (Status: Valid, Untrusted, ...).
+# Run it in the Exchange Management Shell on the server: through a remote session RootCAType and Status may come back empty.
 Write-Output ('ECS-BEGIN ' + 'prerequisites.certificate')
-ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-ExchangeCertificate -Server $ExchangeServer | Where-Object { [string]$_.Services -match 'IIS' } | ForEach-Object { [pscustomobject]@{ Thumbprint = [string]$_.Thumbprint; Subject = [string]$_.Subject; Issuer = [string]$_.Issuer; NotAfter = $_.NotAfter.ToUniversalTime().ToString('o'); IsSelfSigned = [bool]$_.IsSelfSigned; Domains = @($_.CertificateDomains | ForEach-Object { [string]$_ }) } })
+ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-ExchangeCertificate -Server $ExchangeServer | Where-Object { [string]$_.Services -match 'IIS' } | ForEach-Object { [pscustomobject]@{ Thumbprint = [string]$_.Thumbprint; Subject = [string]$_.Subject; Issuer = [string]$_.Issuer; NotAfter = $_.NotAfter.ToUniversalTime().ToString('o'); IsSelfSigned = [bool]$_.IsSelfSigned; RootCAType = [string]$_.RootCAType; Status = [string]$_.Status; Domains = @($_.CertificateDomains | ForEach-Object { [string]$_ }) } })
 Write-Output ('ECS-END ' + 'prerequisites.certificate')
 
 # Rollback: defined here, never called by this file. Call Undo-EcsPrerequisitesCertificate yourself to undo this step.
@@ -168,14 +170,15 @@ $ecsMailboxes | ForEach-Object { Add-MailboxPermission -Identity $_.Distinguishe
 $ecsMailboxes | ForEach-Object { Add-ADPermission -Identity $_.DistinguishedName -User $ServiceAccountUpn -ExtendedRights 'Send As' }
 
 # Verification: prints the result as JSON between ECS-BEGIN and ECS-END lines.
-# The rights on the test mailbox, and how many user mailboxes have each right (reads every mailbox: slow in large organisations).
+# The rights on the test mailbox, and which user mailboxes lack each right: the count and the first
+# 20 addresses of each (reads every mailbox: slow in large organisations).
 $ecsMailboxes = @(Get-Mailbox -RecipientTypeDetails UserMailbox -ResultSize Unlimited | Where-Object { [string]$_.UserPrincipalName -ne $ServiceAccountUpn })
 $ecsTestMailbox = Get-Mailbox -Identity $TestMailbox
 $ecsTest = [pscustomobject]@{ Mailbox = [string]$ecsTestMailbox.PrimarySmtpAddress; FullAccess = [bool](Get-MailboxPermission -Identity $ecsTestMailbox.DistinguishedName -User $ServiceAccountUpn | Where-Object { $_.AccessRights -match 'FullAccess' -and -not $_.Deny }); SendAs = [bool](Get-ADPermission -Identity $ecsTestMailbox.DistinguishedName -User $ServiceAccountUpn | Where-Object { $_.ExtendedRights -match 'Send.As' -and -not $_.Deny }) }
-$ecsFullAccess = @($ecsMailboxes | Where-Object { Get-MailboxPermission -Identity $_.DistinguishedName -User $ServiceAccountUpn | Where-Object { $_.AccessRights -match 'FullAccess' -and -not $_.Deny } }).Count
-$ecsSendAs = @($ecsMailboxes | Where-Object { Get-ADPermission -Identity $_.DistinguishedName -User $ServiceAccountUpn | Where-Object { $_.ExtendedRights -match 'Send.As' -and -not $_.Deny } }).Count
+$ecsNoFullAccess = @($ecsMailboxes | Where-Object { -not (Get-MailboxPermission -Identity $_.DistinguishedName -User $ServiceAccountUpn | Where-Object { $_.AccessRights -match 'FullAccess' -and -not $_.Deny }) } | ForEach-Object { [string]$_.PrimarySmtpAddress })
+$ecsNoSendAs = @($ecsMailboxes | Where-Object { -not (Get-ADPermission -Identity $_.DistinguishedName -User $ServiceAccountUpn | Where-Object { $_.ExtendedRights -match 'Send.As' -and -not $_.Deny }) } | ForEach-Object { [string]$_.PrimarySmtpAddress })
 Write-Output ('ECS-BEGIN ' + 'access.delegate')
-ConvertTo-Json -Compress -Depth 4 -InputObject @([pscustomobject]@{ UserMailboxes = $ecsMailboxes.Count; WithFullAccess = $ecsFullAccess; WithSendAs = $ecsSendAs; TestMailbox = $ecsTest })
+ConvertTo-Json -Compress -Depth 4 -InputObject @([pscustomobject]@{ UserMailboxes = $ecsMailboxes.Count; WithoutFullAccessCount = $ecsNoFullAccess.Count; WithoutFullAccess = @($ecsNoFullAccess | Select-Object -First 20); WithoutSendAsCount = $ecsNoSendAs.Count; WithoutSendAs = @($ecsNoSendAs | Select-Object -First 20); TestMailbox = $ecsTest })
 Write-Output ('ECS-END ' + 'access.delegate')
 
 # Rollback: defined here, never called by this file. Call Undo-EcsAccessDelegate yourself to undo this step.

@@ -76,9 +76,11 @@ function Undo-EcsPrerequisitesExchangeVersion {
 # The calendar service connects from the internet and trusts only public roots; a self-signed certificate fails.
 
 # Verification: prints the result as JSON between ECS-BEGIN and ECS-END lines.
-# The certificate(s) bound to IIS on the server: subject, issuer, expiry (ISO 8601, UTC), self-signed or not, names covered.
+# The certificate(s) assigned to IIS on the server: subject, issuer, expiry (ISO 8601, UTC), self-signed or not, names covered,
+# the kind of root (RootCAType: ThirdParty is a public CA) and the status Exchange computed (Status: Valid, Untrusted, ...).
+# Run it in the Exchange Management Shell on the server: through a remote session RootCAType and Status may come back empty.
 Write-Output ('ECS-BEGIN ' + 'prerequisites.certificate')
-ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-ExchangeCertificate -Server $ExchangeServer | Where-Object { [string]$_.Services -match 'IIS' } | ForEach-Object { [pscustomobject]@{ Thumbprint = [string]$_.Thumbprint; Subject = [string]$_.Subject; Issuer = [string]$_.Issuer; NotAfter = $_.NotAfter.ToUniversalTime().ToString('o'); IsSelfSigned = [bool]$_.IsSelfSigned; Domains = @($_.CertificateDomains | ForEach-Object { [string]$_ }) } })
+ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-ExchangeCertificate -Server $ExchangeServer | Where-Object { [string]$_.Services -match 'IIS' } | ForEach-Object { [pscustomobject]@{ Thumbprint = [string]$_.Thumbprint; Subject = [string]$_.Subject; Issuer = [string]$_.Issuer; NotAfter = $_.NotAfter.ToUniversalTime().ToString('o'); IsSelfSigned = [bool]$_.IsSelfSigned; RootCAType = [string]$_.RootCAType; Status = [string]$_.Status; Domains = @($_.CertificateDomains | ForEach-Object { [string]$_ }) } })
 Write-Output ('ECS-END ' + 'prerequisites.certificate')
 
 # Rollback: defined here, never called by this file. Call Undo-EcsPrerequisitesCertificate yourself to undo this step.
@@ -169,9 +171,11 @@ New-ManagementRoleAssignment -Name $ImpersonationAssignmentName -Role Applicatio
 
 # Verification: prints the result as JSON between ECS-BEGIN and ECS-END lines.
 # The scope and its filter, and every ApplicationImpersonation assignment that reaches the service account.
+# -Delegating $false: a delegating assignment only lets someone assign the role; it grants no impersonation.
+# RecipientWriteScope says how far each assignment reaches: Organization (every mailbox), OU, or CustomRecipientScope.
 $ecsScope = Get-ManagementScope -Identity $ImpersonationScopeName -ErrorAction SilentlyContinue
 $ecsAccount = Get-Mailbox -Identity $ServiceAccountUpn -ErrorAction SilentlyContinue
-$ecsAssignments = @(Get-ManagementRoleAssignment -Role ApplicationImpersonation -GetEffectiveUsers | Where-Object { $ecsAccount -and [string]$_.EffectiveUserName -eq [string]$ecsAccount.Name } | ForEach-Object { [pscustomobject]@{ Name = [string]$_.Name; RoleAssigneeName = [string]$_.RoleAssigneeName; CustomRecipientWriteScope = [string]$_.CustomRecipientWriteScope; RecipientWriteScope = [string]$_.RecipientWriteScope; Enabled = [bool]$_.Enabled } })
+$ecsAssignments = @(Get-ManagementRoleAssignment -Role ApplicationImpersonation -GetEffectiveUsers -Delegating $false | Where-Object { $ecsAccount -and [string]$_.EffectiveUserName -eq [string]$ecsAccount.Name } | ForEach-Object { [pscustomobject]@{ Name = [string]$_.Name; RoleAssigneeName = [string]$_.RoleAssigneeName; CustomRecipientWriteScope = [string]$_.CustomRecipientWriteScope; RecipientWriteScope = [string]$_.RecipientWriteScope; DelegationType = [string]$_.RoleAssignmentDelegationType; Enabled = [bool]$_.Enabled } })
 Write-Output ('ECS-BEGIN ' + 'access.impersonation')
 ConvertTo-Json -Compress -Depth 4 -InputObject @([pscustomobject]@{ AccountFound = [bool]$ecsAccount; ScopeName = [string]$ecsScope.Name; ScopeFilter = [string]$ecsScope.RecipientFilter; Assignments = $ecsAssignments })
 Write-Output ('ECS-END ' + 'access.impersonation')
