@@ -8,12 +8,14 @@
 export default {
   mutate: [
     'src/core/verification.ts',
+    'src/core/opath.ts',
     'src/core/ews/throttleWindow.ts',
   ],
   testRunner: 'mocha',
   mochaOptions: {
     spec: [
       'out/test/unit/verification.test.js',
+      'out/test/unit/opath.test.js',
       'out/test/unit/throttle-window.test.js',
       'out/test/unit/mailbox-throttle.test.js',
     ],

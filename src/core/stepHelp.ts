@@ -27,7 +27,15 @@ ApplicationImpersonation was removed in February 2025.`,
   'prerequisites.certificate': `The service connects to EWS from the internet and accepts only a certificate
 issued by a publicly trusted certificate authority, valid for the EWS host name, not expired, and sent
 with its intermediate certificates. A self-signed certificate (the Exchange default) or one from an
-internal CA fails. The probe checks the chain as the service would see it.`,
+internal CA fails. The probe checks the chain as the service would see it.
+
+The verification reads \`Get-ExchangeCertificate\` for the certificates assigned to IIS. The step is done only
+when the certificate that names the EWS host has \`RootCAType\` ThirdParty (a public CA) and \`Status\` Valid,
+is not self-signed and has not expired. An internal CA (Enterprise, GroupPolicy) is reported as such: check
+with the \`tls.trust\` probe what the service will see. Certificates that do not name the EWS host (such as
+Exchange's own self-signed certificate for the back-end site) are listed, not judged. Through a remote
+session \`RootCAType\` and \`Status\` may not come back; the step is then unknown: run the verification in the
+Exchange Management Shell on the server.`,
   'prerequisites.basicAuth': `The service signs in with Basic authentication. EWS must offer it on every
 server behind the load balancer, or sign-ins will fail on some requests. The "Verify Basic
 authentication" step reads the setting; the probe checks what EWS actually offers.`,
@@ -51,10 +59,19 @@ ApplicationImpersonation role to the service account, limited to that scope.
 
 The original procedure first ran an *unscoped* \`New-ManagementRoleAssignment -Role ApplicationImpersonation\`,
 which grants impersonation over every mailbox in the organisation and defeats the scope. This extension
-never generates it unless you opt in with \`exchangeSetup.impersonation.organizationWide\`, and then warns.`,
+never generates it unless you opt in with \`exchangeSetup.impersonation.organizationWide\`, and then warns.
+
+The verification reads the assignments with \`-Delegating $false\` (a delegating assignment only lets someone
+assign the role). An assignment whose \`RecipientWriteScope\` is Organization reaches every mailbox and fails the
+step unless you opted in; one limited to an organizational unit is named with its OU. The scope's stored
+filter must select exactly what the step creates (Exchange adds parentheses, which are ignored), so a scope
+that filters \`-ne 'UserMailbox'\` or anything else fails.`,
   'access.delegate': `Grants the service account Full Access (without automapping) and Send As on each user
 mailbox. On-premises, Send As is \`Add-ADPermission -ExtendedRights 'Send As'\`;
-\`Add-RecipientPermission\` exists only in Exchange Online. Mailboxes created later need the same rights.`,
+\`Add-RecipientPermission\` exists only in Exchange Online. Mailboxes created later need the same rights.
+
+The verification reads every user mailbox and reports, for each right, how many lack it and the first 20 of
+them by address.`,
   link: `Alexa for Business is retired and never had an API to link an Exchange calendar: linking was done in its
 console (Calendar > Microsoft Exchange) with the service account's UPN, its password, the EWS URL and the
 access method. The snippet lists the values to enter; the password is never written into it.`,

@@ -528,67 +528,66 @@ describe('Windows PowerShell 5.1 JSON shapes', () => {
 
 describe('VERIFICATION_RULE_IDS', () => {
   const s = settings();
-  const cases: Record<VerificationRuleId, { status: StepStatus; read: () => VerificationReading }> = {
-    'output.noBlock': { status: 'unknown', read: () => interpretVerification('basicAuth.verify', 'PS C:\\> \r\n', s, NOW) },
-    'output.shellError': { status: 'unknown', read: () => interpretVerification('prerequisites.certificate', fixture('ps51-error-remote-exchange.txt'), s, NOW) },
-    'output.incomplete': { status: 'unknown', read: () => interpretVerification('basicAuth.verify', 'ECS-BEGIN basicAuth.verify\n[{"a"', s, NOW) },
-    'output.invalidJson': { status: 'unknown', read: () => interpretVerification('basicAuth.verify', 'ECS-BEGIN basicAuth.verify\n[{"a"\nECS-END basicAuth.verify', s, NOW) },
-    'manual.confirmByHand': { status: 'unknown', read: () => read('link', []) },
-    'prerequisites.adminRights.noData': { status: 'failed', read: () => read('prerequisites.adminRights', []) },
-    'prerequisites.adminRights.missingRoles': { status: 'failed', read: () => read('prerequisites.adminRights', [{ User: 'CONTOSO\\admin', Roles: ['Mail Recipients'] }]) },
-    'prerequisites.adminRights.allRoles': { status: 'done', read: () => read('prerequisites.adminRights', [ALL_ROLES]) },
-    'prerequisites.exchangeVersion.noServers': { status: 'failed', read: () => read('prerequisites.exchangeVersion', []) },
-    'prerequisites.exchangeVersion.unreadable': { status: 'unknown', read: () => read('prerequisites.exchangeVersion', [{ Name: 'EX', AdminDisplayVersion: '15.1' }]) },
-    'prerequisites.exchangeVersion.olderThan2013': { status: 'failed', read: () => read('prerequisites.exchangeVersion', [{ Name: 'EX', AdminDisplayVersion: 'Version 14.3 (Build 123.4)' }]) },
-    'prerequisites.exchangeVersion.exchangeOnline': { status: 'failed', read: () => read('prerequisites.exchangeVersion', [{ Name: 'EX', AdminDisplayVersion: 'Version 15.20 (Build 7000.1)' }]) },
-    'prerequisites.exchangeVersion.supported': { status: 'done', read: () => read('prerequisites.exchangeVersion', [{ Name: 'EX', AdminDisplayVersion: 'Version 15.1 (Build 2507.6)' }]) },
-    'prerequisites.certificate.noIisCertificate': { status: 'failed', read: () => read('prerequisites.certificate', []) },
-    'prerequisites.certificate.noEwsHost': { status: 'unknown', read: () => read('prerequisites.certificate', [PUBLIC_CERT], { ewsUrl: 'not a url' }) },
-    'prerequisites.certificate.hostNotCovered': { status: 'failed', read: () => read('prerequisites.certificate', [BACK_END_CERT]) },
-    'prerequisites.certificate.selfSigned': { status: 'failed', read: () => read('prerequisites.certificate', [{ ...PUBLIC_CERT, IsSelfSigned: true }]) },
-    'prerequisites.certificate.expired': { status: 'failed', read: () => read('prerequisites.certificate', [{ ...PUBLIC_CERT, NotAfter: '2026-01-01T00:00:00Z' }]) },
-    'prerequisites.certificate.notPublicRoot': { status: 'failed', read: () => read('prerequisites.certificate', [{ ...PUBLIC_CERT, RootCAType: 'Enterprise' }]) },
-    'prerequisites.certificate.statusNotValid': { status: 'failed', read: () => read('prerequisites.certificate', [{ ...PUBLIC_CERT, Status: 'Untrusted' }]) },
-    'prerequisites.certificate.unreadable': { status: 'unknown', read: () => read('prerequisites.certificate', [{ ...PUBLIC_CERT, Status: '' }]) },
-    'prerequisites.certificate.thirdPartyValid': { status: 'done', read: () => read('prerequisites.certificate', [PUBLIC_CERT]) },
-    'basicAuth.verify.noVirtualDirectory': { status: 'failed', read: () => read('basicAuth.verify', []) },
-    'basicAuth.verify.off': { status: 'failed', read: () => read('basicAuth.verify', [{ Server: 'EXCH01', BasicAuthentication: false }]) },
-    'basicAuth.verify.on': { status: 'done', read: () => read('basicAuth.verify', [{ Server: 'EXCH01', BasicAuthentication: 'True' }]) },
-    'serviceAccount.create.missing': { status: 'failed', read: () => read('serviceAccount.create', []) },
-    'serviceAccount.create.notUserMailbox': { status: 'failed', read: () => read('serviceAccount.create', [{ RecipientTypeDetails: 'SharedMailbox' }]) },
-    'serviceAccount.create.exists': { status: 'done', read: () => read('serviceAccount.create', [{ RecipientTypeDetails: 'UserMailbox' }]) },
-    'access.impersonation.noData': { status: 'failed', read: () => read('access.impersonation', null) },
-    'access.impersonation.accountMissing': { status: 'failed', read: () => read('access.impersonation', [impersonationState({ AccountFound: false })]) },
-    'access.impersonation.organizationWideNotChosen': { status: 'failed', read: () => read('access.impersonation', [impersonationState({ Assignments: [ORG_WIDE_ASSIGNMENT] })]) },
-    'access.impersonation.organizationWideOptedIn': {
-      status: 'done',
-      read: () => read('access.impersonation', [impersonationState({ Assignments: [ORG_WIDE_ASSIGNMENT] })], { impersonation: { ...DEFAULT_SETTINGS.impersonation, organizationWide: true } }),
-    },
-    'access.impersonation.scopeMissing': { status: 'failed', read: () => read('access.impersonation', [impersonationState({ ScopeName: '' })]) },
-    'access.impersonation.filterMismatch': { status: 'failed', read: () => read('access.impersonation', [impersonationState({ ScopeFilter: "RecipientTypeDetails -ne 'UserMailbox'" })]) },
-    'access.impersonation.noScopedAssignment': { status: 'failed', read: () => read('access.impersonation', [impersonationState({ Assignments: [] })]) },
-    'access.impersonation.writeScopeUnreadable': { status: 'unknown', read: () => read('access.impersonation', [impersonationState({ Assignments: [SCOPED_ASSIGNMENT, { Name: 'x' }] })]) },
-    'access.impersonation.scoped': { status: 'done', read: () => read('access.impersonation', [impersonationState()]) },
-    'access.delegate.noData': { status: 'failed', read: () => read('access.delegate', []) },
-    'access.delegate.countsMissing': { status: 'unknown', read: () => read('access.delegate', [{ UserMailboxes: 10 }]) },
-    'access.delegate.testMailboxLacks': { status: 'failed', read: () => read('access.delegate', [delegateState({ TestMailbox: { Mailbox: 'alice@contoso.com', FullAccess: true, SendAs: false } })]) },
-    'access.delegate.fullAccessMissing': { status: 'failed', read: () => read('access.delegate', [delegateState({ WithoutFullAccessCount: 1, WithoutFullAccess: ['bob@contoso.com'] })]) },
-    'access.delegate.sendAsMissing': { status: 'failed', read: () => read('access.delegate', [delegateState({ WithoutSendAsCount: 1, WithoutSendAs: ['bob@contoso.com'] })]) },
-    'access.delegate.noUserMailboxes': { status: 'unknown', read: () => read('access.delegate', [delegateState({ UserMailboxes: 0 })]) },
-    'access.delegate.allMailboxes': { status: 'done', read: () => read('access.delegate', [delegateState()]) },
-  };
-
-  for (const id of VERIFICATION_RULE_IDS) {
-    it(`rule ${id}`, () => {
-      const reading = cases[id].read();
-      assert.equal(reading.rule, id);
-      assert.equal(reading.status, cases[id].status);
-    });
+  /** Each rule decides with its status for one input; `reading.rule` names it. */
+  function expectRule(id: VerificationRuleId, status: StepStatus, reading: VerificationReading): void {
+    assert.equal(reading.rule, id);
+    assert.equal(reading.status, status);
   }
 
-  it('ids are unique and each is named in a comment at its rule in verification.ts', () => {
+  it('rule output.noBlock', () => expectRule('output.noBlock', 'unknown', interpretVerification('basicAuth.verify', 'PS C:\\> \r\n', s, NOW)));
+  it('rule output.shellError', () => expectRule('output.shellError', 'unknown', interpretVerification('prerequisites.certificate', fixture('ps51-error-remote-exchange.txt'), s, NOW)));
+  it('rule output.incomplete', () => expectRule('output.incomplete', 'unknown', interpretVerification('basicAuth.verify', 'ECS-BEGIN basicAuth.verify\n[{"a"', s, NOW)));
+  it('rule output.invalidJson', () => expectRule('output.invalidJson', 'unknown', interpretVerification('basicAuth.verify', 'ECS-BEGIN basicAuth.verify\n[{"a"\nECS-END basicAuth.verify', s, NOW)));
+  it('rule manual.confirmByHand', () => expectRule('manual.confirmByHand', 'unknown', read('link', [])));
+  it('rule prerequisites.adminRights.noData', () => expectRule('prerequisites.adminRights.noData', 'failed', read('prerequisites.adminRights', [])));
+  it('rule prerequisites.adminRights.missingRoles', () => expectRule('prerequisites.adminRights.missingRoles', 'failed', read('prerequisites.adminRights', [{ User: 'CONTOSO\\admin', Roles: ['Mail Recipients'] }])));
+  it('rule prerequisites.adminRights.allRoles', () => expectRule('prerequisites.adminRights.allRoles', 'done', read('prerequisites.adminRights', [ALL_ROLES])));
+  it('rule prerequisites.exchangeVersion.noServers', () => expectRule('prerequisites.exchangeVersion.noServers', 'failed', read('prerequisites.exchangeVersion', [])));
+  it('rule prerequisites.exchangeVersion.unreadable', () => expectRule('prerequisites.exchangeVersion.unreadable', 'unknown', read('prerequisites.exchangeVersion', [{ Name: 'EX', AdminDisplayVersion: '15.1' }])));
+  it('rule prerequisites.exchangeVersion.olderThan2013', () => expectRule('prerequisites.exchangeVersion.olderThan2013', 'failed', read('prerequisites.exchangeVersion', [{ Name: 'EX', AdminDisplayVersion: 'Version 14.3 (Build 123.4)' }])));
+  it('rule prerequisites.exchangeVersion.exchangeOnline', () => expectRule('prerequisites.exchangeVersion.exchangeOnline', 'failed', read('prerequisites.exchangeVersion', [{ Name: 'EX', AdminDisplayVersion: 'Version 15.20 (Build 7000.1)' }])));
+  it('rule prerequisites.exchangeVersion.supported', () => expectRule('prerequisites.exchangeVersion.supported', 'done', read('prerequisites.exchangeVersion', [{ Name: 'EX', AdminDisplayVersion: 'Version 15.1 (Build 2507.6)' }])));
+  it('rule prerequisites.certificate.noIisCertificate', () => expectRule('prerequisites.certificate.noIisCertificate', 'failed', read('prerequisites.certificate', [])));
+  it('rule prerequisites.certificate.noEwsHost', () => expectRule('prerequisites.certificate.noEwsHost', 'unknown', read('prerequisites.certificate', [PUBLIC_CERT], { ewsUrl: 'not a url' })));
+  it('rule prerequisites.certificate.hostNotCovered', () => expectRule('prerequisites.certificate.hostNotCovered', 'failed', read('prerequisites.certificate', [BACK_END_CERT])));
+  it('rule prerequisites.certificate.selfSigned', () => expectRule('prerequisites.certificate.selfSigned', 'failed', read('prerequisites.certificate', [{ ...PUBLIC_CERT, IsSelfSigned: true }])));
+  it('rule prerequisites.certificate.expired', () => expectRule('prerequisites.certificate.expired', 'failed', read('prerequisites.certificate', [{ ...PUBLIC_CERT, NotAfter: '2026-01-01T00:00:00Z' }])));
+  it('rule prerequisites.certificate.notPublicRoot', () => expectRule('prerequisites.certificate.notPublicRoot', 'failed', read('prerequisites.certificate', [{ ...PUBLIC_CERT, RootCAType: 'Enterprise' }])));
+  it('rule prerequisites.certificate.statusNotValid', () => expectRule('prerequisites.certificate.statusNotValid', 'failed', read('prerequisites.certificate', [{ ...PUBLIC_CERT, Status: 'Untrusted' }])));
+  it('rule prerequisites.certificate.unreadable', () => expectRule('prerequisites.certificate.unreadable', 'unknown', read('prerequisites.certificate', [{ ...PUBLIC_CERT, Status: '' }])));
+  it('rule prerequisites.certificate.thirdPartyValid', () => expectRule('prerequisites.certificate.thirdPartyValid', 'done', read('prerequisites.certificate', [PUBLIC_CERT])));
+  it('rule basicAuth.verify.noVirtualDirectory', () => expectRule('basicAuth.verify.noVirtualDirectory', 'failed', read('basicAuth.verify', [])));
+  it('rule basicAuth.verify.off', () => expectRule('basicAuth.verify.off', 'failed', read('basicAuth.verify', [{ Server: 'EXCH01', BasicAuthentication: false }])));
+  it('rule basicAuth.verify.on', () => expectRule('basicAuth.verify.on', 'done', read('basicAuth.verify', [{ Server: 'EXCH01', BasicAuthentication: 'True' }])));
+  it('rule serviceAccount.create.missing', () => expectRule('serviceAccount.create.missing', 'failed', read('serviceAccount.create', [])));
+  it('rule serviceAccount.create.notUserMailbox', () => expectRule('serviceAccount.create.notUserMailbox', 'failed', read('serviceAccount.create', [{ RecipientTypeDetails: 'SharedMailbox' }])));
+  it('rule serviceAccount.create.exists', () => expectRule('serviceAccount.create.exists', 'done', read('serviceAccount.create', [{ RecipientTypeDetails: 'UserMailbox' }])));
+  it('rule access.impersonation.noData', () => expectRule('access.impersonation.noData', 'failed', read('access.impersonation', null)));
+  it('rule access.impersonation.accountMissing', () => expectRule('access.impersonation.accountMissing', 'failed', read('access.impersonation', [impersonationState({ AccountFound: false })])));
+  it('rule access.impersonation.organizationWideNotChosen', () => expectRule('access.impersonation.organizationWideNotChosen', 'failed', read('access.impersonation', [impersonationState({ Assignments: [ORG_WIDE_ASSIGNMENT] })])));
+  it('rule access.impersonation.organizationWideOptedIn', () => expectRule('access.impersonation.organizationWideOptedIn', 'done', read('access.impersonation', [impersonationState({ Assignments: [ORG_WIDE_ASSIGNMENT] })], { impersonation: { ...DEFAULT_SETTINGS.impersonation, organizationWide: true } })));
+  it('rule access.impersonation.scopeMissing', () => expectRule('access.impersonation.scopeMissing', 'failed', read('access.impersonation', [impersonationState({ ScopeName: '' })])));
+  it('rule access.impersonation.filterMismatch', () => expectRule('access.impersonation.filterMismatch', 'failed', read('access.impersonation', [impersonationState({ ScopeFilter: "RecipientTypeDetails -ne 'UserMailbox'" })])));
+  it('rule access.impersonation.noScopedAssignment', () => expectRule('access.impersonation.noScopedAssignment', 'failed', read('access.impersonation', [impersonationState({ Assignments: [] })])));
+  it('rule access.impersonation.writeScopeUnreadable', () => expectRule('access.impersonation.writeScopeUnreadable', 'unknown', read('access.impersonation', [impersonationState({ Assignments: [SCOPED_ASSIGNMENT, { Name: 'x' }] })])));
+  it('rule access.impersonation.scoped', () => expectRule('access.impersonation.scoped', 'done', read('access.impersonation', [impersonationState()])));
+  it('rule access.delegate.noData', () => expectRule('access.delegate.noData', 'failed', read('access.delegate', [])));
+  it('rule access.delegate.countsMissing', () => expectRule('access.delegate.countsMissing', 'unknown', read('access.delegate', [{ UserMailboxes: 10 }])));
+  it('rule access.delegate.testMailboxLacks', () => expectRule('access.delegate.testMailboxLacks', 'failed', read('access.delegate', [delegateState({ TestMailbox: { Mailbox: 'alice@contoso.com', FullAccess: true, SendAs: false } })])));
+  it('rule access.delegate.fullAccessMissing', () => expectRule('access.delegate.fullAccessMissing', 'failed', read('access.delegate', [delegateState({ WithoutFullAccessCount: 1, WithoutFullAccess: ['bob@contoso.com'] })])));
+  it('rule access.delegate.sendAsMissing', () => expectRule('access.delegate.sendAsMissing', 'failed', read('access.delegate', [delegateState({ WithoutSendAsCount: 1, WithoutSendAs: ['bob@contoso.com'] })])));
+  it('rule access.delegate.noUserMailboxes', () => expectRule('access.delegate.noUserMailboxes', 'unknown', read('access.delegate', [delegateState({ UserMailboxes: 0 })])));
+  it('rule access.delegate.allMailboxes', () => expectRule('access.delegate.allMailboxes', 'done', read('access.delegate', [delegateState()])));
+
+  it('ids are unique, each has its own test above and is named in a comment at its rule in verification.ts', () => {
     assert.equal(new Set(VERIFICATION_RULE_IDS).size, VERIFICATION_RULE_IDS.length);
-    const source = readFileSync(join(__dirname, '..', '..', '..', 'src', 'core', 'verification.ts'), 'utf8');
-    for (const id of VERIFICATION_RULE_IDS) assert.match(source, new RegExp(`// rule [^\\n]*${id.replace(/\./g, '\\.')}`), id);
+    const root = join(__dirname, '..', '..', '..');
+    const source = readFileSync(join(root, 'src', 'core', 'verification.ts'), 'utf8');
+    const tests = readFileSync(join(root, 'test', 'unit', 'verification.test.ts'), 'utf8');
+    for (const id of VERIFICATION_RULE_IDS) {
+      const escaped = id.replace(/\./g, '\\.');
+      assert.match(source, new RegExp(`// rule [^\\n]*${escaped}`), id);
+      assert.ok(tests.includes(`it('rule ${id}', () => expectRule('${id}', `), id);
+    }
   });
 });
