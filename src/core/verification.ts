@@ -71,11 +71,12 @@ export function stripTerminalEscapes(raw: string): string {
       line = [];
       cursor = 0;
     } else if (char === '\r') {
-      if (text[i + 1] !== '\n') cursor = 0;
+      cursor = 0;
     } else if (char === '\b') {
       cursor = Math.max(0, cursor - 1);
     } else if (char === '\t' || char >= ' ') {
-      while (line.length < cursor) line.push(' ');
+      // The cursor never passes the end of the line (only \r and \b move it back), so this writes
+      // over a character or appends one.
       line[cursor] = char;
       cursor++;
     }
@@ -164,7 +165,7 @@ function asList(value: unknown): JsonObject[] {
 
 function text(item: JsonObject, key: string): string {
   const value = item[key];
-  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 }
 
 function flag(item: JsonObject, key: string): boolean {
@@ -174,17 +175,20 @@ function flag(item: JsonObject, key: string): boolean {
 
 function strings(item: JsonObject, key: string): string[] {
   const value = item[key];
-  const list = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+  // A one-element list may arrive as the bare element (Windows PowerShell 5.1); null is no element.
+  const list: unknown[] = Array.isArray(value) ? value : [value];
   return list.filter((v): v is string => typeof v === 'string');
 }
 
 function count(item: JsonObject, key: string): number | undefined {
   const value = item[key];
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+  // JSON has no NaN or Infinity, so any number is a count.
+  return typeof value === 'number' ? value : undefined;
 }
 
 function listNames(names: readonly string[]): string {
-  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  const last = names[names.length - 1] ?? '';
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${last}` : last;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -261,7 +265,6 @@ const unknown = (rule: VerificationRuleId, detail: string): VerificationReading 
  */
 function enumName(item: JsonObject, key: string, names: readonly string[]): string | undefined {
   const raw = text(item, key).trim();
-  if (raw === '') return undefined;
   if (/^\d+$/.test(raw)) return names[Number(raw)] || undefined;
   return names.find((name) => name !== '' && name.toLowerCase() === raw.toLowerCase());
 }
@@ -323,7 +326,12 @@ function decideExchangeVersion(value: unknown): VerificationReading {
   }
   const online = servers.filter((s) => s.version && exchangeProductName(s.version) === 'Exchange Online');
   // rule prerequisites.exchangeVersion.exchangeOnline
-  if (online.length > 0) return failed('prerequisites.exchangeVersion.exchangeOnline', `${listNames(online.map((s) => s.name))} report Exchange Online builds: this procedure is for on-premises Exchange only.`);
+  if (online.length > 0) {
+    return failed(
+      'prerequisites.exchangeVersion.exchangeOnline',
+      `${listNames(online.map((s) => s.name))} ${online.length > 1 ? 'report Exchange Online builds' : 'reports an Exchange Online build'}: this procedure is for on-premises Exchange only.`,
+    );
+  }
   const described = servers.map((s) => `${s.name}: ${s.version ? exchangeProductName(s.version) : ''} (${s.raw})`);
   // rule prerequisites.exchangeVersion.supported
   return done('prerequisites.exchangeVersion.supported', `Every server is Exchange 2013 or newer: ${described.join('; ')}.`);
@@ -392,18 +400,21 @@ function certificateFindings(cert: JsonObject, label: string, ewsHost: string, n
   return { problems, doubts };
 }
 
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
 function decideCertificate(value: unknown, settings: SetupSettings, now: Date): VerificationReading {
   const certificates = asList(value);
   // rule prerequisites.certificate.noIisCertificate
   if (certificates.length === 0) {
     return failed('prerequisites.certificate.noIisCertificate', 'No certificate is assigned to IIS on the server: assign one from a public CA with Enable-ExchangeCertificate -Services IIS.');
   }
-  let ewsHost = '';
-  try {
-    ewsHost = new URL(String(getField(settings, 'ewsUrl'))).hostname;
-  } catch {
-    ewsHost = '';
-  }
+  const ewsHost = hostOf(String(getField(settings, 'ewsUrl')));
   // rule prerequisites.certificate.noEwsHost
   if (ewsHost === '') return unknown('prerequisites.certificate.noEwsHost', 'The EWS URL setting (exchangeSetup.ewsUrl) is not a URL, so the certificate cannot be matched to its host.');
   const label = (cert: JsonObject): string => `${text(cert, 'Subject') || 'the certificate'} (${text(cert, 'Thumbprint') || 'no thumbprint'})`;
@@ -470,7 +481,8 @@ function decideServiceAccount(value: unknown, settings: SetupSettings): Verifica
   // rule serviceAccount.create.notUserMailbox
   if (type !== '' && type !== 'UserMailbox') return failed('serviceAccount.create.notUserMailbox', `${upn} is a ${type}, not a user mailbox; the service account needs a user mailbox to sign in to EWS.`);
   // rule serviceAccount.create.exists
-  return done('serviceAccount.create.exists', `The service account mailbox ${text(mailbox, 'UserPrincipalName') || upn} exists (alias ${text(mailbox, 'Alias')}).`);
+  const alias = text(mailbox, 'Alias');
+  return done('serviceAccount.create.exists', `The service account mailbox ${text(mailbox, 'UserPrincipalName') || upn} exists${alias ? ` (alias ${alias})` : ''}.`);
 }
 
 /**

@@ -8,6 +8,13 @@ describe('OPATH filter comparison', () => {
     assert.deepEqual(canonicalOpath("-not(A -like 'x*')"), { ok: true, canonical: "(-not (a -like 'x*'))" });
   });
 
+  it('knows every comparison operator of OPATH, and no other', () => {
+    for (const operator of ['-eq', '-ne', '-like', '-notlike', '-lt', '-gt', '-le', '-ge']) {
+      assert.deepEqual(canonicalOpath(`A ${operator.toUpperCase()} 1`), { ok: true, canonical: `(a ${operator} 1)` }, operator);
+    }
+    for (const operator of ['-and', '-or', '-not', '-match', '-']) assert.equal(canonicalOpath(`A ${operator} 1`).ok, false, operator);
+  });
+
   it('reads single and double quotes, with a doubled quote inside a value', () => {
     assert.deepEqual(canonicalOpath("Name -eq 'O''Brien'"), { ok: true, canonical: "(name -eq 'o'brien')" });
     assert.deepEqual(canonicalOpath('Name -eq "say ""hi"""'), { ok: true, canonical: "(name -eq 'say \"hi\"')" });

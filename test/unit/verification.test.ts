@@ -528,56 +528,58 @@ describe('Windows PowerShell 5.1 JSON shapes', () => {
 
 describe('VERIFICATION_RULE_IDS', () => {
   const s = settings();
-  /** Each rule decides with its status for one input; `reading.rule` names it. */
-  function expectRule(id: VerificationRuleId, status: StepStatus, reading: VerificationReading): void {
+  /** Each rule decides with its status and its words for one input; `reading.rule` names it. */
+  function expectRule(id: VerificationRuleId, status: StepStatus, reading: VerificationReading, detail: string | RegExp): void {
     assert.equal(reading.rule, id);
     assert.equal(reading.status, status);
+    if (typeof detail === 'string') assert.equal(reading.detail, detail);
+    else assert.match(reading.detail, detail);
   }
 
-  it('rule output.noBlock', () => expectRule('output.noBlock', 'unknown', interpretVerification('basicAuth.verify', 'PS C:\\> \r\n', s, NOW)));
-  it('rule output.shellError', () => expectRule('output.shellError', 'unknown', interpretVerification('prerequisites.certificate', fixture('ps51-error-remote-exchange.txt'), s, NOW)));
-  it('rule output.incomplete', () => expectRule('output.incomplete', 'unknown', interpretVerification('basicAuth.verify', 'ECS-BEGIN basicAuth.verify\n[{"a"', s, NOW)));
-  it('rule output.invalidJson', () => expectRule('output.invalidJson', 'unknown', interpretVerification('basicAuth.verify', 'ECS-BEGIN basicAuth.verify\n[{"a"\nECS-END basicAuth.verify', s, NOW)));
-  it('rule manual.confirmByHand', () => expectRule('manual.confirmByHand', 'unknown', read('link', [])));
-  it('rule prerequisites.adminRights.noData', () => expectRule('prerequisites.adminRights.noData', 'failed', read('prerequisites.adminRights', [])));
-  it('rule prerequisites.adminRights.missingRoles', () => expectRule('prerequisites.adminRights.missingRoles', 'failed', read('prerequisites.adminRights', [{ User: 'CONTOSO\\admin', Roles: ['Mail Recipients'] }])));
-  it('rule prerequisites.adminRights.allRoles', () => expectRule('prerequisites.adminRights.allRoles', 'done', read('prerequisites.adminRights', [ALL_ROLES])));
-  it('rule prerequisites.exchangeVersion.noServers', () => expectRule('prerequisites.exchangeVersion.noServers', 'failed', read('prerequisites.exchangeVersion', [])));
-  it('rule prerequisites.exchangeVersion.unreadable', () => expectRule('prerequisites.exchangeVersion.unreadable', 'unknown', read('prerequisites.exchangeVersion', [{ Name: 'EX', AdminDisplayVersion: '15.1' }])));
-  it('rule prerequisites.exchangeVersion.olderThan2013', () => expectRule('prerequisites.exchangeVersion.olderThan2013', 'failed', read('prerequisites.exchangeVersion', [{ Name: 'EX', AdminDisplayVersion: 'Version 14.3 (Build 123.4)' }])));
-  it('rule prerequisites.exchangeVersion.exchangeOnline', () => expectRule('prerequisites.exchangeVersion.exchangeOnline', 'failed', read('prerequisites.exchangeVersion', [{ Name: 'EX', AdminDisplayVersion: 'Version 15.20 (Build 7000.1)' }])));
-  it('rule prerequisites.exchangeVersion.supported', () => expectRule('prerequisites.exchangeVersion.supported', 'done', read('prerequisites.exchangeVersion', [{ Name: 'EX', AdminDisplayVersion: 'Version 15.1 (Build 2507.6)' }])));
-  it('rule prerequisites.certificate.noIisCertificate', () => expectRule('prerequisites.certificate.noIisCertificate', 'failed', read('prerequisites.certificate', [])));
-  it('rule prerequisites.certificate.noEwsHost', () => expectRule('prerequisites.certificate.noEwsHost', 'unknown', read('prerequisites.certificate', [PUBLIC_CERT], { ewsUrl: 'not a url' })));
-  it('rule prerequisites.certificate.hostNotCovered', () => expectRule('prerequisites.certificate.hostNotCovered', 'failed', read('prerequisites.certificate', [BACK_END_CERT])));
-  it('rule prerequisites.certificate.selfSigned', () => expectRule('prerequisites.certificate.selfSigned', 'failed', read('prerequisites.certificate', [{ ...PUBLIC_CERT, IsSelfSigned: true }])));
-  it('rule prerequisites.certificate.expired', () => expectRule('prerequisites.certificate.expired', 'failed', read('prerequisites.certificate', [{ ...PUBLIC_CERT, NotAfter: '2026-01-01T00:00:00Z' }])));
-  it('rule prerequisites.certificate.notPublicRoot', () => expectRule('prerequisites.certificate.notPublicRoot', 'failed', read('prerequisites.certificate', [{ ...PUBLIC_CERT, RootCAType: 'Enterprise' }])));
-  it('rule prerequisites.certificate.statusNotValid', () => expectRule('prerequisites.certificate.statusNotValid', 'failed', read('prerequisites.certificate', [{ ...PUBLIC_CERT, Status: 'Untrusted' }])));
-  it('rule prerequisites.certificate.unreadable', () => expectRule('prerequisites.certificate.unreadable', 'unknown', read('prerequisites.certificate', [{ ...PUBLIC_CERT, Status: '' }])));
-  it('rule prerequisites.certificate.thirdPartyValid', () => expectRule('prerequisites.certificate.thirdPartyValid', 'done', read('prerequisites.certificate', [PUBLIC_CERT])));
-  it('rule basicAuth.verify.noVirtualDirectory', () => expectRule('basicAuth.verify.noVirtualDirectory', 'failed', read('basicAuth.verify', [])));
-  it('rule basicAuth.verify.off', () => expectRule('basicAuth.verify.off', 'failed', read('basicAuth.verify', [{ Server: 'EXCH01', BasicAuthentication: false }])));
-  it('rule basicAuth.verify.on', () => expectRule('basicAuth.verify.on', 'done', read('basicAuth.verify', [{ Server: 'EXCH01', BasicAuthentication: 'True' }])));
-  it('rule serviceAccount.create.missing', () => expectRule('serviceAccount.create.missing', 'failed', read('serviceAccount.create', [])));
-  it('rule serviceAccount.create.notUserMailbox', () => expectRule('serviceAccount.create.notUserMailbox', 'failed', read('serviceAccount.create', [{ RecipientTypeDetails: 'SharedMailbox' }])));
-  it('rule serviceAccount.create.exists', () => expectRule('serviceAccount.create.exists', 'done', read('serviceAccount.create', [{ RecipientTypeDetails: 'UserMailbox' }])));
-  it('rule access.impersonation.noData', () => expectRule('access.impersonation.noData', 'failed', read('access.impersonation', null)));
-  it('rule access.impersonation.accountMissing', () => expectRule('access.impersonation.accountMissing', 'failed', read('access.impersonation', [impersonationState({ AccountFound: false })])));
-  it('rule access.impersonation.organizationWideNotChosen', () => expectRule('access.impersonation.organizationWideNotChosen', 'failed', read('access.impersonation', [impersonationState({ Assignments: [ORG_WIDE_ASSIGNMENT] })])));
-  it('rule access.impersonation.organizationWideOptedIn', () => expectRule('access.impersonation.organizationWideOptedIn', 'done', read('access.impersonation', [impersonationState({ Assignments: [ORG_WIDE_ASSIGNMENT] })], { impersonation: { ...DEFAULT_SETTINGS.impersonation, organizationWide: true } })));
-  it('rule access.impersonation.scopeMissing', () => expectRule('access.impersonation.scopeMissing', 'failed', read('access.impersonation', [impersonationState({ ScopeName: '' })])));
-  it('rule access.impersonation.filterMismatch', () => expectRule('access.impersonation.filterMismatch', 'failed', read('access.impersonation', [impersonationState({ ScopeFilter: "RecipientTypeDetails -ne 'UserMailbox'" })])));
-  it('rule access.impersonation.noScopedAssignment', () => expectRule('access.impersonation.noScopedAssignment', 'failed', read('access.impersonation', [impersonationState({ Assignments: [] })])));
-  it('rule access.impersonation.writeScopeUnreadable', () => expectRule('access.impersonation.writeScopeUnreadable', 'unknown', read('access.impersonation', [impersonationState({ Assignments: [SCOPED_ASSIGNMENT, { Name: 'x' }] })])));
-  it('rule access.impersonation.scoped', () => expectRule('access.impersonation.scoped', 'done', read('access.impersonation', [impersonationState()])));
-  it('rule access.delegate.noData', () => expectRule('access.delegate.noData', 'failed', read('access.delegate', [])));
-  it('rule access.delegate.countsMissing', () => expectRule('access.delegate.countsMissing', 'unknown', read('access.delegate', [{ UserMailboxes: 10 }])));
-  it('rule access.delegate.testMailboxLacks', () => expectRule('access.delegate.testMailboxLacks', 'failed', read('access.delegate', [delegateState({ TestMailbox: { Mailbox: 'alice@contoso.com', FullAccess: true, SendAs: false } })])));
-  it('rule access.delegate.fullAccessMissing', () => expectRule('access.delegate.fullAccessMissing', 'failed', read('access.delegate', [delegateState({ WithoutFullAccessCount: 1, WithoutFullAccess: ['bob@contoso.com'] })])));
-  it('rule access.delegate.sendAsMissing', () => expectRule('access.delegate.sendAsMissing', 'failed', read('access.delegate', [delegateState({ WithoutSendAsCount: 1, WithoutSendAs: ['bob@contoso.com'] })])));
-  it('rule access.delegate.noUserMailboxes', () => expectRule('access.delegate.noUserMailboxes', 'unknown', read('access.delegate', [delegateState({ UserMailboxes: 0 })])));
-  it('rule access.delegate.allMailboxes', () => expectRule('access.delegate.allMailboxes', 'done', read('access.delegate', [delegateState()])));
+  it('rule output.noBlock', () => expectRule('output.noBlock', 'unknown', interpretVerification('basicAuth.verify', 'PS C:\\> \r\n', s, NOW), 'No verification output was found (a line "ECS-BEGIN basicAuth.verify"); run the verification again.'));
+  it('rule output.shellError', () => expectRule('output.shellError', 'unknown', interpretVerification('prerequisites.certificate', fixture('ps51-error-remote-exchange.txt'), s, NOW), 'The shell reported an error: The specified server \'EXCH09\' couldn\'t be found.'));
+  it('rule output.incomplete', () => expectRule('output.incomplete', 'unknown', interpretVerification('basicAuth.verify', 'ECS-BEGIN basicAuth.verify\n[{"a"', s, NOW), 'The verification output ended before its end marker; wait for the command to finish.'));
+  it('rule output.invalidJson', () => expectRule('output.invalidJson', 'unknown', interpretVerification('basicAuth.verify', 'ECS-BEGIN basicAuth.verify\n[{"a"\nECS-END basicAuth.verify', s, NOW), /^The verification output could not be read as JSON \(.+\)\.$/));
+  it('rule manual.confirmByHand', () => expectRule('manual.confirmByHand', 'unknown', read('link', []), 'This step has no shell verification; confirm it by hand.'));
+  it('rule prerequisites.adminRights.noData', () => expectRule('prerequisites.adminRights.noData', 'failed', read('prerequisites.adminRights', []), 'No role assignment information came back.'));
+  it('rule prerequisites.adminRights.missingRoles', () => expectRule('prerequisites.adminRights.missingRoles', 'failed', read('prerequisites.adminRights', [{ User: 'CONTOSO\\admin', Roles: ['Mail Recipients'] }]), 'CONTOSO\\admin lacks the management roles Mail Recipient Creation, Role Management, Exchange Virtual Directories and Active Directory Permissions: add the account to Organization Management or assign the roles.'));
+  it('rule prerequisites.adminRights.allRoles', () => expectRule('prerequisites.adminRights.allRoles', 'done', read('prerequisites.adminRights', [ALL_ROLES]), 'CONTOSO\\admin has every management role the setup needs.'));
+  it('rule prerequisites.exchangeVersion.noServers', () => expectRule('prerequisites.exchangeVersion.noServers', 'failed', read('prerequisites.exchangeVersion', []), 'No Exchange servers were listed.'));
+  it('rule prerequisites.exchangeVersion.unreadable', () => expectRule('prerequisites.exchangeVersion.unreadable', 'unknown', read('prerequisites.exchangeVersion', [{ Name: 'EX', AdminDisplayVersion: '15.1' }]), 'Could not read the version of EX ("15.1").'));
+  it('rule prerequisites.exchangeVersion.olderThan2013', () => expectRule('prerequisites.exchangeVersion.olderThan2013', 'failed', read('prerequisites.exchangeVersion', [{ Name: 'EX', AdminDisplayVersion: 'Version 14.3 (Build 123.4)' }]), 'EX (Version 14.3 (Build 123.4)) is older than Exchange 2013 (15.0): EWS access needs 2013 or newer.'));
+  it('rule prerequisites.exchangeVersion.exchangeOnline', () => expectRule('prerequisites.exchangeVersion.exchangeOnline', 'failed', read('prerequisites.exchangeVersion', [{ Name: 'EX', AdminDisplayVersion: 'Version 15.20 (Build 7000.1)' }]), 'EX reports an Exchange Online build: this procedure is for on-premises Exchange only.'));
+  it('rule prerequisites.exchangeVersion.supported', () => expectRule('prerequisites.exchangeVersion.supported', 'done', read('prerequisites.exchangeVersion', [{ Name: 'EX', AdminDisplayVersion: 'Version 15.1 (Build 2507.6)' }]), 'Every server is Exchange 2013 or newer: EX: Exchange 2016 (Version 15.1 (Build 2507.6)).'));
+  it('rule prerequisites.certificate.noIisCertificate', () => expectRule('prerequisites.certificate.noIisCertificate', 'failed', read('prerequisites.certificate', []), 'No certificate is assigned to IIS on the server: assign one from a public CA with Enable-ExchangeCertificate -Services IIS.'));
+  it('rule prerequisites.certificate.noEwsHost', () => expectRule('prerequisites.certificate.noEwsHost', 'unknown', read('prerequisites.certificate', [PUBLIC_CERT], { ewsUrl: 'not a url' }), 'The EWS URL setting (exchangeSetup.ewsUrl) is not a URL, so the certificate cannot be matched to its host.'));
+  it('rule prerequisites.certificate.hostNotCovered', () => expectRule('prerequisites.certificate.hostNotCovered', 'failed', read('prerequisites.certificate', [BACK_END_CERT]), 'No certificate assigned to IIS covers mail.contoso.com (found CN=EXCH01 (5A1E0B9C3D7F2E8A6B4C1D0E9F8A7B6C5D4E3F2A)): assign one from a public CA that names it.'));
+  it('rule prerequisites.certificate.selfSigned', () => expectRule('prerequisites.certificate.selfSigned', 'failed', read('prerequisites.certificate', [{ ...PUBLIC_CERT, IsSelfSigned: true }]), 'CN=mail.contoso.com (0F1E2D3C4B5A69788796A5B4C3D2E1F00F1E2D3C) is self-signed: the tls.trust probe shows the chain the server sends as the service sees it.'));
+  it('rule prerequisites.certificate.expired', () => expectRule('prerequisites.certificate.expired', 'failed', read('prerequisites.certificate', [{ ...PUBLIC_CERT, NotAfter: '2026-01-01T00:00:00Z' }]), 'CN=mail.contoso.com (0F1E2D3C4B5A69788796A5B4C3D2E1F00F1E2D3C) expired on 2026-01-01: the tls.trust probe shows the chain the server sends as the service sees it.'));
+  it('rule prerequisites.certificate.notPublicRoot', () => expectRule('prerequisites.certificate.notPublicRoot', 'failed', read('prerequisites.certificate', [{ ...PUBLIC_CERT, RootCAType: 'Enterprise' }]), 'CN=mail.contoso.com (0F1E2D3C4B5A69788796A5B4C3D2E1F00F1E2D3C) is not from a public CA (RootCAType Enterprise: an internal (enterprise) CA); the calendar service trusts only public CAs for mail.contoso.com: the tls.trust probe shows the chain the server sends as the service sees it.'));
+  it('rule prerequisites.certificate.statusNotValid', () => expectRule('prerequisites.certificate.statusNotValid', 'failed', read('prerequisites.certificate', [{ ...PUBLIC_CERT, Status: 'Untrusted' }]), 'Exchange reports CN=mail.contoso.com (0F1E2D3C4B5A69788796A5B4C3D2E1F00F1E2D3C) as Untrusted: the tls.trust probe shows the chain the server sends as the service sees it.'));
+  it('rule prerequisites.certificate.unreadable', () => expectRule('prerequisites.certificate.unreadable', 'unknown', read('prerequisites.certificate', [{ ...PUBLIC_CERT, Status: '' }]), 'Cannot tell whether the certificate is publicly trusted: the status of CN=mail.contoso.com (0F1E2D3C4B5A69788796A5B4C3D2E1F00F1E2D3C) is missing (""). Run the verification in the Exchange Management Shell on the server (a remote session may leave properties out), or rely on the tls.trust probe.'));
+  it('rule prerequisites.certificate.thirdPartyValid', () => expectRule('prerequisites.certificate.thirdPartyValid', 'done', read('prerequisites.certificate', [PUBLIC_CERT]), 'The IIS certificate CN=mail.contoso.com from CN=DigiCert Global G2 TLS RSA SHA256 2020 CA1 covers mail.contoso.com, comes from a public CA (RootCAType ThirdParty) with the status Valid, and is valid until 2027-03-14; the tls.trust probe shows the chain the server sends as the service sees it.'));
+  it('rule basicAuth.verify.noVirtualDirectory', () => expectRule('basicAuth.verify.noVirtualDirectory', 'failed', read('basicAuth.verify', []), 'No EWS virtual directory was found.'));
+  it('rule basicAuth.verify.off', () => expectRule('basicAuth.verify.off', 'failed', read('basicAuth.verify', [{ Server: 'EXCH01', BasicAuthentication: false }]), 'Basic authentication is off on EXCH01: run the Enable Basic authentication step for it.'));
+  it('rule basicAuth.verify.on', () => expectRule('basicAuth.verify.on', 'done', read('basicAuth.verify', [{ Server: 'EXCH01', BasicAuthentication: 'True' }]), 'Basic authentication is on for EWS on EXCH01.'));
+  it('rule serviceAccount.create.missing', () => expectRule('serviceAccount.create.missing', 'failed', read('serviceAccount.create', []), 'There is no mailbox alexaforbusiness@contoso.com: run the Create the service account mailbox step.'));
+  it('rule serviceAccount.create.notUserMailbox', () => expectRule('serviceAccount.create.notUserMailbox', 'failed', read('serviceAccount.create', [{ RecipientTypeDetails: 'SharedMailbox' }]), 'alexaforbusiness@contoso.com is a SharedMailbox, not a user mailbox; the service account needs a user mailbox to sign in to EWS.'));
+  it('rule serviceAccount.create.exists', () => expectRule('serviceAccount.create.exists', 'done', read('serviceAccount.create', [{ RecipientTypeDetails: 'UserMailbox', Alias: 'alexaforbusiness' }]), 'The service account mailbox alexaforbusiness@contoso.com exists (alias alexaforbusiness).'));
+  it('rule access.impersonation.noData', () => expectRule('access.impersonation.noData', 'failed', read('access.impersonation', null), 'No impersonation information came back.'));
+  it('rule access.impersonation.accountMissing', () => expectRule('access.impersonation.accountMissing', 'failed', read('access.impersonation', [impersonationState({ AccountFound: false })]), 'There is no mailbox alexaforbusiness@contoso.com: create the service account first.'));
+  it('rule access.impersonation.organizationWideNotChosen', () => expectRule('access.impersonation.organizationWideNotChosen', 'failed', read('access.impersonation', [impersonationState({ Assignments: [ORG_WIDE_ASSIGNMENT] })]), 'alexaforbusiness@contoso.com has organization-wide ApplicationImpersonation through "ApplicationImpersonation-alexaforbusiness", which defeats the user-mailbox scope: remove it with Remove-ManagementRoleAssignment.'));
+  it('rule access.impersonation.organizationWideOptedIn', () => expectRule('access.impersonation.organizationWideOptedIn', 'done', read('access.impersonation', [impersonationState({ Assignments: [ORG_WIDE_ASSIGNMENT] })], { impersonation: { ...DEFAULT_SETTINGS.impersonation, organizationWide: true } }), 'alexaforbusiness@contoso.com has organization-wide ApplicationImpersonation through "ApplicationImpersonation-alexaforbusiness" (opted in).'));
+  it('rule access.impersonation.scopeMissing', () => expectRule('access.impersonation.scopeMissing', 'failed', read('access.impersonation', [impersonationState({ ScopeName: '' })]), 'The management scope "Alexa for Business user mailboxes" does not exist: run the impersonation step.'));
+  it('rule access.impersonation.filterMismatch', () => expectRule('access.impersonation.filterMismatch', 'failed', read('access.impersonation', [impersonationState({ ScopeFilter: "RecipientTypeDetails -ne 'UserMailbox'" })]), 'The scope "Alexa for Business user mailboxes" filters "RecipientTypeDetails -ne \'UserMailbox\'", not "RecipientTypeDetails -eq \'UserMailbox\'" as the impersonation step creates it: remove the scope (roll back the step) and run the step again.'));
+  it('rule access.impersonation.noScopedAssignment', () => expectRule('access.impersonation.noScopedAssignment', 'failed', read('access.impersonation', [impersonationState({ Assignments: [] })]), 'alexaforbusiness@contoso.com has no ApplicationImpersonation assignment limited to "Alexa for Business user mailboxes": run the impersonation step.'));
+  it('rule access.impersonation.writeScopeUnreadable', () => expectRule('access.impersonation.writeScopeUnreadable', 'unknown', read('access.impersonation', [impersonationState({ Assignments: [SCOPED_ASSIGNMENT, { Name: 'x' }] })]), 'The reach (RecipientWriteScope) of "x" could not be read, so it may be organization-wide: run the verification again in the Exchange Management Shell.'));
+  it('rule access.impersonation.scoped', () => expectRule('access.impersonation.scoped', 'done', read('access.impersonation', [impersonationState()]), 'alexaforbusiness@contoso.com can impersonate user mailboxes through "Alexa for Business impersonation", limited to the scope "Alexa for Business user mailboxes".'));
+  it('rule access.delegate.noData', () => expectRule('access.delegate.noData', 'failed', read('access.delegate', []), 'No permission information came back.'));
+  it('rule access.delegate.countsMissing', () => expectRule('access.delegate.countsMissing', 'unknown', read('access.delegate', [{ UserMailboxes: 10 }]), 'The mailbox counts were missing from the output: run the current verification of this step again.'));
+  it('rule access.delegate.testMailboxLacks', () => expectRule('access.delegate.testMailboxLacks', 'failed', read('access.delegate', [delegateState({ TestMailbox: { Mailbox: 'alice@contoso.com', FullAccess: true, SendAs: false } })]), 'alice@contoso.com does not give alexaforbusiness@contoso.com Send As: run the per-mailbox rights step again (mailboxes created since need it too).'));
+  it('rule access.delegate.fullAccessMissing', () => expectRule('access.delegate.fullAccessMissing', 'failed', read('access.delegate', [delegateState({ WithoutFullAccessCount: 1, WithoutFullAccess: ['bob@contoso.com'] })]), '1 of 10 user mailboxes lack Full Access: bob@contoso.com: run the per-mailbox rights step again (mailboxes created since need it too).'));
+  it('rule access.delegate.sendAsMissing', () => expectRule('access.delegate.sendAsMissing', 'failed', read('access.delegate', [delegateState({ WithoutSendAsCount: 1, WithoutSendAs: ['bob@contoso.com'] })]), '1 of 10 user mailboxes lack Send As: bob@contoso.com: run the per-mailbox rights step again (mailboxes created since need it too).'));
+  it('rule access.delegate.noUserMailboxes', () => expectRule('access.delegate.noUserMailboxes', 'unknown', read('access.delegate', [delegateState({ UserMailboxes: 0 })]), 'No user mailboxes were found other than the service account.'));
+  it('rule access.delegate.allMailboxes', () => expectRule('access.delegate.allMailboxes', 'done', read('access.delegate', [delegateState()]), 'alexaforbusiness@contoso.com has Full Access and Send As on all 10 user mailboxes.'));
 
   it('ids are unique, each has its own test above and is named in a comment at its rule in verification.ts', () => {
     assert.equal(new Set(VERIFICATION_RULE_IDS).size, VERIFICATION_RULE_IDS.length);
@@ -588,6 +590,132 @@ describe('VERIFICATION_RULE_IDS', () => {
       const escaped = id.replace(/\./g, '\\.');
       assert.match(source, new RegExp(`// rule [^\\n]*${escaped}`), id);
       assert.ok(tests.includes(`it('rule ${id}', () => expectRule('${id}', `), id);
+    }
+  });
+});
+
+describe('reading terminal output: edge cases the rules rely on', () => {
+  const s = settings();
+
+  it('terminal cleaning: a lone ESC at the end, other CSI sequences, 8-bit cursor-forward, tabs and control characters', () => {
+    assert.equal(stripTerminalEscapes('ok\x1b'), 'ok');
+    assert.equal(stripTerminalEscapes('a\x1b[2Kb\x1b[3Jc'), 'abc');
+    assert.equal(stripTerminalEscapes('a\x9b3Cb'), 'a   b');
+    assert.equal(stripTerminalEscapes('a\tb\x00c\x07d'), 'a\tbcd');
+    assert.equal(stripTerminalEscapes(''), '');
+    assert.equal(stripTerminalEscapes('\nx'), '\nx');
+    assert.equal(stripTerminalEscapes('abc\rX\r\n'), 'Xbc\n');
+  });
+
+  it('marker block: END with trailing spaces, padding at a break outside and inside strings, a BOM, and what makes it unreadable', () => {
+    assert.deepEqual(readMarkerBlock('ECS-BEGIN x\n[1]\nECS-END x   ', 'x'), { kind: 'json', value: [1] });
+    // Trailing padding inside a number: joined without it; leading spaces inside a string are kept.
+    assert.deepEqual(readMarkerBlock('ECS-BEGIN x\n[12   \n34,"a\n  b"]\nECS-END x', 'x'), { kind: 'json', value: [1234, 'a  b'] });
+    // Leading padding inside a number: every line trimmed.
+    assert.deepEqual(readMarkerBlock('ECS-BEGIN x\n[12\n   34]\nECS-END x', 'x'), { kind: 'json', value: [1234] });
+    assert.deepEqual(readMarkerBlock('ECS-BEGIN x\n\uFEFF[1]\nECS-END x', 'x'), { kind: 'json', value: [1] });
+    // The block of the last run counts, not an earlier one.
+    assert.deepEqual(readMarkerBlock('ECS-BEGIN x\n[1]\nECS-END x\nECS-BEGIN x\n[2]\nECS-END x', 'x'), { kind: 'json', value: [2] });
+    assert.deepEqual(readMarkerBlock('ECS-BEGIN x\n  \nECS-END x', 'x'), { kind: 'invalid', reason: 'no output between the markers' });
+    const broken = readMarkerBlock('ECS-BEGIN x\n[1,\nECS-END x', 'x');
+    assert.equal(broken.kind, 'invalid');
+    assert.ok(broken.kind === 'invalid' && broken.reason !== 'no output between the markers' && broken.reason !== '');
+    assert.equal(interpretVerification('basicAuth.verify', NOTHING('basicAuth.verify'), s, NOW).detail, 'The verification output could not be read as JSON (no output between the markers).');
+  });
+
+  it('PowerShell 7 concise errors with a position block, and Windows PowerShell 5.1 errors around CategoryInfo', () => {
+    const concise = 'Get-Mailbox:\nLine |\n   1 |  Get-Mailbox -Identity nobody\n     |  ~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n     |  The operation couldn\'t be performed because object \'nobody\' couldn\'t be found.\n';
+    assert.equal(firstErrorLine(concise), "Get-Mailbox: The operation couldn't be performed because object 'nobody' couldn't be found.");
+    assert.equal(firstErrorLine('Get-Mailbox:\nLine |\n   1 |  Get-Mailbox\n'), 'Get-Mailbox:');
+    assert.equal(firstErrorLine('Get-Mailbox:\n'), 'Get-Mailbox:');
+    assert.equal(firstErrorLine('Get-Mailbox : boom'), 'Get-Mailbox : boom');
+    const ps51 = "The specified server 'EXCH09' couldn't be found.\n\nAt line:1 char:1\n+ Get-ExchangeCertificate -Server EXCH09\n+ ~~~~~~~~~~~~~~~~~~~~~~~\n    + CategoryInfo          : NotSpecified: (:) [], ManagementObjectNotFoundException\nPS C:\\>";
+    assert.equal(firstErrorLine(ps51), "The specified server 'EXCH09' couldn't be found.");
+    assert.equal(firstErrorLine('    + CategoryInfo : NotSpecified'), '+ CategoryInfo : NotSpecified');
+  });
+
+  it('a shell error next to a decided block is added to a verdict that is not done, never to done', () => {
+    const error = 'Get-Mailbox : The term \'Get-Mailbox\' is not recognized';
+    const failedWithError = interpretVerification('serviceAccount.create', `${error}\n${block('serviceAccount.create', [])}`, s, NOW);
+    assert.equal(failedWithError.detail, `There is no mailbox alexaforbusiness@contoso.com: run the Create the service account mailbox step. (The shell also reported: ${error})`);
+    const doneWithError = interpretVerification('serviceAccount.create', `${error}\n${block('serviceAccount.create', [{ RecipientTypeDetails: 'UserMailbox' }])}`, s, NOW);
+    assert.equal(doneWithError.detail, 'The service account mailbox alexaforbusiness@contoso.com exists.');
+    assert.equal(interpretVerification('basicAuth.verify', `${error}\nECS-BEGIN basicAuth.verify\n[`, s, NOW).detail, `The verification stopped with an error: ${error}`);
+    assert.equal(interpretVerification('basicAuth.verify', `${error}\nECS-BEGIN basicAuth.verify\n[\nECS-END basicAuth.verify`, s, NOW).detail.endsWith(` The shell reported: ${error}`), true);
+  });
+
+  it('every step without a shell verification is confirmed by hand', () => {
+    for (const stepId of ['prerequisites', 'prerequisites.basicAuth', 'access', 'link', 'test'] as const) assert.equal(read(stepId, [{}]).rule, 'manual.confirmByHand', stepId);
+  });
+
+  it('basicAuth.enable reads the recorded prior values; entries without an identity and an empty record are dropped; basicAuth.verify ignores them', () => {
+    const prior = (json: unknown) => `${block('basicAuth.enable.prior', json)}${block('basicAuth.enable', [{ Server: 'EXCH01', Identity: 'EXCH01\\EWS (Default Web Site)', BasicAuthentication: true }])}`;
+    const entries = [{ Identity: 'EXCH01\\EWS (Default Web Site)', BasicAuthentication: false }, { Identity: '', BasicAuthentication: true }];
+    assert.deepEqual(interpretVerification('basicAuth.enable', prior(entries), s, NOW).basicAuthPrior, [{ identity: 'EXCH01\\EWS (Default Web Site)', basicAuthentication: false }]);
+    assert.equal(interpretVerification('basicAuth.enable', prior([]), s, NOW).basicAuthPrior, undefined);
+    assert.equal(interpretVerification('basicAuth.enable', prior([{ Identity: '' }]), s, NOW).basicAuthPrior, undefined);
+    assert.equal(interpretVerification('basicAuth.enable', block('basicAuth.enable', []), s, NOW).basicAuthPrior, undefined);
+    assert.equal('basicAuthPrior' in interpretVerification('basicAuth.verify', prior(entries).replace('ECS-BEGIN basicAuth.enable', 'ECS-BEGIN basicAuth.verify').replace('ECS-END basicAuth.enable', 'ECS-END basicAuth.verify'), s, NOW), false);
+  });
+
+  it('Basic auth names a directory by its identity when the server is empty, and says "each of them" for several', () => {
+    const reading = read('basicAuth.verify', [{ Server: '', Identity: 'EXCH01\\EWS (Default Web Site)', BasicAuthentication: false }, { Server: 'EXCH02', BasicAuthentication: false }]);
+    assert.equal(reading.detail, 'Basic authentication is off on EXCH01\\EWS (Default Web Site) and EXCH02: run the Enable Basic authentication step for each of them.');
+    assert.equal(read('basicAuth.verify', [{ Identity: 'EXCH01\\EWS (Default Web Site)', BasicAuthentication: true }]).detail, 'Basic authentication is on for EWS on EXCH01\\EWS (Default Web Site).');
+  });
+
+  it('nested arrays are not objects, and non-text entries of a list are skipped', () => {
+    assert.equal(read('serviceAccount.create', [[{ RecipientTypeDetails: 'UserMailbox' }]]).rule, 'serviceAccount.create.missing');
+    assert.equal(read('prerequisites.certificate', [{ ...PUBLIC_CERT, Domains: [null, 7, 'mail.contoso.com'] }]).rule, 'prerequisites.certificate.thirdPartyValid');
+    assert.equal(read('serviceAccount.create', [{ UserPrincipalName: 'svc@contoso.com', RecipientTypeDetails: 'UserMailbox', Alias: 'svc' }]).detail, 'The service account mailbox svc@contoso.com exists (alias svc).');
+    assert.equal(read('serviceAccount.create', [{ RecipientTypeDetails: '' }]).rule, 'serviceAccount.create.exists');
+  });
+
+  it('versions: each product name, several servers too old, and spacing inside AdminDisplayVersion', () => {
+    const name = (major: number, minor: number, build: number) => exchangeProductName({ major, minor, build });
+    assert.equal(name(8, 3, 1), 'Exchange 2007 or older');
+    assert.equal(name(14, 3, 1), 'Exchange 2010');
+    assert.equal(name(15, 0, 1497), 'Exchange 2013');
+    assert.equal(name(15, 1, 2507), 'Exchange 2016');
+    assert.equal(name(15, 2, 2561), 'Exchange 2019');
+    assert.equal(name(15, 2, 2562), 'Exchange Subscription Edition');
+    assert.equal(name(15, 20, 1), 'Exchange Online');
+    assert.equal(name(16, 0, 1), 'Exchange Online');
+    assert.deepEqual(parseAdminDisplayVersion('Version  15.2  (Build  1544)'), { major: 15, minor: 2, build: 1544 });
+    const old = read('prerequisites.exchangeVersion', [{ Name: 'EX1', AdminDisplayVersion: 'Version 14.3 (Build 123.4)' }, { Name: 'EX2', AdminDisplayVersion: 'Version 8.3 (Build 83.6)' }]);
+    assert.equal(old.detail, 'EX1 (Version 14.3 (Build 123.4)) and EX2 (Version 8.3 (Build 83.6)) are older than Exchange 2013 (15.0): EWS access needs 2013 or newer.');
+    const online = read('prerequisites.exchangeVersion', [{ Name: 'EX1', AdminDisplayVersion: 'Version 15.20 (Build 1.1)' }, { Name: 'EX2', AdminDisplayVersion: 'Version 15.20 (Build 1.1)' }]);
+    assert.equal(online.detail, 'EX1 and EX2 report Exchange Online builds: this procedure is for on-premises Exchange only.');
+    assert.equal(read('prerequisites.exchangeVersion', [{ Name: 'EX1', AdminDisplayVersion: 'x' }, { Name: 'EX2', AdminDisplayVersion: '' }]).detail, 'Could not read the version of EX1 ("x") and EX2 ("").');
+    assert.equal(read('prerequisites.adminRights', [{ Roles: ALL_ROLES.Roles }]).detail, 'You has every management role the setup needs.');
+    assert.equal(read('prerequisites.adminRights', [{ User: 'me', Roles: ALL_ROLES.Roles.slice(1) }]).detail, 'me lacks the management role Mail Recipient Creation: add the account to Organization Management or assign the roles.');
+  });
+
+  it('host names: a domain that only ends like the host does not cover it, and a wildcard needs a label', () => {
+    assert.equal(read('prerequisites.certificate', [{ ...PUBLIC_CERT, Domains: ['a.contoso.com'] }]).rule, 'prerequisites.certificate.hostNotCovered');
+    assert.equal(read('prerequisites.certificate', [{ ...PUBLIC_CERT, Domains: ['*.'] }], { ewsUrl: 'https://mail/EWS/Exchange.asmx' }).rule, 'prerequisites.certificate.hostNotCovered');
+    assert.equal(read('prerequisites.certificate', [{ ...PUBLIC_CERT, Domains: ['MAIL.Contoso.com'] }]).rule, 'prerequisites.certificate.thirdPartyValid');
+    assert.equal(read('prerequisites.certificate', [{ ...PUBLIC_CERT, RootCAType: ' ThirdParty ', Status: ' Valid' }]).rule, 'prerequisites.certificate.thirdPartyValid');
+  });
+
+  it('every RecipientWriteScope value is read by name and number; numbers Exchange does not use are unreadable', () => {
+    const values: [string, number][] = [
+      ['None', 0], ['NotApplicable', 1], ['MyGAL', 3], ['Self', 4], ['MyDirectReports', 5], ['MyDistributionGroups', 8],
+      ['MyExecutive', 9], ['ExclusiveRecipientScope', 13], ['MailboxICanDelegate', 15],
+    ];
+    const withExtra = (writeScope: unknown) => read('access.impersonation', [impersonationState({ Assignments: [SCOPED_ASSIGNMENT, { ...OU_ASSIGNMENT, Name: 'Extra', RecipientWriteScope: writeScope }] })]);
+    for (const [name, value] of values) {
+      assert.equal(withExtra(name).rule, 'access.impersonation.scoped', name);
+      assert.equal(withExtra(value).rule, 'access.impersonation.scoped', String(value));
+    }
+    assert.equal(withExtra(7).rule, 'access.impersonation.scoped');
+    for (const unused of [10, 11, 12, 14, 16, 'Everywhere']) assert.equal(withExtra(unused).rule, 'access.impersonation.writeScopeUnreadable', String(unused));
+    assert.match(withExtra(6).detail, /"Extra" \(OU contoso\.com\/Sales\)/);
+  });
+
+  it('delegate: one missing count is enough to be unknown', () => {
+    for (const key of ['UserMailboxes', 'WithoutFullAccessCount', 'WithoutSendAsCount']) {
+      assert.equal(read('access.delegate', [delegateState({ [key]: undefined })]).rule, 'access.delegate.countsMissing', key);
     }
   });
 });
