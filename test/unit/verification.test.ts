@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SETTINGS, type SetupSettings } from '../../src/core/settings';
-import { impersonationScopeFilter } from '../../src/core/snippets';
+import { DELEGATE_NAMES_SHOWN, impersonationScopeFilter, snippetForStep, toPromptLine } from '../../src/core/snippets';
 import type { StepId, StepStatus } from '../../src/core/steps';
 import {
   VERIFICATION_RULE_IDS,
@@ -717,5 +717,37 @@ describe('reading terminal output: edge cases the rules rely on', () => {
     for (const key of ['UserMailboxes', 'WithoutFullAccessCount', 'WithoutSendAsCount']) {
       assert.equal(read('access.delegate', [delegateState({ [key]: undefined })]).rule, 'access.delegate.countsMissing', key);
     }
+  });
+});
+
+describe('the verification snippets print what the rules read', () => {
+  const verifyText = (stepId: StepId, overrides: Partial<SetupSettings> = {}): string => {
+    const result = snippetForStep(stepId, settings({ testMailbox: 'alice@contoso.com', ...overrides }), {});
+    assert.ok(result.ok);
+    return toPromptLine(result.snippet.verify);
+  };
+
+  it('certificate: RootCAType and Status as text, next to the fields read before', () => {
+    const text = verifyText('prerequisites.certificate');
+    for (const key of ['Thumbprint', 'Subject', 'Issuer', 'NotAfter', 'IsSelfSigned', 'Domains']) assert.match(text, new RegExp(`\\b${key} = `), key);
+    assert.match(text, /RootCAType = \[string\]\$_\.RootCAType; Status = \[string\]\$_\.Status/);
+  });
+
+  it('impersonation: non-delegating assignments with their reach, and the scope filter the grant snippet sets', () => {
+    const settingsUsed = settings();
+    const text = verifyText('access.impersonation');
+    assert.match(text, /Get-ManagementRoleAssignment -Role ApplicationImpersonation -GetEffectiveUsers -Delegating \$false /);
+    for (const key of ['Name', 'CustomRecipientWriteScope', 'RecipientWriteScope', 'DelegationType', 'Enabled', 'AccountFound', 'ScopeName', 'ScopeFilter', 'Assignments']) assert.match(text, new RegExp(`\\b${key} = `), key);
+    const grant = snippetForStep('access.impersonation', settingsUsed, {});
+    assert.ok(grant.ok);
+    assert.ok(toPromptLine(grant.snippet.action).includes(`-RecipientRestrictionFilter "${impersonationScopeFilter(settingsUsed)}"`));
+  });
+
+  it('delegate: the count and the first 20 addresses lacking each right', () => {
+    const text = verifyText('access.delegate');
+    assert.equal(DELEGATE_NAMES_SHOWN, 20);
+    for (const key of ['UserMailboxes', 'WithoutFullAccessCount', 'WithoutSendAsCount', 'TestMailbox']) assert.match(text, new RegExp(`\\b${key} = `), key);
+    assert.match(text, /WithoutFullAccess = @\(\$ecsNoFullAccess \| Select-Object -First 20\)/);
+    assert.match(text, /WithoutSendAs = @\(\$ecsNoSendAs \| Select-Object -First 20\)/);
   });
 });
