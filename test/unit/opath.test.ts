@@ -49,6 +49,7 @@ describe('OPATH filter comparison', () => {
       ["A -and 'x'", /comparison operator .* after A/],
       ['A -eq', /a value was expected after A -eq/],
       ["A -eq 'x' B", /"B" follows a complete filter/],
+      ["A -eq 'x' (", /"\(" follows a complete filter/],
       ["-and A -eq 'x'", /a property name was expected, not "-and"/],
       ["'x' -eq A", /a property name was expected, not the value 'x'/],
       [") A", /a property name was expected, not "\)"/],

@@ -655,7 +655,8 @@ describe('reading terminal output: edge cases the rules rely on', () => {
     assert.equal(interpretVerification('basicAuth.enable', prior([]), s, NOW).basicAuthPrior, undefined);
     assert.equal(interpretVerification('basicAuth.enable', prior([{ Identity: '' }]), s, NOW).basicAuthPrior, undefined);
     assert.equal(interpretVerification('basicAuth.enable', block('basicAuth.enable', []), s, NOW).basicAuthPrior, undefined);
-    assert.equal('basicAuthPrior' in interpretVerification('basicAuth.verify', prior(entries).replace('ECS-BEGIN basicAuth.enable', 'ECS-BEGIN basicAuth.verify').replace('ECS-END basicAuth.enable', 'ECS-END basicAuth.verify'), s, NOW), false);
+    const verifyWithPrior = `${block('basicAuth.enable.prior', entries)}${block('basicAuth.verify', [{ Server: 'EXCH01', BasicAuthentication: true }])}`;
+    assert.equal('basicAuthPrior' in interpretVerification('basicAuth.verify', verifyWithPrior, s, NOW), false);
   });
 
   it('Basic auth names a directory by its identity when the server is empty, and says "each of them" for several', () => {
@@ -664,8 +665,9 @@ describe('reading terminal output: edge cases the rules rely on', () => {
     assert.equal(read('basicAuth.verify', [{ Identity: 'EXCH01\\EWS (Default Web Site)', BasicAuthentication: true }]).detail, 'Basic authentication is on for EWS on EXCH01\\EWS (Default Web Site).');
   });
 
-  it('nested arrays are not objects, and non-text entries of a list are skipped', () => {
+  it('nested arrays and bare text are not objects, and non-text entries of a list are skipped', () => {
     assert.equal(read('serviceAccount.create', [[{ RecipientTypeDetails: 'UserMailbox' }]]).rule, 'serviceAccount.create.missing');
+    assert.equal(read('serviceAccount.create', ['alexaforbusiness@contoso.com']).rule, 'serviceAccount.create.missing');
     assert.equal(read('prerequisites.certificate', [{ ...PUBLIC_CERT, Domains: [null, 7, 'mail.contoso.com'] }]).rule, 'prerequisites.certificate.thirdPartyValid');
     assert.equal(read('serviceAccount.create', [{ UserPrincipalName: 'svc@contoso.com', RecipientTypeDetails: 'UserMailbox', Alias: 'svc' }]).detail, 'The service account mailbox svc@contoso.com exists (alias svc).');
     assert.equal(read('serviceAccount.create', [{ RecipientTypeDetails: '' }]).rule, 'serviceAccount.create.exists');
