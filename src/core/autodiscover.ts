@@ -77,7 +77,7 @@ export type HostRoute = 'candidate' | 'httpRedirect' | 'srv' | 'redirect' | 'red
 
 /** How each route is named in the trail and in the question to the admin. */
 export const ROUTE_WORDS: Record<HostRoute, string> = {
-  candidate: 'a standard Autodiscover address',
+  candidate: 'given as a candidate address',
   httpRedirect: 'named by the plain-http redirect from autodiscover.<domain>',
   srv: 'named by a DNS SRV record',
   redirect: 'named by an HTTP redirect',
@@ -150,6 +150,19 @@ export function credentialRecipients(trail: readonly AttemptRecord[]): { host: s
     if (!seen.has(host)) seen.set(host, attempt.trust);
   }
   return [...seen].map(([host, trust]) => ({ host, trust }));
+}
+
+/** Why a host was trusted, in the trail's words (the CLI names its flag for `listed`). */
+export const TRUST_WORDS: Record<HostTrust, string> = {
+  domain: 'in the address\'s domain',
+  listed: 'named as trusted before the run',
+  confirmed: 'confirmed by you',
+};
+
+/** One line of the trail for people: what was asked, whether credentials went with it and why, what happened. */
+export function trailLine(attempt: AttemptRecord, trustWords: Record<HostTrust, string> = TRUST_WORDS): string {
+  const credentials = attempt.credentialsSent && attempt.trust !== undefined ? ` [credentials sent: ${trustWords[attempt.trust]}]` : '';
+  return `${attempt.kind} ${attempt.url}${credentials}: ${attempt.outcome}`;
 }
 
 /** A normalised host name: lower case, no trailing dot, no IPv6 brackets. */

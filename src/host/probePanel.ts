@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { discoverEwsUrl } from '../core/autodiscover';
+import { ROUTE_WORDS, TRUST_WORDS, credentialRecipients, discoverEwsUrl, trailLine, type HostQuestion } from '../core/autodiscover';
 import { isCancellation, UserFacingError, errorText } from '../core/errors';
 import { loadProbeEngine } from '../core/ews/loadEngine';
 import type { ProbeConfig } from '../core/ews/probes';
@@ -594,13 +594,18 @@ class ProbePanelController implements vscode.Disposable {
         if (!(error instanceof KeyringUnavailableError)) throw error;
       }
     }
-    const result = await discoverEwsUrl(email, { extraCaPem: await this.extraCaPem(), credentials });
-    for (const attempt of result.trail) this.deps.log.info(`Autodiscover ${attempt.kind} ${attempt.url}: ${attempt.outcome}`);
+    const result = await discoverEwsUrl(email, { extraCaPem: await this.extraCaPem(), credentials, confirmHost: (question) => confirmAutodiscoverHost(email, question) });
+    // The trail holds server text (outcomes, redirect targets): masked like every report before it is shown or logged.
+    const clean = (text: string): string => redact(text, credentials ? [credentials.password] : [], credentials?.user);
+    for (const attempt of result.trail) this.deps.log.info(clean(`Autodiscover ${trailLine(attempt)}`));
+    const recipients = credentialRecipients(result.trail);
+    const sentTo = recipients.length === 0 ? ' No host received the service account\'s credentials.'
+      : ` The service account's credentials went to ${recipients.map((r) => `${r.host} (${TRUST_WORDS[r.trust]})`).join(', ')}.`;
     if (result.ok) {
-      this.post({ type: 'autodiscover', ok: true, ewsUrl: result.ewsUrl, message: `Found ${result.ewsUrl} (${result.protocol}). Save or run the probes to keep it.` });
+      this.post({ type: 'autodiscover', ok: true, ewsUrl: result.ewsUrl, message: clean(`Found ${result.ewsUrl} (${result.protocol}). Save or run the probes to keep it.${sentTo}`) });
     } else {
-      const tried = result.trail.map((a) => `${a.url}: ${a.outcome}`).join('; ');
-      this.post({ type: 'autodiscover', ok: false, message: `Autodiscover found no EWS URL: ${result.reason}${tried ? ` (tried ${tried})` : ''}` });
+      const tried = result.trail.map((a) => trailLine(a)).join('; ');
+      this.post({ type: 'autodiscover', ok: false, message: clean(`Autodiscover found no EWS URL: ${result.reason}${tried ? ` (tried ${tried})` : ''}${sentTo}`) });
     }
   }
 
@@ -823,4 +828,25 @@ export function registerProbePanel(context: vscode.ExtensionContext, deps: Probe
     registerSafeCommand(log, 'exchangeSetup.exportProbeReport', 'Export probe report', (arg: unknown) => controller.exportReport(arg instanceof vscode.Uri ? arg : undefined)),
     registerSafeCommand(log, 'exchangeSetup.copyDiagnostics', 'Copy diagnostics', () => controller.copyDiagnostics()),
   ] };
+}
+
+/**
+ * Asks the admin, in a modal dialog, before Autodiscover contacts a host outside the address's domain
+ * (Microsoft, [MS-OXDISCO] 3.1.5: "prompt the user to warn them of the redirection"; Outlook asks the
+ * same before it lets such a server configure the account).
+ */
+async function confirmAutodiscoverHost(email: string, question: HostQuestion): Promise<boolean> {
+  const trust = `Trust ${question.host}`;
+  const what = question.withCredentials
+    ? `the service account's user name and password (Basic authentication over https)`
+    : 'the address';
+  const choice = await vscode.window.showWarningMessage(
+    `Autodiscover for ${email} leads to ${question.host}, which is outside ${question.domain}. Send it ${question.withCredentials ? 'the service account\'s credentials' : 'the request'}?`,
+    {
+      modal: true,
+      detail: `${question.host} was ${ROUTE_WORDS[question.via]}. If you trust it, it receives ${what} and may name the EWS URL that the probes then use. Trust it only if you know that it serves your organisation's Autodiscover; an attacker on the network path can answer the plain-http request and DNS with any host that has a valid certificate.`,
+    },
+    trust,
+  );
+  return choice === trust;
 }
