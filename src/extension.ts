@@ -45,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     const activationMs = performance.now() - started;
     const loading = bundleLoadMs === undefined ? '' : ` (the bundle took ${bundleLoadMs.toFixed(1)} ms to load)`;
     log.info(`Activated in ${activationMs.toFixed(1)} ms${loading} for organisation ${session.organization()}.`);
-    return { session, terminal, checklist: checklist.provider, probePanel: probePanel.inspector, activationMs, bundleLoadMs, verifyStepWithCommand: (id, line) => verifyStep(deps, id, line) };
+    return { session, terminal, checklist: checklist.provider, checklistMessage: () => checklist.view.message, probePanel: probePanel.inspector, activationMs, bundleLoadMs, verifyStepWithCommand: (id, line) => verifyStep(deps, id, line) };
   } catch (error) {
     log.error('Activation failed', error as Error);
     void vscode.window

@@ -84,6 +84,8 @@ export function registerSnippetCommands(deps: SnippetCommandDeps): vscode.Dispos
     registerSafeCommand(log, 'exchangeSetup.insertVerification', 'Insert Verification Command', insert('verify')),
     registerSafeCommand(log, 'exchangeSetup.insertRollback', 'Insert Rollback Command', insert('rollback')),
     registerSafeCommand(log, 'exchangeSetup.copySnippet', 'Copy Step Snippet', async (arg: unknown) => {
+      // A copied snippet is pasted into a shell as readily as an inserted one.
+      requireTrustedWorkspace('Copying a snippet');
       const id = await resolveStep(arg, model, withSnippet, 'Copy which step\'s snippet?');
       if (!id) return;
       const snippet = snippetFor(deps, id);

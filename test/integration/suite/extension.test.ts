@@ -62,6 +62,24 @@ describe('settings trust boundary', () => {
     assert.notEqual(vscode.workspace.getConfiguration('exchangeSetup').get('link.http.url'), 'https://attacker.example.net/collect');
     assert.ok(inspected, 'link.http.url is a contributed setting');
   });
+
+  // Issue 13, item 2: the remote shell's host and the account's OU are machine-scoped; a restricted
+  // setting applies in a trusted folder, and the checklist says so.
+  it('ignores a workspace exchangeServer and OU, and warns above the checklist about a workspace scope name', async () => {
+    const api = await activatedApi();
+    const { settings } = api.session.readSettings();
+    assert.equal(settings.exchangeServer, 'EXCH01');
+    assert.equal(settings.serviceAccount.organizationalUnit, '');
+    assert.equal(settings.impersonation.scopeName, 'Attacker chosen scope', 'a trusted folder\'s restricted value applies');
+    const message = api.checklistMessage() ?? '';
+    assert.match(message, /exchangeSetup\.impersonation\.scopeName \(workspace: /);
+    assert.doesNotMatch(message, /exchangeServer|organizationalUnit/);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ecs-runbook-')), 'runbook.ps1');
+    await vscode.commands.executeCommand('exchangeSetup.exportRunbook', vscode.Uri.file(file));
+    const runbook = fs.readFileSync(file, 'utf8');
+    assert.match(runbook, /EXCH01/);
+    assert.doesNotMatch(runbook, /attacker\.example\.net|Attacker Administered/);
+  });
 });
 
 describe('checklist tree', () => {
