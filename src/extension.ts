@@ -19,6 +19,9 @@ const bundleEvaluatedAt = performance.now();
 /** How long evaluating the bundle took, when it was loaded as the bundle (not from out/). */
 const bundleLoadMs = typeof __ecsBundleStart === 'number' ? bundleEvaluatedAt - __ecsBundleStart : undefined;
 
+/** What deactivate() still has to do; VS Code awaits its promise (it does not await disposables). */
+let beforeDeactivate: (() => Promise<unknown>) | undefined;
+
 export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
   const log = createLog(context);
   try {
@@ -31,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     }, log);
     const deps = { model: session.model, terminal, log, readSettings: session.readSettings };
     const probePanel = registerProbePanel(context, deps);
+    beforeDeactivate = probePanel.clearClipboard;
     context.subscriptions.push(
       ...disposables,
       terminal,
@@ -55,6 +59,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   }
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+export async function deactivate(): Promise<void> {
+  // Everything else is disposed through context.subscriptions. A password copied for the link step
+  // must not outlive the window (a close or reload within its 60 s), when the clipboard still holds it.
+  await beforeDeactivate?.();
+  beforeDeactivate = undefined;
 }

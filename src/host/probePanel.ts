@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { ROUTE_WORDS, TRUST_WORDS, credentialRecipients, discoverEwsUrl, trailLine, type HostQuestion } from '../core/autodiscover';
+import { ClipboardSecret } from '../core/clipboardSecret';
 import { isCancellation, UserFacingError, errorText } from '../core/errors';
 import { loadProbeEngine } from '../core/ews/loadEngine';
 import type { ProbeConfig } from '../core/ews/probes';
@@ -98,7 +99,8 @@ class ProbePanelController implements vscode.Disposable {
   /** Set when the a4b-console validation passed: the values the admin may now copy and confirm. */
   private validatedLink: LinkValues | undefined;
   private lastVerification: Extract<HostMessage, { type: 'verifyStarted' | 'verifyProgress' | 'verifyFinished' }>[] = [];
-  private clipboardTimer: NodeJS.Timeout | undefined;
+  /** The copied password: cleared after CLIPBOARD_CLEAR_MS, or when the panel or the window closes, if still there. */
+  readonly clipboardSecret = new ClipboardSecret(vscode.env.clipboard, CLIPBOARD_CLEAR_MS);
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -141,6 +143,7 @@ class ProbePanelController implements vscode.Disposable {
       }),
       panel.onDidDispose(() => {
         this.cancel();
+        void this.clipboardSecret.clearIfHeld();
         for (const d of this.panelDisposables) d.dispose();
         this.panelDisposables = [];
         if (this.panel === panel) this.panel = undefined;
@@ -166,7 +169,7 @@ class ProbePanelController implements vscode.Disposable {
 
   dispose(): void {
     this.cancel();
-    if (this.clipboardTimer) clearTimeout(this.clipboardTimer);
+    void this.clipboardSecret.clearIfHeld();
     this.panel?.dispose();
   }
 
@@ -724,12 +727,8 @@ class ProbePanelController implements vscode.Disposable {
       this.post({ type: 'notice', level: 'warning', text: 'No stored password to copy for this account.' });
       return;
     }
-    await vscode.env.clipboard.writeText(password);
-    this.post({ type: 'notice', level: 'info', text: `Copied the password of ${values.upn}. The clipboard is cleared in ${CLIPBOARD_CLEAR_MS / 1000} s if it still holds it.` });
-    if (this.clipboardTimer) clearTimeout(this.clipboardTimer);
-    this.clipboardTimer = setTimeout(() => {
-      void vscode.env.clipboard.readText().then((current) => (current === password ? vscode.env.clipboard.writeText('') : undefined));
-    }, CLIPBOARD_CLEAR_MS);
+    await this.clipboardSecret.copy(password);
+    this.post({ type: 'notice', level: 'info', text: `Copied the password of ${values.upn}. The clipboard is cleared in ${CLIPBOARD_CLEAR_MS / 1000} s, or when this panel or the window closes, if it still holds it.` });
   }
 
   private async markLinked(): Promise<void> {
@@ -797,11 +796,16 @@ export interface ProbePanelInspector {
 }
 
 /** Registers the panel, its serializer and its commands. */
-export function registerProbePanel(context: vscode.ExtensionContext, deps: ProbePanelDeps): { disposables: vscode.Disposable[]; inspector: ProbePanelInspector } {
+export function registerProbePanel(context: vscode.ExtensionContext, deps: ProbePanelDeps): {
+  disposables: vscode.Disposable[];
+  inspector: ProbePanelInspector;
+  /** For deactivate(), which VS Code awaits (disposables are not): takes a copied password off the clipboard. */
+  clearClipboard(): Promise<boolean>;
+} {
   const controller = new ProbePanelController(context, deps, new SecretStore(context.secrets));
   const { log } = deps;
   const inspector: ProbePanelInspector = { current: () => controller.inspect(), receive: (raw) => controller.receive(raw) };
-  return { inspector, disposables: [
+  return { inspector, clearClipboard: () => controller.clipboardSecret.clearIfHeld(), disposables: [
     controller,
     vscode.window.registerWebviewPanelSerializer(PROBE_PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => controller.attach(panel),

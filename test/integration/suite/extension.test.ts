@@ -153,6 +153,8 @@ describe('Exchange Management Shell terminal (bash stands in for PowerShell)', f
     const listener = vscode.window.onDidStartTerminalShellExecution((e) => {
       if (e.terminal === terminal) started.push(e.execution.commandLine.value);
     });
+    // Issue 13, item 5: text already typed at the prompt (cursor in its middle) is replaced, not prefixed.
+    terminal.sendText('Remove-ManagementScope half-typed-rollback\x1b[D\x1b[D\x1b[D', false);
     await vscode.commands.executeCommand('exchangeSetup.insertSnippet', 'basicAuth.verify');
     assert.equal(api.terminal.get(), terminal, 'the terminal is reused while it lives');
     terminal.sendText('\x18p', false);
@@ -164,6 +166,7 @@ describe('Exchange Management Shell terminal (bash stands in for PowerShell)', f
     assert.match(pending, /^Write-Output \('ECS-BEGIN ' \+ 'basicAuth\.verify'\)/, `pending line: ${pending.slice(0, 120)}`);
     assert.match(pending, /Get-WebServicesVirtualDirectory -Server 'EXCH01'/);
     assert.doesNotMatch(pending, /[\r\n]/, 'one line, no Enter');
+    assert.doesNotMatch(pending, /half-typed|Remove-ManagementScope/, 'what was typed before the insert is gone');
     assert.deepEqual(started.filter((c) => /WebServicesVirtualDirectory/.test(c)), [], 'the snippet itself was never executed');
     // The key binding ran a shell command outside a prompt, which leaves shell integration mid-command:
     // the next test gets a fresh terminal.
