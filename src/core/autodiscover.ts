@@ -15,11 +15,15 @@
  * advance (`trustedHosts`, the CLI's --trust-autodiscover-host) or confirmed when asked
  * (`confirmHost`, a modal dialog in VS Code). Otherwise it is not contacted, so it neither receives
  * the credentials nor gets to name the EWS URL that the probes would later send them to.
- * Microsoft's client guidance asks the same: [MS-OXDISCO] 3.1.5 "if this URI results in an HTTP 302
- * redirect, prompt the user to warn them of the redirection"; "Implementing an Autodiscover Client in
- * Microsoft Exchange", sections "Validating a Secure Redirection URL" and "Validating a Potentially
- * Unsafe Redirection URL" (learn.microsoft.com/en-us/previous-versions/office/developer/exchange-server-2010/ee332364(v=exchg.140));
+ * Microsoft's client guidance asks the same: [MS-OXDISCO], on the HTTP GET redirect method, "if this
+ * URI results in an HTTP 302 redirect, prompt the user to warn them of the redirection"
+ * (learn.microsoft.com/en-us/openspecs/exchange_server_protocols/ms-oxdisco/115f06cf-62db-46a1-a825-8b30897f27d3);
+ * "Implementing an Autodiscover Client in Microsoft Exchange", sections "Validating a Secure
+ * Redirection URL" and "Validating a Potentially Unsafe Redirection URL"
+ * (learn.microsoft.com/en-us/previous-versions/office/developer/exchange-server-2010/ee332364(v=exchg.140)).
  * Outlook shows its "Allow this website to configure ... server settings?" warning for such targets.
+ * SRV targets and redirectAddr domains get the same treatment as an ASSUMPTION (see
+ * docs/exchange-behaviour.md, Autodiscover).
  */
 import * as dns from 'node:dns';
 import * as http from 'node:http';

@@ -836,7 +836,7 @@ export function registerProbePanel(context: vscode.ExtensionContext, deps: Probe
 
 /**
  * Asks the admin, in a modal dialog, before Autodiscover contacts a host outside the address's domain
- * (Microsoft, [MS-OXDISCO] 3.1.5: "prompt the user to warn them of the redirection"; Outlook asks the
+ * (Microsoft, [MS-OXDISCO], on the HTTP GET redirect method: "prompt the user to warn them of the redirection"; Outlook asks the
  * same before it lets such a server configure the account).
  */
 async function confirmAutodiscoverHost(email: string, question: HostQuestion): Promise<boolean> {
