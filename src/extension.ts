@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
       ...registerHelpView(session.model, log),
       ...registerConfigureCommand(log),
       ...probePanel.disposables,
-      ...registerProgressCommands({ model: session.model, log, terminal, refresh: () => session.refresh() }),
+      ...registerProgressCommands({ model: session.model, log, terminal, refresh: () => session.refresh(), allowOverwrite: () => session.allowOverwrite() }),
     );
     const activationMs = performance.now() - started;
     const loading = bundleLoadMs === undefined ? '' : ` (the bundle took ${bundleLoadMs.toFixed(1)} ms to load)`;

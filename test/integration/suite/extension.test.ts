@@ -69,7 +69,7 @@ describe('checklist tree', () => {
     const api = await activatedApi();
     const model = api.session.model;
     model.load({
-      version: 1,
+      version: 2,
       steps: {
         'prerequisites.exchangeVersion': { status: 'done', evidence: { source: 'terminal', at: '2026-11-29T09:00:00.000Z', detail: 'EXCH01 runs 15.2 build 2562.17' } },
         'prerequisites.certificate': { status: 'failed', evidence: { source: 'probe', at: '2026-11-29T09:05:00.000Z', detail: 'Self-signed certificate' } },
@@ -101,7 +101,7 @@ describe('checklist tree', () => {
 
   it('persists progress per organisation across a reload of the model', async () => {
     const api = await activatedApi();
-    api.session.model.load({ version: 1, steps: {} }, 'impersonation');
+    api.session.model.load({ version: 2, steps: {} }, 'impersonation');
     api.session.model.record('serviceAccount.create', 'done', 'terminal', 'mailbox exists');
     await new Promise((r) => setTimeout(r, 200));
     const org = api.session.organization();
@@ -155,7 +155,7 @@ describe('Exchange Management Shell terminal (bash stands in for PowerShell)', f
 
   it('reads a verification command\'s output back through shell integration and updates the step', async () => {
     const api = await activatedApi();
-    api.session.model.load({ version: 1, steps: {} }, 'impersonation');
+    api.session.model.load({ version: 2, steps: {} }, 'impersonation');
     const fixture = path.join(workspaceRoot(), 'test', 'fixtures', 'integration', 'basic-auth-mixed.txt');
     assert.ok(fs.existsSync(fixture), `fixture ${fixture}`);
     const outcome = await api.verifyStepWithCommand('basicAuth.verify', `cat '${fixture}'`);
