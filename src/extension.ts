@@ -6,6 +6,7 @@ import { registerHelpView } from './host/helpView';
 import { createLog } from './host/log';
 import { registerProbePanel } from './host/probePanel';
 import { registerProgressCommands } from './host/progressCommands';
+import { registerReadOutputCommand } from './host/readOutputCommand';
 import { registerRunbookCommand } from './host/runbookCommand';
 import { createSession } from './host/session';
 import { registerSnippetCommands, verifyStep } from './host/snippetCommands';
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
       terminal,
       ...checklist.disposables,
       ...registerSnippetCommands(deps),
+      ...registerReadOutputCommand(deps),
       ...registerRunbookCommand(deps),
       ...registerHelpView(session.model, log),
       ...registerConfigureCommand(log),

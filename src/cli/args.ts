@@ -5,6 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { errorText } from '../core/errors';
+import type { SetupSettings } from '../core/settings';
+import { readSettingsObject } from '../core/validate';
 
 export interface FlagSpec {
   readonly kind: 'boolean' | 'string';
@@ -113,4 +115,35 @@ export async function readTextFile(path: string): Promise<{ ok: true; text: stri
       : errorText(error);
     return { ok: false, reason };
   }
+}
+
+export async function readAll(stream: AsyncIterable<string | Uint8Array>): Promise<string> {
+  let text = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+  return text + decoder.decode();
+}
+
+async function readConfigText(path: string, io: CliIo): Promise<{ ok: true; text: string; label: string } | { ok: false; error: string }> {
+  if (path === '-') {
+    if (!io.stdin) return { ok: false, error: 'no standard input to read the configuration from' };
+    return { ok: true, text: await readAll(io.stdin), label: 'standard input' };
+  }
+  const read = await readTextFile(path);
+  return read.ok ? { ok: true, text: read.text, label: path } : { ok: false, error: `cannot read the configuration file ${path}: ${read.reason}` };
+}
+
+/** The settings in a `--config FILE` (`-` is stdin), validated as the extension validates its settings. */
+export async function readSettingsFile(path: string, io: CliIo): Promise<{ ok: true; settings: SetupSettings } | { ok: false; problems: string[] }> {
+  const source = await readConfigText(path, io);
+  if (!source.ok) return { ok: false, problems: [source.error] };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(source.text.replace(/^\uFEFF/, '')) as unknown;
+  } catch (error) {
+    return { ok: false, problems: [`${source.label} is not valid JSON: ${errorText(error)}`] };
+  }
+  const reading = readSettingsObject(raw, source.label);
+  const problems = [...reading.unknownKeys.map((k) => k.message), ...reading.issues.map((i) => i.message)];
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, settings: reading.settings };
 }

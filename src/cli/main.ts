@@ -5,12 +5,14 @@
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo, type Subcommand } from './args';
 import { snippetsCommand } from './snippets';
 import { probeCommand } from './probe';
+import { verifyCommand } from './verify';
 import { errorText } from '../core/errors';
 
 /** Every subcommand, in help order. */
 export const SUBCOMMANDS: readonly Subcommand[] = [
   snippetsCommand,
   probeCommand,
+  verifyCommand,
 ];
 
 export function mainHelp(): string {
