@@ -167,6 +167,53 @@ describe('Exchange Management Shell terminal (bash stands in for PowerShell)', f
   });
 });
 
+describe('Read Verification Output (output captured on the Exchange server)', () => {
+  const output = () => fs.readFileSync(path.join(workspaceRoot(), 'test', 'fixtures', 'terminal', 'ps51-basicauth-enable.txt'), 'utf8');
+
+  it('reads pasted output into the step as a terminal read-back does, rollback values included', async () => {
+    const api = await activatedApi();
+    const model = api.session.model;
+    model.load({ version: 2, steps: {} }, 'impersonation');
+    await vscode.commands.executeCommand('exchangeSetup.readVerificationOutput', 'basicAuth.enable', output());
+    for (const id of ['basicAuth.verify', 'basicAuth.enable', 'prerequisites.basicAuth'] as const) {
+      assert.equal(model.statusOf(id), 'done', id);
+      assert.equal(model.evidenceOf(id)?.source, 'pasted', id);
+    }
+    assert.deepEqual(model.getBasicAuthPrior(), [
+      { identity: 'EXCH01\\EWS (Default Web Site)', basicAuthentication: false },
+      { identity: 'EXCH02\\EWS (Default Web Site)', basicAuthentication: true },
+    ]);
+  });
+
+  it('opens an editor to paste into, reads it on Read Pasted Output and closes it', async () => {
+    const api = await activatedApi();
+    const model = api.session.model;
+    model.load({ version: 2, steps: {} }, 'impersonation');
+    await vscode.commands.executeCommand('exchangeSetup.readVerificationOutput', 'basicAuth.verify');
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor && editor.document.isUntitled, 'an untitled editor is open for the output');
+    assert.match(editor.document.getText(), /Paste below the output of the verification of .*ECS-BEGIN basicAuth\.verify/);
+    const pastedInto = editor.document;
+    const fixture = path.join(workspaceRoot(), 'test', 'fixtures', 'integration', 'basic-auth-mixed.txt');
+    await editor.edit((edit) => edit.insert(new vscode.Position(pastedInto.lineCount - 1, 0), fs.readFileSync(fixture, 'utf8')));
+    await vscode.commands.executeCommand('exchangeSetup.readPastedOutput');
+    assert.equal(model.statusOf('basicAuth.verify'), 'done');
+    assert.equal(model.statusOf('prerequisites.basicAuth'), 'failed');
+    assert.match(model.evidenceOf('prerequisites.basicAuth')?.detail ?? '', /EXCH02/);
+    await waitFor(() => vscode.window.activeTextEditor?.document !== pastedInto, 'the paste editor closed');
+  });
+
+  it('changes nothing when the pasted text holds no output of that step', async () => {
+    const api = await activatedApi();
+    const model = api.session.model;
+    model.load({ version: 2, steps: {} }, 'impersonation');
+    model.record('basicAuth.verify', 'done', 'manual', 'Confirmed by hand: checked in the admin center');
+    await vscode.commands.executeCommand('exchangeSetup.readVerificationOutput', 'basicAuth.verify', 'PS C:\\> Get-Date\nMonday\n');
+    assert.equal(model.statusOf('basicAuth.verify'), 'done');
+    assert.equal(model.evidenceOf('basicAuth.verify')?.source, 'manual');
+  });
+});
+
 function workspaceRoot(): string {
   return path.resolve(__dirname, '..', '..', '..', '..');
 }
