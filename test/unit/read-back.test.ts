@@ -76,4 +76,26 @@ describe('read-back of verification output', () => {
     assert.equal(report.details.basicAuthPrior?.length, 2);
     assert.equal(report.details.basicAuth?.length, 2);
   });
+
+  it('impersonation: done only with the scope over user mailboxes and an assignment limited to it', () => {
+    const output = (state: unknown) => `ECS-BEGIN access.impersonation\n${JSON.stringify([state])}\nECS-END access.impersonation\n`;
+    const scoped = { Name: 'Alexa for Business impersonation', CustomRecipientWriteScope: 'Alexa for Business user mailboxes', RecipientWriteScope: 'CustomRecipientScope', Enabled: true };
+    const state = { AccountFound: true, ScopeName: 'Alexa for Business user mailboxes', ScopeFilter: "RecipientTypeDetails -eq 'UserMailbox'", Assignments: [scoped] };
+    const read = (value: unknown) => {
+      const pasted = readPastedVerification('access.impersonation', output(value), SETTINGS, NOW);
+      assert.ok(pasted.ok);
+      return pasted.reading;
+    };
+    assert.equal(read(state).status, 'done');
+    assert.equal(read({ ...state, ScopeFilter: "RecipientTypeDetails -eq 'RoomMailbox'" }).status, 'failed');
+    assert.equal(read({ ...state, ScopeName: '' }).status, 'failed');
+    assert.match(read({ ...state, Assignments: [] }).detail, /no ApplicationImpersonation assignment limited to "Alexa for Business user mailboxes"/);
+  });
+
+  it('delegate: no user mailboxes besides the service account is unknown', () => {
+    const output = 'ECS-BEGIN access.delegate\n[{"UserMailboxes":0,"WithFullAccess":0,"WithSendAs":0,"TestMailbox":null}]\nECS-END access.delegate\n';
+    const pasted = readPastedVerification('access.delegate', output, SETTINGS, NOW);
+    assert.ok(pasted.ok);
+    assert.equal(pasted.reading.status, 'unknown');
+  });
 });
