@@ -117,6 +117,7 @@ export async function readTextFile(path: string): Promise<{ ok: true; text: stri
   }
 }
 
+/** Everything a stream (stdin) carries, as UTF-8 text. */
 export async function readAll(stream: AsyncIterable<string | Uint8Array>): Promise<string> {
   let text = '';
   const decoder = new TextDecoder();

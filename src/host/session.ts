@@ -18,8 +18,6 @@ export interface Session {
   refresh(): void;
   /** Fires after every refresh, once the new reading is in place. */
   onDidRefresh(listener: () => void): vscode.Disposable;
-  /** Why this organisation's stored progress is not being saved over (a newer version wrote it), if so. */
-  readOnlyReason(): string | undefined;
   /** The admin chose to replace stored progress this version cannot read; the next change is saved. */
   allowOverwrite(): void;
 }
@@ -108,7 +106,6 @@ export function createSession(context: vscode.ExtensionContext, log: Log): { ses
     organization: () => organization,
     refresh,
     onDidRefresh: (listener) => refreshed.event(listener),
-    readOnlyReason: () => store.readOnlyReason(organization),
     allowOverwrite: () => store.allowOverwrite(organization),
   };
   return { session, disposables: [modelListener, refreshed, onDidChangeSettings(refresh)] };
