@@ -117,12 +117,23 @@ export async function readTextFile(path: string): Promise<{ ok: true; text: stri
   }
 }
 
-/** Everything a stream (stdin) carries, as UTF-8 text. */
+/**
+ * Everything a stream (stdin) carries, as text: UTF-8, or UTF-16 when it starts with a byte-order mark,
+ * because Windows PowerShell 5.1 writes `>` redirections and Out-File as UTF-16LE with a BOM
+ * (Microsoft, "about_Character_Encoding", Windows PowerShell 5.1 defaults:
+ * learn.microsoft.com/en-us/powershell/module/microsoft.powershell.core/about/about_character_encoding).
+ */
 export async function readAll(stream: AsyncIterable<string | Uint8Array>): Promise<string> {
   let text = '';
-  const decoder = new TextDecoder();
-  for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-  return text + decoder.decode();
+  const bytes: Uint8Array[] = [];
+  for await (const chunk of stream) {
+    if (typeof chunk === 'string') text += chunk;
+    else bytes.push(chunk);
+  }
+  if (bytes.length === 0) return text;
+  const all = Buffer.concat(bytes);
+  const encoding = all[0] === 0xff && all[1] === 0xfe ? 'utf-16le' : all[0] === 0xfe && all[1] === 0xff ? 'utf-16be' : 'utf-8';
+  return text + new TextDecoder(encoding).decode(all);
 }
 
 async function readConfigText(path: string, io: CliIo): Promise<{ ok: true; text: string; label: string } | { ok: false; error: string }> {

@@ -9,7 +9,7 @@ const CLI = join(ROOT, 'dist', 'cli.js');
 const terminalFixture = (name: string): string => readFileSync(join(ROOT, 'test', 'fixtures', 'terminal', name), 'utf8');
 
 /** `node dist/cli.js ARGS < stdinText`, as an admin runs it. */
-function runCli(args: string[], stdinText: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function runCli(args: string[], stdinText: string | Buffer): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const child = execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '' }, timeout: 30_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
@@ -52,6 +52,13 @@ describe('verify command as a child process of node dist/cli.js', function () {
     ]);
   });
 
+  it('reads output saved by Windows PowerShell 5.1 (UTF-16LE with a byte-order mark)', async () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(terminalFixture('ps51-exchange-version.txt'), 'utf16le')]);
+    const result = await runCli(['verify', '--step', 'prerequisites.exchangeVersion', '--json'], utf16);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal((JSON.parse(result.stdout) as { status: string }).status, 'done');
+  });
+
   it('exits 1 with status not-done when the output shows the step is not done', async () => {
     const result = await runCli(['verify', '--step', 'access.impersonation', '--config', config, '--json'], terminalFixture('pwsh7-impersonation-unscoped.txt'));
     assert.equal(result.code, 1, result.stderr);
@@ -87,5 +94,12 @@ describe('verify command as a child process of node dist/cli.js', function () {
     const noConfig = await runCli(['verify', '--step', 'access.impersonation'], terminalFixture('pwsh7-impersonation-unscoped.txt'));
     assert.equal(noConfig.code, 2);
     assert.match(noConfig.stderr, /--config FILE is required for access\.impersonation/);
+  });
+
+  it('documents itself with --help', async () => {
+    const result = await runCli(['verify', '--help'], '');
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /^Usage: exchange-setup verify --step STEP_ID \[--config FILE\] \[--json\] < output\.txt/);
+    assert.match(result.stdout, /Exit codes: 0 done; 1 not done or unknown; 2 invalid input/);
   });
 });
