@@ -47,19 +47,20 @@ export function readStoredProgress(
   if (raw === undefined || raw === null) return { kind: 'empty', state: EMPTY_STATE };
   if (typeof raw !== 'object' || Array.isArray(raw)) return { kind: 'unreadable', reason: `it is a ${Array.isArray(raw) ? 'list' : typeof raw}, not an object`, state: EMPTY_STATE };
   const version = (raw as { version?: unknown }).version;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+  if (!Number.isInteger(version) || (version as number) < 1) {
     return { kind: 'unreadable', reason: `its version is ${JSON.stringify(version) ?? 'missing'}, not a whole number from 1`, state: EMPTY_STATE };
   }
-  if (version > current) return { kind: 'newer', version, state: readStateBody(raw) };
+  const storedVersion = version as number;
+  if (storedVersion > current) return { kind: 'newer', version: storedVersion, state: readStateBody(raw) };
   let stored = raw as Record<string, unknown>;
-  for (let from = version; from < current; from++) {
+  for (let from = storedVersion; from < current; from++) {
     const migrate = Object.prototype.hasOwnProperty.call(migrations, from) ? migrations[from] : undefined;
     if (!migrate) return { kind: 'unreadable', reason: `no migration from version ${from} to ${from + 1}`, state: EMPTY_STATE };
     stored = migrate(stored);
     if (stored.version !== from + 1) return { kind: 'unreadable', reason: `the migration from version ${from} did not produce version ${from + 1}`, state: EMPTY_STATE };
   }
   const state = parsePersistedState(stored);
-  return version === current ? { kind: 'loaded', state } : { kind: 'loaded', state, migratedFrom: version };
+  return storedVersion === current ? { kind: 'loaded', state } : { kind: 'loaded', state, migratedFrom: storedVersion };
 }
 
 /** What to tell the admin about stored progress that will not be saved over; undefined when it can be. */

@@ -26,7 +26,7 @@ export function readBackOutcome(status: StepStatus): ReadBackOutcome {
       return 'unknown';
     default: {
       const unreachable: never = status;
-      return unreachable;
+      throw new Error(`No read-back outcome for the status ${String(unreachable)}`);
     }
   }
 }

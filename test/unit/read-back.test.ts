@@ -39,6 +39,16 @@ describe('read-back of verification output', () => {
     assert.match(model.view().find((v) => v.id === 'basicAuth.enable')?.description ?? '', /read from pasted output/);
   });
 
+  it('records nothing for rollback from an empty list, and a verdict of not applicable as unknown', () => {
+    const model = new SetupModel(EMPTY_STATE, 'impersonation', fixedNow);
+    applyVerificationReading(model, 'basicAuth.enable', { status: 'failed', detail: 'No EWS virtual directory was found.', basicAuth: [], basicAuthPrior: [] }, 'pasted');
+    assert.equal(model.getBasicAuthPrior(), undefined);
+    assert.equal(model.statusOf('basicAuth.enable'), 'failed', 'an empty Basic-auth reading decides only the step itself');
+    assert.equal(model.statusOf('basicAuth.verify'), 'notStarted');
+    applyVerificationReading(model, 'link', { status: 'notApplicable', detail: 'x' }, 'pasted');
+    assert.equal(model.statusOf('link'), 'unknown');
+  });
+
   it('records a step\'s own verdict with the reading\'s detail', () => {
     const pasted = readPastedVerification('prerequisites.exchangeVersion', fixture('ps51-exchange-version.txt'), SETTINGS, NOW);
     assert.ok(pasted.ok);
@@ -52,6 +62,7 @@ describe('read-back of verification output', () => {
     const other = readPastedVerification('basicAuth.verify', fixture('ps51-exchange-version.txt'), SETTINGS, NOW);
     assert.deepEqual(other.ok, false);
     assert.match(other.ok ? '' : other.error, /No line "ECS-BEGIN basicAuth\.verify" was found/);
+    assert.match(other.ok ? '' : other.error, /from "ECS-BEGIN basicAuth\.verify" to "ECS-END basicAuth\.verify"\.$/, 'no shell error to add');
     const cut = readPastedVerification('basicAuth.verify', 'ECS-BEGIN basicAuth.verify\n[{"Server":"EXCH01"', SETTINGS, NOW);
     assert.match(cut.ok ? '' : cut.error, /no line "ECS-END basicAuth\.verify" after it/);
     const failedRun = readPastedVerification('serviceAccount.create', 'Get-Mailbox: The term \'Get-Mailbox\' is not recognized as a name of a cmdlet.', SETTINGS, NOW);
@@ -62,7 +73,7 @@ describe('read-back of verification output', () => {
     const unknown = readPastedVerification('basicAuth.check', 'x', SETTINGS, NOW);
     assert.match(unknown.ok ? '' : unknown.error, /"basicAuth\.check" is not a step id\. Steps with verification output: prerequisites\.adminRights, /);
     const manual = readPastedVerification('link', 'x', SETTINGS, NOW);
-    assert.match(manual.ok ? '' : manual.error, /The step link has no verification output to read/);
+    assert.match(manual.ok ? '' : manual.error, /The step link has no verification output to read.*: prerequisites\.adminRights, prerequisites\.exchangeVersion, /);
     assert.ok(!READ_BACK_STEPS.includes('link'));
   });
 
