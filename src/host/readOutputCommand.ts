@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { UserFacingError } from '../core/errors';
 import type { SetupModel } from '../core/model';
-import { readPastedVerification } from '../core/readBack';
+import { READ_BACK_STEPS, readPastedVerification } from '../core/readBack';
 import { markerLines } from '../core/snippets';
 import { stepDefinition, type StepId } from '../core/steps';
 import { registerSafeCommand } from './commandRunner';
@@ -80,7 +80,7 @@ export function registerReadOutputCommand(deps: ReadOutputDeps): vscode.Disposab
 
   return [
     registerSafeCommand(log, 'exchangeSetup.readVerificationOutput', 'Read Verification Output', async (arg: unknown, text?: unknown) => {
-      const id = await resolveStep(arg, model, (s) => stepDefinition(s).readBack === true, 'Read the verification output of which step?');
+      const id = await resolveStep(arg, model, (s) => READ_BACK_STEPS.includes(s), 'Read the verification output of which step?');
       if (!id) return;
       if (typeof text === 'string') read(id, text);
       else await openPasteDocument(id);
