@@ -6,6 +6,7 @@ import { registerHelpView } from './host/helpView';
 import { createLog } from './host/log';
 import { registerProbePanel } from './host/probePanel';
 import { registerProgressCommands } from './host/progressCommands';
+import { registerReadOutputCommand } from './host/readOutputCommand';
 import { registerRunbookCommand } from './host/runbookCommand';
 import { createSession } from './host/session';
 import { registerSnippetCommands, verifyStep } from './host/snippetCommands';
@@ -40,11 +41,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
       terminal,
       ...checklist.disposables,
       ...registerSnippetCommands(deps),
+      ...registerReadOutputCommand(deps),
       ...registerRunbookCommand(deps),
       ...registerHelpView(session.model, log),
       ...registerConfigureCommand(log),
       ...probePanel.disposables,
-      ...registerProgressCommands({ model: session.model, log, terminal, refresh: () => session.refresh() }),
+      ...registerProgressCommands({ model: session.model, log, terminal, refresh: () => session.refresh(), allowOverwrite: () => session.allowOverwrite() }),
     );
     const activationMs = performance.now() - started;
     const loading = bundleLoadMs === undefined ? '' : ` (the bundle took ${bundleLoadMs.toFixed(1)} ms to load)`;

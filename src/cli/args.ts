@@ -6,6 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { errorText } from '../core/errors';
+import type { SetupSettings } from '../core/settings';
+import { readSettingsObject } from '../core/validate';
 
 export interface FlagSpec {
   readonly kind: 'boolean' | 'string' | 'list';
@@ -125,4 +127,47 @@ export async function readTextFile(path: string): Promise<{ ok: true; text: stri
       : errorText(error);
     return { ok: false, reason };
   }
+}
+
+/**
+ * Everything a stream (stdin) carries, as text: UTF-8, or UTF-16 when it starts with a byte-order mark,
+ * because Windows PowerShell 5.1 writes `>` redirections and Out-File as UTF-16LE with a BOM
+ * (Microsoft, "about_Character_Encoding", Windows PowerShell 5.1 defaults:
+ * learn.microsoft.com/en-us/powershell/module/microsoft.powershell.core/about/about_character_encoding).
+ */
+export async function readAll(stream: AsyncIterable<string | Uint8Array>): Promise<string> {
+  let text = '';
+  const bytes: Uint8Array[] = [];
+  for await (const chunk of stream) {
+    if (typeof chunk === 'string') text += chunk;
+    else bytes.push(chunk);
+  }
+  if (bytes.length === 0) return text;
+  const all = Buffer.concat(bytes);
+  const encoding = all[0] === 0xff && all[1] === 0xfe ? 'utf-16le' : all[0] === 0xfe && all[1] === 0xff ? 'utf-16be' : 'utf-8';
+  return text + new TextDecoder(encoding).decode(all);
+}
+
+async function readConfigText(path: string, io: CliIo): Promise<{ ok: true; text: string; label: string } | { ok: false; error: string }> {
+  if (path === '-') {
+    if (!io.stdin) return { ok: false, error: 'no standard input to read the configuration from' };
+    return { ok: true, text: await readAll(io.stdin), label: 'standard input' };
+  }
+  const read = await readTextFile(path);
+  return read.ok ? { ok: true, text: read.text, label: path } : { ok: false, error: `cannot read the configuration file ${path}: ${read.reason}` };
+}
+
+/** The settings in a `--config FILE` (`-` is stdin), validated as the extension validates its settings. */
+export async function readSettingsFile(path: string, io: CliIo): Promise<{ ok: true; settings: SetupSettings } | { ok: false; problems: string[] }> {
+  const source = await readConfigText(path, io);
+  if (!source.ok) return { ok: false, problems: [source.error] };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(source.text.replace(/^\uFEFF/, '')) as unknown;
+  } catch (error) {
+    return { ok: false, problems: [`${source.label} is not valid JSON: ${errorText(error)}`] };
+  }
+  const reading = readSettingsObject(raw, source.label);
+  const problems = [...reading.unknownKeys.map((k) => k.message), ...reading.issues.map((i) => i.message)];
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, settings: reading.settings };
 }

@@ -407,3 +407,27 @@ export function interpretVerification(stepId: StepId, rawOutput: string, setting
   }
   return prior ? { ...reading, basicAuthPrior: prior } : reading;
 }
+
+/**
+ * Provisional: one id per verdict rule above, `<stepId>.<rule>`, each with a `rule:` row in
+ * docs/exchange-behaviour.md (test/unit/exchange-behaviour-doc.test.ts checks it). The rewrite of the
+ * certificate, impersonation and delegate rules (issue 11, section 2) replaces this list.
+ */
+export const VERIFICATION_RULE_IDS = [
+  'prerequisites.adminRights.requiredRoles',
+  'prerequisites.exchangeVersion.readable',
+  'prerequisites.exchangeVersion.minimum2013',
+  'prerequisites.exchangeVersion.onPremisesOnly',
+  'prerequisites.certificate.assigned',
+  'prerequisites.certificate.notSelfSigned',
+  'prerequisites.certificate.notExpired',
+  'prerequisites.certificate.coversEwsHost',
+  'basicAuth.verify.everyServer',
+  'basicAuth.enable.priorRecorded',
+  'serviceAccount.create.userMailbox',
+  'access.impersonation.noOrgWide',
+  'access.impersonation.scopeOverUserMailboxes',
+  'access.impersonation.scopedAssignment',
+  'access.delegate.everyMailbox',
+  'access.delegate.someMailboxes',
+] as const;

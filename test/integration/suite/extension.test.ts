@@ -87,7 +87,7 @@ describe('checklist tree', () => {
     const api = await activatedApi();
     const model = api.session.model;
     model.load({
-      version: 1,
+      version: 2,
       steps: {
         'prerequisites.exchangeVersion': { status: 'done', evidence: { source: 'terminal', at: '2026-11-29T09:00:00.000Z', detail: 'EXCH01 runs 15.2 build 2562.17' } },
         'prerequisites.certificate': { status: 'failed', evidence: { source: 'probe', at: '2026-11-29T09:05:00.000Z', detail: 'Self-signed certificate' } },
@@ -119,7 +119,7 @@ describe('checklist tree', () => {
 
   it('persists progress per organisation across a reload of the model', async () => {
     const api = await activatedApi();
-    api.session.model.load({ version: 1, steps: {} }, 'impersonation');
+    api.session.model.load({ version: 2, steps: {} }, 'impersonation');
     api.session.model.record('serviceAccount.create', 'done', 'terminal', 'mailbox exists');
     await new Promise((r) => setTimeout(r, 200));
     const org = api.session.organization();
@@ -176,7 +176,7 @@ describe('Exchange Management Shell terminal (bash stands in for PowerShell)', f
 
   it('reads a verification command\'s output back through shell integration and updates the step', async () => {
     const api = await activatedApi();
-    api.session.model.load({ version: 1, steps: {} }, 'impersonation');
+    api.session.model.load({ version: 2, steps: {} }, 'impersonation');
     const fixture = path.join(workspaceRoot(), 'test', 'fixtures', 'integration', 'basic-auth-mixed.txt');
     assert.ok(fs.existsSync(fixture), `fixture ${fixture}`);
     const outcome = await api.verifyStepWithCommand('basicAuth.verify', `cat '${fixture}'`);
@@ -185,6 +185,53 @@ describe('Exchange Management Shell terminal (bash stands in for PowerShell)', f
     assert.equal(api.session.model.statusOf('prerequisites.basicAuth'), 'failed');
     assert.equal(api.session.model.evidenceOf('prerequisites.basicAuth')?.source, 'terminal');
     assert.match(api.session.model.evidenceOf('prerequisites.basicAuth')?.detail ?? '', /EXCH02/);
+  });
+});
+
+describe('Read Verification Output (output captured on the Exchange server)', () => {
+  const output = () => fs.readFileSync(path.join(workspaceRoot(), 'test', 'fixtures', 'terminal', 'ps51-basicauth-enable.txt'), 'utf8');
+
+  it('reads pasted output into the step as a terminal read-back does, rollback values included', async () => {
+    const api = await activatedApi();
+    const model = api.session.model;
+    model.load({ version: 2, steps: {} }, 'impersonation');
+    await vscode.commands.executeCommand('exchangeSetup.readVerificationOutput', 'basicAuth.enable', output());
+    for (const id of ['basicAuth.verify', 'basicAuth.enable', 'prerequisites.basicAuth'] as const) {
+      assert.equal(model.statusOf(id), 'done', id);
+      assert.equal(model.evidenceOf(id)?.source, 'pasted', id);
+    }
+    assert.deepEqual(model.getBasicAuthPrior(), [
+      { identity: 'EXCH01\\EWS (Default Web Site)', basicAuthentication: false },
+      { identity: 'EXCH02\\EWS (Default Web Site)', basicAuthentication: true },
+    ]);
+  });
+
+  it('opens an editor to paste into, reads it on Read Pasted Output and closes it', async () => {
+    const api = await activatedApi();
+    const model = api.session.model;
+    model.load({ version: 2, steps: {} }, 'impersonation');
+    await vscode.commands.executeCommand('exchangeSetup.readVerificationOutput', 'basicAuth.verify');
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor && editor.document.isUntitled, 'an untitled editor is open for the output');
+    assert.match(editor.document.getText(), /Paste below the output of the verification of .*ECS-BEGIN basicAuth\.verify/);
+    const pastedInto = editor.document;
+    const fixture = path.join(workspaceRoot(), 'test', 'fixtures', 'integration', 'basic-auth-mixed.txt');
+    await editor.edit((edit) => edit.insert(new vscode.Position(pastedInto.lineCount - 1, 0), fs.readFileSync(fixture, 'utf8')));
+    await vscode.commands.executeCommand('exchangeSetup.readPastedOutput');
+    assert.equal(model.statusOf('basicAuth.verify'), 'done');
+    assert.equal(model.statusOf('prerequisites.basicAuth'), 'failed');
+    assert.match(model.evidenceOf('prerequisites.basicAuth')?.detail ?? '', /EXCH02/);
+    await waitFor(() => vscode.window.activeTextEditor?.document !== pastedInto, 'the paste editor closed');
+  });
+
+  it('changes nothing when the pasted text holds no output of that step', async () => {
+    const api = await activatedApi();
+    const model = api.session.model;
+    model.load({ version: 2, steps: {} }, 'impersonation');
+    model.record('basicAuth.verify', 'done', 'manual', 'Confirmed by hand: checked in the admin center');
+    await vscode.commands.executeCommand('exchangeSetup.readVerificationOutput', 'basicAuth.verify', 'PS C:\\> Get-Date\nMonday\n');
+    assert.equal(model.statusOf('basicAuth.verify'), 'done');
+    assert.equal(model.evidenceOf('basicAuth.verify')?.source, 'manual');
   });
 });
 
