@@ -103,7 +103,7 @@ function testTitles(source: string): { literal: Set<string>; templates: RegExp[]
   return { literal, templates, raw };
 }
 
-const MICROSOFT_SOURCE = /learn\.microsoft\.com|docs\.microsoft\.com|\bMS-OXWS[A-Z]*\b/;
+const MICROSOFT_SOURCE = /learn\.microsoft\.com|docs\.microsoft\.com|\bMS-OX[A-Z]+\b/;
 
 /** Every problem with the document, one line each; an empty list means it is complete and sound. */
 export function checkBehaviourDoc(text: string, inputs: BehaviourDocInputs): string[] {
@@ -123,7 +123,7 @@ export function checkBehaviourDoc(text: string, inputs: BehaviourDocInputs): str
     const source = row.cells[2];
     if (source === '') problems.push(`line ${row.line}: ${row.id} has no Microsoft source (name the page, or start with ASSUMPTION:)`);
     else if (!source.startsWith('ASSUMPTION:') && !MICROSOFT_SOURCE.test(source)) {
-      problems.push(`line ${row.line}: ${row.id}'s source names no Microsoft page (learn.microsoft.com, docs.microsoft.com or an MS-OXWS spec) and does not start with ASSUMPTION:`);
+      problems.push(`line ${row.line}: ${row.id}'s source names no Microsoft page (learn.microsoft.com, docs.microsoft.com or a Microsoft Open Specification, MS-OX*) and does not start with ASSUMPTION:`);
     }
 
     const pin = /^(test\/unit\/[\w.-]+\.test\.ts): "(.+)"$/.exec(row.cells[4]);
