@@ -5,12 +5,16 @@
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo, type Subcommand } from './args';
 import { snippetsCommand } from './snippets';
 import { probeCommand } from './probe';
+import { autodiscoverCommand } from './autodiscover';
+import { verifyCommand } from './verify';
 import { errorText } from '../core/errors';
 
 /** Every subcommand, in help order. */
 export const SUBCOMMANDS: readonly Subcommand[] = [
   snippetsCommand,
   probeCommand,
+  autodiscoverCommand,
+  verifyCommand,
 ];
 
 export function mainHelp(): string {

@@ -119,7 +119,7 @@ async function readRequest(argv: readonly string[], io: ProbeIo): Promise<ProbeR
 }
 
 /** Reads a line from a terminal without echoing it. */
-async function promptHidden(io: ProbeIo, prompt: string): Promise<string | undefined> {
+export async function promptHidden(io: ProbeIo, prompt: string): Promise<string | undefined> {
   const stdin = process.stdin;
   if (!io.isTTY || !stdin.isTTY || typeof stdin.setRawMode !== 'function') return undefined;
   io.stderr.write(prompt);

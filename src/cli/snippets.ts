@@ -3,9 +3,7 @@
  * rules as the extension. Invalid input exits with 2 and names the setting on stderr.
  */
 import { renderRunbook, runbookSteps } from '../core/runbook';
-import { readSettingsObject } from '../core/validate';
-import { EXIT_OK, EXIT_USAGE, booleanFlag, formatFlagHelp, parseArgs, readTextFile, stringFlag, type CliIo, type FlagSpecs, type Subcommand } from './args';
-import { errorText } from '../core/errors';
+import { EXIT_OK, EXIT_USAGE, booleanFlag, formatFlagHelp, parseArgs, readSettingsFile, stringFlag, type CliIo, type FlagSpecs, type Subcommand } from './args';
 
 const FLAGS: FlagSpecs = {
   config: { kind: 'string', valueName: 'FILE', description: 'JSON settings file (keys without the exchangeSetup. prefix); - reads stdin' },
@@ -30,22 +28,6 @@ ${formatFlagHelp(FLAGS)}
 Exit codes: 0 printed; 2 invalid input (unknown option, unreadable file, bad JSON, invalid setting).
 `;
 
-async function readAll(stream: AsyncIterable<string | Uint8Array>): Promise<string> {
-  let text = '';
-  const decoder = new TextDecoder();
-  for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-  return text + decoder.decode();
-}
-
-async function readConfigText(path: string, io: CliIo): Promise<{ ok: true; text: string; label: string } | { ok: false; error: string }> {
-  if (path === '-') {
-    if (!io.stdin) return { ok: false, error: 'no standard input to read the configuration from' };
-    return { ok: true, text: await readAll(io.stdin), label: 'standard input' };
-  }
-  const read = await readTextFile(path);
-  return read.ok ? { ok: true, text: read.text, label: path } : { ok: false, error: `cannot read the configuration file ${path}: ${read.reason}` };
-}
-
 function fail(io: CliIo, lines: readonly string[]): number {
   for (const line of lines) io.stderr.write(`exchange-setup snippets: ${line}\n`);
   return EXIT_USAGE;
@@ -60,17 +42,8 @@ export async function runSnippets(argv: readonly string[], io: CliIo): Promise<n
   }
   const configPath = stringFlag(args, 'config');
   if (configPath === undefined) return fail(io, ['--config FILE is required', 'run "exchange-setup snippets --help" for usage']);
-  const source = await readConfigText(configPath, io);
-  if (!source.ok) return fail(io, [source.error]);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(source.text.replace(/^\uFEFF/, '')) as unknown;
-  } catch (error) {
-    return fail(io, [`${source.label} is not valid JSON: ${errorText(error)}`]);
-  }
-  const reading = readSettingsObject(raw, source.label);
-  const problems = [...reading.unknownKeys.map((k) => k.message), ...reading.issues.map((i) => i.message)];
-  if (problems.length > 0) return fail(io, problems);
+  const reading = await readSettingsFile(configPath, io);
+  if (!reading.ok) return fail(io, reading.problems);
 
   if (booleanFlag(args, 'json')) {
     const steps = runbookSteps(reading.settings);

@@ -8,6 +8,22 @@
  * always on). Nothing is sent over plain http except that one bodiless, credential-less GET, and no
  * answer received over http is believed. Every attempt lands in the trail so that the panel can
  * show the admin why discovery failed, and which hosts saw the service account's credentials.
+ *
+ * Which hosts are asked at all: https hosts in the typed address's domain or its subdomains. Any
+ * other host (named by the plain-http redirect, an SRV record, an HTTP redirect, a redirectUrl, or
+ * the domain of a redirectAddr) is contacted only when the admin trusts it by name: listed in
+ * advance (`trustedHosts`, the CLI's --trust-autodiscover-host) or confirmed when asked
+ * (`confirmHost`, a modal dialog in VS Code). Otherwise it is not contacted, so it neither receives
+ * the credentials nor gets to name the EWS URL that the probes would later send them to.
+ * Microsoft's client guidance asks the same: [MS-OXDISCO], on the HTTP GET redirect method, "if this
+ * URI results in an HTTP 302 redirect, prompt the user to warn them of the redirection"
+ * (learn.microsoft.com/en-us/openspecs/exchange_server_protocols/ms-oxdisco/115f06cf-62db-46a1-a825-8b30897f27d3);
+ * "Implementing an Autodiscover Client in Microsoft Exchange", sections "Validating a Secure
+ * Redirection URL" and "Validating a Potentially Unsafe Redirection URL"
+ * (learn.microsoft.com/en-us/previous-versions/office/developer/exchange-server-2010/ee332364(v=exchg.140)).
+ * Outlook shows its "Allow this website to configure ... server settings?" warning for such targets.
+ * SRV targets and redirectAddr domains get the same treatment as an ASSUMPTION (see
+ * docs/exchange-behaviour.md, Autodiscover).
  */
 import * as dns from 'node:dns';
 import * as http from 'node:http';
@@ -54,6 +70,37 @@ export type AutodiscoverCandidate =
 
 export type AttemptKind = 'pox' | 'httpRedirect' | 'srv';
 
+/**
+ * Why a host was asked: `domain` it is in the address's domain, `listed` the admin named it before the
+ * run (the CLI's --trust-autodiscover-host), `confirmed` the admin said yes when asked during the run.
+ */
+export type HostTrust = 'domain' | 'listed' | 'confirmed';
+
+/** How discovery came to a host outside the address's domain: what the admin is asked about. */
+export type HostRoute = 'candidate' | 'httpRedirect' | 'srv' | 'redirect' | 'redirectUrl' | 'redirectAddr';
+
+/** How each route is named in the trail and in the question to the admin. */
+export const ROUTE_WORDS: Record<HostRoute, string> = {
+  candidate: 'given as a candidate address',
+  httpRedirect: 'named by the plain-http redirect from autodiscover.<domain>',
+  srv: 'named by a DNS SRV record',
+  redirect: 'named by an HTTP redirect',
+  redirectUrl: 'named by a redirectUrl answer',
+  redirectAddr: 'in the domain of a redirectAddr answer',
+};
+
+export interface HostQuestion {
+  /** The host, lower case, as it would be contacted. */
+  host: string;
+  /** The Autodiscover URL that would be POSTed to. */
+  url: string;
+  /** The typed address's domain, which the host is outside of. */
+  domain: string;
+  via: HostRoute;
+  /** Whether the service account's credentials would go with the request. */
+  withCredentials: boolean;
+}
+
 export interface AttemptRecord {
   kind: AttemptKind;
   /** The URL requested, or the SRV name looked up. */
@@ -65,6 +112,8 @@ export interface AttemptRecord {
   ms: number;
   /** True when Basic credentials were sent with this request (always over https). */
   credentialsSent: boolean;
+  /** For an https request: why its host was trusted to be asked. */
+  trust?: HostTrust;
 }
 
 export type AutodiscoverResult =
@@ -87,6 +136,42 @@ export interface AutodiscoverOptions {
   httpGet?: PlainHttpGet;
   /** Replaces the standard candidate list for a domain (tests, or a host that knows better). */
   candidates?: (domain: string) => AutodiscoverCandidate[];
+  /** Hosts outside the address's domain that the admin trusts in advance (exact names, any case). */
+  trustedHosts?: readonly string[];
+  /**
+   * Asked, at most once per host and run, before a host outside the address's domain is contacted;
+   * true lets it be asked (with the credentials, if any). Without it such hosts are never contacted.
+   */
+  confirmHost?: (question: HostQuestion) => Promise<boolean>;
+}
+
+/** The hosts that received the credentials in a run, each once, with why it was trusted. */
+export function credentialRecipients(trail: readonly AttemptRecord[]): { host: string; trust: HostTrust }[] {
+  const seen = new Map<string, HostTrust>();
+  for (const attempt of trail) {
+    if (!attempt.credentialsSent || attempt.trust === undefined) continue;
+    const host = new URL(attempt.url).hostname.toLowerCase();
+    if (!seen.has(host)) seen.set(host, attempt.trust);
+  }
+  return [...seen].map(([host, trust]) => ({ host, trust }));
+}
+
+/** Why a host was trusted, in the trail's words (the CLI names its flag for `listed`). */
+export const TRUST_WORDS: Record<HostTrust, string> = {
+  domain: 'in the address\'s domain',
+  listed: 'named as trusted before the run',
+  confirmed: 'confirmed by you',
+};
+
+/** One line of the trail for people: what was asked, whether credentials went with it and why, what happened. */
+export function trailLine(attempt: AttemptRecord, trustWords: Record<HostTrust, string> = TRUST_WORDS): string {
+  const credentials = attempt.credentialsSent && attempt.trust !== undefined ? ` [credentials sent: ${trustWords[attempt.trust]}]` : '';
+  return `${attempt.kind} ${attempt.url}${credentials}: ${attempt.outcome}`;
+}
+
+/** A normalised host name: lower case, no trailing dot, no IPv6 brackets. */
+export function normaliseHost(host: string): string {
+  return host.trim().toLowerCase().replace(/\.$/, '').replace(/^\[|\]$/g, '');
 }
 
 export function autodiscoverRequestBody(email: string): string {
@@ -194,8 +279,8 @@ function emailDomain(email: string): { domain: string } | { problem: string } {
   return { domain: email.slice(email.lastIndexOf('@') + 1).toLowerCase() };
 }
 
-function isWithinDomain(host: string, domain: string): boolean {
-  const h = host.toLowerCase().replace(/\.$/, '');
+export function isWithinDomain(host: string, domain: string): boolean {
+  const h = normaliseHost(host);
   return h === domain || h.endsWith(`.${domain}`);
 }
 
@@ -208,20 +293,24 @@ class DiscoveryStop extends Error {
 
 type CandidateResult = { kind: 'settings'; ewsUrl: string; protocol: string } | { kind: 'redirectAddr'; email: string } | { kind: 'next'; why: string };
 
-/** One discovery run: its redirect budget, visited set and the hosts allowed to see credentials. */
+/** One discovery run: its redirect budget, visited set and the admin's answers about outside hosts. */
 class Discovery {
   readonly trail: AttemptRecord[] = [];
   private redirects = 0;
   private readonly visited = new Set<string>();
-  /** Hosts reached through SRV or a redirect, shown in the trail; credentials may go there too. */
-  private readonly vouchedHosts = new Set<string>();
-  private readonly domains = new Set<string>();
+  /** The typed address's domain: the only one trusted without asking. */
+  private homeDomain = '';
+  private readonly listedHosts: ReadonlySet<string>;
+  /** The admin's answer per outside host, so that each is asked once per run. */
+  private readonly answers = new Map<string, boolean>();
 
   constructor(
     private readonly transport: HttpsRequester,
     private readonly options: AutodiscoverOptions,
     private readonly timeoutMs: number,
-  ) {}
+  ) {
+    this.listedHosts = new Set((options.trustedHosts ?? []).map(normaliseHost));
+  }
 
   private record(entry: Omit<AttemptRecord, 'ms'>, started: number): void {
     this.trail.push({ ...entry, ms: Date.now() - started });
@@ -247,10 +336,28 @@ class Discovery {
     this.redirects++;
   }
 
-  private mayReceiveCredentials(url: URL): boolean {
-    if (url.protocol !== 'https:') return false;
-    const host = url.hostname.toLowerCase();
-    return this.vouchedHosts.has(host) || [...this.domains].some((d) => isWithinDomain(host, d));
+  /** Why `url`'s host may be asked, or undefined when it may not (the admin did not trust it). */
+  private async trustFor(url: URL, via: HostRoute): Promise<HostTrust | undefined> {
+    const host = normaliseHost(url.hostname);
+    if (isWithinDomain(host, this.homeDomain)) return 'domain';
+    if (this.listedHosts.has(host)) return 'listed';
+    let answer = this.answers.get(host);
+    if (answer === undefined) {
+      const confirm = this.options.confirmHost;
+      answer = confirm === undefined ? false
+        : await abortable(confirm({ host, url: url.href, domain: this.homeDomain, via, withCredentials: this.options.credentials !== undefined }), this.options.signal) === true;
+      this.answers.set(host, answer);
+      this.checkCancelled();
+    }
+    return answer ? 'confirmed' : undefined;
+  }
+
+  /** The trail's words for a host that was not contacted. */
+  private untrustedOutcome(host: string, via: HostRoute): string {
+    const named = `${host} (${ROUTE_WORDS[via]}) is outside ${this.homeDomain}`;
+    return this.options.confirmHost !== undefined
+      ? `not contacted: ${named} and you did not trust it`
+      : `not contacted: ${named}; name it as trusted to let Autodiscover ask it`;
   }
 
   async run(email: string): Promise<AutodiscoverResult> {
@@ -260,7 +367,7 @@ class Discovery {
       const parsed = emailDomain(current);
       if ('problem' in parsed) return { ok: false, reason: `Cannot run Autodiscover: ${parsed.problem}.`, trail: this.trail };
       seenAddresses.add(current.toLowerCase());
-      this.domains.add(parsed.domain);
+      if (this.homeDomain === '') this.homeDomain = parsed.domain;
       const found = await this.tryDomain(current, parsed.domain);
       if (found.kind === 'settings') return { ok: true, ewsUrl: found.ewsUrl, protocol: found.protocol, email: current, trail: this.trail };
       if (found.kind === 'next') return { ok: false, reason: found.why, trail: this.trail };
@@ -274,9 +381,11 @@ class Discovery {
 
   private async tryDomain(email: string, domain: string): Promise<CandidateResult> {
     const candidates = (this.options.candidates ?? standardCandidates)(domain);
+    // The domain of a redirectAddr was named by a server, not by the admin.
+    const route: HostRoute = domain === this.homeDomain ? 'candidate' : 'redirectAddr';
     for (const candidate of candidates) {
       this.checkCancelled();
-      const result = candidate.kind === 'pox' ? await this.postPox(candidate.url, email)
+      const result = candidate.kind === 'pox' ? await this.postPox(candidate.url, email, route)
         : candidate.kind === 'httpRedirect' ? await this.followHttpRedirect(candidate.url, email)
           : await this.trySrv(candidate.name, email);
       if (result.kind !== 'next') return result;
@@ -286,8 +395,9 @@ class Discovery {
   }
 
   /** POSTs the POX request, following HTTP redirects and redirectUrl answers within the budget. */
-  private async postPox(startUrl: string, email: string): Promise<CandidateResult> {
+  private async postPox(startUrl: string, email: string, firstRoute: HostRoute): Promise<CandidateResult> {
     let url = startUrl;
+    let via = firstRoute;
     for (;;) {
       this.checkCancelled();
       const target = new URL(url);
@@ -297,9 +407,14 @@ class Discovery {
       }
       const visitKey = `${target.href}|${email.toLowerCase()}`;
       if (this.visited.has(visitKey)) throw new DiscoveryStop(`Redirect loop: ${url} was already asked about ${email}.`);
+      const trust = await this.trustFor(target, via);
+      if (trust === undefined) {
+        this.trail.push({ kind: 'pox', url, outcome: this.untrustedOutcome(normaliseHost(target.hostname), via), ms: 0, credentialsSent: false });
+        return { kind: 'next', why: `${target.hostname} was not trusted` };
+      }
       this.visited.add(visitKey);
       const creds = this.options.credentials;
-      const sendCredentials = creds !== undefined && this.mayReceiveCredentials(target);
+      const sendCredentials = creds !== undefined;
       const headers: Record<string, string> = { 'Content-Type': 'text/xml; charset=utf-8' };
       if (sendCredentials) headers.Authorization = `Basic ${Buffer.from(`${creds.user}:${creds.password}`, 'utf8').toString('base64')}`;
       const started = Date.now();
@@ -307,9 +422,9 @@ class Discovery {
       try {
         response = await this.transport.request({ url, method: 'POST', headers, body: autodiscoverRequestBody(email), signal: this.options.signal, timeoutMs: this.timeoutMs });
       } catch (err) {
-        return this.noAnswer(err, { kind: 'pox', url, credentialsSent: sendCredentials }, started);
+        return this.noAnswer(err, { kind: 'pox', url, credentialsSent: sendCredentials, trust }, started);
       }
-      const base = { kind: 'pox' as const, url, status: response.status, credentialsSent: sendCredentials };
+      const base = { kind: 'pox' as const, url, status: response.status, credentialsSent: sendCredentials, trust };
       if (REDIRECT_STATUSES.has(response.status)) {
         const next = this.redirectTarget(headerValue(response, 'location'), url);
         if ('refused' in next) {
@@ -319,11 +434,11 @@ class Discovery {
         this.record({ ...base, outcome: `HTTP ${response.status} redirect to ${next.url}` }, started);
         this.spendRedirect(next.url);
         url = next.url;
+        via = 'redirect';
         continue;
       }
       if (response.status === 401) {
-        const outcome = creds === undefined ? 'HTTP 401: needs credentials (none were given)'
-          : sendCredentials ? 'HTTP 401: the credentials were refused' : 'HTTP 401: credentials withheld (host outside the address domain and not reached by SRV or redirect)';
+        const outcome = creds === undefined ? 'HTTP 401: needs credentials (none were given)' : 'HTTP 401: the credentials were refused';
         this.record({ ...base, outcome }, started);
         return { kind: 'next', why: outcome };
       }
@@ -359,6 +474,7 @@ class Discovery {
           this.record({ ...base, outcome: `redirectUrl to ${next.url}` }, started);
           this.spendRedirect(next.url);
           url = next.url;
+          via = 'redirectUrl';
           continue;
         }
         case 'error':
@@ -372,7 +488,7 @@ class Discovery {
     }
   }
 
-  /** Resolves a redirect target; only https is accepted, and its host becomes visible in the trail. */
+  /** Resolves a redirect target; only https is accepted (whether its host may be asked is decided when it is). */
   private redirectTarget(location: string | undefined, from: string): { url: string } | { refused: string } {
     if (location === undefined || location.trim() === '') return { refused: 'no Location given' };
     let next: URL;
@@ -383,7 +499,6 @@ class Discovery {
     }
     if (next.protocol !== 'https:') return { refused: `${next.href} is not https (a downgrade is never followed)` };
     if (next.username !== '' || next.password !== '') return { refused: 'the target has credentials in it' };
-    this.vouchedHosts.add(next.hostname.toLowerCase());
     return { url: next.href };
   }
 
@@ -407,7 +522,7 @@ class Discovery {
     }
     this.record({ ...base, outcome: `redirect to ${next.url}` }, started);
     this.spendRedirect(next.url);
-    return this.postPox(next.url, email);
+    return this.postPox(next.url, email, 'httpRedirect');
   }
 
   private async trySrv(name: string, email: string): Promise<CandidateResult> {
@@ -425,9 +540,8 @@ class Discovery {
     const ordered = [...records].sort((a, b) => (a.priority ?? 0) - (b.priority ?? 0) || (b.weight ?? 0) - (a.weight ?? 0));
     this.record({ kind: 'srv', url: name, outcome: ordered.length === 0 ? 'no SRV record' : `SRV: ${ordered.map((r) => `${r.name}:${r.port}`).join(', ')}`, credentialsSent: false }, started);
     for (const record of ordered) {
-      const host = record.name.replace(/\.$/, '').toLowerCase();
-      this.vouchedHosts.add(host);
-      const result = await this.postPox(`https://${host}${record.port === 443 ? '' : `:${record.port}`}${AUTODISCOVER_PATH}`, email);
+      const host = normaliseHost(record.name);
+      const result = await this.postPox(`https://${host}${record.port === 443 ? '' : `:${record.port}`}${AUTODISCOVER_PATH}`, email, 'srv');
       if (result.kind !== 'next') return result;
     }
     return { kind: 'next', why: 'no SRV target answered' };

@@ -5,7 +5,8 @@
 import type { AccessMethod } from './settings';
 import { STEPS, childrenOf, isLeaf, isStepId, stepDefinition, type StepDefinition, type StepId, type StepStatus } from './steps';
 
-export type EvidenceSource = 'manual' | 'terminal' | 'probe';
+/** `pasted`: verification output the admin pasted in (captured on the Exchange server, not in our terminal). */
+export type EvidenceSource = 'manual' | 'terminal' | 'pasted' | 'probe';
 
 export interface Evidence {
   readonly source: EvidenceSource;
@@ -28,8 +29,16 @@ export interface BasicAuthSetting {
   readonly basicAuthentication: boolean;
 }
 
+/**
+ * The version of the stored shape below. Changing what is stored (a status, an evidence field or
+ * source, a step) means a new version: raise this and follow the recipe in src/core/progressMigration.ts.
+ * 2: evidence source `pasted`.
+ */
+export const CURRENT_PROGRESS_VERSION = 2;
+
+/** The stored shape of the current version (see CURRENT_PROGRESS_VERSION). */
 export interface PersistedSetupState {
-  readonly version: 1;
+  readonly version: typeof CURRENT_PROGRESS_VERSION;
   readonly steps: Partial<Record<StepId, StepRecord>>;
   /** Basic auth as it was before the extension's snippet changed it, so rollback can restore it. */
   readonly basicAuthPrior?: readonly BasicAuthSetting[];
@@ -45,19 +54,28 @@ export interface StepView {
   readonly children: readonly StepView[];
 }
 
-export const EMPTY_STATE: PersistedSetupState = { version: 1, steps: {} };
+export const EMPTY_STATE: PersistedSetupState = { version: CURRENT_PROGRESS_VERSION, steps: {} };
 
 const RECORDED_STATUSES: readonly RecordedStatus[] = ['notStarted', 'done', 'failed', 'unknown'];
-const EVIDENCE_SOURCES: readonly EvidenceSource[] = ['manual', 'terminal', 'probe'];
+const EVIDENCE_SOURCES: readonly EvidenceSource[] = ['manual', 'terminal', 'pasted', 'probe'];
 
 /**
- * Reads persisted state defensively: state written by another version, or edited by hand, must never
- * break the checklist. Anything unrecognised is dropped.
+ * Reads state of the current version defensively: state edited by hand must never break the checklist,
+ * and anything unrecognised is dropped. State of another version goes through readStoredProgress
+ * (progressMigration.ts) first; given here, it reads as empty.
  */
 export function parsePersistedState(raw: unknown): PersistedSetupState {
-  if (typeof raw !== 'object' || raw === null) return EMPTY_STATE;
-  const candidate = raw as { version?: unknown; steps?: unknown; basicAuthPrior?: unknown };
-  if (candidate.version !== 1 || typeof candidate.steps !== 'object' || candidate.steps === null) return EMPTY_STATE;
+  if (typeof raw !== 'object' || raw === null || (raw as { version?: unknown }).version !== CURRENT_PROGRESS_VERSION) return EMPTY_STATE;
+  return readStateBody(raw);
+}
+
+/**
+ * The steps and Basic-auth values of a stored state as this version understands them, whatever its
+ * version says: what a newer version's state is shown as while it stays read-only.
+ */
+export function readStateBody(raw: object): PersistedSetupState {
+  const candidate = raw as { steps?: unknown; basicAuthPrior?: unknown };
+  if (typeof candidate.steps !== 'object' || candidate.steps === null) return EMPTY_STATE;
   const steps: Partial<Record<StepId, StepRecord>> = {};
   for (const [id, value] of Object.entries(candidate.steps as Record<string, unknown>)) {
     if (!isStepId(id) || typeof value !== 'object' || value === null) continue;
@@ -73,7 +91,7 @@ export function parsePersistedState(raw: unknown): PersistedSetupState {
           && typeof (p as BasicAuthSetting).basicAuthentication === 'boolean',
       )
     : undefined;
-  return prior && prior.length > 0 ? { version: 1, steps, basicAuthPrior: prior } : { version: 1, steps };
+  return prior && prior.length > 0 ? { version: CURRENT_PROGRESS_VERSION, steps, basicAuthPrior: prior } : { version: CURRENT_PROGRESS_VERSION, steps };
 }
 
 function parseEvidence(raw: unknown): Evidence | undefined {
@@ -216,7 +234,9 @@ export class SetupModel {
 
   snapshot(): PersistedSetupState {
     const steps = JSON.parse(JSON.stringify(this.steps)) as Partial<Record<StepId, StepRecord>>;
-    return this.basicAuthPrior ? { version: 1, steps, basicAuthPrior: [...this.basicAuthPrior] } : { version: 1, steps };
+    return this.basicAuthPrior
+      ? { version: CURRENT_PROGRESS_VERSION, steps, basicAuthPrior: [...this.basicAuthPrior] }
+      : { version: CURRENT_PROGRESS_VERSION, steps };
   }
 
   /**
@@ -263,6 +283,7 @@ export const STATUS_LABELS: Record<StepStatus, string> = {
 export const SOURCE_LABELS: Record<EvidenceSource, string> = {
   manual: 'ticked by hand',
   terminal: 'read from the terminal',
+  pasted: 'read from pasted output',
   probe: 'from a probe',
 };
 

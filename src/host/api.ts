@@ -9,6 +9,8 @@ export interface ExtensionApi {
   readonly session: Session;
   readonly terminal: ExchangeTerminal;
   readonly checklist: ChecklistTreeProvider;
+  /** The message above the checklist (the warning about workspace values that shape snippets). */
+  checklistMessage(): string | undefined;
   /** The probe panel's page as sent and its message route (the CSP and secrets tests). */
   readonly probePanel: ProbePanelInspector;
   /** activate()'s own time, in milliseconds. */

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { SOURCE_LABELS, STATUS_LABELS, type SetupModel, type StepView } from '../core/model';
+import { SETTINGS_PREFIX } from '../core/settings';
 import type { StepStatus } from '../core/steps';
+import { workspaceOverrideWarning, workspaceOverrides } from '../core/workspaceSettings';
 import { registerSafeCommand } from './commandRunner';
 import type { Log } from './log';
 
@@ -151,7 +153,21 @@ export function registerChecklistView(
     await vscode.commands.executeCommand(`${CHECKLIST_VIEW_ID}.focus`);
     await view.reveal(target, { select: true, focus: true, expand: true });
   });
+  // A workspace value for a setting that shapes snippets is shown above the tree, in every state of it.
+  const updateWarning = () => {
+    const config = vscode.workspace.getConfiguration(SETTINGS_PREFIX);
+    const warning = workspaceOverrideWarning(workspaceOverrides((key) => config.inspect(key), vscode.workspace.isTrusted));
+    if (warning !== view.message) {
+      view.message = warning;
+      if (warning) log.warn(warning);
+    }
+  };
+  updateWarning();
   // Configuring may not change the model (same organisation): the welcome view must still give way.
-  const settingsListener = settings.onDidRefresh(() => provider.refresh());
-  return { provider, view, disposables: [provider, view, modelListener, checkboxListener, reveal, settingsListener] };
+  const settingsListener = settings.onDidRefresh(() => {
+    updateWarning();
+    provider.refresh();
+  });
+  const trustListener = vscode.workspace.onDidGrantWorkspaceTrust(updateWarning);
+  return { provider, view, disposables: [provider, view, modelListener, checkboxListener, reveal, settingsListener, trustListener] };
 }

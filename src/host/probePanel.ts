@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { discoverEwsUrl } from '../core/autodiscover';
+import { ROUTE_WORDS, TRUST_WORDS, credentialRecipients, discoverEwsUrl, trailLine, type HostQuestion } from '../core/autodiscover';
+import { ClipboardSecret } from '../core/clipboardSecret';
 import { isCancellation, UserFacingError, errorText } from '../core/errors';
 import { loadProbeEngine } from '../core/ews/loadEngine';
 import type { ProbeConfig } from '../core/ews/probes';
@@ -98,7 +99,8 @@ class ProbePanelController implements vscode.Disposable {
   /** Set when the a4b-console validation passed: the values the admin may now copy and confirm. */
   private validatedLink: LinkValues | undefined;
   private lastVerification: Extract<HostMessage, { type: 'verifyStarted' | 'verifyProgress' | 'verifyFinished' }>[] = [];
-  private clipboardTimer: NodeJS.Timeout | undefined;
+  /** The copied password: cleared after CLIPBOARD_CLEAR_MS, or when the panel or the window closes, if still there. */
+  readonly clipboardSecret = new ClipboardSecret(vscode.env.clipboard, CLIPBOARD_CLEAR_MS);
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -141,6 +143,7 @@ class ProbePanelController implements vscode.Disposable {
       }),
       panel.onDidDispose(() => {
         this.cancel();
+        void this.clipboardSecret.clearIfHeld();
         for (const d of this.panelDisposables) d.dispose();
         this.panelDisposables = [];
         if (this.panel === panel) this.panel = undefined;
@@ -166,7 +169,7 @@ class ProbePanelController implements vscode.Disposable {
 
   dispose(): void {
     this.cancel();
-    if (this.clipboardTimer) clearTimeout(this.clipboardTimer);
+    void this.clipboardSecret.clearIfHeld();
     this.panel?.dispose();
   }
 
@@ -594,13 +597,18 @@ class ProbePanelController implements vscode.Disposable {
         if (!(error instanceof KeyringUnavailableError)) throw error;
       }
     }
-    const result = await discoverEwsUrl(email, { extraCaPem: await this.extraCaPem(), credentials });
-    for (const attempt of result.trail) this.deps.log.info(`Autodiscover ${attempt.kind} ${attempt.url}: ${attempt.outcome}`);
+    const result = await discoverEwsUrl(email, { extraCaPem: await this.extraCaPem(), credentials, confirmHost: (question) => confirmAutodiscoverHost(email, question) });
+    // The trail holds server text (outcomes, redirect targets): masked like every report before it is shown or logged.
+    const clean = (text: string): string => redact(text, credentials ? [credentials.password] : [], credentials?.user);
+    for (const attempt of result.trail) this.deps.log.info(clean(`Autodiscover ${trailLine(attempt)}`));
+    const recipients = credentialRecipients(result.trail);
+    const sentTo = recipients.length === 0 ? ' No host received the service account\'s credentials.'
+      : ` The service account's credentials went to ${recipients.map((r) => `${r.host} (${TRUST_WORDS[r.trust]})`).join(', ')}.`;
     if (result.ok) {
-      this.post({ type: 'autodiscover', ok: true, ewsUrl: result.ewsUrl, message: `Found ${result.ewsUrl} (${result.protocol}). Save or run the probes to keep it.` });
+      this.post({ type: 'autodiscover', ok: true, ewsUrl: result.ewsUrl, message: clean(`Found ${result.ewsUrl} (${result.protocol}). Save or run the probes to keep it.${sentTo}`) });
     } else {
-      const tried = result.trail.map((a) => `${a.url}: ${a.outcome}`).join('; ');
-      this.post({ type: 'autodiscover', ok: false, message: `Autodiscover found no EWS URL: ${result.reason}${tried ? ` (tried ${tried})` : ''}` });
+      const tried = result.trail.map((a) => trailLine(a)).join('; ');
+      this.post({ type: 'autodiscover', ok: false, message: clean(`Autodiscover found no EWS URL: ${result.reason}${tried ? ` (tried ${tried})` : ''}${sentTo}`) });
     }
   }
 
@@ -719,12 +727,8 @@ class ProbePanelController implements vscode.Disposable {
       this.post({ type: 'notice', level: 'warning', text: 'No stored password to copy for this account.' });
       return;
     }
-    await vscode.env.clipboard.writeText(password);
-    this.post({ type: 'notice', level: 'info', text: `Copied the password of ${values.upn}. The clipboard is cleared in ${CLIPBOARD_CLEAR_MS / 1000} s if it still holds it.` });
-    if (this.clipboardTimer) clearTimeout(this.clipboardTimer);
-    this.clipboardTimer = setTimeout(() => {
-      void vscode.env.clipboard.readText().then((current) => (current === password ? vscode.env.clipboard.writeText('') : undefined));
-    }, CLIPBOARD_CLEAR_MS);
+    await this.clipboardSecret.copy(password);
+    this.post({ type: 'notice', level: 'info', text: `Copied the password of ${values.upn}. The clipboard is cleared in ${CLIPBOARD_CLEAR_MS / 1000} s, or when this panel or the window closes, if it still holds it.` });
   }
 
   private async markLinked(): Promise<void> {
@@ -792,11 +796,16 @@ export interface ProbePanelInspector {
 }
 
 /** Registers the panel, its serializer and its commands. */
-export function registerProbePanel(context: vscode.ExtensionContext, deps: ProbePanelDeps): { disposables: vscode.Disposable[]; inspector: ProbePanelInspector } {
+export function registerProbePanel(context: vscode.ExtensionContext, deps: ProbePanelDeps): {
+  disposables: vscode.Disposable[];
+  inspector: ProbePanelInspector;
+  /** For deactivate(), which VS Code awaits (disposables are not): takes a copied password off the clipboard. */
+  clearClipboard(): Promise<boolean>;
+} {
   const controller = new ProbePanelController(context, deps, new SecretStore(context.secrets));
   const { log } = deps;
   const inspector: ProbePanelInspector = { current: () => controller.inspect(), receive: (raw) => controller.receive(raw) };
-  return { inspector, disposables: [
+  return { inspector, clearClipboard: () => controller.clipboardSecret.clearIfHeld(), disposables: [
     controller,
     vscode.window.registerWebviewPanelSerializer(PROBE_PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => controller.attach(panel),
@@ -823,4 +832,25 @@ export function registerProbePanel(context: vscode.ExtensionContext, deps: Probe
     registerSafeCommand(log, 'exchangeSetup.exportProbeReport', 'Export probe report', (arg: unknown) => controller.exportReport(arg instanceof vscode.Uri ? arg : undefined)),
     registerSafeCommand(log, 'exchangeSetup.copyDiagnostics', 'Copy diagnostics', () => controller.copyDiagnostics()),
   ] };
+}
+
+/**
+ * Asks the admin, in a modal dialog, before Autodiscover contacts a host outside the address's domain
+ * (Microsoft, [MS-OXDISCO], on the HTTP GET redirect method: "prompt the user to warn them of the redirection"; Outlook asks the
+ * same before it lets such a server configure the account).
+ */
+async function confirmAutodiscoverHost(email: string, question: HostQuestion): Promise<boolean> {
+  const trust = `Trust ${question.host}`;
+  const what = question.withCredentials
+    ? `the service account's user name and password (Basic authentication over https)`
+    : 'the address';
+  const choice = await vscode.window.showWarningMessage(
+    `Autodiscover for ${email} leads to ${question.host}, which is outside ${question.domain}. Send it ${question.withCredentials ? 'the service account\'s credentials' : 'the request'}?`,
+    {
+      modal: true,
+      detail: `${question.host} was ${ROUTE_WORDS[question.via]}. If you trust it, it receives ${what} and may name the EWS URL that the probes then use. Trust it only if you know that it serves your organisation's Autodiscover; an attacker on the network path can answer the plain-http request and DNS with any host that has a valid certificate.`,
+    },
+    trust,
+  );
+  return choice === trust;
 }

@@ -12,6 +12,8 @@ export function registerProgressCommands(deps: {
   log: Log;
   terminal: ExchangeTerminal;
   refresh: () => void;
+  /** Lets the reset replace stored progress that a newer version wrote (see ProgressStore). */
+  allowOverwrite: () => void;
 }): vscode.Disposable[] {
   const { model, log } = deps;
   return [
@@ -48,6 +50,7 @@ export function registerProgressCommands(deps: {
         'Reset',
       );
       if (answer !== 'Reset') return;
+      deps.allowOverwrite();
       model.reset();
       log.info('All progress for this organisation was reset by hand.');
     }),

@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
 import { renderRunbook } from '../core/runbook';
 import { registerSafeCommand } from './commandRunner';
-import { InvalidSettingsError, type SnippetCommandDeps } from './snippetCommands';
+import { InvalidSettingsError, requireTrustedWorkspace, type SnippetCommandDeps } from './snippetCommands';
 
 /** "Export Runbook": one .ps1 with every step in order. A target Uri may be passed (scripts, tests). */
 export function registerRunbookCommand(deps: SnippetCommandDeps): vscode.Disposable[] {
   return [
     registerSafeCommand(deps.log, 'exchangeSetup.exportRunbook', 'Export Runbook', async (target?: unknown) => {
+      // The runbook is every snippet in one script, made to be run.
+      requireTrustedWorkspace('Exporting the runbook');
       const { settings } = deps.readSettings();
       const runbook = renderRunbook(settings, { basicAuthPrior: deps.model.getBasicAuthPrior() });
       if (!runbook.ok) throw new InvalidSettingsError(runbook.issues);

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { SetupModel } from '../core/model';
 import { isConfigured, organizationKey } from '../core/settings';
 import type { Log } from './log';
-import { ProgressStore } from './progressStore';
+import { ProgressStore, type LoadedProgress } from './progressStore';
 import { onDidChangeSettings, readSettings, type SettingsReading } from './settings';
 
 /**
@@ -18,6 +18,8 @@ export interface Session {
   refresh(): void;
   /** Fires after every refresh, once the new reading is in place. */
   onDidRefresh(listener: () => void): vscode.Disposable;
+  /** The admin chose to replace stored progress this version cannot read; the next change is saved. */
+  allowOverwrite(): void;
 }
 
 export function createSession(context: vscode.ExtensionContext, log: Log): { session: Session; disposables: vscode.Disposable[] } {
@@ -30,7 +32,32 @@ export function createSession(context: vscode.ExtensionContext, log: Log): { ses
   };
   let reading = takeReading();
   let organization = organizationKey(reading.settings.ewsUrl);
-  const model = new SetupModel(store.load(organization), reading.settings.accessMethod);
+  let refusedSaveLogged = false;
+  const loadProgress = (): LoadedProgress => {
+    const loaded = store.load(organization);
+    refusedSaveLogged = false;
+    if (loaded.migratedFrom !== undefined) log.info(`Progress for ${organization} was carried forward from stored version ${loaded.migratedFrom}.`);
+    if (loaded.readOnlyReason !== undefined) {
+      const reason = loaded.readOnlyReason;
+      const shownFor = organization;
+      log.warn(reason);
+      // Not awaited: the warning stays until the person answers it, and loading goes on meanwhile.
+      void vscode.window.showWarningMessage(reason, 'Start Over', 'Keep Read-Only').then(async (choice) => {
+        if (choice !== 'Start Over' || shownFor !== organization) return;
+        const confirm = await vscode.window.showWarningMessage(
+          `Replace the stored progress of ${shownFor} (including any Basic auth values recorded for rollback) with empty progress?`,
+          { modal: true },
+          'Replace',
+        );
+        if (confirm !== 'Replace' || shownFor !== organization) return;
+        store.allowOverwrite(shownFor);
+        model.reset();
+        log.info(`Stored progress for ${shownFor} replaced by hand.`);
+      });
+    }
+    return loaded;
+  };
+  const model = new SetupModel(loadProgress().state, reading.settings.accessMethod);
 
   // Only keys whose value changed are sent: a probe run records several pieces of evidence, each a
   // model change, and this extension is the only one that sets these keys.
@@ -54,7 +81,7 @@ export function createSession(context: vscode.ExtensionContext, log: Log): { ses
     if (next !== organization) {
       log.info(`Exchange organisation changed from ${organization} to ${next}; loading its progress.`);
       organization = next;
-      model.load(store.load(organization), reading.settings.accessMethod);
+      model.load(loadProgress().state, reading.settings.accessMethod);
     } else {
       model.setAccessMethod(reading.settings.accessMethod);
     }
@@ -63,7 +90,12 @@ export function createSession(context: vscode.ExtensionContext, log: Log): { ses
   };
 
   const modelListener = model.onDidChange(() => {
-    store.save(organization, model.snapshot()).then(undefined, (e: unknown) => log.error('Saving progress failed', e as Error));
+    const savingFor = organization;
+    store.save(savingFor, model.snapshot()).then((saved) => {
+      if (saved || refusedSaveLogged) return;
+      refusedSaveLogged = true;
+      log.warn(`Progress changes for ${savingFor} are not saved: ${store.readOnlyReason(savingFor) ?? 'its stored progress is read-only.'}`);
+    }, (e: unknown) => log.error('Saving progress failed', e as Error));
     publishContext();
   });
   publishContext();
@@ -74,6 +106,7 @@ export function createSession(context: vscode.ExtensionContext, log: Log): { ses
     organization: () => organization,
     refresh,
     onDidRefresh: (listener) => refreshed.event(listener),
+    allowOverwrite: () => store.allowOverwrite(organization),
   };
   return { session, disposables: [modelListener, refreshed, onDidChangeSettings(refresh)] };
 }

@@ -3,7 +3,8 @@ import { UserFacingError } from '../core/errors';
 import type { SetupModel } from '../core/model';
 import { hasStatements, renderScript, snippetForStep, toPromptLine, type Script, type StepSnippet } from '../core/snippets';
 import { stepDefinition, type StepId } from '../core/steps';
-import { interpretVerification } from '../core/verification';
+import { applyVerificationReading, readBackOutcome } from '../core/readBack';
+import { interpretVerification, type VerificationReading } from '../core/verification';
 import type { FieldIssue } from '../core/validate';
 import { registerSafeCommand } from './commandRunner';
 import type { Log } from './log';
@@ -84,6 +85,8 @@ export function registerSnippetCommands(deps: SnippetCommandDeps): vscode.Dispos
     registerSafeCommand(log, 'exchangeSetup.insertVerification', 'Insert Verification Command', insert('verify')),
     registerSafeCommand(log, 'exchangeSetup.insertRollback', 'Insert Rollback Command', insert('rollback')),
     registerSafeCommand(log, 'exchangeSetup.copySnippet', 'Copy Step Snippet', async (arg: unknown) => {
+      // A copied snippet is pasted into a shell as readily as an inserted one.
+      requireTrustedWorkspace('Copying a snippet');
       const id = await resolveStep(arg, model, withSnippet, 'Copy which step\'s snippet?');
       if (!id) return;
       const snippet = snippetFor(deps, id);
@@ -128,15 +131,14 @@ export async function verifyStep(deps: SnippetCommandDeps, id: StepId, commandLi
     );
     return 'inserted';
   }
-  const reading = interpretVerification(id, outcome.output, settings);
-  deps.log.info(`Verification of ${id}: ${reading.status}: ${reading.detail}`);
-  if (reading.basicAuthPrior && reading.basicAuthPrior.length > 0) deps.model.recordBasicAuthPrior(reading.basicAuthPrior);
-  if (reading.basicAuth && reading.basicAuth.length > 0) {
-    deps.model.recordBasicAuthReading(reading.basicAuth, 'terminal');
-  } else {
-    deps.model.record(id, reading.status === 'notApplicable' ? 'unknown' : reading.status, 'terminal', reading.detail);
-  }
-  const show = reading.status === 'done' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-  show(`${stepDefinition(id).title}: ${reading.detail}`);
+  recordReading(deps, id, interpretVerification(id, outcome.output, settings), 'terminal');
   return 'read';
+}
+
+/** The end of every read-back, from the terminal or pasted: record it, log it, tell the person. */
+export function recordReading(deps: Pick<SnippetCommandDeps, 'model' | 'log'>, id: StepId, reading: VerificationReading, source: 'terminal' | 'pasted'): void {
+  deps.log.info(`Verification of ${id} (${source}): ${reading.status}: ${reading.detail}`);
+  applyVerificationReading(deps.model, id, reading, source);
+  const show = readBackOutcome(reading.status) === 'done' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+  void show(`${stepDefinition(id).title}: ${reading.detail}`);
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { shellLaunch } from '../core/shell';
+import { promptInsertion, shellLaunch } from '../core/shell';
 import type { Log } from './log';
 
 export const TERMINAL_NAME = 'Exchange Management Shell';
@@ -53,18 +53,19 @@ export class ExchangeTerminal implements vscode.Disposable {
   }
 
   /**
-   * Puts one line on the prompt without pressing Enter. Text typed into a shell that has not drawn its
-   * first prompt yet can be dropped, so a new terminal is given until its prompt appears (shell
+   * Puts one line on the prompt without pressing Enter, in place of anything already typed there (see
+   * CLEAR_PROMPT_INPUT for the PSReadLine keys that clear it). Text typed into a shell that has not drawn
+   * its first prompt yet can be dropped, so a new terminal is given until its prompt appears (shell
    * integration reports it) or a few seconds.
    */
   async insert(line: string): Promise<void> {
-    if (/[\r\n]/.test(line)) throw new Error('Only a single line can be inserted at a prompt.');
+    const text = promptInsertion(line);
     const terminal = this.show();
     const age = Date.now() - this.createdAt;
     if (!terminal.shellIntegration && age < this.integrationWaitMs) {
       await this.waitForShellIntegration(terminal, undefined, this.integrationWaitMs - age);
     }
-    terminal.sendText(line, false);
+    terminal.sendText(text, false);
   }
 
   /**
@@ -76,7 +77,7 @@ export class ExchangeTerminal implements vscode.Disposable {
     const integration = await this.waitForShellIntegration(terminal, token);
     if (!integration) {
       this.log.warn('Shell integration is not active in the Exchange Management Shell terminal; the command was inserted instead of run.');
-      terminal.sendText(commandLine, false);
+      terminal.sendText(promptInsertion(commandLine), false);
       return { kind: 'inserted' };
     }
     const execution = integration.executeCommand(commandLine);

@@ -16,7 +16,7 @@ export interface FakeHostsPki {
 }
 
 /** Every name the fakes answer for. */
-export const FAKE_HOST_NAMES = ['contoso.test', '*.contoso.test', 'fabrikam.test', '*.fabrikam.test', 'elsewhere.test', 'localhost'];
+export const FAKE_HOST_NAMES = ['contoso.test', '*.contoso.test', 'fabrikam.test', '*.fabrikam.test', 'elsewhere.test', 'evil.test', 'localhost'];
 
 function openssl(args: readonly string[], cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { discoverEwsUrl, parsePoxResponse, type AutodiscoverOptions, type SrvRecord } from '../../src/core/autodiscover';
+import { credentialRecipients, discoverEwsUrl, isWithinDomain, parsePoxResponse, type AutodiscoverOptions, type HostQuestion, type SrvRecord } from '../../src/core/autodiscover';
 import { EwsTransport } from '../../src/core/ews/transport';
 import {
   loopbackHttpGet, loopbackTransport, redirectAddrXml, redirectReply, redirectUrlXml, settingsXml, startAutodiscoverFake, xmlReply,
@@ -71,10 +71,10 @@ describe('Autodiscover against a local fake', function () {
     assert.deepEqual(result.trail.map((t) => [t.url, t.status]), [[adUrl('contoso.test'), 404], [adUrl('autodiscover.contoso.test'), 200]]);
   });
 
-  it('restarts with the new address on redirectAddr', async () => {
+  it('restarts with the new address on redirectAddr (its domain trusted by name)', async () => {
     fake.routes.set('https://contoso.test', () => xmlReply(redirectAddrXml('alice@fabrikam.test')));
     fake.routes.set('https://fabrikam.test', (req) => (req.body.includes('alice@fabrikam.test') ? xmlReply(settingsXml([{ type: 'EXPR', ewsUrl: 'https://mail.fabrikam.test/EWS/Exchange.asmx' }])) : { status: 500 }));
-    const result = await discoverEwsUrl('alice@contoso.test', options());
+    const result = await discoverEwsUrl('alice@contoso.test', options({ trustedHosts: ['fabrikam.test'] }));
     assert.ok(result.ok, JSON.stringify(result));
     assert.equal(result.ewsUrl, 'https://mail.fabrikam.test/EWS/Exchange.asmx');
     assert.equal(result.email, 'alice@fabrikam.test');
@@ -115,7 +115,7 @@ describe('Autodiscover against a local fake', function () {
   it('detects a redirectAddr loop', async () => {
     fake.routes.set('https://contoso.test', () => xmlReply(redirectAddrXml('alice@fabrikam.test')));
     fake.routes.set('https://fabrikam.test', () => xmlReply(redirectAddrXml('Alice@contoso.test')));
-    const result = await discoverEwsUrl('alice@contoso.test', options());
+    const result = await discoverEwsUrl('alice@contoso.test', options({ trustedHosts: ['fabrikam.test'] }));
     assert.equal(result.ok, false);
     assert.match(!result.ok ? result.reason : '', /loop/i);
   });
@@ -231,12 +231,115 @@ describe('Autodiscover against a local fake', function () {
     assert.equal(fake.requests.length, 1, 'nothing after the cancel');
   });
 
-  it('withholds credentials from a host outside the domain that nothing vouched for', async () => {
-    fake.routes.set('https://elsewhere.test', () => ({ status: 401 }));
-    const result = await discoverEwsUrl('alice@contoso.test', options({ candidates: () => [{ kind: 'pox', url: adUrl('elsewhere.test') }] }));
-    assert.equal(result.ok, false);
-    assert.match(result.trail[0].outcome, /credentials withheld/);
-    assert.equal(fake.requests[0].authorization, undefined);
+  // Issue 13, item 1: hosts outside the address's domain are asked only when the admin trusts them by name.
+  describe('hosts outside the address\'s domain', () => {
+    const EVIL_EWS = 'https://evil.test/EWS/Exchange.asmx';
+    const evilAnswers = (): void => {
+      fake.routes.set('https://evil.test', () => xmlReply(settingsXml([{ type: 'EXPR', ewsUrl: EVIL_EWS }])));
+    };
+    const evilRequests = (): number => fake.requests.filter((r) => r.host === 'evil.test').length;
+
+    it('http-redirect attacker: the plain-http redirect to another https host is not followed unasked', async () => {
+      evilAnswers();
+      fake.routes.set('http://autodiscover.contoso.test', () => redirectReply(adUrl('evil.test')));
+      const result = await discoverEwsUrl('alice@contoso.test', options());
+      assert.equal(result.ok, false, JSON.stringify(result));
+      assert.equal(evilRequests(), 0, 'the attacker host is never contacted');
+      const refused = result.trail.find((t) => t.url === adUrl('evil.test'));
+      assert.match(refused?.outcome ?? '', /not contacted: evil\.test \(named by the plain-http redirect.*\) is outside contoso\.test/);
+      assert.equal(refused?.credentialsSent, false);
+      assert.deepEqual(credentialRecipients(result.trail), [{ host: 'contoso.test', trust: 'domain' }, { host: 'autodiscover.contoso.test', trust: 'domain' }]);
+    });
+
+    it('SRV attacker: an SRV record naming another domain\'s host is not followed unasked', async () => {
+      evilAnswers();
+      const result = await discoverEwsUrl('alice@contoso.test', options({ resolveSrv: async () => [{ name: 'evil.test', port: 443, priority: 0, weight: 0 }] }));
+      assert.equal(result.ok, false);
+      assert.equal(evilRequests(), 0);
+      assert.match(result.trail[result.trail.length - 1].outcome, /not contacted: evil\.test \(named by a DNS SRV record\)/);
+    });
+
+    it('a redirectUrl, an HTTP redirect or a redirectAddr pointing outside the domain is not followed unasked', async () => {
+      evilAnswers();
+      fake.routes.set('https://contoso.test', () => xmlReply(redirectUrlXml(adUrl('evil.test'))));
+      fake.routes.set('https://autodiscover.contoso.test', () => redirectReply(adUrl('evil.test'), 307));
+      const first = await discoverEwsUrl('alice@contoso.test', options());
+      assert.equal(first.ok, false);
+      assert.equal(evilRequests(), 0);
+      assert.match(first.trail[1].outcome, /named by a redirectUrl answer/);
+      assert.match(first.trail[3].outcome, /named by an HTTP redirect/);
+      fake.routes.set('https://contoso.test', () => xmlReply(redirectAddrXml('alice@evil.test')));
+      const second = await discoverEwsUrl('alice@contoso.test', options());
+      assert.equal(second.ok, false);
+      assert.equal(evilRequests(), 0);
+      assert.match(second.trail[1].outcome, /not contacted: evil\.test \(in the domain of a redirectAddr answer\)/);
+    });
+
+    it('treats look-alike names as outside: evilcontoso.test, contoso.test.evil.test', () => {
+      assert.equal(isWithinDomain('mail.contoso.test', 'contoso.test'), true);
+      assert.equal(isWithinDomain('MAIL.Contoso.Test.', 'contoso.test'), true);
+      assert.equal(isWithinDomain('evilcontoso.test', 'contoso.test'), false);
+      assert.equal(isWithinDomain('contoso.test.evil.test', 'contoso.test'), false);
+    });
+
+    it('confirmed by the admin: asks once per host, then sends the credentials and says why in the trail', async () => {
+      evilAnswers();
+      fake.routes.set('https://contoso.test', () => redirectReply(adUrl('evil.test')));
+      fake.routes.set('https://autodiscover.contoso.test', () => xmlReply(redirectUrlXml(adUrl('evil.test'))));
+      fake.routes.set('https://evil.test', (req) => (req.path.includes('second') ? xmlReply(settingsXml([{ type: 'EXPR', ewsUrl: EVIL_EWS }])) : redirectReply(`${adUrl('evil.test')}?second=1`)));
+      const questions: HostQuestion[] = [];
+      const result = await discoverEwsUrl('alice@contoso.test', options({ confirmHost: async (q) => { questions.push(q); return true; } }));
+      assert.ok(result.ok, JSON.stringify(result));
+      assert.equal(result.ewsUrl, EVIL_EWS);
+      assert.deepEqual(questions, [{ host: 'evil.test', url: adUrl('evil.test'), domain: 'contoso.test', via: 'redirect', withCredentials: true }]);
+      assert.ok(fake.requests.filter((r) => r.host === 'evil.test').every((r) => r.authorization?.startsWith('Basic ')));
+      assert.deepEqual(credentialRecipients(result.trail), [{ host: 'contoso.test', trust: 'domain' }, { host: 'evil.test', trust: 'confirmed' }]);
+    });
+
+    it('denied by the admin: not contacted, and the next candidate is tried', async () => {
+      evilAnswers();
+      fake.routes.set('https://contoso.test', () => xmlReply(redirectUrlXml(adUrl('evil.test'))));
+      fake.routes.set('https://autodiscover.contoso.test', () => xmlReply(settingsXml([{ type: 'EXPR', ewsUrl: EWS }])));
+      const questions: HostQuestion[] = [];
+      const result = await discoverEwsUrl('alice@contoso.test', options({ confirmHost: async (q) => { questions.push(q); return false; } }));
+      assert.ok(result.ok && result.ewsUrl === EWS, JSON.stringify(result));
+      assert.equal(evilRequests(), 0);
+      assert.equal(questions.length, 1);
+      assert.equal(questions[0].via, 'redirectUrl');
+      assert.match(result.trail[1].outcome, /not contacted: evil\.test .* and you did not trust it/);
+    });
+
+    it('named in advance (trustedHosts): asked without a question, the trail says it was listed', async () => {
+      evilAnswers();
+      const asked: HostQuestion[] = [];
+      const result = await discoverEwsUrl('alice@contoso.test', options({
+        trustedHosts: ['EVIL.test.'],
+        confirmHost: async (q) => { asked.push(q); return false; },
+        resolveSrv: async () => [{ name: 'evil.test.', port: 443 }],
+      }));
+      assert.ok(result.ok && result.ewsUrl === EVIL_EWS, JSON.stringify(result));
+      assert.deepEqual(asked, []);
+      assert.deepEqual(credentialRecipients(result.trail).find((r) => r.host === 'evil.test'), { host: 'evil.test', trust: 'listed' });
+    });
+
+    it('a candidate override outside the domain is held to the same rule', async () => {
+      fake.routes.set('https://elsewhere.test', () => ({ status: 401 }));
+      const result = await discoverEwsUrl('alice@contoso.test', options({ candidates: () => [{ kind: 'pox', url: adUrl('elsewhere.test') }] }));
+      assert.equal(result.ok, false);
+      assert.match(result.trail[0].outcome, /not contacted: elsewhere\.test/);
+      assert.equal(fake.requests.length, 0);
+    });
+
+    it('stops at once when cancelled while the admin is being asked', async () => {
+      fake.routes.set('https://contoso.test', () => xmlReply(redirectUrlXml(adUrl('evil.test'))));
+      const controller = new AbortController();
+      const result = await discoverEwsUrl('alice@contoso.test', options({
+        signal: controller.signal,
+        confirmHost: () => { setTimeout(() => controller.abort(), 20); return new Promise<boolean>(() => undefined); },
+      }));
+      assert.equal(!result.ok && result.cancelled, true, JSON.stringify(result));
+      assert.equal(evilRequests(), 0);
+    });
   });
 
   it('answers instead of throwing when a candidate override is not a URL', async () => {

@@ -95,8 +95,8 @@ describe('SetupModel', () => {
     const restored = new SetupModel(parsePersistedState(JSON.parse(JSON.stringify(model.snapshot()))), 'impersonation', fixedNow);
     assert.equal(restored.statusOf('basicAuth.verify'), 'failed');
     assert.deepEqual(restored.getBasicAuthPrior(), model.getBasicAuthPrior());
-    for (const junk of [null, 42, 'x', { version: 2, steps: {} }, { version: 1, steps: { nope: { status: 'done' }, link: { status: 'weird' } } },
-      { version: 1, steps: { link: { status: 'done', evidence: { source: 'hacker', at: 'x', detail: 1 } } } }]) {
+    for (const junk of [null, 42, 'x', { version: 3, steps: {} }, { version: 2, steps: { nope: { status: 'done' }, link: { status: 'weird' } } },
+      { version: 2, steps: { link: { status: 'done', evidence: { source: 'hacker', at: 'x', detail: 1 } } } }]) {
       const state = parsePersistedState(junk);
       const m = new SetupModel(state, 'impersonation', fixedNow);
       assert.notEqual(m.statusOf('link'), 'failed');

@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { activatedApi as api } from '../support';
 
@@ -29,6 +32,30 @@ describe('untrusted workspace (restricted mode)', function () {
       assert.deepEqual(shellTerminals().map((t) => t.name), []);
     });
   }
+
+  // Issue 13, item 2: a copied snippet and an exported runbook are as runnable as an inserted one.
+  it('refuses exchangeSetup.copySnippet: the clipboard keeps what it held', async () => {
+    await api();
+    await vscode.env.clipboard.writeText('clipboard before the copy');
+    await vscode.commands.executeCommand('exchangeSetup.copySnippet', 'basicAuth.verify');
+    assert.equal(await vscode.env.clipboard.readText(), 'clipboard before the copy');
+  });
+
+  it('refuses exchangeSetup.exportRunbook: no file is written', async () => {
+    await api();
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ecs-runbook-')), 'runbook.ps1');
+    await vscode.commands.executeCommand('exchangeSetup.exportRunbook', vscode.Uri.file(file));
+    assert.equal(fs.existsSync(file), false);
+  });
+
+  it('ignores the workspace\'s values for settings that shape snippets, so the checklist has nothing to warn about', async () => {
+    const { session, checklistMessage } = await api();
+    const { settings } = session.readSettings();
+    assert.equal(settings.exchangeServer, 'EXCH01');
+    assert.equal(settings.serviceAccount.organizationalUnit, '');
+    assert.equal(settings.impersonation.scopeName, 'Alexa for Business user mailboxes', 'restrictedConfigurations: the workspace value is ignored');
+    assert.equal(checklistMessage(), undefined);
+  });
 
   it('refuses to run probes', async () => {
     const { session } = await api();

@@ -62,6 +62,24 @@ describe('settings trust boundary', () => {
     assert.notEqual(vscode.workspace.getConfiguration('exchangeSetup').get('link.http.url'), 'https://attacker.example.net/collect');
     assert.ok(inspected, 'link.http.url is a contributed setting');
   });
+
+  // Issue 13, item 2: the remote shell's host and the account's OU are machine-scoped; a restricted
+  // setting applies in a trusted folder, and the checklist says so.
+  it('ignores a workspace exchangeServer and OU, and warns above the checklist about a workspace scope name', async () => {
+    const api = await activatedApi();
+    const { settings } = api.session.readSettings();
+    assert.equal(settings.exchangeServer, 'EXCH01');
+    assert.equal(settings.serviceAccount.organizationalUnit, '');
+    assert.equal(settings.impersonation.scopeName, 'Attacker chosen scope', 'a trusted folder\'s restricted value applies');
+    const message = api.checklistMessage() ?? '';
+    assert.match(message, /exchangeSetup\.impersonation\.scopeName \(workspace: /);
+    assert.doesNotMatch(message, /exchangeServer|organizationalUnit/);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ecs-runbook-')), 'runbook.ps1');
+    await vscode.commands.executeCommand('exchangeSetup.exportRunbook', vscode.Uri.file(file));
+    const runbook = fs.readFileSync(file, 'utf8');
+    assert.match(runbook, /EXCH01/);
+    assert.doesNotMatch(runbook, /attacker\.example\.net|Attacker Administered/);
+  });
 });
 
 describe('checklist tree', () => {
@@ -69,7 +87,7 @@ describe('checklist tree', () => {
     const api = await activatedApi();
     const model = api.session.model;
     model.load({
-      version: 1,
+      version: 2,
       steps: {
         'prerequisites.exchangeVersion': { status: 'done', evidence: { source: 'terminal', at: '2026-11-29T09:00:00.000Z', detail: 'EXCH01 runs 15.2 build 2562.17' } },
         'prerequisites.certificate': { status: 'failed', evidence: { source: 'probe', at: '2026-11-29T09:05:00.000Z', detail: 'Self-signed certificate' } },
@@ -101,7 +119,7 @@ describe('checklist tree', () => {
 
   it('persists progress per organisation across a reload of the model', async () => {
     const api = await activatedApi();
-    api.session.model.load({ version: 1, steps: {} }, 'impersonation');
+    api.session.model.load({ version: 2, steps: {} }, 'impersonation');
     api.session.model.record('serviceAccount.create', 'done', 'terminal', 'mailbox exists');
     await new Promise((r) => setTimeout(r, 200));
     const org = api.session.organization();
@@ -135,6 +153,8 @@ describe('Exchange Management Shell terminal (bash stands in for PowerShell)', f
     const listener = vscode.window.onDidStartTerminalShellExecution((e) => {
       if (e.terminal === terminal) started.push(e.execution.commandLine.value);
     });
+    // Issue 13, item 5: text already typed at the prompt (cursor in its middle) is replaced, not prefixed.
+    terminal.sendText('Remove-ManagementScope half-typed-rollback\x1b[D\x1b[D\x1b[D', false);
     await vscode.commands.executeCommand('exchangeSetup.insertSnippet', 'basicAuth.verify');
     assert.equal(api.terminal.get(), terminal, 'the terminal is reused while it lives');
     terminal.sendText('\x18p', false);
@@ -146,6 +166,7 @@ describe('Exchange Management Shell terminal (bash stands in for PowerShell)', f
     assert.match(pending, /^Write-Output \('ECS-BEGIN ' \+ 'basicAuth\.verify'\)/, `pending line: ${pending.slice(0, 120)}`);
     assert.match(pending, /Get-WebServicesVirtualDirectory -Server 'EXCH01'/);
     assert.doesNotMatch(pending, /[\r\n]/, 'one line, no Enter');
+    assert.doesNotMatch(pending, /half-typed|Remove-ManagementScope/, 'what was typed before the insert is gone');
     assert.deepEqual(started.filter((c) => /WebServicesVirtualDirectory/.test(c)), [], 'the snippet itself was never executed');
     // The key binding ran a shell command outside a prompt, which leaves shell integration mid-command:
     // the next test gets a fresh terminal.
@@ -155,7 +176,7 @@ describe('Exchange Management Shell terminal (bash stands in for PowerShell)', f
 
   it('reads a verification command\'s output back through shell integration and updates the step', async () => {
     const api = await activatedApi();
-    api.session.model.load({ version: 1, steps: {} }, 'impersonation');
+    api.session.model.load({ version: 2, steps: {} }, 'impersonation');
     const fixture = path.join(workspaceRoot(), 'test', 'fixtures', 'integration', 'basic-auth-mixed.txt');
     assert.ok(fs.existsSync(fixture), `fixture ${fixture}`);
     const outcome = await api.verifyStepWithCommand('basicAuth.verify', `cat '${fixture}'`);
@@ -164,6 +185,53 @@ describe('Exchange Management Shell terminal (bash stands in for PowerShell)', f
     assert.equal(api.session.model.statusOf('prerequisites.basicAuth'), 'failed');
     assert.equal(api.session.model.evidenceOf('prerequisites.basicAuth')?.source, 'terminal');
     assert.match(api.session.model.evidenceOf('prerequisites.basicAuth')?.detail ?? '', /EXCH02/);
+  });
+});
+
+describe('Read Verification Output (output captured on the Exchange server)', () => {
+  const output = () => fs.readFileSync(path.join(workspaceRoot(), 'test', 'fixtures', 'terminal', 'ps51-basicauth-enable.txt'), 'utf8');
+
+  it('reads pasted output into the step as a terminal read-back does, rollback values included', async () => {
+    const api = await activatedApi();
+    const model = api.session.model;
+    model.load({ version: 2, steps: {} }, 'impersonation');
+    await vscode.commands.executeCommand('exchangeSetup.readVerificationOutput', 'basicAuth.enable', output());
+    for (const id of ['basicAuth.verify', 'basicAuth.enable', 'prerequisites.basicAuth'] as const) {
+      assert.equal(model.statusOf(id), 'done', id);
+      assert.equal(model.evidenceOf(id)?.source, 'pasted', id);
+    }
+    assert.deepEqual(model.getBasicAuthPrior(), [
+      { identity: 'EXCH01\\EWS (Default Web Site)', basicAuthentication: false },
+      { identity: 'EXCH02\\EWS (Default Web Site)', basicAuthentication: true },
+    ]);
+  });
+
+  it('opens an editor to paste into, reads it on Read Pasted Output and closes it', async () => {
+    const api = await activatedApi();
+    const model = api.session.model;
+    model.load({ version: 2, steps: {} }, 'impersonation');
+    await vscode.commands.executeCommand('exchangeSetup.readVerificationOutput', 'basicAuth.verify');
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor && editor.document.isUntitled, 'an untitled editor is open for the output');
+    assert.match(editor.document.getText(), /Paste below the output of the verification of .*ECS-BEGIN basicAuth\.verify/);
+    const pastedInto = editor.document;
+    const fixture = path.join(workspaceRoot(), 'test', 'fixtures', 'integration', 'basic-auth-mixed.txt');
+    await editor.edit((edit) => edit.insert(new vscode.Position(pastedInto.lineCount - 1, 0), fs.readFileSync(fixture, 'utf8')));
+    await vscode.commands.executeCommand('exchangeSetup.readPastedOutput');
+    assert.equal(model.statusOf('basicAuth.verify'), 'done');
+    assert.equal(model.statusOf('prerequisites.basicAuth'), 'failed');
+    assert.match(model.evidenceOf('prerequisites.basicAuth')?.detail ?? '', /EXCH02/);
+    await waitFor(() => vscode.window.activeTextEditor?.document !== pastedInto, 'the paste editor closed');
+  });
+
+  it('changes nothing when the pasted text holds no output of that step', async () => {
+    const api = await activatedApi();
+    const model = api.session.model;
+    model.load({ version: 2, steps: {} }, 'impersonation');
+    model.record('basicAuth.verify', 'done', 'manual', 'Confirmed by hand: checked in the admin center');
+    await vscode.commands.executeCommand('exchangeSetup.readVerificationOutput', 'basicAuth.verify', 'PS C:\\> Get-Date\nMonday\n');
+    assert.equal(model.statusOf('basicAuth.verify'), 'done');
+    assert.equal(model.evidenceOf('basicAuth.verify')?.source, 'manual');
   });
 });
 
