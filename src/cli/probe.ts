@@ -16,6 +16,7 @@ const FLAGS: FlagSpecs = {
   url: { kind: 'string', valueName: 'URL', description: 'EWS URL, e.g. https://mail.contoso.com/EWS/Exchange.asmx' },
   user: { kind: 'string', valueName: 'UPN', description: 'service account UPN, e.g. alexaforbusiness@contoso.com' },
   mailbox: { kind: 'string', valueName: 'SMTP', description: 'test mailbox whose calendar is read, e.g. alice@contoso.com' },
+  'room-mailbox': { kind: 'string', valueName: 'SMTP', description: 'also check access to and read a room mailbox, e.g. room101@contoso.com' },
   method: { kind: 'string', valueName: 'impersonation|delegate', description: 'access method (default impersonation)' },
   write: { kind: 'boolean', description: 'also create and delete a test item in the test mailbox (sends no invitations)' },
   ca: { kind: 'string', valueName: 'FILE', description: 'extra CA certificates (PEM) trusted besides the public roots' },
@@ -26,12 +27,15 @@ const FLAGS: FlagSpecs = {
   help: { kind: 'boolean', description: 'show this help' },
 };
 
-export const PROBE_HELP = `Usage: exchange-setup probe --url URL --user UPN --mailbox SMTP [--method impersonation|delegate]
-                           [--write] [--ca FILE] [--timeout-ms N] [--mailboxes FILE] [--concurrency N] [--json]
+export const PROBE_HELP = `Usage: exchange-setup probe --url URL --user UPN --mailbox SMTP [--room-mailbox SMTP]
+                           [--method impersonation|delegate] [--write] [--ca FILE] [--timeout-ms N]
+                           [--mailboxes FILE] [--concurrency N] [--json]
 
 Checks, in order, DNS, TCP, TLS (protocol, names, trust, expiry), the authentication schemes EWS
 offers, the service account's logon, the Exchange version, access to the test mailbox, and reads its
-next 7 days of calendar; with --write it also creates and deletes a test item.
+next 7 days of calendar; with --write it also creates and deletes a test item. With --room-mailbox
+it then checks access to that room mailbox and reads its calendar too (room.access, room.read), so
+adding user access is seen not to break the room access meeting-room devices use.
 
 The password is read from the environment variable EWS_PASSWORD or, on a terminal, from a hidden
 prompt. It is never accepted as an argument.
@@ -54,6 +58,7 @@ interface ProbeRequest {
   url: string;
   user: string;
   mailbox: string;
+  roomMailbox?: string;
   method: AccessMethod;
   write: boolean;
   extraCaPem?: string;
@@ -73,7 +78,7 @@ function positiveInteger(text: string | undefined, fallback: number): number | u
   return /^\d+$/.test(text) && Number(text) > 0 ? Number(text) : undefined;
 }
 
-const FLAG_OF_FIELD: Record<string, string> = { ewsUrl: '--url', 'serviceAccount.upn': '--user', testMailbox: '--mailbox' };
+const FLAG_OF_FIELD: Record<string, string> = { ewsUrl: '--url', 'serviceAccount.upn': '--user', testMailbox: '--mailbox', testRoomMailbox: '--room-mailbox' };
 
 /** Flags to a request, or a usage message naming the flag. */
 async function readRequest(argv: readonly string[], io: ProbeIo): Promise<ProbeRequest | string> {
@@ -91,8 +96,11 @@ async function readRequest(argv: readonly string[], io: ProbeIo): Promise<ProbeR
   if (mailbox === undefined) return '--mailbox is required (a test mailbox, e.g. alice@contoso.com)';
   const method = stringFlag(parsed, 'method') ?? 'impersonation';
   if (method !== 'impersonation' && method !== 'delegate') return `--method must be impersonation or delegate, not "${method}"`;
-  const settings: SetupSettings = { ...DEFAULT_SETTINGS, ewsUrl: url, serviceAccount: { ...DEFAULT_SETTINGS.serviceAccount, upn: user }, testMailbox: mailbox, accessMethod: method };
-  const issues = validateSettings(settings, ['ewsUrl', 'serviceAccount.upn', 'testMailbox'], ['serviceAccount.upn', 'testMailbox']);
+  const roomMailbox = stringFlag(parsed, 'room-mailbox');
+  const settings: SetupSettings = {
+    ...DEFAULT_SETTINGS, ewsUrl: url, serviceAccount: { ...DEFAULT_SETTINGS.serviceAccount, upn: user }, testMailbox: mailbox, testRoomMailbox: roomMailbox ?? '', accessMethod: method,
+  };
+  const issues = validateSettings(settings, ['ewsUrl', 'serviceAccount.upn', 'testMailbox', 'testRoomMailbox'], roomMailbox === undefined ? ['serviceAccount.upn', 'testMailbox'] : ['serviceAccount.upn', 'testMailbox', 'testRoomMailbox']);
   if (issues.length > 0) return issues.map((i) => `${FLAG_OF_FIELD[i.field] ?? i.setting} ${i.problem} (example: ${i.example})`).join('\n');
   const timeoutMs = positiveInteger(stringFlag(parsed, 'timeout-ms'), DEFAULT_TIMEOUT_MS);
   if (timeoutMs === undefined) return '--timeout-ms must be a positive whole number of milliseconds';
@@ -115,7 +123,7 @@ async function readRequest(argv: readonly string[], io: ProbeIo): Promise<ProbeR
     for (const problem of parsedList.problems) io.stderr.write(`exchange-setup probe: ${listPath}:${problem.line}: skipped "${problem.text}": ${problem.reason}\n`);
     mailboxes = parsedList.mailboxes;
   }
-  return { url, user, mailbox, method, write: booleanFlag(parsed, 'write'), extraCaPem, timeoutMs, mailboxes, concurrency, json: booleanFlag(parsed, 'json') };
+  return { url, user, mailbox, ...(roomMailbox === undefined ? {} : { roomMailbox }), method, write: booleanFlag(parsed, 'write'), extraCaPem, timeoutMs, mailboxes, concurrency, json: booleanFlag(parsed, 'json') };
 }
 
 /** Reads a line from a terminal without echoing it. */
@@ -172,6 +180,10 @@ export function formatSummary(run: ProbeRun): string {
     lines.push(run.events.length === 0 ? 'Upcoming events: none in the next 7 days' : 'Upcoming events (what the calendar service would read back):');
     for (const e of run.events) lines.push(`  ${e.start} - ${e.end}  ${e.subject}`);
   }
+  if (run.roomEvents) {
+    lines.push(run.roomEvents.length === 0 ? 'Upcoming events of the room: none in the next 7 days' : 'Upcoming events of the room:');
+    for (const e of run.roomEvents) lines.push(`  ${e.start} - ${e.end}  ${e.subject}`);
+  }
   if (run.mailboxes) {
     lines.push(`Mailboxes: ${run.mailboxes.checked} checked, ${run.mailboxes.ok} ok, ${run.mailboxes.failed.length} failed`);
     for (const f of run.mailboxes.failed) lines.push(`  ${f.mailbox}: ${f.reason}`);
@@ -189,6 +201,7 @@ export function toJsonReport(run: ProbeRun): Record<string, unknown> {
   };
   if (run.server) report.server = { build: run.server.build, product: run.server.product };
   if (run.events) report.events = run.events;
+  if (run.roomEvents) report.roomEvents = run.roomEvents;
   if (run.mailboxes) report.mailboxes = run.mailboxes;
   return report;
 }
@@ -217,6 +230,7 @@ export async function runProbeCommand(args: readonly string[], io: ProbeIo): Pro
       password,
       accessMethod: request.method,
       testMailbox: request.mailbox,
+      testRoomMailbox: request.roomMailbox,
       extraCaPem: request.extraCaPem,
       timeoutMs: request.timeoutMs,
       write: request.write,

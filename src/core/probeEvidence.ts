@@ -17,6 +17,9 @@
  *   "Test the integration": that step is an enrolled user hearing events read back through the
  *   calendar service, which only a person can confirm. A read or write failure after the access
  *   check passed marks the access step failed (the service could not use the access it has).
+ * - room.access and room.read (a test room mailbox is set: the account already serves room devices)
+ *   speak for the same access step: a room that can no longer be reached or read fails it, because
+ *   the step must add user access without taking the rooms' away. They never make it done alone.
  */
 import type { AccessMethod } from './settings';
 import type { StepId } from './steps';
@@ -88,11 +91,11 @@ function accessEvidence(found: Map<string, Finding>, method: AccessMethod): Prob
   const access = found.get(step);
   if (!access || access.status === 'skip') return [];
   if (access.status === 'fail') return [{ step, status: 'failed', detail: access.message }];
-  const later = ['calendar.read', 'calendar.write'].map((id) => found.get(id)).filter((c): c is Finding => c !== undefined);
+  const later = ['calendar.read', 'calendar.write', 'room.access', 'room.read'].map((id) => found.get(id)).filter((c): c is Finding => c !== undefined);
   const laterFailure = later.find((c) => c.status === 'fail');
   if (laterFailure) return [{ step, status: 'failed', detail: laterFailure.message }];
-  const read = found.get('calendar.read');
-  const detail = read && read.status !== 'skip' ? `${access.message}; ${read.message}` : access.message;
+  const detail = ['calendar.read', 'room.read'].map((id) => found.get(id)).filter((c): c is Finding => c !== undefined && c.status !== 'skip')
+    .reduce((text, c) => `${text}; ${c.message}`, access.message);
   return [{ step, status: 'done', detail }];
 }
 

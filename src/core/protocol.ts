@@ -107,7 +107,7 @@ export type HostMessage =
   | { type: 'secret'; secret: SecretState }
   | { type: 'runStarted'; runId: number; purpose: 'probes' | 'link' }
   | { type: 'check'; runId: number; check: CheckView }
-  | { type: 'runFinished'; runId: number; outcome: RunOutcome; summary: string; server?: ServerView; events?: EventView[] }
+  | { type: 'runFinished'; runId: number; outcome: RunOutcome; summary: string; server?: ServerView; events?: EventView[]; roomEvents?: EventView[] }
   | { type: 'verifyStarted'; total: number; problems: MailboxListProblemView[] }
   | { type: 'verifyProgress'; checked: number; total: number }
   | { type: 'verifyFinished'; checked: number; ok: number; failed: MailboxFailureView[]; outcome: RunOutcome }

@@ -31,6 +31,8 @@ const CHECK_NAMES: Record<string, string> = {
   'access.delegate': 'Delegate access to the test mailbox',
   'calendar.read': 'Calendar readable',
   'calendar.write': 'Calendar writable (create and delete)',
+  'room.access': 'Access to the test room mailbox',
+  'room.read': 'Room calendar readable',
 };
 
 export function checkName(id: string): string {
@@ -78,6 +80,8 @@ export interface ReportConfiguration {
   ewsUrl: string;
   upn: string;
   testMailbox: string;
+  /** The test room mailbox, when the run probed one (room.access, room.read). */
+  testRoomMailbox?: string;
   accessMethod: AccessMethod;
   write: boolean;
 }
@@ -91,6 +95,7 @@ export interface ReportInput {
   checks: readonly ProbeFinding[];
   server?: ServerView;
   events?: readonly { subject: string; start: string; end: string }[];
+  roomEvents?: readonly { subject: string; start: string; end: string }[];
   mailboxes?: { checked: number; ok: number; failed: readonly { mailbox: string; reason: string }[] };
   durationMs?: number;
   /** Every secret of the run (the password, an authorization header value); each is masked wherever it appears. */
@@ -107,6 +112,7 @@ export interface ReportDocument {
   server?: ServerView;
   checks: { id: string; name: string; status: CheckStatus; message: string; ms: number; remedy?: { step: StepId; stepTitle: string; text: string } }[];
   events?: { subject: string; start: string; end: string }[];
+  roomEvents?: { subject: string; start: string; end: string }[];
   mailboxes?: { checked: number; ok: number; failed: { mailbox: string; reason: string }[] };
   durationMs?: number;
 }
@@ -158,6 +164,7 @@ export function buildReport(input: ReportInput): ReportDocument {
       ewsUrl: clean(input.configuration.ewsUrl),
       upn: clean(input.configuration.upn),
       testMailbox: clean(input.configuration.testMailbox),
+      ...(input.configuration.testRoomMailbox ? { testRoomMailbox: clean(input.configuration.testRoomMailbox) } : {}),
       accessMethod: input.configuration.accessMethod,
       write: input.configuration.write,
     },
@@ -171,6 +178,7 @@ export function buildReport(input: ReportInput): ReportDocument {
   };
   if (input.server) doc.server = { build: clean(input.server.build), product: clean(input.server.product), supported: input.server.supported };
   if (input.events) doc.events = input.events.map((e) => ({ subject: clean(e.subject), start: e.start, end: e.end }));
+  if (input.roomEvents) doc.roomEvents = input.roomEvents.map((e) => ({ subject: clean(e.subject), start: e.start, end: e.end }));
   if (input.mailboxes) {
     doc.mailboxes = {
       checked: input.mailboxes.checked,
@@ -218,6 +226,7 @@ export function reportMarkdown(input: ReportInput): string {
     `| EWS URL | ${cell(doc.configuration.ewsUrl)} |`,
     `| Service account | ${cell(doc.configuration.upn)} |`,
     `| Test mailbox | ${cell(doc.configuration.testMailbox)} |`,
+    ...(doc.configuration.testRoomMailbox ? [`| Test room mailbox | ${cell(doc.configuration.testRoomMailbox)} |`] : []),
     `| Access method | ${doc.configuration.accessMethod} |`,
     `| Write test | ${doc.configuration.write ? 'on' : 'off'} |`,
     '',
@@ -246,6 +255,11 @@ export function reportMarkdown(input: ReportInput): string {
     if (doc.events.length === 0) lines.push('None in the next 7 days.');
     for (const e of doc.events) lines.push(`- ${prose(spokenEvent(e, 'UTC').spoken)} (UTC)`);
   }
+  if (doc.roomEvents) {
+    lines.push('', '## Upcoming events of the test room mailbox', '');
+    if (doc.roomEvents.length === 0) lines.push('None in the next 7 days.');
+    for (const e of doc.roomEvents) lines.push(`- ${prose(spokenEvent(e, 'UTC').spoken)} (UTC)`);
+  }
   if (doc.mailboxes) {
     lines.push('', '## Enrolled mailboxes', '', `${doc.mailboxes.ok} of ${doc.mailboxes.checked} checked mailboxes are reachable.`);
     for (const f of doc.mailboxes.failed) lines.push(`- ${prose(f.mailbox)}: ${prose(f.reason)}`);
@@ -260,7 +274,7 @@ export function diagnosticsText(input: ReportInput): string {
   const notPassed = doc.checks.filter((c) => c.status !== 'pass');
   const lines = [
     `Exchange Calendar Setup ${doc.toolVersion} probe run ${doc.generatedAt}: ${OUTCOME_WORDS[doc.outcome]}`,
-    `EWS ${doc.configuration.ewsUrl} as ${doc.configuration.upn}, test mailbox ${doc.configuration.testMailbox}, ${doc.configuration.accessMethod}${doc.configuration.write ? ', write test' : ''}`,
+    `EWS ${doc.configuration.ewsUrl} as ${doc.configuration.upn}, test mailbox ${doc.configuration.testMailbox}${doc.configuration.testRoomMailbox ? `, test room mailbox ${doc.configuration.testRoomMailbox}` : ''}, ${doc.configuration.accessMethod}${doc.configuration.write ? ', write test' : ''}`,
     doc.server ? `Server: ${doc.server.product} ${doc.server.build}` : 'Server: version not read',
     `${doc.checks.filter((c) => c.status === 'pass').length} of ${doc.checks.length} checks passed`,
     ...notPassed.map((c) => `${STATUS_WORDS[c.status]} ${c.id}: ${c.message}${c.remedy ? ` -> ${c.remedy.step}` : ''}`),

@@ -24,6 +24,8 @@ export interface SetupSettings {
     organizationWide: boolean;
   };
   testMailbox: string;
+  /** An optional room mailbox the probes also check, so new user access is seen not to break room access. */
+  testRoomMailbox: string;
   powershellPath: string;
   tls: {
     extraCaFile: string;
@@ -43,6 +45,7 @@ export type SettingField =
   | 'impersonation.assignmentName'
   | 'impersonation.organizationWide'
   | 'testMailbox'
+  | 'testRoomMailbox'
   | 'powershellPath'
   | 'tls.extraCaFile';
 
@@ -60,6 +63,7 @@ export const SETTING_FIELDS: readonly SettingField[] = [
   'impersonation.assignmentName',
   'impersonation.organizationWide',
   'testMailbox',
+  'testRoomMailbox',
   'powershellPath',
   'tls.extraCaFile',
 ];
@@ -84,6 +88,7 @@ export const DEFAULT_SETTINGS: SetupSettings = {
     organizationWide: false,
   },
   testMailbox: '',
+  testRoomMailbox: '',
   powershellPath: '',
   tls: { extraCaFile: '' },
 };
@@ -101,6 +106,7 @@ export const SETTING_EXAMPLES: Record<SettingField, string> = {
   'impersonation.assignmentName': 'Alexa for Business impersonation',
   'impersonation.organizationWide': 'false',
   testMailbox: 'alice@contoso.com',
+  testRoomMailbox: 'room101@contoso.com',
   powershellPath: 'pwsh',
   'tls.extraCaFile': '/etc/ssl/certs/contoso-root.pem',
 };

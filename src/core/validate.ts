@@ -158,6 +158,7 @@ function formatProblem(field: SettingField, value: string): string | undefined {
     case 'serviceAccount.upn':
       return addressProblem(value, 'a user principal name');
     case 'testMailbox':
+    case 'testRoomMailbox':
       return addressProblem(value, 'an e-mail address');
     case 'serviceAccount.alias':
       return aliasProblem(value);

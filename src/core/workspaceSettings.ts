@@ -33,6 +33,7 @@ export type GuardedSetting =
   | 'impersonation.assignmentName'
   | 'impersonation.organizationWide'
   | 'testMailbox'
+  | 'testRoomMailbox'
   | 'link.target'
   | 'link.workmail.organizationId'
   | 'link.workmail.region';
@@ -54,6 +55,7 @@ export const SNIPPET_SHAPING_SETTINGS: readonly SnippetShapingSetting[] = [
   { key: 'serviceAccount.organizationalUnit', guard: 'machine', risk: 'the administrators of this OU control the impersonation account' },
   { key: 'impersonation.organizationWide', guard: 'machine', risk: 'impersonation over every mailbox' },
   { key: 'testMailbox', guard: 'machine', risk: 'the mailbox probes read and write' },
+  { key: 'testRoomMailbox', guard: 'machine', risk: 'the room mailbox the probes read' },
   { key: 'serviceAccount.alias', guard: 'restricted', risk: 'the new mailbox\'s alias' },
   { key: 'serviceAccount.displayName', guard: 'restricted', risk: 'the new mailbox\'s name' },
   { key: 'accessMethod', guard: 'restricted', risk: 'which rights the service account is given' },

@@ -17,6 +17,7 @@ import {
   type CheckView,
   type HostMessage,
   type LinkValues,
+  type EventView,
   type LinkView,
   type PanelSection,
   type ProbeForm,
@@ -440,8 +441,10 @@ class ProbePanelController implements vscode.Disposable {
     let outcome: RunOutcome = 'error';
     let evidence: ProbeEvidence[] = [];
     try {
+      // The test room mailbox is a setting only (Configure, or settings.json); the panel shows its checks and events.
+      const testRoomMailbox = this.deps.readSettings().settings.testRoomMailbox;
       const config: ProbeConfig = {
-        ewsUrl: form.ewsUrl, upn: form.upn, password, accessMethod: form.accessMethod, testMailbox: form.testMailbox,
+        ewsUrl: form.ewsUrl, upn: form.upn, password, accessMethod: form.accessMethod, testMailbox: form.testMailbox, testRoomMailbox,
         extraCaPem: await this.extraCaPem(), write: purpose === 'probes' && form.write,
         timeoutMs: this.probeTimeoutMs(),
       };
@@ -467,19 +470,23 @@ class ProbePanelController implements vscode.Disposable {
       ]);
       outcome = result.ok ? 'passed' : 'failed';
       evidence = recordProbeEvidence(this.deps.model, findings, form.accessMethod);
-      const events = result.events?.map((e) => {
+      const spokenEvents = (list: typeof result.events): EventView[] | undefined => list?.map((e) => {
         const spoken = spokenEvent(e);
         return { ...spoken, subject: redact(spoken.subject, [password], form.upn), spoken: redact(spoken.spoken, [password], form.upn) };
       });
+      const reportEvents = (list: typeof result.events): ReportInput['events'] => list?.map((e) => ({ ...e, subject: redact(e.subject, [password], form.upn) }));
+      const events = spokenEvents(result.events);
+      const roomEvents = spokenEvents(result.roomEvents);
       const server = result.server;
+      const configuration = { ...form, ...(testRoomMailbox === '' ? {} : { testRoomMailbox }), write: config.write === true };
       this.lastRun = {
         at: new Date(),
-        input: { configuration: { ...form, write: config.write === true }, outcome, checks: findings, server, events: result.events?.map((e) => ({ ...e, subject: redact(e.subject, [password], form.upn) })), durationMs: Date.now() - started },
+        input: { configuration, outcome, checks: findings, server, events: reportEvents(result.events), roomEvents: reportEvents(result.roomEvents), durationMs: Date.now() - started },
       };
       const failed = findings.filter((f) => f.status === 'fail').length;
       const warned = findings.filter((f) => f.status === 'warn').length;
       const counts = failed > 0 ? `${failed} of ${findings.length} checks failed` : `${findings.length} checks`;
-      finish(outcome, `${counts}${warned > 0 ? `, ${warned} with a warning` : ''}, in ${Date.now() - started} ms.`, { server, events });
+      finish(outcome, `${counts}${warned > 0 ? `, ${warned} with a warning` : ''}, in ${Date.now() - started} ms.`, { server, events, roomEvents });
       this.deps.log.info(`Probe run ${runId} (${purpose}): ${outcome}; ${findings.map((f) => `${f.id}=${f.status}`).join(' ')}`);
     } catch (error) {
       // What completed before a cancel or an error is still true: record it.

@@ -82,6 +82,8 @@ export class PanelView {
   private readonly server: HTMLElement;
   private readonly eventsSection: HTMLElement;
   private readonly events: HTMLUListElement;
+  private readonly roomEventsSection: HTMLElement;
+  private readonly roomEvents: HTMLUListElement;
   private readonly exportButton: HTMLButtonElement;
   private readonly copyButton: HTMLButtonElement;
   private readonly mailboxText: HTMLTextAreaElement;
@@ -160,6 +162,12 @@ export class PanelView {
       this.events,
     ]);
     this.eventsSection.hidden = true;
+    this.roomEvents = this.el('ul', { class: 'events', 'aria-label': 'Upcoming events of the test room mailbox' }) as HTMLUListElement;
+    this.roomEventsSection = this.el('div', { class: 'events-block' }, [
+      this.el('h3', {}, 'Upcoming events of the test room mailbox'),
+      this.roomEvents,
+    ]);
+    this.roomEventsSection.hidden = true;
     this.exportButton = this.button('Export report\u2026', () => this.host.post({ type: 'exportReport' }), 'secondary');
     this.copyButton = this.button('Copy diagnostics', () => this.host.post({ type: 'copyDiagnostics' }), 'secondary');
     const probes = this.section('probes', 'Probes', [
@@ -168,6 +176,7 @@ export class PanelView {
       this.checks,
       this.server,
       this.eventsSection,
+      this.roomEventsSection,
       this.el('div', { class: 'actions' }, [this.exportButton, this.copyButton]),
     ]);
 
@@ -248,6 +257,7 @@ export class PanelView {
         this.checks.setAttribute('aria-busy', 'true');
         this.server.hidden = true;
         this.eventsSection.hidden = true;
+        this.roomEventsSection.hidden = true;
         this.summary.textContent = message.purpose === 'link' ? 'Validating before linking\u2026' : 'Running the probes\u2026';
         if (message.purpose === 'link') this.showLinkValues(undefined);
         this.updateBusy();
@@ -263,7 +273,8 @@ export class PanelView {
         this.summary.textContent = message.summary === '' ? OUTCOME_WORDS[message.outcome] : `${OUTCOME_WORDS[message.outcome]} ${message.summary}`;
         this.summary.className = `summary outcome-${message.outcome}`;
         this.showServer(message.server);
-        this.showEvents(message.events);
+        this.showEvents(this.events, this.eventsSection, message.events);
+        this.showEvents(this.roomEvents, this.roomEventsSection, message.roomEvents);
         this.updateBusy();
         return;
       case 'verifyStarted':
@@ -412,12 +423,12 @@ export class PanelView {
     if (server) this.server.textContent = `Server: ${server.product}, build ${server.build}${server.supported ? '' : ' (out of support)'}`;
   }
 
-  private showEvents(events: EventView[] | undefined): void {
-    this.events.replaceChildren();
-    this.eventsSection.hidden = events === undefined;
+  private showEvents(list: HTMLUListElement, section: HTMLElement, events: EventView[] | undefined): void {
+    list.replaceChildren();
+    section.hidden = events === undefined;
     if (!events) return;
-    if (events.length === 0) this.events.append(this.el('li', { class: 'empty' }, 'No events in the next 7 days.'));
-    for (const event of events) this.events.append(this.el('li', { class: 'event' }, event.spoken));
+    if (events.length === 0) list.append(this.el('li', { class: 'empty' }, 'No events in the next 7 days.'));
+    for (const event of events) list.append(this.el('li', { class: 'event' }, event.spoken));
   }
 
   private showProgress(checked: number, total: number): void {

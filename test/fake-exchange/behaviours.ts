@@ -24,6 +24,8 @@ export const FAKE_BEHAVIOURS = [
   'impersonation-header',
   /** A folder in another mailbox (t:Mailbox in DistinguishedFolderId) needs delegate rights, else a per-item error. */
   'delegate-folder-access',
+  /** Room mailboxes (RoomMailbox) beside user mailboxes: a scope or per-mailbox rights reach one kind, the other, or both. */
+  'room-mailboxes',
   /** A CalendarView over two years: ErrorCalendarViewRangeTooBig. */
   'calendar-view-range',
   /** CreateItem of a calendar item needs SendMeetingInvitations; DeleteItem needs SendMeetingCancellations. */

@@ -5,6 +5,19 @@ import { createHash } from 'node:crypto';
 export const FAKE_DOMAIN = 'contoso.com';
 export const FAKE_SERVICE_ACCOUNT = 'alexaforbusiness@contoso.com';
 export const FAKE_TEST_MAILBOX = 'alice@contoso.com';
+/**
+ * Room mailboxes (RecipientTypeDetails RoomMailbox) of every store: the meeting rooms a calendar
+ * service on room devices reads. Outside a user-mailbox scope, inside a room scope.
+ */
+export const FAKE_ROOM_MAILBOXES = ['room101@contoso.com', 'room204@contoso.com'] as const;
+export const FAKE_TEST_ROOM_MAILBOX = FAKE_ROOM_MAILBOXES[0];
+
+/** The recipient type that decides whether a scope reaches a mailbox. */
+export type MailboxKind = 'user' | 'room';
+
+export function mailboxKind(mailbox: string): MailboxKind {
+  return (FAKE_ROOM_MAILBOXES as readonly string[]).includes(mailbox.toLowerCase()) ? 'room' : 'user';
+}
 
 export interface FakeCalendarItem {
   readonly id: string;
@@ -44,6 +57,7 @@ export class MailboxStore {
   constructor(mailboxCount: number) {
     const names = [FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX];
     for (let i = 1; i <= mailboxCount; i++) names.push(generatedMailboxName(i));
+    names.push(...FAKE_ROOM_MAILBOXES);
     names.forEach((name, index) => this.mailboxes.set(name, this.upcomingEvents(name, index)));
   }
 

@@ -1,7 +1,7 @@
 // The EWS operations the fake server answers, over its mailbox store. Each returns either the
 // operation's response (HTTP 200, per-item response messages) or a SOAP fault (HTTP 500).
-import { FAKE_TEST_MAILBOX, type FakeCalendarItem, type MailboxStore } from './mailboxes';
-import type { ScenarioSpec } from './scenarios';
+import { FAKE_TEST_MAILBOX, mailboxKind, type FakeCalendarItem, type MailboxStore } from './mailboxes';
+import { delegateReaches, type ScenarioSpec } from './scenarios';
 import { operationResponse, type ResponseMessage, type SoapFault } from './soap';
 import { NS, attr, child, childElements, descendants, escapeXml, path, text, type XmlNode } from './xml';
 
@@ -31,7 +31,7 @@ function mailboxAccess(ctx: OperationContext, mailbox: string, missingRights: 'E
   ctx.touchedMailboxes.add(name);
   if (!ctx.store.has(name) || (ctx.spec.testMailboxMissing && name === FAKE_TEST_MAILBOX)) return 'ErrorNonExistentMailbox';
   if (name === ctx.actingMailbox) return 'NoError';
-  return ctx.spec.delegate === 'granted' ? 'NoError' : missingRights;
+  return delegateReaches(ctx.spec.delegate, mailboxKind(name)) ? 'NoError' : missingRights;
 }
 
 /** A t:DistinguishedFolderId (optionally with t:Mailbox) or t:FolderId, checked for access. */

@@ -5,13 +5,15 @@ export type ScenarioName = 'healthy' | 'healthy-delegate' | 'no-basic' | 'wrong-
   | 'account-disabled' | 'password-expired' | 'exchange-2010' | 'exchange-2013' | 'exchange-2016' | 'exchange-2019' | 'exchange-se'
   | 'exchange-online' | 'impersonation-denied' | 'nonexistent-mailbox' | 'delegate-denied' | 'busy-then-ok'
   | 'slow' | 'reset' | 'malformed-xml' | 'oversize' | 'generic-error-redirect'
-  | 'tls-expired' | 'tls-expiring-soon' | 'tls-wrong-host' | 'tls-self-signed' | 'tls-missing-intermediate';
+  | 'tls-expired' | 'tls-expiring-soon' | 'tls-wrong-host' | 'tls-self-signed' | 'tls-missing-intermediate'
+  | 'rooms-only' | 'rooms-only-delegate' | 'rooms-and-users' | 'rooms-and-users-delegate';
 
 export const SCENARIO_NAMES: readonly ScenarioName[] = [
   'healthy', 'healthy-delegate', 'no-basic', 'wrong-password', 'locked', 'account-disabled', 'password-expired',
   'exchange-2010', 'exchange-2013', 'exchange-2016', 'exchange-2019', 'exchange-se', 'exchange-online', 'impersonation-denied',
   'nonexistent-mailbox', 'delegate-denied', 'busy-then-ok', 'slow', 'reset', 'malformed-xml', 'oversize',
   'generic-error-redirect', 'tls-expired', 'tls-expiring-soon', 'tls-wrong-host', 'tls-self-signed', 'tls-missing-intermediate',
+  'rooms-only', 'rooms-only-delegate', 'rooms-and-users', 'rooms-and-users-delegate',
 ];
 
 export function isScenarioName(value: string): value is ScenarioName {
@@ -44,12 +46,50 @@ export const VERSIONS = {
   exchangeOnline: { major: 15, minor: 20, majorBuild: 8835, minorBuild: 23, versionName: 'V2018_01_08', newestRequestVersion: 'Exchange2016', label: 'Exchange Online' },
 } as const satisfies Record<string, ServerVersion>;
 
-/** How the service account may reach other mailboxes in a scenario. */
+/**
+ * How the service account may reach other mailboxes in a scenario. A scope's filter selects by
+ * RecipientTypeDetails, so user mailboxes and room mailboxes are reached separately: the procedure's
+ * scope (UserMailbox) leaves rooms out, and the organisation that served room devices first has a
+ * RoomMailbox scope that leaves users out.
+ */
 export type ImpersonationRight =
-  | 'granted'            // ApplicationImpersonation over a scope holding every user mailbox
+  | 'granted'            // ApplicationImpersonation over a scope holding every user mailbox (not rooms)
   | 'not-assigned'       // no ApplicationImpersonation at all: ErrorImpersonationDenied
-  | 'outside-scope';     // assigned, but the targets are outside its scope: ErrorImpersonateUserDenied
-export type DelegateRight = 'granted' | 'none';
+  | 'outside-scope'      // assigned, but the targets are outside its scope: ErrorImpersonateUserDenied
+  | 'rooms-only'         // assigned over a RoomMailbox scope only: users get ErrorImpersonateUserDenied
+  | 'rooms-and-users';   // the room scope plus a user-mailbox scope (or one scope over both)
+/** Per-mailbox Full Access (and Send As): on every user mailbox, none, on the rooms only, or on both. */
+export type DelegateRight = 'granted' | 'none' | 'rooms-only' | 'rooms-and-users';
+
+/** Whether an impersonation right reaches a mailbox of this kind (ErrorImpersonateUserDenied otherwise). */
+export function impersonationReaches(right: ImpersonationRight, kind: 'user' | 'room'): boolean {
+  switch (right) {
+    case 'granted': return kind === 'user';
+    case 'rooms-only': return kind === 'room';
+    case 'rooms-and-users': return true;
+    case 'not-assigned':
+    case 'outside-scope':
+      return false;
+    default: {
+      const unknown: never = right;
+      throw new Error(`unknown impersonation right ${String(unknown)}`);
+    }
+  }
+}
+
+/** Whether per-mailbox rights reach a mailbox of this kind. */
+export function delegateReaches(right: DelegateRight, kind: 'user' | 'room'): boolean {
+  switch (right) {
+    case 'granted': return kind === 'user';
+    case 'rooms-only': return kind === 'room';
+    case 'rooms-and-users': return true;
+    case 'none': return false;
+    default: {
+      const unknown: never = right;
+      throw new Error(`unknown delegate right ${String(unknown)}`);
+    }
+  }
+}
 
 export type TlsVariant = 'healthy' | 'expired' | 'expiringSoon' | 'wrongHost' | 'selfSigned' | 'missingIntermediate';
 
@@ -110,6 +150,12 @@ export function scenarioSpec(name: ScenarioName): ScenarioSpec {
     case 'tls-wrong-host': return { ...HEALTHY, tls: 'wrongHost' };
     case 'tls-self-signed': return { ...HEALTHY, tls: 'selfSigned' };
     case 'tls-missing-intermediate': return { ...HEALTHY, tls: 'missingIntermediate' };
+    // The shortcut path (issue 14): an account that already serves room calendars, before and after
+    // the admin adds user access. The walk switches from the first to the second and back on rollback.
+    case 'rooms-only': return { ...HEALTHY, impersonation: 'rooms-only' };
+    case 'rooms-only-delegate': return { ...HEALTHY, impersonation: 'not-assigned', delegate: 'rooms-only' };
+    case 'rooms-and-users': return { ...HEALTHY, impersonation: 'rooms-and-users' };
+    case 'rooms-and-users-delegate': return { ...HEALTHY, impersonation: 'not-assigned', delegate: 'rooms-and-users' };
     default: {
       const unknown: never = name;
       throw new Error(`unknown scenario ${String(unknown)}`);

@@ -7,9 +7,9 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse, OutgoingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getTestPki, type TestPki } from './certs';
-import { FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX, MailboxStore, type FakeCalendarItem } from './mailboxes';
+import { FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX, MailboxStore, mailboxKind, type FakeCalendarItem } from './mailboxes';
 import { runOperation, type OperationContext } from './operations';
-import { REQUEST_VERSIONS, scenarioSpec, type ScenarioName, type ScenarioSpec } from './scenarios';
+import { REQUEST_VERSIONS, impersonationReaches, scenarioSpec, type ScenarioName, type ScenarioSpec } from './scenarios';
 import { findSchemaDir, SchemaValidator } from './schema';
 import { envelope, soapFaultBody, type SoapFault } from './soap';
 import { NS, XmlRejected, attr, child, childElements, parseStrictXml, path, text, type XmlNode } from './xml';
@@ -17,7 +17,7 @@ import { NS, XmlRejected, attr, child, childElements, parseStrictXml, path, text
 export type { ScenarioName } from './scenarios';
 export { SCENARIO_NAMES, isScenarioName } from './scenarios';
 export type { FakeCalendarItem } from './mailboxes';
-export { FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX, generatedMailboxName } from './mailboxes';
+export { FAKE_ROOM_MAILBOXES, FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX, FAKE_TEST_ROOM_MAILBOX, generatedMailboxName } from './mailboxes';
 
 /** Not a secret: the fake server's only password, printed by the demo and the CLI. */
 export const FAKE_PASSWORD = 'Fake-Exchange-Pa55!';
@@ -334,7 +334,9 @@ class FakeExchangeServer implements FakeExchange {
       if (!this.store.has(target) || (spec.testMailboxMissing && target === FAKE_TEST_MAILBOX)) return fault({ code: 'ErrorNonExistentMailbox' });
       if (target !== FAKE_SERVICE_ACCOUNT) {
         if (spec.impersonation === 'not-assigned') return fault({ code: 'ErrorImpersonationDenied' });
-        if (spec.impersonation === 'outside-scope') return fault({ code: 'ErrorImpersonateUserDenied' });
+        // A target the assignment's scope does not reach (a room under a user-mailbox scope, a user
+        // under a room scope) is refused per user, as outside-scope is.
+        if (!impersonationReaches(spec.impersonation, mailboxKind(target))) return fault({ code: 'ErrorImpersonateUserDenied' });
       }
       actingMailbox = target;
     }

@@ -40,7 +40,7 @@ const disguised = fc.tuple(fc.constantFrom('Alexa', 'Service', '\u0410\u043b\u04
 
 export function adversarial(field: SettingField): fc.Arbitrary<string> {
   const shaped: fc.Arbitrary<string>[] = [];
-  if (field === 'serviceAccount.upn' || field === 'testMailbox') shaped.push(atomString.map((local) => `${local}@contoso.com`), fc.tuple(atomString, nastyString).map(([a, b]) => `${a}${b}@contoso.com`));
+  if (field === 'serviceAccount.upn' || field === 'testMailbox' || field === 'testRoomMailbox') shaped.push(atomString.map((local) => `${local}@contoso.com`), fc.tuple(atomString, nastyString).map(([a, b]) => `${a}${b}@contoso.com`));
   if (field === 'serviceAccount.alias') shaped.push(atomString);
   if (field === 'ewsUrl') shaped.push(fc.tuple(nastyString, atomString).map(([a, b]) => `https://mail.contoso.com/EWS/${b}${a}`));
   if (field === 'exchangeServer') shaped.push(fc.stringMatching(/^[A-Za-z0-9-]{1,16}(\.[a-z0-9-]{1,5}){0,2}$/));
@@ -373,7 +373,7 @@ export function fuzzValues(field: SettingField, count: number, seed: number): st
   const huge = ["'".repeat(100_000), 'a'.repeat(100_000), `${'\u4e2d'.repeat(50_000)}$(x)`, `${'a'.repeat(1_000_000)}'; Remove-Mailbox x`];
   const fixed = [...new Set([...huge, ...NASTY_PIECES.flatMap((piece) => {
     const hidden = [piece, `Alexa${piece}Service`, `${piece}${piece}${piece}`];
-    if (field === 'serviceAccount.upn' || field === 'testMailbox') hidden.push(`a${piece}b@contoso.com`, `ab@contoso.com${piece}`);
+    if (field === 'serviceAccount.upn' || field === 'testMailbox' || field === 'testRoomMailbox') hidden.push(`a${piece}b@contoso.com`, `ab@contoso.com${piece}`);
     if (field === 'ewsUrl') hidden.push(`https://mail.contoso.com/EWS/${piece}Exchange.asmx`);
     if (field === 'exchangeServer') hidden.push(`EXCH${piece}01`);
     return hidden;

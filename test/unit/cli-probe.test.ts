@@ -40,6 +40,8 @@ describe('probe command: usage errors (exit 2, naming the flag)', () => {
       [['--url', 'http://mail.contoso.com/EWS/Exchange.asmx', ...good.slice(2)], /--url .*https/],
       [[...good.slice(0, 2), '--user', 'not a upn', ...good.slice(4)], /--user /],
       [[...good.slice(0, 4), '--mailbox', 'alice'], /--mailbox /],
+      [[...good, '--room-mailbox', 'room 101'], /--room-mailbox /],
+      [[...good, '--room-mailbox', ''], /--room-mailbox is empty/],
       [[...good, '--method', 'oauth'], /--method/],
       [[...good, '--timeout-ms', '0'], /--timeout-ms/],
       [[...good, '--concurrency', '500'], /--concurrency/],

@@ -1,6 +1,6 @@
 // HTTP-level behaviour of the fake Exchange server, seen through Node's https with the test CA.
 import * as assert from 'node:assert/strict';
-import { startFakeExchange, FAKE_BUSY_BACKOFF_MS, FAKE_TEST_MAILBOX, generatedMailboxName, type FakeExchange, type FakeExchangeOptions } from '../fake-exchange/server';
+import { startFakeExchange, FAKE_BUSY_BACKOFF_MS, FAKE_TEST_MAILBOX, FAKE_TEST_ROOM_MAILBOX, generatedMailboxName, type FakeExchange, type FakeExchangeOptions } from '../fake-exchange/server';
 import {
   BASIC_AUTH, createCalendarItem, deleteItem, findCalendarItems, getCalendarFolder, getItem, headerValues, send, soapRequest,
 } from '../fake-exchange/testClient';
@@ -186,6 +186,33 @@ describe('fake Exchange server', function () {
     f.setScenario('healthy');
     const noDelegateInHealthy = await send(f, soapRequest(getCalendarFolder(generatedMailboxName(1))), { headers: auth });
     assert.equal(summarise(noDelegateInHealthy.body).responseCode, 'ErrorFolderNotFound');
+  });
+
+  it('reaches room mailboxes and user mailboxes through separate scopes and rights', async () => {
+    const f = await start({ scenario: 'healthy' });
+    const impersonating = async (mailbox: string): Promise<string | undefined> =>
+      summarise((await send(f, soapRequest(getCalendarFolder(), { impersonate: mailbox }), { headers: auth })).body).detailCode;
+    const delegated = async (mailbox: string): Promise<string | undefined> =>
+      summarise((await send(f, soapRequest(getCalendarFolder(mailbox)), { headers: auth })).body).responseCode;
+    // The procedure's scope selects UserMailbox: a room is outside it.
+    assert.equal(await impersonating(FAKE_TEST_MAILBOX), undefined);
+    assert.equal(await impersonating(FAKE_TEST_ROOM_MAILBOX), 'ErrorImpersonateUserDenied');
+    f.setScenario('rooms-only');
+    assert.equal(await impersonating(FAKE_TEST_ROOM_MAILBOX), undefined);
+    assert.equal(await impersonating(FAKE_TEST_MAILBOX), 'ErrorImpersonateUserDenied');
+    f.setScenario('rooms-and-users');
+    assert.equal(await impersonating(FAKE_TEST_ROOM_MAILBOX), undefined);
+    assert.equal(await impersonating(FAKE_TEST_MAILBOX), undefined);
+    f.setScenario('healthy-delegate');
+    assert.equal(await delegated(FAKE_TEST_MAILBOX), 'NoError');
+    assert.equal(await delegated(FAKE_TEST_ROOM_MAILBOX), 'ErrorFolderNotFound');
+    f.setScenario('rooms-only-delegate');
+    assert.equal(await delegated(FAKE_TEST_ROOM_MAILBOX), 'NoError');
+    assert.equal(await delegated(FAKE_TEST_MAILBOX), 'ErrorFolderNotFound');
+    assert.equal(await impersonating(FAKE_TEST_ROOM_MAILBOX), 'ErrorImpersonationDenied');
+    f.setScenario('rooms-and-users-delegate');
+    assert.equal(await delegated(FAKE_TEST_ROOM_MAILBOX), 'NoError');
+    assert.equal(await delegated(FAKE_TEST_MAILBOX), 'NoError');
   });
 
   it('throttles busy-then-ok with a back-off, then answers', async () => {

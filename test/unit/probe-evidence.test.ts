@@ -26,6 +26,19 @@ describe('probe results -> checklist evidence', () => {
     });
   });
 
+  it('a test room mailbox that can no longer be reached or read fails the access step, though the user mailbox passes', () => {
+    const withRoom = (access: Finding['status'], read: Finding['status']): Finding[] => [...healthy, f('room.access', access, `room access ${access}`), f('room.read', read, `room read ${read}`)];
+    const done = probeEvidence(withRoom('pass', 'pass'), 'impersonation').find((e) => e.step === 'access.impersonation');
+    assert.equal(done?.status, 'done');
+    assert.match(done?.detail ?? '', /3 event\(s\); room read pass/);
+    const denied = probeEvidence(withRoom('fail', 'skip'), 'impersonation').find((e) => e.step === 'access.impersonation');
+    assert.deepEqual([denied?.status, denied?.detail], ['failed', 'room access fail']);
+    assert.equal(statuses(withRoom('pass', 'fail'))['access.impersonation'], 'failed');
+    // A user mailbox that fails is reported first, whatever the room says.
+    const userDenied = [...healthy.map((c) => (c.id === 'access.impersonation' ? f('access.impersonation', 'fail', 'user denied') : c)), f('room.access', 'pass')];
+    assert.equal(probeEvidence(userDenied, 'impersonation').find((e) => e.step === 'access.impersonation')?.detail, 'user denied');
+  });
+
   it('never marks "Test the integration" or "Link": only a person can confirm those', () => {
     const steps = probeEvidence([...healthy.slice(0, -1), f('calendar.write', 'pass')], 'impersonation').map((e) => e.step);
     assert.ok(!steps.includes('test'));

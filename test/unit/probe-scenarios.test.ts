@@ -8,7 +8,7 @@ import type { ProbeId, ProbeStatus } from '../../src/core/ews/probes';
 import { runProbes } from '../../src/core/ews/probes';
 import { isStepId } from '../../src/core/steps';
 import {
-  FAKE_PASSWORD, FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX, startFakeExchange, type FakeExchange, type ScenarioName,
+  FAKE_PASSWORD, FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX, FAKE_TEST_ROOM_MAILBOX, startFakeExchange, type FakeExchange, type ScenarioName,
 } from '../fake-exchange/server';
 
 interface JsonCheck { id: ProbeId; status: ProbeStatus; message: string; ms: number; remedy?: { step: string; text: string } }
@@ -16,6 +16,8 @@ interface JsonReport { ok: boolean; checks: JsonCheck[]; server?: { build: strin
 
 interface Expectation {
   method?: 'impersonation' | 'delegate';
+  /** Also probe this room mailbox (--room-mailbox): the shortcut path's scenarios. */
+  roomMailbox?: string;
   exit: 0 | 1;
   checks: Partial<Record<ProbeId, [ProbeStatus, RegExp?]>>;
   remedyStep?: [ProbeId, string];
@@ -49,6 +51,19 @@ const EXPECTED: Record<ScenarioName, Expectation> = {
   'tls-wrong-host': { exit: 1, checks: { 'tls.name': ['fail', /mail\.fabrikam\.com/], 'auth.schemes': ['skip', /tls\.name/] } },
   'tls-self-signed': { exit: 1, checks: { 'tls.trust': ['fail', /self-signed/], 'auth.schemes': ['skip'] } },
   'tls-missing-intermediate': { exit: 1, checks: { 'tls.trust': ['fail', /intermediate/], 'auth.schemes': ['skip'] } },
+  // The shortcut path: an account that serves room calendars, before and after user access is added.
+  'rooms-only': {
+    roomMailbox: FAKE_TEST_ROOM_MAILBOX, exit: 1,
+    checks: { 'access.impersonation': ['fail', /ErrorImpersonateUserDenied/], 'calendar.read': ['skip'], 'room.access': ['pass', /room101/], 'room.read': ['pass', /3 event/] },
+    remedyStep: ['access.impersonation', 'access.impersonation'],
+  },
+  'rooms-only-delegate': {
+    method: 'delegate', roomMailbox: FAKE_TEST_ROOM_MAILBOX, exit: 1,
+    checks: { 'access.delegate': ['fail', /delegate rights/], 'room.access': ['pass', /room101/], 'room.read': ['pass'] },
+    remedyStep: ['access.delegate', 'access.delegate'],
+  },
+  'rooms-and-users': { roomMailbox: FAKE_TEST_ROOM_MAILBOX, exit: 0, checks: { 'access.impersonation': ['pass'], 'calendar.read': ['pass'], 'room.access': ['pass'], 'room.read': ['pass', /3 event/] } },
+  'rooms-and-users-delegate': { method: 'delegate', roomMailbox: FAKE_TEST_ROOM_MAILBOX, exit: 0, checks: { 'access.delegate': ['pass'], 'room.access': ['pass'], 'room.read': ['pass'] } },
 };
 
 function captureIo(env: Record<string, string | undefined> = { EWS_PASSWORD: FAKE_PASSWORD }) {
@@ -125,7 +140,8 @@ describe('probe command against every fake Exchange scenario (in-process)', func
       const { io, out, err } = captureIo();
       const timeoutMs = scenario === 'slow' ? 1_500 : 15_000;
       const started = Date.now();
-      const code = await runProbeCommand([...base(), '--method', expected.method ?? 'impersonation', '--timeout-ms', String(timeoutMs)], io);
+      const room = expected.roomMailbox === undefined ? [] : ['--room-mailbox', expected.roomMailbox];
+      const code = await runProbeCommand([...base(), ...room, '--method', expected.method ?? 'impersonation', '--timeout-ms', String(timeoutMs)], io);
       const elapsed = Date.now() - started;
       assert.ok(elapsed < timeoutMs + 12_000, `finished in ${elapsed} ms`);
       assertVerdicts(expected, code, out(), err());
@@ -190,6 +206,7 @@ describe('probe command against every fake Exchange scenario (as a process: node
       const itemsBefore = fake.items(FAKE_TEST_MAILBOX).length;
       const timeoutMs = scenario === 'slow' ? 1_500 : 15_000;
       const args = [cli, 'probe', '--url', fake.url, '--user', FAKE_SERVICE_ACCOUNT, '--mailbox', FAKE_TEST_MAILBOX, '--ca', caFile, '--json', '--write',
+        ...(expected.roomMailbox === undefined ? [] : ['--room-mailbox', expected.roomMailbox]),
         '--method', expected.method ?? 'impersonation', '--timeout-ms', String(timeoutMs)];
       const started = Date.now();
       const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {

@@ -67,6 +67,24 @@ describe('probe report', () => {
     assert.equal(JSON.parse(reportJson(input())).server.build, '15.2.2562.17');
   });
 
+  it('names the test room mailbox and reads its events back when the run probed one', () => {
+    const withRoom = input({
+      configuration: { ...input().configuration, testRoomMailbox: 'room101@contoso.com' },
+      checks: [...input().checks, { id: 'room.access', status: 'pass', message: 'can impersonate room101@contoso.com', ms: 9 }, { id: 'room.read', status: 'pass', message: '1 event(s)', ms: 9 }],
+      roomEvents: [{ subject: `Device check-in ${CANARY}`, start: '2026-12-01T11:00:00.000Z', end: '2026-12-01T11:30:00.000Z' }],
+    });
+    const md = reportMarkdown(withRoom);
+    assert.match(md, /\| Test room mailbox \| room101@contoso\.com \|/);
+    assert.match(md, /Access to the test room mailbox \(`room\.access`\)/);
+    assert.match(md, /## Upcoming events of the test room mailbox\n\n- On Tuesday, December 1 at 11:00 AM: Device check-in/);
+    assert.match(diagnosticsText(withRoom), /test room mailbox room101@contoso\.com/);
+    assertNoSecret(md);
+    assertNoSecret(reportJson(withRoom));
+    assert.equal(buildReport(withRoom).roomEvents?.length, 1);
+    // Without a room mailbox nothing about rooms is written.
+    assert.ok(!reportMarkdown(input()).includes('room'));
+  });
+
   it('cannot be broken out of a table cell or turned into HTML by a server message', () => {
     const md = reportMarkdown(input({ checks: [{ id: 'auth.login', status: 'fail', message: 'a | b\n# heading <script>x</script>', ms: 1 }] }));
     const row = md.split('\n').find((l) => l.includes('`auth.login`')) ?? '';

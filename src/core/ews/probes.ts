@@ -21,7 +21,7 @@ import { errorText } from '../errors';
 export type ProbeId =
   | 'net.dns' | 'net.tcp' | 'tls.handshake' | 'tls.name' | 'tls.trust' | 'tls.expiry'
   | 'auth.schemes' | 'auth.login' | 'server.version' | 'access.impersonation' | 'access.delegate'
-  | 'calendar.read' | 'calendar.write';
+  | 'calendar.read' | 'calendar.write' | 'room.access' | 'room.read';
 
 export type ProbeStatus = 'pass' | 'warn' | 'fail' | 'skip';
 
@@ -39,6 +39,11 @@ export interface ProbeConfig {
   password: string;
   accessMethod: AccessMethod;
   testMailbox: string;
+  /**
+   * An optional room mailbox checked for access and reading after the test mailbox (room.access,
+   * room.read), so an admin adding user access sees the room access the devices use still works.
+   */
+  testRoomMailbox?: string;
   /** PEM text of an internal CA (the extra CA file's contents). */
   extraCaPem?: string;
   /** Budget for the whole run; every request also gets its share. Default 60 s. */
@@ -61,6 +66,8 @@ export interface ProbeRun {
   checks: ProbeResult[];
   server?: ServerSummary;
   events?: CalendarEvent[];
+  /** Upcoming events of the test room mailbox, when one was probed and read. */
+  roomEvents?: CalendarEvent[];
   mailboxes?: MailboxReport;
   stats: TransportStats & { ms: number };
 }
@@ -321,34 +328,47 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
     });
 
     const accessId: ProbeId = config.accessMethod === 'impersonation' ? 'access.impersonation' : 'access.delegate';
-    await probe(accessId, ['auth.login', 'server.version'], async () => {
+    const how = config.accessMethod === 'impersonation' ? 'impersonate' : 'open the calendar of';
+    /** Whether the service account reaches one mailbox with the chosen method (FindItem over the next day). */
+    const accessVerdict = async (mailbox: string): Promise<Verdict> => {
       const start = now();
-      const xml = calendarAccessRequest(config.testMailbox, config.accessMethod, start, new Date(start.getTime() + 86_400_000));
-      const { outcome, waitedMs } = await callWithBackOff(xml, config.accessMethod === 'impersonation' ? config.testMailbox : undefined);
-      const how = config.accessMethod === 'impersonation' ? 'impersonate' : 'open the calendar of';
+      const xml = calendarAccessRequest(mailbox, config.accessMethod, start, new Date(start.getTime() + 86_400_000));
+      const { outcome, waitedMs } = await callWithBackOff(xml, config.accessMethod === 'impersonation' ? mailbox : undefined);
       if (outcome.ok) {
-        return waitedMs > 0 ? warn(`${config.upn} can ${how} ${config.testMailbox} (after ${waitedMs} ms of throttling)`) : pass(`${config.upn} can ${how} ${config.testMailbox}`);
+        return waitedMs > 0 ? warn(`${config.upn} can ${how} ${mailbox} (after ${waitedMs} ms of throttling)`) : pass(`${config.upn} can ${how} ${mailbox}`);
       }
       const described = describeFailure(outcome.failure, config.accessMethod);
-      return fail(`${config.upn} cannot ${how} ${config.testMailbox}: ${described.message}`, described.remedy);
-    });
-
-    await probe('calendar.read', [accessId], async () => {
+      return fail(`${config.upn} cannot ${how} ${mailbox}: ${described.message}`, described.remedy);
+    };
+    /** Reads the next 7 days of one mailbox's calendar; hands the events to `keep`. */
+    const readVerdict = async (mailbox: string, keep: (events: CalendarEvent[]) => void): Promise<Verdict> => {
       let waitedMs = 0;
-      const outcome = await readCalendar(libraryContext, run.signal, requestTimeout(), now(), 7, (ms) => { waitedMs += ms; });
+      const outcome = await readCalendar({ ...libraryContext, mailbox }, run.signal, requestTimeout(), now(), 7, (ms) => { waitedMs += ms; });
       if (!outcome.ok) {
         const described = describeFailure(outcome.failure, config.accessMethod);
-        return fail(`Reading the calendar of ${config.testMailbox} failed: ${described.message}`, described.remedy);
+        return fail(`Reading the calendar of ${mailbox} failed: ${described.message}`, described.remedy);
       }
-      result.events = outcome.value;
-      const text = `${outcome.value.length} event(s) in the next 7 days of ${config.testMailbox}`;
+      keep(outcome.value);
+      const text = `${outcome.value.length} event(s) in the next 7 days of ${mailbox}`;
       return waitedMs > 0 ? warn(`${text} (after ${waitedMs} ms of throttling)`) : pass(text);
-    });
+    };
+
+    await probe(accessId, ['auth.login', 'server.version'], () => accessVerdict(config.testMailbox));
+
+    await probe('calendar.read', [accessId], () => readVerdict(config.testMailbox, (events) => { result.events = events; }));
 
     await probe('calendar.write', ['calendar.read'], async () => {
       if (!config.write) return skip('Not run: the write test is opt-in ("Write test" in the panel, --write on the command line)');
       return writeTest(libraryContext, run.signal, requestTimeout, now());
     });
+
+    // The room checks depend on the logon and the version only, not on the user mailbox's access:
+    // in the shortcut path the room access exists before the user access does, and each is reported.
+    const room = config.testRoomMailbox ?? '';
+    if (room !== '') {
+      await probe('room.access', ['auth.login', 'server.version'], () => accessVerdict(room));
+      await probe('room.read', ['room.access'], () => readVerdict(room, (events) => { result.roomEvents = events; }));
+    }
 
     if (config.mailboxes && config.mailboxes.length > 0 && byId.get(accessId)?.status !== 'fail' && byId.get(accessId)?.status !== 'skip') {
       result.mailboxes = await verifyMailboxes(config, config.mailboxes, {
