@@ -17,6 +17,7 @@ import type { ServerVersion } from './soap';
 import { DirectEwsTransport } from './directTransport';
 import { TransportError, type TransportStats } from './transport';
 import { errorText } from '../errors';
+import { findChallenge, parseChallenges } from './authChallenge';
 
 export type ProbeId =
   | 'net.dns' | 'net.tcp' | 'tls.handshake' | 'tls.name' | 'tls.trust' | 'tls.expiry'
@@ -284,13 +285,23 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
         throw err;
       }
       if (response.status !== 401) return warn(`EWS answered an unauthenticated request with HTTP ${response.status} instead of asking for credentials`);
-      const schemes = (response.headers['www-authenticate'] ?? []).map((v) => v.trim().split(/\s+/)[0]).filter((s) => s !== '');
-      if (schemes.length === 0) {
+      // One header line per scheme from Exchange, or one folded line from a proxy: RFC 7235 section 4.1 reads both.
+      const lines = response.headers['www-authenticate'] ?? [];
+      if (lines.length === 0) {
         return fail('EWS answered 401 with no WWW-Authenticate header, so it offers no way to log on (a proxy or load balancer in front of EWS may be stripping it)', remedy('enableBasicAuth'));
       }
-      const offered = schemes.join(', ');
-      if (schemes.some((s) => s.toLowerCase() === 'basic')) return pass(`Basic authentication is offered (all: ${offered})`);
-      return fail(`Basic authentication is not offered on EWS (offered: ${offered})`, remedy('enableBasicAuth'));
+      const parsed = parseChallenges(lines);
+      const unreadable = parsed.problems.length > 0 ? `; part of the WWW-Authenticate header could not be read (${parsed.problems.join('; ')})` : '';
+      if (parsed.challenges.length === 0) {
+        return fail(`EWS answered 401 with a WWW-Authenticate header that names no scheme${unreadable}`, remedy('enableBasicAuth'));
+      }
+      const offered = parsed.challenges.map((c) => c.scheme).join(', ');
+      const basic = findChallenge(parsed, 'Basic');
+      if (basic) {
+        const realm = basic.params.realm ? `, realm "${basic.params.realm}"` : '';
+        return pass(`Basic authentication is offered (all: ${offered}${realm})${unreadable}`);
+      }
+      return fail(`Basic authentication is not offered on EWS (offered: ${offered})${unreadable}`, remedy('enableBasicAuth'));
     });
 
     await probe('auth.login', ['auth.schemes'], async () => {
