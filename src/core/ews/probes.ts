@@ -16,7 +16,7 @@ import type { Socket } from 'node:net';
 import type { ServerVersion } from './soap';
 import { DirectEwsTransport } from './directTransport';
 import { TransportError, type TransportStats } from './transport';
-import { errorText } from '../errors';
+import { oneLineErrorText } from '../errors';
 import { findChallenge, parseChallenges } from './authChallenge';
 
 export type ProbeId =
@@ -167,7 +167,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
       } catch (err) {
         if (options.signal?.aborted) throw new TransportError('aborted', 'Cancelled');
         if (err instanceof TransportError && err.kind === 'aborted') verdict = fail(`Timed out: the run's time limit (${budgetMs} ms) ran out`);
-        else verdict = fail(`Unexpected error: ${errorText(err)}`);
+        else verdict = fail(`Unexpected error: ${oneLineErrorText(err)}`);
       }
     }
     const entry: ProbeResult = { id, ...verdict, ms: Date.now() - t0 };
@@ -206,7 +206,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
         return pass(`${host} resolves to ${addresses.join(', ')}`);
       } catch (err) {
         if (err instanceof TransportError && err.kind === 'aborted') throw err;
-        return fail(`${host} does not resolve (${(err as { code?: string }).code ?? (errorText(err))}); check the EWS URL and DNS`);
+        return fail(`${host} does not resolve (${(err as { code?: string }).code ?? oneLineErrorText(err)}); check the EWS URL and DNS`);
       }
     });
 
@@ -216,7 +216,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
         return pass(`TCP connection to ${host}:${port} opened`);
       } catch (err) {
         if (err instanceof TransportError && err.kind === 'aborted') throw err;
-        return fail(`No TCP connection to ${host}:${port} (${(err as { code?: string }).code ?? (errorText(err))}); check firewalls and the port`);
+        return fail(`No TCP connection to ${host}:${port} (${(err as { code?: string }).code ?? oneLineErrorText(err)}); check firewalls and the port`);
       }
     });
 
@@ -320,7 +320,10 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
       return fail(`Logon as ${config.upn} failed: ${described.message}`, described.remedy);
     });
 
-    await probe('server.version', ['auth.login'], async () => {
+    // An EWS error answer carries ServerVersionInfo too (the error example of Microsoft's "GetFolder
+    // operation" page has it), so a logon refused by EWS itself (ErrorMissingEmailAddress, ErrorAccountDisabled...)
+    // still tells the version; only an answer without one (401, no answer) leaves server.version to wait on auth.login.
+    await probe('server.version', serverVersion ? [] : ['auth.login'], async () => {
       if (!serverVersion) {
         if (loginRefusedVersion) return fail('The server is older than Exchange 2013 (it refused the Exchange2013 request version)', remedy('upgradeExchange'));
         if (versionProblem) return warn(`The server's ServerVersionInfo is not a version (${versionProblem}); the Exchange version could not be checked`);
@@ -351,9 +354,20 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
         const described = describeFailure(outcome.failure, config.accessMethod);
         return fail(`Reading the calendar of ${config.testMailbox} failed: ${described.message}`, described.remedy);
       }
-      result.events = outcome.value;
-      const text = `${outcome.value.length} event(s) in the next 7 days of ${config.testMailbox}`;
-      return waitedMs > 0 ? warn(`${text} (after ${waitedMs} ms of throttling)`) : pass(text);
+      const { events, total, complete } = outcome.value;
+      result.events = events;
+      const throttled = waitedMs > 0 ? ` (after ${waitedMs} ms of throttling)` : '';
+      // An item without Start or End is what a delegate with limited (free/busy) rights receives: report it, never crash on it.
+      const withoutTimes = events.filter((e) => e.start === '' || e.end === '').length;
+      if (withoutTimes > 0) {
+        return warn(`${events.length} item(s) in the next 7 days of ${config.testMailbox}, ${withoutTimes} of them without a start or end time: `
+          + 'the service account may see only free/busy information in this calendar, and the calendar service needs the full details', config.accessMethod === 'delegate' ? remedy('grantDelegate') : undefined);
+      }
+      // RootFolder IncludesLastItemInRange="false": the view held more than MaxEntriesReturned; TotalItemsInView counts them all.
+      const text = complete
+        ? `${events.length} event(s) in the next 7 days of ${config.testMailbox}`
+        : `${events.length} of ${total} events read in the next 7 days of ${config.testMailbox} (the probe asks for the first ${events.length}; Exchange said more exist)`;
+      return waitedMs > 0 ? warn(`${text}${throttled}`) : pass(text);
     });
 
     await probe('calendar.write', ['calendar.read'], async () => {
@@ -423,6 +437,6 @@ async function removeProbeItem(ctx: LibraryContext, id: ItemId | undefined, cutO
     }
     return undefined;
   } catch (err) {
-    return `Deleting the test item failed (${errorText(err)})`;
+    return `Deleting the test item failed (${oneLineErrorText(err)})`;
   }
 }
