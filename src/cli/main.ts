@@ -5,7 +5,7 @@
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo, type Subcommand } from './args';
 import { snippetsCommand } from './snippets';
 import { probeCommand } from './probe';
-import { errorText } from '../core/errors';
+import { oneLineErrorText } from '../core/errors';
 
 /** Every subcommand, in help order. */
 export const SUBCOMMANDS: readonly Subcommand[] = [
@@ -44,7 +44,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   try {
     return await command.run(rest, io);
   } catch (error) {
-    io.stderr.write(`exchange-setup ${name}: unexpected error: ${errorText(error)}\n`);
+    io.stderr.write(`exchange-setup ${name}: unexpected error: ${oneLineErrorText(error)}\n`);
     return EXIT_FAILURE;
   }
 }

@@ -51,6 +51,5 @@ export function oneLineErrorText(error: unknown): string {
 /** The message to show for any error; unexpected errors say so and point at the log. */
 export function describeError(action: string, error: unknown): string {
   if (error instanceof UserFacingError) return error.message;
-  const detail = errorText(error);
-  return `${action} failed unexpectedly: ${detail}. The log has the details.`;
+  return `${action} failed unexpectedly: ${oneLineErrorText(error)}. The log has the details.`;
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { discoverEwsUrl } from '../core/autodiscover';
-import { isCancellation, UserFacingError, errorText } from '../core/errors';
+import { isCancellation, UserFacingError, oneLineErrorText } from '../core/errors';
 import { loadProbeEngine } from '../core/ews/loadEngine';
 import type { ProbeConfig } from '../core/ews/probes';
 import type { LinkOutcome, PreLinkValidation } from '../core/link';
@@ -487,7 +487,7 @@ class ProbePanelController implements vscode.Disposable {
       } else {
         outcome = 'error';
         this.deps.log.error('Probe run failed', error instanceof Error ? error : new Error(String(error)));
-        finish('error', redact(errorText(error), [password], form.upn));
+        finish('error', redact(oneLineErrorText(error), [password], form.upn));
       }
       this.lastRun = { at: new Date(), input: { configuration: { ...form }, outcome, checks: findings, durationMs: Date.now() - started } };
     } finally {
@@ -760,7 +760,7 @@ class ProbePanelController implements vscode.Disposable {
   private reportError(action: string, error: unknown): void {
     if (isCancellation(error)) return;
     this.deps.log.error(`${action} failed`, error instanceof Error ? error : new Error(String(error)));
-    this.post({ type: 'notice', level: 'error', text: `${action}: ${errorText(error)}` });
+    this.post({ type: 'notice', level: 'error', text: `${action}: ${oneLineErrorText(error)}` });
   }
 }
 
