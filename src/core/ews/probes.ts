@@ -393,7 +393,9 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
 
 /**
  * CreateItem (SendToNone), then DeleteItem (HardDelete, SendToNone), then GetItem must say
- * ErrorItemNotFound. The clean-up always runs, with a fresh signal and its own short timeout, so
+ * ErrorItemNotFound. A hard delete does not erase the item at once: Exchange 2013 and later move it to
+ * the Purges folder of Recoverable Items, where it stays for the retention period (Microsoft, "Deleting
+ * items by using EWS in Exchange", table "Delete options"), and the pass message says so. The clean-up always runs, with a fresh signal and its own short timeout, so
  * neither cancellation nor the run's deadline can leave the probe item behind. When the create was
  * cut off before its answer, the item may exist without our knowing its id: it is found by its
  * unique subject.
@@ -416,7 +418,7 @@ async function writeTest(ctx: LibraryContext, signal: AbortSignal, requestTimeou
     const described = describeFailure(created.failure, ctx.method);
     return fail(`Creating a test item in ${ctx.mailbox} failed: ${described.message}`, described.remedy);
   }
-  return pass(`Created, deleted and confirmed gone a test item in ${ctx.mailbox} (no invitations sent)`);
+  return pass(`Created, deleted and confirmed gone a test item in ${ctx.mailbox} (no invitations sent; the deleted item is kept in the mailbox's Recoverable Items until its retention period ends)`);
 }
 
 /** Deletes the probe item (by id, or found by subject when the create was cut off); returns a problem or undefined. */
