@@ -62,13 +62,17 @@ export type Disruption = 'none' | 'slow' | 'reset' | 'malformed-xml' | 'oversize
  * How FindItem with a CalendarView answers:
  * - normal: every item with its properties;
  * - times-withheld: items as in the example response of Microsoft's "FindItem operation" page, an
- *   ItemId and nothing else (no Start, no End), which is what a delegate with limited rights gets;
+ *   ItemId and nothing else (no Start, no End); ASSUMPTION: that a delegate with limited (free/busy)
+ *   rights gets items like these ("ReadItems (CalendarPermissionType)" documents TimeOnly, not the answer);
  * - crowded: 60 more items than the store holds, so that a client's MaxEntriesReturned cuts the view
  *   (RootFolder IncludesLastItemInRange="false", TotalItemsInView the full count).
  */
 export type CalendarViewAnswer = 'normal' | 'times-withheld' | 'crowded';
 
-/** How the 401 carries its challenges: one WWW-Authenticate line per scheme (IIS), or folded into one (a proxy). */
+/**
+ * How the 401 carries its challenges: one WWW-Authenticate line per scheme (IIS), or folded into one.
+ * ASSUMPTION: a proxy or load balancer in front of Exchange folds them, as RFC 7230 section 3.2.2 allows.
+ */
 export type ChallengeLines = 'per-scheme' | 'folded';
 
 /** An error for every correctly authenticated request (the account itself is unusable). */

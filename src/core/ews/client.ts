@@ -154,8 +154,8 @@ export function describeFailure(failure: CallFailure, method?: AccessMethod): Fa
     case 'http': {
       if (failure.lockedOut) return { message: 'HTTP 401: the service account is locked out', remedy: remedy('unlockAccount') };
       // Under Basic, IIS answers a disabled or locked-out account and an expired password with the same
-      // 401 as a wrong password (Microsoft, "Basic authentication" in IIS: the logon is refused by
-      // Windows before EWS runs; field reports in exchangelib and ews-managed-api issues show the same 401).
+      // 401 as a wrong password: Windows refuses the logon before EWS runs (Microsoft, "HTTP status code
+      // in IIS 7 and later versions", 401.1 "Logon failed"). A locked-out body is told apart above.
       if (failure.status === 401) {
         return {
           message: 'HTTP 401: the server refused the service account name or password (the same answer comes when the account is disabled, locked out or its password has expired)',

@@ -356,18 +356,19 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
       }
       const { events, total, complete } = outcome.value;
       result.events = events;
-      const throttled = waitedMs > 0 ? ` (after ${waitedMs} ms of throttling)` : '';
-      // An item without Start or End is what a delegate with limited (free/busy) rights receives: report it, never crash on it.
+      // An item without Start or End, as in the example response of Microsoft's "FindItem operation" page,
+      // is reported, never a crash. ASSUMPTION: that a delegate with limited (free/busy) rights gets such items.
       const withoutTimes = events.filter((e) => e.start === '' || e.end === '').length;
       if (withoutTimes > 0) {
         return warn(`${events.length} item(s) in the next 7 days of ${config.testMailbox}, ${withoutTimes} of them without a start or end time: `
           + 'the service account may see only free/busy information in this calendar, and the calendar service needs the full details', config.accessMethod === 'delegate' ? remedy('grantDelegate') : undefined);
       }
-      // RootFolder IncludesLastItemInRange="false": the view held more than MaxEntriesReturned; TotalItemsInView counts them all.
+      // "RootFolder (FindItemResponseMessage)": IncludesLastItemInRange="false" means the view held more than
+      // MaxEntriesReturned, and TotalItemsInView counts them all.
       const text = complete
         ? `${events.length} event(s) in the next 7 days of ${config.testMailbox}`
         : `${events.length} of ${total} events read in the next 7 days of ${config.testMailbox} (the probe asks for the first ${events.length}; Exchange said more exist)`;
-      return waitedMs > 0 ? warn(`${text}${throttled}`) : pass(text);
+      return waitedMs > 0 ? warn(`${text} (after ${waitedMs} ms of throttling)`) : pass(text);
     });
 
     await probe('calendar.write', ['calendar.read'], async () => {
@@ -395,8 +396,8 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
  * CreateItem (SendToNone), then DeleteItem (HardDelete, SendToNone), then GetItem must say
  * ErrorItemNotFound. A hard delete does not erase the item at once: Exchange 2013 and later move it to
  * the Purges folder of Recoverable Items, where it stays for the retention period (Microsoft, "Deleting
- * items by using EWS in Exchange", table "Delete options"), and the pass message says so. The clean-up always runs, with a fresh signal and its own short timeout, so
- * neither cancellation nor the run's deadline can leave the probe item behind. When the create was
+ * items by using EWS in Exchange", table "Delete options"), and the pass message says so.
+ * The clean-up always runs, with a fresh signal and its own short timeout, so neither cancellation nor the run's deadline can leave the probe item behind. When the create was
  * cut off before its answer, the item may exist without our knowing its id: it is found by its
  * unique subject.
  */

@@ -36,8 +36,10 @@ const MEANINGS: Record<string, ResponseCodeMeaning> = {
     remedy: 'shareThrottlingBudget',
   },
   // ServiceError enum: "Impersonation failed." (as opposed to ErrorImpersonateUserDenied, a missing right).
+  // ASSUMPTION: the causes the remedy checks (a disabled user, a mailbox outside the organisation) are from no Microsoft page.
   ErrorImpersonationFailed: { text: 'Exchange accepted the impersonation right but failed to act as this mailbox\'s user', remedy: 'checkImpersonatedUser' },
-  // ResponseCode page: the server could not log on to the mailbox (database dismounted, mailbox moving or quarantined).
+  // ResponseCode page, ErrorMailboxLogonFailed; MS-OXCSTOR 3.2.5.1.1 "Private Mailbox Logon": an offline
+  // database or a mailbox in transit fails the logon.
   ErrorMailboxLogonFailed: { text: 'Exchange could not log on to this mailbox (its database may be dismounted, or the mailbox is moving or quarantined)', remedy: 'checkMailboxDatabase' },
   ErrorAccountDisabled: { text: 'the service account is disabled', remedy: 'enableAccount' },
   ErrorPasswordExpired: { text: 'the service account password has expired', remedy: 'resetPassword' },
