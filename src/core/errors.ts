@@ -39,7 +39,8 @@ const NOISE_PREFIX = /^(?:Uncaught\s+)?(?:Exception|Error|TypeError|RangeError|S
  * An error as one line that is safe to put in a message: the first line of its text (ews-javascript-api's
  * Exception puts its whole stack in `message`), with local file paths replaced by "<path>", without a
  * generic "Exception:" prefix, at most 200 characters. Every place where an error from a library or
- * from Node becomes words for the admin goes through here.
+ * from Node becomes words for the admin goes through here. Redact secrets before, never after: a cut
+ * could leave part of one that redaction no longer recognises.
  */
 export function oneLineErrorText(error: unknown): string {
   const firstLine = errorText(error).split(/\r?\n/).map((line) => line.trim()).find((line) => line !== '' && !/^at\s/.test(line)) ?? '';

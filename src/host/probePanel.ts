@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { discoverEwsUrl } from '../core/autodiscover';
-import { isCancellation, UserFacingError, oneLineErrorText } from '../core/errors';
+import { isCancellation, UserFacingError, errorText, oneLineErrorText } from '../core/errors';
 import { loadProbeEngine } from '../core/ews/loadEngine';
 import type { ProbeConfig } from '../core/ews/probes';
 import type { LinkOutcome, PreLinkValidation } from '../core/link';
@@ -487,7 +487,8 @@ class ProbePanelController implements vscode.Disposable {
       } else {
         outcome = 'error';
         this.deps.log.error('Probe run failed', error instanceof Error ? error : new Error(String(error)));
-        finish('error', redact(oneLineErrorText(error), [password], form.upn));
+        // Redacted before it is cut to one line, so that no part of a secret can survive the cut.
+        finish('error', oneLineErrorText(redact(errorText(error), [password], form.upn)));
       }
       this.lastRun = { at: new Date(), input: { configuration: { ...form }, outcome, checks: findings, durationMs: Date.now() - started } };
     } finally {
