@@ -9,6 +9,9 @@ export default {
   mutate: [
     'src/core/verification.ts',
     'src/core/ews/throttleWindow.ts',
+    'src/core/ews/responseCodes.ts',
+    'src/core/remedies.ts',
+    'src/core/ews/authChallenge.ts',
   ],
   testRunner: 'mocha',
   mochaOptions: {
@@ -16,6 +19,9 @@ export default {
       'out/test/unit/verification.test.js',
       'out/test/unit/throttle-window.test.js',
       'out/test/unit/mailbox-throttle.test.js',
+      'out/test/unit/auth-challenge.test.js',
+      'out/test/unit/ews-answers.test.js',
+      'out/test/unit/ews-parsers.test.js',
     ],
   },
   buildCommand: 'node scripts/build.mjs',
