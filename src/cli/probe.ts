@@ -171,7 +171,8 @@ export function formatSummary(run: ProbeRun): string {
   if (run.server) lines.push(`Server: ${run.server.product} (${run.server.build})`);
   if (run.events) {
     lines.push(run.events.length === 0 ? 'Upcoming events: none in the next 7 days' : 'Upcoming events (what the calendar service would read back):');
-    for (const e of run.events) lines.push(`  ${e.start} - ${e.end}  ${e.subject}`);
+    // Exchange may leave out an item's times or subject (a delegate with limited rights): say so instead of printing blanks.
+    for (const e of run.events) lines.push(`  ${e.start || '(no start time)'} - ${e.end || '(no end time)'}  ${e.subject || '(no subject)'}`);
   }
   if (run.mailboxes) {
     lines.push(`Mailboxes: ${run.mailboxes.checked} checked, ${run.mailboxes.ok} ok, ${run.mailboxes.failed.length} failed`);
