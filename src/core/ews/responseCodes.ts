@@ -25,6 +25,8 @@ const MEANINGS: Record<string, ResponseCodeMeaning> = {
   ErrorItemNotFound: { text: 'the item is not visible to the service account (delegate rights are missing, or it was deleted)', remedy: 'grantDelegate' },
   ErrorInvalidServerVersion: { text: 'the server is older than Exchange 2013 and rejects the Exchange2013 request version', remedy: 'upgradeExchange' },
   ErrorServerBusy: { text: 'the server is throttling requests (it asks to wait before retrying)' },
+  // The four codes below: "ResponseCode" (learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/responsecode),
+  // the entry of each code in its "Text value" table, and the same code in the "ServiceError enum" of the EWS Managed API.
   // ServiceError enum (Microsoft.Exchange.WebServices.Data): "When making a request as an account that
   // does not have a mailbox, you must specify the mailbox primary SMTP address for any distinguished
   // folder Ids." The logon probe reads the account's own calendar, so this is the account without a mailbox.
