@@ -86,9 +86,24 @@ describe('WWW-Authenticate challenges (RFC 7235 section 4.1)', () => {
   }
 
   it('rethrows what is not a syntax problem', () => {
-    const hostile = { [Symbol.iterator]: function* () { yield 'NTLM'; throw new TypeError('boom'); } } as unknown as string[];
-    assert.throws(() => parseChallenges(hostile), TypeError);
+    assert.throws(() => parseChallenges([42 as unknown as string]), TypeError);
   });
+
+  it('takes tabs as whitespace around commas and "="', () => {
+    const parsed = parseChallenges(['NTLM\t,\tBasic realm\t=\t"x"']);
+    assert.deepEqual(parsed, { challenges: [{ scheme: 'NTLM', params: {} }, { scheme: 'Basic', params: { realm: 'x' } }], problems: [] });
+  });
+
+  const moreBroken: [string, string][] = [
+    ['Basic =', 'expected name=value after the scheme Basic'],
+    ['Basic a=1, =2', 'expected an authentication scheme at "=2"'],
+    [`NTLM, =${'y'.repeat(30)}`, `expected an authentication scheme at "=${'y'.repeat(19)}"`],
+  ];
+  for (const [line, problem] of moreBroken) {
+    it(`names the place where ${JSON.stringify(line.slice(0, 16))} breaks the grammar`, () => {
+      assert.deepEqual(parseChallenges([line]).problems, [problem]);
+    });
+  }
 
   describe('property: any challenge list survives folding', () => {
     const token = fc.stringMatching(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,12}$/);

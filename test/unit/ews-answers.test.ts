@@ -278,6 +278,12 @@ describe('response codes and remedies (ResponseCode page, ServiceError enum)', (
     }
   });
 
+  it('the account codes keep their remedies', () => {
+    assert.equal(describeResponseCode('ErrorPasswordChangeRequired').remedy, 'resetPassword');
+    assert.equal(describeResponseCode('ErrorPasswordExpired').remedy, 'resetPassword');
+    assert.equal(describeResponseCode('ErrorAccountDisabled').remedy, 'enableAccount');
+  });
+
   it('unknown and empty codes are named as sent', () => {
     assert.deepEqual(describeResponseCode('ErrorSomethingNew'), { text: 'the server answered ErrorSomethingNew' });
     assert.deepEqual(describeResponseCode(''), { text: 'the server answered with an unnamed error' });
