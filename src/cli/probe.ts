@@ -17,7 +17,7 @@ const FLAGS: FlagSpecs = {
   user: { kind: 'string', valueName: 'UPN', description: 'service account UPN, e.g. alexaforbusiness@contoso.com' },
   mailbox: { kind: 'string', valueName: 'SMTP', description: 'test mailbox whose calendar is read, e.g. alice@contoso.com' },
   method: { kind: 'string', valueName: 'impersonation|delegate', description: 'access method (default impersonation)' },
-  write: { kind: 'boolean', description: 'also create and delete a test item in the test mailbox (sends no invitations)' },
+  write: { kind: 'boolean', description: 'also create and delete a test item in the test mailbox (sends no invitations; the deleted item stays in Recoverable Items until its retention ends)' },
   ca: { kind: 'string', valueName: 'FILE', description: 'extra CA certificates (PEM) trusted besides the public roots' },
   'timeout-ms': { kind: 'string', valueName: 'N', description: 'time limit for the whole run in milliseconds (default 60000)' },
   mailboxes: { kind: 'string', valueName: 'FILE', description: 'also verify access to every mailbox in FILE (one SMTP address per line, # comments)' },
@@ -31,7 +31,8 @@ export const PROBE_HELP = `Usage: exchange-setup probe --url URL --user UPN --ma
 
 Checks, in order, DNS, TCP, TLS (protocol, names, trust, expiry), the authentication schemes EWS
 offers, the service account's logon, the Exchange version, access to the test mailbox, and reads its
-next 7 days of calendar; with --write it also creates and deletes a test item.
+next 7 days of calendar; with --write it also creates and deletes a test item
+(the deleted item goes to the mailbox's Recoverable Items, as every hard delete does).
 
 The password is read from the environment variable EWS_PASSWORD or, on a terminal, from a hidden
 prompt. It is never accepted as an argument.
@@ -170,7 +171,8 @@ export function formatSummary(run: ProbeRun): string {
   if (run.server) lines.push(`Server: ${run.server.product} (${run.server.build})`);
   if (run.events) {
     lines.push(run.events.length === 0 ? 'Upcoming events: none in the next 7 days' : 'Upcoming events (what the calendar service would read back):');
-    for (const e of run.events) lines.push(`  ${e.start} - ${e.end}  ${e.subject}`);
+    // Exchange may leave out an item's times or subject (a delegate with limited rights): say so instead of printing blanks.
+    for (const e of run.events) lines.push(`  ${e.start || '(no start time)'} - ${e.end || '(no end time)'}  ${e.subject || '(no subject)'}`);
   }
   if (run.mailboxes) {
     lines.push(`Mailboxes: ${run.mailboxes.checked} checked, ${run.mailboxes.ok} ok, ${run.mailboxes.failed.length} failed`);
