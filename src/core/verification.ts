@@ -8,7 +8,7 @@
  * echoed command line never does.
  */
 import { getField, type SetupSettings } from './settings';
-import { BASIC_AUTH_PRIOR_BLOCK, REQUIRED_MANAGEMENT_ROLES, markerLines, type BasicAuthPriorEntry } from './snippets';
+import { BASIC_AUTH_PRIOR_BLOCK, OTHER_PROTOCOLS, REQUIRED_MANAGEMENT_ROLES, markerLines, type BasicAuthPriorEntry } from './snippets';
 import type { StepId, StepStatus } from './steps';
 import { errorText } from './errors';
 
@@ -194,8 +194,19 @@ function decideAdminRights(value: unknown): VerificationReading {
   const [item] = asList(value);
   if (!item) return failed('No role assignment information came back.');
   const roles = new Set(strings(item, 'Roles').map((r) => r.toLowerCase()));
-  const missing = REQUIRED_MANAGEMENT_ROLES.filter((r) => !roles.has(r.toLowerCase()));
   const user = text(item, 'User') || 'You';
+  // The server's own answer per cmdlet (Get-ManagementRole -Cmdlet) decides when it is there; custom
+  // roles count. Without it, the built-in roles of REQUIRED_MANAGEMENT_ROLES are required.
+  const cmdlets = asList(item.Cmdlets).map((c) => ({ cmdlet: text(c, 'Cmdlet'), roles: strings(c, 'Roles') })).filter((c) => c.cmdlet !== '');
+  if (cmdlets.length > 0) {
+    const blocked = cmdlets.filter((c) => !c.roles.some((r) => roles.has(r.toLowerCase())));
+    if (blocked.length > 0) {
+      const shown = blocked.slice(0, 5).map((c) => `${c.cmdlet} (${c.roles.length > 0 ? `needs one of ${listNames(c.roles.map((r) => `"${r}"`))}` : 'no role grants it'})`);
+      return failed(`${user} cannot run ${listNames(shown)}${blocked.length > 5 ? ` and ${blocked.length - 5} more` : ''}: add the account to Organization Management or assign the roles.`);
+    }
+    return done(`${user} holds a role for each of the ${cmdlets.length} cmdlets the setup runs.`);
+  }
+  const missing = REQUIRED_MANAGEMENT_ROLES.filter((r) => !roles.has(r.toLowerCase()));
   if (missing.length > 0) {
     return failed(`${user} lacks the management role${missing.length > 1 ? 's' : ''} ${listNames(missing)}: add the account to Organization Management or assign the roles.`);
   }
@@ -224,6 +235,14 @@ export function exchangeProductName(version: ExchangeVersion): string {
   return version.build >= 2562 ? 'Exchange Subscription Edition' : 'Exchange 2019';
 }
 
+/** Microsoft's lifecycle dates: 2013 ended 2023-04-11, 2016 and 2019 ended 2025-10-14; Subscription Edition is current. */
+function supportNote(version: ExchangeVersion): string {
+  const name = exchangeProductName(version);
+  if (name === 'Exchange 2013') return ', out of support since 2023-04-11';
+  if (name === 'Exchange 2016' || name === 'Exchange 2019') return ', out of support since 2025-10-14';
+  return '';
+}
+
 function decideExchangeVersion(value: unknown): VerificationReading {
   const servers = asList(value).map((item) => ({ name: text(item, 'Name'), raw: text(item, 'AdminDisplayVersion'), version: parseAdminDisplayVersion(text(item, 'AdminDisplayVersion')) }));
   if (servers.length === 0) return failed('No Exchange servers were listed.');
@@ -235,7 +254,7 @@ function decideExchangeVersion(value: unknown): VerificationReading {
   }
   const online = servers.filter((s) => s.version && exchangeProductName(s.version) === 'Exchange Online');
   if (online.length > 0) return failed(`${listNames(online.map((s) => s.name))} report Exchange Online builds: this procedure is for on-premises Exchange only.`);
-  const described = servers.map((s) => `${s.name}: ${s.version ? exchangeProductName(s.version) : ''} (${s.raw})`);
+  const described = servers.map((s) => `${s.name}: ${s.version ? `${exchangeProductName(s.version)}${supportNote(s.version)}` : ''} (${s.raw})`);
   return done(`Every server is Exchange 2013 or newer: ${described.join('; ')}.`);
 }
 
@@ -350,6 +369,27 @@ function decideDelegate(value: unknown, settings: SetupSettings): VerificationRe
   return done(`${upn} has Full Access and Send As on all ${total} user mailboxes.`);
 }
 
+/**
+ * The optional protocol step: done when every other protocol is off and EWS is not. Get-CASMailbox
+ * returns each switch as a Boolean; EwsEnabled is empty ($null) until set, which means the
+ * organisation's setting applies (Microsoft Learn, Set-CASMailbox, -EwsEnabled), so only an explicit
+ * False counts as off.
+ */
+function decideProtocols(value: unknown, settings: SetupSettings): VerificationReading {
+  const upn = settings.serviceAccount.upn;
+  const [mailbox] = asList(value);
+  if (!mailbox) return failed(`There is no mailbox ${upn}: create the service account first.`);
+  const ews = mailbox.EwsEnabled;
+  if (ews === false || (typeof ews === 'string' && ews.toLowerCase() === 'false')) {
+    return failed(`EWS is turned off for ${upn} (EwsEnabled is False), so the calendar service cannot sign in: run Set-CASMailbox -Identity ${upn} -EwsEnabled $true.`);
+  }
+  const missing = OTHER_PROTOCOLS.filter((p) => !(p.parameter in mailbox));
+  if (missing.length > 0) return { status: 'unknown', detail: `The output lacks ${listNames(missing.map((p) => p.parameter))}; run the verification again.` };
+  const stillOn = OTHER_PROTOCOLS.filter((p) => flag(mailbox, p.parameter));
+  if (stillOn.length > 0) return failed(`${listNames(stillOn.map((p) => p.label))} ${stillOn.length > 1 ? 'are' : 'is'} still on for ${upn}: run the step (it is optional).`);
+  return done(`Only EWS is on for ${upn}: ${listNames(OTHER_PROTOCOLS.map((p) => p.label))} are off.`);
+}
+
 function decide(stepId: StepId, value: unknown, settings: SetupSettings, now: Date): VerificationReading {
   switch (stepId) {
     case 'prerequisites.adminRights':
@@ -363,6 +403,8 @@ function decide(stepId: StepId, value: unknown, settings: SetupSettings, now: Da
       return decideBasicAuth(readBasicAuth(value));
     case 'serviceAccount.create':
       return decideServiceAccount(value, settings);
+    case 'serviceAccount.protocols':
+      return decideProtocols(value, settings);
     case 'access.impersonation':
       return decideImpersonation(value, settings);
     case 'access.delegate':
