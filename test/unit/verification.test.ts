@@ -76,7 +76,7 @@ describe('interpretVerification on recorded terminal output', () => {
   it('Windows PowerShell 5.1: Exchange 2019 and 2016 pass', () => {
     const reading = interpretVerification('prerequisites.exchangeVersion', fixture('ps51-exchange-version.txt'), settings(), NOW);
     assert.equal(reading.status, 'done');
-    assert.match(reading.detail, /EXCH01: Exchange 2019 .*EXCH02: Exchange 2016/);
+    assert.match(reading.detail, /EXCH01: Exchange 2019, out of support since 2025-10-14 .*EXCH02: Exchange 2016, out of support since 2025-10-14/);
   });
 
   it('an error inside the block gives unknown with the error line', () => {
@@ -159,7 +159,7 @@ describe('interpretVerification decisions', () => {
   it('admin rights: missing roles are named', () => {
     const reading = interpretVerification('prerequisites.adminRights', block('prerequisites.adminRights', [{ User: 'CONTOSO\\admin', Roles: ['Mail Recipients', 'Role Management'] }]), s, NOW);
     assert.equal(reading.status, 'failed');
-    assert.match(reading.detail, /Mail Recipient Creation, Exchange Virtual Directories and Active Directory Permissions/);
+    assert.match(reading.detail, /Mail Recipient Creation, Exchange Virtual Directories, Active Directory Permissions and Exchange Server Certificates/);
   });
 
   it('service account: missing mailbox fails, present is done', () => {
