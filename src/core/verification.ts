@@ -200,10 +200,12 @@ function decideAdminRights(value: unknown): VerificationReading {
   const cmdlets = asList(item.Cmdlets).map((c) => ({ cmdlet: text(c, 'Cmdlet'), roles: strings(c, 'Roles') })).filter((c) => c.cmdlet !== '');
   if (cmdlets.length > 0) {
     const blocked = cmdlets.filter((c) => !c.roles.some((r) => roles.has(r.toLowerCase())));
+    // rule prerequisites.adminRights.cmdletBlocked
     if (blocked.length > 0) {
       const shown = blocked.slice(0, 5).map((c) => `${c.cmdlet} (${c.roles.length > 0 ? `needs one of ${listNames(c.roles.map((r) => `"${r}"`))}` : 'no role grants it'})`);
       return failed(`${user} cannot run ${listNames(shown)}${blocked.length > 5 ? ` and ${blocked.length - 5} more` : ''}: add the account to Organization Management or assign the roles.`);
     }
+    // rule prerequisites.adminRights.everyCmdlet
     return done(`${user} holds a role for each of the ${cmdlets.length} cmdlets the setup runs.`);
   }
   const missing = REQUIRED_MANAGEMENT_ROLES.filter((r) => !roles.has(r.toLowerCase()));
@@ -378,15 +380,20 @@ function decideDelegate(value: unknown, settings: SetupSettings): VerificationRe
 function decideProtocols(value: unknown, settings: SetupSettings): VerificationReading {
   const upn = settings.serviceAccount.upn;
   const [mailbox] = asList(value);
+  // rule serviceAccount.protocols.noMailbox
   if (!mailbox) return failed(`There is no mailbox ${upn}: create the service account first.`);
   const ews = mailbox.EwsEnabled;
+  // rule serviceAccount.protocols.ewsOff
   if (ews === false || (typeof ews === 'string' && ews.toLowerCase() === 'false')) {
     return failed(`EWS is turned off for ${upn} (EwsEnabled is False), so the calendar service cannot sign in: run Set-CASMailbox -Identity ${upn} -EwsEnabled $true.`);
   }
   const missing = OTHER_PROTOCOLS.filter((p) => !(p.parameter in mailbox));
+  // rule serviceAccount.protocols.unreadable
   if (missing.length > 0) return { status: 'unknown', detail: `The output lacks ${listNames(missing.map((p) => p.parameter))}; run the verification again.` };
   const stillOn = OTHER_PROTOCOLS.filter((p) => flag(mailbox, p.parameter));
+  // rule serviceAccount.protocols.stillOn
   if (stillOn.length > 0) return failed(`${listNames(stillOn.map((p) => p.label))} ${stillOn.length > 1 ? 'are' : 'is'} still on for ${upn}: run the step (it is optional).`);
+  // rule serviceAccount.protocols.onlyEws
   return done(`Only EWS is on for ${upn}: ${listNames(OTHER_PROTOCOLS.map((p) => p.label))} are off.`);
 }
 

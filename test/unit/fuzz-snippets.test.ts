@@ -23,6 +23,6 @@ describe('shell-injection fuzzer (scripts/fuzz-snippets.mjs)', function () {
       // The boolean field takes no text at all; every other field must accept some hostile text.
       if (field !== 'impersonation.organizationWide') assert.ok(Number(accepted) > 0, `${field}: nothing accepted, so quoting was never tested`);
     }
-    assert.match(run.stdout, /TOTAL fields 13 {2}tried 130000 .* escapes 0 /);
+    assert.match(run.stdout, /TOTAL fields 14 {2}tried 140000 .* escapes 0 /);
   });
 });

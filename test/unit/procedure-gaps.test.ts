@@ -125,21 +125,42 @@ describe('procedure gaps (issue 11, section 3)', () => {
       assert.match(rollback, /throw \('No recorded values in '/);
     });
 
-    it('is done only when every other protocol is off and EWS is not', () => {
+    describe('verification rules', () => {
       const s = settingsFor('impersonation');
       const off = { OWAEnabled: false, ActiveSyncEnabled: false, PopEnabled: false, ImapEnabled: false, MAPIEnabled: false, EwsEnabled: null };
       const read = (value: unknown) => interpretVerification('serviceAccount.protocols', block('serviceAccount.protocols', value), s);
-      assert.equal(read([off]).status, 'done');
-      assert.equal(read(off).status, 'done', 'PowerShell 5.1 prints a one-element array as the bare object');
-      assert.equal(read([{ ...off, EwsEnabled: true }]).status, 'done');
-      const stillOn = read([{ ...off, PopEnabled: true, MAPIEnabled: 'True' }]);
-      assert.equal(stillOn.status, 'failed');
-      assert.match(stillOn.detail, /POP3 and MAPI \(Outlook\) are still on/);
-      const ewsOff = read([{ ...off, EwsEnabled: false }]);
-      assert.equal(ewsOff.status, 'failed');
-      assert.match(ewsOff.detail, /EWS is turned off .*-EwsEnabled \$true/);
-      assert.equal(read([]).status, 'failed');
-      assert.equal(read([{ OWAEnabled: false }]).status, 'unknown');
+
+      it('rule serviceAccount.protocols.noMailbox', () => {
+        assert.equal(read([]).status, 'failed');
+        assert.match(read(null).detail, /There is no mailbox alexaforbusiness@contoso\.com/);
+      });
+
+      it('rule serviceAccount.protocols.ewsOff', () => {
+        for (const value of [false, 'False']) {
+          const reading = read([{ ...off, EwsEnabled: value }]);
+          assert.equal(reading.status, 'failed');
+          assert.match(reading.detail, /EWS is turned off .*-EwsEnabled \$true/);
+        }
+      });
+
+      it('rule serviceAccount.protocols.unreadable', () => {
+        const reading = read([{ OWAEnabled: false }]);
+        assert.equal(reading.status, 'unknown');
+        assert.match(reading.detail, /lacks ActiveSyncEnabled, PopEnabled, ImapEnabled and MAPIEnabled/);
+      });
+
+      it('rule serviceAccount.protocols.stillOn', () => {
+        const reading = read([{ ...off, PopEnabled: true, MAPIEnabled: 'True' }]);
+        assert.equal(reading.status, 'failed');
+        assert.match(reading.detail, /POP3 and MAPI \(Outlook\) are still on/);
+        assert.equal(read([{ ...off, OWAEnabled: true }]).status, 'failed');
+      });
+
+      it('rule serviceAccount.protocols.onlyEws', () => {
+        assert.equal(read([off]).status, 'done');
+        assert.equal(read(off).status, 'done', 'PowerShell 5.1 prints a one-element array as the bare object');
+        assert.equal(read([{ ...off, EwsEnabled: true }]).status, 'done');
+      });
     });
 
     it('never counts toward the steps left, and says it is optional', () => {
@@ -171,20 +192,28 @@ describe('procedure gaps (issue 11, section 3)', () => {
   });
 
   describe('admin rights and wording', () => {
-    it('asks Exchange which roles grant each cmdlet and fails naming the cmdlets the admin cannot run', () => {
+    const base = { User: 'CONTOSO\\admin', Roles: ['Mail Recipients', 'Custom Vdir Role'], Required: [] };
+    const readRights = (value: unknown) => interpretVerification('prerequisites.adminRights', block('prerequisites.adminRights', value), settingsFor('impersonation'));
+
+    it('asks Exchange which roles grant each cmdlet the later steps run', () => {
       const snippet = mustSnippet('prerequisites.adminRights', settingsFor('impersonation'));
       assert.match(toPromptLine(snippet.verify), /Get-ManagementRole -Cmdlet \$_/);
       for (const cmdlet of ['Set-CASMailbox', 'Set-WebServicesVirtualDirectory', 'Add-ADPermission', 'New-ManagementRoleAssignment', 'Get-ExchangeCertificate']) assert.ok(toPromptLine(snippet.verify).includes(`'${cmdlet}'`), cmdlet);
-      const s = settingsFor('impersonation');
-      const base = { User: 'CONTOSO\\admin', Roles: ['Mail Recipients', 'Custom Vdir Role'], Required: [] };
-      const ok = interpretVerification('prerequisites.adminRights', block('prerequisites.adminRights', [{ ...base, Cmdlets: [{ Cmdlet: 'Set-CASMailbox', Roles: ['Mail Recipients'] }, { Cmdlet: 'Set-WebServicesVirtualDirectory', Roles: ['Exchange Virtual Directories', 'Custom Vdir Role'] }] }]), s);
-      assert.equal(ok.status, 'done', ok.detail);
-      const missing = interpretVerification('prerequisites.adminRights', block('prerequisites.adminRights', [{ ...base, Cmdlets: [{ Cmdlet: 'Add-ADPermission', Roles: ['Active Directory Permissions'] }, { Cmdlet: 'Set-CASMailbox', Roles: 'Mail Recipients' }] }]), s);
+    });
+
+    it('rule prerequisites.adminRights.cmdletBlocked', () => {
+      const missing = readRights([{ ...base, Cmdlets: [{ Cmdlet: 'Add-ADPermission', Roles: ['Active Directory Permissions'] }, { Cmdlet: 'Set-CASMailbox', Roles: 'Mail Recipients' }, { Cmdlet: 'Remove-ADPermission', Roles: [] }] }]);
       assert.equal(missing.status, 'failed');
-      assert.match(missing.detail, /cannot run Add-ADPermission \(needs one of "Active Directory Permissions"\)/);
-      assert.doesNotMatch(missing.detail, /Set-CASMailbox/);
-      const fallback = interpretVerification('prerequisites.adminRights', block('prerequisites.adminRights', [base]), s);
-      assert.equal(fallback.status, 'failed');
+      assert.match(missing.detail, /cannot run Add-ADPermission \(needs one of "Active Directory Permissions"\) and Remove-ADPermission \(no role grants it\)/);
+      assert.doesNotMatch(missing.detail, /Set-CASMailbox/, 'a role given as a bare string (PowerShell 5.1) counts');
+    });
+
+    it('rule prerequisites.adminRights.everyCmdlet', () => {
+      const ok = readRights([{ ...base, Cmdlets: [{ Cmdlet: 'Set-CASMailbox', Roles: ['Mail Recipients'] }, { Cmdlet: 'Set-WebServicesVirtualDirectory', Roles: ['Exchange Virtual Directories', 'Custom Vdir Role'] }] }]);
+      assert.equal(ok.status, 'done', ok.detail);
+      assert.match(ok.detail, /holds a role for each of the 2 cmdlets/);
+      const fallback = readRights([base]);
+      assert.equal(fallback.status, 'failed', 'without the per-cmdlet answer the built-in roles decide');
       assert.match(fallback.detail, /Exchange Server Certificates/);
     });
 
