@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { EMPTY_STATE, SetupModel } from '../../src/core/model';
 import { renderRunbook, runbookSteps } from '../../src/core/runbook';
 import { DEFAULT_SETTINGS, type AccessMethod, type SetupSettings } from '../../src/core/settings';
-import { OTHER_PROTOCOLS, renderScopeFilter, renderScript, snippetForStep, toPromptLine, type Script, type StepSnippet } from '../../src/core/snippets';
+import { OTHER_PROTOCOLS, impersonationScopeFilter, renderScript, snippetForStep, toPromptLine, type Script, type StepSnippet } from '../../src/core/snippets';
 import { STEPS, isLeaf } from '../../src/core/steps';
 import { stepHelpMarkdown } from '../../src/core/stepHelp';
 import { validateSettings } from '../../src/core/validate';
@@ -37,8 +37,8 @@ function block(name: string, json: unknown): string {
 describe('procedure gaps (issue 11, section 3)', () => {
   describe('limiting access to a group (exchangeSetup.access.limitToGroup)', () => {
     it('renders the scope filter with MemberOfGroup and the DN, apostrophes doubled for OPATH', () => {
-      assert.equal(renderScopeFilter(settingsFor('impersonation')), "RecipientTypeDetails -eq 'UserMailbox'");
-      assert.equal(renderScopeFilter(settingsFor('impersonation', GROUP)), "RecipientTypeDetails -eq 'UserMailbox' -and MemberOfGroup -eq 'CN=O''Brien Calendar Users,OU=Groups,DC=contoso,DC=com'");
+      assert.equal(impersonationScopeFilter(settingsFor('impersonation')), "RecipientTypeDetails -eq 'UserMailbox'");
+      assert.equal(impersonationScopeFilter(settingsFor('impersonation', GROUP)), "RecipientTypeDetails -eq 'UserMailbox' -and MemberOfGroup -eq 'CN=O''Brien Calendar Users,OU=Groups,DC=contoso,DC=com'");
     });
 
     it('creates the Method 1 scope with exactly the rendered filter, in the snippet and in the runbook', async () => {
@@ -46,7 +46,7 @@ describe('procedure gaps (issue 11, section 3)', () => {
       const settings = settingsFor('impersonation', GROUP);
       const [scope] = statements(mustSnippet('access.impersonation', settings).action).filter((s) => s.startsWith('New-ManagementScope'));
       const literals = parser.verbatimStrings(scope).map((l) => verbatimStringValue(l));
-      assert.equal(literals.at(-1), renderScopeFilter(settings), 'the filter literal is the rendered filter');
+      assert.equal(literals.at(-1), impersonationScopeFilter(settings), 'the filter literal is the rendered filter');
       const runbook = renderRunbook(settings);
       assert.ok(runbook.ok);
       assert.ok(runbook.text.includes(`$AccessLimitToGroup = 'CN=O''Brien Calendar Users,OU=Groups,DC=contoso,DC=com'`));

@@ -30,7 +30,7 @@ const MEMBER_OF_GROUP_PREFIX = "MemberOfGroup -eq '";
  * own parentheses): user mailboxes, and with exchangeSetup.access.limitToGroup set, only the group's
  * members. The impersonation verification compares the scope Exchange stores with this text.
  */
-export function renderScopeFilter(settings: SetupSettings): string {
+export function impersonationScopeFilter(settings: SetupSettings): string {
   const group = settings.access.limitToGroup;
   return group === '' ? USER_MAILBOX_CONDITION : `${USER_MAILBOX_CONDITION} -and ${MEMBER_OF_GROUP_PREFIX}${opathText(group)}'`;
 }

@@ -17,7 +17,7 @@ export * from './script';
 export { BASIC_AUTH_PRIOR_BLOCK, BASIC_AUTH_PRIOR_FILE, EWS_APP_POOL } from './basicAuth';
 export { REQUIRED_MANAGEMENT_ROLES } from './prerequisites';
 export { OTHER_PROTOCOLS, PROTOCOLS_PRIOR_FILE } from './serviceAccount';
-export { USER_MAILBOX_FILTER, renderScopeFilter } from './access';
+export { USER_MAILBOX_FILTER, impersonationScopeFilter } from './access';
 
 export interface SnippetGenerator {
   /** Every setting the snippet reads (validated before it runs). */
