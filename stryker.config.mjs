@@ -14,6 +14,7 @@ export default {
   mochaOptions: {
     spec: [
       'out/test/unit/verification.test.js',
+      'out/test/unit/procedure-gaps.test.js',
       'out/test/unit/throttle-window.test.js',
       'out/test/unit/mailbox-throttle.test.js',
     ],
