@@ -2,7 +2,7 @@
  * Shell-injection checking shared by the property test (1,000 values per field, in the suite) and
  * the fuzzer (scripts/fuzz-snippets.mjs, 10,000 per field): hostile value generators, and one
  * checker that renders every output a value reaches (each step's action, verification, rollback and
- * prompt line for both methods with org-wide impersonation on and off, the runbook, and the CLI's
+ * prompt line (and dry run) for both methods with org-wide impersonation on and off, the runbook, and the CLI's
  * `snippets` output) and reports every way the value escaped its literal.
  *
  * A value escapes when an output does not parse, when the syntax tree differs from the one with a
@@ -138,7 +138,10 @@ function renderOutputs(settings: SetupSettings, field: SettingField, steps: read
       outputs.set(id, { kind: 'rejected', problems: rejectionProblems(field, result.issues) });
       continue;
     }
-    for (const part of ['action', 'verify', 'rollback'] as const) outputs.set(`${id}.${part}`, { kind: 'text', text: renderScript(result.snippet[part]) });
+    for (const part of ['dryRun', 'action', 'verify', 'rollback'] as const) {
+      const script = result.snippet[part];
+      if (script) outputs.set(`${id}.${part}`, { kind: 'text', text: renderScript(script) });
+    }
     // Prompt lines join the same statements with '; ', so joining is covered too.
     outputs.set(`${id}.prompt`, { kind: 'text', text: toPromptLine(result.snippet.action) });
   }
