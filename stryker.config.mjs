@@ -19,6 +19,7 @@ export default {
     spec: [
       'out/test/unit/verification.test.js',
       'out/test/unit/opath.test.js',
+      'out/test/unit/procedure-gaps.test.js',
       'out/test/unit/throttle-window.test.js',
       'out/test/unit/mailbox-throttle.test.js',
       'out/test/unit/auth-challenge.test.js',
