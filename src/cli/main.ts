@@ -7,7 +7,7 @@ import { snippetsCommand } from './snippets';
 import { probeCommand } from './probe';
 import { autodiscoverCommand } from './autodiscover';
 import { verifyCommand } from './verify';
-import { errorText } from '../core/errors';
+import { oneLineErrorText } from '../core/errors';
 
 /** Every subcommand, in help order. */
 export const SUBCOMMANDS: readonly Subcommand[] = [
@@ -48,7 +48,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   try {
     return await command.run(rest, io);
   } catch (error) {
-    io.stderr.write(`exchange-setup ${name}: unexpected error: ${errorText(error)}\n`);
+    io.stderr.write(`exchange-setup ${name}: unexpected error: ${oneLineErrorText(error)}\n`);
     return EXIT_FAILURE;
   }
 }

@@ -18,7 +18,7 @@ const FLAGS: FlagSpecs = {
   mailbox: { kind: 'string', valueName: 'SMTP', description: 'test mailbox whose calendar is read, e.g. alice@contoso.com' },
   'room-mailbox': { kind: 'string', valueName: 'SMTP', description: 'also check access to and read a room mailbox, e.g. room101@contoso.com' },
   method: { kind: 'string', valueName: 'impersonation|delegate', description: 'access method (default impersonation)' },
-  write: { kind: 'boolean', description: 'also create and delete a test item in the test mailbox (sends no invitations)' },
+  write: { kind: 'boolean', description: 'also create and delete a test item in the test mailbox (sends no invitations; the deleted item stays in Recoverable Items until its retention ends)' },
   ca: { kind: 'string', valueName: 'FILE', description: 'extra CA certificates (PEM) trusted besides the public roots' },
   'timeout-ms': { kind: 'string', valueName: 'N', description: 'time limit for the whole run in milliseconds (default 60000)' },
   mailboxes: { kind: 'string', valueName: 'FILE', description: 'also verify access to every mailbox in FILE (one SMTP address per line, # comments)' },
@@ -33,9 +33,10 @@ export const PROBE_HELP = `Usage: exchange-setup probe --url URL --user UPN --ma
 
 Checks, in order, DNS, TCP, TLS (protocol, names, trust, expiry), the authentication schemes EWS
 offers, the service account's logon, the Exchange version, access to the test mailbox, and reads its
-next 7 days of calendar; with --write it also creates and deletes a test item. With --room-mailbox
-it then checks access to that room mailbox and reads its calendar too (room.access, room.read), so
-adding user access is seen not to break the room access meeting-room devices use.
+next 7 days of calendar; with --write it also creates and deletes a test item
+(the deleted item goes to the mailbox's Recoverable Items, as every hard delete does). With
+--room-mailbox it then checks access to that room mailbox and reads its calendar too (room.access,
+room.read), so adding user access is seen not to break the room access meeting-room devices use.
 
 The password is read from the environment variable EWS_PASSWORD or, on a terminal, from a hidden
 prompt. It is never accepted as an argument.
@@ -178,11 +179,12 @@ export function formatSummary(run: ProbeRun): string {
   if (run.server) lines.push(`Server: ${run.server.product} (${run.server.build})`);
   if (run.events) {
     lines.push(run.events.length === 0 ? 'Upcoming events: none in the next 7 days' : 'Upcoming events (what the calendar service would read back):');
-    for (const e of run.events) lines.push(`  ${e.start} - ${e.end}  ${e.subject}`);
+    // Exchange may leave out an item's times or subject (a delegate with limited rights): say so instead of printing blanks.
+    for (const e of run.events) lines.push(`  ${e.start || '(no start time)'} - ${e.end || '(no end time)'}  ${e.subject || '(no subject)'}`);
   }
   if (run.roomEvents) {
     lines.push(run.roomEvents.length === 0 ? 'Upcoming events of the room: none in the next 7 days' : 'Upcoming events of the room:');
-    for (const e of run.roomEvents) lines.push(`  ${e.start} - ${e.end}  ${e.subject}`);
+    for (const e of run.roomEvents) lines.push(`  ${e.start || '(no start time)'} - ${e.end || '(no end time)'}  ${e.subject || '(no subject)'}`);
   }
   if (run.mailboxes) {
     lines.push(`Mailboxes: ${run.mailboxes.checked} checked, ${run.mailboxes.ok} ok, ${run.mailboxes.failed.length} failed`);

@@ -216,9 +216,9 @@ export class SetupModel {
     this.fire();
   }
 
-  /** Leaf steps that still need doing (the badge). */
+  /** Leaf steps that still need doing (the badge); optional steps never count. */
   remaining(): number {
-    return STEPS.filter((s) => isLeaf(s.id) && this.isApplicable(s.id) && this.statusOf(s.id) !== 'done').length;
+    return STEPS.filter((s) => isLeaf(s.id) && !s.optional && this.isApplicable(s.id) && this.statusOf(s.id) !== 'done').length;
   }
 
   view(): StepView[] {
@@ -263,8 +263,9 @@ export class SetupModel {
       const doneCount = applicable.filter((c) => c.status === 'done').length;
       return `${STATUS_LABELS[status]} · ${doneCount} of ${applicable.length} done`;
     }
-    if (!evidence) return STATUS_LABELS[status];
-    return `${STATUS_LABELS[status]} · ${SOURCE_LABELS[evidence.source]}`;
+    const label = def.optional ? `optional · ${STATUS_LABELS[status]}` : STATUS_LABELS[status];
+    if (!evidence) return label;
+    return `${label} · ${SOURCE_LABELS[evidence.source]}`;
   }
 
   private fire(): void {

@@ -16,6 +16,10 @@ export type RemedyKey =
   | 'enableAccount'
   | 'resetPassword'
   | 'createServiceAccount'
+  | 'serviceAccountMailbox'
+  | 'shareThrottlingBudget'
+  | 'checkImpersonatedUser'
+  | 'checkMailboxDatabase'
   | 'grantImpersonation'
   | 'widenImpersonationScope'
   | 'grantDelegate'
@@ -32,9 +36,12 @@ const REMEDIES: Record<RemedyKey, Remedy> = {
     step: 'basicAuth.enable',
     text: 'Turn on Basic authentication for EWS on every server behind the load balancer: run the "Enable Basic authentication" snippet.',
   },
+  // Basic authentication answers 401 alike for a wrong password and for an account that is
+  // disabled, locked out or whose password expired: IIS cannot tell the client which it was.
   checkPassword: {
     step: 'serviceAccount.create',
-    text: 'Check the service account UPN and password; reset the password with Set-Mailbox -Password if it is unknown.',
+    text: 'Check the service account UPN and password; reset the password with Set-Mailbox -Password if it is unknown. '
+      + 'The same 401 comes back when the account is disabled, locked out or its password has expired: check Get-ADUser <account> -Properties Enabled,LockedOut,PasswordExpired.',
   },
   unlockAccount: {
     step: 'serviceAccount.create',
@@ -51,6 +58,22 @@ const REMEDIES: Record<RemedyKey, Remedy> = {
   createServiceAccount: {
     step: 'serviceAccount.create',
     text: 'Create the service account mailbox with the "Create the service account mailbox" snippet.',
+  },
+  serviceAccountMailbox: {
+    step: 'serviceAccount.create',
+    text: 'The service account has no mailbox, and EWS needs one for its own logon: create it with the "Create the service account mailbox" snippet (or Enable-Mailbox for an existing user).',
+  },
+  shareThrottlingBudget: {
+    step: 'serviceAccount.create',
+    text: 'Too many requests of the service account were in flight at once (EWSMaxConcurrency, 27 by default): let them finish and check again with fewer at once. If the calendar service itself needs more, give the service account its own throttling policy (New-ThrottlingPolicy, Set-ThrottlingPolicyAssociation).',
+  },
+  checkImpersonatedUser: {
+    step: 'access.impersonation',
+    text: 'Exchange could not act as this mailbox\'s user: check that the user account is enabled and its mailbox is in this organisation (Get-User <address>, Get-Mailbox <address>), then run the probes again.',
+  },
+  checkMailboxDatabase: {
+    step: 'access',
+    text: 'Exchange could not open this mailbox: check that its database is mounted (Get-MailboxDatabase -Status) and the mailbox is not being moved or quarantined (Get-MailboxStatistics <address>).',
   },
   grantImpersonation: {
     step: 'access.impersonation',

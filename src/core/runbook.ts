@@ -17,6 +17,7 @@ const PARAMETER_NAMES: { readonly [K in SettingField]?: string } = {
   'serviceAccount.alias': 'ServiceAccountAlias',
   'serviceAccount.displayName': 'ServiceAccountDisplayName',
   'serviceAccount.organizationalUnit': 'ServiceAccountOrganizationalUnit',
+  'access.limitToGroup': 'AccessLimitToGroup',
   'impersonation.scopeName': 'ImpersonationScopeName',
   'impersonation.assignmentName': 'ImpersonationAssignmentName',
   testMailbox: 'TestMailbox',
@@ -36,6 +37,8 @@ const variableRefs: ValueRefs = {
   value: (field) => `$${parameterName(field)}`,
   valueWithSuffix: (field, suffix) => `($${parameterName(field)} + ${constant(suffix)})`,
   valueBetween: (prefix, field, suffix) => `(${constant(prefix)} + $${parameterName(field)} + ${constant(suffix)})`,
+  // Microsoft's own form for a variable inside an OPATH text value: $User -Replace "'","''".
+  opathValueBetween: (prefix, field, suffix) => `(${constant(prefix)} + ($${parameterName(field)} -replace "'", "''") + ${constant(suffix)})`,
 };
 
 /** The steps of the runbook: every step with a snippet, except the access method not chosen. */
@@ -52,6 +55,8 @@ export interface RunbookStep {
   action: string;
   verify: string;
   rollback: string;
+  /** Only for steps with a dry run (-WhatIf). */
+  dryRun?: string;
 }
 
 export type RunbookResult = { ok: true; text: string } | { ok: false; issues: FieldIssue[] };
@@ -78,14 +83,23 @@ export function runbookSteps(settings: SetupSettings, context: SnippetContext = 
   if (!built.ok) return built;
   return {
     ok: true,
-    steps: built.snippets.map((s) => ({ id: s.stepId, title: s.title, action: renderScript(s.action), verify: renderScript(s.verify), rollback: renderScript(s.rollback) })),
+    steps: built.snippets.map((s) => ({
+      id: s.stepId,
+      title: s.title,
+      action: renderScript(s.action),
+      verify: renderScript(s.verify),
+      rollback: renderScript(s.rollback),
+      ...(s.dryRun ? { dryRun: renderScript(s.dryRun) } : {}),
+    })),
   };
 }
 
-function undoFunctionName(id: StepId): string {
+function functionName(verb: string, id: StepId): string {
   const words = id.split(/[.]/).map((part) => part.charAt(0).toUpperCase() + part.slice(1));
-  return `Undo-Ecs${words.join('')}`;
+  return `${verb}-Ecs${words.join('')}`;
 }
+
+const undoFunctionName = (id: StepId): string => functionName('Undo', id);
 
 const RULE = `# ${'-'.repeat(98)}`;
 
@@ -100,16 +114,29 @@ function renderParameterBlock(settings: SetupSettings, ids: readonly StepId[]): 
   ];
 }
 
+/** An optional step's action is a function the file defines but never calls: running the file never does it. */
+function renderAction(snippet: StepSnippet): string[] {
+  if (!stepDefinition(snippet.stepId).optional) return ['# Action', renderScript(snippet.action)];
+  const name = functionName('Invoke', snippet.stepId);
+  return [
+    `# Action (optional): defined here, never called by this file. Call ${name} yourself to do this step.`,
+    `function ${name} {`,
+    renderScript(snippet.action, '    '),
+    '}',
+  ];
+}
+
 function renderStep(snippet: StepSnippet, index: number): string[] {
   const definition = stepDefinition(snippet.stepId);
   const rollbackBody = renderScript(snippet.rollback, '    ');
+  const dryRun = snippet.dryRun && hasStatements(snippet.dryRun) ? ['# Dry run: changes nothing (-WhatIf); read its output before the action.', renderScript(snippet.dryRun), ''] : [];
   return [
     RULE,
     `# Step ${index + 1}: ${snippet.title} (${snippet.stepId})`,
     `# ${definition.summary}`,
     RULE,
-    '# Action',
-    renderScript(snippet.action),
+    ...dryRun,
+    ...renderAction(snippet),
     '',
     hasStatements(snippet.verify) ? '# Verification: prints the result as JSON between ECS-BEGIN and ECS-END lines.' : '# Verification',
     renderScript(snippet.verify),

@@ -17,6 +17,13 @@ export interface SetupSettings {
     organizationalUnit: string;
   };
   accessMethod: AccessMethod;
+  access: {
+    /**
+     * Distinguished name of a mail-enabled group: when set, both methods reach only its members
+     * (MemberOfGroup in Method 1's scope filter, the same filter on Method 2's mailbox list).
+     */
+    limitToGroup: string;
+  };
   impersonation: {
     scopeName: string;
     assignmentName: string;
@@ -41,6 +48,7 @@ export type SettingField =
   | 'serviceAccount.displayName'
   | 'serviceAccount.organizationalUnit'
   | 'accessMethod'
+  | 'access.limitToGroup'
   | 'impersonation.scopeName'
   | 'impersonation.assignmentName'
   | 'impersonation.organizationWide'
@@ -59,6 +67,7 @@ export const SETTING_FIELDS: readonly SettingField[] = [
   'serviceAccount.displayName',
   'serviceAccount.organizationalUnit',
   'accessMethod',
+  'access.limitToGroup',
   'impersonation.scopeName',
   'impersonation.assignmentName',
   'impersonation.organizationWide',
@@ -82,6 +91,7 @@ export const DEFAULT_SETTINGS: SetupSettings = {
     organizationalUnit: '',
   },
   accessMethod: 'impersonation',
+  access: { limitToGroup: '' },
   impersonation: {
     scopeName: 'Alexa for Business user mailboxes',
     assignmentName: 'Alexa for Business impersonation',
@@ -102,6 +112,7 @@ export const SETTING_EXAMPLES: Record<SettingField, string> = {
   'serviceAccount.displayName': 'Alexa for Business',
   'serviceAccount.organizationalUnit': 'contoso.com/Service Accounts',
   accessMethod: 'impersonation',
+  'access.limitToGroup': 'CN=Calendar Service Users,OU=Groups,DC=contoso,DC=com',
   'impersonation.scopeName': 'Alexa for Business user mailboxes',
   'impersonation.assignmentName': 'Alexa for Business impersonation',
   'impersonation.organizationWide': 'false',

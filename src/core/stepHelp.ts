@@ -11,16 +11,19 @@ anything is changed, four things must hold: you can run the Exchange Management 
 rights, every Exchange server is 2013 or newer, EWS presents a certificate from a public certificate
 authority, and EWS accepts Basic authentication.`,
   'prerequisites.adminRights': `You need an account in the **Organization Management** role group (or one with the
-Mail Recipient Creation, Role Management and Organization Client Access roles).
+Mail Recipient Creation, Mail Recipients, Role Management, Exchange Virtual Directories, Active Directory
+Permissions and Exchange Server Certificates roles).
 
 On an Exchange server, open the Exchange Management Shell. From a Windows workstation, the snippet opens a
 remote session (\`New-PSSession -ConfigurationName Microsoft.Exchange ... -Authentication Kerberos\`) and
 imports it. PowerShell on Linux and macOS has no WSMan client, so the remote session needs Windows.
 
-The verification lists the management roles your account holds. Tick the step when you are connected.`,
+The verification lists the management roles your account holds and asks Exchange, for every cmdlet the later
+steps run, which roles grant it (\`Get-ManagementRole -Cmdlet\`, as Microsoft's "Find the permissions required
+to run any Exchange cmdlet" describes), so custom roles count. Tick the step when you are connected.`,
   'prerequisites.exchangeVersion': `EWS impersonation and the calendar operations the service uses need Exchange
-2013 (15.0) or newer. Exchange 2013 left support on 2023-04-11, Exchange 2016 and 2019 on 2025-10-14;
-Exchange Subscription Edition (15.2 build 2562 and later) is the supported release.
+2013 (15.0) or newer. Exchange 2013 has been out of support since 2023-04-11, Exchange 2016 and 2019 since
+2025-10-14; Exchange Subscription Edition (15.2 build 2562 and later) is the only supported release.
 
 Exchange Online is not covered: Basic authentication for EWS has been off there since October 2022 and
 ApplicationImpersonation was removed in February 2025.`,
@@ -42,16 +45,41 @@ authentication" step reads the setting; the probe checks what EWS actually offer
   'basicAuth.verify': `Reads \`BasicAuthentication\` on the EWS virtual directories. The verification prints the
 values as JSON between marker lines so that the extension can read them back from the terminal and update
 the checklist.`,
-  'basicAuth.enable': `Turns Basic authentication on for the EWS virtual directory. The identity is
-\`'<SERVER>\\EWS (Default Web Site)'\`: the first part is the *server* name (not the domain) and the
-directory name contains a space.
+  'basicAuth.enable': `Turns Basic authentication on for the EWS virtual directory of the server in
+\`exchangeSetup.exchangeServer\`. The directory is taken from Exchange
+(\`Get-WebServicesVirtualDirectory -Server <server> | Set-WebServicesVirtualDirectory ...\`) rather than typed as
+\`'<SERVER>\\EWS (Default Web Site)'\`, which breaks when the setting is an FQDN or the site has another name.
 
-The snippet first records the current value, so that the rollback restores exactly what was there before.
-Repeat it for every server behind the load balancer.`,
+**Basic on the EWS virtual directory applies to every user of EWS on that server**, not only the service
+account: any account can then sign in to EWS with a password. Weigh that before you enable it.
+
+The snippet first records the current values, so that the rollback restores exactly what was there before.
+After the change it recycles the \`MSExchangeServicesAppPool\` application pool, as Microsoft's xExchange DSC
+resource does after changing the EWS directory (otherwise IIS may keep serving the old setting). It does so
+through PowerShell remoting to the server (\`Invoke-Command ... Restart-WebAppPool\`), which needs WinRM and
+administrator rights there; on the server itself run \`Restart-WebAppPool -Name MSExchangeServicesAppPool\` in an
+elevated shell. Then confirm with the verification and the \`auth.schemes\` probe in the Probe & Link panel,
+which shows what EWS now offers. Repeat it for every server behind the load balancer.`,
   'serviceAccount.create': `Creates the mailbox the service signs in with. Every value is quoted; the alias has no
-spaces. The shell prompts for the password (\`Read-Host -AsSecureString\`), so it never appears in the
+spaces. The shell prompts for the password twice (\`Read-Host -AsSecureString\`) and compares the two entries in
+memory without turning them into text; if they differ, nothing is created. The password never appears in the
 snippet, the terminal history or this extension. \`-ResetPasswordOnNextLogon $false\` matters: otherwise EWS
-answers ErrorPasswordChangeRequired.`,
+answers ErrorPasswordChangeRequired.
+
+**Password expiry breaks the service.** When the account's password expires, every EWS request of the calendar
+service gets HTTP 401 until the password is changed in Active Directory and in the service. Check when it
+expires with the ActiveDirectory module (RSAT, not part of the Exchange session):
+\`Get-ADUser <sAMAccountName> -Properties PasswordNeverExpires, msDS-UserPasswordExpiryTimeComputed\`
+(the second is a FILETIME: \`[DateTime]::FromFileTime(...)\`), or without RSAT \`net user <sAMAccountName> /domain\`.
+Either exempt the account through your password policy or plan the rotation.`,
+  'serviceAccount.protocols': `Optional. The calendar service uses only EWS, so the service account needs no other way in.
+This step turns off Outlook on the web, Exchange ActiveSync, POP3, IMAP4 and MAPI (Outlook) for it with
+\`Set-CASMailbox\`, and leaves EWS on: MAPI and EWS are separate switches (\`MAPIEnabled\`, \`EwsEnabled\`), so
+turning MAPI off does not affect EWS. A leaked password then opens nothing but EWS.
+
+The snippet records the previous values first; the rollback puts exactly those back. The verification reads
+the switches with \`Get-CASMailbox\`: the step is done when every other protocol is off and EWS is not. It is
+optional: the checklist's count of steps left never includes it.`,
   access: `Choose one method in the \`exchangeSetup.accessMethod\` setting. Impersonation covers every user mailbox,
 including ones created later; per-mailbox rights must be granted again for each new mailbox.`,
   'access.impersonation': `Creates a management scope over **user mailboxes** and assigns the
@@ -65,13 +93,23 @@ The verification reads the assignments with \`-Delegating $false\` (a delegating
 assign the role). An assignment whose \`RecipientWriteScope\` is Organization reaches every mailbox and fails the
 step unless you opted in; one limited to an organizational unit is named with its OU. The scope's stored
 filter must select exactly what the step creates (Exchange adds parentheses, which are ignored), so a scope
-that filters \`-ne 'UserMailbox'\` or anything else fails.`,
+that filters \`-ne 'UserMailbox'\` or anything else fails.
+
+Microsoft recommends limiting impersonation to the users who need it. Set \`exchangeSetup.access.limitToGroup\`
+to the distinguished name of a mail-enabled group and the scope's filter becomes
+\`RecipientTypeDetails -eq 'UserMailbox' -and MemberOfGroup -eq '<DN>'\`: only the group's direct members can be
+impersonated, and people added to the group later are covered at once.`,
   'access.delegate': `Grants the service account Full Access (without automapping) and Send As on each user
 mailbox. On-premises, Send As is \`Add-ADPermission -ExtendedRights 'Send As'\`;
 \`Add-RecipientPermission\` exists only in Exchange Online. Mailboxes created later need the same rights.
 
 The verification reads every user mailbox and reports, for each right, how many lack it and the first 20 of
-them by address.`,
+them by address.
+
+This changes every user mailbox (or every member of the group in \`exchangeSetup.access.limitToGroup\`). Run the
+**dry run** first ("Insert Dry Run (-WhatIf)" on the step): it prints how many mailboxes the step would change and
+shows each change with \`-WhatIf\`, changing nothing. The step itself prints the count again and changes nothing
+until you type that number.`,
   link: `Alexa for Business is retired and never had an API to link an Exchange calendar: linking was done in its
 console (Calendar > Microsoft Exchange) with the service account's UPN, its password, the EWS URL and the
 access method. The snippet lists the values to enter; the password is never written into it.`,

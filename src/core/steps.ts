@@ -13,6 +13,7 @@ export type StepId =
   | 'basicAuth.verify'
   | 'basicAuth.enable'
   | 'serviceAccount.create'
+  | 'serviceAccount.protocols'
   | 'access'
   | 'access.impersonation'
   | 'access.delegate'
@@ -35,6 +36,10 @@ export interface StepDefinition {
   readonly hasSnippet: boolean;
   /** True when its verification prints output the extension reads back to set the status. */
   readonly readBack?: boolean;
+  /** Recommended but not required: it never counts as left to do (badge, "all done"). */
+  readonly optional?: boolean;
+  /** True when the snippet has a dry run (-WhatIf) to run before the action. */
+  readonly hasDryRun?: boolean;
 }
 
 export const STEPS: readonly StepDefinition[] = [
@@ -45,7 +50,7 @@ export const STEPS: readonly StepDefinition[] = [
   },
   {
     id: 'prerequisites.exchangeVersion', parent: 'prerequisites', title: 'Exchange 2013 or newer',
-    summary: 'Every Exchange server is 2013 (15.0) or newer; 2016, 2019 or Subscription Edition is supported today.', manual: false, hasSnippet: true, readBack: true,
+    summary: 'Every Exchange server is 2013 (15.0) or newer; only Subscription Edition is supported today (2016 and 2019 left support on 2025-10-14).', manual: false, hasSnippet: true, readBack: true,
   },
   {
     id: 'prerequisites.certificate', parent: 'prerequisites', title: 'Publicly trusted certificate on EWS',
@@ -65,7 +70,11 @@ export const STEPS: readonly StepDefinition[] = [
   },
   {
     id: 'serviceAccount.create', title: 'Create the service account mailbox',
-    summary: 'A mailbox for the service account; the shell prompts for its password.', manual: false, hasSnippet: true, readBack: true,
+    summary: 'A mailbox for the service account; the shell prompts for its password twice.', manual: false, hasSnippet: true, readBack: true,
+  },
+  {
+    id: 'serviceAccount.protocols', title: 'Turn off the service account\'s other protocols (optional)',
+    summary: 'Outlook on the web, ActiveSync, POP3, IMAP4 and MAPI off for the service account; EWS stays on.', manual: false, hasSnippet: true, readBack: true, optional: true,
   },
   { id: 'access', title: 'Grant calendar access', summary: 'One of two methods, chosen in exchangeSetup.accessMethod.', manual: false, hasSnippet: false },
   {
@@ -74,7 +83,7 @@ export const STEPS: readonly StepDefinition[] = [
   },
   {
     id: 'access.delegate', parent: 'access', method: 'delegate', title: 'Method 2: per-mailbox rights',
-    summary: 'Full access and Send As on each user mailbox (mailboxes created later need it too).', manual: false, hasSnippet: true, readBack: true,
+    summary: 'Full access and Send As on each user mailbox (mailboxes created later need it too).', manual: false, hasSnippet: true, readBack: true, hasDryRun: true,
   },
   {
     id: 'link', title: 'Link the service account',

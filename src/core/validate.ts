@@ -142,6 +142,43 @@ function nameProblem(value: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A group for MemberOfGroup must be given by its distinguished name: Microsoft's "Filterable properties
+ * for the RecipientFilter parameter" (section MemberOfGroup) says "You must use the distinguished name
+ * (DN)", and a scope's RecipientRestrictionFilter is such a filter. The DN is split at commas not escaped
+ * with a backslash (RFC 4514, section 2.4); each part is `attribute=value`, the first is the group's CN
+ * and the domain's DC parts end it.
+ */
+function groupDnProblem(value: string): string | undefined {
+  // ASSUMPTION: the OPATH parser may end a '...' value at these as PowerShell's tokenizer does, and
+  // Microsoft documents only the apostrophe's escape, so they are refused rather than guessed at.
+  const typographic = [...value].find((char) => char >= '\u2018' && char <= '\u201B');
+  if (typographic !== undefined) return `has the quotation mark ${displayValue(typographic)}, which an OPATH filter cannot hold safely; type the DN with a plain apostrophe (') instead`;
+  const parts: string[] = [];
+  let current = '';
+  for (let i = 0; i < value.length; i++) {
+    const char = value[i];
+    if (char === '\\' && i + 1 < value.length) {
+      current += char + value[i + 1];
+      i++;
+    } else if (char === ',') {
+      parts.push(current);
+      current = '';
+    } else {
+      current += char;
+    }
+  }
+  parts.push(current);
+  const notDn = 'is not the distinguished name of a group (Exchange needs the DN for MemberOfGroup; find it with Get-DistributionGroup <name> | Format-List DistinguishedName)';
+  const pairs = parts.map((part) => /^\s*([A-Za-z][A-Za-z0-9-]*)\s*=(.*)$/.exec(part));
+  const badIndex = pairs.findIndex((pair) => pair === null || pair[2].trim() === '');
+  if (badIndex >= 0) return `${notDn}: the part ${displayValue(parts[badIndex])} is not attribute=value`;
+  const attributes = pairs.map((pair) => (pair as RegExpExecArray)[1].toUpperCase());
+  if (attributes[0] !== 'CN') return `${notDn}: it must start with the group's CN=`;
+  if (!attributes.includes('DC')) return `${notDn}: it has no DC= parts naming the domain`;
+  return undefined;
+}
+
 function aliasProblem(value: string): string | undefined {
   if (value.length > MAX_NAME_LENGTH) return `is not an Exchange alias: it is longer than ${MAX_NAME_LENGTH} characters`;
   const problem = dotAtomProblem(value);
@@ -166,6 +203,8 @@ function formatProblem(field: SettingField, value: string): string | undefined {
     case 'impersonation.scopeName':
     case 'impersonation.assignmentName':
       return nameProblem(value);
+    case 'access.limitToGroup':
+      return groupDnProblem(value);
     case 'accessMethod':
       return (ACCESS_METHODS as readonly string[]).includes(value) ? undefined : `is not an access method (use ${ACCESS_METHODS.map((m) => `"${m}"`).join(' or ')})`;
     case 'serviceAccount.organizationalUnit':
@@ -225,6 +264,7 @@ function cloneDefaults(): SetupSettings {
   return {
     ...DEFAULT_SETTINGS,
     serviceAccount: { ...DEFAULT_SETTINGS.serviceAccount },
+    access: { ...DEFAULT_SETTINGS.access },
     impersonation: { ...DEFAULT_SETTINGS.impersonation },
     tls: { ...DEFAULT_SETTINGS.tls },
   };

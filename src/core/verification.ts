@@ -8,7 +8,7 @@
  * echoed command line never does.
  */
 import { getField, type SetupSettings } from './settings';
-import { BASIC_AUTH_PRIOR_BLOCK, REQUIRED_MANAGEMENT_ROLES, impersonationScopeFilter, markerLines, type BasicAuthPriorEntry } from './snippets';
+import { BASIC_AUTH_PRIOR_BLOCK, OTHER_PROTOCOLS, REQUIRED_MANAGEMENT_ROLES, impersonationScopeFilter, markerLines, type BasicAuthPriorEntry } from './snippets';
 import type { StepId, StepStatus } from './steps';
 import { errorText } from './errors';
 import { canonicalOpath, sameOpathFilter } from './opath';
@@ -208,6 +208,8 @@ export const VERIFICATION_RULE_IDS = [
   'prerequisites.adminRights.noData',
   'prerequisites.adminRights.missingRoles',
   'prerequisites.adminRights.allRoles',
+  'prerequisites.adminRights.cmdletBlocked',
+  'prerequisites.adminRights.everyCmdlet',
   'prerequisites.exchangeVersion.noServers',
   'prerequisites.exchangeVersion.unreadable',
   'prerequisites.exchangeVersion.olderThan2013',
@@ -228,6 +230,11 @@ export const VERIFICATION_RULE_IDS = [
   'serviceAccount.create.missing',
   'serviceAccount.create.notUserMailbox',
   'serviceAccount.create.exists',
+  'serviceAccount.protocols.noMailbox',
+  'serviceAccount.protocols.ewsOff',
+  'serviceAccount.protocols.unreadable',
+  'serviceAccount.protocols.stillOn',
+  'serviceAccount.protocols.onlyEws',
   'access.impersonation.noData',
   'access.impersonation.accountMissing',
   'access.impersonation.organizationWideNotChosen',
@@ -274,8 +281,21 @@ function decideAdminRights(value: unknown): VerificationReading {
   // rule prerequisites.adminRights.noData
   if (!item) return failed('prerequisites.adminRights.noData', 'No role assignment information came back.');
   const roles = new Set(strings(item, 'Roles').map((r) => r.toLowerCase()));
-  const missing = REQUIRED_MANAGEMENT_ROLES.filter((r) => !roles.has(r.toLowerCase()));
   const user = text(item, 'User') || 'You';
+  // The server's own answer per cmdlet (Get-ManagementRole -Cmdlet) decides when it is there; custom
+  // roles count. Without it, the built-in roles of REQUIRED_MANAGEMENT_ROLES are required.
+  const cmdlets = asList(item.Cmdlets).map((c) => ({ cmdlet: text(c, 'Cmdlet'), roles: strings(c, 'Roles') })).filter((c) => c.cmdlet !== '');
+  if (cmdlets.length > 0) {
+    const blocked = cmdlets.filter((c) => !c.roles.some((r) => roles.has(r.toLowerCase())));
+    // rule prerequisites.adminRights.cmdletBlocked
+    if (blocked.length > 0) {
+      const shown = blocked.slice(0, 5).map((c) => `${c.cmdlet} (${c.roles.length > 0 ? `needs one of ${listNames(c.roles.map((r) => `"${r}"`))}` : 'no role grants it'})`);
+      return failed('prerequisites.adminRights.cmdletBlocked', `${user} cannot run ${listNames(shown)}${blocked.length > 5 ? ` and ${blocked.length - 5} more` : ''}: add the account to Organization Management or assign the roles.`);
+    }
+    // rule prerequisites.adminRights.everyCmdlet
+    return done('prerequisites.adminRights.everyCmdlet', `${user} holds a role for each of the ${cmdlets.length} cmdlets the setup runs.`);
+  }
+  const missing = REQUIRED_MANAGEMENT_ROLES.filter((r) => !roles.has(r.toLowerCase()));
   // rule prerequisites.adminRights.missingRoles
   if (missing.length > 0) {
     return failed(
@@ -309,6 +329,14 @@ export function exchangeProductName(version: ExchangeVersion): string {
   return version.build >= 2562 ? 'Exchange Subscription Edition' : 'Exchange 2019';
 }
 
+/** Microsoft's lifecycle dates: 2013 ended 2023-04-11, 2016 and 2019 ended 2025-10-14; Subscription Edition is current. */
+function supportNote(version: ExchangeVersion): string {
+  const name = exchangeProductName(version);
+  if (name === 'Exchange 2013') return ', out of support since 2023-04-11';
+  if (name === 'Exchange 2016' || name === 'Exchange 2019') return ', out of support since 2025-10-14';
+  return '';
+}
+
 function decideExchangeVersion(value: unknown): VerificationReading {
   const servers = asList(value).map((item) => ({ name: text(item, 'Name'), raw: text(item, 'AdminDisplayVersion'), version: parseAdminDisplayVersion(text(item, 'AdminDisplayVersion')) }));
   // rule prerequisites.exchangeVersion.noServers
@@ -332,7 +360,7 @@ function decideExchangeVersion(value: unknown): VerificationReading {
       `${listNames(online.map((s) => s.name))} ${online.length > 1 ? 'report Exchange Online builds' : 'reports an Exchange Online build'}: this procedure is for on-premises Exchange only.`,
     );
   }
-  const described = servers.map((s) => `${s.name}: ${s.version ? exchangeProductName(s.version) : ''} (${s.raw})`);
+  const described = servers.map((s) => `${s.name}: ${s.version ? `${exchangeProductName(s.version)}${supportNote(s.version)}` : ''} (${s.raw})`);
   // rule prerequisites.exchangeVersion.supported
   return done('prerequisites.exchangeVersion.supported', `Every server is Exchange 2013 or newer: ${described.join('; ')}.`);
 }
@@ -591,6 +619,32 @@ function decideDelegate(value: unknown, settings: SetupSettings): VerificationRe
   return done('access.delegate.allMailboxes', `${upn} has Full Access and Send As on all ${total} user mailboxes.`);
 }
 
+/**
+ * The optional protocol step: done when every other protocol is off and EWS is not. Get-CASMailbox
+ * returns each switch as a Boolean; EwsEnabled is empty ($null) until set, which means the
+ * organisation's setting applies (Microsoft Learn, Set-CASMailbox, -EwsEnabled), so only an explicit
+ * False counts as off.
+ */
+function decideProtocols(value: unknown, settings: SetupSettings): VerificationReading {
+  const upn = settings.serviceAccount.upn;
+  const [mailbox] = asList(value);
+  // rule serviceAccount.protocols.noMailbox
+  if (!mailbox) return failed('serviceAccount.protocols.noMailbox', `There is no mailbox ${upn}: create the service account first.`);
+  const ews = mailbox.EwsEnabled;
+  // rule serviceAccount.protocols.ewsOff
+  if (ews === false || (typeof ews === 'string' && ews.toLowerCase() === 'false')) {
+    return failed('serviceAccount.protocols.ewsOff', `EWS is turned off for ${upn} (EwsEnabled is False), so the calendar service cannot sign in: run Set-CASMailbox -Identity ${upn} -EwsEnabled $true.`);
+  }
+  const missing = OTHER_PROTOCOLS.filter((p) => !(p.parameter in mailbox));
+  // rule serviceAccount.protocols.unreadable
+  if (missing.length > 0) return unknown('serviceAccount.protocols.unreadable', `The output lacks ${listNames(missing.map((p) => p.parameter))}; run the verification again.`);
+  const stillOn = OTHER_PROTOCOLS.filter((p) => flag(mailbox, p.parameter));
+  // rule serviceAccount.protocols.stillOn
+  if (stillOn.length > 0) return failed('serviceAccount.protocols.stillOn', `${listNames(stillOn.map((p) => p.label))} ${stillOn.length > 1 ? 'are' : 'is'} still on for ${upn}: run the step (it is optional).`);
+  // rule serviceAccount.protocols.onlyEws
+  return done('serviceAccount.protocols.onlyEws', `Only EWS is on for ${upn}: ${listNames(OTHER_PROTOCOLS.map((p) => p.label))} are off.`);
+}
+
 function decide(stepId: StepId, value: unknown, settings: SetupSettings, now: Date): VerificationReading {
   switch (stepId) {
     case 'prerequisites.adminRights':
@@ -604,6 +658,8 @@ function decide(stepId: StepId, value: unknown, settings: SetupSettings, now: Da
       return decideBasicAuth(readBasicAuth(value));
     case 'serviceAccount.create':
       return decideServiceAccount(value, settings);
+    case 'serviceAccount.protocols':
+      return decideProtocols(value, settings);
     case 'access.impersonation':
       return decideImpersonation(value, settings);
     case 'access.delegate':

@@ -32,6 +32,7 @@ export type GuardedSetting =
   | 'impersonation.scopeName'
   | 'impersonation.assignmentName'
   | 'impersonation.organizationWide'
+  | 'access.limitToGroup'
   | 'testMailbox'
   | 'testRoomMailbox'
   | 'link.target'
@@ -54,6 +55,7 @@ export const SNIPPET_SHAPING_SETTINGS: readonly SnippetShapingSetting[] = [
   { key: 'serviceAccount.upn', guard: 'machine', risk: 'the account the password belongs to' },
   { key: 'serviceAccount.organizationalUnit', guard: 'machine', risk: 'the administrators of this OU control the impersonation account' },
   { key: 'impersonation.organizationWide', guard: 'machine', risk: 'impersonation over every mailbox' },
+  { key: 'access.limitToGroup', guard: 'machine', risk: 'whose mailboxes the service account may reach (a group whose members the attacker controls)' },
   { key: 'testMailbox', guard: 'machine', risk: 'the mailbox probes read and write' },
   { key: 'testRoomMailbox', guard: 'machine', risk: 'the room mailbox the probes read' },
   { key: 'serviceAccount.alias', guard: 'restricted', risk: 'the new mailbox\'s alias' },

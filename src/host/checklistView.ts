@@ -76,7 +76,7 @@ export class ChecklistTreeProvider implements vscode.TreeDataProvider<StepView>,
   }
 }
 
-/** Menus match on these words: `step`, `id-<step id>`, `snippet`, `readback`, `manual`, `leaf`, `confirmable` and `status-<status>`. */
+/** Menus match on these words: `step`, `id-<step id>`, `snippet`, `readback`, `dryrun`, `manual`, `leaf`, `confirmable` and `status-<status>`. */
 export function contextValueFor(step: StepView): string {
   const words = ['step', `id-${step.id}`, `status-${step.status}`];
   if (step.children.length === 0) words.push('leaf');
@@ -84,6 +84,7 @@ export function contextValueFor(step: StepView): string {
   if (step.children.length === 0 && !step.definition.manual && step.status !== 'done' && step.status !== 'notApplicable') words.push('confirmable');
   if (step.definition.hasSnippet && step.status !== 'notApplicable') words.push('snippet');
   if (step.definition.readBack && step.status !== 'notApplicable') words.push('readback');
+  if (step.definition.hasDryRun && step.status !== 'notApplicable') words.push('dryrun');
   if (step.definition.manual) words.push('manual');
   return words.join(' ');
 }

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { ROUTE_WORDS, TRUST_WORDS, credentialRecipients, discoverEwsUrl, trailLine, type HostQuestion } from '../core/autodiscover';
 import { ClipboardSecret } from '../core/clipboardSecret';
-import { isCancellation, UserFacingError, errorText } from '../core/errors';
+import { isCancellation, UserFacingError, errorText, oneLineErrorText } from '../core/errors';
 import { loadProbeEngine } from '../core/ews/loadEngine';
 import type { ProbeConfig } from '../core/ews/probes';
 import type { LinkOutcome, PreLinkValidation } from '../core/link';
@@ -497,7 +497,8 @@ class ProbePanelController implements vscode.Disposable {
       } else {
         outcome = 'error';
         this.deps.log.error('Probe run failed', error instanceof Error ? error : new Error(String(error)));
-        finish('error', redact(errorText(error), [password], form.upn));
+        // Redacted before it is cut to one line, so that no part of a secret can survive the cut.
+        finish('error', oneLineErrorText(redact(errorText(error), [password], form.upn)));
       }
       this.lastRun = { at: new Date(), input: { configuration: { ...form }, outcome, checks: findings, durationMs: Date.now() - started } };
     } finally {
@@ -771,7 +772,7 @@ class ProbePanelController implements vscode.Disposable {
   private reportError(action: string, error: unknown): void {
     if (isCancellation(error)) return;
     this.deps.log.error(`${action} failed`, error instanceof Error ? error : new Error(String(error)));
-    this.post({ type: 'notice', level: 'error', text: `${action}: ${errorText(error)}` });
+    this.post({ type: 'notice', level: 'error', text: `${action}: ${oneLineErrorText(error)}` });
   }
 }
 

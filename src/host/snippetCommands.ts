@@ -19,7 +19,7 @@ export interface SnippetCommandDeps {
   readonly readSettings: () => SettingsReading;
 }
 
-type SnippetPart = 'action' | 'verify' | 'rollback';
+type SnippetPart = 'action' | 'verify' | 'rollback' | 'dryRun';
 
 /** Settings are invalid: the message names each setting, its problem and a good example. */
 export class InvalidSettingsError extends UserFacingError {
@@ -42,7 +42,8 @@ export function requireTrustedWorkspace(action: string): void {
 
 /** A step that only verifies (its action has no statement) inserts its verification as its snippet. */
 function commandsToInsert(snippet: StepSnippet, part: SnippetPart): Script | undefined {
-  if (hasStatements(snippet[part])) return snippet[part];
+  const script = snippet[part];
+  if (script && hasStatements(script)) return script;
   if (part === 'action' && hasStatements(snippet.verify)) return snippet.verify;
   return undefined;
 }
@@ -54,23 +55,26 @@ export function snippetFor(deps: SnippetCommandDeps, id: StepId): StepSnippet {
   return result.snippet;
 }
 
-const PART_LABELS: Record<SnippetPart, string> = { action: 'snippet', verify: 'verification command', rollback: 'rollback command' };
+const PART_LABELS: Record<SnippetPart, string> = { action: 'snippet', verify: 'verification command', rollback: 'rollback command', dryRun: 'dry run (-WhatIf)' };
+
+const NOTHING_TO: Record<SnippetPart, string> = { action: 'run', verify: 'verify it', rollback: 'undo it', dryRun: 'try it without changes (no dry run)' };
 
 export function registerSnippetCommands(deps: SnippetCommandDeps): vscode.Disposable[] {
   const { model, log } = deps;
   const withSnippet = (id: StepId) => stepDefinition(id).hasSnippet;
   const readBack = (id: StepId) => stepDefinition(id).readBack === true;
+  const withDryRun = (id: StepId) => stepDefinition(id).hasDryRun === true;
 
   const insert = (part: SnippetPart) => async (arg: unknown) => {
     requireTrustedWorkspace(`Inserting a ${PART_LABELS[part]}`);
-    const id = await resolveStep(arg, model, withSnippet, `Insert which step's ${PART_LABELS[part]}?`);
+    const id = await resolveStep(arg, model, part === 'dryRun' ? withDryRun : withSnippet, `Insert which step's ${PART_LABELS[part]}?`);
     if (!id) return;
     const snippet = snippetFor(deps, id);
     const script = commandsToInsert(snippet, part);
     if (!script) {
       void vscode.window
         .showInformationMessage(
-          `"${stepDefinition(id).title}" has no shell command to ${part === 'action' ? 'run' : part === 'verify' ? 'verify it' : 'undo it'}: it is done outside Exchange. Its explanation says what to do.`,
+          `"${stepDefinition(id).title}" has no shell command to ${NOTHING_TO[part]}: its explanation says what to do.`,
           'Open Explanation',
         )
         .then((choice) => (choice ? vscode.commands.executeCommand('exchangeSetup.openStepHelp', id) : undefined));
@@ -84,6 +88,7 @@ export function registerSnippetCommands(deps: SnippetCommandDeps): vscode.Dispos
     registerSafeCommand(log, 'exchangeSetup.insertSnippet', 'Insert Step Snippet', insert('action')),
     registerSafeCommand(log, 'exchangeSetup.insertVerification', 'Insert Verification Command', insert('verify')),
     registerSafeCommand(log, 'exchangeSetup.insertRollback', 'Insert Rollback Command', insert('rollback')),
+    registerSafeCommand(log, 'exchangeSetup.insertDryRun', 'Insert Dry Run', insert('dryRun')),
     registerSafeCommand(log, 'exchangeSetup.copySnippet', 'Copy Step Snippet', async (arg: unknown) => {
       // A copied snippet is pasted into a shell as readily as an inserted one.
       requireTrustedWorkspace('Copying a snippet');
@@ -91,6 +96,7 @@ export function registerSnippetCommands(deps: SnippetCommandDeps): vscode.Dispos
       if (!id) return;
       const snippet = snippetFor(deps, id);
       const text = [
+        ...(snippet.dryRun ? ['# --- Dry run (-WhatIf, changes nothing): run it first ---', renderScript(snippet.dryRun), '', '# --- Action ---'] : []),
         renderScript(snippet.action),
         '',
         '# --- Verification ---',

@@ -137,7 +137,7 @@ export class PanelView {
       this.field('upn', 'Service account UPN', this.upn),
       this.field('test-mailbox', 'Test mailbox', this.testMailbox),
       this.field('access-method', 'Access method', this.accessMethod),
-      this.el('div', { class: 'field checkbox' }, [this.write, this.el('label', { for: 'write-test' }, 'Also test writing: create and delete an event in the test mailbox (no invitations are sent)')]),
+      this.el('div', { class: 'field checkbox' }, [this.write, this.el('label', { for: 'write-test' }, 'Also test writing: create and delete an event in the test mailbox (no invitations are sent; Exchange keeps the deleted event in Recoverable Items until its retention period ends)')]),
       this.el('div', { class: 'field password' }, [
         this.el('span', { class: 'label', id: 'password-label' }, 'Password'),
         this.passwordStatus,

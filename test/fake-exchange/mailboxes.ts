@@ -140,3 +140,20 @@ export class MailboxStore {
     return { id, changeKey: changeKeyFor(id), mailbox: mailbox.toLowerCase(), ...fields };
   }
 }
+
+/**
+ * Half-hour busy blocks every hour from `from`, for the calendar-view-truncated scenario: a calendar
+ * fuller than the MaxEntriesReturned a client asks for. They live only in that scenario's answers.
+ */
+export function busyBlocks(mailbox: string, from: Date, count: number): FakeCalendarItem[] {
+  const firstHour = Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS;
+  return Array.from({ length: count }, (_, k) => {
+    const startMs = firstHour + k * HOUR_MS;
+    const id = makeId('busy', `${mailbox.toLowerCase()}/${k}`);
+    return {
+      id, changeKey: changeKeyFor(id), mailbox: mailbox.toLowerCase(), subject: `Busy block ${k + 1}`,
+      start: new Date(startMs).toISOString().replace('.000Z', 'Z'), end: new Date(startMs + HOUR_MS / 2).toISOString().replace('.000Z', 'Z'),
+      location: '', organizer: mailbox.toLowerCase(), createdByRequest: false,
+    };
+  });
+}

@@ -1,6 +1,6 @@
 // The EWS operations the fake server answers, over its mailbox store. Each returns either the
 // operation's response (HTTP 200, per-item response messages) or a SOAP fault (HTTP 500).
-import { FAKE_TEST_MAILBOX, mailboxKind, type FakeCalendarItem, type MailboxStore } from './mailboxes';
+import { FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX, busyBlocks, mailboxKind, type FakeCalendarItem, type MailboxStore } from './mailboxes';
 import { delegateReaches, type ScenarioSpec } from './scenarios';
 import { operationResponse, type ResponseMessage, type SoapFault } from './soap';
 import { NS, attr, child, childElements, descendants, escapeXml, path, text, type XmlNode } from './xml';
@@ -17,6 +17,8 @@ export interface OperationContext {
 export type OperationResult = { readonly kind: 'response'; readonly body: string } | { readonly kind: 'fault'; readonly fault: SoapFault };
 
 const MAX_CALENDAR_VIEW_MS = 2 * 366 * 24 * 60 * 60 * 1000;
+/** Busy blocks the crowded calendar adds to a view (more than the probes' MaxEntriesReturned of 50). */
+export const CROWDED_EXTRA_ITEMS = 60;
 
 type FolderRef = { readonly mailbox: string; readonly folder: string };
 type Resolved<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: ResponseMessage };
@@ -30,6 +32,7 @@ function mailboxAccess(ctx: OperationContext, mailbox: string, missingRights: 'E
   const name = mailbox.toLowerCase();
   ctx.touchedMailboxes.add(name);
   if (!ctx.store.has(name) || (ctx.spec.testMailboxMissing && name === FAKE_TEST_MAILBOX)) return 'ErrorNonExistentMailbox';
+  if (!ctx.spec.serviceAccountMailbox && name === FAKE_SERVICE_ACCOUNT) return 'ErrorNonExistentMailbox';
   if (name === ctx.actingMailbox) return 'NoError';
   return delegateReaches(ctx.spec.delegate, mailboxKind(name)) ? 'NoError' : missingRights;
 }
@@ -39,7 +42,11 @@ function resolveFolder(ctx: OperationContext, folderIdElement: XmlNode | undefin
   if (!folderIdElement) return fail('ErrorInvalidRequest');
   let ref: FolderRef | undefined;
   if (folderIdElement.localName === 'DistinguishedFolderId') {
-    const mailbox = text(path(folderIdElement, [NS.t, 'Mailbox'], [NS.t, 'EmailAddress'])) ?? ctx.actingMailbox;
+    const named = text(path(folderIdElement, [NS.t, 'Mailbox'], [NS.t, 'EmailAddress']));
+    // An account without a mailbox must name the mailbox of every distinguished folder it asks for
+    // (ServiceError enum, ErrorMissingEmailAddress; exchangelib issues 222 and 528 show it per message).
+    if (named === undefined && ctx.actingMailbox === FAKE_SERVICE_ACCOUNT && !ctx.spec.serviceAccountMailbox) return fail('ErrorMissingEmailAddress');
+    const mailbox = named ?? ctx.actingMailbox;
     ref = { mailbox: mailbox.toLowerCase(), folder: attr(folderIdElement, 'Id') ?? '' };
   } else if (folderIdElement.localName === 'FolderId') {
     ref = ctx.store.parseFolderId(attr(folderIdElement, 'Id') ?? '');
@@ -83,10 +90,16 @@ function itemXml(ctx: OperationContext, item: FakeCalendarItem): string {
     '<t:RoutingType>SMTP</t:RoutingType></t:Mailbox></t:Organizer></t:CalendarItem>';
 }
 
+/** An item as the example response of Microsoft's "FindItem operation" page shows one: its ItemId only. */
+function idOnlyItemXml(item: FakeCalendarItem): string {
+  return `<t:CalendarItem><t:ItemId Id="${escapeXml(item.id)}" ChangeKey="${escapeXml(item.changeKey)}"/></t:CalendarItem>`;
+}
+
 function getFolder(ctx: OperationContext, op: XmlNode): OperationResult {
   const messages = folderIdsOf(child(op, NS.m, 'FolderIds')).map((element): ResponseMessage => {
     const ref = resolveFolder(ctx, element);
-    return ref.ok ? { code: 'NoError', payload: `<m:Folders>${folderXml(ctx, ref.value)}</m:Folders>` } : ref.message;
+    // An error message ends with an empty m:Folders, as in the error example of Microsoft's "GetFolder operation" page.
+    return ref.ok ? { code: 'NoError', payload: `<m:Folders>${folderXml(ctx, ref.value)}</m:Folders>` } : { ...ref.message, payload: '<m:Folders/>' };
   });
   return { kind: 'response', body: operationResponse('GetFolder', messages) };
 }
@@ -103,11 +116,18 @@ function findItem(ctx: OperationContext, op: XmlNode): OperationResult {
       if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || end < start) return { code: 'ErrorInvalidRequest' };
       if (end.getTime() - start.getTime() > MAX_CALENDAR_VIEW_MS) return { code: 'ErrorCalendarViewRangeTooBig' };
       items = ctx.store.view(ref.value.mailbox, start, end);
+      if (ctx.spec.calendarView === 'crowded') {
+        items = [...items, ...busyBlocks(ref.value.mailbox, start, CROWDED_EXTRA_ITEMS).filter((b) => Date.parse(b.start) < end.getTime())]
+          .sort((a, b) => a.start.localeCompare(b.start));
+      }
     }
     const max = Number(attr(view, 'MaxEntriesReturned') ?? attr(child(op, NS.m, 'IndexedPageItemView'), 'MaxEntriesReturned') ?? Infinity);
     const shown = items.slice(0, max);
+    // RootFolder (FindItemResponseMessage): TotalItemsInView counts every item that passes, IncludesLastItemInRange
+    // says whether this answer holds the last of them.
+    const itemText = view && ctx.spec.calendarView === 'times-withheld' ? idOnlyItemXml : (item: FakeCalendarItem) => itemXml(ctx, item);
     const rootFolder = `<m:RootFolder TotalItemsInView="${items.length}" IncludesLastItemInRange="${shown.length === items.length}">` +
-      `<t:Items>${shown.map((item) => itemXml(ctx, item)).join('')}</t:Items></m:RootFolder>`;
+      `<t:Items>${shown.map(itemText).join('')}</t:Items></m:RootFolder>`;
     return { code: 'NoError', payload: rootFolder };
   });
   return { kind: 'response', body: operationResponse('FindItem', messages) };

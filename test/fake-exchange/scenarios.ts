@@ -6,6 +6,7 @@ export type ScenarioName = 'healthy' | 'healthy-delegate' | 'no-basic' | 'wrong-
   | 'exchange-online' | 'impersonation-denied' | 'nonexistent-mailbox' | 'delegate-denied' | 'busy-then-ok'
   | 'slow' | 'reset' | 'malformed-xml' | 'oversize' | 'generic-error-redirect'
   | 'tls-expired' | 'tls-expiring-soon' | 'tls-wrong-host' | 'tls-self-signed' | 'tls-missing-intermediate'
+  | 'no-mailbox' | 'calendar-times-withheld' | 'calendar-view-truncated' | 'folded-challenges'
   | 'rooms-only' | 'rooms-only-delegate' | 'rooms-and-users' | 'rooms-and-users-delegate';
 
 export const SCENARIO_NAMES: readonly ScenarioName[] = [
@@ -13,6 +14,7 @@ export const SCENARIO_NAMES: readonly ScenarioName[] = [
   'exchange-2010', 'exchange-2013', 'exchange-2016', 'exchange-2019', 'exchange-se', 'exchange-online', 'impersonation-denied',
   'nonexistent-mailbox', 'delegate-denied', 'busy-then-ok', 'slow', 'reset', 'malformed-xml', 'oversize',
   'generic-error-redirect', 'tls-expired', 'tls-expiring-soon', 'tls-wrong-host', 'tls-self-signed', 'tls-missing-intermediate',
+  'no-mailbox', 'calendar-times-withheld', 'calendar-view-truncated', 'folded-challenges',
   'rooms-only', 'rooms-only-delegate', 'rooms-and-users', 'rooms-and-users-delegate',
 ];
 
@@ -96,6 +98,23 @@ export type TlsVariant = 'healthy' | 'expired' | 'expiringSoon' | 'wrongHost' | 
 /** Misbehaviour that replaces the normal answer, checked in this order by the server. */
 export type Disruption = 'none' | 'slow' | 'reset' | 'malformed-xml' | 'oversize' | 'generic-error-redirect' | 'busy-then-ok';
 
+/**
+ * How FindItem with a CalendarView answers:
+ * - normal: every item with its properties;
+ * - times-withheld: items as in the example response of Microsoft's "FindItem operation" page, an
+ *   ItemId and nothing else (no Start, no End); ASSUMPTION: that a delegate with limited (free/busy)
+ *   rights gets items like these ("ReadItems (CalendarPermissionType)" documents TimeOnly, not the answer);
+ * - crowded: 60 more items than the store holds, so that a client's MaxEntriesReturned cuts the view
+ *   (RootFolder IncludesLastItemInRange="false", TotalItemsInView the full count).
+ */
+export type CalendarViewAnswer = 'normal' | 'times-withheld' | 'crowded';
+
+/**
+ * How the 401 carries its challenges: one WWW-Authenticate line per scheme (IIS), or folded into one.
+ * ASSUMPTION: a proxy or load balancer in front of Exchange folds them, as RFC 7230 section 3.2.2 allows.
+ */
+export type ChallengeLines = 'per-scheme' | 'folded';
+
 /** An error for every correctly authenticated request (the account itself is unusable). */
 export type AccountFault = 'none' | 'ErrorAccountDisabled' | 'ErrorPasswordExpired';
 
@@ -113,12 +132,17 @@ export interface ScenarioSpec {
   readonly tls: TlsVariant;
   readonly disruption: Disruption;
   readonly exchangeOnline: boolean;
+  /** False: the service account is a user without a mailbox (its own folders answer ErrorMissingEmailAddress). */
+  readonly serviceAccountMailbox: boolean;
+  readonly calendarView: CalendarViewAnswer;
+  readonly challengeLines: ChallengeLines;
 }
 
 /** A supported, correctly set-up server: Exchange Server Subscription Edition with impersonation granted. */
 const HEALTHY: ScenarioSpec = {
   version: VERSIONS.exchangeSe, basicAuth: true, rejectAllPasswords: false, lockedOut: false, accountFault: 'none',
   impersonation: 'granted', delegate: 'none', testMailboxMissing: false, tls: 'healthy', disruption: 'none', exchangeOnline: false,
+  serviceAccountMailbox: true, calendarView: 'normal', challengeLines: 'per-scheme',
 };
 
 export function scenarioSpec(name: ScenarioName): ScenarioSpec {
@@ -150,6 +174,10 @@ export function scenarioSpec(name: ScenarioName): ScenarioSpec {
     case 'tls-wrong-host': return { ...HEALTHY, tls: 'wrongHost' };
     case 'tls-self-signed': return { ...HEALTHY, tls: 'selfSigned' };
     case 'tls-missing-intermediate': return { ...HEALTHY, tls: 'missingIntermediate' };
+    case 'no-mailbox': return { ...HEALTHY, serviceAccountMailbox: false };
+    case 'calendar-times-withheld': return { ...HEALTHY, impersonation: 'not-assigned', delegate: 'granted', calendarView: 'times-withheld' };
+    case 'calendar-view-truncated': return { ...HEALTHY, calendarView: 'crowded' };
+    case 'folded-challenges': return { ...HEALTHY, challengeLines: 'folded' };
     // The shortcut path (issue 14): an account that already serves room calendars, before and after
     // the admin adds user access. The walk switches from the first to the second and back on rollback.
     case 'rooms-only': return { ...HEALTHY, impersonation: 'rooms-only' };

@@ -120,7 +120,9 @@ function challenges(spec: ScenarioSpec, realm: string): string[] {
       'token_types="app_asserted_user_v1 service_asserted_app_v1", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="invalid_token"',
     'Basic Realm=""'];
   }
-  return ['Negotiate', 'NTLM', ...(spec.basicAuth ? [`Basic realm="${realm}"`] : [])];
+  const lines = ['Negotiate', 'NTLM', ...(spec.basicAuth ? [`Basic realm="${realm}"`] : [])];
+  // A proxy may fold repeated header lines into one, comma-separated (RFC 7230 section 3.2.2).
+  return spec.challengeLines === 'folded' ? [lines.join(', ')] : lines;
 }
 
 /** Headers a real front end adds; Exchange Online's name its back-end servers in outlook.com. */

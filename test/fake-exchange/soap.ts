@@ -21,6 +21,7 @@ export const MESSAGE_TEXT = {
   ErrorSchemaValidation: 'The request failed schema validation.',
   ErrorAccountDisabled: 'The account has been disabled.',
   ErrorPasswordExpired: 'The password has expired.',
+  ErrorMissingEmailAddress: 'When making a request as an account that does not have a mailbox, you must specify the mailbox primary SMTP address for any distinguished folder Ids.',
   ErrorInvalidIdMalformed: 'Id is malformed.',
   ErrorNameResolutionNoResults: 'No results were found.',
   ErrorInvalidRequest: 'The request is invalid.',

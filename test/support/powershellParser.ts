@@ -25,6 +25,24 @@ export interface PowerShellParser {
   shape(source: string): string;
   /** All three from one parse (the property tests parse thousands of sources). */
   analyse(source: string): PowerShellAnalysis;
+  /** Every command invocation, nested ones (in script blocks, sub-expressions) included; comments hold none. */
+  commands(source: string): CommandInvocation[];
+}
+
+/** One element after a command's name: a parameter token, or an argument (a value or a positional argument). */
+export type CommandElement =
+  | { readonly kind: 'parameter'; readonly name: string; readonly colonBound: boolean }
+  | { readonly kind: 'argument'; readonly text: string };
+
+export interface CommandInvocation {
+  /** The command name as written, e.g. `Get-Mailbox`. */
+  readonly name: string;
+  readonly elements: readonly CommandElement[];
+  /** True when a `|` precedes it in its pipeline, so pipeline input can bind parameters. */
+  readonly receivesPipeline: boolean;
+  readonly line: number;
+  /** The invocation's source text (shortened), for messages. */
+  readonly text: string;
 }
 
 export interface PowerShellAnalysis {
@@ -98,7 +116,40 @@ async function create(): Promise<PowerShellParser> {
       return { problems, verbatimStrings, comments, shape: shape.join(' '), skeleton: skeleton.join('') };
     });
 
+  const commands = (source: string): CommandInvocation[] =>
+    withTree(source, (root) => {
+      const found: CommandInvocation[] = [];
+      const visit = (node: Node): void => {
+        if (node.type === 'command') {
+          const nameNode = node.children.find((c) => c.type === 'command_name');
+          const elementsNode = node.children.find((c) => c.type === 'command_elements');
+          if (nameNode) {
+            const elements: CommandElement[] = [];
+            const children = elementsNode ? elementsNode.children : [];
+            children.forEach((child, i) => {
+              if (child.type === 'command_argument_sep') return;
+              if (child.type === 'command_parameter') {
+                const next = children[i + 1];
+                const colonBound = child.text.endsWith(':') || (next?.type === 'command_argument_sep' && next.text.includes(':'));
+                elements.push({ kind: 'parameter', name: child.text.replace(/^-/, '').replace(/:$/, ''), colonBound });
+              } else {
+                elements.push({ kind: 'argument', text: child.text });
+              }
+            });
+            const siblings = node.parent ? node.parent.children : [];
+            const index = siblings.findIndex((c) => c.id === node.id);
+            const receivesPipeline = siblings.slice(0, Math.max(index, 0)).some((c) => c.type === '|');
+            found.push({ name: nameNode.text, elements, receivesPipeline, line: node.startPosition.row + 1, text: node.text.slice(0, 160) });
+          }
+        }
+        for (const child of node.children) visit(child);
+      };
+      visit(root);
+      return found;
+    });
+
   return {
+    commands,
     syntaxProblems: (source) => analyse(source).problems,
     verbatimStrings: (source) => analyse(source).verbatimStrings,
     shape: (source) => analyse(source).shape,

@@ -2,7 +2,7 @@
  * Shell-injection checking shared by the property test (1,000 values per field, in the suite) and
  * the fuzzer (scripts/fuzz-snippets.mjs, 10,000 per field): hostile value generators, and one
  * checker that renders every output a value reaches (each step's action, verification, rollback and
- * prompt line for both methods with org-wide impersonation on and off, the runbook, and the CLI's
+ * prompt line (and dry run) for both methods with org-wide impersonation on and off, the runbook, and the CLI's
  * `snippets` output) and reports every way the value escaped its literal.
  *
  * A value escapes when an output does not parse, when the syntax tree differs from the one with a
@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { UnsafeValueError } from '../../src/core/quote';
 import { renderRunbook, runbookSteps } from '../../src/core/runbook';
 import { DEFAULT_SETTINGS, getField, settingKey, type SetupSettings, type SettingField } from '../../src/core/settings';
-import { fieldsUsedBy, renderScript, snippetForStep, toPromptLine } from '../../src/core/snippets';
+import { fieldsUsedBy, opathText, renderScript, snippetForStep, toPromptLine } from '../../src/core/snippets';
 import { SNIPPET_STEPS, type StepId } from '../../src/core/steps';
 import { runSnippets } from '../../src/cli/snippets';
 import { verbatimStringValue, type PowerShellAnalysis, type PowerShellParser } from './powershellParser';
@@ -44,6 +44,8 @@ export function adversarial(field: SettingField): fc.Arbitrary<string> {
   if (field === 'serviceAccount.alias') shaped.push(atomString);
   if (field === 'ewsUrl') shaped.push(fc.tuple(nastyString, atomString).map(([a, b]) => `https://mail.contoso.com/EWS/${b}${a}`));
   if (field === 'exchangeServer') shaped.push(fc.stringMatching(/^[A-Za-z0-9-]{1,16}(\.[a-z0-9-]{1,5}){0,2}$/));
+  // Distinguished names with hostile pieces inside the group's CN: they pass the DN check.
+  if (field === 'access.limitToGroup') shaped.push(fc.tuple(nastyString, atomString).map(([a, b]) => `CN=${b}${a},OU=Groups,DC=contoso,DC=com`), atomString.map((cn) => `CN=${cn},DC=contoso,DC=com`));
   if (field === 'accessMethod') shaped.push(fc.constantFrom('impersonation', 'delegate', 'Impersonation', 'delegate;', "delegate'"));
   return fc.oneof(
     { arbitrary: nastyString, weight: 4 },
@@ -59,6 +61,7 @@ export function adversarial(field: SettingField): fc.Arbitrary<string> {
 export const BASELINE: SetupSettings = {
   ...DEFAULT_SETTINGS,
   exchangeServer: 'EXCHQ7',
+  access: { limitToGroup: 'CN=GroupQ7,OU=Groups,DC=contoso,DC=com' },
   serviceAccount: { upn: 'svcq7@contoso.com', alias: 'aliasq7', displayName: 'Display Q7', organizationalUnit: 'contoso.com/Accounts Q7' },
   impersonation: { scopeName: 'Scope Q7', assignmentName: 'Assignment Q7', organizationWide: true },
   testMailbox: 'aliceq7@contoso.com',
@@ -71,7 +74,7 @@ export const VARIANTS: readonly SetupSettings[] = (['impersonation', 'delegate']
   [false, true].map((organizationWide) => ({ ...BASELINE, accessMethod, impersonation: { ...BASELINE.impersonation, organizationWide } })));
 
 export function withField(base: SetupSettings, field: SettingField, value: string | boolean): SetupSettings {
-  const copy: SetupSettings = { ...base, serviceAccount: { ...base.serviceAccount }, impersonation: { ...base.impersonation }, tls: { ...base.tls } };
+  const copy: SetupSettings = { ...base, serviceAccount: { ...base.serviceAccount }, access: { ...base.access }, impersonation: { ...base.impersonation }, tls: { ...base.tls } };
   const [section, key] = field.split('.');
   if (key === undefined) (copy as unknown as Record<string, unknown>)[section] = value;
   else ((copy as unknown as Record<string, Record<string, unknown>>)[section])[key] = value;
@@ -81,8 +84,14 @@ export function withField(base: SetupSettings, field: SettingField, value: strin
 /** Fields a snippet puts in a statement; ewsUrl only appears in the link step's comments. */
 export const QUOTED_FIELDS: readonly SettingField[] = [
   'exchangeServer', 'serviceAccount.upn', 'serviceAccount.alias', 'serviceAccount.displayName',
-  'serviceAccount.organizationalUnit', 'impersonation.scopeName', 'impersonation.assignmentName', 'testMailbox',
+  'serviceAccount.organizationalUnit', 'access.limitToGroup', 'impersonation.scopeName', 'impersonation.assignmentName', 'testMailbox',
 ];
+
+/**
+ * Fields whose value also sits inside an OPATH text value, where its apostrophes are doubled once more
+ * (Microsoft's documented OPATH escape): there a literal may hold that form of the input instead.
+ */
+const OPATH_FIELDS: readonly SettingField[] = ['access.limitToGroup'];
 export const COMMENT_FIELDS: readonly SettingField[] = ['ewsUrl'];
 
 function stepsUsing(field: SettingField): StepId[] {
@@ -129,7 +138,10 @@ function renderOutputs(settings: SetupSettings, field: SettingField, steps: read
       outputs.set(id, { kind: 'rejected', problems: rejectionProblems(field, result.issues) });
       continue;
     }
-    for (const part of ['action', 'verify', 'rollback'] as const) outputs.set(`${id}.${part}`, { kind: 'text', text: renderScript(result.snippet[part]) });
+    for (const part of ['dryRun', 'action', 'verify', 'rollback'] as const) {
+      const script = result.snippet[part];
+      if (script) outputs.set(`${id}.${part}`, { kind: 'text', text: renderScript(script) });
+    }
     // Prompt lines join the same statements with '; ', so joining is covered too.
     outputs.set(`${id}.prompt`, { kind: 'text', text: toPromptLine(result.snippet.action) });
   }
@@ -284,10 +296,12 @@ export class SnippetFuzzChecker {
     const differingComments: [string, string][] = [];
     actual.comments.forEach((c, i) => { if (c !== expected.comments[i]) differingComments.push([expected.comments[i], c]); });
     let shown = 0;
+    const forms = OPATH_FIELDS.includes(this.field) ? [value, opathText(value)] : [value];
     for (const [before, after] of differingLiterals) {
       const beforeValue = verbatimStringValue(before) ?? '';
       // split/join rather than replace: a value with `$&` in it must not be read as a pattern.
-      if (verbatimStringValue(after) !== beforeValue.split(harmless).join(value)) escapes.push(`a literal is not the input: ${after.slice(0, 60)}`);
+      const afterValue = verbatimStringValue(after);
+      if (!forms.some((form) => afterValue === beforeValue.split(harmless).join(form))) escapes.push(`a literal is not the input: ${after.slice(0, 60)}`);
       else shown++;
     }
     for (const [, after] of differingComments) {
@@ -317,7 +331,7 @@ function cliIo(json: string): { io: Parameters<typeof runSnippets>[1]; out: () =
 
 /** The nested JSON object the CLI reads, with one field set to `value` (any JSON value). */
 export function configJson(base: SetupSettings, field: SettingField, value: unknown): string {
-  const settings: Record<string, unknown> = { ...base, serviceAccount: { ...base.serviceAccount }, impersonation: { ...base.impersonation }, tls: { ...base.tls } };
+  const settings: Record<string, unknown> = { ...base, serviceAccount: { ...base.serviceAccount }, access: { ...base.access }, impersonation: { ...base.impersonation }, tls: { ...base.tls } };
   const [section, key] = field.split('.');
   if (key === undefined) settings[section] = value;
   else (settings[section] as Record<string, unknown>)[key] = value;
@@ -376,6 +390,7 @@ export function fuzzValues(field: SettingField, count: number, seed: number): st
     if (field === 'serviceAccount.upn' || field === 'testMailbox' || field === 'testRoomMailbox') hidden.push(`a${piece}b@contoso.com`, `ab@contoso.com${piece}`);
     if (field === 'ewsUrl') hidden.push(`https://mail.contoso.com/EWS/${piece}Exchange.asmx`);
     if (field === 'exchangeServer') hidden.push(`EXCH${piece}01`);
+    if (field === 'access.limitToGroup') hidden.push(`CN=a${piece}b,OU=Groups,DC=contoso,DC=com`);
     return hidden;
   })])].slice(0, count);
   const generated = count > fixed.length ? fc.sample(adversarial(field), { numRuns: count - fixed.length, seed }) : [];

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { formatCheckLine, runProbeCommand } from '../../src/cli/probe';
+import { formatCheckLine, formatSummary, runProbeCommand } from '../../src/cli/probe';
 import { FAKE_PASSWORD, FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX, startFakeExchange, type FakeExchange } from '../fake-exchange/server';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -69,6 +69,17 @@ describe('probe command: table lines', () => {
     const check = { id: 'auth.schemes' as const, status: 'fail' as const, message: 'Basic is off', ms: 3, remedy: { step: 'basicAuth.enable' as const, text: 'Enable it.' } };
     assert.ok(formatCheckLine(check, true).includes(`${String.fromCharCode(27)}[31mFAIL`));
     assert.equal(formatCheckLine(check, false), 'FAIL  auth.schemes          Basic is off  (3 ms)\n      fix: Enable it. [step basicAuth.enable]');
+  });
+});
+
+describe('probe command: summary', () => {
+  it('names the times and subject Exchange left out of an item instead of printing blanks', () => {
+    const summary = formatSummary({
+      ok: true, checks: [], stats: { requests: 1, tcpConnections: 1, tlsHandshakes: 1, ms: 5 } as never,
+      events: [{ subject: '', start: '', end: '' }, { subject: 'Standup', start: '2026-12-01T09:00:00.000Z', end: '2026-12-01T09:15:00.000Z' }],
+    });
+    assert.match(summary, /^ {2}\(no start time\) - \(no end time\) {2}\(no subject\)$/m);
+    assert.match(summary, /^ {2}2026-12-01T09:00:00\.000Z - 2026-12-01T09:15:00\.000Z {2}Standup$/m);
   });
 });
 

@@ -49,14 +49,14 @@ describe('CLI: snippets', () => {
     assert.ok(result.stdout.includes('(access.delegate)'));
   });
 
-  it('--json prints {"steps": [{id, title, action, verify, rollback}]}', async () => {
+  it('--json prints {"steps": [{id, title, action, verify, rollback, dryRun?}]}', async () => {
     const result = await run(['snippets', `--config=${file('good.json', JSON.stringify(GOOD))}`, '--json']);
     assert.equal(result.code, 0, result.stderr);
     const parsed = JSON.parse(result.stdout) as { steps: Record<string, unknown>[] };
     assert.deepEqual(Object.keys(parsed), ['steps']);
     assert.equal(parsed.steps[0].id, 'prerequisites.adminRights');
     for (const step of parsed.steps) {
-      assert.deepEqual(Object.keys(step), ['id', 'title', 'action', 'verify', 'rollback']);
+      assert.deepEqual(Object.keys(step), step.id === 'access.delegate' ? ['id', 'title', 'action', 'verify', 'rollback', 'dryRun'] : ['id', 'title', 'action', 'verify', 'rollback']);
       for (const value of Object.values(step)) assert.equal(typeof value, 'string');
     }
   });

@@ -75,6 +75,18 @@ describe('link targets', function () {
       assert.equal(ctx.validations, 0);
     });
 
+    it('a library error thrown by the validation becomes one line with no path, redacted before it is cut', async () => {
+      const padding = 'x'.repeat(190);
+      const libraryError = { toString: () => `Exception: ${padding} ${PASSWORD} /opt/app/${PASSWORD}/y.js\n    at f (/work/app/node_modules/lib.js:1:2)` };
+      const outcome = await target.link(REQUEST, { validate: async () => { throw libraryError; } });
+      assert.equal(outcome.stage, 'validation');
+      const reason = outcome.failureReason ?? '';
+      assert.match(reason, /^The pre-link validation could not run: x{190} \[redac/);
+      assert.doesNotMatch(reason, /[\r\n]|node_modules|\/opt\/|Exception:/);
+      for (let cut = 3; cut <= PASSWORD.length; cut++) assert.ok(!reason.includes(PASSWORD.slice(0, cut)), `no ${cut}-character prefix of the password`);
+      assertNoSecrets(outcome);
+    });
+
     it('turns a throwing validation into a failure, with the password removed', async () => {
       const outcome = await target.link(REQUEST, { validate: async () => { throw new Error(`login as ${REQUEST.upn} with ${PASSWORD} failed`); } });
       assert.equal(outcome.ok, false);

@@ -24,7 +24,7 @@ interface Expectation {
 }
 
 const EXPECTED: Record<ScenarioName, Expectation> = {
-  healthy: { exit: 0, checks: { 'tls.trust': ['warn', /extra CA/], 'server.version': ['pass', /Subscription Edition/], 'access.impersonation': ['pass'], 'calendar.read': ['pass', /3 event/], 'calendar.write': ['pass'] } },
+  healthy: { exit: 0, checks: { 'tls.trust': ['warn', /extra CA/], 'server.version': ['pass', /Subscription Edition/], 'access.impersonation': ['pass'], 'calendar.read': ['pass', /3 event/], 'calendar.write': ['pass', /deleted item is kept in the mailbox's Recoverable Items/] } },
   'healthy-delegate': { method: 'delegate', exit: 0, checks: { 'access.delegate': ['pass'], 'calendar.read': ['pass'], 'calendar.write': ['pass'] } },
   'no-basic': { exit: 1, checks: { 'auth.schemes': ['fail', /Negotiate, NTLM/], 'auth.login': ['skip', /auth\.schemes/] }, remedyStep: ['auth.schemes', 'basicAuth.enable'] },
   'wrong-password': { exit: 1, checks: { 'auth.login': ['fail', /name or password/], 'server.version': ['skip'] }, remedyStep: ['auth.login', 'serviceAccount.create'] },
@@ -51,6 +51,14 @@ const EXPECTED: Record<ScenarioName, Expectation> = {
   'tls-wrong-host': { exit: 1, checks: { 'tls.name': ['fail', /mail\.fabrikam\.com/], 'auth.schemes': ['skip', /tls\.name/] } },
   'tls-self-signed': { exit: 1, checks: { 'tls.trust': ['fail', /self-signed/], 'auth.schemes': ['skip'] } },
   'tls-missing-intermediate': { exit: 1, checks: { 'tls.trust': ['fail', /intermediate/], 'auth.schemes': ['skip'] } },
+  'no-mailbox': {
+    exit: 1,
+    checks: { 'auth.login': ['fail', /ErrorMissingEmailAddress: the service account has no mailbox/], 'server.version': ['pass', /Subscription Edition \(15\.2\.2562\.17\)/], 'access.impersonation': ['skip', /auth\.login/] },
+    remedyStep: ['auth.login', 'serviceAccount.create'],
+  },
+  'calendar-times-withheld': { method: 'delegate', exit: 0, checks: { 'access.delegate': ['pass'], 'calendar.read': ['warn', /^3 item\(s\) in the next 7 days of alice@contoso\.com, 3 of them without a start or end time/] } },
+  'calendar-view-truncated': { exit: 0, checks: { 'calendar.read': ['pass', /^50 of \d+ events read/], 'calendar.write': ['pass'] } },
+  'folded-challenges': { exit: 0, checks: { 'auth.schemes': ['pass', /Basic authentication is offered \(all: Negotiate, NTLM, Basic, realm "localhost"\)/], 'auth.login': ['pass'] } },
   // The shortcut path: an account that serves room calendars, before and after user access is added.
   'rooms-only': {
     roomMailbox: FAKE_TEST_ROOM_MAILBOX, exit: 1,

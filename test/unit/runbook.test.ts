@@ -39,7 +39,7 @@ describe('runbook', () => {
   it('lists the steps in procedure order with only the chosen access method', () => {
     assert.deepEqual(runbookStepIds(settingsFor('delegate')), [
       'prerequisites.adminRights', 'prerequisites.exchangeVersion', 'prerequisites.certificate', 'basicAuth.verify', 'basicAuth.enable',
-      'serviceAccount.create', 'access.delegate', 'link', 'test',
+      'serviceAccount.create', 'serviceAccount.protocols', 'access.delegate', 'link', 'test',
     ]);
     assert.ok(text('impersonation').includes('(access.impersonation)'));
     assert.ok(!text('impersonation').includes('(access.delegate)'));
@@ -48,16 +48,17 @@ describe('runbook', () => {
   it('refers to the parameters in the steps, never repeating a value', () => {
     const body = text('impersonation').split('# Step 1:')[1];
     assert.ok(body.includes('-UserPrincipalName $ServiceAccountUpn'));
-    assert.ok(body.includes("-Identity ($ExchangeServer + '\\EWS (Default Web Site)')"));
+    assert.ok(body.includes('Get-WebServicesVirtualDirectory -Server $ExchangeServer | Set-WebServicesVirtualDirectory -BasicAuthentication $true'));
+    assert.ok(body.includes('Invoke-Command -ComputerName $ExchangeServer -ScriptBlock'));
     assert.ok(!body.includes("'o''brien@contoso.com'"));
   });
 
   it('never rolls back when run top to bottom: every rollback is inside an uncalled Undo- function', () => {
     const runbook = text('delegate');
-    const rollbackCommands = /^\s*(Remove-|Set-WebServicesVirtualDirectory .*-BasicAuthentication \$false|foreach \(\$ecsEntry)/;
+    const rollbackCommands = /^\s*(Remove-(?!Variable )|Set-WebServicesVirtualDirectory .*-BasicAuthentication \$false|foreach \(\$ecsEntry)/;
     let depth = 0;
     for (const line of runbook.split('\n')) {
-      if (/^function Undo-Ecs[A-Za-z]+ \{$/.test(line)) depth++;
+      if (/^function (Undo|Invoke)-Ecs[A-Za-z]+ \{$/.test(line)) depth++;
       else if (line === '}') depth--;
       else if (depth === 0 && !line.startsWith('#')) assert.doesNotMatch(line, rollbackCommands, line);
     }
@@ -83,7 +84,7 @@ describe('runbook', () => {
     const steps = runbookSteps(settingsFor('delegate'));
     assert.ok(steps.ok);
     if (!steps.ok) return;
-    assert.equal(steps.steps.length, 9);
+    assert.equal(steps.steps.length, 10);
     const create = steps.steps.find((s) => s.id === 'serviceAccount.create');
     assert.match(create?.action ?? '', /-UserPrincipalName 'o''brien@contoso.com'/);
     assert.deepEqual(Object.keys(steps.steps[0]), ['id', 'title', 'action', 'verify', 'rollback']);

@@ -39,8 +39,10 @@ function snippetsDocument(settings: SetupSettings): string {
   const parts: string[] = [];
   for (const id of SNIPPET_STEPS) {
     const snippet = mustSnippet(id, settings);
-    for (const part of ['action', 'verify', 'rollback'] as const) {
-      parts.push(`# ==== ${id} ${part}`, renderScript(snippet[part]), `# ---- prompt line`, toPromptLine(snippet[part]) || '# (no statements)');
+    for (const part of ['dryRun', 'action', 'verify', 'rollback'] as const) {
+      const script = snippet[part];
+      if (!script) continue;
+      parts.push(`# ==== ${id} ${part}`, renderScript(script), `# ---- prompt line`, toPromptLine(script) || '# (no statements)');
     }
   }
   return `${parts.join('\n')}\n`;
@@ -163,19 +165,35 @@ describe('snippets', () => {
       assert.ok(assignment >= 0 && scope > assignment);
     });
 
-    it("names the EWS directory '<SERVER>\\EWS (Default Web Site)'", () => {
-      const snippet = mustSnippet('basicAuth.enable', settingsFor('delegate'));
-      assert.ok(statements(snippet.action).includes("Set-WebServicesVirtualDirectory -Identity 'EXCH01\\EWS (Default Web Site)' -BasicAuthentication $true"));
+    it('takes the EWS directory from Get-WebServicesVirtualDirectory -Server instead of composing its identity, then recycles MSExchangeServicesAppPool', () => {
+      const snippet = mustSnippet('basicAuth.enable', { ...settingsFor('delegate'), exchangeServer: 'exch01.contoso.local' });
+      const action = statements(snippet.action);
+      const set = action.findIndex((s) => s === "Get-WebServicesVirtualDirectory -Server 'exch01.contoso.local' | Set-WebServicesVirtualDirectory -BasicAuthentication $true");
+      const recycle = action.findIndex((s) => s === "Invoke-Command -ComputerName 'exch01.contoso.local' -ScriptBlock { Import-Module WebAdministration; Restart-WebAppPool -Name 'MSExchangeServicesAppPool' }");
+      assert.ok(set >= 0 && recycle > set, action.join('\n'));
+      assert.ok(!allText(snippet).includes('exch01.contoso.local\\EWS'), 'no identity is composed from the server setting');
+      assert.match(renderScript(snippet.action), /every user of EWS/);
+      assert.match(renderScript(snippet.action), /auth\.schemes probe/);
+      assert.ok(statements(snippet.rollback).at(-1)?.includes('Restart-WebAppPool'), 'the rollback recycles the pool too');
     });
 
-    it('creates the mailbox with a prompted SecureString password and no forced reset, every value quoted', () => {
-      const [create] = statements(mustSnippet('serviceAccount.create', settingsFor('delegate')).action);
-      assert.ok(create.includes("-Password (Read-Host 'Service account password' -AsSecureString)"));
+    it('creates the mailbox with a password typed twice and compared without plain text, no forced reset, every value quoted', () => {
+      const action = statements(mustSnippet('serviceAccount.create', settingsFor('delegate')).action);
+      const create = action.find((s) => s.startsWith('New-Mailbox')) ?? assert.fail('no New-Mailbox');
+      const prompts = action.filter((s) => /Read-Host '[^']*' -AsSecureString/.test(s));
+      assert.equal(prompts.length, 2);
+      const check = action.findIndex((s) => s.startsWith('if (-not $ecsSame) { throw '));
+      assert.ok(check >= 0 && check < action.indexOf(create), 'a mismatch stops before New-Mailbox');
+      const text = action.join('\n');
+      assert.doesNotMatch(text, /PtrToString|AsPlainText|ConvertFrom-SecureString/, 'the password never becomes a string');
+      assert.match(text, /ZeroFreeBSTR\(\$ecsFirst\).*ZeroFreeBSTR\(\$ecsSecond\)/);
+      assert.ok(create.includes('-Password $ecsPassword'));
       assert.ok(create.includes('-ResetPasswordOnNextLogon $false'));
       assert.ok(create.includes("-Alias 'alexaforbusiness'"));
       assert.ok(create.includes("-UserPrincipalName 'alexa.o''brien@contoso.com'"));
       assert.ok(create.includes("-OrganizationalUnit 'contoso.com/Service Accounts'"));
       assert.ok(!create.includes('-LastName Service Account'));
+      assert.match(renderScript(mustSnippet('serviceAccount.create', settingsFor('delegate')).action), /401[\s\S]*msDS-UserPasswordExpiryTimeComputed/);
     });
 
     it('grants Send As with Add-ADPermission, never Add-RecipientPermission, and Full Access without auto-mapping', () => {
@@ -222,7 +240,10 @@ describe('snippets', () => {
 
     it('restores Basic auth from the recorded context, else from the recorded file', () => {
       const fromContext = mustSnippet('basicAuth.enable', settingsFor('delegate'), { basicAuthPrior: [{ identity: 'EXCH01\\EWS (Default Web Site)', basicAuthentication: false }] });
-      assert.deepEqual(statements(fromContext.rollback), ["Set-WebServicesVirtualDirectory -Identity 'EXCH01\\EWS (Default Web Site)' -BasicAuthentication $false"]);
+      assert.deepEqual(statements(fromContext.rollback), [
+        "Set-WebServicesVirtualDirectory -Identity 'EXCH01\\EWS (Default Web Site)' -BasicAuthentication $false",
+        "Invoke-Command -ComputerName 'EXCH01' -ScriptBlock { Import-Module WebAdministration; Restart-WebAppPool -Name 'MSExchangeServicesAppPool' }",
+      ]);
       const fromFile = mustSnippet('basicAuth.enable', settingsFor('delegate'));
       assert.ok(statements(fromFile.rollback).some((s) => s.includes('exchange-calendar-setup-basicauth-prior.json')));
       // An identity read back from a terminal that cannot be quoted is not used.

@@ -21,7 +21,10 @@ export type CallFailure =
   | { kind: 'transport'; error: TransportError }
   | { kind: 'http'; status: number; location?: string; lockedOut: boolean }
   | { kind: 'ews'; error: EwsError }
-  | { kind: 'format'; status: number; detail: string };
+  /** The body is not well-formed XML, not UTF-8, or not a SOAP answer EWS would send. */
+  | { kind: 'format'; status: number; detail: string }
+  /** A well-formed EWS answer that ews-javascript-api could not read; `detail` is already one safe line. */
+  | { kind: 'library'; status: number; detail: string };
 
 export type CallOutcome =
   | { ok: true; response: EwsResponse; http: HttpResponse }
@@ -150,7 +153,15 @@ export function describeFailure(failure: CallFailure, method?: AccessMethod): Fa
       return { message: describeTransportError(failure.error) };
     case 'http': {
       if (failure.lockedOut) return { message: 'HTTP 401: the service account is locked out', remedy: remedy('unlockAccount') };
-      if (failure.status === 401) return { message: 'HTTP 401: the server refused the service account name or password', remedy: remedy('checkPassword') };
+      // Under Basic, IIS answers a disabled or locked-out account and an expired password with the same
+      // 401 as a wrong password: Windows refuses the logon before EWS runs (Microsoft, "HTTP status code
+      // in IIS 7 and later versions", 401.1 "Logon failed"). A locked-out body is told apart above.
+      if (failure.status === 401) {
+        return {
+          message: 'HTTP 401: the server refused the service account name or password (the same answer comes when the account is disabled, locked out or its password has expired)',
+          remedy: remedy('checkPassword'),
+        };
+      }
       if (failure.status >= 300 && failure.status < 400) {
         const generic = /genericerrorpage/i.test(failure.location ?? '');
         return generic
@@ -168,6 +179,8 @@ export function describeFailure(failure: CallFailure, method?: AccessMethod): Fa
     }
     case 'format':
       return { message: `HTTP ${failure.status} with a response that is not valid EWS XML (${failure.detail})` };
+    case 'library':
+      return { message: `HTTP ${failure.status} with an EWS answer that the EWS library could not read (${failure.detail}); please report it with the probe report` };
     default: {
       const unreachable: never = failure;
       return unreachable;

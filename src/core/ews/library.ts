@@ -14,6 +14,7 @@ import type { AccessMethod } from '../settings';
 import { classifyResponse, isServerBusy, retryWhileBusy, type CallFailure, type CallOutcome, type EwsCredentials } from './client';
 import type { ServerVersion } from './soap';
 import { TransportError, type EwsTransport, type HttpResponse } from './transport';
+import { oneLineErrorText } from '../errors';
 
 export interface LibraryContext {
   transport: EwsTransport;
@@ -112,8 +113,8 @@ export async function viaLibrary<T>(ctx: LibraryContext, signal: AbortSignal, ti
   const lastOutcome = last as CallOutcome | undefined;
   if (lastOutcome && !lastOutcome.ok) return { ok: false, failure: lastOutcome.failure, serverVersion: lastOutcome.serverVersion };
   if (race.kind === 'thrown') {
-    const detail = race.error instanceof Error ? race.error.message : String(race.error);
-    return { ok: false, failure: { kind: 'format', status: lastOutcome?.ok ? lastOutcome.http.status : 0, detail: `ews-javascript-api: ${detail}` } };
+    // The answer was classified as EWS by our parser, so the XML is fine: what failed is the library's reading of it.
+    return { ok: false, failure: { kind: 'library', status: lastOutcome?.ok ? lastOutcome.http.status : 0, detail: oneLineErrorText(race.error) } };
   }
   return { ok: true, value: race.value, last: lastOutcome };
 }
@@ -142,22 +143,50 @@ export function findProbeItems(ctx: LibraryContext, signal: AbortSignal, timeout
 
 export interface CalendarEvent {
   subject: string;
+  /** ISO 8601, or '' when the server did not send it. */
   start: string;
   end: string;
 }
 
-function isoOf(value: ews.DateTime | null | undefined): string {
+/** One page of a calendar view: the events read and what RootFolder said about the rest. */
+export interface CalendarRead {
+  events: CalendarEvent[];
+  /** TotalItemsInView: every item in the range, read or not. */
+  total: number;
+  /** IncludesLastItemInRange: false when MaxEntriesReturned cut the view short. */
+  complete: boolean;
+}
+
+/** Entries the calendar read asks for (CalendarView MaxEntriesReturned). */
+export const CALENDAR_READ_MAX_ENTRIES = 50;
+
+/**
+ * A property the server may have left out. ews-javascript-api throws ("This property was requested,
+ * but it wasn't returned by the server") when a requested property is absent, as Start and End are in
+ * the item of Microsoft's FindItem example response and for a delegate with limited rights.
+ */
+function optional<T>(read: () => T | null | undefined): T | undefined {
+  try {
+    return read() ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isoOf(value: ews.DateTime | undefined): string {
   return value ? new Date(value.TotalMilliSeconds).toISOString() : '';
 }
 
 /** The next days of the mailbox's calendar: what the calendar service would read back. */
-export function readCalendar(ctx: LibraryContext, signal: AbortSignal, timeoutMs: number, from: Date, days: number, onBusy?: (waitMs: number) => void): Promise<LibraryOutcome<CalendarEvent[]>> {
+export function readCalendar(ctx: LibraryContext, signal: AbortSignal, timeoutMs: number, from: Date, days: number, onBusy?: (waitMs: number) => void): Promise<LibraryOutcome<CalendarRead>> {
   return viaLibraryWithBackOff(ctx, signal, timeoutMs, async (service) => {
-    const view = new ews.CalendarView(new ews.DateTime(from.getTime()), new ews.DateTime(from.getTime() + days * 86_400_000), 50);
+    const view = new ews.CalendarView(new ews.DateTime(from.getTime()), new ews.DateTime(from.getTime() + days * 86_400_000), CALENDAR_READ_MAX_ENTRIES);
     view.PropertySet = new ews.PropertySet(ews.BasePropertySet.IdOnly, [ews.AppointmentSchema.Subject, ews.AppointmentSchema.Start, ews.AppointmentSchema.End]);
     const folder = new ews.FolderId(ews.WellKnownFolderName.Calendar, new ews.Mailbox(ctx.mailbox));
     const found = await service.FindAppointments(folder, view);
-    return found.Items.map((item) => ({ subject: item.Subject ?? '', start: isoOf(item.Start), end: isoOf(item.End) }));
+    const events = found.Items.map((item) => ({ subject: optional(() => item.Subject) ?? '', start: isoOf(optional(() => item.Start)), end: isoOf(optional(() => item.End)) }));
+    // The library reads TotalItemsInView into TotalCount and IncludesLastItemInRange into !MoreAvailable.
+    return { events, total: Math.max(found.TotalCount, events.length), complete: !found.MoreAvailable };
   }, onBusy);
 }
 

@@ -16,7 +16,8 @@ import type { Socket } from 'node:net';
 import type { ServerVersion } from './soap';
 import { DirectEwsTransport } from './directTransport';
 import { TransportError, type TransportStats } from './transport';
-import { errorText } from '../errors';
+import { oneLineErrorText } from '../errors';
+import { findChallenge, parseChallenges } from './authChallenge';
 
 export type ProbeId =
   | 'net.dns' | 'net.tcp' | 'tls.handshake' | 'tls.name' | 'tls.trust' | 'tls.expiry'
@@ -173,7 +174,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
       } catch (err) {
         if (options.signal?.aborted) throw new TransportError('aborted', 'Cancelled');
         if (err instanceof TransportError && err.kind === 'aborted') verdict = fail(`Timed out: the run's time limit (${budgetMs} ms) ran out`);
-        else verdict = fail(`Unexpected error: ${errorText(err)}`);
+        else verdict = fail(`Unexpected error: ${oneLineErrorText(err)}`);
       }
     }
     const entry: ProbeResult = { id, ...verdict, ms: Date.now() - t0 };
@@ -212,7 +213,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
         return pass(`${host} resolves to ${addresses.join(', ')}`);
       } catch (err) {
         if (err instanceof TransportError && err.kind === 'aborted') throw err;
-        return fail(`${host} does not resolve (${(err as { code?: string }).code ?? (errorText(err))}); check the EWS URL and DNS`);
+        return fail(`${host} does not resolve (${(err as { code?: string }).code ?? oneLineErrorText(err)}); check the EWS URL and DNS`);
       }
     });
 
@@ -222,7 +223,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
         return pass(`TCP connection to ${host}:${port} opened`);
       } catch (err) {
         if (err instanceof TransportError && err.kind === 'aborted') throw err;
-        return fail(`No TCP connection to ${host}:${port} (${(err as { code?: string }).code ?? (errorText(err))}); check firewalls and the port`);
+        return fail(`No TCP connection to ${host}:${port} (${(err as { code?: string }).code ?? oneLineErrorText(err)}); check firewalls and the port`);
       }
     });
 
@@ -291,13 +292,23 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
         throw err;
       }
       if (response.status !== 401) return warn(`EWS answered an unauthenticated request with HTTP ${response.status} instead of asking for credentials`);
-      const schemes = (response.headers['www-authenticate'] ?? []).map((v) => v.trim().split(/\s+/)[0]).filter((s) => s !== '');
-      if (schemes.length === 0) {
+      // One header line per scheme from Exchange, or one folded line from a proxy: RFC 7235 section 4.1 reads both.
+      const lines = response.headers['www-authenticate'] ?? [];
+      if (lines.length === 0) {
         return fail('EWS answered 401 with no WWW-Authenticate header, so it offers no way to log on (a proxy or load balancer in front of EWS may be stripping it)', remedy('enableBasicAuth'));
       }
-      const offered = schemes.join(', ');
-      if (schemes.some((s) => s.toLowerCase() === 'basic')) return pass(`Basic authentication is offered (all: ${offered})`);
-      return fail(`Basic authentication is not offered on EWS (offered: ${offered})`, remedy('enableBasicAuth'));
+      const parsed = parseChallenges(lines);
+      const unreadable = parsed.problems.length > 0 ? `; part of the WWW-Authenticate header could not be read (${parsed.problems.join('; ')})` : '';
+      if (parsed.challenges.length === 0) {
+        return fail(`EWS answered 401 with a WWW-Authenticate header that names no scheme${unreadable}`, remedy('enableBasicAuth'));
+      }
+      const offered = parsed.challenges.map((c) => c.scheme).join(', ');
+      const basic = findChallenge(parsed, 'Basic');
+      if (basic) {
+        const realm = basic.params.realm ? `, realm "${basic.params.realm}"` : '';
+        return pass(`Basic authentication is offered (all: ${offered}${realm})${unreadable}`);
+      }
+      return fail(`Basic authentication is not offered on EWS (offered: ${offered})${unreadable}`, remedy('enableBasicAuth'));
     });
 
     await probe('auth.login', ['auth.schemes'], async () => {
@@ -316,7 +327,10 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
       return fail(`Logon as ${config.upn} failed: ${described.message}`, described.remedy);
     });
 
-    await probe('server.version', ['auth.login'], async () => {
+    // An EWS error answer carries ServerVersionInfo too (the error example of Microsoft's "GetFolder
+    // operation" page has it), so a logon refused by EWS itself (ErrorMissingEmailAddress, ErrorAccountDisabled...)
+    // still tells the version; only an answer without one (401, no answer) leaves server.version to wait on auth.login.
+    await probe('server.version', serverVersion ? [] : ['auth.login'], async () => {
       if (!serverVersion) {
         if (loginRefusedVersion) return fail('The server is older than Exchange 2013 (it refused the Exchange2013 request version)', remedy('upgradeExchange'));
         if (versionProblem) return warn(`The server's ServerVersionInfo is not a version (${versionProblem}); the Exchange version could not be checked`);
@@ -348,8 +362,20 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
         const described = describeFailure(outcome.failure, config.accessMethod);
         return fail(`Reading the calendar of ${mailbox} failed: ${described.message}`, described.remedy);
       }
-      keep(outcome.value);
-      const text = `${outcome.value.length} event(s) in the next 7 days of ${mailbox}`;
+      const { events, total, complete } = outcome.value;
+      keep(events);
+      // An item without Start or End, as in the example response of Microsoft's "FindItem operation" page,
+      // is reported, never a crash. ASSUMPTION: that a delegate with limited (free/busy) rights gets such items.
+      const withoutTimes = events.filter((e) => e.start === '' || e.end === '').length;
+      if (withoutTimes > 0) {
+        return warn(`${events.length} item(s) in the next 7 days of ${mailbox}, ${withoutTimes} of them without a start or end time: `
+          + 'the service account may see only free/busy information in this calendar, and the calendar service needs the full details', config.accessMethod === 'delegate' ? remedy('grantDelegate') : undefined);
+      }
+      // "RootFolder (FindItemResponseMessage)": IncludesLastItemInRange="false" means the view held more than
+      // MaxEntriesReturned, and TotalItemsInView counts them all.
+      const text = complete
+        ? `${events.length} event(s) in the next 7 days of ${mailbox}`
+        : `${events.length} of ${total} events read in the next 7 days of ${mailbox} (the probe asks for the first ${events.length}; Exchange said more exist)`;
       return waitedMs > 0 ? warn(`${text} (after ${waitedMs} ms of throttling)`) : pass(text);
     };
 
@@ -388,8 +414,10 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
 
 /**
  * CreateItem (SendToNone), then DeleteItem (HardDelete, SendToNone), then GetItem must say
- * ErrorItemNotFound. The clean-up always runs, with a fresh signal and its own short timeout, so
- * neither cancellation nor the run's deadline can leave the probe item behind. When the create was
+ * ErrorItemNotFound. A hard delete does not erase the item at once: Exchange 2013 and later move it to
+ * the Purges folder of Recoverable Items, where it stays for the retention period (Microsoft, "Deleting
+ * items by using EWS in Exchange", table "Delete options"), and the pass message says so.
+ * The clean-up always runs, with a fresh signal and its own short timeout, so neither cancellation nor the run's deadline can leave the probe item behind. When the create was
  * cut off before its answer, the item may exist without our knowing its id: it is found by its
  * unique subject.
  */
@@ -411,7 +439,7 @@ async function writeTest(ctx: LibraryContext, signal: AbortSignal, requestTimeou
     const described = describeFailure(created.failure, ctx.method);
     return fail(`Creating a test item in ${ctx.mailbox} failed: ${described.message}`, described.remedy);
   }
-  return pass(`Created, deleted and confirmed gone a test item in ${ctx.mailbox} (no invitations sent)`);
+  return pass(`Created, deleted and confirmed gone a test item in ${ctx.mailbox} (no invitations sent; the deleted item is kept in the mailbox's Recoverable Items until its retention period ends)`);
 }
 
 /** Deletes the probe item (by id, or found by subject when the create was cut off); returns a problem or undefined. */
@@ -432,6 +460,6 @@ async function removeProbeItem(ctx: LibraryContext, id: ItemId | undefined, cutO
     }
     return undefined;
   } catch (err) {
-    return `Deleting the test item failed (${errorText(err)})`;
+    return `Deleting the test item failed (${oneLineErrorText(err)})`;
   }
 }

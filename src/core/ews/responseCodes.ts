@@ -25,6 +25,24 @@ const MEANINGS: Record<string, ResponseCodeMeaning> = {
   ErrorItemNotFound: { text: 'the item is not visible to the service account (delegate rights are missing, or it was deleted)', remedy: 'grantDelegate' },
   ErrorInvalidServerVersion: { text: 'the server is older than Exchange 2013 and rejects the Exchange2013 request version', remedy: 'upgradeExchange' },
   ErrorServerBusy: { text: 'the server is throttling requests (it asks to wait before retrying)' },
+  // The four codes below: "ResponseCode" (learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/responsecode),
+  // the entry of each code in its "Text value" table, and the same code in the "ServiceError enum" of the EWS Managed API.
+  // ServiceError enum (Microsoft.Exchange.WebServices.Data): "When making a request as an account that
+  // does not have a mailbox, you must specify the mailbox primary SMTP address for any distinguished
+  // folder Ids." The logon probe reads the account's own calendar, so this is the account without a mailbox.
+  ErrorMissingEmailAddress: { text: 'the service account has no mailbox (EWS needs one for the account it logs on as)', remedy: 'serviceAccountMailbox' },
+  // "EWS throttling in Exchange", Table 3 (EWSMaxConcurrency): "You have exceeded the available concurrent
+  // connections for your account."
+  ErrorExceededConnectionCount: {
+    text: 'too many requests of the service account were in flight at once (the EWSMaxConcurrency throttling limit, shared with the calendar service)',
+    remedy: 'shareThrottlingBudget',
+  },
+  // ServiceError enum: "Impersonation failed." (as opposed to ErrorImpersonateUserDenied, a missing right).
+  // ASSUMPTION: the causes the remedy checks (a disabled user, a mailbox outside the organisation) are from no Microsoft page.
+  ErrorImpersonationFailed: { text: 'Exchange accepted the impersonation right but failed to act as this mailbox\'s user', remedy: 'checkImpersonatedUser' },
+  // ResponseCode page, ErrorMailboxLogonFailed; MS-OXCSTOR 3.2.5.1.1 "Private Mailbox Logon": an offline
+  // database or a mailbox in transit fails the logon.
+  ErrorMailboxLogonFailed: { text: 'Exchange could not log on to this mailbox (its database may be dismounted, or the mailbox is moving or quarantined)', remedy: 'checkMailboxDatabase' },
   ErrorAccountDisabled: { text: 'the service account is disabled', remedy: 'enableAccount' },
   ErrorPasswordExpired: { text: 'the service account password has expired', remedy: 'resetPassword' },
   ErrorPasswordChangeRequired: { text: 'the service account must change its password before it can log on', remedy: 'resetPassword' },

@@ -5,7 +5,7 @@
  */
 import { REDACTED, redactText } from '../redact';
 import type { LinkContext, LinkOutcome } from './types';
-import { errorText } from '../errors';
+import { errorText, oneLineErrorText } from '../errors';
 
 export { REDACTED, redactText };
 
@@ -78,7 +78,7 @@ export async function runLink(
     validation = await context.validate();
   } catch (err) {
     if (cancelled() || isAbort(err)) return { ...CANCELLED, stage: 'validation' };
-    const detail = errorText(err);
+    const detail = oneLineErrorText(redactText(errorText(err), forms));
     return redactDeep({ ok: false, stage: 'validation', failureReason: `The pre-link validation could not run: ${detail}` }, forms);
   }
   if (cancelled()) return { ...CANCELLED, stage: 'validation' };
@@ -91,7 +91,7 @@ export async function runLink(
     return redactDeep(await linkWork(), forms);
   } catch (err) {
     if (cancelled() || isAbort(err)) return CANCELLED;
-    const detail = errorText(err);
+    const detail = oneLineErrorText(redactText(errorText(err), forms));
     return redactDeep({ ok: false, stage: 'link', failureReason: `Linking failed unexpectedly: ${detail}` }, forms);
   }
 }

@@ -12,7 +12,7 @@ import {
   type EwsAvailabilityProvider,
   type WorkMailClientConfig,
 } from '@aws-sdk/client-workmail';
-import { errorText } from '../errors';
+import { oneLineErrorText } from '../errors';
 
 export interface WorkmailLinkCall {
   organizationId: string;
@@ -43,7 +43,7 @@ export type WorkmailCallResult =
 
 function errorFields(err: unknown): { name: string; message: string; httpStatus?: number } {
   const name = typeof err === 'object' && err !== null && typeof (err as { name?: unknown }).name === 'string' ? (err as { name: string }).name : 'Error';
-  const message = errorText(err);
+  const message = oneLineErrorText(err);
   const metadata = typeof err === 'object' && err !== null ? (err as { $metadata?: { httpStatusCode?: number } }).$metadata : undefined;
   return { name, message, httpStatus: metadata?.httpStatusCode };
 }

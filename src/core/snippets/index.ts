@@ -11,11 +11,12 @@ import { renderDelegate, renderImpersonation } from './access';
 import { renderLink, renderTest } from './manual';
 import { renderAdminRights, renderCertificate, renderExchangeVersion } from './prerequisites';
 import { literalRefs, type SnippetContext, type StepSnippet, type ValueRefs } from './script';
-import { renderServiceAccountCreate } from './serviceAccount';
+import { renderServiceAccountCreate, renderServiceAccountProtocols } from './serviceAccount';
 
 export * from './script';
-export { BASIC_AUTH_PRIOR_BLOCK, BASIC_AUTH_PRIOR_FILE, EWS_DIRECTORY_SUFFIX } from './basicAuth';
+export { BASIC_AUTH_PRIOR_BLOCK, BASIC_AUTH_PRIOR_FILE, EWS_APP_POOL } from './basicAuth';
 export { REQUIRED_MANAGEMENT_ROLES } from './prerequisites';
+export { OTHER_PROTOCOLS, PROTOCOLS_PRIOR_FILE } from './serviceAccount';
 export { DELEGATE_NAMES_SHOWN, USER_MAILBOX_FILTER, impersonationScopeFilter } from './access';
 
 export interface SnippetGenerator {
@@ -37,12 +38,13 @@ const GENERATORS: { readonly [K in StepId]?: SnippetGenerator } = {
     requires: [],
     render: (s, _c, refs) => renderServiceAccountCreate(s, refs),
   },
+  'serviceAccount.protocols': { uses: ['serviceAccount.upn'], requires: [], render: (_s, _c, refs) => renderServiceAccountProtocols(refs) },
   'access.impersonation': {
-    uses: ['serviceAccount.upn', 'impersonation.scopeName', 'impersonation.assignmentName', 'impersonation.organizationWide'],
+    uses: ['serviceAccount.upn', 'access.limitToGroup', 'impersonation.scopeName', 'impersonation.assignmentName', 'impersonation.organizationWide'],
     requires: [],
     render: (s, _c, refs) => renderImpersonation(s, refs),
   },
-  'access.delegate': { uses: ['serviceAccount.upn', 'testMailbox'], requires: [], render: (s, _c, refs) => renderDelegate(s, refs) },
+  'access.delegate': { uses: ['serviceAccount.upn', 'access.limitToGroup', 'testMailbox'], requires: [], render: (s, _c, refs) => renderDelegate(s, refs) },
   link: { uses: ['serviceAccount.upn', 'ewsUrl', 'accessMethod'], requires: [], render: (s) => renderLink(s) },
   test: { uses: ['testMailbox'], requires: [], render: (s) => renderTest(s) },
 };

@@ -4,17 +4,49 @@
  */
 import { comment, markedJson, script, statement, type StepSnippet, type ValueRefs } from './script';
 
-/** The management roles the later steps' cmdlets belong to (all are in Organization Management). */
+/**
+ * The cmdlets the later steps run that change something (or read certificates): the admin-rights check
+ * asks Exchange which management roles grant each one, with Get-ManagementRole -Cmdlet, the procedure of
+ * Microsoft's "Find the permissions required to run any Exchange cmdlet" (step 2), so custom roles and
+ * role groups are judged as the server itself sees them.
+ */
+export const ADMIN_CMDLETS: readonly string[] = [
+  'Get-ExchangeCertificate',
+  'Set-WebServicesVirtualDirectory',
+  'New-Mailbox',
+  'Remove-Mailbox',
+  'Set-CASMailbox',
+  'New-ManagementScope',
+  'Remove-ManagementScope',
+  'New-ManagementRoleAssignment',
+  'Remove-ManagementRoleAssignment',
+  'Add-MailboxPermission',
+  'Remove-MailboxPermission',
+  'Add-ADPermission',
+  'Remove-ADPermission',
+];
+
+/**
+ * The built-in roles that hold those cmdlets, all in Organization Management; the fallback when the
+ * verification output carries no per-cmdlet answer. ASSUMPTION: this cmdlet-to-role mapping follows the
+ * built-in role descriptions of Exchange Server ("Mail Recipient Creation": New-/Remove-Mailbox; "Mail
+ * Recipients": Set-CASMailbox and mailbox permissions; "Role Management": scopes and role assignments;
+ * "Exchange Virtual Directories": Set-WebServicesVirtualDirectory; "Active Directory Permissions":
+ * Add-/Remove-ADPermission; "Exchange Server Certificates": Get-ExchangeCertificate) and was not read
+ * from a server; the live Get-ManagementRole answer decides whenever it is present.
+ */
 export const REQUIRED_MANAGEMENT_ROLES: readonly string[] = [
   'Mail Recipient Creation',
   'Mail Recipients',
   'Role Management',
   'Exchange Virtual Directories',
   'Active Directory Permissions',
+  'Exchange Server Certificates',
 ];
 
 export function renderAdminRights(refs: ValueRefs): StepSnippet {
   const rolesList = REQUIRED_MANAGEMENT_ROLES.map((role) => `'${role}'`).join(', ');
+  const cmdletList = ADMIN_CMDLETS.map((cmdlet) => `'${cmdlet}'`).join(', ');
   return {
     stepId: 'prerequisites.adminRights',
     title: 'Exchange admin rights',
@@ -29,10 +61,12 @@ export function renderAdminRights(refs: ValueRefs): StepSnippet {
     ),
     verify: script(
       comment('Lists the management roles assigned to you (directly or through role groups such as Organization Management).'),
-      comment(`The later steps need: ${REQUIRED_MANAGEMENT_ROLES.join(', ')}.`),
+      comment(`Organization Management has every role the later steps need (${REQUIRED_MANAGEMENT_ROLES.join(', ')}).`),
       statement('$ecsMe = [System.Security.Principal.WindowsIdentity]::GetCurrent().Name'),
       statement(`$ecsRoles = @(Get-ManagementRoleAssignment -RoleAssignee $ecsMe -Delegating:$false | Where-Object { $_.Enabled } | ForEach-Object { [string]$_.Role } | Sort-Object -Unique)`),
-      ...markedJson('prerequisites.adminRights', `@([pscustomobject]@{ User = [string]$ecsMe; Roles = $ecsRoles; Required = @(${rolesList}) })`),
+      comment('For each cmdlet the later steps run, the roles that grant it (Microsoft: "Find the permissions required to run any Exchange cmdlet").'),
+      statement(`$ecsCmdlets = @(@(${cmdletList}) | ForEach-Object { [pscustomobject]@{ Cmdlet = $_; Roles = @(Get-ManagementRole -Cmdlet $_ | ForEach-Object { [string]$_.Name }) } })`),
+      ...markedJson('prerequisites.adminRights', `@([pscustomobject]@{ User = [string]$ecsMe; Roles = $ecsRoles; Required = @(${rolesList}); Cmdlets = $ecsCmdlets })`),
     ),
     rollback: script(
       comment('Closes the remote session opened above.'),
@@ -48,6 +82,7 @@ export function renderExchangeVersion(): StepSnippet {
     action: script(
       comment('Nothing to change here: the check reads the version of every Exchange server.'),
       comment('15.0 = 2013, 15.1 = 2016, 15.2 = 2019 (build 2562 and later = Subscription Edition); 14.x = 2010 is too old.'),
+      comment('Only Subscription Edition is supported: 2013 left support on 2023-04-11, 2016 and 2019 on 2025-10-14.'),
     ),
     verify: script(
       comment('Every Exchange server with its version as text, e.g. "Version 15.2 (Build 1544.4)".'),

@@ -22,6 +22,8 @@ export interface StepSnippet {
   readonly action: Script;
   /** Reads the state back, printing a marker block that verification.ts parses. */
   readonly verify: Script;
+  /** Shows what the action would change without changing anything (-WhatIf), for steps that change many objects. */
+  readonly dryRun?: Script;
   /** Undoes the action. */
   readonly rollback: Script;
 }
@@ -47,6 +49,17 @@ export interface ValueRefs {
   valueWithSuffix(field: SettingField, suffix: string): string;
   /** An expression whose value is `prefix + field + suffix` (constants of ours around the value). */
   valueBetween(prefix: string, field: SettingField, suffix: string): string;
+  /**
+   * Like valueBetween, for a value that sits inside a single-quoted text value of an OPATH filter:
+   * every apostrophe in it is doubled, the escape Microsoft documents for OPATH ("Recipient filters in
+   * Exchange PowerShell commands", section "Additional OPATH syntax information", Variables).
+   */
+  opathValueBetween(prefix: string, field: SettingField, suffix: string): string;
+}
+
+/** The field's value as the text inside an OPATH '...' value: apostrophes doubled (see ValueRefs.opathValueBetween). */
+export function opathText(value: string): string {
+  return value.split("'").join("''");
 }
 
 export function literalRefs(settings: SetupSettings): ValueRefs {
@@ -55,6 +68,7 @@ export function literalRefs(settings: SetupSettings): ValueRefs {
     value: (field) => psQuote(text(field), field),
     valueWithSuffix: (field, suffix) => psQuote(text(field) + suffix, field),
     valueBetween: (prefix, field, suffix) => psQuote(prefix + text(field) + suffix, field),
+    opathValueBetween: (prefix, field, suffix) => psQuote(prefix + opathText(text(field)) + suffix, field),
   };
 }
 

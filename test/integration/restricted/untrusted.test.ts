@@ -20,11 +20,11 @@ describe('untrusted workspace (restricted mode)', function () {
   it('still shows the checklist', async () => {
     const { checklist } = await api();
     const roots = checklist.getChildren();
-    assert.equal(roots.length, 7);
+    assert.equal(roots.length, 8);
     assert.equal(checklist.getTreeItem(roots[0]).label, 'Prerequisites');
   });
 
-  for (const command of ['exchangeSetup.insertSnippet', 'exchangeSetup.insertVerification', 'exchangeSetup.insertRollback', 'exchangeSetup.runVerification', 'exchangeSetup.showTerminal']) {
+  for (const command of ['exchangeSetup.insertSnippet', 'exchangeSetup.insertVerification', 'exchangeSetup.insertRollback', 'exchangeSetup.insertDryRun', 'exchangeSetup.runVerification', 'exchangeSetup.showTerminal']) {
     it(`refuses ${command}: no terminal is opened and nothing is typed`, async () => {
       await api();
       await vscode.commands.executeCommand(command, 'basicAuth.verify');

@@ -95,7 +95,7 @@ describe('checklist tree', () => {
       },
     }, 'impersonation');
     const roots = api.checklist.getChildren();
-    assert.deepEqual(roots.map((r) => r.id), ['prerequisites', 'basicAuth.verify', 'basicAuth.enable', 'serviceAccount.create', 'access', 'link', 'test']);
+    assert.deepEqual(roots.map((r) => r.id), ['prerequisites', 'basicAuth.verify', 'basicAuth.enable', 'serviceAccount.create', 'serviceAccount.protocols', 'access', 'link', 'test']);
     const prereq = roots[0];
     assert.deepEqual(api.checklist.getChildren(prereq).map((c) => c.id), [
       'prerequisites.adminRights', 'prerequisites.exchangeVersion', 'prerequisites.certificate', 'prerequisites.basicAuth',

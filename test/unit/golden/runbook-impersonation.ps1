@@ -34,11 +34,13 @@ Import-PSSession $ecsSession -DisableNameChecking
 
 # Verification: prints the result as JSON between ECS-BEGIN and ECS-END lines.
 # Lists the management roles assigned to you (directly or through role groups such as Organization Management).
-# The later steps need: Mail Recipient Creation, Mail Recipients, Role Management, Exchange Virtual Directories, Active Directory Permissions.
+# Organization Management has every role the later steps need (Mail Recipient Creation, Mail Recipients, Role Management, Exchange Virtual Directories, Active Directory Permissions, Exchange Server Certificates).
 $ecsMe = [System.Security.Principal.WindowsIdentity]::GetCurrent().Name
 $ecsRoles = @(Get-ManagementRoleAssignment -RoleAssignee $ecsMe -Delegating:$false | Where-Object { $_.Enabled } | ForEach-Object { [string]$_.Role } | Sort-Object -Unique)
+# For each cmdlet the later steps run, the roles that grant it (Microsoft: "Find the permissions required to run any Exchange cmdlet").
+$ecsCmdlets = @(@('Get-ExchangeCertificate', 'Set-WebServicesVirtualDirectory', 'New-Mailbox', 'Remove-Mailbox', 'Set-CASMailbox', 'New-ManagementScope', 'Remove-ManagementScope', 'New-ManagementRoleAssignment', 'Remove-ManagementRoleAssignment', 'Add-MailboxPermission', 'Remove-MailboxPermission', 'Add-ADPermission', 'Remove-ADPermission') | ForEach-Object { [pscustomobject]@{ Cmdlet = $_; Roles = @(Get-ManagementRole -Cmdlet $_ | ForEach-Object { [string]$_.Name }) } })
 Write-Output ('ECS-BEGIN ' + 'prerequisites.adminRights')
-ConvertTo-Json -Compress -Depth 4 -InputObject @([pscustomobject]@{ User = [string]$ecsMe; Roles = $ecsRoles; Required = @('Mail Recipient Creation', 'Mail Recipients', 'Role Management', 'Exchange Virtual Directories', 'Active Directory Permissions') })
+ConvertTo-Json -Compress -Depth 4 -InputObject @([pscustomobject]@{ User = [string]$ecsMe; Roles = $ecsRoles; Required = @('Mail Recipient Creation', 'Mail Recipients', 'Role Management', 'Exchange Virtual Directories', 'Active Directory Permissions', 'Exchange Server Certificates'); Cmdlets = $ecsCmdlets })
 Write-Output ('ECS-END ' + 'prerequisites.adminRights')
 
 # Rollback: defined here, never called by this file. Call Undo-EcsPrerequisitesAdminRights yourself to undo this step.
@@ -49,11 +51,12 @@ function Undo-EcsPrerequisitesAdminRights {
 
 # --------------------------------------------------------------------------------------------------
 # Step 2: Exchange 2013 or newer (prerequisites.exchangeVersion)
-# Every Exchange server is 2013 (15.0) or newer; 2016, 2019 or Subscription Edition is supported today.
+# Every Exchange server is 2013 (15.0) or newer; only Subscription Edition is supported today (2016 and 2019 left support on 2025-10-14).
 # --------------------------------------------------------------------------------------------------
 # Action
 # Nothing to change here: the check reads the version of every Exchange server.
 # 15.0 = 2013, 15.1 = 2016, 15.2 = 2019 (build 2562 and later = Subscription Edition); 14.x = 2010 is too old.
+# Only Subscription Edition is supported: 2013 left support on 2023-04-11, 2016 and 2019 on 2025-10-14.
 
 # Verification: prints the result as JSON between ECS-BEGIN and ECS-END lines.
 # Every Exchange server with its version as text, e.g. "Version 15.2 (Build 1544.4)".
@@ -118,10 +121,16 @@ if (-not (Test-Path -LiteralPath $ecsPriorFile)) { ConvertTo-Json -Compress -Dep
 Write-Output ('ECS-BEGIN ' + 'basicAuth.enable.prior')
 Get-Content -LiteralPath $ecsPriorFile -Raw
 Write-Output ('ECS-END ' + 'basicAuth.enable.prior')
-# 2. Turn Basic authentication on for EWS on this server. The identity is <SERVER>\EWS (Default Web Site).
-# Every server behind the load balancer needs it; to set all of them at once:
+# 2. Turn Basic authentication on for the EWS directory of this server, taken from Exchange rather than typed.
+# Basic on the EWS directory applies to every user of EWS on that server, not only the service account.
+# Every server behind the load balancer needs it; to set all of them at once (then recycle the pool on each):
 # Get-WebServicesVirtualDirectory | Set-WebServicesVirtualDirectory -BasicAuthentication $true
-Set-WebServicesVirtualDirectory -Identity ($ExchangeServer + '\EWS (Default Web Site)') -BasicAuthentication $true
+Get-WebServicesVirtualDirectory -Server $ExchangeServer | Set-WebServicesVirtualDirectory -BasicAuthentication $true
+# 3. Recycle MSExchangeServicesAppPool on the server, as Microsoft's xExchange DSC resource does after changing the EWS directory;
+# otherwise IIS may keep serving the old setting. This uses PowerShell remoting to the server (WinRM, local administrator).
+# On the Exchange server itself, in an elevated shell: Restart-WebAppPool -Name MSExchangeServicesAppPool
+Invoke-Command -ComputerName $ExchangeServer -ScriptBlock { Import-Module WebAdministration; Restart-WebAppPool -Name 'MSExchangeServicesAppPool' }
+# 4. Then run the verification, and the auth.schemes probe in the Probe & Link panel: it shows what EWS offers now.
 
 # Verification: prints the result as JSON between ECS-BEGIN and ECS-END lines.
 # Reads BasicAuthentication on the EWS virtual directory of the server; run it without -Server to see every server.
@@ -136,16 +145,31 @@ function Undo-EcsBasicAuthEnable {
     $ecsPrior = ConvertFrom-Json -InputObject (Get-Content -LiteralPath $ecsPriorFile -Raw)
     # foreach, not a pipeline: Windows PowerShell 5.1 passes a JSON array down a pipeline as one object.
     foreach ($ecsEntry in $ecsPrior) { Set-WebServicesVirtualDirectory -Identity $ecsEntry.Identity -BasicAuthentication ([bool]$ecsEntry.BasicAuthentication) }
+    # Recycle MSExchangeServicesAppPool on the server, as Microsoft's xExchange DSC resource does after changing the EWS directory;
+    # otherwise IIS may keep serving the old setting. This uses PowerShell remoting to the server (WinRM, local administrator).
+    # On the Exchange server itself, in an elevated shell: Restart-WebAppPool -Name MSExchangeServicesAppPool
+    Invoke-Command -ComputerName $ExchangeServer -ScriptBlock { Import-Module WebAdministration; Restart-WebAppPool -Name 'MSExchangeServicesAppPool' }
 }
 
 # --------------------------------------------------------------------------------------------------
 # Step 6: Create the service account mailbox (serviceAccount.create)
-# A mailbox for the service account; the shell prompts for its password.
+# A mailbox for the service account; the shell prompts for its password twice.
 # --------------------------------------------------------------------------------------------------
 # Action
-# Creates the service account mailbox. The shell asks for the password; it never appears in the command or in VS Code.
+# Creates the service account mailbox. The shell asks for the password twice; it never appears in the command, the history or VS Code.
+# The two entries are compared in memory without turning them into text; if they differ, nothing is created.
+$ecsPassword = Read-Host 'Service account password' -AsSecureString
+$ecsPasswordAgain = Read-Host 'Type the password again' -AsSecureString
+$ecsFirst = [Runtime.InteropServices.Marshal]::SecureStringToBSTR($ecsPassword); $ecsSecond = [Runtime.InteropServices.Marshal]::SecureStringToBSTR($ecsPasswordAgain)
+try { $ecsSame = $ecsPassword.Length -eq $ecsPasswordAgain.Length; for ($ecsAt = 0; $ecsSame -and $ecsAt -lt $ecsPassword.Length; $ecsAt++) { $ecsSame = [Runtime.InteropServices.Marshal]::ReadInt16($ecsFirst, 2 * $ecsAt) -eq [Runtime.InteropServices.Marshal]::ReadInt16($ecsSecond, 2 * $ecsAt) } } finally { [Runtime.InteropServices.Marshal]::ZeroFreeBSTR($ecsFirst); [Runtime.InteropServices.Marshal]::ZeroFreeBSTR($ecsSecond) }
+if (-not $ecsSame) { throw 'The two passwords differ: nothing was created. Run the step again.' }
 # -ResetPasswordOnNextLogon $false: otherwise EWS refuses the account with ErrorPasswordChangeRequired.
-New-Mailbox -Name $ServiceAccountDisplayName -Alias $ServiceAccountAlias -UserPrincipalName $ServiceAccountUpn -DisplayName $ServiceAccountDisplayName -OrganizationalUnit $ServiceAccountOrganizationalUnit -Password (Read-Host 'Service account password' -AsSecureString) -ResetPasswordOnNextLogon $false
+New-Mailbox -Name $ServiceAccountDisplayName -Alias $ServiceAccountAlias -UserPrincipalName $ServiceAccountUpn -DisplayName $ServiceAccountDisplayName -OrganizationalUnit $ServiceAccountOrganizationalUnit -Password $ecsPassword -ResetPasswordOnNextLogon $false
+Remove-Variable -Name 'ecsPassword', 'ecsPasswordAgain'
+# When the password expires, every EWS logon of the service fails with 401 until it is changed here and in the service.
+# Check the expiry (needs the ActiveDirectory module of RSAT, not the Exchange session):
+# Get-ADUser -Identity <sAMAccountName> -Properties PasswordNeverExpires, msDS-UserPasswordExpiryTimeComputed
+# msDS-UserPasswordExpiryTimeComputed is a FILETIME: [DateTime]::FromFileTime(<value>). Without RSAT: net user <sAMAccountName> /domain
 
 # Verification: prints the result as JSON between ECS-BEGIN and ECS-END lines.
 # Reads the service account mailbox back (an empty list means it does not exist).
@@ -160,11 +184,43 @@ function Undo-EcsServiceAccountCreate {
 }
 
 # --------------------------------------------------------------------------------------------------
-# Step 7: Method 1: impersonation (access.impersonation)
+# Step 7: Turn off the service account's other protocols (optional) (serviceAccount.protocols)
+# Outlook on the web, ActiveSync, POP3, IMAP4 and MAPI off for the service account; EWS stays on.
+# --------------------------------------------------------------------------------------------------
+# Action (optional): defined here, never called by this file. Call Invoke-EcsServiceAccountProtocols yourself to do this step.
+function Invoke-EcsServiceAccountProtocols {
+    # Optional hardening: the calendar service only uses EWS, so a stolen password should not open Outlook on the web,
+    # ActiveSync, POP3, IMAP4 or Outlook (MAPI). EwsEnabled is left as it is; MAPI off does not turn EWS off.
+    # 1. Record the current values once, so the rollback restores exactly them.
+    $ecsProtocolsFile = Join-Path $env:USERPROFILE 'exchange-calendar-setup-protocols-prior.json'
+    if (-not (Test-Path -LiteralPath $ecsProtocolsFile)) { ConvertTo-Json -Compress -InputObject @(Get-CASMailbox -Identity $ServiceAccountUpn | ForEach-Object { [pscustomobject]@{ OWAEnabled = [bool]$_.OWAEnabled; ActiveSyncEnabled = [bool]$_.ActiveSyncEnabled; PopEnabled = [bool]$_.PopEnabled; ImapEnabled = [bool]$_.ImapEnabled; MAPIEnabled = [bool]$_.MAPIEnabled } }) | Set-Content -LiteralPath $ecsProtocolsFile -Encoding UTF8 }
+    # 2. Turn the other protocols off.
+    Set-CASMailbox -Identity $ServiceAccountUpn -OWAEnabled $false -ActiveSyncEnabled $false -PopEnabled $false -ImapEnabled $false -MAPIEnabled $false
+}
+
+# Verification: prints the result as JSON between ECS-BEGIN and ECS-END lines.
+# Reads the service account's protocol switches back (EwsEnabled empty means the organisation's default, which is on).
+Write-Output ('ECS-BEGIN ' + 'serviceAccount.protocols')
+ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-CASMailbox -Identity $ServiceAccountUpn -ErrorAction SilentlyContinue | ForEach-Object { [pscustomobject]@{ OWAEnabled = [bool]$_.OWAEnabled; ActiveSyncEnabled = [bool]$_.ActiveSyncEnabled; PopEnabled = [bool]$_.PopEnabled; ImapEnabled = [bool]$_.ImapEnabled; MAPIEnabled = [bool]$_.MAPIEnabled; EwsEnabled = $_.EwsEnabled } })
+Write-Output ('ECS-END ' + 'serviceAccount.protocols')
+
+# Rollback: defined here, never called by this file. Call Undo-EcsServiceAccountProtocols yourself to undo this step.
+function Undo-EcsServiceAccountProtocols {
+    # Puts back the values recorded in exchange-calendar-setup-protocols-prior.json under your profile before the protocols were turned off.
+    $ecsProtocolsFile = Join-Path $env:USERPROFILE 'exchange-calendar-setup-protocols-prior.json'
+    if (-not (Test-Path -LiteralPath $ecsProtocolsFile)) { throw ('No recorded values in ' + $ecsProtocolsFile + ': set each protocol back with Set-CASMailbox (the Exchange default is on for all of them).') }
+    $ecsPrior = ConvertFrom-Json -InputObject (Get-Content -LiteralPath $ecsProtocolsFile -Raw)
+    # foreach, not a pipeline: Windows PowerShell 5.1 passes a JSON array down a pipeline as one object.
+    foreach ($ecsEntry in $ecsPrior) { Set-CASMailbox -Identity $ServiceAccountUpn -OWAEnabled ([bool]$ecsEntry.OWAEnabled) -ActiveSyncEnabled ([bool]$ecsEntry.ActiveSyncEnabled) -PopEnabled ([bool]$ecsEntry.PopEnabled) -ImapEnabled ([bool]$ecsEntry.ImapEnabled) -MAPIEnabled ([bool]$ecsEntry.MAPIEnabled) }
+}
+
+# --------------------------------------------------------------------------------------------------
+# Step 8: Method 1: impersonation (access.impersonation)
 # A management scope over user mailboxes and an ApplicationImpersonation assignment limited to it.
 # --------------------------------------------------------------------------------------------------
 # Action
 # A management scope over user mailboxes (RecipientTypeDetails UserMailbox: people, not rooms or shared mailboxes).
+# To limit impersonation to the members of one group, as Microsoft recommends, set exchangeSetup.access.limitToGroup to its DN.
 New-ManagementScope -Name $ImpersonationScopeName -RecipientRestrictionFilter "RecipientTypeDetails -eq 'UserMailbox'"
 # ApplicationImpersonation for the service account, limited to that scope.
 New-ManagementRoleAssignment -Name $ImpersonationAssignmentName -Role ApplicationImpersonation -User $ServiceAccountUpn -CustomRecipientWriteScope $ImpersonationScopeName
@@ -188,7 +244,7 @@ function Undo-EcsAccessImpersonation {
 }
 
 # --------------------------------------------------------------------------------------------------
-# Step 8: Link the service account (link)
+# Step 9: Link the service account (link)
 # Give the calendar service the account, its password, the EWS URL and the access method.
 # --------------------------------------------------------------------------------------------------
 # Action
@@ -209,7 +265,7 @@ function Undo-EcsLink {
 }
 
 # --------------------------------------------------------------------------------------------------
-# Step 9: Test the integration (test)
+# Step 10: Test the integration (test)
 # An enrolled user links Exchange and hears upcoming events read back.
 # --------------------------------------------------------------------------------------------------
 # Action

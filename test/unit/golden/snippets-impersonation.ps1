@@ -10,14 +10,16 @@ Import-PSSession $ecsSession -DisableNameChecking
 $ecsSession = New-PSSession -ConfigurationName Microsoft.Exchange -ConnectionUri 'http://EXCH01/PowerShell/' -Authentication Kerberos; Import-PSSession $ecsSession -DisableNameChecking
 # ==== prerequisites.adminRights verify
 # Lists the management roles assigned to you (directly or through role groups such as Organization Management).
-# The later steps need: Mail Recipient Creation, Mail Recipients, Role Management, Exchange Virtual Directories, Active Directory Permissions.
+# Organization Management has every role the later steps need (Mail Recipient Creation, Mail Recipients, Role Management, Exchange Virtual Directories, Active Directory Permissions, Exchange Server Certificates).
 $ecsMe = [System.Security.Principal.WindowsIdentity]::GetCurrent().Name
 $ecsRoles = @(Get-ManagementRoleAssignment -RoleAssignee $ecsMe -Delegating:$false | Where-Object { $_.Enabled } | ForEach-Object { [string]$_.Role } | Sort-Object -Unique)
+# For each cmdlet the later steps run, the roles that grant it (Microsoft: "Find the permissions required to run any Exchange cmdlet").
+$ecsCmdlets = @(@('Get-ExchangeCertificate', 'Set-WebServicesVirtualDirectory', 'New-Mailbox', 'Remove-Mailbox', 'Set-CASMailbox', 'New-ManagementScope', 'Remove-ManagementScope', 'New-ManagementRoleAssignment', 'Remove-ManagementRoleAssignment', 'Add-MailboxPermission', 'Remove-MailboxPermission', 'Add-ADPermission', 'Remove-ADPermission') | ForEach-Object { [pscustomobject]@{ Cmdlet = $_; Roles = @(Get-ManagementRole -Cmdlet $_ | ForEach-Object { [string]$_.Name }) } })
 Write-Output ('ECS-BEGIN ' + 'prerequisites.adminRights')
-ConvertTo-Json -Compress -Depth 4 -InputObject @([pscustomobject]@{ User = [string]$ecsMe; Roles = $ecsRoles; Required = @('Mail Recipient Creation', 'Mail Recipients', 'Role Management', 'Exchange Virtual Directories', 'Active Directory Permissions') })
+ConvertTo-Json -Compress -Depth 4 -InputObject @([pscustomobject]@{ User = [string]$ecsMe; Roles = $ecsRoles; Required = @('Mail Recipient Creation', 'Mail Recipients', 'Role Management', 'Exchange Virtual Directories', 'Active Directory Permissions', 'Exchange Server Certificates'); Cmdlets = $ecsCmdlets })
 Write-Output ('ECS-END ' + 'prerequisites.adminRights')
 # ---- prompt line
-$ecsMe = [System.Security.Principal.WindowsIdentity]::GetCurrent().Name; $ecsRoles = @(Get-ManagementRoleAssignment -RoleAssignee $ecsMe -Delegating:$false | Where-Object { $_.Enabled } | ForEach-Object { [string]$_.Role } | Sort-Object -Unique); Write-Output ('ECS-BEGIN ' + 'prerequisites.adminRights'); ConvertTo-Json -Compress -Depth 4 -InputObject @([pscustomobject]@{ User = [string]$ecsMe; Roles = $ecsRoles; Required = @('Mail Recipient Creation', 'Mail Recipients', 'Role Management', 'Exchange Virtual Directories', 'Active Directory Permissions') }); Write-Output ('ECS-END ' + 'prerequisites.adminRights')
+$ecsMe = [System.Security.Principal.WindowsIdentity]::GetCurrent().Name; $ecsRoles = @(Get-ManagementRoleAssignment -RoleAssignee $ecsMe -Delegating:$false | Where-Object { $_.Enabled } | ForEach-Object { [string]$_.Role } | Sort-Object -Unique); $ecsCmdlets = @(@('Get-ExchangeCertificate', 'Set-WebServicesVirtualDirectory', 'New-Mailbox', 'Remove-Mailbox', 'Set-CASMailbox', 'New-ManagementScope', 'Remove-ManagementScope', 'New-ManagementRoleAssignment', 'Remove-ManagementRoleAssignment', 'Add-MailboxPermission', 'Remove-MailboxPermission', 'Add-ADPermission', 'Remove-ADPermission') | ForEach-Object { [pscustomobject]@{ Cmdlet = $_; Roles = @(Get-ManagementRole -Cmdlet $_ | ForEach-Object { [string]$_.Name }) } }); Write-Output ('ECS-BEGIN ' + 'prerequisites.adminRights'); ConvertTo-Json -Compress -Depth 4 -InputObject @([pscustomobject]@{ User = [string]$ecsMe; Roles = $ecsRoles; Required = @('Mail Recipient Creation', 'Mail Recipients', 'Role Management', 'Exchange Virtual Directories', 'Active Directory Permissions', 'Exchange Server Certificates'); Cmdlets = $ecsCmdlets }); Write-Output ('ECS-END ' + 'prerequisites.adminRights')
 # ==== prerequisites.adminRights rollback
 # Closes the remote session opened above.
 Remove-PSSession $ecsSession
@@ -26,6 +28,7 @@ Remove-PSSession $ecsSession
 # ==== prerequisites.exchangeVersion action
 # Nothing to change here: the check reads the version of every Exchange server.
 # 15.0 = 2013, 15.1 = 2016, 15.2 = 2019 (build 2562 and later = Subscription Edition); 14.x = 2010 is too old.
+# Only Subscription Edition is supported: 2013 left support on 2023-04-11, 2016 and 2019 on 2025-10-14.
 # ---- prompt line
 # (no statements)
 # ==== prerequisites.exchangeVersion verify
@@ -81,12 +84,18 @@ if (-not (Test-Path -LiteralPath $ecsPriorFile)) { ConvertTo-Json -Compress -Dep
 Write-Output ('ECS-BEGIN ' + 'basicAuth.enable.prior')
 Get-Content -LiteralPath $ecsPriorFile -Raw
 Write-Output ('ECS-END ' + 'basicAuth.enable.prior')
-# 2. Turn Basic authentication on for EWS on this server. The identity is <SERVER>\EWS (Default Web Site).
-# Every server behind the load balancer needs it; to set all of them at once:
+# 2. Turn Basic authentication on for the EWS directory of this server, taken from Exchange rather than typed.
+# Basic on the EWS directory applies to every user of EWS on that server, not only the service account.
+# Every server behind the load balancer needs it; to set all of them at once (then recycle the pool on each):
 # Get-WebServicesVirtualDirectory | Set-WebServicesVirtualDirectory -BasicAuthentication $true
-Set-WebServicesVirtualDirectory -Identity 'EXCH01\EWS (Default Web Site)' -BasicAuthentication $true
+Get-WebServicesVirtualDirectory -Server 'EXCH01' | Set-WebServicesVirtualDirectory -BasicAuthentication $true
+# 3. Recycle MSExchangeServicesAppPool on the server, as Microsoft's xExchange DSC resource does after changing the EWS directory;
+# otherwise IIS may keep serving the old setting. This uses PowerShell remoting to the server (WinRM, local administrator).
+# On the Exchange server itself, in an elevated shell: Restart-WebAppPool -Name MSExchangeServicesAppPool
+Invoke-Command -ComputerName 'EXCH01' -ScriptBlock { Import-Module WebAdministration; Restart-WebAppPool -Name 'MSExchangeServicesAppPool' }
+# 4. Then run the verification, and the auth.schemes probe in the Probe & Link panel: it shows what EWS offers now.
 # ---- prompt line
-$ecsPriorFile = Join-Path $env:USERPROFILE 'exchange-calendar-setup-basicauth-prior.json'; if (-not (Test-Path -LiteralPath $ecsPriorFile)) { ConvertTo-Json -Compress -Depth 3 -InputObject @(Get-WebServicesVirtualDirectory | ForEach-Object { [pscustomobject]@{ Identity = [string]$_.Identity; BasicAuthentication = [bool]$_.BasicAuthentication } }) | Set-Content -LiteralPath $ecsPriorFile -Encoding UTF8 }; Write-Output ('ECS-BEGIN ' + 'basicAuth.enable.prior'); Get-Content -LiteralPath $ecsPriorFile -Raw; Write-Output ('ECS-END ' + 'basicAuth.enable.prior'); Set-WebServicesVirtualDirectory -Identity 'EXCH01\EWS (Default Web Site)' -BasicAuthentication $true
+$ecsPriorFile = Join-Path $env:USERPROFILE 'exchange-calendar-setup-basicauth-prior.json'; if (-not (Test-Path -LiteralPath $ecsPriorFile)) { ConvertTo-Json -Compress -Depth 3 -InputObject @(Get-WebServicesVirtualDirectory | ForEach-Object { [pscustomobject]@{ Identity = [string]$_.Identity; BasicAuthentication = [bool]$_.BasicAuthentication } }) | Set-Content -LiteralPath $ecsPriorFile -Encoding UTF8 }; Write-Output ('ECS-BEGIN ' + 'basicAuth.enable.prior'); Get-Content -LiteralPath $ecsPriorFile -Raw; Write-Output ('ECS-END ' + 'basicAuth.enable.prior'); Get-WebServicesVirtualDirectory -Server 'EXCH01' | Set-WebServicesVirtualDirectory -BasicAuthentication $true; Invoke-Command -ComputerName 'EXCH01' -ScriptBlock { Import-Module WebAdministration; Restart-WebAppPool -Name 'MSExchangeServicesAppPool' }
 # ==== basicAuth.enable verify
 # Reads BasicAuthentication on the EWS virtual directory of the server; run it without -Server to see every server.
 Write-Output ('ECS-BEGIN ' + 'basicAuth.enable')
@@ -100,14 +109,29 @@ $ecsPriorFile = Join-Path $env:USERPROFILE 'exchange-calendar-setup-basicauth-pr
 $ecsPrior = ConvertFrom-Json -InputObject (Get-Content -LiteralPath $ecsPriorFile -Raw)
 # foreach, not a pipeline: Windows PowerShell 5.1 passes a JSON array down a pipeline as one object.
 foreach ($ecsEntry in $ecsPrior) { Set-WebServicesVirtualDirectory -Identity $ecsEntry.Identity -BasicAuthentication ([bool]$ecsEntry.BasicAuthentication) }
+# Recycle MSExchangeServicesAppPool on the server, as Microsoft's xExchange DSC resource does after changing the EWS directory;
+# otherwise IIS may keep serving the old setting. This uses PowerShell remoting to the server (WinRM, local administrator).
+# On the Exchange server itself, in an elevated shell: Restart-WebAppPool -Name MSExchangeServicesAppPool
+Invoke-Command -ComputerName 'EXCH01' -ScriptBlock { Import-Module WebAdministration; Restart-WebAppPool -Name 'MSExchangeServicesAppPool' }
 # ---- prompt line
-$ecsPriorFile = Join-Path $env:USERPROFILE 'exchange-calendar-setup-basicauth-prior.json'; $ecsPrior = ConvertFrom-Json -InputObject (Get-Content -LiteralPath $ecsPriorFile -Raw); foreach ($ecsEntry in $ecsPrior) { Set-WebServicesVirtualDirectory -Identity $ecsEntry.Identity -BasicAuthentication ([bool]$ecsEntry.BasicAuthentication) }
+$ecsPriorFile = Join-Path $env:USERPROFILE 'exchange-calendar-setup-basicauth-prior.json'; $ecsPrior = ConvertFrom-Json -InputObject (Get-Content -LiteralPath $ecsPriorFile -Raw); foreach ($ecsEntry in $ecsPrior) { Set-WebServicesVirtualDirectory -Identity $ecsEntry.Identity -BasicAuthentication ([bool]$ecsEntry.BasicAuthentication) }; Invoke-Command -ComputerName 'EXCH01' -ScriptBlock { Import-Module WebAdministration; Restart-WebAppPool -Name 'MSExchangeServicesAppPool' }
 # ==== serviceAccount.create action
-# Creates the service account mailbox. The shell asks for the password; it never appears in the command or in VS Code.
+# Creates the service account mailbox. The shell asks for the password twice; it never appears in the command, the history or VS Code.
+# The two entries are compared in memory without turning them into text; if they differ, nothing is created.
+$ecsPassword = Read-Host 'Service account password' -AsSecureString
+$ecsPasswordAgain = Read-Host 'Type the password again' -AsSecureString
+$ecsFirst = [Runtime.InteropServices.Marshal]::SecureStringToBSTR($ecsPassword); $ecsSecond = [Runtime.InteropServices.Marshal]::SecureStringToBSTR($ecsPasswordAgain)
+try { $ecsSame = $ecsPassword.Length -eq $ecsPasswordAgain.Length; for ($ecsAt = 0; $ecsSame -and $ecsAt -lt $ecsPassword.Length; $ecsAt++) { $ecsSame = [Runtime.InteropServices.Marshal]::ReadInt16($ecsFirst, 2 * $ecsAt) -eq [Runtime.InteropServices.Marshal]::ReadInt16($ecsSecond, 2 * $ecsAt) } } finally { [Runtime.InteropServices.Marshal]::ZeroFreeBSTR($ecsFirst); [Runtime.InteropServices.Marshal]::ZeroFreeBSTR($ecsSecond) }
+if (-not $ecsSame) { throw 'The two passwords differ: nothing was created. Run the step again.' }
 # -ResetPasswordOnNextLogon $false: otherwise EWS refuses the account with ErrorPasswordChangeRequired.
-New-Mailbox -Name 'Alexa for Business' -Alias 'alexaforbusiness' -UserPrincipalName 'alexa.o''brien@contoso.com' -DisplayName 'Alexa for Business' -OrganizationalUnit 'contoso.com/Service Accounts' -Password (Read-Host 'Service account password' -AsSecureString) -ResetPasswordOnNextLogon $false
+New-Mailbox -Name 'Alexa for Business' -Alias 'alexaforbusiness' -UserPrincipalName 'alexa.o''brien@contoso.com' -DisplayName 'Alexa for Business' -OrganizationalUnit 'contoso.com/Service Accounts' -Password $ecsPassword -ResetPasswordOnNextLogon $false
+Remove-Variable -Name 'ecsPassword', 'ecsPasswordAgain'
+# When the password expires, every EWS logon of the service fails with 401 until it is changed here and in the service.
+# Check the expiry (needs the ActiveDirectory module of RSAT, not the Exchange session):
+# Get-ADUser -Identity <sAMAccountName> -Properties PasswordNeverExpires, msDS-UserPasswordExpiryTimeComputed
+# msDS-UserPasswordExpiryTimeComputed is a FILETIME: [DateTime]::FromFileTime(<value>). Without RSAT: net user <sAMAccountName> /domain
 # ---- prompt line
-New-Mailbox -Name 'Alexa for Business' -Alias 'alexaforbusiness' -UserPrincipalName 'alexa.o''brien@contoso.com' -DisplayName 'Alexa for Business' -OrganizationalUnit 'contoso.com/Service Accounts' -Password (Read-Host 'Service account password' -AsSecureString) -ResetPasswordOnNextLogon $false
+$ecsPassword = Read-Host 'Service account password' -AsSecureString; $ecsPasswordAgain = Read-Host 'Type the password again' -AsSecureString; $ecsFirst = [Runtime.InteropServices.Marshal]::SecureStringToBSTR($ecsPassword); $ecsSecond = [Runtime.InteropServices.Marshal]::SecureStringToBSTR($ecsPasswordAgain); try { $ecsSame = $ecsPassword.Length -eq $ecsPasswordAgain.Length; for ($ecsAt = 0; $ecsSame -and $ecsAt -lt $ecsPassword.Length; $ecsAt++) { $ecsSame = [Runtime.InteropServices.Marshal]::ReadInt16($ecsFirst, 2 * $ecsAt) -eq [Runtime.InteropServices.Marshal]::ReadInt16($ecsSecond, 2 * $ecsAt) } } finally { [Runtime.InteropServices.Marshal]::ZeroFreeBSTR($ecsFirst); [Runtime.InteropServices.Marshal]::ZeroFreeBSTR($ecsSecond) }; if (-not $ecsSame) { throw 'The two passwords differ: nothing was created. Run the step again.' }; New-Mailbox -Name 'Alexa for Business' -Alias 'alexaforbusiness' -UserPrincipalName 'alexa.o''brien@contoso.com' -DisplayName 'Alexa for Business' -OrganizationalUnit 'contoso.com/Service Accounts' -Password $ecsPassword -ResetPasswordOnNextLogon $false; Remove-Variable -Name 'ecsPassword', 'ecsPasswordAgain'
 # ==== serviceAccount.create verify
 # Reads the service account mailbox back (an empty list means it does not exist).
 Write-Output ('ECS-BEGIN ' + 'serviceAccount.create')
@@ -120,8 +144,35 @@ Write-Output ('ECS-BEGIN ' + 'serviceAccount.create'); ConvertTo-Json -Compress 
 Remove-Mailbox -Identity 'alexa.o''brien@contoso.com'
 # ---- prompt line
 Remove-Mailbox -Identity 'alexa.o''brien@contoso.com'
+# ==== serviceAccount.protocols action
+# Optional hardening: the calendar service only uses EWS, so a stolen password should not open Outlook on the web,
+# ActiveSync, POP3, IMAP4 or Outlook (MAPI). EwsEnabled is left as it is; MAPI off does not turn EWS off.
+# 1. Record the current values once, so the rollback restores exactly them.
+$ecsProtocolsFile = Join-Path $env:USERPROFILE 'exchange-calendar-setup-protocols-prior.json'
+if (-not (Test-Path -LiteralPath $ecsProtocolsFile)) { ConvertTo-Json -Compress -InputObject @(Get-CASMailbox -Identity 'alexa.o''brien@contoso.com' | ForEach-Object { [pscustomobject]@{ OWAEnabled = [bool]$_.OWAEnabled; ActiveSyncEnabled = [bool]$_.ActiveSyncEnabled; PopEnabled = [bool]$_.PopEnabled; ImapEnabled = [bool]$_.ImapEnabled; MAPIEnabled = [bool]$_.MAPIEnabled } }) | Set-Content -LiteralPath $ecsProtocolsFile -Encoding UTF8 }
+# 2. Turn the other protocols off.
+Set-CASMailbox -Identity 'alexa.o''brien@contoso.com' -OWAEnabled $false -ActiveSyncEnabled $false -PopEnabled $false -ImapEnabled $false -MAPIEnabled $false
+# ---- prompt line
+$ecsProtocolsFile = Join-Path $env:USERPROFILE 'exchange-calendar-setup-protocols-prior.json'; if (-not (Test-Path -LiteralPath $ecsProtocolsFile)) { ConvertTo-Json -Compress -InputObject @(Get-CASMailbox -Identity 'alexa.o''brien@contoso.com' | ForEach-Object { [pscustomobject]@{ OWAEnabled = [bool]$_.OWAEnabled; ActiveSyncEnabled = [bool]$_.ActiveSyncEnabled; PopEnabled = [bool]$_.PopEnabled; ImapEnabled = [bool]$_.ImapEnabled; MAPIEnabled = [bool]$_.MAPIEnabled } }) | Set-Content -LiteralPath $ecsProtocolsFile -Encoding UTF8 }; Set-CASMailbox -Identity 'alexa.o''brien@contoso.com' -OWAEnabled $false -ActiveSyncEnabled $false -PopEnabled $false -ImapEnabled $false -MAPIEnabled $false
+# ==== serviceAccount.protocols verify
+# Reads the service account's protocol switches back (EwsEnabled empty means the organisation's default, which is on).
+Write-Output ('ECS-BEGIN ' + 'serviceAccount.protocols')
+ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-CASMailbox -Identity 'alexa.o''brien@contoso.com' -ErrorAction SilentlyContinue | ForEach-Object { [pscustomobject]@{ OWAEnabled = [bool]$_.OWAEnabled; ActiveSyncEnabled = [bool]$_.ActiveSyncEnabled; PopEnabled = [bool]$_.PopEnabled; ImapEnabled = [bool]$_.ImapEnabled; MAPIEnabled = [bool]$_.MAPIEnabled; EwsEnabled = $_.EwsEnabled } })
+Write-Output ('ECS-END ' + 'serviceAccount.protocols')
+# ---- prompt line
+Write-Output ('ECS-BEGIN ' + 'serviceAccount.protocols'); ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-CASMailbox -Identity 'alexa.o''brien@contoso.com' -ErrorAction SilentlyContinue | ForEach-Object { [pscustomobject]@{ OWAEnabled = [bool]$_.OWAEnabled; ActiveSyncEnabled = [bool]$_.ActiveSyncEnabled; PopEnabled = [bool]$_.PopEnabled; ImapEnabled = [bool]$_.ImapEnabled; MAPIEnabled = [bool]$_.MAPIEnabled; EwsEnabled = $_.EwsEnabled } }); Write-Output ('ECS-END ' + 'serviceAccount.protocols')
+# ==== serviceAccount.protocols rollback
+# Puts back the values recorded in exchange-calendar-setup-protocols-prior.json under your profile before the protocols were turned off.
+$ecsProtocolsFile = Join-Path $env:USERPROFILE 'exchange-calendar-setup-protocols-prior.json'
+if (-not (Test-Path -LiteralPath $ecsProtocolsFile)) { throw ('No recorded values in ' + $ecsProtocolsFile + ': set each protocol back with Set-CASMailbox (the Exchange default is on for all of them).') }
+$ecsPrior = ConvertFrom-Json -InputObject (Get-Content -LiteralPath $ecsProtocolsFile -Raw)
+# foreach, not a pipeline: Windows PowerShell 5.1 passes a JSON array down a pipeline as one object.
+foreach ($ecsEntry in $ecsPrior) { Set-CASMailbox -Identity 'alexa.o''brien@contoso.com' -OWAEnabled ([bool]$ecsEntry.OWAEnabled) -ActiveSyncEnabled ([bool]$ecsEntry.ActiveSyncEnabled) -PopEnabled ([bool]$ecsEntry.PopEnabled) -ImapEnabled ([bool]$ecsEntry.ImapEnabled) -MAPIEnabled ([bool]$ecsEntry.MAPIEnabled) }
+# ---- prompt line
+$ecsProtocolsFile = Join-Path $env:USERPROFILE 'exchange-calendar-setup-protocols-prior.json'; if (-not (Test-Path -LiteralPath $ecsProtocolsFile)) { throw ('No recorded values in ' + $ecsProtocolsFile + ': set each protocol back with Set-CASMailbox (the Exchange default is on for all of them).') }; $ecsPrior = ConvertFrom-Json -InputObject (Get-Content -LiteralPath $ecsProtocolsFile -Raw); foreach ($ecsEntry in $ecsPrior) { Set-CASMailbox -Identity 'alexa.o''brien@contoso.com' -OWAEnabled ([bool]$ecsEntry.OWAEnabled) -ActiveSyncEnabled ([bool]$ecsEntry.ActiveSyncEnabled) -PopEnabled ([bool]$ecsEntry.PopEnabled) -ImapEnabled ([bool]$ecsEntry.ImapEnabled) -MAPIEnabled ([bool]$ecsEntry.MAPIEnabled) }
 # ==== access.impersonation action
 # A management scope over user mailboxes (RecipientTypeDetails UserMailbox: people, not rooms or shared mailboxes).
+# To limit impersonation to the members of one group, as Microsoft recommends, set exchangeSetup.access.limitToGroup to its DN.
 New-ManagementScope -Name 'Alexa for Business user mailboxes' -RecipientRestrictionFilter "RecipientTypeDetails -eq 'UserMailbox'"
 # ApplicationImpersonation for the service account, limited to that scope.
 New-ManagementRoleAssignment -Name 'Alexa for Business impersonation' -Role ApplicationImpersonation -User 'alexa.o''brien@contoso.com' -CustomRecipientWriteScope 'Alexa for Business user mailboxes'
@@ -145,15 +196,29 @@ Remove-ManagementRoleAssignment -Identity 'Alexa for Business impersonation'
 Remove-ManagementScope -Identity 'Alexa for Business user mailboxes'
 # ---- prompt line
 Remove-ManagementRoleAssignment -Identity 'Alexa for Business impersonation'; Remove-ManagementScope -Identity 'Alexa for Business user mailboxes'
+# ==== access.delegate dryRun
+# Dry run: counts the mailboxes the grant would change and shows each change with -WhatIf; nothing is changed.
+# -WhatIf is listed in the syntax of Add-MailboxPermission and Add-ADPermission (Microsoft Learn, both pages).
+$ecsMailboxes = @(Get-Mailbox -RecipientTypeDetails UserMailbox -ResultSize Unlimited | Where-Object { [string]$_.UserPrincipalName -ne 'alexa.o''brien@contoso.com' })
+Write-Output ('User mailboxes this step changes: ' + $ecsMailboxes.Count)
+$ecsMailboxes | ForEach-Object { Add-MailboxPermission -Identity $_.DistinguishedName -User 'alexa.o''brien@contoso.com' -AccessRights FullAccess -InheritanceType All -AutoMapping $false -WhatIf }
+# Send As on premises is an Active Directory permission (Add-RecipientPermission is Exchange Online only).
+$ecsMailboxes | ForEach-Object { Add-ADPermission -Identity $_.DistinguishedName -User 'alexa.o''brien@contoso.com' -ExtendedRights 'Send As' -WhatIf }
+# ---- prompt line
+$ecsMailboxes = @(Get-Mailbox -RecipientTypeDetails UserMailbox -ResultSize Unlimited | Where-Object { [string]$_.UserPrincipalName -ne 'alexa.o''brien@contoso.com' }); Write-Output ('User mailboxes this step changes: ' + $ecsMailboxes.Count); $ecsMailboxes | ForEach-Object { Add-MailboxPermission -Identity $_.DistinguishedName -User 'alexa.o''brien@contoso.com' -AccessRights FullAccess -InheritanceType All -AutoMapping $false -WhatIf }; $ecsMailboxes | ForEach-Object { Add-ADPermission -Identity $_.DistinguishedName -User 'alexa.o''brien@contoso.com' -ExtendedRights 'Send As' -WhatIf }
 # ==== access.delegate action
 # Full Access (without Outlook auto-mapping) and Send As on every user mailbox except the service account's own.
 # Mailboxes created later do not get these rights: run this again after adding users (Method 1 does not have this gap).
+# Run the dry run first (Insert Dry Run): it counts the mailboxes and shows each change with -WhatIf.
 $ecsMailboxes = @(Get-Mailbox -RecipientTypeDetails UserMailbox -ResultSize Unlimited | Where-Object { [string]$_.UserPrincipalName -ne 'alexa.o''brien@contoso.com' })
+Write-Output ('User mailboxes this step changes: ' + $ecsMailboxes.Count)
+# Nothing changes unless you type the number of mailboxes shown above.
+if ((Read-Host 'Type the number of mailboxes to change them') -ne [string]$ecsMailboxes.Count) { throw 'Nothing was changed: the number typed did not match.' }
 $ecsMailboxes | ForEach-Object { Add-MailboxPermission -Identity $_.DistinguishedName -User 'alexa.o''brien@contoso.com' -AccessRights FullAccess -InheritanceType All -AutoMapping $false }
 # Send As on premises is an Active Directory permission (Add-RecipientPermission is Exchange Online only).
 $ecsMailboxes | ForEach-Object { Add-ADPermission -Identity $_.DistinguishedName -User 'alexa.o''brien@contoso.com' -ExtendedRights 'Send As' }
 # ---- prompt line
-$ecsMailboxes = @(Get-Mailbox -RecipientTypeDetails UserMailbox -ResultSize Unlimited | Where-Object { [string]$_.UserPrincipalName -ne 'alexa.o''brien@contoso.com' }); $ecsMailboxes | ForEach-Object { Add-MailboxPermission -Identity $_.DistinguishedName -User 'alexa.o''brien@contoso.com' -AccessRights FullAccess -InheritanceType All -AutoMapping $false }; $ecsMailboxes | ForEach-Object { Add-ADPermission -Identity $_.DistinguishedName -User 'alexa.o''brien@contoso.com' -ExtendedRights 'Send As' }
+$ecsMailboxes = @(Get-Mailbox -RecipientTypeDetails UserMailbox -ResultSize Unlimited | Where-Object { [string]$_.UserPrincipalName -ne 'alexa.o''brien@contoso.com' }); Write-Output ('User mailboxes this step changes: ' + $ecsMailboxes.Count); if ((Read-Host 'Type the number of mailboxes to change them') -ne [string]$ecsMailboxes.Count) { throw 'Nothing was changed: the number typed did not match.' }; $ecsMailboxes | ForEach-Object { Add-MailboxPermission -Identity $_.DistinguishedName -User 'alexa.o''brien@contoso.com' -AccessRights FullAccess -InheritanceType All -AutoMapping $false }; $ecsMailboxes | ForEach-Object { Add-ADPermission -Identity $_.DistinguishedName -User 'alexa.o''brien@contoso.com' -ExtendedRights 'Send As' }
 # ==== access.delegate verify
 # The rights on the test mailbox, and which user mailboxes lack each right: the count and the first
 # 20 addresses of each (reads every mailbox: slow in large organisations).
