@@ -15,6 +15,11 @@ export interface SetupSettings {
     alias: string;
     displayName: string;
     organizationalUnit: string;
+    /**
+     * The account already exists (it serves room calendars, say): the create step only checks it, and
+     * the access step adds what is missing beside what the account already has.
+     */
+    existing: boolean;
   };
   accessMethod: AccessMethod;
   access: {
@@ -29,6 +34,8 @@ export interface SetupSettings {
     assignmentName: string;
     /** Org-wide ApplicationImpersonation: an explicit, warned opt-in that defeats the scope. */
     organizationWide: boolean;
+    /** One scope whose filter covers room mailboxes as well as user mailboxes (for an account that also serves rooms). */
+    scopeCoversRooms: boolean;
   };
   testMailbox: string;
   /** An optional room mailbox the probes also check, so new user access is seen not to break room access. */
@@ -47,11 +54,13 @@ export type SettingField =
   | 'serviceAccount.alias'
   | 'serviceAccount.displayName'
   | 'serviceAccount.organizationalUnit'
+  | 'serviceAccount.existing'
   | 'accessMethod'
   | 'access.limitToGroup'
   | 'impersonation.scopeName'
   | 'impersonation.assignmentName'
   | 'impersonation.organizationWide'
+  | 'impersonation.scopeCoversRooms'
   | 'testMailbox'
   | 'testRoomMailbox'
   | 'powershellPath'
@@ -66,11 +75,13 @@ export const SETTING_FIELDS: readonly SettingField[] = [
   'serviceAccount.alias',
   'serviceAccount.displayName',
   'serviceAccount.organizationalUnit',
+  'serviceAccount.existing',
   'accessMethod',
   'access.limitToGroup',
   'impersonation.scopeName',
   'impersonation.assignmentName',
   'impersonation.organizationWide',
+  'impersonation.scopeCoversRooms',
   'testMailbox',
   'testRoomMailbox',
   'powershellPath',
@@ -89,6 +100,7 @@ export const DEFAULT_SETTINGS: SetupSettings = {
     alias: 'alexaforbusiness',
     displayName: 'Alexa for Business',
     organizationalUnit: '',
+    existing: false,
   },
   accessMethod: 'impersonation',
   access: { limitToGroup: '' },
@@ -96,6 +108,7 @@ export const DEFAULT_SETTINGS: SetupSettings = {
     scopeName: 'Alexa for Business user mailboxes',
     assignmentName: 'Alexa for Business impersonation',
     organizationWide: false,
+    scopeCoversRooms: false,
   },
   testMailbox: '',
   testRoomMailbox: '',
@@ -111,11 +124,13 @@ export const SETTING_EXAMPLES: Record<SettingField, string> = {
   'serviceAccount.alias': 'alexaforbusiness',
   'serviceAccount.displayName': 'Alexa for Business',
   'serviceAccount.organizationalUnit': 'contoso.com/Service Accounts',
+  'serviceAccount.existing': 'false',
   accessMethod: 'impersonation',
   'access.limitToGroup': 'CN=Calendar Service Users,OU=Groups,DC=contoso,DC=com',
   'impersonation.scopeName': 'Alexa for Business user mailboxes',
   'impersonation.assignmentName': 'Alexa for Business impersonation',
   'impersonation.organizationWide': 'false',
+  'impersonation.scopeCoversRooms': 'false',
   testMailbox: 'alice@contoso.com',
   testRoomMailbox: 'room101@contoso.com',
   powershellPath: 'pwsh',

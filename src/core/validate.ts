@@ -211,6 +211,8 @@ function formatProblem(field: SettingField, value: string): string | undefined {
     case 'powershellPath':
     case 'tls.extraCaFile':
     case 'impersonation.organizationWide':
+    case 'impersonation.scopeCoversRooms':
+    case 'serviceAccount.existing':
       return undefined;
     default: {
       const unreachable: never = field;

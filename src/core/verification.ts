@@ -229,6 +229,8 @@ export const VERIFICATION_RULE_IDS = [
   'basicAuth.verify.on',
   'serviceAccount.create.missing',
   'serviceAccount.create.notUserMailbox',
+  'serviceAccount.create.disabled',
+  'serviceAccount.create.passwordExpired',
   'serviceAccount.create.exists',
   'serviceAccount.protocols.noMailbox',
   'serviceAccount.protocols.ewsOff',
@@ -500,17 +502,35 @@ function readPrior(cleanText: string): BasicAuthPriorEntry[] | undefined {
   return entries.length > 0 ? entries : undefined;
 }
 
-function decideServiceAccount(value: unknown, settings: SetupSettings): VerificationReading {
+function decideServiceAccount(value: unknown, settings: SetupSettings, now: Date): VerificationReading {
   const upn = settings.serviceAccount.upn;
+  const existing = settings.serviceAccount.existing;
   const [mailbox] = asList(value);
   // rule serviceAccount.create.missing
-  if (!mailbox) return failed('serviceAccount.create.missing', `There is no mailbox ${upn}: run the Create the service account mailbox step.`);
+  if (!mailbox) {
+    return failed('serviceAccount.create.missing', existing
+      ? `There is no mailbox ${upn}, though exchangeSetup.serviceAccount.existing says the account exists: check the UPN, or turn that setting off to create the account.`
+      : `There is no mailbox ${upn}: run the Create the service account mailbox step.`);
+  }
   const type = text(mailbox, 'RecipientTypeDetails');
   // rule serviceAccount.create.notUserMailbox
   if (type !== '' && type !== 'UserMailbox') return failed('serviceAccount.create.notUserMailbox', `${upn} is a ${type}, not a user mailbox; the service account needs a user mailbox to sign in to EWS.`);
+  // rule serviceAccount.create.disabled: Get-Mailbox's AccountDisabled; EWS answers ErrorAccountDisabled for such an account.
+  if (flag(mailbox, 'AccountDisabled')) return failed('serviceAccount.create.disabled', `The account ${upn} is disabled in Active Directory: enable it (Active Directory Users and Computers, or Enable-ADAccount), or EWS answers ErrorAccountDisabled.`);
+  // rule serviceAccount.create.passwordExpired: msDS-UserPasswordExpiryTimeComputed in the past.
+  const expires = text(mailbox, 'PasswordExpires');
+  const expiresAt = expires === '' ? Number.NaN : Date.parse(expires);
+  if (!Number.isNaN(expiresAt) && expiresAt <= now.getTime()) {
+    return failed('serviceAccount.create.passwordExpired', `The password of ${upn} expired on ${new Date(expiresAt).toISOString().slice(0, 10)}: every EWS logon fails with 401 until it is changed, here and in the calendar service.`);
+  }
   // rule serviceAccount.create.exists
   const alias = text(mailbox, 'Alias');
-  return done('serviceAccount.create.exists', `The service account mailbox ${text(mailbox, 'UserPrincipalName') || upn} exists${alias ? ` (alias ${alias})` : ''}.`);
+  let expiry = '';
+  if (flag(mailbox, 'PasswordNeverExpires')) expiry = ' Its password never expires.';
+  else if (!Number.isNaN(expiresAt)) expiry = ` Its password expires on ${new Date(expiresAt).toISOString().slice(0, 10)}.`;
+  else if ('PasswordExpiryRead' in mailbox && !flag(mailbox, 'PasswordExpiryRead')) expiry = ' When its password expires could not be read (the ActiveDirectory module of RSAT is not loaded).';
+  const what = existing ? 'The existing service account mailbox' : 'The service account mailbox';
+  return done('serviceAccount.create.exists', `${what} ${text(mailbox, 'UserPrincipalName') || upn} exists${alias ? ` (alias ${alias})` : ''}.${expiry}`);
 }
 
 /**
@@ -657,7 +677,7 @@ function decide(stepId: StepId, value: unknown, settings: SetupSettings, now: Da
     case 'basicAuth.enable':
       return decideBasicAuth(readBasicAuth(value));
     case 'serviceAccount.create':
-      return decideServiceAccount(value, settings);
+      return decideServiceAccount(value, settings, now);
     case 'serviceAccount.protocols':
       return decideProtocols(value, settings);
     case 'access.impersonation':

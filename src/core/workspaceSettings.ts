@@ -32,6 +32,8 @@ export type GuardedSetting =
   | 'impersonation.scopeName'
   | 'impersonation.assignmentName'
   | 'impersonation.organizationWide'
+  | 'impersonation.scopeCoversRooms'
+  | 'serviceAccount.existing'
   | 'access.limitToGroup'
   | 'testMailbox'
   | 'testRoomMailbox'
@@ -63,6 +65,8 @@ export const SNIPPET_SHAPING_SETTINGS: readonly SnippetShapingSetting[] = [
   { key: 'accessMethod', guard: 'restricted', risk: 'which rights the service account is given' },
   { key: 'impersonation.scopeName', guard: 'restricted', risk: 'the management scope the impersonation right is bound to, and the one the rollback removes' },
   { key: 'impersonation.assignmentName', guard: 'restricted', risk: 'the role assignment created, and the one the rollback removes' },
+  { key: 'serviceAccount.existing', guard: 'restricted', risk: 'whether the account is created or only checked, and what the access step adds beside it' },
+  { key: 'impersonation.scopeCoversRooms', guard: 'restricted', risk: 'whether the impersonation scope reaches room mailboxes too' },
   { key: 'link.target', guard: 'restricted', risk: 'where linking sends the password' },
   { key: 'link.workmail.organizationId', guard: 'restricted', risk: 'the WorkMail organisation that receives the password' },
   { key: 'link.workmail.region', guard: 'restricted', risk: 'the WorkMail region called' },

@@ -62,16 +62,22 @@ export const BASELINE: SetupSettings = {
   ...DEFAULT_SETTINGS,
   exchangeServer: 'EXCHQ7',
   access: { limitToGroup: 'CN=GroupQ7,OU=Groups,DC=contoso,DC=com' },
-  serviceAccount: { upn: 'svcq7@contoso.com', alias: 'aliasq7', displayName: 'Display Q7', organizationalUnit: 'contoso.com/Accounts Q7' },
-  impersonation: { scopeName: 'Scope Q7', assignmentName: 'Assignment Q7', organizationWide: true },
+  serviceAccount: { upn: 'svcq7@contoso.com', alias: 'aliasq7', displayName: 'Display Q7', organizationalUnit: 'contoso.com/Accounts Q7', existing: false },
+  impersonation: { scopeName: 'Scope Q7', assignmentName: 'Assignment Q7', organizationWide: true, scopeCoversRooms: false },
   testMailbox: 'aliceq7@contoso.com',
   powershellPath: 'pwsh',
   tls: { extraCaFile: '/etc/ssl/q7.pem' },
 };
 
 /** Every combination of the switches that change what the snippets contain. */
-export const VARIANTS: readonly SetupSettings[] = (['impersonation', 'delegate'] as const).flatMap((accessMethod) =>
-  [false, true].map((organizationWide) => ({ ...BASELINE, accessMethod, impersonation: { ...BASELINE.impersonation, organizationWide } })));
+export const VARIANTS: readonly SetupSettings[] = [
+  ...(['impersonation', 'delegate'] as const).flatMap((accessMethod) =>
+    [false, true].map((organizationWide) => ({ ...BASELINE, accessMethod, impersonation: { ...BASELINE.impersonation, organizationWide } }))),
+  // The shortcut path: an existing account (check instead of create), with one scope over rooms and users.
+  ...(['impersonation', 'delegate'] as const).map((accessMethod) => ({
+    ...BASELINE, accessMethod, serviceAccount: { ...BASELINE.serviceAccount, existing: true }, impersonation: { ...BASELINE.impersonation, organizationWide: false, scopeCoversRooms: true },
+  })),
+];
 
 export function withField(base: SetupSettings, field: SettingField, value: string | boolean): SetupSettings {
   const copy: SetupSettings = { ...base, serviceAccount: { ...base.serviceAccount }, access: { ...base.access }, impersonation: { ...base.impersonation }, tls: { ...base.tls } };

@@ -13,7 +13,7 @@ function settingsFor(method: AccessMethod, organizationWide = false): SetupSetti
   return {
     ...DEFAULT_SETTINGS,
     exchangeServer: 'EXCH01',
-    serviceAccount: { upn: "alexa.o'brien@contoso.com", alias: 'alexaforbusiness', displayName: 'Alexa for Business', organizationalUnit: 'contoso.com/Service Accounts' },
+    serviceAccount: { upn: "alexa.o'brien@contoso.com", alias: 'alexaforbusiness', displayName: 'Alexa for Business', organizationalUnit: 'contoso.com/Service Accounts', existing: false },
     accessMethod: method,
     impersonation: { ...DEFAULT_SETTINGS.impersonation, organizationWide },
     testMailbox: 'alice@contoso.com',

@@ -34,7 +34,7 @@ const GENERATORS: { readonly [K in StepId]?: SnippetGenerator } = {
   'basicAuth.verify': { uses: ['exchangeServer'], requires: [], render: (s, _c, refs) => renderBasicAuthVerify(s, refs) },
   'basicAuth.enable': { uses: ['exchangeServer'], requires: ['exchangeServer'], render: (s, c, refs) => renderBasicAuthEnable(s, c, refs) },
   'serviceAccount.create': {
-    uses: ['serviceAccount.upn', 'serviceAccount.alias', 'serviceAccount.displayName', 'serviceAccount.organizationalUnit'],
+    uses: ['serviceAccount.upn', 'serviceAccount.alias', 'serviceAccount.displayName', 'serviceAccount.organizationalUnit', 'serviceAccount.existing'],
     requires: [],
     render: (s, _c, refs) => renderServiceAccountCreate(s, refs),
   },

@@ -25,7 +25,48 @@ export const PASSWORD_PROMPT_LINES: readonly ScriptLine[] = [
   statement("if (-not $ecsSame) { throw 'The two passwords differ: nothing was created. Run the step again.' }"),
 ];
 
+/**
+ * The service account read back as the verification prints it: the mailbox's names and type,
+ * AccountDisabled (a property of Get-Mailbox's output), and, where the ActiveDirectory module of RSAT
+ * is loaded, PasswordNeverExpires and msDS-UserPasswordExpiryTimeComputed (a FILETIME; Microsoft Learn,
+ * "Get-ADUser" and the msDS-UserPasswordExpiryTimeComputed attribute page). Without that module the
+ * expiry stays empty and the reading says it could not be read.
+ */
+function serviceAccountReading(refs: ValueRefs): string {
+  const expiry = "$ecsAd = $null; if (Get-Command -Name Get-ADUser -ErrorAction SilentlyContinue) { $ecsAd = Get-ADUser -Identity ([string]$_.SamAccountName) -Properties PasswordNeverExpires, 'msDS-UserPasswordExpiryTimeComputed' -ErrorAction SilentlyContinue }; "
+    + "$ecsExpiry = if ($ecsAd -and -not $ecsAd.PasswordNeverExpires -and $ecsAd.'msDS-UserPasswordExpiryTimeComputed' -gt 0 -and $ecsAd.'msDS-UserPasswordExpiryTimeComputed' -lt [long]::MaxValue) { [DateTime]::FromFileTimeUtc($ecsAd.'msDS-UserPasswordExpiryTimeComputed').ToString('o') } else { '' }; ";
+  return `@(Get-Mailbox -Identity ${refs.value('serviceAccount.upn')} -ErrorAction SilentlyContinue | ForEach-Object { ${expiry}[pscustomobject]@{ Name = [string]$_.Name; Alias = [string]$_.Alias; UserPrincipalName = [string]$_.UserPrincipalName; PrimarySmtpAddress = [string]$_.PrimarySmtpAddress; RecipientTypeDetails = [string]$_.RecipientTypeDetails; AccountDisabled = [bool]$_.AccountDisabled; PasswordNeverExpires = [bool]($ecsAd -and $ecsAd.PasswordNeverExpires); PasswordExpiryRead = [bool]$ecsAd; PasswordExpires = $ecsExpiry } })`;
+}
+
+/**
+ * The shortcut path (issue 14): the account exists already (it serves room calendars, say). Nothing is
+ * created, and the rollback removes nothing: the account is someone else's to keep. The step reads the
+ * account back (its UPN, that it is enabled, when its password expires where that can be read) and the
+ * auth.login probe proves it can sign in to EWS.
+ */
+function renderServiceAccountCheck(refs: ValueRefs): StepSnippet {
+  return {
+    stepId: 'serviceAccount.create',
+    title: 'Check the existing service account',
+    action: script(
+      comment('The service account already exists (exchangeSetup.serviceAccount.existing): nothing is created or changed.'),
+      comment('Shows its names, its type (UserMailbox), whether it is disabled, and, with the ActiveDirectory module of RSAT, when its password expires.'),
+      ...markedJson('serviceAccount.create', serviceAccountReading(refs)),
+      comment('Then run the probes: auth.login proves the account signs in to EWS with the password the calendar service has.'),
+    ),
+    verify: script(
+      comment('Reads the existing service account back (an empty list means the UPN names no mailbox).'),
+      ...markedJson('serviceAccount.create', serviceAccountReading(refs)),
+    ),
+    rollback: script(
+      comment('Nothing to roll back: this step only read the existing service account, and it is not removed.'),
+      comment('The account existed before this setup (exchangeSetup.serviceAccount.existing), and other services may depend on it.'),
+    ),
+  };
+}
+
 export function renderServiceAccountCreate(settings: SetupSettings, refs: ValueRefs): StepSnippet {
+  if (settings.serviceAccount.existing) return renderServiceAccountCheck(refs);
   const ou = settings.serviceAccount.organizationalUnit === '' ? '' : ` -OrganizationalUnit ${refs.value('serviceAccount.organizationalUnit')}`;
   return {
     stepId: 'serviceAccount.create',
@@ -48,7 +89,7 @@ export function renderServiceAccountCreate(settings: SetupSettings, refs: ValueR
       comment('Reads the service account mailbox back (an empty list means it does not exist).'),
       ...markedJson(
         'serviceAccount.create',
-        `@(Get-Mailbox -Identity ${refs.value('serviceAccount.upn')} -ErrorAction SilentlyContinue | ForEach-Object { [pscustomobject]@{ Name = [string]$_.Name; Alias = [string]$_.Alias; UserPrincipalName = [string]$_.UserPrincipalName; PrimarySmtpAddress = [string]$_.PrimarySmtpAddress; RecipientTypeDetails = [string]$_.RecipientTypeDetails } })`,
+        `@(Get-Mailbox -Identity ${refs.value('serviceAccount.upn')} -ErrorAction SilentlyContinue | ForEach-Object { [pscustomobject]@{ Name = [string]$_.Name; Alias = [string]$_.Alias; UserPrincipalName = [string]$_.UserPrincipalName; PrimarySmtpAddress = [string]$_.PrimarySmtpAddress; RecipientTypeDetails = [string]$_.RecipientTypeDetails; AccountDisabled = [bool]$_.AccountDisabled } })`,
       ),
     ),
     rollback: script(
