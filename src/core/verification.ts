@@ -564,8 +564,15 @@ function decideImpersonation(value: unknown, settings: SetupSettings): Verificat
   const ouScoped = assignments.filter((a) => a.writeScope === 'OU');
   const scoped = assignments.filter((a) => a.writeScope === 'CustomRecipientScope' && a.target.toLowerCase() === scopeName.toLowerCase());
   const unreadable = assignments.filter((a) => a.writeScope === undefined);
+  // An existing account never gets an organisation-wide assignment from this product, so the opt-in does not apply to it.
+  const orgWideChosen = settings.impersonation.organizationWide && !settings.serviceAccount.existing;
+  // What else the existing account has (its room scope, say), with each scope's filter: said beside the verdict.
+  const others = asList(state.Assignments)
+    .filter((a) => text(a, 'CustomRecipientWriteScope') !== '' && text(a, 'CustomRecipientWriteScope').toLowerCase() !== scopeName.toLowerCase() && !/^Delegating/i.test(text(a, 'DelegationType')))
+    .map((a) => `"${text(a, 'Name')}" (scope "${text(a, 'CustomRecipientWriteScope')}"${text(a, 'ScopeFilter') ? `: ${text(a, 'ScopeFilter')}` : ''})`);
+  const existingNote = settings.serviceAccount.existing && others.length > 0 ? ` It already has, and keeps: ${listNames(others)}.` : '';
   // rule access.impersonation.organizationWideNotChosen
-  if (organizationWide.length > 0 && !settings.impersonation.organizationWide) {
+  if (organizationWide.length > 0 && !orgWideChosen) {
     return failed(
       'access.impersonation.organizationWideNotChosen',
       `${upn} has organization-wide ApplicationImpersonation through ${named(organizationWide)}, which defeats the user-mailbox scope: remove it with Remove-ManagementRoleAssignment.`,
@@ -575,7 +582,7 @@ function decideImpersonation(value: unknown, settings: SetupSettings): Verificat
   if (organizationWide.length > 0) return done('access.impersonation.organizationWideOptedIn', `${upn} has organization-wide ApplicationImpersonation through ${named(organizationWide)} (opted in).`);
   const ouNote = ouScoped.length > 0 ? ` ${upn} also has ApplicationImpersonation limited to an organizational unit: ${listNames(ouScoped.map((a) => `"${a.name}" (OU ${a.target || 'not named'})`))}.` : '';
   // rule access.impersonation.scopeMissing
-  if (text(state, 'ScopeName') === '') return failed('access.impersonation.scopeMissing', `The management scope "${scopeName}" does not exist: run the impersonation step.${ouNote}`);
+  if (text(state, 'ScopeName') === '') return failed('access.impersonation.scopeMissing', `The management scope "${scopeName}" does not exist: run the impersonation step.${ouNote}${existingNote}`);
   const expected = impersonationScopeFilter(settings);
   const actual = text(state, 'ScopeFilter');
   // rule access.impersonation.filterMismatch: the stored filter must select what the generated one selects.
@@ -588,13 +595,14 @@ function decideImpersonation(value: unknown, settings: SetupSettings): Verificat
     );
   }
   // rule access.impersonation.noScopedAssignment
-  if (scoped.length === 0) return failed('access.impersonation.noScopedAssignment', `${upn} has no ApplicationImpersonation assignment limited to "${scopeName}": run the impersonation step.${ouNote}`);
+  if (scoped.length === 0) return failed('access.impersonation.noScopedAssignment', `${upn} has no ApplicationImpersonation assignment limited to "${scopeName}": run the impersonation step.${ouNote}${existingNote}`);
   // rule access.impersonation.writeScopeUnreadable: one of them might reach every mailbox.
   if (unreadable.length > 0) {
     return unknown('access.impersonation.writeScopeUnreadable', `The reach (RecipientWriteScope) of ${named(unreadable)} could not be read, so it may be organization-wide: run the verification again in the Exchange Management Shell.`);
   }
   // rule access.impersonation.scoped
-  return done('access.impersonation.scoped', `${upn} can impersonate user mailboxes through "${scoped[0].name}", limited to the scope "${scopeName}".${ouNote}`);
+  const reach = settings.impersonation.scopeCoversRooms ? 'user and room mailboxes' : 'user mailboxes';
+  return done('access.impersonation.scoped', `${upn} can impersonate ${reach} through "${scoped[0].name}", limited to the scope "${scopeName}".${ouNote}${existingNote}`);
 }
 
 /** Mailboxes lacking one right: the count the snippet printed and the first addresses it listed. */
@@ -636,7 +644,22 @@ function decideDelegate(value: unknown, settings: SetupSettings): VerificationRe
   // rule access.delegate.noUserMailboxes
   if (total === 0) return unknown('access.delegate.noUserMailboxes', 'No user mailboxes were found other than the service account.');
   // rule access.delegate.allMailboxes
-  return done('access.delegate.allMailboxes', `${upn} has Full Access and Send As on all ${total} user mailboxes.`);
+  return done('access.delegate.allMailboxes', `${upn} has Full Access and Send As on all ${total} user mailboxes.${roomRightsNote(state)}`);
+}
+
+/**
+ * What the existing-account verification read on room mailboxes (RoomMailboxes, RoomsWith...): said
+ * beside the verdict, never part of it, since the step only adds rights on user mailboxes.
+ */
+function roomRightsNote(state: JsonObject): string {
+  const rooms = count(state, 'RoomMailboxes');
+  if (rooms === undefined) return '';
+  const withRight = (right: 'FullAccess' | 'SendAs'): string => {
+    const names = strings(state, `RoomsWith${right}`);
+    const printed = count(state, `RoomsWith${right}Count`) ?? names.length;
+    return `${Math.max(printed, names.length)}${names.length > 0 ? ` (${listNames(names)})` : ''}`;
+  };
+  return ` Room mailboxes (${rooms}) it has Full Access on: ${withRight('FullAccess')}; Send As on: ${withRight('SendAs')}; this step leaves them as they are.`;
 }
 
 /**

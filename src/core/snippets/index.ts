@@ -17,7 +17,7 @@ export * from './script';
 export { BASIC_AUTH_PRIOR_BLOCK, BASIC_AUTH_PRIOR_FILE, EWS_APP_POOL } from './basicAuth';
 export { REQUIRED_MANAGEMENT_ROLES } from './prerequisites';
 export { OTHER_PROTOCOLS, PROTOCOLS_PRIOR_FILE } from './serviceAccount';
-export { DELEGATE_NAMES_SHOWN, USER_MAILBOX_FILTER, impersonationScopeFilter } from './access';
+export { DELEGATE_ADDED_FILE, DELEGATE_NAMES_SHOWN, USER_MAILBOX_FILTER, impersonationScopeFilter } from './access';
 
 export interface SnippetGenerator {
   /** Every setting the snippet reads (validated before it runs). */
@@ -40,11 +40,11 @@ const GENERATORS: { readonly [K in StepId]?: SnippetGenerator } = {
   },
   'serviceAccount.protocols': { uses: ['serviceAccount.upn'], requires: [], render: (_s, _c, refs) => renderServiceAccountProtocols(refs) },
   'access.impersonation': {
-    uses: ['serviceAccount.upn', 'access.limitToGroup', 'impersonation.scopeName', 'impersonation.assignmentName', 'impersonation.organizationWide'],
+    uses: ['serviceAccount.upn', 'serviceAccount.existing', 'access.limitToGroup', 'impersonation.scopeName', 'impersonation.assignmentName', 'impersonation.organizationWide', 'impersonation.scopeCoversRooms'],
     requires: [],
     render: (s, _c, refs) => renderImpersonation(s, refs),
   },
-  'access.delegate': { uses: ['serviceAccount.upn', 'access.limitToGroup', 'testMailbox'], requires: [], render: (s, _c, refs) => renderDelegate(s, refs) },
+  'access.delegate': { uses: ['serviceAccount.upn', 'serviceAccount.existing', 'access.limitToGroup', 'testMailbox'], requires: [], render: (s, _c, refs) => renderDelegate(s, refs) },
   link: { uses: ['serviceAccount.upn', 'ewsUrl', 'accessMethod'], requires: [], render: (s) => renderLink(s) },
   test: { uses: ['testMailbox'], requires: [], render: (s) => renderTest(s) },
 };
