@@ -75,6 +75,7 @@ function hasCommand(name) {
 
 try {
   const fake = await fakeModule.startFakeExchange({ scenario: options.scenario });
+  const roomShortcut = options.scenario.startsWith('rooms-');
   cleanups.push(() => fake.stop());
 
   const runDir = makeTempDir('demo');
@@ -93,9 +94,11 @@ try {
     'exchangeSetup.exchangeServer': 'EXCH01',
     'exchangeSetup.serviceAccount.upn': fakeModule.FAKE_SERVICE_ACCOUNT,
     'exchangeSetup.testMailbox': fakeModule.FAKE_TEST_MAILBOX,
-    'exchangeSetup.accessMethod': options.scenario === 'healthy-delegate' || options.scenario === 'delegate-denied' ? 'delegate' : 'impersonation',
+    'exchangeSetup.accessMethod': options.scenario === 'healthy-delegate' || options.scenario === 'delegate-denied' || options.scenario.endsWith('-delegate') ? 'delegate' : 'impersonation',
     'exchangeSetup.tls.extraCaFile': fake.caFile,
     'exchangeSetup.powershellPath': shell,
+    // The shortcut path (issue 14): the account already serves room calendars.
+    ...(roomShortcut ? { 'exchangeSetup.serviceAccount.existing': true, 'exchangeSetup.testRoomMailbox': fakeModule.FAKE_TEST_ROOM_MAILBOX } : {}),
   };
   writeSettings(userDataDir, settings);
 
@@ -132,13 +135,29 @@ Exchange Calendar Setup demo (scenario: ${options.scenario})
   Fake EWS URL:      ${fake.url}
   Service account:   ${fakeModule.FAKE_SERVICE_ACCOUNT}
   Demo password:     ${fakeModule.FAKE_PASSWORD}   (only the fake Exchange knows it)
-  Test mailbox:      ${fakeModule.FAKE_TEST_MAILBOX}
+  Test mailbox:      ${fakeModule.FAKE_TEST_MAILBOX}${roomShortcut ? `\n  Test room mailbox: ${fakeModule.FAKE_TEST_ROOM_MAILBOX}` : ''}
   Test CA:           ${fake.caFile}   (set as exchangeSetup.tls.extraCaFile)
   Terminal shell:    ${shell || 'default (pwsh / powershell.exe)'}
 
 The Exchange Setup icon in the activity bar opens the checklist; "Open Probe & Link Panel" runs the
 probes. Other scenarios: npm run demo -- --scenario impersonation-denied (see test/fake-exchange/README.md).
 Press Ctrl+C to stop everything.`);
+  if (roomShortcut) {
+    // No Exchange shell here: these keys stand in for running the access step and its rollback, so the
+    // probes show the user access added beside the rooms' and then removed again.
+    const [before, after] = options.scenario.endsWith('-delegate') ? ['rooms-only-delegate', 'rooms-and-users-delegate'] : ['rooms-only', 'rooms-and-users'];
+    console.log(`
+The service account already serves the room mailboxes (test room mailbox ${fakeModule.FAKE_TEST_ROOM_MAILBOX}).
+Type "a" and Enter here once you have "run" the access step (the fake then grants user access too),
+"r" and Enter for its rollback (back to the rooms only).`);
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (typed) => {
+      const key = String(typed).trim().toLowerCase();
+      if (key !== 'a' && key !== 'r') return;
+      fake.setScenario(key === 'a' ? after : before);
+      console.log(`fake Exchange: scenario ${fake.scenario}`);
+    });
+  }
 } catch (error) {
   console.error(`demo: ${error instanceof HarnessError ? error.message : error.stack ?? error}`);
   await stopAll(1);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { isConfigured } from './core/settings';
+import { stepTitle } from './core/steps';
 import { registerChecklistView } from './host/checklistView';
 import { registerConfigureCommand } from './host/configureCommand';
 import { registerHelpView } from './host/helpView';
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     const terminal = new ExchangeTerminal(() => session.readSettings().settings.powershellPath, log);
     const checklist = registerChecklistView(session.model, {
       configured: () => isConfigured(session.readSettings().settings),
+      titleOf: (id) => stepTitle(id, session.readSettings().settings),
       onDidRefresh: (listener) => session.onDidRefresh(listener),
     }, log);
     const deps = { model: session.model, terminal, log, readSettings: session.readSettings };

@@ -99,6 +99,21 @@ const BY_ID = new Map<StepId, StepDefinition>(STEPS.map((s) => [s.id, s]));
 
 export const STEP_IDS: readonly StepId[] = STEPS.map((s) => s.id);
 
+/**
+ * The title a step shows for these settings: with an existing service account (issue 14) the create
+ * step only checks it, and the access steps add beside what it has. The same words as the snippets' titles.
+ */
+export function stepTitle(id: StepId, settings: { serviceAccount: { existing: boolean } }): string {
+  const title = stepDefinition(id).title;
+  if (!settings.serviceAccount.existing) return title;
+  switch (id) {
+    case 'serviceAccount.create': return 'Check the existing service account';
+    case 'access.impersonation': return `${title} beside the existing access`;
+    case 'access.delegate': return `${title} beside the existing access`;
+    default: return title;
+  }
+}
+
 export function stepDefinition(id: StepId): StepDefinition {
   const def = BY_ID.get(id);
   if (!def) throw new Error(`Unknown step id: ${id}`);

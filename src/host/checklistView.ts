@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { SOURCE_LABELS, STATUS_LABELS, type SetupModel, type StepView } from '../core/model';
 import { SETTINGS_PREFIX } from '../core/settings';
-import type { StepStatus } from '../core/steps';
+import { stepDefinition, type StepId, type StepStatus } from '../core/steps';
 import { workspaceOverrideWarning, workspaceOverrides } from '../core/workspaceSettings';
 import { registerSafeCommand } from './commandRunner';
 import type { Log } from './log';
@@ -29,6 +29,7 @@ export class ChecklistTreeProvider implements vscode.TreeDataProvider<StepView>,
   constructor(
     private readonly model: SetupModel,
     private readonly configured: () => boolean = () => true,
+    private readonly titleOf: (id: StepId) => string = (id) => stepDefinition(id).title,
   ) {
     this.subscription = model.onDidChange(() => this.changed.fire(undefined));
   }
@@ -48,8 +49,9 @@ export class ChecklistTreeProvider implements vscode.TreeDataProvider<StepView>,
   }
 
   getTreeItem(step: StepView): vscode.TreeItem {
+    const title = this.titleOf(step.id);
     const item = new vscode.TreeItem(
-      step.definition.title,
+      title,
       step.children.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
     );
     item.id = step.id;
@@ -57,7 +59,7 @@ export class ChecklistTreeProvider implements vscode.TreeDataProvider<StepView>,
     item.iconPath = STATUS_ICONS[step.status];
     item.tooltip = tooltipFor(step);
     item.contextValue = contextValueFor(step);
-    item.accessibilityInformation = { label: `${step.definition.title}: ${step.description}` };
+    item.accessibilityInformation = { label: `${title}: ${step.description}` };
     if (step.definition.manual && step.status !== 'notApplicable') {
       item.checkboxState = {
         state: step.status === 'done' ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked,
@@ -127,10 +129,11 @@ function capitalise(text: string): string {
 /** Creates the tree view with its badge and checkboxes. */
 export function registerChecklistView(
   model: SetupModel,
-  settings: { configured(): boolean; onDidRefresh(listener: () => void): vscode.Disposable },
+  settings: { configured(): boolean; titleOf?(id: StepId): string; onDidRefresh(listener: () => void): vscode.Disposable },
   log: Log,
 ): { provider: ChecklistTreeProvider; view: vscode.TreeView<StepView>; disposables: vscode.Disposable[] } {
-  const provider = new ChecklistTreeProvider(model, () => settings.configured());
+  const titleOf = settings.titleOf?.bind(settings);
+  const provider = new ChecklistTreeProvider(model, () => settings.configured(), titleOf);
   const view = vscode.window.createTreeView(CHECKLIST_VIEW_ID, {
     treeDataProvider: provider,
     manageCheckboxStateManually: true,

@@ -39,7 +39,7 @@ export function registerConfigureCommand(log: Log): vscode.Disposable[] {
   return [
     registerSafeCommand(log, 'exchangeSetup.configure', 'Configure', async () => {
       let settings = readSettings().settings;
-      const total = QUESTIONS.length + 1;
+      const total = QUESTIONS.length + 2;
       for (const [index, q] of QUESTIONS.entries()) {
         const answer = await vscode.window.showInputBox({
           title: `Exchange Setup (${index + 1}/${total})`,
@@ -61,12 +61,38 @@ export function registerConfigureCommand(log: Log): vscode.Disposable[] {
         { label: 'Per-mailbox rights', detail: 'Full access and Send As on each user mailbox; mailboxes created later need it too.', method: 'delegate' },
       ];
       const method = await vscode.window.showQuickPick(methods, {
-        title: `Exchange Setup (${total}/${total})`,
+        title: `Exchange Setup (${total - 1}/${total})`,
         placeHolder: 'How should the service account reach calendars?',
         ignoreFocusOut: true,
       });
       if (!method) return;
       await writeSetting('accessMethod', method.method);
+      // The seed's shortcut (issue 14): an account that already serves room calendars is checked, not created.
+      const accounts: (vscode.QuickPickItem & { existing: boolean })[] = [
+        { label: 'No, create it', detail: 'The checklist creates the service account mailbox (New-Mailbox).', existing: false },
+        { label: 'Yes, it already exists', detail: 'For example it serves room calendars on meeting-room devices: the checklist checks it and adds only the missing user access.', existing: true },
+      ];
+      const account = await vscode.window.showQuickPick(accounts, {
+        title: `Exchange Setup (${total}/${total})`,
+        placeHolder: `Does the service account already exist? Saved as ${settingKey('serviceAccount.existing')}.`,
+        ignoreFocusOut: true,
+      });
+      if (!account) return;
+      await writeSetting('serviceAccount.existing', account.existing);
+      if (account.existing) {
+        const room = await vscode.window.showInputBox({
+          title: 'Exchange Setup (optional)',
+          prompt: `A room mailbox the account already serves, probed beside the test mailbox so you see the room access still works (leave empty to skip). Saved as ${settingKey('testRoomMailbox')}.`,
+          placeHolder: SETTING_EXAMPLES.testRoomMailbox,
+          value: settings.testRoomMailbox,
+          ignoreFocusOut: true,
+          validateInput: (value) => {
+            const issue = validateSettings({ ...settings, testRoomMailbox: value.trim() }, ['testRoomMailbox'])[0];
+            return issue ? `${issue.problem}. Example: ${issue.example}` : undefined;
+          },
+        });
+        if (room !== undefined) await writeSetting('testRoomMailbox', room.trim());
+      }
       log.info('Configuration saved to user settings.');
       void vscode.window
         .showInformationMessage('Exchange Setup is configured. The checklist shows what to do next.', 'Open All Settings')

@@ -27,6 +27,10 @@ const VARIANTS: readonly { label: string; settings: SetupSettings }[] = [
   { label: 'impersonation, organization-wide opt-in', settings: settingsFor('impersonation', '', true) },
   { label: 'delegate', settings: settingsFor('delegate', '', false) },
   { label: 'delegate, group', settings: settingsFor('delegate', GROUP, false) },
+  // The shortcut path (issue 14): an existing account, rights added beside what it has.
+  { label: 'existing account, impersonation', settings: { ...settingsFor('impersonation', '', true), serviceAccount: { ...settingsFor('impersonation', '', true).serviceAccount, existing: true } } },
+  { label: 'existing account, impersonation, one scope over rooms and users, group', settings: { ...settingsFor('impersonation', GROUP, false), serviceAccount: { ...settingsFor('impersonation', GROUP, false).serviceAccount, existing: true }, impersonation: { ...DEFAULT_SETTINGS.impersonation, scopeCoversRooms: true } } },
+  { label: 'existing account, delegate', settings: { ...settingsFor('delegate', '', false), serviceAccount: { ...settingsFor('delegate', '', false).serviceAccount, existing: true } } },
 ];
 
 const CONTEXTS: readonly SnippetContext[] = [{}, { basicAuthPrior: [{ identity: 'EXCH01\\EWS (Default Web Site)', basicAuthentication: false }] }];
@@ -73,7 +77,9 @@ describe('cmdlet parameter sets (../shared/exchange-cmdlets)', () => {
       }
       assert.deepEqual(problems, []);
       // The check reached the Exchange cmdlets the procedure depends on (so a pass means something).
-      for (const cmdlet of ['Get-WebServicesVirtualDirectory', 'Set-WebServicesVirtualDirectory', 'New-Mailbox', 'Get-Mailbox', 'Set-CASMailbox', 'Get-CASMailbox', 'Get-ManagementRoleAssignment', 'Get-ManagementRole', 'Read-Host']) {
+      // An existing account is checked, not created (no New-Mailbox).
+      const reached = ['Get-WebServicesVirtualDirectory', 'Set-WebServicesVirtualDirectory', 'Get-Mailbox', 'Set-CASMailbox', 'Get-CASMailbox', 'Get-ManagementRoleAssignment', 'Get-ManagementRole', 'Read-Host'];
+      for (const cmdlet of settings.serviceAccount.existing ? reached : [...reached, 'New-Mailbox']) {
         assert.ok(checked.has(cmdlet), `${cmdlet} was not checked in ${label}`);
       }
     });

@@ -8,7 +8,7 @@ import { probeEvidence } from '../../src/core/probeEvidence';
 import { renderRunbook } from '../../src/core/runbook';
 import { DEFAULT_SETTINGS, type AccessMethod, type SetupSettings } from '../../src/core/settings';
 import { impersonationScopeFilter, renderScript, snippetForStep, type StepSnippet } from '../../src/core/snippets';
-import type { StepId } from '../../src/core/steps';
+import { stepTitle, type StepId } from '../../src/core/steps';
 import { interpretVerification } from '../../src/core/verification';
 import { FAKE_ROOM_ASSIGNMENT, FAKE_ROOM_SCOPE, delegateOutput, impersonationOutput, serviceAccountOutput } from '../fake-exchange/organization';
 import {
@@ -93,6 +93,15 @@ describe('an existing service account (issue 14): snippets', () => {
     assert.ok(!rollback.some((c) => c.includes('$ecsMailboxes')), 'the rollback never removes from every user mailbox');
     assert.match(text(s, 'verify'), /Get-Mailbox -RecipientTypeDetails RoomMailbox -ResultSize Unlimited/);
     assert.match(text(s, 'dryRun'), /-WhatIf/);
+  });
+
+  it('the checklist titles follow the path and match the snippets\' titles', () => {
+    for (const method of ['impersonation', 'delegate'] as const) {
+      const settings = existingAccount(method);
+      for (const id of ['serviceAccount.create', `access.${method}`] as const) assert.equal(stepTitle(id, settings), snippet(id, settings).title);
+    }
+    assert.equal(stepTitle('serviceAccount.create', DEFAULT_SETTINGS), 'Create the service account mailbox');
+    assert.equal(stepTitle('access.impersonation', DEFAULT_SETTINGS), 'Method 1: impersonation');
   });
 
   it('the runbook follows the chosen path', () => {

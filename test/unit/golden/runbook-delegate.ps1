@@ -172,7 +172,7 @@ Remove-Variable -Name 'ecsPassword', 'ecsPasswordAgain'
 # Verification: prints the result as JSON between ECS-BEGIN and ECS-END lines.
 # Reads the service account mailbox back (an empty list means it does not exist).
 Write-Output ('ECS-BEGIN ' + 'serviceAccount.create')
-ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-Mailbox -Identity $ServiceAccountUpn -ErrorAction SilentlyContinue | ForEach-Object { [pscustomobject]@{ Name = [string]$_.Name; Alias = [string]$_.Alias; UserPrincipalName = [string]$_.UserPrincipalName; PrimarySmtpAddress = [string]$_.PrimarySmtpAddress; RecipientTypeDetails = [string]$_.RecipientTypeDetails } })
+ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-Mailbox -Identity $ServiceAccountUpn -ErrorAction SilentlyContinue | ForEach-Object { [pscustomobject]@{ Name = [string]$_.Name; Alias = [string]$_.Alias; UserPrincipalName = [string]$_.UserPrincipalName; PrimarySmtpAddress = [string]$_.PrimarySmtpAddress; RecipientTypeDetails = [string]$_.RecipientTypeDetails; AccountDisabled = [bool]$_.AccountDisabled } })
 Write-Output ('ECS-END ' + 'serviceAccount.create')
 
 # Rollback: defined here, never called by this file. Call Undo-EcsServiceAccountCreate yourself to undo this step.

@@ -135,10 +135,10 @@ $ecsPassword = Read-Host 'Service account password' -AsSecureString; $ecsPasswor
 # ==== serviceAccount.create verify
 # Reads the service account mailbox back (an empty list means it does not exist).
 Write-Output ('ECS-BEGIN ' + 'serviceAccount.create')
-ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-Mailbox -Identity 'alexa.o''brien@contoso.com' -ErrorAction SilentlyContinue | ForEach-Object { [pscustomobject]@{ Name = [string]$_.Name; Alias = [string]$_.Alias; UserPrincipalName = [string]$_.UserPrincipalName; PrimarySmtpAddress = [string]$_.PrimarySmtpAddress; RecipientTypeDetails = [string]$_.RecipientTypeDetails } })
+ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-Mailbox -Identity 'alexa.o''brien@contoso.com' -ErrorAction SilentlyContinue | ForEach-Object { [pscustomobject]@{ Name = [string]$_.Name; Alias = [string]$_.Alias; UserPrincipalName = [string]$_.UserPrincipalName; PrimarySmtpAddress = [string]$_.PrimarySmtpAddress; RecipientTypeDetails = [string]$_.RecipientTypeDetails; AccountDisabled = [bool]$_.AccountDisabled } })
 Write-Output ('ECS-END ' + 'serviceAccount.create')
 # ---- prompt line
-Write-Output ('ECS-BEGIN ' + 'serviceAccount.create'); ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-Mailbox -Identity 'alexa.o''brien@contoso.com' -ErrorAction SilentlyContinue | ForEach-Object { [pscustomobject]@{ Name = [string]$_.Name; Alias = [string]$_.Alias; UserPrincipalName = [string]$_.UserPrincipalName; PrimarySmtpAddress = [string]$_.PrimarySmtpAddress; RecipientTypeDetails = [string]$_.RecipientTypeDetails } }); Write-Output ('ECS-END ' + 'serviceAccount.create')
+Write-Output ('ECS-BEGIN ' + 'serviceAccount.create'); ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-Mailbox -Identity 'alexa.o''brien@contoso.com' -ErrorAction SilentlyContinue | ForEach-Object { [pscustomobject]@{ Name = [string]$_.Name; Alias = [string]$_.Alias; UserPrincipalName = [string]$_.UserPrincipalName; PrimarySmtpAddress = [string]$_.PrimarySmtpAddress; RecipientTypeDetails = [string]$_.RecipientTypeDetails; AccountDisabled = [bool]$_.AccountDisabled } }); Write-Output ('ECS-END ' + 'serviceAccount.create')
 # ==== serviceAccount.create rollback
 # Removes the mailbox and its Active Directory account. Exchange asks for confirmation: read it before answering.
 Remove-Mailbox -Identity 'alexa.o''brien@contoso.com'
