@@ -71,7 +71,12 @@ service gets HTTP 401 until the password is changed in Active Directory and in t
 expires with the ActiveDirectory module (RSAT, not part of the Exchange session):
 \`Get-ADUser <sAMAccountName> -Properties PasswordNeverExpires, msDS-UserPasswordExpiryTimeComputed\`
 (the second is a FILETIME: \`[DateTime]::FromFileTime(...)\`), or without RSAT \`net user <sAMAccountName> /domain\`.
-Either exempt the account through your password policy or plan the rotation.`,
+Either exempt the account through your password policy or plan the rotation.
+
+**An account that exists already** (\`exchangeSetup.serviceAccount.existing\`, for example one that serves room
+calendars): the step becomes "Check the existing service account". It creates nothing, reads the account back (its
+UPN, that it is a user mailbox and not disabled, and its password expiry when the ActiveDirectory module is loaded)
+and its rollback removes nothing. The \`auth.login\` probe proves it signs in.`,
   'serviceAccount.protocols': `Optional. The calendar service uses only EWS, so the service account needs no other way in.
 This step turns off Outlook on the web, Exchange ActiveSync, POP3, IMAP4 and MAPI (Outlook) for it with
 \`Set-CASMailbox\`, and leaves EWS on: MAPI and EWS are separate switches (\`MAPIEnabled\`, \`EwsEnabled\`), so
@@ -98,7 +103,14 @@ that filters \`-ne 'UserMailbox'\` or anything else fails.
 Microsoft recommends limiting impersonation to the users who need it. Set \`exchangeSetup.access.limitToGroup\`
 to the distinguished name of a mail-enabled group and the scope's filter becomes
 \`RecipientTypeDetails -eq 'UserMailbox' -and MemberOfGroup -eq '<DN>'\`: only the group's direct members can be
-impersonated, and people added to the group later are covered at once.`,
+impersonated, and people added to the group later are covered at once.
+
+**For an existing account** (\`exchangeSetup.serviceAccount.existing\`, one that already impersonates room mailboxes
+through its own scope): run the verification first; it lists each ApplicationImpersonation assignment of the
+account with its scope and filter. The step then adds a user-mailbox scope and an assignment beside them (or, with
+\`exchangeSetup.impersonation.scopeCoversRooms\`, one scope over user and room mailboxes), never an
+organisation-wide one, and its rollback removes only those two. Set \`exchangeSetup.testRoomMailbox\` so the
+probes show the rooms are still reached.`,
   'access.delegate': `Grants the service account Full Access (without automapping) and Send As on each user
 mailbox. On-premises, Send As is \`Add-ADPermission -ExtendedRights 'Send As'\`;
 \`Add-RecipientPermission\` exists only in Exchange Online. Mailboxes created later need the same rights.
@@ -109,7 +121,12 @@ them by address.
 This changes every user mailbox (or every member of the group in \`exchangeSetup.access.limitToGroup\`). Run the
 **dry run** first ("Insert Dry Run (-WhatIf)" on the step): it prints how many mailboxes the step would change and
 shows each change with \`-WhatIf\`, changing nothing. The step itself prints the count again and changes nothing
-until you type that number.`,
+until you type that number.
+
+**For an existing account** (\`exchangeSetup.serviceAccount.existing\`) the rights it has on room mailboxes stay. The
+step adds the rights on user mailboxes only where missing, records them under your profile first, and its
+rollback removes exactly what it recorded: Send As, then Full Access. The verification also says which room
+mailboxes the account has each right on.`,
   link: `Alexa for Business is retired and never had an API to link an Exchange calendar: linking was done in its
 console (Calendar > Microsoft Exchange) with the service account's UPN, its password, the EWS URL and the
 access method. The snippet lists the values to enter; the password is never written into it.`,
