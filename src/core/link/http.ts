@@ -7,7 +7,8 @@
  */
 import { EwsTransport, toTransportError, type HttpResponse } from '../ews/transport';
 import type { HttpsRequester } from '../autodiscover';
-import { CANCELLED, redactText, runLink, secretForms } from './run';
+import { CANCELLED, runLink } from './run';
+import { redact } from '../redact';
 import type { LinkContext, LinkOutcome, LinkRequest, LinkTarget } from './types';
 import { errorText } from '../errors';
 
@@ -87,7 +88,7 @@ export function createHttpTarget(options: HttpTargetOptions): LinkTarget {
           own?.close();
         }
         // Redacted before the cut: a secret cut in two at the limit would leave its first half behind.
-        const shown = truncateBody(redactText(response.body, secretForms([request.password, authorization])));
+        const shown = truncateBody(redact(response.body, [request.password, authorization]));
         const ok = response.status >= 200 && response.status < 300;
         const redirect = response.status >= 300 && response.status < 400 ? ' (redirects are not followed, so the password is not resent elsewhere)' : '';
         return {
