@@ -32,10 +32,15 @@ export const MIN_FREE_TEXT_SECRET_LENGTH = 4;
 /** How many layers of escaping are undone (JSON inside JSON inside a URL is three). */
 const DECODE_LAYERS = 4;
 /** How many times base64 or hex found inside decoded base64 or hex is decoded again. */
-const BYTES_NESTING = 2;
+const BYTES_NESTING = 3;
 /** The shortest base64 or hex run worth decoding: 4 bytes of a secret need at least 6 base64 characters. */
 const MIN_BASE64_RUN = 6;
 const MIN_HEX_RUN = 8;
+/**
+ * The parts of decoded bytes that are read again as text: runs of characters that are neither
+ * controls nor the replacement for bytes that are not UTF-8, as `strings` finds them.
+ */
+const TEXT_RUN = /[^\x00-\x1f\x7f-\x9f\ufffd]{6,}/g;
 
 /**
  * A reading of a text: its characters, and for each one (UTF-16 unit) the span [from, to) of the
@@ -105,15 +110,18 @@ function entityCharacter(m: RegExpExecArray): string | undefined {
 function decodeLayer(reading: Reading, family: Family): Reading | undefined {
   const { text } = reading;
   if (!text.includes(FAMILY_START[family])) return undefined;
-  let out = '';
-  const from: number[] = [];
-  const to: number[] = [];
+  // A decoded text is never longer than what it was decoded from.
+  const parts: string[] = [];
+  const from = new Int32Array(text.length);
+  const to = new Int32Array(text.length);
+  let length = 0;
   let changed = false;
   const emit = (chars: string, start: number, end: number): void => {
-    out += chars;
+    parts.push(chars);
     for (let k = 0; k < chars.length; k++) {
-      from.push(reading.from[start]);
-      to.push(reading.to[end - 1]);
+      from[length] = reading.from[start];
+      to[length] = reading.to[end - 1];
+      length++;
     }
   };
   let i = 0;
@@ -166,7 +174,7 @@ function decodeLayer(reading: Reading, family: Family): Reading | undefined {
     emit(c, i, i + 1);
     i++;
   }
-  return changed ? { text: out, from: Int32Array.from(from), to: Int32Array.from(to) } : undefined;
+  return changed ? { text: parts.join(''), from: from.subarray(0, length), to: to.subarray(0, length) } : undefined;
 }
 
 /**
@@ -295,7 +303,11 @@ class DecodingRedactor implements Redactor {
     this.byteNeedles = this.needles.flatMap((n) => [Buffer.from(n, 'utf8'), Buffer.from(n, 'utf16le')]);
   }
 
+  /** Whether a base64 or hex run (keyed by kind, nesting and run) reveals a secret; reset for each text. */
+  private readonly seenRuns = new Map<string, boolean>();
+
   text(text: string): string {
+    this.seenRuns.clear();
     const spans: Span[] = [];
     for (const reading of readingsOf(text)) {
       placesIn(reading, spans);
@@ -323,11 +335,21 @@ class DecodingRedactor implements Redactor {
     }
     if (this.needles.length === 0 || nesting === 0) return;
     for (const m of text.matchAll(/[A-Za-z0-9+/_-]+=*/g)) {
-      if (m[0].length >= MIN_BASE64_RUN && this.base64Reveals(m[0], nesting)) spans.push(originalSpan(reading, m.index, m.index + m[0].length));
+      if (m[0].length >= MIN_BASE64_RUN && this.remembered(`b${nesting}${m[0]}`, () => this.base64Reveals(m[0], nesting))) spans.push(originalSpan(reading, m.index, m.index + m[0].length));
     }
     for (const m of text.matchAll(/[0-9a-fA-F]+/g)) {
-      if (m[0].length >= MIN_HEX_RUN && this.hexReveals(m[0], nesting)) spans.push(originalSpan(reading, m.index, m.index + m[0].length));
+      if (m[0].length >= MIN_HEX_RUN && this.remembered(`h${nesting}${m[0]}`, () => this.hexReveals(m[0], nesting))) spans.push(originalSpan(reading, m.index, m.index + m[0].length));
     }
+  }
+
+  /** The same run is met in many readings of one text: it is decoded once. */
+  private remembered(key: string, decide: () => boolean): boolean {
+    let known = this.seenRuns.get(key);
+    if (known === undefined) {
+      known = decide();
+      this.seenRuns.set(key, known);
+    }
+    return known;
   }
 
   /** Decodes the run from each of its first four characters (one is where the encoding starts). */
@@ -347,8 +369,11 @@ class DecodingRedactor implements Redactor {
 
   private bytesReveal(bytes: Buffer, nesting: number): boolean {
     if (this.byteNeedles.some((needle) => bytes.includes(needle))) return true;
+    // Only text is read again: decoded words and identifiers are binary noise, and reading noise costs time.
     const spans: Span[] = [];
-    for (const reading of readingsOf(bytes.toString('utf8'))) this.secretsIn(reading, nesting - 1, spans);
+    for (const [text] of bytes.toString('utf8').matchAll(TEXT_RUN)) {
+      for (const reading of readingsOf(text)) this.secretsIn(reading, nesting - 1, spans);
+    }
     return spans.length > 0;
   }
 }
