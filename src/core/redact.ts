@@ -40,6 +40,7 @@ const MIN_HEX_RUN = 8;
  * The parts of decoded bytes that are read again as text: runs of characters that are neither
  * controls nor the replacement for bytes that are not UTF-8, as `strings` finds them.
  */
+// eslint-disable-next-line no-control-regex -- control characters end a run of text
 const TEXT_RUN = /[^\x00-\x1f\x7f-\x9f\ufffd]{6,}/g;
 
 /**
