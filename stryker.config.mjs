@@ -9,6 +9,8 @@ export default {
   mutate: [
     'src/core/verification.ts',
     'src/core/ews/throttleWindow.ts',
+    'src/core/redact.ts',
+    'src/core/report.ts',
   ],
   testRunner: 'mocha',
   mochaOptions: {
@@ -16,6 +18,9 @@ export default {
       'out/test/unit/verification.test.js',
       'out/test/unit/throttle-window.test.js',
       'out/test/unit/mailbox-throttle.test.js',
+      'out/test/unit/redact.test.js',
+      'out/test/unit/report.test.js',
+      'out/test/unit/secrets-link.test.js',
     ],
   },
   buildCommand: 'node scripts/build.mjs',

@@ -157,8 +157,10 @@ async function promptHidden(io: ProbeIo, prompt: string): Promise<string | undef
 const STATUS_LABEL: Record<ProbeStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' };
 const STATUS_COLOUR: Record<ProbeStatus, string> = { pass: STYLE.green, warn: STYLE.yellow, fail: STYLE.red, skip: STYLE.dim };
 
-// The table's text fields may come from the server (messages quote ResponseCodes, MessageText,
-// Location headers; event subjects; the version): each goes through terminalText where it is placed.
+// The table's text fields may come from the server (messages quote ResponseCodes, which only Microsoft's
+// ResponseCodeType values should fill but a hostile server fills with anything; Location headers; event
+// subjects; the version: "ResponseMessage", learn.microsoft.com/en-us/exchange/client-developer/
+// web-service-reference/responsemessage): each goes through terminalText where it is placed.
 
 export function formatCheckLine(check: ProbeResult, colour: boolean): string {
   const label = STATUS_LABEL[check.status];

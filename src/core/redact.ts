@@ -229,11 +229,15 @@ const SECRET_PLACES: readonly (readonly [RegExp, number])[] = [
   [new RegExp(String.raw`<((?:[\w.-]+:)?${SECRET_NAME})(?:\s[^>]*)?>([^<]+)</\1>`, 'dgi'), 2],
   // The password of a URL's userinfo: scheme://user:password@host.
   [/\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:"'<>]*:([^\s/?#@"'<>]+)@/dgi, 1],
-  // An NTLMSSP message (base64 of "NTLMSSP\0"), wherever it is.
+  // An NTLMSSP message (base64 of its "NTLMSSP\0" signature: MS-NLMP, section 2.2.1 "NTLM Messages"), wherever it is.
   [/TlRMTVNTUA[A-Za-z0-9+/]*={0,2}/dg, 0],
 ];
 
-/** A credential after an HTTP authentication scheme, anywhere: `Basic dXNlcjpw...`, `NTLM TlRM...`. */
+/**
+ * A credential after an HTTP authentication scheme, anywhere: `Basic dXNlcjpw...` (base64 of
+ * user:password, RFC 7617 section 2; "Authentication and EWS in Exchange", learn.microsoft.com),
+ * `NTLM TlRM...`, `Negotiate YII...`. Scheme names are case-insensitive (RFC 9110, section 11.1).
+ */
 const CREDENTIAL_SCHEME = /\b(?:Basic|Bearer|NTLM|Negotiate)[ \t]+([A-Za-z0-9+/=._~-]{8,})/dgi;
 
 /**
