@@ -91,6 +91,45 @@ describe('redaction: a password in any encoding', () => {
     assert.equal(astral.text('emoji-&#128512;-pass'), R);
   });
 
+  it('every JSON backslash escape, and a four-byte UTF-8 sequence in percent codes', () => {
+    const controls = createRedactor(['tab\there\nnew\rret\bback\fform/slash']);
+    assert.equal(controls.text(`x${JSON.stringify('tab\there\nnew\rret\bback\fform/slash').slice(1, -1).replace('/', '\\/')}x`), `x${R}x`);
+    const emoji = createRedactor(['😀-four-bytes']);
+    assert.equal(emoji.text(`p=${encodeURIComponent('😀-four-bytes')}&`), `p=${R}&`);
+    assert.equal(emoji.text(`p=${encodeURIComponent('😀-four-bytes').slice(3)}&`), `p=${encodeURIComponent('😀-four-bytes').slice(3)}&`);
+  });
+
+  it('reads UTF-8 in percent codes at every sequence-length boundary, and a byte that starts none as itself', () => {
+    for (const ch of ['\u0080', '\u07ff', '\u0800', '\uffff', '\u{10000}', '\u{10ffff}']) {
+      const secret = `x${ch}-long-enough`;
+      assert.equal(createRedactor([secret]).text(`[${encodeURIComponent(secret)}]`), `[${R}]`, encodeURIComponent(ch));
+      assert.equal(createRedactor([secret]).text(`[x&#x${(ch.codePointAt(0) ?? 0).toString(16)};-long-enough]`), `[${R}]`, ch);
+    }
+    for (const lead of ['%80', '%bf', '%c1', '%f5', '%ff']) {
+      assert.equal(createRedactor(['ABCD-long']).text(`${lead}${percentAll('ABCD-long')}`), `${lead}${R}`, lead);
+    }
+  });
+
+  it('keeps each family of escapes to itself in a layer', () => {
+    // A literal %41 inside a JSON-escaped secret, and a literal backslash-n inside an HTML-escaped one.
+    assert.equal(createRedactor(['x"%41-long']).text('{"m":"x\\"%41-long"}'), `{"m":"${R}"}`);
+    assert.equal(createRedactor(['a\\n&b-long']).text('<p>a\\n&amp;b-long</p>'), `<p>${R}</p>`);
+    assert.equal(createRedactor(['a+b%41-long']).text('a+b%41-long'), R);
+  });
+
+  it('undoes at most four layers of escaping', () => {
+    let encoded = 'four%2Dlayers%2Ddeep';
+    for (let layer = 1; layer < 4; layer++) encoded = encodeURIComponent(encoded);
+    const redactor4 = createRedactor(['four-layers-deep']);
+    assert.ok(redactor4.text(encoded).startsWith(R), encoded);
+    const five = encodeURIComponent(encoded);
+    assert.equal(redactor4.text(five), five);
+  });
+
+  it('a form-encoded secret ending in a space is masked to its last +', () => {
+    assert.equal(createRedactor(['open sesame ']).text('a=open+sesame+&b=1'), `a=${R}&b=1`);
+  });
+
   it('masks only the codes of the secret, not a whole run of percent codes around it', () => {
     const text = `${percentAll('before-')}${percentAll(PASSWORD)}${percentAll('-after')}`;
     assert.equal(redactor.text(text), `${percentAll('before-')}${R}${percentAll('-after')}`);
@@ -129,6 +168,10 @@ describe('redaction: overlapping and related secrets', () => {
     const bearer = createRedactor(['Bearer tok-1234']);
     assert.equal(bearer.text('echo: tok-1234.'), `echo: ${R}.`);
     assert.equal(createRedactor(['Bearer abc']).text('the abc token'), 'the abc token');
+    assert.equal(createRedactor(['Bearer abcd']).text('the abcd token'), `the ${R} token`);
+    assert.equal(createRedactor(['Bearer  two-spaces']).text('the two-spaces token'), `the ${R} token`);
+    assert.equal(createRedactor([' Bearer lead-space']).text('the lead-space token'), 'the lead-space token');
+    assert.equal(createRedactor(['Bearer tok-5678\nnext']).text('the tok-5678 token'), 'the tok-5678 token');
   });
 
   it('ignores undefined and empty secrets', () => {
@@ -182,7 +225,7 @@ describe('redaction: places that hold a secret whatever it is', () => {
   });
 
   it('leaves prose about authorization alone', () => {
-    for (const text of ['No authorization was needed.', 'authorization header kept in SecretStorage', 'myauthorization: x', 'pre-authorization: x', 'X-Authorization: not ours']) {
+    for (const text of ['No authorization was needed.', 'authorization header kept in SecretStorage', 'myauthorization: x', 'pre-authorization: x', 'X-Authorization: not ours', 'Authorizations: 3 pending', 'BasicXdXNlcjpwYXNz1', 'the Basic-dXNlcjpwYXNz1 token']) {
       assert.equal(none.text(text), text);
     }
   });
@@ -193,10 +236,12 @@ describe('redaction: places that hold a secret whatever it is', () => {
     assert.equal(none.text('negotiate YIIGhgYGKwYBBQUCoIIGejCCBnag'), `negotiate ${R}`);
     assert.equal(none.text('Bearer abcdefghijkl'), `Bearer ${R}`);
     assert.equal(none.text('basic\tAbCdEfGhIj'), `basic\t${R}`);
+    assert.equal(none.text('Bearer abcdefgh!'), `Bearer ${R}!`);
+    for (const token of ['abcdefg+', 'abcdefg/', 'abcdefg=', 'abcdefg1']) assert.equal(none.text(`NTLM ${token}`), `NTLM ${R}`, token);
   });
 
   it('leaves scheme names followed by words alone', () => {
-    for (const text of ['Basic authentication is offered', 'NTLM authentication only', 'Negotiate, NTLM, Basic realm="mail"', 'Basic abc12', 'Bearer short']) {
+    for (const text of ['Basic authentication is offered', 'NTLM authentication only', 'Negotiate, NTLM, Basic realm="mail"', 'Basic abc12', 'Bearer short', 'Bearer abcdefg', 'NTLM lowercaseonly', 'Basic UPPERCASEONLY']) {
       assert.equal(none.text(text), text);
     }
   });
