@@ -1,6 +1,8 @@
 /**
  * Redaction: the one mask every output uses in place of a secret, and the one Redactor that puts it
- * there. The panel, the reports, the link targets, the log and the CLI all go through it.
+ * there. The panel's check messages, the reports, the link targets and everything the CLI prints go
+ * through it; so should anything else that shows what a server said (the Autodiscover trail, in the
+ * log and in the panel).
  *
  *   const redactor = createRedactor([password], upn);
  *   redactor.text(message);        // one string
