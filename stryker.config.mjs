@@ -13,6 +13,8 @@ export default {
     'src/core/ews/responseCodes.ts',
     'src/core/remedies.ts',
     'src/core/ews/authChallenge.ts',
+    'src/core/redact.ts',
+    'src/core/report.ts',
   ],
   testRunner: 'mocha',
   mochaOptions: {
@@ -25,6 +27,9 @@ export default {
       'out/test/unit/auth-challenge.test.js',
       'out/test/unit/ews-answers.test.js',
       'out/test/unit/ews-parsers.test.js',
+      'out/test/unit/redact.test.js',
+      'out/test/unit/report.test.js',
+      'out/test/unit/secrets-link.test.js',
     ],
   },
   buildCommand: 'node scripts/build.mjs',

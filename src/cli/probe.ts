@@ -11,6 +11,7 @@ import { parseMailboxList } from '../core/ews/mailboxes';
 import { loadProbeEngine } from '../core/ews/loadEngine';
 import type { ProbeResult, ProbeRun, ProbeStatus } from '../core/ews/probes';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, booleanFlag, formatFlagHelp, parseArgs, readTextFile, stringFlag, type CliIo, type FlagSpecs, type Subcommand } from './args';
+import { STYLE, guardOutput, terminalText } from './output';
 
 const FLAGS: FlagSpecs = {
   url: { kind: 'string', valueName: 'URL', description: 'EWS URL, e.g. https://mail.contoso.com/EWS/Exchange.asmx' },
@@ -155,28 +156,32 @@ export async function promptHidden(io: ProbeIo, prompt: string): Promise<string 
 }
 
 const STATUS_LABEL: Record<ProbeStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' };
-const STATUS_COLOUR: Record<ProbeStatus, string> = { pass: '\u001b[32m', warn: '\u001b[33m', fail: '\u001b[31m', skip: '\u001b[2m' };
-const RESET = '\u001b[0m';
+const STATUS_COLOUR: Record<ProbeStatus, string> = { pass: STYLE.green, warn: STYLE.yellow, fail: STYLE.red, skip: STYLE.dim };
+
+// The table's text fields may come from the server (messages quote ResponseCodes, which only Microsoft's
+// ResponseCodeType values should fill but a hostile server fills with anything; Location headers; event
+// subjects; the version: "ResponseMessage", learn.microsoft.com/en-us/exchange/client-developer/
+// web-service-reference/responsemessage): each goes through terminalText where it is placed.
 
 export function formatCheckLine(check: ProbeResult, colour: boolean): string {
   const label = STATUS_LABEL[check.status];
-  const shown = colour ? `${STATUS_COLOUR[check.status]}${label}${RESET}` : label;
-  const lines = [`${shown}  ${check.id.padEnd(20)}  ${check.message}  (${check.ms} ms)`];
-  if (check.remedy) lines.push(`      fix: ${check.remedy.text} [step ${check.remedy.step}]`);
+  const shown = colour ? `${STATUS_COLOUR[check.status]}${label}${STYLE.reset}` : label;
+  const lines = [`${shown}  ${terminalText(check.id).padEnd(20)}  ${terminalText(check.message)}  (${check.ms} ms)`];
+  if (check.remedy) lines.push(`      fix: ${terminalText(check.remedy.text)} [step ${check.remedy.step}]`);
   return lines.join('\n');
 }
 
 export function formatSummary(run: ProbeRun): string {
   const lines: string[] = [];
-  if (run.server) lines.push(`Server: ${run.server.product} (${run.server.build})`);
+  if (run.server) lines.push(`Server: ${terminalText(run.server.product)} (${terminalText(run.server.build)})`);
   if (run.events) {
     lines.push(run.events.length === 0 ? 'Upcoming events: none in the next 7 days' : 'Upcoming events (what the calendar service would read back):');
     // Exchange may leave out an item's times or subject (a delegate with limited rights): say so instead of printing blanks.
-    for (const e of run.events) lines.push(`  ${e.start || '(no start time)'} - ${e.end || '(no end time)'}  ${e.subject || '(no subject)'}`);
+    for (const e of run.events) lines.push(`  ${e.start ? terminalText(e.start) : '(no start time)'} - ${e.end ? terminalText(e.end) : '(no end time)'}  ${e.subject ? terminalText(e.subject) : '(no subject)'}`);
   }
   if (run.mailboxes) {
     lines.push(`Mailboxes: ${run.mailboxes.checked} checked, ${run.mailboxes.ok} ok, ${run.mailboxes.failed.length} failed`);
-    for (const f of run.mailboxes.failed) lines.push(`  ${f.mailbox}: ${f.reason}`);
+    for (const f of run.mailboxes.failed) lines.push(`  ${terminalText(f.mailbox)}: ${terminalText(f.reason)}`);
   }
   const count = (s: ProbeStatus): number => run.checks.filter((c) => c.status === s).length;
   lines.push(`${run.ok ? 'OK' : 'FAILED'}: ${count('pass')} passed, ${count('warn')} warnings, ${count('fail')} failed, ${count('skip')} skipped in ${run.stats.ms} ms`);
@@ -195,7 +200,9 @@ export function toJsonReport(run: ProbeRun): Record<string, unknown> {
   return report;
 }
 
-export async function runProbeCommand(args: readonly string[], io: ProbeIo): Promise<number> {
+export async function runProbeCommand(args: readonly string[], unguarded: ProbeIo): Promise<number> {
+  const io = guardOutput(unguarded);
+  io.addSecret(io.env.EWS_PASSWORD);
   if (args.includes('--help') || args.includes('-h')) {
     io.stdout.write(PROBE_HELP);
     return EXIT_OK;
@@ -207,6 +214,7 @@ export async function runProbeCommand(args: readonly string[], io: ProbeIo): Pro
   if (password === undefined || password === '') {
     return usage(io, 'no password: set the environment variable EWS_PASSWORD, or run in a terminal to be prompted');
   }
+  io.addSecret(password, request.user);
   const colour = io.isTTY === true && !request.json && io.env.NO_COLOR === undefined;
   const cancel = new AbortController();
   const onInterrupt = (): void => cancel.abort();
@@ -228,7 +236,8 @@ export async function runProbeCommand(args: readonly string[], io: ProbeIo): Pro
       signal: cancel.signal,
       onResult: request.json ? undefined : (check) => { io.stdout.write(`${formatCheckLine(check, colour)}\n`); },
     });
-    if (request.json) io.stdout.write(`${JSON.stringify(toJsonReport(run))}\n`);
+    // Redacted string by string first, so that the guard's pass over the whole text finds nothing to cut.
+    if (request.json) io.stdout.write(`${JSON.stringify(io.redactDeep(toJsonReport(run)))}\n`);
     else io.stdout.write(`\n${formatSummary(run)}\n`);
     return run.ok ? EXIT_OK : EXIT_FAILURE;
   } catch (error) {

@@ -4,17 +4,16 @@
  * tools, and a shortened text for the clipboard.
  *
  * Nothing secret may reach any of them. The run itself never contains the password, but a server can
- * echo anything back in a message, so every string is passed through `redact` with the secrets of the
- * run (the password, the Basic credential built from it) and any Authorization header is masked
- * whatever it holds.
+ * echo anything back in a message, so every string is passed through the run's Redactor (redact.ts:
+ * the password in any encoding, `user:password`, and any Authorization value whatever it holds).
  */
-import { REDACTED, redactText } from './redact';
+import { REDACTED, createRedactor, redact } from './redact';
 import type { AccessMethod } from './settings';
 import { stepDefinition, type StepId } from './steps';
 import type { CheckStatus, CheckView, EventView, RemedyView, RunOutcome, ServerView } from './protocol';
 
 export const REPORT_FORMAT_VERSION = 1;
-export { REDACTED };
+export { REDACTED, redact };
 
 /** Readable names of the probe ids, in run order. Unknown ids are shown as they are. */
 const CHECK_NAMES: Record<string, string> = {
@@ -111,44 +110,10 @@ export interface ReportDocument {
   durationMs?: number;
 }
 
-/** Everything a secret may look like on the wire: itself, and inside a Basic credential. */
-function secretForms(secrets: readonly string[], upn: string): string[] {
-  const forms = new Set<string>();
-  for (const secret of secrets) {
-    if (secret.length < 4) continue; // masking "a" everywhere would destroy the report and hide nothing
-    forms.add(secret);
-    forms.add(Buffer.from(`${upn}:${secret}`, 'utf8').toString('base64'));
-    forms.add(Buffer.from(secret, 'utf8').toString('base64'));
-    forms.add(encodeURIComponent(secret));
-  }
-  return [...forms].sort((a, b) => b.length - a.length);
-}
-
-const AUTHORIZATION_HEADER = /((?:proxy-)?authorization\s*[:=]\s*"?)[^"\r\n,}]*/gi;
-const CREDENTIAL_SCHEME = /\b(Basic|Bearer|NTLM|Negotiate)\s+([A-Za-z0-9+/=._~-]{8,})/g;
-
-/** A token after an auth scheme that looks like a credential rather than a word ("Basic authentication"). */
-function looksLikeCredential(token: string): boolean {
-  return /[0-9+/=]/.test(token) || (/[a-z]/.test(token) && /[A-Z]/.test(token));
-}
-
-/** Masks the given secrets and any authorization value in a text. */
-export function redact(text: string, secrets: readonly string[], upn = ''): string {
-  return redactForms(text, secretForms(secrets, upn));
-}
-
-/** Like redact(), with the secrets' forms worked out once by the caller (a report masks many strings). */
-function redactForms(text: string, forms: readonly string[]): string {
-  let out = redactText(text, forms);
-  out = out.replace(AUTHORIZATION_HEADER, `$1${REDACTED}`);
-  out = out.replace(CREDENTIAL_SCHEME, (match, scheme: string, token: string) => (scheme === 'Bearer' || looksLikeCredential(token) ? `${scheme} ${REDACTED}` : match));
-  return out;
-}
-
 /** The JSON report. Every string in it has been redacted. */
 export function buildReport(input: ReportInput): ReportDocument {
-  const forms = secretForms(input.secrets, input.configuration.upn);
-  const clean = (text: string): string => redactForms(text, forms);
+  const redactor = createRedactor(input.secrets, input.configuration.upn);
+  const clean = (text: string): string => redactor.text(text);
   const doc: ReportDocument = {
     format: 'exchange-calendar-setup/probe-report',
     version: REPORT_FORMAT_VERSION,

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { REDACTED, buildReport, diagnosticsText, redact, reportJson, reportMarkdown, spokenEvent, toCheckView, type ReportInput } from '../../src/core/report';
 
 /** A password no report may contain in any form. */
@@ -94,5 +96,47 @@ describe('check views and spoken events', () => {
     const spoken = spokenEvent({ subject: 'Standup', start: '2026-12-01T09:00:00.000Z', end: '2026-12-01T09:15:00.000Z' }, 'UTC');
     assert.equal(spoken.spoken, 'On Tuesday, December 1 at 9:00 AM: Standup.');
     assert.match(spokenEvent({ subject: '', start: 'garbage', end: '' }, 'UTC').spoken, /no title, at a time Exchange did not give/);
+  });
+});
+
+// The whole of each output, pinned: every heading, label and conditional part of the Markdown, the
+// diagnostics and the JSON, for a run with everything in it and for a run with the least.
+describe('report outputs match the golden files (test/unit/golden/report-*)', () => {
+  const GOLDEN_DIR = join(__dirname, '..', '..', '..', 'test', 'unit', 'golden');
+  const full: ReportInput = {
+    ...input(),
+    configuration: { ...input().configuration, accessMethod: 'delegate', write: false },
+    checks: [
+      { id: 'net.dns', status: 'pass', message: 'resolves', ms: 2 },
+      { id: 'tls.trust', status: 'warn', message: 'only the extra CA', ms: 1, remedy: { step: 'prerequisites.certificate', text: 'Use a public CA.' } },
+      { id: 'auth.login', status: 'fail', message: `refused ${CANARY}`, ms: 40, remedy: { step: 'serviceAccount.create', text: 'Check the password.' } },
+      { id: 'calendar.read', status: 'pass', message: 'read', ms: 3, remedy: { step: 'access.delegate', text: 'never shown for a pass' } },
+      { id: 'custom.id', status: 'skip', message: 'Skipped', ms: 0 },
+    ],
+    server: { build: '15.1.2507.6', product: 'Exchange Server 2016', supported: false },
+    events: [{ subject: '   ', start: '2026-12-01T09:00:00.000Z', end: '2026-12-01T10:00:00.000Z' }, { subject: 'Sync', start: '2026-12-02T13:30:00.000Z', end: '2026-12-02T14:00:00.000Z' }],
+    mailboxes: { checked: 2, ok: 1, failed: [{ mailbox: 'bob@contoso.com', reason: `denied ${CANARY}` }] },
+    durationMs: 77,
+  };
+  const bare: ReportInput = {
+    generatedAt: full.generatedAt, toolVersion: '0.1.0', secrets: [CANARY], outcome: 'passed', events: [],
+    configuration: { ...full.configuration, accessMethod: 'impersonation', write: true }, checks: [full.checks[0]],
+  };
+  const outputs: [string, () => string][] = [
+    ['report-full.md', () => reportMarkdown(full)], ['report-full-diagnostics.txt', () => diagnosticsText(full)], ['report-full.json', () => reportJson(full)],
+    ['report-bare.md', () => reportMarkdown(bare)], ['report-bare-diagnostics.txt', () => diagnosticsText(bare)], ['report-bare.json', () => reportJson(bare)],
+  ];
+  for (const [name, make] of outputs) {
+    it(name, () => {
+      const path = join(GOLDEN_DIR, name);
+      if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, make());
+      assert.ok(existsSync(path), `missing golden file ${path}; run with UPDATE_GOLDEN=1 to create it`);
+      assert.equal(make(), readFileSync(path, 'utf8'), `${name} differs from the golden file (UPDATE_GOLDEN=1 rewrites it after review)`);
+    });
+  }
+
+  it('says the outcome in words for each outcome', () => {
+    const said = (['passed', 'failed', 'cancelled', 'error'] as const).map((outcome) => diagnosticsText({ ...bare, outcome }).split('\n')[0].replace(/^.*: /, ''));
+    assert.deepEqual(said, ['all checks passed', 'some checks failed', 'cancelled before the end', 'stopped by an unexpected error']);
   });
 });
