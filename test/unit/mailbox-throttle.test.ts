@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProbeCommand } from '../../src/cli/probe';
+import { runProbes } from '../../src/core/ews/probes';
 import { verifyMailboxes, type MailboxReport, type VerifyOptions } from '../../src/core/ews/mailboxes';
 import {
   FAKE_PASSWORD, FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX, generatedMailboxName, startFakeExchange, type FakeExchangeOptions, type RecordedRequest,
@@ -99,6 +100,26 @@ describe('many-mailbox verification against Exchange\'s throttling answers', fun
     assert.deepEqual(cancelled.report.unverified.map((u) => [u.mailbox, u.status, u.reason]), names(3).map((m) => [m, 'not-checked', 'the run was cancelled or its time limit ran out']));
     for (const { report } of [healthy, denied, cancelled]) {
       assert.equal(report.verified + report.denied + report.notFound + report.notChecked, report.total, 'each mailbox counted once');
+    }
+  });
+});
+
+describe('a probe run against a server asking for a longer back-off than the run has', function () {
+  this.timeout(30_000);
+
+  it('says "throttled, retry after 600 s" at once instead of waiting or failing the logon', async () => {
+    const fake = await startFakeExchange({ scenario: 'busy-then-ok', busyBackOffMs: 600_000, validateSchemas: false });
+    try {
+      const run = await runProbes({ ewsUrl: fake.url, upn: FAKE_SERVICE_ACCOUNT, password: FAKE_PASSWORD, accessMethod: 'impersonation', testMailbox: FAKE_TEST_MAILBOX, extraCaPem: fake.caPem, timeoutMs: 20_000 });
+      const login = run.checks.find((c) => c.id === 'auth.login');
+      assert.equal(login?.status, 'warn');
+      assert.match(login?.message ?? '', /^Logon as .* not checked: throttled, retry after 600 s \(ErrorServerBusy/);
+      const access = run.checks.find((c) => c.id === 'access.impersonation');
+      assert.equal(access?.status, 'warn');
+      assert.match(access?.message ?? '', /was not checked: throttled, retry after 600 s/);
+      assert.equal(fake.requests.filter((r) => r.throttled === 'server-busy').length, 2, 'each throttled answer taken as the verdict, not retried');
+    } finally {
+      await fake.stop();
     }
   });
 });

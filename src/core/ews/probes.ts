@@ -10,6 +10,7 @@ import type { StepId } from '../steps';
 import { remedy, type Remedy } from '../remedies';
 import { calendarAccessRequest, callEws, describeFailure, describeTransportError, throttledWait, ownCalendarRequest, retryWhileBusy, type CallOutcome, type EwsCredentials } from './client';
 import { confirmGone, createProbeItem, deleteProbeItem, findProbeItems, readCalendar, type CalendarEvent, type ItemId, type LibraryContext } from './library';
+import { throttleSignal } from './throttling';
 import { mailboxFailures, verifyMailboxes, type MailboxReport, type MailboxResult } from './mailboxes';
 import { EXPIRY_CODES, NAME_CODES, UNTRUSTED_CHAIN_CODES, inspectTls, openTcp, resolveHost, type TlsFacts } from './network';
 import type { Socket } from 'node:net';
@@ -307,6 +308,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
         return pass(`${config.upn} logged on, but the server refused the Exchange2013 request version (see server.version)`);
       }
       const described = describeFailure(outcome.failure, config.accessMethod);
+      if (throttleSignal(outcome.failure)) return warn(`Logon as ${config.upn} not checked: ${described.message}`);
       return fail(`Logon as ${config.upn} failed: ${described.message}`, described.remedy);
     });
 
@@ -331,6 +333,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
         return waitedMs > 0 ? warn(`${config.upn} can ${how} ${config.testMailbox} (after ${waitedMs} ms of throttling)`) : pass(`${config.upn} can ${how} ${config.testMailbox}`);
       }
       const described = describeFailure(outcome.failure, config.accessMethod);
+      if (throttleSignal(outcome.failure)) return warn(`Whether ${config.upn} can ${how} ${config.testMailbox} was not checked: ${described.message}`);
       return fail(`${config.upn} cannot ${how} ${config.testMailbox}: ${described.message}`, described.remedy);
     });
 
@@ -339,6 +342,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
       const outcome = await readCalendar(libraryContext, run.signal, requestTimeout(), now(), 7, (ms) => { waitedMs += ms; });
       if (!outcome.ok) {
         const described = describeFailure(outcome.failure, config.accessMethod);
+        if (throttleSignal(outcome.failure)) return warn(`The calendar of ${config.testMailbox} was not read: ${described.message}`);
         return fail(`Reading the calendar of ${config.testMailbox} failed: ${described.message}`, described.remedy);
       }
       result.events = outcome.value;
