@@ -78,7 +78,7 @@ describe('throttling signals as Exchange sends them', () => {
     assert.equal(throttleSignal({ kind: 'format', status: 200, detail: 'x' }, NOW), undefined);
   });
 
-  it('says "throttled, retry after N s" and what the server said', () => {
+  it('says throttled, retry after N s and what the server said', () => {
     assert.equal(describeThrottle({ kind: 'busy', waitMs: 600_000, stated: true, inner: false }), 'throttled, retry after 600 s (ErrorServerBusy: the account\'s EWS time budget is spent)');
     assert.equal(describeThrottle({ kind: 'busy', waitMs: 1, stated: true, inner: true }), 'throttled, retry after 1 s (ErrorInternalServerError with inner ErrorServerBusy: the account\'s EWS time budget is spent)');
     assert.equal(describeThrottle({ kind: 'busy', waitMs: 1001, stated: true, inner: false }).slice(0, 29), 'throttled, retry after 2 s (E');
