@@ -9,6 +9,8 @@ export default {
   mutate: [
     'src/core/verification.ts',
     'src/core/ews/throttleWindow.ts',
+    'src/core/ews/throttling.ts',
+    'src/core/ews/mailboxes.ts',
   ],
   testRunner: 'mocha',
   mochaOptions: {
@@ -16,6 +18,8 @@ export default {
       'out/test/unit/verification.test.js',
       'out/test/unit/throttle-window.test.js',
       'out/test/unit/mailbox-throttle.test.js',
+      'out/test/unit/throttling.test.js',
+      'out/test/unit/probe-mailboxes.test.js',
     ],
   },
   buildCommand: 'node scripts/build.mjs',

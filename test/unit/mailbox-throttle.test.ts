@@ -88,6 +88,13 @@ describe('many-mailbox verification against Exchange\'s throttling answers', fun
     assert.equal(requests.length, 1, 'nothing sent after the server asked for ten minutes');
   });
 
+  it('leaves a mailbox not checked, not failed, when another client holds every slot for longer than its retries', async () => {
+    const { report, requests } = await verifyAgainst({ concurrencyLimit: 27, otherClientSlots: 27 }, names(1), { concurrency: 4, maxThrottledRetries: 2 });
+    assert.deepEqual([failures(report), report.notChecked], [0, 1]);
+    assert.match(report.unverified[0].reason, /^still throttled after 2 retries: throttled, retry once its other requests have completed \(ErrorExceededConnectionCount: .*limit 27/);
+    assert.equal(requests.length, 3, 'the first try and 2 retries');
+  });
+
   it('ends every mailbox as exactly one of verified, denied (with the code), not found, not checked', async () => {
     const mailboxes = [...names(3), 'nobody@contoso.com'];
     const healthy = await verifyAgainst({}, mailboxes, { concurrency: 2 });

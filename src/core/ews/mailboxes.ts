@@ -184,11 +184,12 @@ export interface VerifyOptions {
   requestTimeoutMs?: number;
   /** Time left for the whole verification: a throttling wait longer than this stops it. */
   timeLeft?: () => number;
+  /** Throttled answers one mailbox may draw before it is left not checked (default 20). */
+  maxThrottledRetries?: number;
   now?: () => Date;
 }
 
 export const DEFAULT_MAILBOX_CONCURRENCY = 8;
-/** Throttled answers one mailbox may draw before it is left not checked. */
 const MAX_THROTTLED_RETRIES = 20;
 const CANCELLED_REASON = 'the run was cancelled or its time limit ran out';
 
@@ -207,6 +208,7 @@ export async function verifyMailboxes(config: MailboxCheckConfig, mailboxes: rea
   const viewStart = now();
   const viewEnd = new Date(viewStart.getTime() + 86_400_000);
   const window = new ThrottleWindow({ max: concurrency, sleep });
+  const maxRetries = options.maxThrottledRetries ?? MAX_THROTTLED_RETRIES;
 
   const record = (result: MailboxResult): void => {
     switch (result.status) {
@@ -222,19 +224,19 @@ export async function verifyMailboxes(config: MailboxCheckConfig, mailboxes: rea
     options.onProgress?.(done, mailboxes.length);
   };
 
-  /** Tells the window what a throttled answer means; returns the wait it imposed. */
-  const throttle = (signal: ThrottleSignal, sentAtLevel: number): number => {
+  /** Tells the window what a throttled answer means for every request of the run. */
+  const throttle = (signal: ThrottleSignal, sentAtLevel: number): void => {
     if (signal.kind === 'queued') {
       window.pause(signal.waitMs);
-      return signal.waitMs;
+      return;
     }
     // A refusal with no stated wait when we had nothing else in flight: the slots are held by another
     // client of the account; retrying at once would only draw the same answer.
     const wait = signal.kind === 'connections' && !signal.stated && sentAtLevel <= 1 ? CONNECTION_RETRY_MS : signal.waitMs;
     window.busy(sentAtLevel, wait, signal.kind === 'connections' ? signal.limit : undefined);
-    return wait;
   };
 
+  /** The mailbox's result, or undefined when the run was stopped (stopReason) before it had one. */
   const checkOne = async (mailbox: string): Promise<MailboxResult | undefined> => {
     const xml = calendarAccessRequest(mailbox, config.accessMethod, viewStart, viewEnd);
     const anchor = config.accessMethod === 'impersonation' ? mailbox : undefined;
@@ -257,8 +259,8 @@ export async function verifyMailboxes(config: MailboxCheckConfig, mailboxes: rea
         stopReason = describeThrottle(signal);
         return undefined;
       }
-      if (retries >= MAX_THROTTLED_RETRIES) {
-        return { mailbox, status: 'not-checked', reason: `still throttled after ${MAX_THROTTLED_RETRIES} retries: ${describeThrottle(signal)}` };
+      if (retries >= maxRetries) {
+        return { mailbox, status: 'not-checked', reason: `still throttled after ${maxRetries} retries: ${describeThrottle(signal)}` };
       }
       throttle(signal, sentAtLevel);
     }
@@ -270,8 +272,7 @@ export async function verifyMailboxes(config: MailboxCheckConfig, mailboxes: rea
       inProgress.add(index);
       const result = await checkOne(mailboxes[index]);
       inProgress.delete(index);
-      if (result) record(result);
-      else record({ mailbox: mailboxes[index], status: 'not-checked', reason: stopReason ?? CANCELLED_REASON });
+      record(result ?? { mailbox: mailboxes[index], status: 'not-checked', reason: stopReason ?? CANCELLED_REASON });
     }
   };
 
