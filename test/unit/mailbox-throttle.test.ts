@@ -98,7 +98,7 @@ describe('many-mailbox verification against Exchange\'s throttling answers', fun
   it('ends every mailbox as exactly one of verified, denied (with the code), not found, not checked', async () => {
     const mailboxes = [...names(3), 'nobody@contoso.com'];
     const healthy = await verifyAgainst({}, mailboxes, { concurrency: 2 });
-    assert.deepEqual(healthy.report.unverified, [{ mailbox: 'nobody@contoso.com', status: 'not-found', code: 'ErrorNonExistentMailbox', reason: 'ErrorNonExistentMailbox: no mailbox exists with this address' }]);
+    assert.deepEqual(healthy.report.unverified, [{ mailbox: 'nobody@contoso.com', status: 'not-found', code: 'ErrorNonExistentMailbox', reason: 'no mailbox exists with this address' }]);
     const denied = await verifyAgainst({ scenario: 'impersonation-denied' }, names(2), { concurrency: 2 });
     assert.deepEqual(denied.report.unverified.map((u) => [u.status, u.status === 'not-checked' ? '' : u.code]), [['denied', 'ErrorImpersonateUserDenied'], ['denied', 'ErrorImpersonateUserDenied']]);
     const controller = new AbortController();

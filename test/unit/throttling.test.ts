@@ -120,12 +120,12 @@ describe('the outcome of one mailbox', () => {
       const r = classify(outcome(500, fault(code)));
       assert.deepEqual([r.status, r.status === 'denied' ? r.code : ''], ['denied', code], code);
     }
-    assert.deepEqual(classify(outcome(500, fault('ErrorNonExistentMailbox'))), { mailbox: 'bob@contoso.com', status: 'not-found', code: 'ErrorNonExistentMailbox', reason: 'ErrorNonExistentMailbox: no mailbox exists with this address' });
+    assert.deepEqual(classify(outcome(500, fault('ErrorNonExistentMailbox'))), { mailbox: 'bob@contoso.com', status: 'not-found', code: 'ErrorNonExistentMailbox', reason: 'no mailbox exists with this address' });
     for (const code of ['ErrorMailboxStoreUnavailable', 'ErrorMailboxMoveInProgress', 'ErrorInternalServerTransientError', 'ErrorTimeoutExpired', 'ErrorInternalServerError', 'ErrorServerBusy', 'ErrorExceededConnectionCount']) {
       assert.equal(classify(outcome(500, fault(code))).status, 'not-checked', code);
     }
     assert.deepEqual(classify(outcome(500, fault('ErrorServerBusy', [['BackOffMilliseconds', '9000']]))), { mailbox: 'bob@contoso.com', status: 'not-checked', reason: 'throttled, retry after 9 s (ErrorServerBusy: the account\'s EWS time budget is spent)' });
-    assert.deepEqual(classify(outcome(401, 'no', { 'content-type': ['text/html'] })), { mailbox: 'bob@contoso.com', status: 'denied', code: 'HTTP 401', reason: 'HTTP 401: the server refused the service account name or password' });
+    assert.deepEqual(classify(outcome(401, 'no', { 'content-type': ['text/html'] })), { mailbox: 'bob@contoso.com', status: 'denied', code: 'HTTP 401', reason: 'the server refused the service account name or password' });
     assert.equal(classify(outcome(502, 'bad gateway', { 'content-type': ['text/html'] })).status, 'not-checked');
     assert.equal(classify(outcome(404, 'none', { 'content-type': ['text/html'] })).status, 'denied');
     assert.deepEqual(classify({ ok: false, failure: { kind: 'transport', error: new TransportError('timeout', 'no answer within 20000 ms') } }), { mailbox: 'bob@contoso.com', status: 'not-checked', reason: 'no answer within 20000 ms' });

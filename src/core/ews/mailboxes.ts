@@ -74,6 +74,11 @@ const NOT_CHECKED_CODES = new Set([
   'ErrorMailboxMoveInProgress', 'ErrorMailboxStoreUnavailable', 'ErrorTimeoutExpired',
 ]);
 
+/** The reason without the code it starts with, which the result carries on its own. */
+function withoutCode(reason: string, code: string): string {
+  return reason.startsWith(`${code}: `) ? reason.slice(code.length + 2) : reason;
+}
+
 /** Sorts one mailbox's final answer into its outcome. */
 export function classifyMailboxOutcome(mailbox: string, outcome: CallOutcome, method: AccessMethod): MailboxResult {
   if (outcome.ok) return { mailbox, status: 'verified' };
@@ -89,14 +94,16 @@ function classifyMailboxFailure(mailbox: string, failure: CallFailure, method: A
       return { mailbox, status: 'not-checked', reason: describeTransportError(failure.error) };
     case 'format':
       return { mailbox, status: 'not-checked', reason };
-    case 'http':
+    case 'http': {
       // 5xx: the server failed, not the mailbox; 401, 403, redirects and 404 refuse every mailbox alike.
-      return failure.status >= 500 ? { mailbox, status: 'not-checked', reason } : { mailbox, status: 'denied', code: `HTTP ${failure.status}`, reason };
+      const code = `HTTP ${failure.status}`;
+      return failure.status >= 500 ? { mailbox, status: 'not-checked', reason } : { mailbox, status: 'denied', code, reason: withoutCode(reason, code) };
+    }
     case 'ews': {
       const code = failure.error.responseCode || 'an unnamed EWS error';
-      if (NOT_FOUND_CODES.has(code)) return { mailbox, status: 'not-found', code, reason };
+      if (NOT_FOUND_CODES.has(code)) return { mailbox, status: 'not-found', code, reason: withoutCode(reason, code) };
       if (NOT_CHECKED_CODES.has(code)) return { mailbox, status: 'not-checked', reason };
-      return { mailbox, status: 'denied', code, reason };
+      return { mailbox, status: 'denied', code, reason: withoutCode(reason, code) };
     }
     default: {
       const unreachable: never = failure;
