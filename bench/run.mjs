@@ -154,7 +154,7 @@ async function main() {
       const memMet = level.rssGrowthMb.max <= 50;
       const falseMet = level.falseFailures.max === 0;
       const notCheckedMet = level.notChecked.max === 0;
-      targets[`${m.name}${c}`] = { ofAvailable: ratioMet, cpu: cpuMet, memory: memMet, falseFailures: falseMet, notChecked: notCheckedMet };
+      targets[`${m.name}-c${c}`] = { ofAvailable: ratioMet, cpu: cpuMet, memory: memMet, falseFailures: falseMet, notChecked: notCheckedMet };
       rows.push([`  c=${c} mailboxes/s`, fmt(level.mailboxesPerSecond, 0), '', '']);
       rows.push([`  c=${c} rate / free slots' rate`, fmt(level.ofAvailable), ratioTarget ? `>= ${ratioTarget}` : '', verdict(ratioMet)]);
       rows.push([`  c=${c} two-core CPU ceiling / that rate`, fmt(level.twoCoreCeilingOfAvailable), '', '']);
