@@ -101,6 +101,7 @@ describe('many-mailbox verification against Exchange\'s throttling answers', fun
     assert.deepEqual(healthy.report.unverified, [{ mailbox: 'nobody@contoso.com', status: 'not-found', code: 'ErrorNonExistentMailbox', reason: 'no mailbox exists with this address' }]);
     const denied = await verifyAgainst({ scenario: 'impersonation-denied' }, names(2), { concurrency: 2 });
     assert.deepEqual(denied.report.unverified.map((u) => [u.status, u.status === 'not-checked' ? '' : u.code]), [['denied', 'ErrorImpersonateUserDenied'], ['denied', 'ErrorImpersonateUserDenied']]);
+    assert.deepEqual([denied.report.denied, denied.report.notFound, healthy.report.notFound, healthy.report.denied], [2, 0, 1, 0]);
     const controller = new AbortController();
     controller.abort();
     const cancelled = await verifyAgainst({}, names(3), { signal: controller.signal });
@@ -108,6 +109,17 @@ describe('many-mailbox verification against Exchange\'s throttling answers', fun
     for (const { report } of [healthy, denied, cancelled]) {
       assert.equal(report.verified + report.denied + report.notFound + report.notChecked, report.total, 'each mailbox counted once');
     }
+  });
+});
+
+describe('many-mailbox verification over a given transport', () => {
+  const config = { ewsUrl: 'https://mail.contoso.com/EWS/Exchange.asmx', upn: FAKE_SERVICE_ACCOUNT, password: FAKE_PASSWORD, accessMethod: 'impersonation' as const };
+
+  it('rethrows an unexpected error (not a cancellation) and leaves a transport it was given open', async () => {
+    let closed = 0;
+    const broken = { request: async () => { throw new Error('a defect'); }, close: () => { closed++; }, stats: () => ({ requests: 0, tcpConnections: 0, tlsHandshakes: 0 }) };
+    await assert.rejects(verifyMailboxes(config, names(3), { transport: broken as never, concurrency: 2 }), /a defect/);
+    assert.equal(closed, 0, 'the caller owns the transport');
   });
 });
 

@@ -127,6 +127,11 @@ describe('the outcome of one mailbox', () => {
     assert.deepEqual(classify(outcome(500, fault('ErrorServerBusy', [['BackOffMilliseconds', '9000']]))), { mailbox: 'bob@contoso.com', status: 'not-checked', reason: 'throttled, retry after 9 s (ErrorServerBusy: the account\'s EWS time budget is spent)' });
     assert.deepEqual(classify(outcome(401, 'no', { 'content-type': ['text/html'] })), { mailbox: 'bob@contoso.com', status: 'denied', code: 'HTTP 401', reason: 'the server refused the service account name or password' });
     assert.equal(classify(outcome(502, 'bad gateway', { 'content-type': ['text/html'] })).status, 'not-checked');
+    assert.equal(classify(outcome(500, 'Runtime Error', { 'content-type': ['text/html'] })).status, 'not-checked', 'an HTTP 500 page says nothing about the mailbox');
+    assert.equal(classify(outcome(499, 'odd', { 'content-type': ['text/html'] })).status, 'denied');
+    assert.deepEqual(classify(outcome(503, '<html/>', { 'content-type': ['text/html'], 'retry-after': ['5'] })), { mailbox: 'bob@contoso.com', status: 'not-checked', reason: 'throttled, retry after 5 s (HTTP 503: requests are queuing in IIS, or the EWS application pool is stopped)' });
+    assert.match((classify(outcome(200, message('ErrorInternalServerError', [['InnerErrorResponseCode', 'ErrorServerBusy']]))) as { reason: string }).reason, /^throttled, retry after 1 s \(ErrorInternalServerError with inner ErrorServerBusy/);
+    assert.match((classify(outcome(500, fault('ErrorExceededConnectionCount', [['MaxConcurrencyLimit', '27']]))) as { reason: string }).reason, /^throttled, retry once its other requests have completed/);
     assert.equal(classify(outcome(404, 'none', { 'content-type': ['text/html'] })).status, 'denied');
     assert.deepEqual(classify({ ok: false, failure: { kind: 'transport', error: new TransportError('timeout', 'no answer within 20000 ms') } }), { mailbox: 'bob@contoso.com', status: 'not-checked', reason: 'no answer within 20000 ms' });
     assert.equal(classify(outcome(200, '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><broken')).status, 'not-checked');

@@ -13,7 +13,7 @@
  * memory does not grow with the number verified.
  */
 import type { AccessMethod } from '../settings';
-import { CONNECTION_RETRY_MS, calendarAccessRequest, callEws, describeFailure, describeTransportError, sleep, type CallFailure, type CallOutcome, type EwsCredentials } from './client';
+import { CONNECTION_RETRY_MS, calendarAccessRequest, callEws, describeFailure, sleep, type CallFailure, type CallOutcome, type EwsCredentials } from './client';
 import { ThrottleWindow } from './throttleWindow';
 import { describeThrottle, throttleSignal, type ThrottleSignal } from './throttling';
 import { DirectEwsTransport } from './directTransport';
@@ -66,8 +66,9 @@ export function notCheckedMailboxes(report: { unverified: readonly { mailbox: st
 /** ErrorNonExistentMailbox: "The SMTP address has no mailbox associated with it." */
 const NOT_FOUND_CODES = new Set(['ErrorNonExistentMailbox']);
 /**
- * Answers that say nothing about the mailbox's access: the server could not serve it right now
- * (throttling that was not retried is handled before these are looked at).
+ * Answers that say nothing about the mailbox's access: throttling that was not waited out
+ * (./throttling; ErrorInternalServerError also wraps ErrorServerBusy) or the server could not serve
+ * it right now.
  */
 const NOT_CHECKED_CODES = new Set([
   'ErrorServerBusy', 'ErrorExceededConnectionCount', 'ErrorInternalServerError', 'ErrorInternalServerTransientError',
@@ -86,12 +87,11 @@ export function classifyMailboxOutcome(mailbox: string, outcome: CallOutcome, me
 }
 
 function classifyMailboxFailure(mailbox: string, failure: CallFailure, method: AccessMethod): UnverifiedMailbox {
-  const throttled = throttleSignal(failure);
-  if (throttled) return { mailbox, status: 'not-checked', reason: describeThrottle(throttled) };
+  // describeFailure says "throttled, retry after N s (...)" for every throttling answer (HTTP 503 and
+  // the NOT_CHECKED_CODES below), and what went wrong for a request that got no usable answer.
   const reason = describeFailure(failure, method).message;
   switch (failure.kind) {
     case 'transport':
-      return { mailbox, status: 'not-checked', reason: describeTransportError(failure.error) };
     case 'format':
       return { mailbox, status: 'not-checked', reason };
     case 'http': {
