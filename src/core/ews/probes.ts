@@ -308,7 +308,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
         return pass(`${config.upn} logged on, but the server refused the Exchange2013 request version (see server.version)`);
       }
       const described = describeFailure(outcome.failure, config.accessMethod);
-      if (throttleSignal(outcome.failure)) return warn(`Logon as ${config.upn} not checked: ${described.message}`);
+      if (throttleSignal(outcome.failure)) return fail(`Logon as ${config.upn} not checked: ${described.message}`);
       return fail(`Logon as ${config.upn} failed: ${described.message}`, described.remedy);
     });
 
@@ -333,7 +333,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
         return waitedMs > 0 ? warn(`${config.upn} can ${how} ${config.testMailbox} (after ${waitedMs} ms of throttling)`) : pass(`${config.upn} can ${how} ${config.testMailbox}`);
       }
       const described = describeFailure(outcome.failure, config.accessMethod);
-      if (throttleSignal(outcome.failure)) return warn(`Whether ${config.upn} can ${how} ${config.testMailbox} was not checked: ${described.message}`);
+      if (throttleSignal(outcome.failure)) return fail(`Whether ${config.upn} can ${how} ${config.testMailbox} was not checked: ${described.message}`);
       return fail(`${config.upn} cannot ${how} ${config.testMailbox}: ${described.message}`, described.remedy);
     });
 
@@ -342,7 +342,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
       const outcome = await readCalendar(libraryContext, run.signal, requestTimeout(), now(), 7, (ms) => { waitedMs += ms; });
       if (!outcome.ok) {
         const described = describeFailure(outcome.failure, config.accessMethod);
-        if (throttleSignal(outcome.failure)) return warn(`The calendar of ${config.testMailbox} was not read: ${described.message}`);
+        if (throttleSignal(outcome.failure)) return fail(`The calendar of ${config.testMailbox} was not read: ${described.message}`);
         return fail(`Reading the calendar of ${config.testMailbox} failed: ${described.message}`, described.remedy);
       }
       result.events = outcome.value;
