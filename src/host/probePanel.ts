@@ -39,6 +39,12 @@ const UNTRUSTED_MESSAGE = 'Probing, Autodiscover and linking are disabled in an 
 
 export const PROBE_PANEL_VIEW_TYPE = 'exchangeSetup.probePanel';
 const MAX_MAILBOX_FILE_BYTES = 4_000_000;
+/**
+ * The longest throttling back-off the panel waits out for one verification. A longer one stops the
+ * run at once: the rest are "not checked: throttled, retry after N s", and "Verify N not checked
+ * again" picks them up later, instead of a progress bar that stands still for an hour.
+ */
+const LONGEST_PANEL_WAIT_MS = 5 * 60_000;
 /** How long a copied password may stay on the clipboard before it is cleared (if still there). */
 const CLIPBOARD_CLEAR_MS = 60_000;
 /** `exchangeSetup.probes.timeoutSeconds`: the whole run's time limit; its bounds match package.json. */
@@ -571,6 +577,7 @@ class ProbePanelController implements vscode.Disposable {
         list.mailboxes,
         {
           signal: controller.signal,
+          timeLeft: () => LONGEST_PANEL_WAIT_MS,
           onProgress: (done, all) => {
             // At most ~10 updates a second, and always the last one.
             if (done === all || Date.now() - lastPost > 100) {

@@ -55,7 +55,7 @@ describe('many-mailbox verification against Exchange\'s throttling answers', fun
 
   it('reports 0 false failures when another client of the account holds 10 of its 27 slots', async () => {
     // The calendar service shares the service account's budget: the run meets the limit at 17.
-    const { report, requests } = await verifyAgainst({ concurrencyLimit: 27, otherClientSlots: 10, latencyMs: 20 }, names(300), { concurrency: 64 });
+    const { report, requests } = await verifyAgainst({ concurrencyLimit: 27, otherClientSlots: 10, latencyMs: 60 }, names(300), { concurrency: 64 });
     assert.deepEqual([failures(report), report.notChecked, report.verified], [0, 0, 300], firstReasons(report));
     assert.ok(requests.some((r) => r.throttled === 'connection-count'), 'the fake did refuse past 17');
   });

@@ -180,22 +180,33 @@ export function describeFailure(failure: CallFailure, method?: AccessMethod): Fa
   }
 }
 
-/** Waits, but wakes with a rejection when cancelled. */
+/** Node's timers fire at once past this (about 24.8 days); longer waits are made of several. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** Waits all of `ms`, however long, but wakes with a rejection when cancelled. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(new TransportError('aborted', 'Cancelled'));
       return;
     }
+    const until = Date.now() + ms;
+    let timer: NodeJS.Timeout | undefined;
     const onAbort = (): void => {
       clearTimeout(timer);
       reject(new TransportError('aborted', 'Cancelled'));
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
+    const arm = (): void => {
+      const left = until - Date.now();
+      if (left <= 0) {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+        return;
+      }
+      timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
+    arm();
   });
 }
 

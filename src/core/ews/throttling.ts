@@ -32,9 +32,6 @@ export type ThrottleSignal =
  */
 export const UNSTATED_WAIT_MS = 1_000;
 
-/** The largest wait a server can state that we still read as a number (about 3 years). */
-const MAX_STATED_MS = 100_000_000_000;
-
 /** Retry-After as milliseconds from `now`: delay-seconds or an HTTP date; undefined when unreadable. */
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (value === undefined) return undefined;
@@ -47,7 +44,7 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 }
 
 function statedWait(backOffMs: number | undefined): { waitMs: number; stated: boolean } {
-  return backOffMs !== undefined && backOffMs <= MAX_STATED_MS ? { waitMs: backOffMs, stated: true } : { waitMs: UNSTATED_WAIT_MS, stated: false };
+  return backOffMs !== undefined ? { waitMs: backOffMs, stated: true } : { waitMs: UNSTATED_WAIT_MS, stated: false };
 }
 
 /** A positive whole number from a MessageXml value; undefined for anything else. */
@@ -68,9 +65,8 @@ export function throttleSignal(failure: CallFailure, now: number = Date.now()): 
   const { responseCode, details, backOffMs } = failure.error;
   if (responseCode === 'ErrorExceededConnectionCount') {
     // "Suggested backoff time 0 ms": no wait unless the server states one.
-    const stated = backOffMs !== undefined && backOffMs <= MAX_STATED_MS;
     const limit = limitValue(details?.MaxConcurrencyLimit);
-    return { kind: 'connections', waitMs: stated ? backOffMs : 0, stated, ...(limit !== undefined ? { limit } : {}) };
+    return { kind: 'connections', waitMs: backOffMs ?? 0, stated: backOffMs !== undefined, ...(limit !== undefined ? { limit } : {}) };
   }
   if (responseCode === 'ErrorServerBusy') return { kind: 'busy', ...statedWait(backOffMs), inner: false };
   if (responseCode === 'ErrorInternalServerError' && details?.InnerErrorResponseCode === 'ErrorServerBusy') {
