@@ -15,6 +15,8 @@ export default {
     'src/core/ews/authChallenge.ts',
     'src/core/redact.ts',
     'src/core/report.ts',
+    'src/core/ews/throttling.ts',
+    'src/core/ews/mailboxes.ts',
   ],
   testRunner: 'mocha',
   mochaOptions: {
@@ -30,6 +32,8 @@ export default {
       'out/test/unit/redact.test.js',
       'out/test/unit/report.test.js',
       'out/test/unit/secrets-link.test.js',
+      'out/test/unit/throttling.test.js',
+      'out/test/unit/probe-mailboxes.test.js',
     ],
   },
   buildCommand: 'node scripts/build.mjs',

@@ -7,8 +7,9 @@
 import type { AccessMethod, SetupSettings } from '../core/settings';
 import { DEFAULT_SETTINGS } from '../core/settings';
 import { validateSettings } from '../core/validate';
-import { parseMailboxList } from '../core/ews/mailboxes';
+import { parseMailboxList, readRecheckList } from '../core/ews/mailboxes';
 import { loadProbeEngine } from '../core/ews/loadEngine';
+import { MAILBOX_STATUS_WORDS, mailboxCountsText } from '../core/protocol';
 import type { ProbeResult, ProbeRun, ProbeStatus } from '../core/ews/probes';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, booleanFlag, formatFlagHelp, parseArgs, readTextFile, stringFlag, type CliIo, type FlagSpecs, type Subcommand } from './args';
 import { STYLE, guardOutput, terminalText } from './output';
@@ -22,13 +23,15 @@ const FLAGS: FlagSpecs = {
   ca: { kind: 'string', valueName: 'FILE', description: 'extra CA certificates (PEM) trusted besides the public roots' },
   'timeout-ms': { kind: 'string', valueName: 'N', description: 'time limit for the whole run in milliseconds (default 60000)' },
   mailboxes: { kind: 'string', valueName: 'FILE', description: 'also verify access to every mailbox in FILE (one SMTP address per line, # comments)' },
-  concurrency: { kind: 'string', valueName: 'N', description: 'parallel requests for --mailboxes (default 8, at most 64)' },
+  recheck: { kind: 'string', valueName: 'REPORT', description: 'verify again only the mailboxes a previous run left not checked; REPORT is its --json output or an exported probe report' },
+  concurrency: { kind: 'string', valueName: 'N', description: 'parallel requests for --mailboxes or --recheck (default 8, at most 64)' },
   json: { kind: 'boolean', description: 'print one JSON object instead of the table' },
   help: { kind: 'boolean', description: 'show this help' },
 };
 
 export const PROBE_HELP = `Usage: exchange-setup probe --url URL --user UPN --mailbox SMTP [--method impersonation|delegate]
-                           [--write] [--ca FILE] [--timeout-ms N] [--mailboxes FILE] [--concurrency N] [--json]
+                           [--write] [--ca FILE] [--timeout-ms N] [--mailboxes FILE | --recheck REPORT]
+                           [--concurrency N] [--json]
 
 Checks, in order, DNS, TCP, TLS (protocol, names, trust, expiry), the authentication schemes EWS
 offers, the service account's logon, the Exchange version, access to the test mailbox, and reads its
@@ -38,10 +41,19 @@ next 7 days of calendar; with --write it also creates and deletes a test item
 The password is read from the environment variable EWS_PASSWORD or, on a terminal, from a hidden
 prompt. It is never accepted as an argument.
 
+Each mailbox of --mailboxes ends verified, denied (with the EWS code), not found, or not checked
+(throttled past the time limit, timed out, or cancelled; the reason is given). Only denied and not
+found are failures. To verify only the not-checked ones again, save the --json output and pass it
+to --recheck, e.g.
+  exchange-setup probe ... --mailboxes users.txt --json > run1.json
+  exchange-setup probe ... --recheck run1.json
+Raise --timeout-ms for long lists (Exchange allows about 27 requests at once per account).
+
 Options:
 ${formatFlagHelp(FLAGS)}
 
-Exit codes: 0 nothing failed (warnings allowed); 1 a check failed; 2 invalid input.
+Exit codes: 0 nothing failed (warnings allowed); 1 a check failed, or a mailbox was denied or not
+found; 2 invalid input; 3 nothing failed but some mailboxes were not checked (use --recheck).
 `;
 
 export interface ProbeIo extends CliIo {
@@ -50,6 +62,8 @@ export interface ProbeIo extends CliIo {
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+/** Nothing failed, but some mailboxes were not checked: a script must not read that as all verified. */
+export const EXIT_INCOMPLETE = 3;
 const MAX_CONCURRENCY = 64;
 
 interface ProbeRequest {
@@ -110,6 +124,15 @@ async function readRequest(argv: readonly string[], io: ProbeIo): Promise<ProbeR
   }
   let mailboxes: string[] | undefined;
   const listPath = stringFlag(parsed, 'mailboxes');
+  const recheckPath = stringFlag(parsed, 'recheck');
+  if (listPath !== undefined && recheckPath !== undefined) return '--mailboxes and --recheck cannot be combined: --recheck takes its list from the previous run';
+  if (recheckPath !== undefined) {
+    const previous = await readTextFile(recheckPath);
+    if (!previous.ok) return `--recheck ${recheckPath}: cannot read it (${previous.reason})`;
+    const recheck = readRecheckList(previous.text);
+    if (!recheck.ok) return `--recheck ${recheckPath}: ${recheck.reason}`;
+    mailboxes = recheck.mailboxes;
+  }
   if (listPath !== undefined) {
     const list = await readTextFile(listPath);
     if (!list.ok) return `--mailboxes ${listPath}: cannot read it (${list.reason})`;
@@ -180,11 +203,13 @@ export function formatSummary(run: ProbeRun): string {
     for (const e of run.events) lines.push(`  ${e.start ? terminalText(e.start) : '(no start time)'} - ${e.end ? terminalText(e.end) : '(no end time)'}  ${e.subject ? terminalText(e.subject) : '(no subject)'}`);
   }
   if (run.mailboxes) {
-    lines.push(`Mailboxes: ${run.mailboxes.checked} checked, ${run.mailboxes.ok} ok, ${run.mailboxes.failed.length} failed`);
-    for (const f of run.mailboxes.failed) lines.push(`  ${terminalText(f.mailbox)}: ${terminalText(f.reason)}`);
+    lines.push(`Mailboxes: ${mailboxCountsText(run.mailboxes)}`);
+    for (const u of run.mailboxes.unverified) lines.push(`  ${terminalText(u.mailbox)}: ${MAILBOX_STATUS_WORDS[u.status]}${u.status === 'not-checked' ? '' : ` (${terminalText(u.code)})`}: ${terminalText(u.reason)}`);
+    if (run.mailboxes.notChecked > 0) lines.push(`  ${run.mailboxes.notChecked} not checked: save this run with --json and pass it to --recheck to verify only those`);
   }
   const count = (s: ProbeStatus): number => run.checks.filter((c) => c.status === s).length;
-  lines.push(`${run.ok ? 'OK' : 'FAILED'}: ${count('pass')} passed, ${count('warn')} warnings, ${count('fail')} failed, ${count('skip')} skipped in ${run.stats.ms} ms`);
+  const verdict = !run.ok ? 'FAILED' : run.mailboxes && run.mailboxes.notChecked > 0 ? 'INCOMPLETE' : 'OK';
+  lines.push(`${verdict}: ${count('pass')} passed, ${count('warn')} warnings, ${count('fail')} failed, ${count('skip')} skipped in ${run.stats.ms} ms`);
   return lines.join('\n');
 }
 
@@ -239,7 +264,8 @@ export async function runProbeCommand(args: readonly string[], unguarded: ProbeI
     // Redacted string by string first, so that the guard's pass over the whole text finds nothing to cut.
     if (request.json) io.stdout.write(`${JSON.stringify(io.redactDeep(toJsonReport(run)))}\n`);
     else io.stdout.write(`\n${formatSummary(run)}\n`);
-    return run.ok ? EXIT_OK : EXIT_FAILURE;
+    if (!run.ok) return EXIT_FAILURE;
+    return run.mailboxes && run.mailboxes.notChecked > 0 ? EXIT_INCOMPLETE : EXIT_OK;
   } catch (error) {
     if (cancel.signal.aborted) {
       io.stderr.write('exchange-setup probe: cancelled\n');

@@ -10,7 +10,7 @@
 import { REDACTED, createRedactor, redact } from './redact';
 import type { AccessMethod } from './settings';
 import { stepDefinition, type StepId } from './steps';
-import type { CheckStatus, CheckView, EventView, RemedyView, RunOutcome, ServerView } from './protocol';
+import { MAILBOX_STATUS_WORDS, mailboxCountsText, type CheckStatus, type CheckView, type EventView, type MailboxCountsView, type MailboxFailureView, type RemedyView, type RunOutcome, type ServerView } from './protocol';
 
 export const REPORT_FORMAT_VERSION = 1;
 export { REDACTED, redact };
@@ -73,6 +73,14 @@ export function spokenEvent(event: { subject: string; start: string; end: string
   return { subject: event.subject, start: event.start, end: event.end, spoken };
 }
 
+/**
+ * The enrolled-mailbox verification: the four counts and every mailbox not verified. The same shape
+ * as the CLI's --json `mailboxes`, so either can be given to `probe --recheck`.
+ */
+export interface MailboxesSection extends MailboxCountsView {
+  unverified: MailboxFailureView[];
+}
+
 export interface ReportConfiguration {
   ewsUrl: string;
   upn: string;
@@ -90,7 +98,7 @@ export interface ReportInput {
   checks: readonly ProbeFinding[];
   server?: ServerView;
   events?: readonly { subject: string; start: string; end: string }[];
-  mailboxes?: { checked: number; ok: number; failed: readonly { mailbox: string; reason: string }[] };
+  mailboxes?: MailboxesSection;
   durationMs?: number;
   /** Every secret of the run (the password, an authorization header value); each is masked wherever it appears. */
   secrets: readonly string[];
@@ -106,7 +114,7 @@ export interface ReportDocument {
   server?: ServerView;
   checks: { id: string; name: string; status: CheckStatus; message: string; ms: number; remedy?: { step: StepId; stepTitle: string; text: string } }[];
   events?: { subject: string; start: string; end: string }[];
-  mailboxes?: { checked: number; ok: number; failed: { mailbox: string; reason: string }[] };
+  mailboxes?: MailboxesSection;
   durationMs?: number;
 }
 
@@ -137,10 +145,10 @@ export function buildReport(input: ReportInput): ReportDocument {
   if (input.server) doc.server = { build: clean(input.server.build), product: clean(input.server.product), supported: input.server.supported };
   if (input.events) doc.events = input.events.map((e) => ({ subject: clean(e.subject), start: e.start, end: e.end }));
   if (input.mailboxes) {
+    const { total, verified, denied, notFound, notChecked } = input.mailboxes;
     doc.mailboxes = {
-      checked: input.mailboxes.checked,
-      ok: input.mailboxes.ok,
-      failed: input.mailboxes.failed.map((f) => ({ mailbox: clean(f.mailbox), reason: clean(f.reason) })),
+      total, verified, denied, notFound, notChecked,
+      unverified: input.mailboxes.unverified.map((u) => ({ mailbox: clean(u.mailbox), status: u.status, ...(u.code !== undefined ? { code: clean(u.code) } : {}), reason: clean(u.reason) })),
     };
   }
   if (input.durationMs !== undefined) doc.durationMs = input.durationMs;
@@ -158,6 +166,7 @@ const OUTCOME_WORDS: Record<RunOutcome, string> = {
   cancelled: 'cancelled before the end',
   error: 'stopped by an unexpected error',
 };
+
 
 /** Text inside a Markdown table cell: no line breaks, no cell separators, no HTML. */
 function cell(text: string): string {
@@ -212,8 +221,10 @@ export function reportMarkdown(input: ReportInput): string {
     for (const e of doc.events) lines.push(`- ${prose(spokenEvent(e, 'UTC').spoken)} (UTC)`);
   }
   if (doc.mailboxes) {
-    lines.push('', '## Enrolled mailboxes', '', `${doc.mailboxes.ok} of ${doc.mailboxes.checked} checked mailboxes are reachable.`);
-    for (const f of doc.mailboxes.failed) lines.push(`- ${prose(f.mailbox)}: ${prose(f.reason)}`);
+    const m = doc.mailboxes;
+    lines.push('', '## Enrolled mailboxes', '', `${mailboxCountsText(m)}. Only denied and not found are failures.`);
+    for (const u of m.unverified) lines.push(`- ${prose(u.mailbox)}: ${MAILBOX_STATUS_WORDS[u.status]}${u.code !== undefined ? ` (${prose(u.code)})` : ''}: ${prose(u.reason)}`);
+    if (m.notChecked > 0) lines.push('', `To verify only the ${m.notChecked} not checked: "Verify not-checked again" in the Probe & Link panel, or \`exchange-setup probe --recheck\` with this report's JSON.`);
   }
   if (doc.durationMs !== undefined) lines.push('', `The run took ${doc.durationMs} ms.`);
   return `${lines.join('\n')}\n`;
@@ -230,6 +241,6 @@ export function diagnosticsText(input: ReportInput): string {
     `${doc.checks.filter((c) => c.status === 'pass').length} of ${doc.checks.length} checks passed`,
     ...notPassed.map((c) => `${STATUS_WORDS[c.status]} ${c.id}: ${c.message}${c.remedy ? ` -> ${c.remedy.step}` : ''}`),
   ];
-  if (doc.mailboxes) lines.push(`Mailboxes: ${doc.mailboxes.ok}/${doc.mailboxes.checked} reachable, ${doc.mailboxes.failed.length} failed`);
+  if (doc.mailboxes) lines.push(`Mailboxes: ${mailboxCountsText(doc.mailboxes)}`);
   return `${lines.join('\n')}\n`;
 }

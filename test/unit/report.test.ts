@@ -24,7 +24,13 @@ function input(overrides: Partial<ReportInput> = {}): ReportInput {
     ],
     server: { build: '15.2.2562.17', product: 'Exchange Server Subscription Edition', supported: true },
     events: [{ subject: `Board meeting ${CANARY}`, start: '2026-12-01T09:00:00.000Z', end: '2026-12-01T10:00:00.000Z' }],
-    mailboxes: { checked: 3, ok: 2, failed: [{ mailbox: 'bob@contoso.com', reason: `ErrorImpersonateUserDenied (Bearer ${'x'.repeat(20)})` }] },
+    mailboxes: {
+      total: 4, verified: 2, denied: 1, notFound: 0, notChecked: 1,
+      unverified: [
+        { mailbox: 'bob@contoso.com', status: 'denied', code: 'ErrorImpersonateUserDenied', reason: `ErrorImpersonateUserDenied (Bearer ${'x'.repeat(20)})` },
+        { mailbox: 'carol@contoso.com', status: 'not-checked', reason: 'throttled, retry after 300 s (ErrorServerBusy: the account\'s EWS time budget is spent)' },
+      ],
+    },
     durationMs: 1234,
     secrets: [CANARY],
     ...overrides,
@@ -61,7 +67,10 @@ describe('probe report', () => {
     assert.match(md, /Exchange Server Subscription Edition, build 15\.2\.2562\.17 \(supported\)/);
     for (const id of ['net.dns', 'auth.schemes', 'auth.login', 'access.impersonation', 'calendar.write']) assert.ok(md.includes(`\`${id}\``), `row for ${id}`);
     assert.match(md, /## What to do[\s\S]*Service account logs on[\s\S]*serviceAccount\.create/);
-    assert.match(md, /2 of 3 checked mailboxes are reachable/);
+    assert.match(md, /2 verified, 1 denied, 0 not found, 1 not checked \(of 4\)\. Only denied and not found are failures\./);
+    assert.match(md, /- bob@contoso\.com: denied \(ErrorImpersonateUserDenied\): /);
+    assert.match(md, /- carol@contoso\.com: not checked: throttled, retry after 300 s/);
+    assert.match(md, /To verify only the 1 not checked: .*--recheck/);
     const doc = buildReport(input());
     assert.equal(doc.format, 'exchange-calendar-setup/probe-report');
     assert.equal(doc.checks.length, 5);
@@ -82,6 +91,7 @@ describe('probe report', () => {
     assert.ok(!text.includes('net.dns'));
     assert.match(text, /FAIL auth\.login: .* -> serviceAccount\.create/);
     assert.ok(text.split('\n').length < 12);
+    assert.match(text, /Mailboxes: 2 verified, 1 denied, 0 not found, 1 not checked \(of 4\)/);
   });
 });
 
@@ -115,7 +125,7 @@ describe('report outputs match the golden files (test/unit/golden/report-*)', ()
     ],
     server: { build: '15.1.2507.6', product: 'Exchange Server 2016', supported: false },
     events: [{ subject: '   ', start: '2026-12-01T09:00:00.000Z', end: '2026-12-01T10:00:00.000Z' }, { subject: 'Sync', start: '2026-12-02T13:30:00.000Z', end: '2026-12-02T14:00:00.000Z' }],
-    mailboxes: { checked: 2, ok: 1, failed: [{ mailbox: 'bob@contoso.com', reason: `denied ${CANARY}` }] },
+    mailboxes: { total: 3, verified: 1, denied: 1, notFound: 0, notChecked: 1, unverified: [{ mailbox: 'bob@contoso.com', status: 'denied', code: 'ErrorAccessDenied', reason: `denied ${CANARY}` }, { mailbox: 'carol@contoso.com', status: 'not-checked', reason: 'throttled, retry after 30 s' }] },
     durationMs: 77,
   };
   const bare: ReportInput = {
