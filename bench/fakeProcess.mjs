@@ -1,7 +1,9 @@
 // The fake Exchange in its own process, so that the benchmark's client-side CPU and memory figures
 // hold only the client. Started with fork(); options arrive as JSON in argv[2]. Messages:
 //   -> {ready: {url, port, caFile}}            once listening
-//   <- 'usage'  -> {usage: {cpuMs, requests, busy}}  CPU used by this process since the last 'usage'
+//   <- 'usage'  -> {usage: {cpuMs, requests, busy, queued}}  CPU used by this process since the last
+//                 'usage', requests answered, of which refused for the account's limit or budget
+//                 (ErrorExceededConnectionCount, ErrorServerBusy) and answered 503
 //   <- 'stop'   stops and exits
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -22,8 +24,9 @@ process.on('message', async (message) => {
     cpuMark = process.cpuUsage();
     const recent = fake.requests.slice(requestMark);
     requestMark = fake.requests.length;
-    // A 500 in the healthy scenario is the fake's ErrorServerBusy.
-    process.send({ usage: { cpuMs: (cpu.user + cpu.system) / 1000, requests: recent.length, busy: recent.filter((r) => r.status === 500).length } });
+    const busy = recent.filter((r) => r.throttled === 'connection-count' || r.throttled === 'server-busy' || r.throttled === 'inner-server-busy').length;
+    const queued = recent.filter((r) => r.throttled === 'iis-queue').length;
+    process.send({ usage: { cpuMs: (cpu.user + cpu.system) / 1000, requests: recent.length, busy, queued } });
   } else if (message === 'stop') {
     await fake.stop();
     process.exit(0);

@@ -15,6 +15,7 @@ import { redact } from '../core/report';
 import { validateSettings } from '../core/validate';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, booleanFlag, formatFlagHelp, listFlag, parseArgs, readTextFile, stringFlag, type CliIo, type FlagSpecs, type Subcommand } from './args';
 import { promptHidden, type ProbeIo } from './probe';
+import { guardOutput, terminalText } from './output';
 
 const TRUST_FLAG = 'trust-autodiscover-host';
 
@@ -113,16 +114,6 @@ async function readRequest(argv: readonly string[]): Promise<AutodiscoverRequest
   return { email, user, trustedHosts, extraCaPem, timeoutMs, json: booleanFlag(parsed, 'json') };
 }
 
-/**
- * Server text shown on a terminal: C0 and C1 control characters (escape sequences that retitle,
- * clear or recolour it) become visible \u{...} escapes. TODO(lead): one shared helper with the
- * probe command's table output once issue 13 item 3 lands.
- */
-function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
-}
-
 function jsonAttempt(attempt: AttemptRecord, clean: (text: string) => string): Record<string, unknown> {
   return {
     kind: attempt.kind,
@@ -152,7 +143,7 @@ function report(result: AutodiscoverResult, untrusted: readonly HostQuestion[], 
     io.stdout.write(`${JSON.stringify(doc)}\n`);
     return;
   }
-  const show = (text: string): string => printable(clean(text));
+  const show = (text: string): string => terminalText(clean(text));
   for (const attempt of result.trail) io.stdout.write(`${show(trailLine(attempt, CLI_TRUST_WORDS))}\n`);
   io.stdout.write(recipients.length === 0 ? 'Credentials were sent to no host.\n'
     : `Credentials were sent to: ${recipients.map((r) => `${r.host} (${CLI_TRUST_WORDS[r.trust]})`).join(', ')}\n`);
@@ -161,7 +152,10 @@ function report(result: AutodiscoverResult, untrusted: readonly HostQuestion[], 
   for (const line of untrustedAdvice(untrusted)) io.stderr.write(`exchange-setup autodiscover: ${show(line)}\n`);
 }
 
-export async function runAutodiscoverCommand(args: readonly string[], io: ProbeIo, deps: AutodiscoverDeps = {}): Promise<number> {
+export async function runAutodiscoverCommand(args: readonly string[], unguarded: ProbeIo, deps: AutodiscoverDeps = {}): Promise<number> {
+  // Everything printed goes through the CLI's one output guard (redaction, then control characters made visible).
+  const io = guardOutput(unguarded);
+  io.addSecret(io.env.EWS_PASSWORD);
   if (args.includes('--help') || args.includes('-h')) {
     io.stdout.write(AUTODISCOVER_HELP);
     return EXIT_OK;
@@ -174,6 +168,7 @@ export async function runAutodiscoverCommand(args: readonly string[], io: ProbeI
     if (password === undefined || password === '') password = await promptHidden(io, `Password for ${request.user}: `);
     if (password === undefined || password === '') return usage(io, 'no password for --user: set the environment variable EWS_PASSWORD, or run in a terminal to be prompted');
     credentials = { user: request.user, password };
+    io.addSecret(password, request.user);
   }
   const clean = (text: string): string => redact(text, credentials ? [credentials.password] : [], credentials?.user);
   // A script cannot be asked: a host nobody named is refused, and remembered so that the message names it.

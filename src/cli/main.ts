@@ -8,6 +8,7 @@ import { probeCommand } from './probe';
 import { autodiscoverCommand } from './autodiscover';
 import { verifyCommand } from './verify';
 import { oneLineErrorText } from '../core/errors';
+import { guardOutput } from './output';
 
 /** Every subcommand, in help order. */
 export const SUBCOMMANDS: readonly Subcommand[] = [
@@ -30,7 +31,10 @@ Run "exchange-setup <command> --help" for a command's options.
 `;
 }
 
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+export async function main(argv: readonly string[], unguarded: CliIo): Promise<number> {
+  // Every byte printed from here on, by main or by a command, is redacted and made safe for a terminal.
+  const io = guardOutput(unguarded);
+  io.addSecret(io.env.EWS_PASSWORD);
   const [name, ...rest] = argv;
   if (name === undefined) {
     io.stderr.write(mainHelp());

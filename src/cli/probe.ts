@@ -7,10 +7,12 @@
 import type { AccessMethod, SetupSettings } from '../core/settings';
 import { DEFAULT_SETTINGS } from '../core/settings';
 import { validateSettings } from '../core/validate';
-import { parseMailboxList } from '../core/ews/mailboxes';
+import { parseMailboxList, readRecheckList } from '../core/ews/mailboxes';
 import { loadProbeEngine } from '../core/ews/loadEngine';
+import { MAILBOX_STATUS_WORDS, mailboxCountsText } from '../core/protocol';
 import type { ProbeResult, ProbeRun, ProbeStatus } from '../core/ews/probes';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, booleanFlag, formatFlagHelp, parseArgs, readTextFile, stringFlag, type CliIo, type FlagSpecs, type Subcommand } from './args';
+import { STYLE, guardOutput, terminalText } from './output';
 
 const FLAGS: FlagSpecs = {
   url: { kind: 'string', valueName: 'URL', description: 'EWS URL, e.g. https://mail.contoso.com/EWS/Exchange.asmx' },
@@ -22,14 +24,15 @@ const FLAGS: FlagSpecs = {
   ca: { kind: 'string', valueName: 'FILE', description: 'extra CA certificates (PEM) trusted besides the public roots' },
   'timeout-ms': { kind: 'string', valueName: 'N', description: 'time limit for the whole run in milliseconds (default 60000)' },
   mailboxes: { kind: 'string', valueName: 'FILE', description: 'also verify access to every mailbox in FILE (one SMTP address per line, # comments)' },
-  concurrency: { kind: 'string', valueName: 'N', description: 'parallel requests for --mailboxes (default 8, at most 64)' },
+  recheck: { kind: 'string', valueName: 'REPORT', description: 'verify again only the mailboxes a previous run left not checked; REPORT is its --json output or an exported probe report' },
+  concurrency: { kind: 'string', valueName: 'N', description: 'parallel requests for --mailboxes or --recheck (default 8, at most 64)' },
   json: { kind: 'boolean', description: 'print one JSON object instead of the table' },
   help: { kind: 'boolean', description: 'show this help' },
 };
 
 export const PROBE_HELP = `Usage: exchange-setup probe --url URL --user UPN --mailbox SMTP [--room-mailbox SMTP]
                            [--method impersonation|delegate] [--write] [--ca FILE] [--timeout-ms N]
-                           [--mailboxes FILE] [--concurrency N] [--json]
+                           [--mailboxes FILE | --recheck REPORT] [--concurrency N] [--json]
 
 Checks, in order, DNS, TCP, TLS (protocol, names, trust, expiry), the authentication schemes EWS
 offers, the service account's logon, the Exchange version, access to the test mailbox, and reads its
@@ -41,10 +44,19 @@ room.read), so adding user access is seen not to break the room access meeting-r
 The password is read from the environment variable EWS_PASSWORD or, on a terminal, from a hidden
 prompt. It is never accepted as an argument.
 
+Each mailbox of --mailboxes ends verified, denied (with the EWS code), not found, or not checked
+(throttled past the time limit, timed out, or cancelled; the reason is given). Only denied and not
+found are failures. To verify only the not-checked ones again, save the --json output and pass it
+to --recheck, e.g.
+  exchange-setup probe ... --mailboxes users.txt --json > run1.json
+  exchange-setup probe ... --recheck run1.json
+Raise --timeout-ms for long lists (Exchange allows about 27 requests at once per account).
+
 Options:
 ${formatFlagHelp(FLAGS)}
 
-Exit codes: 0 nothing failed (warnings allowed); 1 a check failed; 2 invalid input.
+Exit codes: 0 nothing failed (warnings allowed); 1 a check failed, or a mailbox was denied or not
+found; 2 invalid input; 3 nothing failed but some mailboxes were not checked (use --recheck).
 `;
 
 export interface ProbeIo extends CliIo {
@@ -53,6 +65,8 @@ export interface ProbeIo extends CliIo {
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+/** Nothing failed, but some mailboxes were not checked: a script must not read that as all verified. */
+export const EXIT_INCOMPLETE = 3;
 const MAX_CONCURRENCY = 64;
 
 interface ProbeRequest {
@@ -117,6 +131,15 @@ async function readRequest(argv: readonly string[], io: ProbeIo): Promise<ProbeR
   }
   let mailboxes: string[] | undefined;
   const listPath = stringFlag(parsed, 'mailboxes');
+  const recheckPath = stringFlag(parsed, 'recheck');
+  if (listPath !== undefined && recheckPath !== undefined) return '--mailboxes and --recheck cannot be combined: --recheck takes its list from the previous run';
+  if (recheckPath !== undefined) {
+    const previous = await readTextFile(recheckPath);
+    if (!previous.ok) return `--recheck ${recheckPath}: cannot read it (${previous.reason})`;
+    const recheck = readRecheckList(previous.text);
+    if (!recheck.ok) return `--recheck ${recheckPath}: ${recheck.reason}`;
+    mailboxes = recheck.mailboxes;
+  }
   if (listPath !== undefined) {
     const list = await readTextFile(listPath);
     if (!list.ok) return `--mailboxes ${listPath}: cannot read it (${list.reason})`;
@@ -163,35 +186,45 @@ export async function promptHidden(io: ProbeIo, prompt: string): Promise<string 
 }
 
 const STATUS_LABEL: Record<ProbeStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' };
-const STATUS_COLOUR: Record<ProbeStatus, string> = { pass: '\u001b[32m', warn: '\u001b[33m', fail: '\u001b[31m', skip: '\u001b[2m' };
-const RESET = '\u001b[0m';
+const STATUS_COLOUR: Record<ProbeStatus, string> = { pass: STYLE.green, warn: STYLE.yellow, fail: STYLE.red, skip: STYLE.dim };
+
+// The table's text fields may come from the server (messages quote ResponseCodes, which only Microsoft's
+// ResponseCodeType values should fill but a hostile server fills with anything; Location headers; event
+// subjects; the version: "ResponseMessage", learn.microsoft.com/en-us/exchange/client-developer/
+// web-service-reference/responsemessage): each goes through terminalText where it is placed.
 
 export function formatCheckLine(check: ProbeResult, colour: boolean): string {
   const label = STATUS_LABEL[check.status];
-  const shown = colour ? `${STATUS_COLOUR[check.status]}${label}${RESET}` : label;
-  const lines = [`${shown}  ${check.id.padEnd(20)}  ${check.message}  (${check.ms} ms)`];
-  if (check.remedy) lines.push(`      fix: ${check.remedy.text} [step ${check.remedy.step}]`);
+  const shown = colour ? `${STATUS_COLOUR[check.status]}${label}${STYLE.reset}` : label;
+  const lines = [`${shown}  ${terminalText(check.id).padEnd(20)}  ${terminalText(check.message)}  (${check.ms} ms)`];
+  if (check.remedy) lines.push(`      fix: ${terminalText(check.remedy.text)} [step ${check.remedy.step}]`);
   return lines.join('\n');
+}
+
+/** One event of the summary. Exchange may leave out an item's times or subject (a delegate with limited rights): say so instead of printing blanks. */
+function eventLine(e: { start: string; end: string; subject: string }): string {
+  return `  ${e.start ? terminalText(e.start) : '(no start time)'} - ${e.end ? terminalText(e.end) : '(no end time)'}  ${e.subject ? terminalText(e.subject) : '(no subject)'}`;
 }
 
 export function formatSummary(run: ProbeRun): string {
   const lines: string[] = [];
-  if (run.server) lines.push(`Server: ${run.server.product} (${run.server.build})`);
+  if (run.server) lines.push(`Server: ${terminalText(run.server.product)} (${terminalText(run.server.build)})`);
   if (run.events) {
     lines.push(run.events.length === 0 ? 'Upcoming events: none in the next 7 days' : 'Upcoming events (what the calendar service would read back):');
-    // Exchange may leave out an item's times or subject (a delegate with limited rights): say so instead of printing blanks.
-    for (const e of run.events) lines.push(`  ${e.start || '(no start time)'} - ${e.end || '(no end time)'}  ${e.subject || '(no subject)'}`);
+    for (const e of run.events) lines.push(eventLine(e));
   }
   if (run.roomEvents) {
     lines.push(run.roomEvents.length === 0 ? 'Upcoming events of the room: none in the next 7 days' : 'Upcoming events of the room:');
-    for (const e of run.roomEvents) lines.push(`  ${e.start || '(no start time)'} - ${e.end || '(no end time)'}  ${e.subject || '(no subject)'}`);
+    for (const e of run.roomEvents) lines.push(eventLine(e));
   }
   if (run.mailboxes) {
-    lines.push(`Mailboxes: ${run.mailboxes.checked} checked, ${run.mailboxes.ok} ok, ${run.mailboxes.failed.length} failed`);
-    for (const f of run.mailboxes.failed) lines.push(`  ${f.mailbox}: ${f.reason}`);
+    lines.push(`Mailboxes: ${mailboxCountsText(run.mailboxes)}`);
+    for (const u of run.mailboxes.unverified) lines.push(`  ${terminalText(u.mailbox)}: ${MAILBOX_STATUS_WORDS[u.status]}${u.status === 'not-checked' ? '' : ` (${terminalText(u.code)})`}: ${terminalText(u.reason)}`);
+    if (run.mailboxes.notChecked > 0) lines.push(`  ${run.mailboxes.notChecked} not checked: save this run with --json and pass it to --recheck to verify only those`);
   }
   const count = (s: ProbeStatus): number => run.checks.filter((c) => c.status === s).length;
-  lines.push(`${run.ok ? 'OK' : 'FAILED'}: ${count('pass')} passed, ${count('warn')} warnings, ${count('fail')} failed, ${count('skip')} skipped in ${run.stats.ms} ms`);
+  const verdict = !run.ok ? 'FAILED' : run.mailboxes && run.mailboxes.notChecked > 0 ? 'INCOMPLETE' : 'OK';
+  lines.push(`${verdict}: ${count('pass')} passed, ${count('warn')} warnings, ${count('fail')} failed, ${count('skip')} skipped in ${run.stats.ms} ms`);
   return lines.join('\n');
 }
 
@@ -208,7 +241,9 @@ export function toJsonReport(run: ProbeRun): Record<string, unknown> {
   return report;
 }
 
-export async function runProbeCommand(args: readonly string[], io: ProbeIo): Promise<number> {
+export async function runProbeCommand(args: readonly string[], unguarded: ProbeIo): Promise<number> {
+  const io = guardOutput(unguarded);
+  io.addSecret(io.env.EWS_PASSWORD);
   if (args.includes('--help') || args.includes('-h')) {
     io.stdout.write(PROBE_HELP);
     return EXIT_OK;
@@ -220,6 +255,7 @@ export async function runProbeCommand(args: readonly string[], io: ProbeIo): Pro
   if (password === undefined || password === '') {
     return usage(io, 'no password: set the environment variable EWS_PASSWORD, or run in a terminal to be prompted');
   }
+  io.addSecret(password, request.user);
   const colour = io.isTTY === true && !request.json && io.env.NO_COLOR === undefined;
   const cancel = new AbortController();
   const onInterrupt = (): void => cancel.abort();
@@ -242,9 +278,11 @@ export async function runProbeCommand(args: readonly string[], io: ProbeIo): Pro
       signal: cancel.signal,
       onResult: request.json ? undefined : (check) => { io.stdout.write(`${formatCheckLine(check, colour)}\n`); },
     });
-    if (request.json) io.stdout.write(`${JSON.stringify(toJsonReport(run))}\n`);
+    // Redacted string by string first, so that the guard's pass over the whole text finds nothing to cut.
+    if (request.json) io.stdout.write(`${JSON.stringify(io.redactDeep(toJsonReport(run)))}\n`);
     else io.stdout.write(`\n${formatSummary(run)}\n`);
-    return run.ok ? EXIT_OK : EXIT_FAILURE;
+    if (!run.ok) return EXIT_FAILURE;
+    return run.mailboxes && run.mailboxes.notChecked > 0 ? EXIT_INCOMPLETE : EXIT_OK;
   } catch (error) {
     if (cancel.signal.aborted) {
       io.stderr.write('exchange-setup probe: cancelled\n');

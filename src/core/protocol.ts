@@ -86,9 +86,28 @@ export interface LinkValues {
   accessMethod: AccessMethod;
 }
 
+/** A mailbox that was not verified: denied and not found are failures, not checked is not a verdict. */
 export interface MailboxFailureView {
   mailbox: string;
+  status: 'denied' | 'not-found' | 'not-checked';
+  /** The EWS response code or "HTTP <status>" (denied and not found). */
+  code?: string;
   reason: string;
+}
+
+export interface MailboxCountsView {
+  total: number;
+  verified: number;
+  denied: number;
+  notFound: number;
+  notChecked: number;
+}
+
+export const MAILBOX_STATUS_WORDS: Readonly<Record<MailboxFailureView['status'], string>> = { denied: 'denied', 'not-found': 'not found', 'not-checked': 'not checked' };
+
+/** The four counts in words, the same in the panel, the CLI and the reports. */
+export function mailboxCountsText(c: MailboxCountsView): string {
+  return `${c.verified} verified, ${c.denied} denied, ${c.notFound} not found, ${c.notChecked} not checked (of ${c.total})`;
 }
 
 export interface MailboxListProblemView {
@@ -110,7 +129,7 @@ export type HostMessage =
   | { type: 'runFinished'; runId: number; outcome: RunOutcome; summary: string; server?: ServerView; events?: EventView[]; roomEvents?: EventView[] }
   | { type: 'verifyStarted'; total: number; problems: MailboxListProblemView[] }
   | { type: 'verifyProgress'; checked: number; total: number }
-  | { type: 'verifyFinished'; checked: number; ok: number; failed: MailboxFailureView[]; outcome: RunOutcome }
+  | { type: 'verifyFinished'; counts: MailboxCountsView; unverified: MailboxFailureView[]; outcome: RunOutcome }
   | { type: 'autodiscover'; ok: boolean; ewsUrl?: string; message: string }
   | { type: 'link'; link: LinkView }
   | { type: 'linkOutcome'; ok: boolean; message: string; values?: LinkValues }
@@ -155,6 +174,8 @@ export type WebviewMessage =
   | { type: 'remedy'; action: RemedyAction; step: StepId }
   | { type: 'verifyMailboxes'; source: 'pasted'; text: string }
   | { type: 'verifyMailboxes'; source: 'file' }
+  /** Verify again only the mailboxes the last verification left not checked. */
+  | { type: 'verifyMailboxes'; source: 'notChecked' }
   | { type: 'exportReport' }
   | { type: 'copyDiagnostics' }
   | { type: 'runLink'; form: ProbeForm }
@@ -238,10 +259,11 @@ function parseUnchecked(raw: unknown): ParseResult<WebviewMessage> {
     }
     case 'verifyMailboxes':
       if (raw.source === 'file') return only(['source']) ? accept({ type, source: 'file' }) : reject('verifyMailboxes: unexpected fields');
+      if (raw.source === 'notChecked') return only(['source']) ? accept({ type, source: 'notChecked' }) : reject('verifyMailboxes: unexpected fields');
       if (raw.source === 'pasted' && only(['source', 'text']) && isText(raw.text, MAX_MAILBOX_TEXT_LENGTH)) {
         return accept({ type, source: 'pasted', text: raw.text });
       }
-      return reject('verifyMailboxes: expected {source: "file"} or {source: "pasted", text}');
+      return reject('verifyMailboxes: expected {source: "file"}, {source: "notChecked"} or {source: "pasted", text}');
     default:
       return reject('unknown type');
   }

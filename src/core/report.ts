@@ -4,17 +4,16 @@
  * tools, and a shortened text for the clipboard.
  *
  * Nothing secret may reach any of them. The run itself never contains the password, but a server can
- * echo anything back in a message, so every string is passed through `redact` with the secrets of the
- * run (the password, the Basic credential built from it) and any Authorization header is masked
- * whatever it holds.
+ * echo anything back in a message, so every string is passed through the run's Redactor (redact.ts:
+ * the password in any encoding, `user:password`, and any Authorization value whatever it holds).
  */
-import { REDACTED, redactText } from './redact';
+import { REDACTED, createRedactor, redact } from './redact';
 import type { AccessMethod } from './settings';
 import { stepDefinition, type StepId } from './steps';
-import type { CheckStatus, CheckView, EventView, RemedyView, RunOutcome, ServerView } from './protocol';
+import { MAILBOX_STATUS_WORDS, mailboxCountsText, type CheckStatus, type CheckView, type EventView, type MailboxCountsView, type MailboxFailureView, type RemedyView, type RunOutcome, type ServerView } from './protocol';
 
 export const REPORT_FORMAT_VERSION = 1;
-export { REDACTED };
+export { REDACTED, redact };
 
 /** Readable names of the probe ids, in run order. Unknown ids are shown as they are. */
 const CHECK_NAMES: Record<string, string> = {
@@ -76,6 +75,14 @@ export function spokenEvent(event: { subject: string; start: string; end: string
   return { subject: event.subject, start: event.start, end: event.end, spoken };
 }
 
+/**
+ * The enrolled-mailbox verification: the four counts and every mailbox not verified. The same shape
+ * as the CLI's --json `mailboxes`, so either can be given to `probe --recheck`.
+ */
+export interface MailboxesSection extends MailboxCountsView {
+  unverified: MailboxFailureView[];
+}
+
 export interface ReportConfiguration {
   ewsUrl: string;
   upn: string;
@@ -96,7 +103,7 @@ export interface ReportInput {
   server?: ServerView;
   events?: readonly { subject: string; start: string; end: string }[];
   roomEvents?: readonly { subject: string; start: string; end: string }[];
-  mailboxes?: { checked: number; ok: number; failed: readonly { mailbox: string; reason: string }[] };
+  mailboxes?: MailboxesSection;
   durationMs?: number;
   /** Every secret of the run (the password, an authorization header value); each is masked wherever it appears. */
   secrets: readonly string[];
@@ -113,48 +120,14 @@ export interface ReportDocument {
   checks: { id: string; name: string; status: CheckStatus; message: string; ms: number; remedy?: { step: StepId; stepTitle: string; text: string } }[];
   events?: { subject: string; start: string; end: string }[];
   roomEvents?: { subject: string; start: string; end: string }[];
-  mailboxes?: { checked: number; ok: number; failed: { mailbox: string; reason: string }[] };
+  mailboxes?: MailboxesSection;
   durationMs?: number;
-}
-
-/** Everything a secret may look like on the wire: itself, and inside a Basic credential. */
-function secretForms(secrets: readonly string[], upn: string): string[] {
-  const forms = new Set<string>();
-  for (const secret of secrets) {
-    if (secret.length < 4) continue; // masking "a" everywhere would destroy the report and hide nothing
-    forms.add(secret);
-    forms.add(Buffer.from(`${upn}:${secret}`, 'utf8').toString('base64'));
-    forms.add(Buffer.from(secret, 'utf8').toString('base64'));
-    forms.add(encodeURIComponent(secret));
-  }
-  return [...forms].sort((a, b) => b.length - a.length);
-}
-
-const AUTHORIZATION_HEADER = /((?:proxy-)?authorization\s*[:=]\s*"?)[^"\r\n,}]*/gi;
-const CREDENTIAL_SCHEME = /\b(Basic|Bearer|NTLM|Negotiate)\s+([A-Za-z0-9+/=._~-]{8,})/g;
-
-/** A token after an auth scheme that looks like a credential rather than a word ("Basic authentication"). */
-function looksLikeCredential(token: string): boolean {
-  return /[0-9+/=]/.test(token) || (/[a-z]/.test(token) && /[A-Z]/.test(token));
-}
-
-/** Masks the given secrets and any authorization value in a text. */
-export function redact(text: string, secrets: readonly string[], upn = ''): string {
-  return redactForms(text, secretForms(secrets, upn));
-}
-
-/** Like redact(), with the secrets' forms worked out once by the caller (a report masks many strings). */
-function redactForms(text: string, forms: readonly string[]): string {
-  let out = redactText(text, forms);
-  out = out.replace(AUTHORIZATION_HEADER, `$1${REDACTED}`);
-  out = out.replace(CREDENTIAL_SCHEME, (match, scheme: string, token: string) => (scheme === 'Bearer' || looksLikeCredential(token) ? `${scheme} ${REDACTED}` : match));
-  return out;
 }
 
 /** The JSON report. Every string in it has been redacted. */
 export function buildReport(input: ReportInput): ReportDocument {
-  const forms = secretForms(input.secrets, input.configuration.upn);
-  const clean = (text: string): string => redactForms(text, forms);
+  const redactor = createRedactor(input.secrets, input.configuration.upn);
+  const clean = (text: string): string => redactor.text(text);
   const doc: ReportDocument = {
     format: 'exchange-calendar-setup/probe-report',
     version: REPORT_FORMAT_VERSION,
@@ -180,10 +153,10 @@ export function buildReport(input: ReportInput): ReportDocument {
   if (input.events) doc.events = input.events.map((e) => ({ subject: clean(e.subject), start: e.start, end: e.end }));
   if (input.roomEvents) doc.roomEvents = input.roomEvents.map((e) => ({ subject: clean(e.subject), start: e.start, end: e.end }));
   if (input.mailboxes) {
+    const { total, verified, denied, notFound, notChecked } = input.mailboxes;
     doc.mailboxes = {
-      checked: input.mailboxes.checked,
-      ok: input.mailboxes.ok,
-      failed: input.mailboxes.failed.map((f) => ({ mailbox: clean(f.mailbox), reason: clean(f.reason) })),
+      total, verified, denied, notFound, notChecked,
+      unverified: input.mailboxes.unverified.map((u) => ({ mailbox: clean(u.mailbox), status: u.status, ...(u.code !== undefined ? { code: clean(u.code) } : {}), reason: clean(u.reason) })),
     };
   }
   if (input.durationMs !== undefined) doc.durationMs = input.durationMs;
@@ -201,6 +174,7 @@ const OUTCOME_WORDS: Record<RunOutcome, string> = {
   cancelled: 'cancelled before the end',
   error: 'stopped by an unexpected error',
 };
+
 
 /** Text inside a Markdown table cell: no line breaks, no cell separators, no HTML. */
 function cell(text: string): string {
@@ -261,8 +235,10 @@ export function reportMarkdown(input: ReportInput): string {
     for (const e of doc.roomEvents) lines.push(`- ${prose(spokenEvent(e, 'UTC').spoken)} (UTC)`);
   }
   if (doc.mailboxes) {
-    lines.push('', '## Enrolled mailboxes', '', `${doc.mailboxes.ok} of ${doc.mailboxes.checked} checked mailboxes are reachable.`);
-    for (const f of doc.mailboxes.failed) lines.push(`- ${prose(f.mailbox)}: ${prose(f.reason)}`);
+    const m = doc.mailboxes;
+    lines.push('', '## Enrolled mailboxes', '', `${mailboxCountsText(m)}. Only denied and not found are failures.`);
+    for (const u of m.unverified) lines.push(`- ${prose(u.mailbox)}: ${MAILBOX_STATUS_WORDS[u.status]}${u.code !== undefined ? ` (${prose(u.code)})` : ''}: ${prose(u.reason)}`);
+    if (m.notChecked > 0) lines.push('', `To verify only the ${m.notChecked} not checked: "Verify not-checked again" in the Probe & Link panel, or \`exchange-setup probe --recheck\` with this report's JSON.`);
   }
   if (doc.durationMs !== undefined) lines.push('', `The run took ${doc.durationMs} ms.`);
   return `${lines.join('\n')}\n`;
@@ -279,6 +255,6 @@ export function diagnosticsText(input: ReportInput): string {
     `${doc.checks.filter((c) => c.status === 'pass').length} of ${doc.checks.length} checks passed`,
     ...notPassed.map((c) => `${STATUS_WORDS[c.status]} ${c.id}: ${c.message}${c.remedy ? ` -> ${c.remedy.step}` : ''}`),
   ];
-  if (doc.mailboxes) lines.push(`Mailboxes: ${doc.mailboxes.ok}/${doc.mailboxes.checked} reachable, ${doc.mailboxes.failed.length} failed`);
+  if (doc.mailboxes) lines.push(`Mailboxes: ${mailboxCountsText(doc.mailboxes)}`);
   return `${lines.join('\n')}\n`;
 }

@@ -12,6 +12,7 @@ import { preLinkValidation, recordProbeEvidence, type ProbeEvidence } from '../c
 import {
   ReadyGate,
   assertNever,
+  mailboxCountsText,
   receiveWebviewMessage,
   type CheckStatus,
   type CheckView,
@@ -19,6 +20,7 @@ import {
   type LinkValues,
   type EventView,
   type LinkView,
+  type MailboxListProblemView,
   type PanelSection,
   type ProbeForm,
   type RunOutcome,
@@ -39,6 +41,12 @@ const UNTRUSTED_MESSAGE = 'Probing, Autodiscover and linking are disabled in an 
 
 export const PROBE_PANEL_VIEW_TYPE = 'exchangeSetup.probePanel';
 const MAX_MAILBOX_FILE_BYTES = 4_000_000;
+/**
+ * The longest throttling back-off the panel waits out for one verification. A longer one stops the
+ * run at once: the rest are "not checked: throttled, retry after N s", and "Verify N not checked
+ * again" picks them up later, instead of a progress bar that stands still for an hour.
+ */
+const LONGEST_PANEL_WAIT_MS = 5 * 60_000;
 /** How long a copied password may stay on the clipboard before it is cleared (if still there). */
 const CLIPBOARD_CLEAR_MS = 60_000;
 /** `exchangeSetup.probes.timeoutSeconds`: the whole run's time limit; its bounds match package.json. */
@@ -94,6 +102,8 @@ class ProbePanelController implements vscode.Disposable {
   private current: RunRecord | undefined;
   private abort: AbortController | undefined;
   private verifyAbort: AbortController | undefined;
+  /** The mailboxes the last verification left not checked: "Verify not-checked again" uses them. */
+  private notChecked: string[] = [];
   private linkAbort: AbortController | undefined;
   private lastRun: LastRun | undefined;
   private writeTest = false;
@@ -245,7 +255,7 @@ class ProbePanelController implements vscode.Disposable {
         await this.remedy(message.action, message.step);
         return;
       case 'verifyMailboxes':
-        await this.verifyMailboxes(message.source === 'pasted' ? message.text : undefined);
+        await this.verifyMailboxes(message.source === 'pasted' ? { text: message.text } : message.source === 'notChecked' ? { notChecked: true } : {});
         return;
       case 'exportReport':
         await this.exportReport();
@@ -522,24 +532,41 @@ class ProbePanelController implements vscode.Disposable {
     await vscode.commands.executeCommand(command, step);
   }
 
-  private async verifyMailboxes(pasted: string | undefined): Promise<void> {
+  /**
+   * Verifies a pasted list, a file's list, or (one click after a run that left some not checked)
+   * only those. Results stream in; the host keeps the counts and the unverified mailboxes only.
+   */
+  private async verifyMailboxes(source: { text?: string; notChecked?: boolean }): Promise<void> {
     if (!vscode.workspace.isTrusted) throw new UserFacingError(UNTRUSTED_MESSAGE);
-    let text = pasted;
-    if (text === undefined) {
-      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Verify these mailboxes', filters: { 'Mailbox lists': ['txt', 'csv'], 'All files': ['*'] } });
-      if (!picked || picked.length === 0) return;
-      const bytes = await vscode.workspace.fs.readFile(picked[0]);
-      if (bytes.byteLength > MAX_MAILBOX_FILE_BYTES) {
-        this.post({ type: 'notice', level: 'error', text: `That file is larger than ${MAX_MAILBOX_FILE_BYTES / 1_000_000} MB; split the list.` });
+    const engine = loadProbeEngine();
+    let list: { mailboxes: string[]; problems: MailboxListProblemView[] };
+    if (source.notChecked) {
+      if (this.notChecked.length === 0) {
+        this.post({ type: 'notice', level: 'info', text: 'No mailbox was left not checked by the last verification.' });
         return;
       }
-      text = new TextDecoder('utf-8').decode(bytes);
+      list = { mailboxes: this.notChecked, problems: [] };
+    } else {
+      let text = source.text;
+      if (text === undefined) {
+        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Verify these mailboxes', filters: { 'Mailbox lists': ['txt', 'csv'], 'All files': ['*'] } });
+        if (!picked || picked.length === 0) return;
+        const bytes = await vscode.workspace.fs.readFile(picked[0]);
+        if (bytes.byteLength > MAX_MAILBOX_FILE_BYTES) {
+          this.post({ type: 'notice', level: 'error', text: `That file is larger than ${MAX_MAILBOX_FILE_BYTES / 1_000_000} MB; split the list.` });
+          return;
+        }
+        text = new TextDecoder('utf-8').decode(bytes);
+      }
+      list = engine.parseMailboxList(text);
     }
-    const engine = loadProbeEngine();
-    const list = engine.parseMailboxList(text);
-    this.postVerify({ type: 'verifyStarted', total: list.mailboxes.length, problems: list.problems });
-    if (list.mailboxes.length === 0) {
-      this.postVerify({ type: 'verifyFinished', checked: 0, ok: 0, failed: [], outcome: 'error' });
+    const total = list.mailboxes.length;
+    const nothing = (outcome: RunOutcome): Extract<HostMessage, { type: 'verifyFinished' }> => ({
+      type: 'verifyFinished', counts: { total, verified: 0, denied: 0, notFound: 0, notChecked: 0 }, unverified: [], outcome,
+    });
+    this.postVerify({ type: 'verifyStarted', total, problems: list.problems });
+    if (total === 0) {
+      this.postVerify(nothing('error'));
       this.post({ type: 'notice', level: 'warning', text: 'No addresses to verify: paste one SMTP address per line, or pick a file.' });
       return;
     }
@@ -547,7 +574,7 @@ class ProbePanelController implements vscode.Disposable {
     const problems = this.formProblems(form);
     const password = problems.length === 0 ? await this.passwordFor(form) : undefined;
     if (password === undefined) {
-      this.postVerify({ type: 'verifyFinished', checked: 0, ok: 0, failed: [], outcome: 'cancelled' });
+      this.postVerify(nothing('cancelled'));
       if (problems.length > 0) this.post({ type: 'notice', level: 'error', text: problems.join(' ') });
       return;
     }
@@ -561,22 +588,26 @@ class ProbePanelController implements vscode.Disposable {
         list.mailboxes,
         {
           signal: controller.signal,
-          onProgress: (checked, total) => {
+          timeLeft: () => LONGEST_PANEL_WAIT_MS,
+          onProgress: (done, all) => {
             // At most ~10 updates a second, and always the last one.
-            if (checked === total || Date.now() - lastPost > 100) {
+            if (done === all || Date.now() - lastPost > 100) {
               lastPost = Date.now();
-              this.postVerify({ type: 'verifyProgress', checked, total });
+              this.postVerify({ type: 'verifyProgress', checked: done, total: all });
             }
           },
         },
       );
-      const failed = report.failed.map((f) => ({ mailbox: f.mailbox, reason: redact(f.reason, [password], form.upn) }));
-      const outcome: RunOutcome = controller.signal.aborted ? 'cancelled' : failed.length === 0 ? 'passed' : 'failed';
-      this.postVerify({ type: 'verifyFinished', checked: report.checked, ok: report.ok, failed, outcome });
-      if (this.lastRun) this.lastRun.input = { ...this.lastRun.input, mailboxes: { checked: report.checked, ok: report.ok, failed } };
-      this.deps.log.info(`Verified ${report.checked} mailboxes: ${report.ok} reachable, ${failed.length} failed.`);
+      const unverified = report.unverified.map((u) => ({ ...u, reason: redact(u.reason, [password], form.upn) }));
+      const counts = { total: report.total, verified: report.verified, denied: report.denied, notFound: report.notFound, notChecked: report.notChecked };
+      const failures = counts.denied + counts.notFound;
+      const outcome: RunOutcome = controller.signal.aborted ? 'cancelled' : failures === 0 ? 'passed' : 'failed';
+      this.notChecked = engine.notCheckedMailboxes(report);
+      this.postVerify({ type: 'verifyFinished', counts, unverified, outcome });
+      if (this.lastRun) this.lastRun.input = { ...this.lastRun.input, mailboxes: { ...counts, unverified } };
+      this.deps.log.info(`Verified mailboxes: ${mailboxCountsText(counts)}.`);
     } catch (error) {
-      this.postVerify({ type: 'verifyFinished', checked: 0, ok: 0, failed: [], outcome: controller.signal.aborted ? 'cancelled' : 'error' });
+      this.postVerify(nothing(controller.signal.aborted ? 'cancelled' : 'error'));
       if (!controller.signal.aborted) throw error;
     } finally {
       if (this.verifyAbort === controller) this.verifyAbort = undefined;

@@ -8,7 +8,9 @@
  * with a recording host.
  */
 import {
+  MAILBOX_STATUS_WORDS,
   assertNever,
+  mailboxCountsText,
   type CheckStatus,
   type CheckView,
   type EventView,
@@ -89,6 +91,8 @@ export class PanelView {
   private readonly mailboxText: HTMLTextAreaElement;
   private readonly verifyPasted: HTMLButtonElement;
   private readonly verifyFile: HTMLButtonElement;
+  /** One click re-verifies only the mailboxes the last verification left not checked. */
+  private readonly verifyNotChecked: HTMLButtonElement;
   private readonly progress: HTMLProgressElement;
   private readonly progressText: HTMLElement;
   private readonly failures: HTMLUListElement;
@@ -184,13 +188,15 @@ export class PanelView {
     this.mailboxText = this.el('textarea', { id: 'mailbox-list', rows: '5', spellcheck: 'false', placeholder: 'alice@contoso.com\nbob@contoso.com' }) as HTMLTextAreaElement;
     this.verifyPasted = this.button('Verify pasted list', () => this.host.post({ type: 'verifyMailboxes', source: 'pasted', text: this.mailboxText.value }));
     this.verifyFile = this.button('Verify from file\u2026', () => this.host.post({ type: 'verifyMailboxes', source: 'file' }), 'secondary');
+    this.verifyNotChecked = this.button('Verify not-checked again', () => this.host.post({ type: 'verifyMailboxes', source: 'notChecked' }), 'secondary');
+    this.verifyNotChecked.hidden = true;
     this.progress = this.el('progress', { max: '1', value: '0', 'aria-label': 'Mailboxes checked' }) as HTMLProgressElement;
     this.progress.hidden = true;
     this.progressText = this.el('p', { class: 'progress-text', role: 'status', 'aria-live': 'polite' });
-    this.failures = this.el('ul', { class: 'failures', 'aria-label': 'Mailboxes that failed' }) as HTMLUListElement;
+    this.failures = this.el('ul', { class: 'failures', 'aria-label': 'Mailboxes not verified' }) as HTMLUListElement;
     const users = this.section('users', 'Verify all enrolled users', [
       this.field('mailbox-list', 'Addresses, one per line (# starts a comment)', this.mailboxText),
-      this.el('div', { class: 'actions' }, [this.verifyPasted, this.verifyFile]),
+      this.el('div', { class: 'actions' }, [this.verifyPasted, this.verifyFile, this.verifyNotChecked]),
       this.progress,
       this.progressText,
       this.failures,
@@ -292,8 +298,10 @@ export class PanelView {
       case 'verifyFinished':
         this.verifying = false;
         this.progress.hidden = true;
-        this.progressText.textContent = `${message.ok} of ${message.checked} mailboxes reachable; ${message.failed.length} failed.${message.outcome === 'cancelled' ? ' Cancelled.' : ''}`;
-        for (const failure of message.failed) this.failures.append(this.failureItem(failure));
+        this.progressText.textContent = `${mailboxCountsText(message.counts)}.${message.outcome === 'cancelled' ? ' Cancelled.' : ''}`;
+        for (const failure of message.unverified) this.failures.append(this.failureItem(failure));
+        this.verifyNotChecked.hidden = message.counts.notChecked === 0;
+        this.verifyNotChecked.textContent = `Verify ${message.counts.notChecked} not checked again`;
         this.updateBusy();
         return;
       case 'autodiscover':
@@ -393,6 +401,7 @@ export class PanelView {
     this.linkButton.disabled = busy;
     this.verifyPasted.disabled = busy;
     this.verifyFile.disabled = busy;
+    this.verifyNotChecked.disabled = busy;
     this.cancelButton.disabled = !busy;
   }
 
@@ -471,7 +480,11 @@ export class PanelView {
   }
 
   private failureItem(failure: MailboxFailureView): HTMLLIElement {
-    return this.el('li', { class: 'failure' }, [this.el('span', { class: 'mailbox' }, failure.mailbox), this.el('span', {}, `: ${failure.reason}`)]) as HTMLLIElement;
+    const code = failure.code !== undefined ? ` (${failure.code})` : '';
+    return this.el('li', { class: `failure status-${failure.status}` }, [
+      this.el('span', { class: 'mailbox' }, failure.mailbox),
+      this.el('span', {}, `: ${MAILBOX_STATUS_WORDS[failure.status]}${code}: ${failure.reason}`),
+    ]) as HTMLLIElement;
   }
 
   private section(id: string, title: string, children: HTMLElement[]): HTMLElement {

@@ -20,13 +20,17 @@ async function main(): Promise<void> {
       port: { type: 'string' },
       'latency-ms': { type: 'string' },
       'concurrency-limit': { type: 'string' },
+      'other-client-slots': { type: 'string' },
+      'queue-503-every': { type: 'string' },
+      'retry-after': { type: 'string' },
+      'busy-backoff-ms': { type: 'string' },
       'mailbox-count': { type: 'string' },
       'no-schema': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
-    console.log(`usage: fake-exchange --scenario NAME [--port N] [--latency-ms N] [--concurrency-limit N] [--mailbox-count N] [--no-schema]\nscenarios: ${SCENARIO_NAMES.join(', ')}`);
+    console.log(`usage: fake-exchange --scenario NAME [--port N] [--latency-ms N] [--concurrency-limit N] [--other-client-slots K]\n                    [--queue-503-every N] [--retry-after S] [--busy-backoff-ms N] [--mailbox-count N] [--no-schema]\nscenarios: ${SCENARIO_NAMES.join(', ')}`);
     return;
   }
   const scenario = values.scenario ?? 'healthy';
@@ -36,6 +40,10 @@ async function main(): Promise<void> {
     port: numberOption(values.port, 'port'),
     latencyMs: numberOption(values['latency-ms'], 'latency-ms'),
     concurrencyLimit: numberOption(values['concurrency-limit'], 'concurrency-limit'),
+    otherClientSlots: numberOption(values['other-client-slots'], 'other-client-slots'),
+    queue503Every: numberOption(values['queue-503-every'], 'queue-503-every'),
+    retryAfterSeconds: numberOption(values['retry-after'], 'retry-after'),
+    busyBackOffMs: numberOption(values['busy-backoff-ms'], 'busy-backoff-ms'),
     mailboxCount: numberOption(values['mailbox-count'], 'mailbox-count'),
     validateSchemas: values['no-schema'] ? false : undefined,
   });

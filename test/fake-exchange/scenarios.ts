@@ -4,6 +4,7 @@
 export type ScenarioName = 'healthy' | 'healthy-delegate' | 'no-basic' | 'wrong-password' | 'locked'
   | 'account-disabled' | 'password-expired' | 'exchange-2010' | 'exchange-2013' | 'exchange-2016' | 'exchange-2019' | 'exchange-se'
   | 'exchange-online' | 'impersonation-denied' | 'nonexistent-mailbox' | 'delegate-denied' | 'busy-then-ok'
+  | 'connection-count-then-ok' | 'iis-queue-then-ok' | 'inner-busy-then-ok'
   | 'slow' | 'reset' | 'malformed-xml' | 'oversize' | 'generic-error-redirect'
   | 'tls-expired' | 'tls-expiring-soon' | 'tls-wrong-host' | 'tls-self-signed' | 'tls-missing-intermediate'
   | 'no-mailbox' | 'calendar-times-withheld' | 'calendar-view-truncated' | 'folded-challenges'
@@ -12,7 +13,7 @@ export type ScenarioName = 'healthy' | 'healthy-delegate' | 'no-basic' | 'wrong-
 export const SCENARIO_NAMES: readonly ScenarioName[] = [
   'healthy', 'healthy-delegate', 'no-basic', 'wrong-password', 'locked', 'account-disabled', 'password-expired',
   'exchange-2010', 'exchange-2013', 'exchange-2016', 'exchange-2019', 'exchange-se', 'exchange-online', 'impersonation-denied',
-  'nonexistent-mailbox', 'delegate-denied', 'busy-then-ok', 'slow', 'reset', 'malformed-xml', 'oversize',
+  'nonexistent-mailbox', 'delegate-denied', 'busy-then-ok', 'connection-count-then-ok', 'iis-queue-then-ok', 'inner-busy-then-ok', 'slow', 'reset', 'malformed-xml', 'oversize',
   'generic-error-redirect', 'tls-expired', 'tls-expiring-soon', 'tls-wrong-host', 'tls-self-signed', 'tls-missing-intermediate',
   'no-mailbox', 'calendar-times-withheld', 'calendar-view-truncated', 'folded-challenges',
   'rooms-only', 'rooms-only-delegate', 'rooms-and-users', 'rooms-and-users-delegate',
@@ -96,7 +97,13 @@ export function delegateReaches(right: DelegateRight, kind: 'user' | 'room'): bo
 export type TlsVariant = 'healthy' | 'expired' | 'expiringSoon' | 'wrongHost' | 'selfSigned' | 'missingIntermediate';
 
 /** Misbehaviour that replaces the normal answer, checked in this order by the server. */
-export type Disruption = 'none' | 'slow' | 'reset' | 'malformed-xml' | 'oversize' | 'generic-error-redirect' | 'busy-then-ok';
+export type Disruption = 'none' | 'slow' | 'reset' | 'malformed-xml' | 'oversize' | 'generic-error-redirect' | ThrottleDisruption;
+
+/**
+ * The first FAKE_BUSY_RESPONSES SOAP requests get one of Exchange's throttling answers ("EWS
+ * throttling in Exchange", Tables 3 and 4), then the server behaves normally.
+ */
+export type ThrottleDisruption = 'busy-then-ok' | 'connection-count-then-ok' | 'iis-queue-then-ok' | 'inner-busy-then-ok';
 
 /**
  * How FindItem with a CalendarView answers:
@@ -164,6 +171,9 @@ export function scenarioSpec(name: ScenarioName): ScenarioSpec {
     case 'nonexistent-mailbox': return { ...HEALTHY, testMailboxMissing: true };
     case 'delegate-denied': return { ...HEALTHY, impersonation: 'not-assigned', delegate: 'none' };
     case 'busy-then-ok': return { ...HEALTHY, disruption: 'busy-then-ok' };
+    case 'connection-count-then-ok': return { ...HEALTHY, disruption: 'connection-count-then-ok' };
+    case 'iis-queue-then-ok': return { ...HEALTHY, disruption: 'iis-queue-then-ok' };
+    case 'inner-busy-then-ok': return { ...HEALTHY, disruption: 'inner-busy-then-ok' };
     case 'slow': return { ...HEALTHY, disruption: 'slow' };
     case 'reset': return { ...HEALTHY, disruption: 'reset' };
     case 'malformed-xml': return { ...HEALTHY, disruption: 'malformed-xml' };

@@ -9,9 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { getTestPki, type TestPki } from './certs';
 import { FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX, MailboxStore, mailboxKind, type FakeCalendarItem } from './mailboxes';
 import { runOperation, type OperationContext } from './operations';
-import { REQUEST_VERSIONS, impersonationReaches, scenarioSpec, type ScenarioName, type ScenarioSpec } from './scenarios';
+import { REQUEST_VERSIONS, impersonationReaches, scenarioSpec, type ScenarioName, type ScenarioSpec, type ThrottleDisruption } from './scenarios';
 import { findSchemaDir, SchemaValidator } from './schema';
-import { envelope, soapFaultBody, type SoapFault } from './soap';
+import { MESSAGE_TEXT, envelope, operationResponse, soapFaultBody, type SoapFault } from './soap';
 import { NS, XmlRejected, attr, child, childElements, parseStrictXml, path, text, type XmlNode } from './xml';
 
 export type { ScenarioName } from './scenarios';
@@ -21,10 +21,14 @@ export { FAKE_ROOM_MAILBOXES, FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX, FAKE_TEST
 
 /** Not a secret: the fake server's only password, printed by the demo and the CLI. */
 export const FAKE_PASSWORD = 'Fake-Exchange-Pa55!';
-/** BackOffMilliseconds in every ErrorServerBusy the fake sends. */
+/** BackOffMilliseconds in every ErrorServerBusy the fake sends (unless `busyBackOffMs` says otherwise). */
 export const FAKE_BUSY_BACKOFF_MS = 200;
-/** busy-then-ok answers this many SOAP requests with ErrorServerBusy before behaving normally. */
+/** The *-then-ok throttling scenarios answer this many SOAP requests with their throttling answer first. */
 export const FAKE_BUSY_RESPONSES = 2;
+/** Retry-After (seconds) of the iis-queue-then-ok scenario's 503s. */
+export const FAKE_RETRY_AFTER_SECONDS = 1;
+/** EWSMaxConcurrency of the default throttling policy, Exchange 2013 and later ("EWS throttling in Exchange"). */
+export const EWS_DEFAULT_MAX_CONCURRENCY = 27;
 /** The oversize scenario streams this many bytes. */
 export const FAKE_OVERSIZE_BYTES = 64 * 1024 * 1024;
 /** Request bodies larger than this get 413, as IIS's default request limit would. */
@@ -37,8 +41,24 @@ export interface FakeExchangeOptions {
   host?: string;
   /** Added before every response (for benchmarks). */
   latencyMs?: number;
-  /** Past this many SOAP requests in flight, answer ErrorServerBusy with BackOffMilliseconds. */
+  /**
+   * EWSMaxConcurrency: past this many SOAP requests of the account in flight, answer
+   * ErrorExceededConnectionCount with MessageXml Policy=MaxConcurrency, MaxConcurrencyLimit and no
+   * BackOffMilliseconds, as Exchange does. A refused request gives its slot back at once.
+   */
   concurrencyLimit?: number;
+  /**
+   * Slots of the limit another client of the same account already holds (the calendar service in
+   * production): only `concurrencyLimit - otherClientSlots` are left. The limit defaults to 27 when
+   * only this is given.
+   */
+  otherClientSlots?: number;
+  /** Answer every Nth authenticated SOAP request with HTTP 503 (IIS queuing), without a slot. */
+  queue503Every?: number;
+  /** Retry-After in seconds on the `queue503Every` answers; none when undefined. */
+  retryAfterSeconds?: number;
+  /** BackOffMilliseconds of the busy-then-ok and inner-busy-then-ok answers (default FAKE_BUSY_BACKOFF_MS). */
+  busyBackOffMs?: number;
   /** Validate every SOAP request against the EWS schemas (default: when the schema folder exists). */
   validateSchemas?: boolean;
   /** Generated mailboxes user0001@contoso.com ... (default 50). */
@@ -64,6 +84,8 @@ export interface RecordedRequest {
   readonly schemaErrors: readonly string[];
   /** HTTP status sent, once the response has started (undefined for slow and reset). */
   readonly status?: number;
+  /** Set as soon as the fake decides to throttle the request: which of Exchange's answers it gets. */
+  readonly throttled?: 'connection-count' | 'server-busy' | 'inner-server-busy' | 'iis-queue';
 }
 
 export interface FakeExchange {
@@ -75,6 +97,8 @@ export interface FakeExchange {
   setScenario(name: ScenarioName): void;
   readonly requests: readonly RecordedRequest[];
   readonly schemaErrors: readonly string[];
+  /** SOAP requests of the account being processed now (refused ones are not counted). */
+  readonly inFlight: number;
   items(mailbox: string): readonly FakeCalendarItem[];
   stop(): Promise<void>;
 }
@@ -85,6 +109,13 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 const EWS_PATH = '/ews/exchange.asmx';
 const GENERIC_ERROR_PATH = '/ews/genericerrorpage.htm';
 const LOCKED_OUT_TEXT = 'The referenced account is currently locked out and may not be logged on to.';
+
+/** A SOAP answer; `refused` when it is a throttling refusal, which gives the request's slot back at once. */
+interface SoapAnswer {
+  status: number;
+  body: string;
+  refused?: boolean;
+}
 
 function credentialsFor(spec: ScenarioSpec, pki: TestPki): { cert: string; key: string } {
   const creds = pki[spec.tls];
@@ -152,7 +183,8 @@ class FakeExchangeServer implements FakeExchange {
   private currentScenario: ScenarioName;
   private spec: ScenarioSpec;
   private readonly store: MailboxStore;
-  private inFlight = 0;
+  private slotsInUse = 0;
+  private soapRequests = 0;
   private busyAnswered = 0;
   private address: AddressInfo | undefined;
 
@@ -194,6 +226,7 @@ class FakeExchangeServer implements FakeExchange {
   get caFile(): string { return this.pki.caFile; }
   get caPem(): string { return this.pki.caPem; }
   get scenario(): ScenarioName { return this.currentScenario; }
+  get inFlight(): number { return this.slotsInUse; }
 
   setScenario(name: ScenarioName): void {
     const previousTls = this.spec.tls;
@@ -257,13 +290,42 @@ class FakeExchangeServer implements FakeExchange {
     if (auth) return send(401, { 'WWW-Authenticate': auth.challenges, 'Content-Type': 'text/html' }, auth.body);
     if (req.method !== 'POST') return send(200, { 'Content-Type': 'text/html' }, '<html><body>You have created a service.</body></html>');
 
-    this.inFlight++;
+    // HTTP 503 means requests are queuing in IIS ("EWS throttling in Exchange", Table 4): the request
+    // never reaches EWS, so it takes no slot. IIS sends its own HTML page, Retry-After only if set.
+    this.soapRequests++;
+    const every = this.opts.queue503Every;
+    const queuedByScenario = this.throttleFirst(spec, 'iis-queue-then-ok');
+    if (queuedByScenario || (every !== undefined && every > 0 && this.soapRequests % every === 0)) {
+      record.throttled = 'iis-queue';
+      const retryAfter = queuedByScenario ? FAKE_RETRY_AFTER_SECONDS : this.opts.retryAfterSeconds;
+      return send(503, { 'Content-Type': 'text/html', ...(retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : {}) },
+        '<html><body><h1>Service Unavailable</h1><p>HTTP Error 503. The service is unavailable.</p></body></html>');
+    }
+
+    this.slotsInUse++;
+    let holding = true;
+    const releaseSlot = (): void => {
+      if (holding) {
+        holding = false;
+        this.slotsInUse--;
+      }
+    };
     try {
       const soap = await this.answerSoap(body, record, spec, res);
+      // Exchange refuses over the limit at once: the refused request holds no slot while its answer
+      // travels back (the fake used to keep it for the whole simulated latency).
+      if (soap?.refused) releaseSlot();
       if (soap) await send(soap.status, { 'Content-Type': 'text/xml; charset=utf-8' }, soap.body);
     } finally {
-      this.inFlight--;
+      releaseSlot();
     }
+  }
+
+  /** Whether this request is one of the first FAKE_BUSY_RESPONSES of a throttling scenario (and counts it). */
+  private throttleFirst(spec: ScenarioSpec, disruption: ThrottleDisruption): boolean {
+    if (spec.disruption !== disruption || this.busyAnswered >= FAKE_BUSY_RESPONSES) return false;
+    this.busyAnswered++;
+    return true;
   }
 
   /** Undefined when the request may go on; otherwise the 401 to send. */
@@ -278,13 +340,29 @@ class FakeExchangeServer implements FakeExchange {
   }
 
   /** The SOAP answer, or undefined when the response was already streamed. */
-  private async answerSoap(body: string, record: MutableRecord, spec: ScenarioSpec, res: ServerResponse): Promise<{ status: number; body: string } | undefined> {
-    const fault = (f: SoapFault): { status: number; body: string } => ({ status: 500, body: envelope(spec.version, soapFaultBody(f)) });
-    const busy = fault({ code: 'ErrorServerBusy', messageXml: [['BackOffMilliseconds', String(FAKE_BUSY_BACKOFF_MS)]] });
-    if (this.opts.concurrencyLimit !== undefined && this.inFlight > this.opts.concurrencyLimit) return busy;
-    if (spec.disruption === 'busy-then-ok' && this.busyAnswered < FAKE_BUSY_RESPONSES) {
-      this.busyAnswered++;
-      return busy;
+  private async answerSoap(body: string, record: MutableRecord, spec: ScenarioSpec, res: ServerResponse): Promise<SoapAnswer | undefined> {
+    const fault = (f: SoapFault): SoapAnswer => ({ status: 500, body: envelope(spec.version, soapFaultBody(f)) });
+    const backOff = String(this.opts.busyBackOffMs ?? FAKE_BUSY_BACKOFF_MS);
+    // EWSMaxConcurrency ("EWS throttling in Exchange", Table 3: ErrorExceededConnectionCount). The
+    // values are those field reports quote (OfficeDev/ews-managed-api#293): Policy, the limit, and
+    // "Suggested backoff time 0 ms", with no BackOffMilliseconds. ASSUMPTION: the SOAP-fault shape
+    // (HTTP 500), as for ErrorServerBusy; clients read both shapes alike.
+    const limit = this.opts.concurrencyLimit ?? (this.opts.otherClientSlots !== undefined ? EWS_DEFAULT_MAX_CONCURRENCY : undefined);
+    const overLimit = limit !== undefined && this.slotsInUse + (this.opts.otherClientSlots ?? 0) > limit;
+    if (overLimit || this.throttleFirst(spec, 'connection-count-then-ok')) {
+      record.throttled = 'connection-count';
+      const shown = String(limit ?? EWS_DEFAULT_MAX_CONCURRENCY);
+      return {
+        ...fault({ code: 'ErrorExceededConnectionCount', messageXml: [['Policy', 'MaxConcurrency'], ['MaxConcurrencyLimit', shown],
+          ['ErrorMessage', `This operation exceeds the throttling budget for policy part 'MaxConcurrency', policy value '${shown}', Budget type: 'Ews'. Suggested backoff time 0 ms.`]] }),
+        refused: true,
+      };
+    }
+    // A spent time budget (Table 3: ErrorServerBusy, EWSPercentTimeIn*; Table 4: HTTP 500), with
+    // BackOffMilliseconds, "the amount of time it should wait until it should resubmit the request".
+    if (this.throttleFirst(spec, 'busy-then-ok')) {
+      record.throttled = 'server-busy';
+      return { ...fault({ code: 'ErrorServerBusy', messageXml: [['BackOffMilliseconds', backOff]] }), refused: true };
     }
     if (spec.disruption === 'malformed-xml') {
       return { status: 200, body: `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="${NS.soap}"><s:Body><m:GetFolderResponse` };
@@ -305,6 +383,19 @@ class FakeExchangeServer implements FakeExchange {
     const header = child(root, NS.soap, 'Header');
     const operation = childElements(child(root, NS.soap, 'Body'))[0];
     record.operation = operation?.localName ?? undefined;
+    // Table 4: "HTTP 200 ... ErrorInternalServerError" with an inner ErrorServerBusy. The inner code
+    // travels in MessageXml as InnerErrorResponseCode / InnerErrorMessageText, the names exchangelib
+    // and the EWS Managed API read. ASSUMPTION: BackOffMilliseconds beside them.
+    if (operation && this.throttleFirst(spec, 'inner-busy-then-ok')) {
+      record.throttled = 'inner-server-busy';
+      return {
+        status: 200,
+        body: envelope(spec.version, operationResponse(operation.localName ?? 'Unknown', [{ code: 'ErrorInternalServerError', messageXml: [
+          ['InnerErrorMessageText', MESSAGE_TEXT.ErrorServerBusy], ['InnerErrorResponseCode', 'ErrorServerBusy'], ['InnerErrorDescriptiveLinkKey', '0'], ['BackOffMilliseconds', backOff],
+        ] }])),
+        refused: true,
+      };
+    }
     record.requestServerVersion = attr(child(header, NS.t, 'RequestServerVersion'), 'Version');
     record.impersonatedMailbox = impersonatedMailboxOf(header);
     record.anchorMailbox = record.headers['x-anchormailbox'];

@@ -17,6 +17,9 @@ export const MESSAGE_TEXT = {
   ErrorSendMeetingInvitationsRequired: 'SendMeetingInvitations attribute is required for Calendar items.',
   ErrorSendMeetingCancellationsRequired: 'SendMeetingCancellations attribute is required for Calendar items.',
   ErrorServerBusy: 'The server cannot service this request right now. Try again later.',
+  // As field reports quote it (OfficeDev/ews-managed-api#293, exchangelib#279), two spaces included.
+  ErrorExceededConnectionCount: 'You have exceeded the available concurrent connections for your account.  Try again once your other requests have completed.',
+  ErrorInternalServerError: 'An internal server error occurred. The operation failed.',
   ErrorInvalidServerVersion: 'The specified server version is invalid.',
   ErrorSchemaValidation: 'The request failed schema validation.',
   ErrorAccountDisabled: 'The account has been disabled.',

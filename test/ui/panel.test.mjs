@@ -89,20 +89,20 @@ describe('probe & link panel in the browser', function () {
     const webview = probePanel(page);
     await webview.locator('#mailbox-list').fill('user0001@contoso.com\nuser0002@contoso.com\nnobody@contoso.com\nnot an address');
     await webview.getByRole('button', { name: 'Verify pasted list' }).click();
-    const counts = webview.locator('.progress-text', { hasText: 'reachable' });
+    const counts = webview.locator('.progress-text', { hasText: 'verified' });
     await counts.waitFor({ timeout: 30_000 });
-    assert.equal(await counts.textContent(), '2 of 3 mailboxes reachable; 1 failed.');
+    assert.equal(await counts.textContent(), '2 verified, 0 denied, 1 not found, 0 not checked (of 3).');
     const failures = await webview.locator('.failures li').allTextContents();
     assert.equal(failures.length, 2, JSON.stringify(failures));
     assert.match(failures[0], /Line 4: not an address/);
-    assert.match(failures[1], /^nobody@contoso\.com: .+/);
+    assert.match(failures[1], /^nobody@contoso\.com: not found \(ErrorNonExistentMailbox\): .+/);
 
     // Hidden behind another editor, the page is discarded; shown again, it gets the last results back.
     await runCommand(page, 'File: New Untitled Text File');
     await runCommand(page, 'Exchange Setup: Open Probe & Link Panel');
-    const shownAgain = probePanel(page).locator('.progress-text', { hasText: 'reachable' });
+    const shownAgain = probePanel(page).locator('.progress-text', { hasText: 'verified' });
     await shownAgain.waitFor({ timeout: 30_000 });
-    assert.equal(await shownAgain.textContent(), '2 of 3 mailboxes reachable; 1 failed.');
+    assert.equal(await shownAgain.textContent(), '2 verified, 0 denied, 1 not found, 0 not checked (of 3).');
     assert.equal((await probePanel(page).locator('.failures li').allTextContents()).length, 2);
   });
 

@@ -86,7 +86,7 @@ describe('secrets canary: CLI probe output (human and --json, stdout and stderr)
         // The canary really was the working password: the run logged in and read the calendar.
         assert.equal(human.code, 0, human.stdout + human.stderr);
         assert.match(human.stdout, /PASS {2}auth\.login/);
-        assert.match(json.stdout, /"mailboxes":\{"checked":4/);
+        assert.match(json.stdout, /"mailboxes":\{"total":4,"verified":3,"denied":0,"notFound":1,"notChecked":0/);
       }
       assert.deepEqual(hits, [], describeHits(hits));
     });

@@ -100,12 +100,13 @@ describe('EWS response parsing (recorded real-shaped responses)', () => {
     assert.match(kinds(401)?.message ?? '', /name or password/);
     assert.match(kinds(401, 'The referenced account is currently locked out and may not be logged on to.')?.message ?? '', /locked out/);
     assert.match(kinds(302, '', { location: ['https://mail.contoso.com/ews/genericerrorpage.htm?aspxerrorpath=/EWS/Exchange.asmx'] })?.message ?? '', /generic error page/);
-    assert.match(kinds(503)?.message ?? '', /unavailable/);
+    assert.match(kinds(503)?.message ?? '', /^throttled, retry after 1 s \(HTTP 503: requests are queuing in IIS, or the EWS application pool is stopped\)/);
+    assert.match(kinds(503, '', { 'retry-after': ['120'] })?.message ?? '', /^throttled, retry after 120 s \(HTTP 503/);
   });
 
-  it('says how long a throttling server asked to wait', () => {
+  it('says how long a throttling server asked to wait, in full', () => {
     const busy = describeFailure({ kind: 'ews', error: { responseCode: 'ErrorServerBusy', message: 'busy', backOffMs: 3_600_000, shape: 'soapFault' } } as Parameters<typeof describeFailure>[0]);
-    assert.match(busy.message, /ErrorServerBusy: .*\(it asked for 60 min\)/);
+    assert.match(busy.message, /^throttled, retry after 3600 s \(ErrorServerBusy: /);
   });
 
   it('has a plain-language meaning for every response code in EXCHANGE.md', () => {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as https from 'node:https';
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { DirectEwsTransport } from '../../src/core/ews/directTransport';
 import { EwsTransport, TransportError, type TransportOptions } from '../../src/core/ews/transport';
@@ -99,6 +100,37 @@ for (const direct of [false, true]) describe(`EWS transport (${direct ? 'direct 
       assert.deepEqual(res.headers.location, ['/ews/genericerrorpage.htm']);
     } finally {
       t.close();
+    }
+  });
+
+  it('refuses a control character in a header value, and never passes one on from the reason phrase', async () => {
+    // Raw bytes: Node's own server would refuse to send these. Node's parser (llhttp) refuses a control
+    // character in a header value itself but keeps one in the reason phrase; our parser refuses both.
+    const raw = tls.createServer({ cert: pki.healthy.certChainPem, key: pki.healthy.keyPem }, (socket) => {
+      socket.once('data', (request: Buffer) => {
+        const path = request.toString('latin1').split(' ')[1];
+        socket.end(path === '/location'
+          ? 'HTTP/1.1 302 Found\r\nLocation: https://x/\u001b]0;pwned\u0007\r\nContent-Length: 0\r\n\r\n'
+          : 'HTTP/1.1 500 \u001b[2J\u001b[32mOK\r\nContent-Length: 0\r\n\r\n');
+      });
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
+    const url = `https://localhost:${(raw.address() as AddressInfo).port}`;
+    const t = make({ extraCaPem: pki.caPem });
+    try {
+      await assert.rejects(t.request({ url: `${url}/location` }), (err: unknown) => err instanceof TransportError
+        && (direct ? /header Location with a control character \(U\+001B\)/ : /Invalid header value char/).test(err.message));
+      if (direct) {
+        await assert.rejects(t.request({ url: `${url}/status` }), (err: unknown) => err instanceof TransportError && /status line \(or one with a control character in it\)/.test(err.message));
+      } else {
+        const res = await t.request({ url: `${url}/status` });
+        assert.equal(res.status, 500);
+        assert.equal(res.statusText, '');
+      }
+    } finally {
+      t.close();
+      await new Promise<void>((r) => raw.close(() => r()));
     }
   });
 

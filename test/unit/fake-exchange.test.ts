@@ -16,6 +16,8 @@ interface SoapSummary {
   readonly detailCode?: string;
   readonly detailMessage?: string;
   readonly backOff?: string;
+  /** Every MessageXml t:Value by name. */
+  readonly values: Record<string, string>;
   readonly itemIds: string[];
 }
 
@@ -35,6 +37,7 @@ function summarise(body: string): SoapSummary {
     detailCode: first(NS.e, 'ResponseCode'),
     detailMessage: first(NS.e, 'Message'),
     backOff: text(descendants(root, NS.t, 'Value').find((v) => attr(v, 'Name') === 'BackOffMilliseconds')),
+    values: Object.fromEntries(descendants(root, NS.t, 'Value').map((v) => [attr(v, 'Name') ?? '', text(v) ?? ''])),
     itemIds: descendants(root, NS.t, 'ItemId').map((n) => attr(n, 'Id') ?? ''),
   };
 }
@@ -227,11 +230,78 @@ describe('fake Exchange server', function () {
     assert.equal((await send(f, soapRequest(getCalendarFolder()), { headers: auth })).status, 200);
   });
 
-  it('throttles past the concurrency limit', async () => {
+  it('refuses past EWSMaxConcurrency with ErrorExceededConnectionCount, Policy and MaxConcurrencyLimit, no back-off', async () => {
     const f = await start({ concurrencyLimit: 1, latencyMs: 150 });
     const results = await Promise.all([0, 1, 2].map(() => send(f, soapRequest(getCalendarFolder()), { headers: auth })));
-    const codes = results.map((r) => r.status).sort();
-    assert.deepEqual(codes, [200, 500, 500]);
+    assert.deepEqual(results.map((r) => r.status).sort(), [200, 500, 500]);
+    const refused = summarise(results.find((r) => r.status === 500)?.body ?? '');
+    assert.equal(refused.detailCode, 'ErrorExceededConnectionCount');
+    assert.equal(refused.detailMessage, 'You have exceeded the available concurrent connections for your account.  Try again once your other requests have completed.');
+    assert.equal(refused.values.Policy, 'MaxConcurrency');
+    assert.equal(refused.values.MaxConcurrencyLimit, '1');
+    assert.match(refused.values.ErrorMessage, /policy part 'MaxConcurrency', policy value '1'.*Suggested backoff time 0 ms\./);
+    assert.equal(refused.backOff, undefined, 'no BackOffMilliseconds');
+  });
+
+  it('gives a refused request\'s slot back at once, not after its answer\'s latency', async () => {
+    const f = await start({ concurrencyLimit: 1, latencyMs: 2000 });
+    const holder = send(f, soapRequest(getCalendarFolder()), { headers: auth });
+    while (f.inFlight < 1) await new Promise((r) => setTimeout(r, 5));
+    const refused = send(f, soapRequest(getCalendarFolder()), { headers: auth });
+    while (f.requests.length < 2 || f.requests[1].throttled === undefined) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(f.requests[1].throttled, 'connection-count');
+    assert.equal(f.inFlight, 1, 'only the request being served holds a slot while the refusal travels back');
+    assert.deepEqual((await Promise.all([holder, refused])).map((r) => r.status), [200, 500]);
+    assert.equal(f.inFlight, 0);
+  });
+
+  it('leaves only the slots another client of the account does not hold (27 by default)', async () => {
+    const f = await start({ otherClientSlots: 26, latencyMs: 150 });
+    const results = await Promise.all([0, 1].map(() => send(f, soapRequest(getCalendarFolder()), { headers: auth })));
+    assert.deepEqual(results.map((r) => r.status).sort(), [200, 500]);
+    assert.equal(summarise(results.find((r) => r.status === 500)?.body ?? '').values.MaxConcurrencyLimit, '27', 'the policy limit, not what is left');
+  });
+
+  it('answers every Nth SOAP request 503 (IIS queuing), with Retry-After only when set', async () => {
+    const f = await start({ queue503Every: 2, retryAfterSeconds: 7 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await send(f, soapRequest(getCalendarFolder()), { headers: auth });
+      statuses.push(res.status);
+      if (res.status === 503) assert.deepEqual(headerValues(res, 'retry-after'), ['7']);
+    }
+    assert.deepEqual(statuses, [200, 503, 200, 503]);
+    await f.stop();
+    const g = await start({ scenario: 'iis-queue-then-ok' });
+    const first = await send(g, soapRequest(getCalendarFolder()), { headers: auth });
+    assert.equal(first.status, 503);
+    assert.deepEqual(headerValues(first, 'retry-after'), ['1']);
+    await g.stop();
+    const h = await start({ queue503Every: 1 });
+    const bare = await send(h, soapRequest(getCalendarFolder()), { headers: auth });
+    assert.equal(bare.status, 503);
+    assert.deepEqual(headerValues(bare, 'retry-after'), []);
+  });
+
+  it('wraps ErrorServerBusy in a 200 ErrorInternalServerError in inner-busy-then-ok, then answers', async () => {
+    const f = await start({ scenario: 'inner-busy-then-ok' });
+    for (let i = 0; i < 2; i++) {
+      const res = await send(f, soapRequest(getCalendarFolder()), { headers: auth });
+      assert.equal(res.status, 200);
+      const s = summarise(res.body);
+      assert.equal(s.responseClass, 'Error');
+      assert.equal(s.responseCode, 'ErrorInternalServerError');
+      assert.equal(s.values.InnerErrorResponseCode, 'ErrorServerBusy');
+      assert.equal(s.values.InnerErrorMessageText, 'The server cannot service this request right now. Try again later.');
+      assert.equal(s.backOff, String(FAKE_BUSY_BACKOFF_MS));
+    }
+    assert.equal(summarise((await send(f, soapRequest(getCalendarFolder()), { headers: auth })).body).responseClass, 'Success');
+  });
+
+  it('refuses the first requests with ErrorExceededConnectionCount in connection-count-then-ok', async () => {
+    const f = await start({ scenario: 'connection-count-then-ok' });
+    for (let i = 0; i < 2; i++) assert.equal(summarise((await send(f, soapRequest(getCalendarFolder()), { headers: auth })).body).detailCode, 'ErrorExceededConnectionCount');
+    assert.equal((await send(f, soapRequest(getCalendarFolder()), { headers: auth })).status, 200);
   });
 
   it('redirects to the generic error page in generic-error-redirect', async () => {

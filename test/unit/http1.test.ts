@@ -102,6 +102,19 @@ describe('HTTP/1.1 response parser', () => {
     rejects('HTTP/1.1 101 Switching Protocols\r\n\r\n', 'malformed', /unrequested protocol switch/);
   });
 
+  it('refuses a control character in a header value or the reason phrase (RFC 9110 section 5.5, RFC 9112 section 4), keeps tabs and obs-text', () => {
+    for (const code of [0x00, 0x01, 0x07, 0x08, 0x0b, 0x0c, 0x1b, 0x1f, 0x7f]) {
+      const hex = code.toString(16).toUpperCase().padStart(4, '0');
+      rejects(`HTTP/1.1 302 Found\r\nLocation: https://x/${String.fromCharCode(code)}]0;t\r\nContent-Length: 0\r\n\r\n`, 'malformed',
+        new RegExp(`^The server sent the header Location with a control character \\(U\\+${hex}\\), which HTTP does not allow in a field value \\(RFC 9110, section 5\\.5\\)$`));
+      rejects(`HTTP/1.1 500 Oops${String.fromCharCode(code)}[2J\r\nContent-Length: 0\r\n\r\n`, 'malformed', /^Not an HTTP\/1\.x status line \(or one with a control character in it\)/);
+    }
+    const kept = parse('HTTP/1.1 302 Moved\tna\xefve \xc2\x9b\r\nLocation: https://x/\ta\xe9\x9b\r\nContent-Length: 0\r\n\r\n');
+    assert.deepEqual(kept?.headers.location, ['https://x/\ta\xe9\x9b']);
+    assert.equal(kept?.statusText, 'Moved\tna\xefve \xc2\x9b');
+    assert.equal(parse('HTTP/1.1 204\r\n\r\n')?.statusText, '');
+  });
+
   it('caps headers, chunk lines and the body before buffering them', () => {
     rejects(`HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(70_000)}`, 'malformed', /headers larger than/);
     rejects(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1${' '.repeat(2000)}`, 'malformed', /chunk size line longer/);

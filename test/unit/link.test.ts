@@ -4,7 +4,7 @@ import {
   A4B_RETIRED_NOTICE, HTTP_LINK_BODY_LIMIT, LINK_TARGET_IDS, REDACTED, WORKMAIL_END_OF_SUPPORT, createLinkTarget,
   type LinkContext, type LinkOutcome, type LinkRequest, type LinkTarget, type PreLinkValidation,
 } from '../../src/core/link';
-import { redactDeep, secretForms } from '../../src/core/link/run';
+import { createRedactor } from '../../src/core/redact';
 import { loadWorkmailModule } from '../../src/core/link/loadWorkmail';
 import { loopbackTransport, startAutodiscoverFake, type AutodiscoverFake } from '../fakes/autodiscover';
 import { startWorkmailFake, type WorkmailFake } from '../fakes/workmail';
@@ -333,8 +333,8 @@ describe('link targets', function () {
 
   describe('secret redaction', () => {
     it('covers the raw, JSON-escaped and bare-token forms', () => {
-      const forms = secretForms([PASSWORD, AUTHORIZATION, undefined, '']);
-      const redacted = redactDeep({ a: [`x${PASSWORD}y`, JSON.stringify({ p: PASSWORD })], b: 'token link-service-token-0123456789', n: 3 }, forms);
+      const redactor = createRedactor([PASSWORD, AUTHORIZATION, undefined, '']);
+      const redacted = redactor.deep({ a: [`x${PASSWORD}y`, JSON.stringify({ p: PASSWORD })], b: 'token link-service-token-0123456789', n: 3 });
       assert.deepEqual(redacted, { a: [`x${REDACTED}y`, `{"p":"${REDACTED}"}`], b: `token ${REDACTED}`, n: 3 });
     });
   });

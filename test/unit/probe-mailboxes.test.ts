@@ -36,14 +36,17 @@ describe('many-mailbox verification against the fake', function () {
       const mailboxes = Array.from({ length: 40 }, (_, i) => generatedMailboxName(i + 1));
       mailboxes.push('nobody@contoso.com');
       let progress = 0;
-      const report = await verifyMailboxes(config(fake.url, fake.caPem), mailboxes, { concurrency: 6, onProgress: (checked) => { progress = checked; } });
-      assert.equal(report.checked, 41);
-      assert.equal(report.ok, 40);
-      assert.deepEqual(report.failed.map((f) => f.mailbox), ['nobody@contoso.com']);
-      assert.match(report.failed[0].reason, /ErrorNonExistentMailbox/);
+      const streamed: string[] = [];
+      const report = await verifyMailboxes(config(fake.url, fake.caPem), mailboxes, {
+        concurrency: 6, onProgress: (done) => { progress = done; }, onResult: (r) => { streamed.push(`${r.mailbox}:${r.status}`); },
+      });
+      assert.deepEqual({ ...report, unverified: undefined }, { total: 41, verified: 40, denied: 0, notFound: 1, notChecked: 0, unverified: undefined });
+      assert.deepEqual(report.unverified.map((u) => [u.mailbox, u.status, u.status === 'not-checked' ? '' : u.code]), [['nobody@contoso.com', 'not-found', 'ErrorNonExistentMailbox']]);
       assert.equal(progress, 41);
+      assert.equal(streamed.length, 41, 'every result streamed once');
+      assert.ok(streamed.includes('nobody@contoso.com:not-found'));
+      assert.ok(fake.requests.some((r) => r.throttled === 'connection-count'), 'the server did refuse (ErrorExceededConnectionCount) at a limit of 3');
       const soap = fake.requests.filter((r) => r.operation === 'FindItem');
-      assert.ok(soap.some((r) => r.status === 500), 'the server did throttle (ErrorServerBusy) at a limit of 3');
       assert.ok(soap.every((r) => r.anchorMailbox === r.impersonatedMailbox), 'X-AnchorMailbox names the impersonated mailbox');
       assert.ok(fake.requests.length < 41 * 2, `bounded retries (${fake.requests.length} requests)`);
     } finally {
@@ -55,7 +58,7 @@ describe('many-mailbox verification against the fake', function () {
     const fake = await startFakeExchange({ scenario: 'busy-then-ok', mailboxCount: 5 });
     try {
       const report = await verifyMailboxes(config(fake.url, fake.caPem), [1, 2, 3, 4, 5].map(generatedMailboxName), { concurrency: 2 });
-      assert.deepEqual(report, { checked: 5, ok: 5, failed: [] });
+      assert.deepEqual(report, { total: 5, verified: 5, denied: 0, notFound: 0, notChecked: 0, unverified: [] });
     } finally {
       await fake.stop();
     }
@@ -76,7 +79,7 @@ describe('many-mailbox verification against the fake', function () {
       assert.equal(code, 0, stderr);
       assert.match(stderr, /list\.txt:3: skipped "bad line"/);
       assert.match(stderr, /list\.txt:5: .*duplicate of line 2/);
-      assert.deepEqual((JSON.parse(stdout) as { mailboxes: unknown }).mailboxes, { checked: 2, ok: 2, failed: [] });
+      assert.deepEqual((JSON.parse(stdout) as { mailboxes: unknown }).mailboxes, { total: 2, verified: 2, denied: 0, notFound: 0, notChecked: 0, unverified: [] });
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await fake.stop();

@@ -12,7 +12,7 @@ import {
 } from '../fake-exchange/server';
 
 interface JsonCheck { id: ProbeId; status: ProbeStatus; message: string; ms: number; remedy?: { step: string; text: string } }
-interface JsonReport { ok: boolean; checks: JsonCheck[]; server?: { build: string; product: string }; events?: unknown[]; mailboxes?: { checked: number; ok: number; failed: { mailbox: string; reason: string }[] } }
+interface JsonReport { ok: boolean; checks: JsonCheck[]; server?: { build: string; product: string }; events?: unknown[]; mailboxes?: { total: number; verified: number; denied: number; notFound: number; notChecked: number; unverified: { mailbox: string; status: string; reason: string }[] } }
 
 interface Expectation {
   method?: 'impersonation' | 'delegate';
@@ -41,6 +41,9 @@ const EXPECTED: Record<ScenarioName, Expectation> = {
   'nonexistent-mailbox': { exit: 1, checks: { 'access.impersonation': ['fail', /ErrorNonExistentMailbox/] } },
   'delegate-denied': { method: 'delegate', exit: 1, checks: { 'access.delegate': ['fail', /delegate rights/] }, remedyStep: ['access.delegate', 'access.delegate'] },
   'busy-then-ok': { exit: 0, checks: { 'auth.login': ['warn', /throttling/], 'calendar.write': ['pass'] } },
+  'connection-count-then-ok': { exit: 0, checks: { 'auth.login': ['warn', /asked to wait 1000 ms \(throttling\)/], 'calendar.write': ['pass'] } },
+  'iis-queue-then-ok': { exit: 0, checks: { 'auth.login': ['warn', /asked to wait 2000 ms \(throttling\)/], 'calendar.write': ['pass'] } },
+  'inner-busy-then-ok': { exit: 0, checks: { 'auth.login': ['warn', /asked to wait 400 ms \(throttling\)/], 'calendar.write': ['pass'] } },
   slow: { exit: 1, checks: { 'auth.schemes': ['fail'] } },
   reset: { exit: 1, checks: { 'auth.schemes': ['fail', /closed the connection/] } },
   'malformed-xml': { exit: 1, checks: { 'auth.login': ['fail', /not valid EWS XML/] } },

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { REDACTED, buildReport, diagnosticsText, redact, reportJson, reportMarkdown, spokenEvent, toCheckView, type ReportInput } from '../../src/core/report';
 
 /** A password no report may contain in any form. */
@@ -22,7 +24,13 @@ function input(overrides: Partial<ReportInput> = {}): ReportInput {
     ],
     server: { build: '15.2.2562.17', product: 'Exchange Server Subscription Edition', supported: true },
     events: [{ subject: `Board meeting ${CANARY}`, start: '2026-12-01T09:00:00.000Z', end: '2026-12-01T10:00:00.000Z' }],
-    mailboxes: { checked: 3, ok: 2, failed: [{ mailbox: 'bob@contoso.com', reason: `ErrorImpersonateUserDenied (Bearer ${'x'.repeat(20)})` }] },
+    mailboxes: {
+      total: 4, verified: 2, denied: 1, notFound: 0, notChecked: 1,
+      unverified: [
+        { mailbox: 'bob@contoso.com', status: 'denied', code: 'ErrorImpersonateUserDenied', reason: `ErrorImpersonateUserDenied (Bearer ${'x'.repeat(20)})` },
+        { mailbox: 'carol@contoso.com', status: 'not-checked', reason: 'throttled, retry after 300 s (ErrorServerBusy: the account\'s EWS time budget is spent)' },
+      ],
+    },
     durationMs: 1234,
     secrets: [CANARY],
     ...overrides,
@@ -59,7 +67,10 @@ describe('probe report', () => {
     assert.match(md, /Exchange Server Subscription Edition, build 15\.2\.2562\.17 \(supported\)/);
     for (const id of ['net.dns', 'auth.schemes', 'auth.login', 'access.impersonation', 'calendar.write']) assert.ok(md.includes(`\`${id}\``), `row for ${id}`);
     assert.match(md, /## What to do[\s\S]*Service account logs on[\s\S]*serviceAccount\.create/);
-    assert.match(md, /2 of 3 checked mailboxes are reachable/);
+    assert.match(md, /2 verified, 1 denied, 0 not found, 1 not checked \(of 4\)\. Only denied and not found are failures\./);
+    assert.match(md, /- bob@contoso\.com: denied \(ErrorImpersonateUserDenied\): /);
+    assert.match(md, /- carol@contoso\.com: not checked: throttled, retry after 300 s/);
+    assert.match(md, /To verify only the 1 not checked: .*--recheck/);
     const doc = buildReport(input());
     assert.equal(doc.format, 'exchange-calendar-setup/probe-report');
     assert.equal(doc.checks.length, 5);
@@ -98,6 +109,7 @@ describe('probe report', () => {
     assert.ok(!text.includes('net.dns'));
     assert.match(text, /FAIL auth\.login: .* -> serviceAccount\.create/);
     assert.ok(text.split('\n').length < 12);
+    assert.match(text, /Mailboxes: 2 verified, 1 denied, 0 not found, 1 not checked \(of 4\)/);
   });
 });
 
@@ -112,5 +124,47 @@ describe('check views and spoken events', () => {
     const spoken = spokenEvent({ subject: 'Standup', start: '2026-12-01T09:00:00.000Z', end: '2026-12-01T09:15:00.000Z' }, 'UTC');
     assert.equal(spoken.spoken, 'On Tuesday, December 1 at 9:00 AM: Standup.');
     assert.match(spokenEvent({ subject: '', start: 'garbage', end: '' }, 'UTC').spoken, /no title, at a time Exchange did not give/);
+  });
+});
+
+// The whole of each output, pinned: every heading, label and conditional part of the Markdown, the
+// diagnostics and the JSON, for a run with everything in it and for a run with the least.
+describe('report outputs match the golden files (test/unit/golden/report-*)', () => {
+  const GOLDEN_DIR = join(__dirname, '..', '..', '..', 'test', 'unit', 'golden');
+  const full: ReportInput = {
+    ...input(),
+    configuration: { ...input().configuration, accessMethod: 'delegate', write: false },
+    checks: [
+      { id: 'net.dns', status: 'pass', message: 'resolves', ms: 2 },
+      { id: 'tls.trust', status: 'warn', message: 'only the extra CA', ms: 1, remedy: { step: 'prerequisites.certificate', text: 'Use a public CA.' } },
+      { id: 'auth.login', status: 'fail', message: `refused ${CANARY}`, ms: 40, remedy: { step: 'serviceAccount.create', text: 'Check the password.' } },
+      { id: 'calendar.read', status: 'pass', message: 'read', ms: 3, remedy: { step: 'access.delegate', text: 'never shown for a pass' } },
+      { id: 'custom.id', status: 'skip', message: 'Skipped', ms: 0 },
+    ],
+    server: { build: '15.1.2507.6', product: 'Exchange Server 2016', supported: false },
+    events: [{ subject: '   ', start: '2026-12-01T09:00:00.000Z', end: '2026-12-01T10:00:00.000Z' }, { subject: 'Sync', start: '2026-12-02T13:30:00.000Z', end: '2026-12-02T14:00:00.000Z' }],
+    mailboxes: { total: 3, verified: 1, denied: 1, notFound: 0, notChecked: 1, unverified: [{ mailbox: 'bob@contoso.com', status: 'denied', code: 'ErrorAccessDenied', reason: `denied ${CANARY}` }, { mailbox: 'carol@contoso.com', status: 'not-checked', reason: 'throttled, retry after 30 s' }] },
+    durationMs: 77,
+  };
+  const bare: ReportInput = {
+    generatedAt: full.generatedAt, toolVersion: '0.1.0', secrets: [CANARY], outcome: 'passed', events: [],
+    configuration: { ...full.configuration, accessMethod: 'impersonation', write: true }, checks: [full.checks[0]],
+  };
+  const outputs: [string, () => string][] = [
+    ['report-full.md', () => reportMarkdown(full)], ['report-full-diagnostics.txt', () => diagnosticsText(full)], ['report-full.json', () => reportJson(full)],
+    ['report-bare.md', () => reportMarkdown(bare)], ['report-bare-diagnostics.txt', () => diagnosticsText(bare)], ['report-bare.json', () => reportJson(bare)],
+  ];
+  for (const [name, make] of outputs) {
+    it(name, () => {
+      const path = join(GOLDEN_DIR, name);
+      if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, make());
+      assert.ok(existsSync(path), `missing golden file ${path}; run with UPDATE_GOLDEN=1 to create it`);
+      assert.equal(make(), readFileSync(path, 'utf8'), `${name} differs from the golden file (UPDATE_GOLDEN=1 rewrites it after review)`);
+    });
+  }
+
+  it('says the outcome in words for each outcome', () => {
+    const said = (['passed', 'failed', 'cancelled', 'error'] as const).map((outcome) => diagnosticsText({ ...bare, outcome }).split('\n')[0].replace(/^.*: /, ''));
+    assert.deepEqual(said, ['all checks passed', 'some checks failed', 'cancelled before the end', 'stopped by an unexpected error']);
   });
 });

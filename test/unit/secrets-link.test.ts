@@ -2,7 +2,7 @@
 // request body as a string inside its own JSON answer escapes the password twice, and other services
 // echo it URL-, HTML- or base64-encoded. Each form must come out as [redacted], leaving no trace.
 import * as assert from 'node:assert/strict';
-import { redactText, secretForms } from '../../src/core/link/run';
+import { createRedactor } from '../../src/core/redact';
 import { canaryPatterns, describeHits, makeCanary, scanText } from '../support/canary';
 
 describe('secrets canary: link redaction of echoed secrets', () => {
@@ -10,7 +10,7 @@ describe('secrets canary: link redaction of echoed secrets', () => {
   const header = makeCanary('Auth');
   const authorization = `Bearer ${header.value}`;
   const patterns = [...canaryPatterns(password), ...canaryPatterns(header)];
-  const forms = secretForms([password.value, authorization]);
+  const redactor = createRedactor([password.value, authorization]);
   const requestBody = JSON.stringify({ ewsUrl: 'https://mail.contoso.com/EWS/Exchange.asmx', password: password.value });
 
   const echoes: [string, string][] = [
@@ -25,7 +25,7 @@ describe('secrets canary: link redaction of echoed secrets', () => {
   for (const [what, echo] of echoes) {
     it(`${what}: nothing of either canary is left`, () => {
       assert.ok(scanText('before', echo, patterns).length > 0, 'the echo does carry a canary (the test can fail)');
-      const hits = scanText(what, redactText(echo, forms), patterns);
+      const hits = scanText(what, redactor.text(echo), patterns);
       assert.deepEqual(hits, [], describeHits(hits));
     });
   }

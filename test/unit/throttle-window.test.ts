@@ -135,4 +135,54 @@ describe('ThrottleWindow (many-mailbox concurrency)', () => {
     await assert.rejects(window.acquire(controller.signal), /cancelled/);
     assert.equal(seen[0], controller.signal);
   });
+
+  it('learns the limit the server states (MaxConcurrencyLimit) and never goes past it, even after quiet spells', () => {
+    const { clock, sleep } = harness();
+    const window = new ThrottleWindow({ max: 64, now: clock.now, sleep });
+    assert.equal(window.learnedLimit, undefined);
+    successes(window, 100);
+    window.busy(27, 0, 20);
+    assert.equal(window.learnedLimit, 20);
+    assert.equal(window.size, 20, 'at once down to the stated limit, below one under the refused level');
+    for (let spell = 0; spell < 5; spell++) {
+      clock.advance(10_001);
+      successes(window, 1000);
+    }
+    assert.equal(window.size, 20, 'no growth past the stated limit');
+    window.busy(5, 0, 30);
+    assert.equal(window.learnedLimit, 20, 'a larger stated limit later does not raise it');
+    window.busy(3, 0, 0);
+    assert.equal(window.learnedLimit, 20, 'a limit of 0 is not a limit');
+  });
+
+  it('settles below the stated limit when another client holds some of the slots', () => {
+    const { clock, sleep } = harness();
+    const window = new ThrottleWindow({ max: 64, now: clock.now, sleep });
+    successes(window, 100);
+    window.busy(18, 0, 27);
+    assert.equal(window.size, 17, 'one below the level refused: the other client holds the rest');
+    clock.advance(10_001);
+    successes(window, 17);
+    assert.equal(window.size, 18, 'probes again after a quiet spell, as without a stated limit');
+    window.busy(18, 0, 27);
+    assert.equal(window.size, 17);
+  });
+
+  it('pauses every request for a 503 without shrinking the window', async () => {
+    const { clock, sleeps, sleep } = harness();
+    const window = new ThrottleWindow({ max: 16, now: clock.now, sleep });
+    successes(window, 4);
+    const before = window.size;
+    window.pause(1000);
+    window.pause(400);
+    assert.equal(window.size, before, 'IIS queuing says nothing about the account\'s concurrency');
+    let level: number | undefined;
+    void window.acquire().then((l) => { level = l; });
+    await settle();
+    assert.deepEqual(sleeps.map((s) => s.ms), [1000], 'a shorter pause does not cut a longer one');
+    clock.advance(1000);
+    sleeps[0].wake();
+    await settle();
+    assert.equal(level, 1);
+  });
 });

@@ -110,7 +110,7 @@ describe('webview renderer (jsdom)', () => {
     view.handle({ type: 'check', runId: 7, check: { id: 'calendar.read', name: HOSTILE, status: 'warn', message: HOSTILE, ms: 1 } });
     view.handle({ type: 'runFinished', runId: 7, outcome: 'passed', summary: HOSTILE, events: [{ subject: HOSTILE, start: '2026-12-01T09:00:00Z', end: '2026-12-01T10:00:00Z', spoken: `On Tuesday at 9:00 AM: ${HOSTILE}.` }] });
     view.handle({ type: 'verifyStarted', total: 1, problems: [{ line: 1, text: HOSTILE, reason: 'not an SMTP address' }] });
-    view.handle({ type: 'verifyFinished', checked: 1, ok: 0, failed: [{ mailbox: HOSTILE, reason: HOSTILE }], outcome: 'failed' });
+    view.handle({ type: 'verifyFinished', counts: { total: 1, verified: 0, denied: 1, notFound: 0, notChecked: 0 }, unverified: [{ mailbox: HOSTILE, status: 'denied', code: HOSTILE, reason: HOSTILE }], outcome: 'failed' });
     view.handle({ type: 'notice', level: 'error', text: HOSTILE });
     view.handle({ type: 'linkOutcome', ok: true, message: HOSTILE, values: { upn: HOSTILE, ewsUrl: HOSTILE, accessMethod: 'delegate' } });
     assert.equal(doc.querySelectorAll('img, script').length, 0, 'no element was created from data');
@@ -134,9 +134,26 @@ describe('webview renderer (jsdom)', () => {
     view.handle({ type: 'verifyProgress', checked: 1, total: 2 });
     assert.equal($('.progress-text').textContent, '1 of 2 mailboxes checked');
     assert.equal($<HTMLProgressElement>('progress').value, 1);
-    view.handle({ type: 'verifyFinished', checked: 2, ok: 1, failed: [{ mailbox: 'carol@contoso.com', reason: 'ErrorNonExistentMailbox' }], outcome: 'failed' });
-    assert.equal($('.progress-text').textContent, '1 of 2 mailboxes reachable; 1 failed.');
-    assert.equal($('.failures li').textContent, 'carol@contoso.com: ErrorNonExistentMailbox');
+    assert.equal(buttonByText('Verify not-checked again').hidden, true, 'no rerun button before a run left some not checked');
+    view.handle({ type: 'verifyFinished', counts: { total: 2, verified: 1, denied: 0, notFound: 1, notChecked: 0 }, unverified: [{ mailbox: 'carol@contoso.com', status: 'not-found', code: 'ErrorNonExistentMailbox', reason: 'no mailbox exists' }], outcome: 'failed' });
+    assert.equal($('.progress-text').textContent, '1 verified, 0 denied, 1 not found, 0 not checked (of 2).');
+    assert.equal($('.failures li').textContent, 'carol@contoso.com: not found (ErrorNonExistentMailbox): no mailbox exists');
+  });
+
+  it('offers one click to verify again only the mailboxes left not checked', () => {
+    const { view, posted, $, init } = setup();
+    init();
+    view.handle({ type: 'verifyStarted', total: 3, problems: [] });
+    view.handle({
+      type: 'verifyFinished', counts: { total: 3, verified: 1, denied: 0, notFound: 0, notChecked: 2 }, outcome: 'passed',
+      unverified: [{ mailbox: 'bob@contoso.com', status: 'not-checked', reason: 'throttled, retry after 300 s' }, { mailbox: 'carol@contoso.com', status: 'not-checked', reason: 'timed out' }],
+    });
+    const rerun = [...$('#users').querySelectorAll('button')].find((b) => b.textContent === 'Verify 2 not checked again') as HTMLButtonElement;
+    assert.ok(rerun, 'the button names how many');
+    assert.equal(rerun.hidden, false);
+    assert.equal($('.failures li').textContent, 'bob@contoso.com: not checked: throttled, retry after 300 s');
+    rerun.click();
+    assert.deepEqual(posted.at(-1), { type: 'verifyMailboxes', source: 'notChecked' });
   });
 
   it('fills the EWS URL from Autodiscover and keeps only non-secret view state', () => {

@@ -11,6 +11,7 @@ import { escapeXml } from './xml';
 import { CLOSED_EARLY, TransportError, headerValue, type EwsTransport, type HttpResponse } from './transport';
 import { remedy, type Remedy } from '../remedies';
 import { errorText } from '../errors';
+import { describeThrottle, throttleSignal } from './throttling';
 
 export interface EwsCredentials {
   upn: string;
@@ -19,7 +20,7 @@ export interface EwsCredentials {
 
 export type CallFailure =
   | { kind: 'transport'; error: TransportError }
-  | { kind: 'http'; status: number; location?: string; lockedOut: boolean }
+  | { kind: 'http'; status: number; location?: string; lockedOut: boolean; retryAfter?: string }
   | { kind: 'ews'; error: EwsError }
   /** The body is not well-formed XML, not UTF-8, or not a SOAP answer EWS would send. */
   | { kind: 'format'; status: number; detail: string }
@@ -91,11 +92,11 @@ export function classifyResponse(http: HttpResponse): CallOutcome {
     if (http.status !== 200) return { ok: false, http, failure: { kind: 'format', status: http.status, detail: 'a SOAP response without a recognisable error' } };
     return { ok: true, response, http };
   }
-  return {
-    ok: false,
-    http,
-    failure: { kind: 'http', status: http.status, location: headerValue(http, 'location'), lockedOut: http.status === 456 || LOCKED_OUT.test(http.body) },
-  };
+  const failure: CallFailure = { kind: 'http', status: http.status, location: headerValue(http, 'location'), lockedOut: http.status === 456 || LOCKED_OUT.test(http.body) };
+  // A 503 is IIS queuing requests ("EWS throttling in Exchange", Table 4); Retry-After says for how long.
+  const retryAfter = http.status === 503 ? headerValue(http, 'retry-after') : undefined;
+  if (retryAfter !== undefined) failure.retryAfter = retryAfter;
+  return { ok: false, http, failure };
 }
 
 /** One EWS call over the transport. Never throws for server answers; rethrows only cancellation. */
@@ -148,6 +149,10 @@ function formatWait(ms: number): string {
 
 /** One place that turns a failed call into words and a remedy. */
 export function describeFailure(failure: CallFailure, method?: AccessMethod): FailureDescription {
+  // Throttling (ErrorExceededConnectionCount, ErrorServerBusy bare or wrapped, HTTP 503) is never a
+  // verdict on access: it says so, and how long the server asked us to wait.
+  const throttled = throttleSignal(failure);
+  if (throttled) return { message: describeThrottle(throttled) };
   switch (failure.kind) {
     case 'transport':
       return { message: describeTransportError(failure.error) };
@@ -188,29 +193,40 @@ export function describeFailure(failure: CallFailure, method?: AccessMethod): Fa
   }
 }
 
-/** Waits, but wakes with a rejection when cancelled. */
+/** Node's timers fire at once past this (about 24.8 days); longer waits are made of several. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** Waits all of `ms`, however long, but wakes with a rejection when cancelled. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(new TransportError('aborted', 'Cancelled'));
       return;
     }
+    const until = Date.now() + ms;
+    let timer: NodeJS.Timeout | undefined;
     const onAbort = (): void => {
       clearTimeout(timer);
       reject(new TransportError('aborted', 'Cancelled'));
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
+    const arm = (): void => {
+      const left = until - Date.now();
+      if (left <= 0) {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+        return;
+      }
+      timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
+    arm();
   });
 }
 
 /**
- * Runs `attempt` again while the server answers ErrorServerBusy: at most 3 retries, each after the
- * back-off the server asked for, and none whose back-off would outlast `timeLeft()` when given (then
- * the busy answer is the result).
+ * Runs `attempt` again while the server throttles it (./throttling): at most 3 retries, each after the
+ * full wait the server asked for, and none whose wait would outlast `timeLeft()` when given (then the
+ * throttled answer is the result, and describeFailure says "throttled, retry after N s").
  */
 export async function retryWhileBusy<T>(
   attempt: () => Promise<T>,
@@ -227,10 +243,18 @@ export async function retryWhileBusy<T>(
   }
 }
 
-export const MAX_BACKOFF_MS = 30_000;
-const DEFAULT_BACKOFF_MS = 1_000;
+/**
+ * ASSUMPTION: how long a single request (a probe, not the many-mailbox window) waits before retrying
+ * an ErrorExceededConnectionCount that states no back-off. The slots are held by other requests of
+ * the account (usually the running calendar service); Microsoft says only to retry once they have
+ * completed, which a lone request cannot observe.
+ */
+export const CONNECTION_RETRY_MS = 500;
 
-export function isServerBusy(outcome: CallOutcome): number | undefined {
-  if (outcome.ok || outcome.failure.kind !== 'ews' || outcome.failure.error.responseCode !== 'ErrorServerBusy') return undefined;
-  return Math.min(outcome.failure.error.backOffMs ?? DEFAULT_BACKOFF_MS, MAX_BACKOFF_MS);
+/** How long to wait before retrying a throttled call; undefined when the outcome is not throttling. */
+export function throttledWait(outcome: CallOutcome): number | undefined {
+  if (outcome.ok) return undefined;
+  const throttled = throttleSignal(outcome.failure);
+  if (!throttled) return undefined;
+  return throttled.kind === 'connections' && !throttled.stated ? CONNECTION_RETRY_MS : throttled.waitMs;
 }

@@ -3,4 +3,4 @@
  * first probe only, through ./loadEngine, because ews-javascript-api is large.
  */
 export { runProbes, classifyServerVersion } from './probes';
-export { verifyMailboxes, parseMailboxList } from './mailboxes';
+export { verifyMailboxes, parseMailboxList, notCheckedMailboxes } from './mailboxes';

@@ -11,7 +11,7 @@
  */
 import * as ews from 'ews-javascript-api';
 import type { AccessMethod } from '../settings';
-import { classifyResponse, isServerBusy, retryWhileBusy, type CallFailure, type CallOutcome, type EwsCredentials } from './client';
+import { classifyResponse, throttledWait, retryWhileBusy, type CallFailure, type CallOutcome, type EwsCredentials } from './client';
 import type { ServerVersion } from './soap';
 import { TransportError, type EwsTransport, type HttpResponse } from './transport';
 import { oneLineErrorText } from '../errors';
@@ -22,6 +22,8 @@ export interface LibraryContext {
   credentials: EwsCredentials;
   method: AccessMethod;
   mailbox: string;
+  /** The run's time left: a throttling wait longer than this is not waited out (the answer is the result). */
+  timeLeft?: () => number;
 }
 
 export type LibraryOutcome<T> =
@@ -119,13 +121,13 @@ export async function viaLibrary<T>(ctx: LibraryContext, signal: AbortSignal, ti
   return { ok: true, value: race.value, last: lastOutcome };
 }
 
-/** viaLibrary, retrying while the server says it is busy (waits BackOffMilliseconds, capped). */
+/** viaLibrary, retrying while the server throttles (waits all it asks for, within the run's time left). */
 export async function viaLibraryWithBackOff<T>(ctx: LibraryContext, signal: AbortSignal, timeoutMs: number, operation: (service: ews.ExchangeService) => Promise<T>, onBusy?: (waitMs: number) => void): Promise<LibraryOutcome<T>> {
   return retryWhileBusy(
     () => viaLibrary(ctx, signal, timeoutMs, operation),
-    (outcome) => (outcome.ok ? undefined : isServerBusy({ ok: false, failure: outcome.failure })),
+    (outcome) => (outcome.ok ? undefined : throttledWait({ ok: false, failure: outcome.failure })),
     signal,
-    { onBusy },
+    { onBusy, timeLeft: ctx.timeLeft },
   );
 }
 

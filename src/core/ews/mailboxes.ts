@@ -1,13 +1,21 @@
 /**
  * Verifying access to many mailboxes: the same calendar check as the access probe, one request per
- * mailbox over a shared keep-alive connection pool, with bounded concurrency. When the server says
- * it is busy, every worker pauses (one shared back-off), because throttling is per service account,
- * not per mailbox; ./throttleWindow decides how many requests are in flight. Requests are built and parsed by the lean path in ./client (measured: the
- * library's per-request cost would dominate the CPU budget of ~2 ms per mailbox).
+ * mailbox over a shared keep-alive connection pool, with bounded concurrency. When the server
+ * throttles, every worker pauses (one shared back-off), because throttling is per service account,
+ * not per mailbox; ./throttleWindow decides how many requests are in flight and ./throttling reads
+ * the signals. Requests are built and parsed by the lean path in ./client (measured: the library's
+ * per-request cost would dominate the CPU budget of ~2 ms per mailbox).
+ *
+ * Every mailbox ends as exactly one of: verified; denied (with the EWS code or HTTP status); not
+ * found; not checked (throttled past the time left, timed out, cancelled, or an answer that says
+ * nothing about the mailbox, with the reason). Only denied and not found are failures. Results
+ * stream through `onResult`; the report keeps counts and the mailboxes that were not verified, so
+ * memory does not grow with the number verified.
  */
 import type { AccessMethod } from '../settings';
-import { MAX_BACKOFF_MS, calendarAccessRequest, callEws, describeFailure, isServerBusy, sleep, type EwsCredentials } from './client';
+import { CONNECTION_RETRY_MS, calendarAccessRequest, callEws, describeFailure, sleep, type CallFailure, type CallOutcome, type EwsCredentials } from './client';
 import { ThrottleWindow } from './throttleWindow';
+import { describeThrottle, throttleSignal, type ThrottleSignal } from './throttling';
 import { DirectEwsTransport } from './directTransport';
 import { TransportError, type EwsTransport } from './transport';
 
@@ -22,10 +30,87 @@ export interface MailboxList {
   problems: MailboxListProblem[];
 }
 
-export interface MailboxReport {
-  checked: number;
-  ok: number;
-  failed: { mailbox: string; reason: string }[];
+export type MailboxStatus = 'verified' | 'denied' | 'not-found' | 'not-checked';
+
+/** A mailbox that was not verified, and why. `code` is the EWS response code or "HTTP <status>". */
+export type UnverifiedMailbox =
+  | { mailbox: string; status: 'denied'; code: string; reason: string }
+  | { mailbox: string; status: 'not-found'; code: string; reason: string }
+  | { mailbox: string; status: 'not-checked'; reason: string };
+
+export type MailboxResult = { mailbox: string; status: 'verified' } | UnverifiedMailbox;
+
+export interface MailboxCounts {
+  total: number;
+  verified: number;
+  denied: number;
+  notFound: number;
+  notChecked: number;
+}
+
+export interface MailboxReport extends MailboxCounts {
+  /** Every mailbox not verified, in the order their results were decided. */
+  unverified: UnverifiedMailbox[];
+}
+
+/** Denied and not found are failures; not checked is not a verdict. */
+export function mailboxFailures(counts: MailboxCounts): number {
+  return counts.denied + counts.notFound;
+}
+
+/** The not-checked mailboxes of a report, for a rerun of only those. */
+export function notCheckedMailboxes(report: { unverified: readonly { mailbox: string; status: string }[] }): string[] {
+  return report.unverified.filter((u) => u.status === 'not-checked').map((u) => u.mailbox);
+}
+
+/** ErrorNonExistentMailbox: "The SMTP address has no mailbox associated with it." */
+const NOT_FOUND_CODES = new Set(['ErrorNonExistentMailbox']);
+/**
+ * Answers that say nothing about the mailbox's access: throttling that was not waited out
+ * (./throttling; ErrorInternalServerError also wraps ErrorServerBusy) or the server could not serve
+ * it right now.
+ */
+const NOT_CHECKED_CODES = new Set([
+  'ErrorServerBusy', 'ErrorExceededConnectionCount', 'ErrorInternalServerError', 'ErrorInternalServerTransientError',
+  'ErrorMailboxMoveInProgress', 'ErrorMailboxStoreUnavailable', 'ErrorTimeoutExpired',
+]);
+
+/** The reason without the code it starts with, which the result carries on its own. */
+function withoutCode(reason: string, code: string): string {
+  return reason.startsWith(`${code}: `) ? reason.slice(code.length + 2) : reason;
+}
+
+/** Sorts one mailbox's final answer into its outcome. */
+export function classifyMailboxOutcome(mailbox: string, outcome: CallOutcome, method: AccessMethod): MailboxResult {
+  if (outcome.ok) return { mailbox, status: 'verified' };
+  return classifyMailboxFailure(mailbox, outcome.failure, method);
+}
+
+function classifyMailboxFailure(mailbox: string, failure: CallFailure, method: AccessMethod): UnverifiedMailbox {
+  // describeFailure says "throttled, retry after N s (...)" for every throttling answer (HTTP 503 and
+  // the NOT_CHECKED_CODES below), and what went wrong for a request that got no usable answer.
+  const reason = describeFailure(failure, method).message;
+  switch (failure.kind) {
+    case 'transport':
+    case 'format':
+    case 'library':
+      return { mailbox, status: 'not-checked', reason };
+    case 'http': {
+      // 5xx: the server failed, not the mailbox; 401, 403, redirects and 404 refuse every mailbox alike.
+      const code = `HTTP ${failure.status}`;
+      return failure.status >= 500 ? { mailbox, status: 'not-checked', reason } : { mailbox, status: 'denied', code, reason: withoutCode(reason, code) };
+    }
+    case 'ews': {
+      const code = failure.error.responseCode || 'an unnamed EWS error';
+      if (NOT_FOUND_CODES.has(code)) return { mailbox, status: 'not-found', code, reason: withoutCode(reason, code) };
+      if (NOT_CHECKED_CODES.has(code)) return { mailbox, status: 'not-checked', reason };
+      return { mailbox, status: 'denied', code, reason: withoutCode(reason, code) };
+    }
+    default: {
+      const unreachable: never = failure;
+      return unreachable;
+    }
+  }
 }
 
 const SMTP = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
@@ -60,6 +145,34 @@ export function parseMailboxList(text: string): MailboxList {
   return { mailboxes, problems };
 }
 
+/**
+ * The not-checked mailboxes of a previous run, from its JSON: the CLI's `probe --json` output or an
+ * exported probe report (both carry `mailboxes.unverified`). Every problem names what to fix.
+ */
+export function readRecheckList(text: string): { ok: true; mailboxes: string[] } | { ok: false; reason: string } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'is not JSON; give the output of "exchange-setup probe --mailboxes FILE --json" or an exported probe report (.json)' };
+  }
+  const mailboxes = typeof doc === 'object' && doc !== null ? (doc as { mailboxes?: unknown }).mailboxes : undefined;
+  const unverified = typeof mailboxes === 'object' && mailboxes !== null ? (mailboxes as { unverified?: unknown }).unverified : undefined;
+  if (!Array.isArray(unverified)) {
+    return { ok: false, reason: 'has no mailbox results (mailboxes.unverified); give the JSON of a run that verified mailboxes (probe --mailboxes FILE --json, or an exported probe report)' };
+  }
+  const found: string[] = [];
+  for (const [index, entry] of unverified.entries()) {
+    const { mailbox, status } = (typeof entry === 'object' && entry !== null ? entry : {}) as { mailbox?: unknown; status?: unknown };
+    if (typeof mailbox !== 'string' || typeof status !== 'string') return { ok: false, reason: `mailboxes.unverified[${index}] is not {mailbox, status}: the file was edited or is not a probe report` };
+    if (status !== 'not-checked') continue;
+    if (!isSmtpAddress(mailbox)) return { ok: false, reason: `mailboxes.unverified[${index}]: "${mailbox.slice(0, 80)}" is not an SMTP address` };
+    found.push(mailbox);
+  }
+  if (found.length === 0) return { ok: false, reason: 'lists no not-checked mailboxes: nothing to check again' };
+  return { ok: true, mailboxes: found };
+}
+
 export interface MailboxCheckConfig {
   ewsUrl: string;
   upn: string;
@@ -71,15 +184,22 @@ export interface MailboxCheckConfig {
 export interface VerifyOptions {
   concurrency?: number;
   signal?: AbortSignal;
-  onProgress?: (checked: number, total: number) => void;
+  /** Each mailbox's result as soon as it is decided (not-checked ones left at the end included). */
+  onResult?: (result: MailboxResult) => void;
+  onProgress?: (done: number, total: number) => void;
   /** Reuse a run's transport (and its connections); otherwise one is made and closed here. */
   transport?: EwsTransport;
   requestTimeoutMs?: number;
+  /** Time left for the whole verification: a throttling wait longer than this stops it. */
+  timeLeft?: () => number;
+  /** Throttled answers one mailbox may draw before it is left not checked (default 20). */
+  maxThrottledRetries?: number;
   now?: () => Date;
 }
 
 export const DEFAULT_MAILBOX_CONCURRENCY = 8;
-const MAX_BUSY_RETRIES = 10;
+const MAX_THROTTLED_RETRIES = 20;
+const CANCELLED_REASON = 'the run was cancelled or its time limit ran out';
 
 export async function verifyMailboxes(config: MailboxCheckConfig, mailboxes: readonly string[], options: VerifyOptions = {}): Promise<MailboxReport> {
   const concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_MAILBOX_CONCURRENCY, 64));
@@ -87,43 +207,80 @@ export async function verifyMailboxes(config: MailboxCheckConfig, mailboxes: rea
   const transport = options.transport ?? new DirectEwsTransport({ extraCaPem: config.extraCaPem, maxSockets: concurrency });
   const credentials: EwsCredentials = { upn: config.upn, password: config.password };
   const now = options.now ?? (() => new Date());
-  const report: MailboxReport = { checked: 0, ok: 0, failed: [] };
-  const finished = new Set<string>();
+  const report: MailboxReport = { total: mailboxes.length, verified: 0, denied: 0, notFound: 0, notChecked: 0, unverified: [] };
+  let done = 0;
   let next = 0;
+  /** Set when a throttling wait outlasts the time left: no mailbox is started after it. */
+  let stopReason: string | undefined;
+  const inProgress = new Set<number>();
   const viewStart = now();
   const viewEnd = new Date(viewStart.getTime() + 86_400_000);
   const window = new ThrottleWindow({ max: concurrency, sleep });
+  const maxRetries = options.maxThrottledRetries ?? MAX_THROTTLED_RETRIES;
 
-  const checkOne = async (mailbox: string): Promise<void> => {
+  const record = (result: MailboxResult): void => {
+    switch (result.status) {
+      case 'verified': report.verified++; break;
+      case 'denied': report.denied++; break;
+      case 'not-found': report.notFound++; break;
+      case 'not-checked': report.notChecked++; break;
+      default: { const unreachable: never = result; return unreachable; }
+    }
+    if (result.status !== 'verified') report.unverified.push(result);
+    done++;
+    options.onResult?.(result);
+    options.onProgress?.(done, mailboxes.length);
+  };
+
+  /** Tells the window what a throttled answer means for every request of the run. */
+  const throttle = (signal: ThrottleSignal, sentAtLevel: number): void => {
+    if (signal.kind === 'queued') {
+      window.pause(signal.waitMs);
+      return;
+    }
+    // A refusal with no stated wait when we had nothing else in flight: the slots are held by another
+    // client of the account; retrying at once would only draw the same answer.
+    const wait = signal.kind === 'connections' && !signal.stated && sentAtLevel <= 1 ? CONNECTION_RETRY_MS : signal.waitMs;
+    window.busy(sentAtLevel, wait, signal.kind === 'connections' ? signal.limit : undefined);
+  };
+
+  /** The mailbox's result, or undefined when the run was stopped (stopReason) before it had one. */
+  const checkOne = async (mailbox: string): Promise<MailboxResult | undefined> => {
     const xml = calendarAccessRequest(mailbox, config.accessMethod, viewStart, viewEnd);
     const anchor = config.accessMethod === 'impersonation' ? mailbox : undefined;
-    for (let attempt = 0; ; attempt++) {
+    for (let retries = 0; ; retries++) {
+      if (stopReason !== undefined) return undefined;
       const sentAtLevel = await window.acquire(options.signal);
-      let outcome;
+      let outcome: CallOutcome;
       try {
         outcome = await callEws(transport, config.ewsUrl, credentials, xml, { anchorMailbox: anchor, signal: options.signal, timeoutMs: options.requestTimeoutMs });
       } finally {
         window.release();
       }
-      const backOff = isServerBusy(outcome);
-      if (backOff !== undefined && attempt < MAX_BUSY_RETRIES) {
-        window.busy(sentAtLevel, Math.min(backOff, MAX_BACKOFF_MS));
-        continue;
+      const signal = outcome.ok ? undefined : throttleSignal(outcome.failure);
+      if (signal === undefined) {
+        window.success();
+        return classifyMailboxOutcome(mailbox, outcome, config.accessMethod);
       }
-      window.success();
-      report.checked++;
-      finished.add(mailbox);
-      if (outcome.ok) report.ok++;
-      else report.failed.push({ mailbox, reason: describeFailure(outcome.failure, config.accessMethod).message });
-      options.onProgress?.(report.checked, mailboxes.length);
-      return;
+      if (options.timeLeft !== undefined && signal.waitMs >= options.timeLeft()) {
+        // Waiting would outlast the run: stop, and say when the server will take requests again.
+        stopReason = describeThrottle(signal);
+        return undefined;
+      }
+      if (retries >= maxRetries) {
+        return { mailbox, status: 'not-checked', reason: `still throttled after ${maxRetries} retries: ${describeThrottle(signal)}` };
+      }
+      throttle(signal, sentAtLevel);
     }
   };
 
   const worker = async (): Promise<void> => {
-    while (next < mailboxes.length) {
-      const mailbox = mailboxes[next++];
-      await checkOne(mailbox);
+    while (next < mailboxes.length && stopReason === undefined) {
+      const index = next++;
+      inProgress.add(index);
+      const result = await checkOne(mailboxes[index]);
+      inProgress.delete(index);
+      record(result ?? { mailbox: mailboxes[index], status: 'not-checked', reason: stopReason ?? CANCELLED_REASON });
     }
   };
 
@@ -135,11 +292,9 @@ export async function verifyMailboxes(config: MailboxCheckConfig, mailboxes: rea
   } finally {
     if (ownTransport) transport.close();
   }
-  if (report.checked < mailboxes.length) {
-    // Cancelled or out of time: what was not checked must not look verified.
-    for (const mailbox of mailboxes) {
-      if (!finished.has(mailbox)) report.failed.push({ mailbox, reason: 'not checked: the run was cancelled or ran out of time' });
-    }
-  }
+  // Cancelled, out of time or stopped by throttling: what was not checked must not look verified.
+  const reason = stopReason ?? CANCELLED_REASON;
+  for (const index of inProgress) record({ mailbox: mailboxes[index], status: 'not-checked', reason });
+  for (let index = next; index < mailboxes.length; index++) record({ mailbox: mailboxes[index], status: 'not-checked', reason });
   return report;
 }

@@ -8,9 +8,10 @@
 import type { AccessMethod } from '../settings';
 import type { StepId } from '../steps';
 import { remedy, type Remedy } from '../remedies';
-import { calendarAccessRequest, callEws, describeFailure, describeTransportError, isServerBusy, ownCalendarRequest, retryWhileBusy, type CallOutcome, type EwsCredentials } from './client';
+import { calendarAccessRequest, callEws, describeFailure, describeTransportError, throttledWait, ownCalendarRequest, retryWhileBusy, type CallOutcome, type EwsCredentials } from './client';
 import { confirmGone, createProbeItem, deleteProbeItem, findProbeItems, readCalendar, type CalendarEvent, type ItemId, type LibraryContext } from './library';
-import { verifyMailboxes, type MailboxReport } from './mailboxes';
+import { throttleSignal } from './throttling';
+import { mailboxFailures, verifyMailboxes, type MailboxReport, type MailboxResult } from './mailboxes';
 import { EXPIRY_CODES, NAME_CODES, UNTRUSTED_CHAIN_CODES, inspectTls, openTcp, resolveHost, type TlsFacts } from './network';
 import type { Socket } from 'node:net';
 import type { ServerVersion } from './soap';
@@ -76,7 +77,8 @@ export interface ProbeRun {
 export interface ProbeRunOptions {
   signal?: AbortSignal;
   onResult?: (result: ProbeResult) => void;
-  onMailboxProgress?: (checked: number, total: number) => void;
+  onMailboxProgress?: (done: number, total: number) => void;
+  onMailboxResult?: (result: MailboxResult) => void;
   /** The current time (tests pin it). */
   now?: () => Date;
 }
@@ -188,7 +190,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
     let waitedMs = 0;
     const outcome = await retryWhileBusy(
       () => callEws(transport, config.ewsUrl, credentials, xml, { anchorMailbox, signal: run.signal, timeoutMs: requestTimeout() }),
-      isServerBusy,
+      throttledWait,
       run.signal,
       // A back-off longer than the time left is not waited out: the busy answer is the verdict.
       { timeLeft: () => deadline - Date.now(), onBusy: (wait) => { waitedMs += wait; } },
@@ -204,7 +206,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
   let serverVersion: ServerVersion | undefined;
   let loginRefusedVersion = false;
   let versionProblem: string | undefined;
-  const libraryContext: LibraryContext = { transport, url: config.ewsUrl, credentials, method: config.accessMethod, mailbox: config.testMailbox };
+  const libraryContext: LibraryContext = { transport, url: config.ewsUrl, credentials, method: config.accessMethod, mailbox: config.testMailbox, timeLeft: () => deadline - Date.now() };
 
   try {
     await probe('net.dns', [], async () => {
@@ -324,6 +326,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
         return pass(`${config.upn} logged on, but the server refused the Exchange2013 request version (see server.version)`);
       }
       const described = describeFailure(outcome.failure, config.accessMethod);
+      if (throttleSignal(outcome.failure)) return fail(`Logon as ${config.upn} not checked: ${described.message}`);
       return fail(`Logon as ${config.upn} failed: ${described.message}`, described.remedy);
     });
 
@@ -352,6 +355,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
         return waitedMs > 0 ? warn(`${config.upn} can ${how} ${mailbox} (after ${waitedMs} ms of throttling)`) : pass(`${config.upn} can ${how} ${mailbox}`);
       }
       const described = describeFailure(outcome.failure, config.accessMethod);
+      if (throttleSignal(outcome.failure)) return fail(`Whether ${config.upn} can ${how} ${mailbox} was not checked: ${described.message}`);
       return fail(`${config.upn} cannot ${how} ${mailbox}: ${described.message}`, described.remedy);
     };
     /** Reads the next 7 days of one mailbox's calendar; hands the events to `keep`. */
@@ -360,6 +364,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
       const outcome = await readCalendar({ ...libraryContext, mailbox }, run.signal, requestTimeout(), now(), 7, (ms) => { waitedMs += ms; });
       if (!outcome.ok) {
         const described = describeFailure(outcome.failure, config.accessMethod);
+        if (throttleSignal(outcome.failure)) return fail(`The calendar of ${mailbox} was not read: ${described.message}`);
         return fail(`Reading the calendar of ${mailbox} failed: ${described.message}`, described.remedy);
       }
       const { events, total, complete } = outcome.value;
@@ -398,7 +403,8 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
 
     if (config.mailboxes && config.mailboxes.length > 0 && byId.get(accessId)?.status !== 'fail' && byId.get(accessId)?.status !== 'skip') {
       result.mailboxes = await verifyMailboxes(config, config.mailboxes, {
-        transport, signal: run.signal, concurrency: config.concurrency, onProgress: options.onMailboxProgress, now,
+        transport, signal: run.signal, concurrency: config.concurrency, onProgress: options.onMailboxProgress, onResult: options.onMailboxResult,
+        timeLeft: () => deadline - Date.now(), now,
       });
     }
   } finally {
@@ -408,7 +414,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
     tcpSocket?.destroy();
     transport.close();
   }
-  result.ok = !checks.some((c) => c.status === 'fail') && (result.mailboxes === undefined || result.mailboxes.failed.length === 0);
+  result.ok = !checks.some((c) => c.status === 'fail') && (result.mailboxes === undefined || mailboxFailures(result.mailboxes) === 0);
   return result;
 }
 

@@ -24,6 +24,8 @@ export interface EwsResponseMessage {
   responseCode: string;
   messageText: string;
   backOffMs?: number;
+  /** Every MessageXml t:Value by name (Policy, MaxConcurrencyLimit, InnerErrorResponseCode...). */
+  details?: Record<string, string>;
   element: XmlElement;
 }
 
@@ -34,6 +36,7 @@ export interface EwsFault {
   responseCode?: string;
   message: string;
   backOffMs?: number;
+  details?: Record<string, string>;
 }
 
 export interface EwsResponse {
@@ -51,6 +54,12 @@ export interface EwsError {
   responseCode: string;
   message: string;
   backOffMs?: number;
+  /**
+   * MessageXml's t:Value entries by name, as the EWS Managed API exposes them (ErrorDetails): the
+   * throttling answers carry Policy and MaxConcurrencyLimit (ErrorExceededConnectionCount) or
+   * InnerErrorResponseCode (ErrorInternalServerError wrapping ErrorServerBusy).
+   */
+  details?: Record<string, string>;
   shape: 'responseMessage' | 'soapFault';
 }
 
@@ -112,6 +121,25 @@ export function readBackOff(messageXml: XmlElement | undefined): number | undefi
   return undefined;
 }
 
+/** Every t:Value of a MessageXml element by its Name (the first of a repeated name wins); undefined when there are none. */
+export function readMessageValues(messageXml: XmlElement | undefined): Record<string, string> | undefined {
+  if (!messageXml) return undefined;
+  const values: Record<string, string> = {};
+  let found = false;
+  const stack = [...messageXml.children];
+  while (stack.length > 0) {
+    const el = stack.shift() as XmlElement;
+    const name = el.attrs.Name;
+    // __proto__ would not become a key of a plain object; no throttling detail is called that.
+    if (el.local === 'Value' && name !== undefined && name !== '__proto__' && !Object.hasOwn(values, name)) {
+      values[name] = el.text.trim();
+      found = true;
+    }
+    stack.push(...el.children);
+  }
+  return found ? values : undefined;
+}
+
 function readFault(fault: XmlElement): EwsFault {
   const detail = byLocal(fault, 'detail');
   const responseCode = detail ? byLocal(detail, 'ResponseCode')?.text.trim() : undefined;
@@ -122,6 +150,7 @@ function readFault(fault: XmlElement): EwsFault {
     responseCode: responseCode || undefined,
     message: (detail ? byLocal(detail, 'Message')?.text.trim() : undefined) || faultString,
     backOffMs: detail ? readBackOff(byLocal(detail, 'MessageXml')) : undefined,
+    details: detail ? readMessageValues(byLocal(detail, 'MessageXml')) : undefined,
   };
 }
 
@@ -136,6 +165,7 @@ function readMessages(body: XmlElement): EwsResponseMessage[] {
         responseCode: byLocal(el, 'ResponseCode')?.text.trim() ?? (cls === 'Success' ? 'NoError' : ''),
         messageText: byLocal(el, 'MessageText')?.text.trim() ?? '',
         backOffMs: readBackOff(byLocal(el, 'MessageXml')),
+        details: readMessageValues(byLocal(el, 'MessageXml')),
         element: el,
       });
       return;
@@ -177,10 +207,11 @@ export function firstError(response: EwsResponse): EwsError | undefined {
       responseCode: response.fault.responseCode ?? response.fault.faultCode.replace(/^.*:/, ''),
       message: response.fault.message,
       backOffMs: response.fault.backOffMs,
+      ...(response.fault.details ? { details: response.fault.details } : {}),
       shape: 'soapFault',
     };
   }
   const failed = response.messages.find((m) => m.responseClass === 'Error');
   if (!failed) return undefined;
-  return { responseCode: failed.responseCode, message: failed.messageText, backOffMs: failed.backOffMs, shape: 'responseMessage' };
+  return { responseCode: failed.responseCode, message: failed.messageText, backOffMs: failed.backOffMs, ...(failed.details ? { details: failed.details } : {}), shape: 'responseMessage' };
 }

@@ -1,8 +1,19 @@
 /**
  * How many EWS requests may be in flight at once when verifying many mailboxes, and when to send
- * none at all. Exchange throttles per service account: past the account's concurrency budget it
- * answers ErrorServerBusy with BackOffMilliseconds, and then no request from that account may be
- * sent until the back-off is over, including requests that were already waiting for a slot.
+ * none at all. Exchange throttles per service account ("EWS throttling in Exchange", Tables 3 and 4;
+ * ./throttling reads the signals): past the account's EWSMaxConcurrency it answers
+ * ErrorExceededConnectionCount, often naming the limit (MaxConcurrencyLimit) and asking for no wait;
+ * a spent time budget is ErrorServerBusy with BackOffMilliseconds (bare, or inside
+ * ErrorInternalServerError); IIS queuing is HTTP 503. After a back-off no request from the account
+ * may be sent until it is over, including requests that were already waiting for a slot.
+ *
+ * The limit a server states is learned and never exceeded, whatever the user's concurrency
+ * (`busy(level, wait, limit)`). It is an upper bound only: the account's slots are shared with the
+ * running calendar service, so refusals below it still shrink the window to the level they came at
+ * (another client holding 10 of 27 slots leaves 17; the window settles at 16-17). A 503 pauses
+ * everyone (`pause()`) but leaves the window alone: IIS queuing says nothing about this account's
+ * concurrency, and shrinking on each of them (one request in five in the bench) ran the window
+ * down to 1.
  *
  * Adapted from TCP congestion control, with the numbers measured in bench/:
  * - Slow start from 8, one more slot per success (doubling per round trip), up to 27: the default
@@ -45,6 +56,8 @@ export class ThrottleWindow {
   private inFlight = 0;
   private successesSinceGrowth = 0;
   private pausedUntil = 0;
+  /** The most the server allows (its MaxConcurrencyLimit), once it has said so. */
+  private serverLimit = Infinity;
   private readonly waiting: (() => void)[] = [];
   private readonly max: number;
   private readonly threshold: number;
@@ -75,6 +88,11 @@ export class ThrottleWindow {
     return this.slowStart;
   }
 
+  /** The limit the server stated (MaxConcurrencyLimit), or undefined before it has. */
+  get learnedLimit(): number | undefined {
+    return this.serverLimit === Infinity ? undefined : this.serverLimit;
+  }
+
   /**
    * Waits until no back-off is running and a slot is free, then takes the slot. Resolves with the
    * number in flight including this request, which `busy()` needs if the request is refused.
@@ -94,11 +112,16 @@ export class ThrottleWindow {
     this.waiting.shift()?.();
   }
 
-  /** A request sent at in-flight level `sentAtLevel` was answered ErrorServerBusy. */
-  busy(sentAtLevel: number, backOffMs: number): void {
+  /**
+   * A request sent at in-flight level `sentAtLevel` was refused for the account's concurrency or time
+   * budget (ErrorExceededConnectionCount, ErrorServerBusy); `serverLimit` is the MaxConcurrencyLimit
+   * the answer stated, if any.
+   */
+  busy(sentAtLevel: number, backOffMs: number, serverLimit?: number): void {
     const now = this.now();
+    if (serverLimit !== undefined && serverLimit >= 1) this.serverLimit = Math.min(this.serverLimit, Math.floor(serverLimit));
     const shrunk = this.slowStart ? Math.floor(sentAtLevel / 2) : sentAtLevel - 1;
-    this.windowSize = Math.max(1, Math.min(this.windowSize, shrunk));
+    this.windowSize = Math.max(1, Math.min(this.windowSize, shrunk, this.serverLimit));
     this.slowStart = false;
     this.ceiling = Math.min(this.ceiling, sentAtLevel);
     this.lastBusyAt = now;
@@ -106,10 +129,15 @@ export class ThrottleWindow {
     this.pausedUntil = Math.max(this.pausedUntil, now + backOffMs);
   }
 
+  /** No request may be sent for `ms` (an HTTP 503: IIS is queuing); the window is kept. */
+  pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
+  }
+
   /** A request was answered (anything but busy). */
   success(): void {
     if (this.ceiling !== Infinity && this.now() - this.lastBusyAt > this.quietMs) this.ceiling = Infinity;
-    const room = this.windowSize < this.max && this.windowSize + 1 < this.ceiling;
+    const room = this.windowSize < this.max && this.windowSize < this.serverLimit && this.windowSize + 1 < this.ceiling;
     // Counted only while the window may grow: once a ceiling lifts, growth waits for a fresh window
     // of successes rather than spending the ones counted while it was held.
     this.successesSinceGrowth = room ? this.successesSinceGrowth + 1 : 0;

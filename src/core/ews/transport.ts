@@ -134,9 +134,15 @@ export function bareHost(hostname: string): string {
   return hostname.replace(/^\[|\]$/g, '');
 }
 
-/** The response as callers see it; bytes that are not UTF-8 are flagged so they are never read as XML. */
+/**
+ * The response as callers see it; bytes that are not UTF-8 are flagged so they are never read as XML.
+ * A reason phrase with a control character in it is dropped: Node's parser lets one through (it
+ * refuses them only in header values), and "a client SHOULD ignore the reason-phrase content"
+ * (RFC 9112, section 4), so nothing is lost and nothing a terminal could act on is kept.
+ */
 export function toHttpResponse(status: number, statusText: string, headers: Record<string, string[]>, bytes: Buffer): HttpResponse {
-  const response: HttpResponse = { status, statusText, headers, body: bytes.toString('utf8') };
+  // eslint-disable-next-line no-control-regex -- control characters are what it drops
+  const response: HttpResponse = { status, statusText: /[\0-\x08\x0a-\x1f\x7f]/.test(statusText) ? '' : statusText, headers, body: bytes.toString('utf8') };
   if (!isUtf8(bytes)) response.invalidUtf8 = true;
   return response;
 }

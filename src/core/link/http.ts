@@ -7,13 +7,16 @@
  */
 import { EwsTransport, toTransportError, type HttpResponse } from '../ews/transport';
 import type { HttpsRequester } from '../autodiscover';
-import { CANCELLED, redactText, runLink, secretForms } from './run';
+import { CANCELLED, runLink } from './run';
+import { redact } from '../redact';
 import type { LinkContext, LinkOutcome, LinkRequest, LinkTarget } from './types';
 import { errorText } from '../errors';
 
 export const DEFAULT_HTTP_LINK_TIMEOUT_MS = 30_000;
 /** How much of the answer is kept for display. */
 export const HTTP_LINK_BODY_LIMIT = 4 * 1024;
+/** How far past the display limit the body is redacted: longer than any encoded form of a secret. */
+const REDACTION_MARGIN = 16 * 1024;
 /** Answers beyond this are not read at all. */
 const HTTP_LINK_MAX_RESPONSE_BYTES = 1024 * 1024;
 
@@ -87,7 +90,10 @@ export function createHttpTarget(options: HttpTargetOptions): LinkTarget {
           own?.close();
         }
         // Redacted before the cut: a secret cut in two at the limit would leave its first half behind.
-        const shown = truncateBody(redactText(response.body, secretForms([request.password, authorization])));
+        // Only a margin past the limit is read (redaction decodes, which costs time on a long body).
+        const head = response.body.slice(0, HTTP_LINK_BODY_LIMIT + REDACTION_MARGIN);
+        const cut = truncateBody(redact(head, [request.password, authorization]));
+        const shown = { body: cut.body, truncated: cut.truncated || head.length < response.body.length };
         const ok = response.status >= 200 && response.status < 300;
         const redirect = response.status >= 300 && response.status < 400 ? ' (redirects are not followed, so the password is not resent elsewhere)' : '';
         return {
