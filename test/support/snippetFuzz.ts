@@ -99,6 +99,8 @@ export const QUOTED_FIELDS: readonly SettingField[] = [
  */
 const OPATH_FIELDS: readonly SettingField[] = ['access.limitToGroup'];
 export const COMMENT_FIELDS: readonly SettingField[] = ['ewsUrl'];
+/** Fields only the New-Mailbox of the create step reads. */
+const CREATE_ONLY_FIELDS: readonly SettingField[] = ['serviceAccount.alias', 'serviceAccount.displayName', 'serviceAccount.organizationalUnit'];
 
 function stepsUsing(field: SettingField): StepId[] {
   return SNIPPET_STEPS.filter((id) => fieldsUsedBy(id).includes(field));
@@ -119,14 +121,15 @@ function rejectionProblems(field: SettingField, issues: readonly { field: Settin
 
 function readsSwitches(id: StepId): boolean {
   const uses = fieldsUsedBy(id);
-  return uses.includes('accessMethod') || uses.includes('impersonation.organizationWide');
+  return uses.includes('accessMethod') || uses.includes('impersonation.organizationWide')
+    || uses.includes('serviceAccount.existing') || uses.includes('impersonation.scopeCoversRooms');
 }
 
 /** Every output of one settings object, by a stable name: step parts, prompt lines and the runbook. */
 function renderOutputs(settings: SetupSettings, field: SettingField, steps: readonly StepId[], reuse?: ReadonlyMap<string, Rendered>, withRunbook = true): Map<string, Rendered> {
   const outputs = new Map<string, Rendered>();
   for (const id of steps) {
-    // A step that reads neither the access method nor the org-wide switch renders the same in every variant.
+    // A step that reads none of the switches the variants differ in renders the same in every variant.
     if (reuse && !readsSwitches(id)) {
       for (const [name, output] of reuse) if (name === id || name.startsWith(`${id}.`)) outputs.set(name, output);
       continue;
@@ -278,7 +281,9 @@ export class SnippetFuzzChecker {
         }
       }
       const shownAnywhere = [...outputs].some(([name, o]) => name !== 'runbook' && o.kind === 'text');
-      if (value !== '' && !harmlessValues.has(value) && this.isShown() && shownAnywhere && changedHere === 0 && this.steps.length > 0) escapes.push(`variant ${v}: the value appears nowhere`);
+      // An existing account is checked, not created: the fields only New-Mailbox takes are not shown for it.
+      const unusedHere = variant.serviceAccount.existing && CREATE_ONLY_FIELDS.includes(this.field);
+      if (value !== '' && !harmlessValues.has(value) && this.isShown() && shownAnywhere && changedHere === 0 && this.steps.length > 0 && !unusedHere) escapes.push(`variant ${v}: the value appears nowhere`);
     }
     if (escapes.length > 0 || changed.size === 0) return { accepted, escapes };
     if (harmlessValues.size !== 1) throw new Error('every variant must have the same harmless value for the field');

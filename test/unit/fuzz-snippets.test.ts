@@ -6,11 +6,12 @@ import { SETTING_FIELDS } from '../../src/core/settings';
 const SCRIPT = join(__dirname, '..', '..', '..', 'scripts', 'fuzz-snippets.mjs');
 
 describe('shell-injection fuzzer (scripts/fuzz-snippets.mjs)', function () {
-  // A safety net, not a measurement: 14 fields, each through the dry run and the group filter as well.
-  this.timeout(250_000);
+  // A safety net, not a measurement: 17 fields, each through the dry run, the group filter and the
+  // existing-account variants as well.
+  this.timeout(400_000);
 
   it('10,000 hostile values per field: zero escapes, and both outcomes exercised', () => {
-    const run = spawnSync(process.execPath, [SCRIPT, '--values', '10000'], { encoding: 'utf8', timeout: 240_000 });
+    const run = spawnSync(process.execPath, [SCRIPT, '--values', '10000'], { encoding: 'utf8', timeout: 390_000 });
     assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
     const rows = run.stdout.split('\n').filter((line) => /^\S+\s+tried/.test(line));
     assert.equal(rows.length, SETTING_FIELDS.length, run.stdout);

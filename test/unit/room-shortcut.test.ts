@@ -46,7 +46,7 @@ describe('an existing service account (issue 14): snippets', () => {
     const all = [text(s, 'action'), text(s, 'verify'), text(s, 'rollback')].join('\n');
     assert.ok(!commands(all).some((c) => /(New|Remove)-Mailbox\s|Read-Host/.test(c)), all);
     assert.match(text(s, 'verify'), /Get-Mailbox -Identity 'alexaforbusiness@contoso\.com' .*Get-ADUser .*msDS-UserPasswordExpiryTimeComputed.*AccountDisabled = \[bool\]\$_\.AccountDisabled/);
-    assert.deepEqual(commands(text(s, 'rollback')), [], 'the rollback runs nothing');
+    assert.deepEqual(commands(text(s, 'rollback')), ["Write-Output 'Nothing to roll back: the existing service account is kept.'"], 'the rollback changes nothing');
     assert.match(text(s, 'rollback'), /not removed/);
     // The path that creates the account still does.
     const create = snippet('serviceAccount.create', { ...existingAccount('impersonation'), serviceAccount: { ...existingAccount('impersonation').serviceAccount, existing: false } });
@@ -75,6 +75,9 @@ describe('an existing service account (issue 14): snippets', () => {
     const grouped = { ...existingAccount('impersonation', { scopeCoversRooms: true }), access: { limitToGroup: "CN=O'Brien Users,DC=contoso,DC=com" } };
     assert.equal(impersonationScopeFilter(grouped), "(RecipientTypeDetails -eq 'UserMailbox' -and MemberOfGroup -eq 'CN=O''Brien Users,DC=contoso,DC=com') -or RecipientTypeDetails -eq 'RoomMailbox'");
     assert.match(text(snippet('access.impersonation', grouped), 'action'), /-RecipientRestrictionFilter '\(RecipientTypeDetails -eq ''UserMailbox'' -and MemberOfGroup -eq ''CN=O''''Brien Users,DC=contoso,DC=com''\) -or RecipientTypeDetails -eq ''RoomMailbox'''/);
+    // A new account with the same choice gets the same filter, and its comment says rooms are included.
+    const fresh = { ...existingAccount('impersonation', { scopeCoversRooms: true }), serviceAccount: { ...DEFAULT_SETTINGS.serviceAccount, upn: FAKE_SERVICE_ACCOUNT } };
+    assert.match(text(snippet('access.impersonation', fresh), 'action'), /over user mailboxes and room mailboxes[\s\S]*-RecipientRestrictionFilter "RecipientTypeDetails -eq 'UserMailbox' -or RecipientTypeDetails -eq 'RoomMailbox'"/);
   });
 
   it('Method 2 adds rights on user mailboxes only, where missing, records them, and the rollback removes exactly the record in reverse order', () => {

@@ -80,7 +80,9 @@ export function renderImpersonation(settings: SetupSettings, refs: ValueRefs): S
     stepId: 'access.impersonation',
     title: 'Method 1: impersonation',
     action: script(
-      comment('A management scope over user mailboxes (RecipientTypeDetails UserMailbox: people, not rooms or shared mailboxes).'),
+      comment(settings.impersonation.scopeCoversRooms
+        ? 'A management scope over user mailboxes and room mailboxes (exchangeSetup.impersonation.scopeCoversRooms), not shared mailboxes.'
+        : 'A management scope over user mailboxes (RecipientTypeDetails UserMailbox: people, not rooms or shared mailboxes).'),
       ...groupLines,
       statement(`New-ManagementScope -Name ${scope} -RecipientRestrictionFilter ${scopeFilterExpression(settings, refs)}`),
       comment('ApplicationImpersonation for the service account, limited to that scope.'),

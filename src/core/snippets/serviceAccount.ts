@@ -33,7 +33,7 @@ export const PASSWORD_PROMPT_LINES: readonly ScriptLine[] = [
  * expiry stays empty and the reading says it could not be read.
  */
 function serviceAccountReading(refs: ValueRefs): string {
-  const expiry = "$ecsAd = $null; if (Get-Command -Name Get-ADUser -ErrorAction SilentlyContinue) { $ecsAd = Get-ADUser -Identity ([string]$_.SamAccountName) -Properties PasswordNeverExpires, 'msDS-UserPasswordExpiryTimeComputed' -ErrorAction SilentlyContinue }; "
+  const expiry = "$ecsAd = $null; if (Get-Command -Name Get-ADUser -ErrorAction SilentlyContinue) { $ecsAd = Get-ADUser -Identity ([string]$_.SamAccountName) -Properties @('PasswordNeverExpires', 'msDS-UserPasswordExpiryTimeComputed') -ErrorAction SilentlyContinue }; "
     + "$ecsExpiry = if ($ecsAd -and -not $ecsAd.PasswordNeverExpires -and $ecsAd.'msDS-UserPasswordExpiryTimeComputed' -gt 0 -and $ecsAd.'msDS-UserPasswordExpiryTimeComputed' -lt [long]::MaxValue) { [DateTime]::FromFileTimeUtc($ecsAd.'msDS-UserPasswordExpiryTimeComputed').ToString('o') } else { '' }; ";
   return `@(Get-Mailbox -Identity ${refs.value('serviceAccount.upn')} -ErrorAction SilentlyContinue | ForEach-Object { ${expiry}[pscustomobject]@{ Name = [string]$_.Name; Alias = [string]$_.Alias; UserPrincipalName = [string]$_.UserPrincipalName; PrimarySmtpAddress = [string]$_.PrimarySmtpAddress; RecipientTypeDetails = [string]$_.RecipientTypeDetails; AccountDisabled = [bool]$_.AccountDisabled; PasswordNeverExpires = [bool]($ecsAd -and $ecsAd.PasswordNeverExpires); PasswordExpiryRead = [bool]$ecsAd; PasswordExpires = $ecsExpiry } })`;
 }
@@ -61,6 +61,7 @@ function renderServiceAccountCheck(refs: ValueRefs): StepSnippet {
     rollback: script(
       comment('Nothing to roll back: this step only read the existing service account, and it is not removed.'),
       comment('The account existed before this setup (exchangeSetup.serviceAccount.existing), and other services may depend on it.'),
+      statement("Write-Output 'Nothing to roll back: the existing service account is kept.'"),
     ),
   };
 }
