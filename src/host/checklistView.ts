@@ -157,10 +157,19 @@ export function registerChecklistView(
     await vscode.commands.executeCommand(`${CHECKLIST_VIEW_ID}.focus`);
     await view.reveal(target, { select: true, focus: true, expand: true });
   });
-  // A workspace value for a setting that shapes snippets is shown above the tree, in every state of it.
+  // A workspace value for a setting that shapes snippets is shown above the tree once it has rows.
+  // VS Code hides a view's welcome content while the view has a message, so before Configure the
+  // warning is a context key that a second welcome paragraph (package.json) shows instead: the
+  // Configure button must stay reachable in a cloned repository that sets such a value.
+  let overrideKey: boolean | undefined;
   const updateWarning = () => {
     const config = vscode.workspace.getConfiguration(SETTINGS_PREFIX);
-    const warning = workspaceOverrideWarning(workspaceOverrides((key) => config.inspect(key), vscode.workspace.isTrusted));
+    const overrides = workspaceOverrides((key) => config.inspect(key), vscode.workspace.isTrusted);
+    if (overrideKey !== overrides.length > 0) {
+      overrideKey = overrides.length > 0;
+      void vscode.commands.executeCommand('setContext', 'exchangeSetup.workspaceOverride', overrideKey);
+    }
+    const warning = settings.configured() ? workspaceOverrideWarning(overrides) : undefined;
     if (warning !== view.message) {
       view.message = warning;
       if (warning) log.warn(warning);

@@ -30,8 +30,14 @@ export const FAKE_BEHAVIOURS = [
   'calendar-view-range',
   /** CreateItem of a calendar item needs SendMeetingInvitations; DeleteItem needs SendMeetingCancellations. */
   'meeting-attributes',
-  /** Past the configured number of requests in flight: ErrorServerBusy with BackOffMilliseconds (see the doc row). */
-  'concurrency-limit',
+  /** Past the configured number of requests in flight: ErrorExceededConnectionCount with Policy and MaxConcurrencyLimit. */
+  'max-concurrency',
+  /** A refused request gives its slot back at once. */
+  'refusal-frees-slot',
+  /** Another client of the same account holds some of its slots. */
+  'other-client-slots',
+  /** Every Nth request answered HTTP 503 (IIS queuing), Retry-After when configured. */
+  'iis-queue-503',
   /** The TLS certificate per scenario: healthy, expired, expiring soon, wrong host, self-signed, missing intermediate. */
   'tls-certificate-variants',
   /** Exchange Online: a Bearer challenge and front-end headers naming outlook.com back ends. */

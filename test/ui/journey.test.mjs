@@ -254,7 +254,10 @@ describe('a new admin\'s first hour, end to end', function () {
     await page.locator('.panel .terminal-tab, .panel .tabs-list', { hasText: 'Exchange Management Shell' }).first()
       .or(page.locator('.panel [aria-label*="Exchange Management Shell"]').first())
       .waitFor({ timeout: 30_000 });
-    await waitForTerminalText(page, promptLineFor('serviceAccount.create'));
+    // The create line (password typed twice, then New-Mailbox) is longer than the terminal panel has
+    // cells, so its start may have scrolled out of view: the part that creates the mailbox must show.
+    const createLine = promptLineFor('serviceAccount.create');
+    await waitForTerminalText(page, createLine.slice(createLine.indexOf('New-Mailbox ')));
     await screenshot('snippet-in-terminal');
     // The admin does not run it here (bash is no Exchange shell): discard the line and clear the screen.
     // Readline's own keys: Ctrl+U empties the line, Ctrl+L clears the screen; neither runs anything.
@@ -370,7 +373,7 @@ describe('a new admin\'s first hour, end to end', function () {
     // calendar service trusts public roots only, so the probe rightly fails the certificate step.
     // "Enable Basic authentication" is about every server behind the load balancer: the probe sees one,
     // so only the terminal read-back (PowerShell, absent here) can mark it done.
-    const remaining = labels.filter((l) => !/: (done|not applicable)/.test(l) && !/^(Prerequisites|Grant calendar access):/.test(l));
+    const remaining = labels.filter((l) => !/: (done|not applicable|optional)/.test(l) && !/^(Prerequisites|Grant calendar access):/.test(l));
     assert.deepEqual(remaining.map((l) => l.replace(/:.*/, '')), ['Publicly trusted certificate on EWS', 'Enable Basic authentication'], JSON.stringify(labels));
     assert.ok(labels.some((l) => /^Publicly trusted certificate on EWS: failed · from a probe/.test(l)), JSON.stringify(labels));
     for (const done of ['Exchange admin rights', 'Exchange 2013 or newer', 'Basic authentication on EWS', 'Verify Basic authentication',
@@ -395,7 +398,7 @@ describe('a new admin\'s first hour, end to end', function () {
     }
     await waitForBadge(0);
     const finalLabels = await checklistLabels();
-    for (const label of finalLabels) assert.match(label, /: (done|not applicable)/, JSON.stringify(finalLabels));
+    for (const label of finalLabels) assert.match(label, /: (done|not applicable)|\(optional\): optional/, JSON.stringify(finalLabels));
     await screenshot('checklist-complete');
   });
 });

@@ -47,6 +47,9 @@ export function loadCompiled(modulePath) {
 export async function openWorkbench({ label, userSettings = {}, viewport = { width: 1280, height: 900 } }) {
   const runDir = makeTempDir(label);
   const workspace = makeWorkspace();
+  // A new admin's own folder: the integration suites' hostile workspace settings (a cloned repository
+  // steering snippets) are theirs to test; here they would change every snippet the journey reads.
+  writeFileSync(join(workspace, '.vscode', 'settings.json'), '{}\n');
   const userDataDir = join(runDir, 'user-data');
   // The DOM renderer keeps the terminal's text readable from the page (WebGL draws it on a canvas).
   seedUserSettings(userDataDir, { 'terminal.integrated.gpuAcceleration': 'off', ...userSettings });

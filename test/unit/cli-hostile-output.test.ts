@@ -85,7 +85,7 @@ describe('CLI output: server text is redacted and cannot act on the terminal', f
         const report = JSON.parse(run.stdout) as { ok: boolean; checks: { id: string; status: string; message: string }[] };
         assert.equal(report.ok, false);
         assert.equal(report.checks.find((c) => c.id === 'access.impersonation')?.status, 'pass');
-        assert.equal((report as { mailboxes?: { failed: unknown[] } }).mailboxes?.failed.length, 2, run.stdout);
+        assert.equal((report as { mailboxes?: { unverified: unknown[] } }).mailboxes?.unverified.length, 2, run.stdout);
         assert.equal(run.code, 1);
       });
     });
@@ -120,7 +120,7 @@ describe('CLI output: server text is redacted and cannot act on the terminal', f
       assertSafe('stderr', stderr, false, patterns);
       // The server's own green is shown as text, not obeyed.
       assert.ok(stdout.includes('[U+001B][32mOK: all checks passed'), stdout);
-      assert.match(stdout, /Mailboxes: 2 checked, 0 ok, 2 failed\n {2}bob@contoso\.com: .*\[redacted\]/);
+      assert.match(stdout, /Mailboxes: 0 verified, 2 denied, 0 not found, 0 not checked \(of 2\)\n {2}bob@contoso\.com: .*\[redacted\]/);
     } finally {
       await server.stop();
     }

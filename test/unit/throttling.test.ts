@@ -125,7 +125,7 @@ describe('the outcome of one mailbox', () => {
       assert.equal(classify(outcome(500, fault(code))).status, 'not-checked', code);
     }
     assert.deepEqual(classify(outcome(500, fault('ErrorServerBusy', [['BackOffMilliseconds', '9000']]))), { mailbox: 'bob@contoso.com', status: 'not-checked', reason: 'throttled, retry after 9 s (ErrorServerBusy: the account\'s EWS time budget is spent)' });
-    assert.deepEqual(classify(outcome(401, 'no', { 'content-type': ['text/html'] })), { mailbox: 'bob@contoso.com', status: 'denied', code: 'HTTP 401', reason: 'the server refused the service account name or password' });
+    assert.deepEqual(classify(outcome(401, 'no', { 'content-type': ['text/html'] })), { mailbox: 'bob@contoso.com', status: 'denied', code: 'HTTP 401', reason: 'the server refused the service account name or password (the same answer comes when the account is disabled, locked out or its password has expired)' });
     assert.equal(classify(outcome(502, 'bad gateway', { 'content-type': ['text/html'] })).status, 'not-checked');
     assert.equal(classify(outcome(500, 'Runtime Error', { 'content-type': ['text/html'] })).status, 'not-checked', 'an HTTP 500 page says nothing about the mailbox');
     assert.equal(classify(outcome(499, 'odd', { 'content-type': ['text/html'] })).status, 'denied');
