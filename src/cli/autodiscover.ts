@@ -14,7 +14,7 @@ import { DEFAULT_SETTINGS } from '../core/settings';
 import { redact } from '../core/report';
 import { validateSettings } from '../core/validate';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, booleanFlag, formatFlagHelp, listFlag, parseArgs, readTextFile, stringFlag, type CliIo, type FlagSpecs, type Subcommand } from './args';
-import { promptHidden, type ProbeIo } from './probe';
+import { promptHidden, withTerminal, type ProbeIo } from './probe';
 import { guardOutput, terminalText } from './output';
 
 const TRUST_FLAG = 'trust-autodiscover-host';
@@ -199,5 +199,5 @@ export async function runAutodiscoverCommand(args: readonly string[], unguarded:
 export const autodiscoverCommand: Subcommand = {
   name: 'autodiscover',
   summary: 'find the EWS URL for an address (Autodiscover), asking only hosts in its domain unless told otherwise',
-  run: (argv, io) => runAutodiscoverCommand(argv, { ...io, isTTY: (io.stdout as { isTTY?: boolean }).isTTY === true }),
+  run: (argv, io) => runAutodiscoverCommand(argv, withTerminal(io)),
 };

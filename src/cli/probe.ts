@@ -64,6 +64,11 @@ export interface ProbeIo extends CliIo {
   readonly isTTY?: boolean;
 }
 
+/** The io with `isTTY` read from stdout, for the subcommands that colour output or prompt. */
+export function withTerminal(io: CliIo): ProbeIo {
+  return { ...io, isTTY: (io.stdout as { isTTY?: boolean }).isTTY === true };
+}
+
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** Nothing failed, but some mailboxes were not checked: a script must not read that as all verified. */
 export const EXIT_INCOMPLETE = 3;
@@ -297,5 +302,5 @@ export async function runProbeCommand(args: readonly string[], unguarded: ProbeI
 export const probeCommand: Subcommand = {
   name: 'probe',
   summary: 'check EWS end to end: TLS, Basic auth, the service account, the version, access and the calendar',
-  run: (argv, io) => runProbeCommand(argv, { ...io, isTTY: (io.stdout as { isTTY?: boolean }).isTTY === true }),
+  run: (argv, io) => runProbeCommand(argv, withTerminal(io)),
 };

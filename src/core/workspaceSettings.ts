@@ -19,27 +19,13 @@
  *   every workspace value in effect, so that a trusted-but-hostile repository is seen before a
  *   snippet is run.
  */
+import type { SettingField } from './settings';
 
-/** Settings keys after the `exchangeSetup.` prefix. */
-export type GuardedSetting =
-  | 'ewsUrl'
-  | 'exchangeServer'
-  | 'serviceAccount.upn'
-  | 'serviceAccount.alias'
-  | 'serviceAccount.displayName'
-  | 'serviceAccount.organizationalUnit'
-  | 'accessMethod'
-  | 'impersonation.scopeName'
-  | 'impersonation.assignmentName'
-  | 'impersonation.organizationWide'
-  | 'impersonation.scopeCoversRooms'
-  | 'serviceAccount.existing'
-  | 'access.limitToGroup'
-  | 'testMailbox'
-  | 'testRoomMailbox'
-  | 'link.target'
-  | 'link.workmail.organizationId'
-  | 'link.workmail.region';
+/**
+ * Settings keys after the `exchangeSetup.` prefix: the setup fields of core/settings, plus the link
+ * target's settings, which the host reads on its own (host/linkSettings).
+ */
+export type GuardedSetting = SettingField | 'link.target' | 'link.workmail.organizationId' | 'link.workmail.region';
 
 export type SettingGuard = 'machine' | 'restricted';
 
