@@ -71,7 +71,7 @@ function Undo-EcsPrerequisitesExchangeVersion {
 
 # --------------------------------------------------------------------------------------------------
 # Step 3: Publicly trusted certificate on EWS (prerequisites.certificate)
-# The certificate bound to IIS for EWS comes from a public CA, covers the EWS host and has not expired.
+# On every server with EWS, the certificate bound to IIS comes from a public CA, covers the EWS host and has not expired.
 # --------------------------------------------------------------------------------------------------
 # Action
 # Nothing to change from here: a certificate from a public CA is requested and assigned outside this procedure
@@ -95,7 +95,7 @@ function Undo-EcsPrerequisitesCertificate {
 
 # --------------------------------------------------------------------------------------------------
 # Step 4: Verify Basic authentication (basicAuth.verify)
-# Read BasicAuthentication on the EWS virtual directories.
+# Read BasicAuthentication on the EWS virtual directory of every Exchange server.
 # --------------------------------------------------------------------------------------------------
 # Action
 # Nothing to change: this step reads the current setting (see the verification).
@@ -114,7 +114,7 @@ function Undo-EcsBasicAuthVerify {
 
 # --------------------------------------------------------------------------------------------------
 # Step 5: Enable Basic authentication (basicAuth.enable)
-# Record the current value, then turn Basic authentication on for EWS.
+# Record the current values, then turn Basic authentication on for EWS on every server that has it off.
 # --------------------------------------------------------------------------------------------------
 # Action
 # 1. Read the EWS virtual directory of every Exchange server that has one.
