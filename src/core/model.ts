@@ -14,6 +14,12 @@ export interface Evidence {
   readonly at: string;
   /** What was seen, in one line (never a secret). */
   readonly detail: string;
+  /**
+   * For the steps that read every Exchange server (Basic auth, the certificate): the servers not yet
+   * right, each "NAME (what is wrong)", which the checklist's tooltip lists. Optional and additive: a
+   * version that does not know it reads the rest of the evidence unchanged.
+   */
+  readonly servers?: readonly string[];
 }
 
 /** Stored status: `notApplicable` is never stored, it follows from the access method. */
@@ -27,6 +33,8 @@ export interface StepRecord {
 export interface BasicAuthSetting {
   readonly identity: string;
   readonly basicAuthentication: boolean;
+  /** The directory's server, when the record has it (the all-server snippet records it). */
+  readonly server?: string;
 }
 
 /**
@@ -85,21 +93,30 @@ export function readStateBody(raw: object): PersistedSetupState {
     steps[id] = evidence ? { status: rec.status as RecordedStatus, evidence } : { status: rec.status as RecordedStatus };
   }
   const prior = Array.isArray(candidate.basicAuthPrior)
-    ? candidate.basicAuthPrior.filter(
-        (p): p is BasicAuthSetting =>
-          typeof p === 'object' && p !== null && typeof (p as BasicAuthSetting).identity === 'string'
-          && typeof (p as BasicAuthSetting).basicAuthentication === 'boolean',
-      )
+    ? candidate.basicAuthPrior
+        .filter(
+          (p): p is BasicAuthSetting =>
+            typeof p === 'object' && p !== null && typeof (p as BasicAuthSetting).identity === 'string'
+            && typeof (p as BasicAuthSetting).basicAuthentication === 'boolean',
+        )
+        .map(copyPrior)
     : undefined;
   return prior && prior.length > 0 ? { version: CURRENT_PROGRESS_VERSION, steps, basicAuthPrior: prior } : { version: CURRENT_PROGRESS_VERSION, steps };
 }
 
 function parseEvidence(raw: unknown): Evidence | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
-  const e = raw as { source?: unknown; at?: unknown; detail?: unknown };
+  const e = raw as { source?: unknown; at?: unknown; detail?: unknown; servers?: unknown };
   if (!EVIDENCE_SOURCES.includes(e.source as EvidenceSource)) return undefined;
   if (typeof e.at !== 'string' || Number.isNaN(Date.parse(e.at)) || typeof e.detail !== 'string') return undefined;
-  return { source: e.source as EvidenceSource, at: e.at, detail: e.detail.slice(0, 500) };
+  const evidence: Evidence = { source: e.source as EvidenceSource, at: e.at, detail: e.detail.slice(0, 500) };
+  const servers = Array.isArray(e.servers) ? serverList(e.servers.filter((v): v is string => typeof v === 'string')) : undefined;
+  return servers ? { ...evidence, servers } : evidence;
+}
+
+/** At most 50 server entries of 200 characters each, every one on one line: state edited by hand stays small. */
+function serverList(servers: readonly string[]): string[] {
+  return servers.slice(0, 50).map((server) => oneLine(server).slice(0, 200));
 }
 
 type Listener = () => void;
@@ -162,10 +179,13 @@ export class SetupModel {
     return this.basicAuthPrior;
   }
 
-  /** Records the result of a check or a person's confirmation for one leaf step. */
-  record(id: StepId, status: RecordedStatus, source: EvidenceSource, detail: string): void {
+  /**
+   * Records the result of a check or a person's confirmation for one leaf step; `servers` lists the
+   * Exchange servers not yet right, for a step that reads every server.
+   */
+  record(id: StepId, status: RecordedStatus, source: EvidenceSource, detail: string, servers?: readonly string[]): void {
     if (!isLeaf(id)) throw new Error(`Step ${id} has sub-steps; record its sub-steps instead.`);
-    this.steps[id] = { status, evidence: { source, at: this.now().toISOString(), detail: oneLine(detail) } };
+    this.steps[id] = { status, evidence: evidenceOf(source, this.now().toISOString(), detail, servers) };
     this.fire();
   }
 
@@ -175,12 +195,15 @@ export class SetupModel {
   }
 
   /**
-   * Basic auth as read from the EWS virtual directories. The same reading decides three steps: the
-   * verification itself, the prerequisite, and whether enabling is still needed.
+   * Basic auth as read from the EWS virtual directories of every server. The same reading decides three
+   * steps: the verification itself (it ran), the prerequisite (on everywhere, off somewhere, or not
+   * known for a server that could not be read), and whether enabling is still needed. `detail` is the
+   * reading's own sentence when there is one, so the checklist says what the CLI says.
    */
   recordBasicAuthReading(
-    servers: readonly { server: string; basicAuthentication: boolean }[],
+    servers: readonly { server: string; basicAuthentication: boolean | null; error?: string }[],
     source: EvidenceSource,
+    detail?: string,
   ): void {
     const at = this.now().toISOString();
     if (servers.length === 0) {
@@ -188,21 +211,31 @@ export class SetupModel {
       this.fire();
       return;
     }
-    const off = servers.filter((s) => !s.basicAuthentication).map((s) => s.server);
+    const off = servers.filter((s) => s.basicAuthentication === false && s.error === undefined).map((s) => s.server);
+    const unread = servers.filter((s) => s.basicAuthentication === null || s.error !== undefined).map((s) => s.server);
+    const notRight = [...off.map((name) => `${name} (Basic off)`), ...unread.map((name) => `${name} (could not be read)`)];
     const names = servers.map((s) => s.server).join(', ');
-    const detail = off.length === 0 ? `Basic auth is on for EWS on ${names}.` : `Basic auth is off for EWS on ${off.join(', ')}.`;
-    const evidence: Evidence = { source, at, detail: oneLine(detail) };
+    const fallback = off.length > 0 ? `Basic auth is off for EWS on ${off.join(', ')}.`
+      : unread.length > 0 ? `Basic auth could not be read on ${unread.join(', ')}.`
+        : `Basic auth is on for EWS on ${names}.`;
+    const evidence = evidenceOf(source, at, detail ?? fallback, notRight);
+    const allOn = off.length === 0 && unread.length === 0;
     this.steps['basicAuth.verify'] = { status: 'done', evidence };
-    this.steps['prerequisites.basicAuth'] = { status: off.length === 0 ? 'done' : 'failed', evidence };
-    if (off.length === 0) this.steps['basicAuth.enable'] = { status: 'done', evidence };
+    this.steps['prerequisites.basicAuth'] = { status: allOn ? 'done' : off.length > 0 ? 'failed' : 'unknown', evidence };
+    if (allOn) this.steps['basicAuth.enable'] = { status: 'done', evidence };
     else if (this.steps['basicAuth.enable']?.status === 'done') this.steps['basicAuth.enable'] = { status: 'notStarted', evidence };
     this.fire();
   }
 
-  /** Keeps the first recording: rollback must restore the value from before any change we made. */
+  /**
+   * Keeps the first recording of each directory: rollback must restore the value from before any change
+   * we made. A directory recorded later (a server added since) is added beside the others.
+   */
   recordBasicAuthPrior(prior: readonly BasicAuthSetting[]): void {
-    if (this.basicAuthPrior && this.basicAuthPrior.length > 0) return;
-    this.basicAuthPrior = prior.map((p) => ({ identity: p.identity, basicAuthentication: p.basicAuthentication }));
+    const known = new Set((this.basicAuthPrior ?? []).map((p) => p.identity.toLowerCase()));
+    const added = prior.filter((p) => !known.has(p.identity.toLowerCase()));
+    if (added.length === 0) return;
+    this.basicAuthPrior = [...(this.basicAuthPrior ?? []), ...added.map(copyPrior)];
     this.fire();
   }
 
@@ -300,6 +333,17 @@ export function aggregate(children: readonly StepStatus[]): StepStatus {
 
 function descendants(id: StepId): StepId[] {
   return childrenOf(id).flatMap((c) => [c.id, ...descendants(c.id)]);
+}
+
+function copyPrior(p: BasicAuthSetting): BasicAuthSetting {
+  return typeof p.server === 'string' && p.server !== ''
+    ? { identity: p.identity, basicAuthentication: p.basicAuthentication, server: p.server }
+    : { identity: p.identity, basicAuthentication: p.basicAuthentication };
+}
+
+function evidenceOf(source: EvidenceSource, at: string, detail: string, servers?: readonly string[]): Evidence {
+  const evidence: Evidence = { source, at, detail: oneLine(detail) };
+  return servers && servers.length > 0 ? { ...evidence, servers: serverList(servers) } : evidence;
 }
 
 function oneLine(text: string): string {

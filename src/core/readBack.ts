@@ -38,9 +38,9 @@ export function readBackOutcome(status: StepStatus): ReadBackOutcome {
 export function applyVerificationReading(model: SetupModel, id: StepId, reading: VerificationReading, source: EvidenceSource): void {
   if (reading.basicAuthPrior && reading.basicAuthPrior.length > 0) model.recordBasicAuthPrior(reading.basicAuthPrior);
   if (reading.basicAuth && reading.basicAuth.length > 0) {
-    model.recordBasicAuthReading(reading.basicAuth, source);
+    model.recordBasicAuthReading(reading.basicAuth.map((r) => ({ ...r, server: r.server || r.identity })), source, reading.detail);
   } else {
-    model.record(id, reading.status === 'notApplicable' ? 'unknown' : reading.status, source, reading.detail);
+    model.record(id, reading.status === 'notApplicable' ? 'unknown' : reading.status, source, reading.detail, reading.serversNotRight);
   }
 }
 
@@ -93,6 +93,8 @@ export interface ReadBackReport {
     readonly stepStatus: StepStatus;
     readonly basicAuth?: VerificationReading['basicAuth'];
     readonly basicAuthPrior?: VerificationReading['basicAuthPrior'];
+    /** The servers not yet right ("NAME (what is wrong)"), for the steps that read every server. */
+    readonly serversNotRight?: VerificationReading['serversNotRight'];
   };
 }
 
@@ -105,6 +107,7 @@ export function readBackReport(step: StepId, reading: VerificationReading): Read
       stepStatus: reading.status,
       ...(reading.basicAuth ? { basicAuth: reading.basicAuth } : {}),
       ...(reading.basicAuthPrior ? { basicAuthPrior: reading.basicAuthPrior } : {}),
+      ...(reading.serversNotRight ? { serversNotRight: reading.serversNotRight } : {}),
     },
   };
 }

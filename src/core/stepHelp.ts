@@ -32,34 +32,40 @@ issued by a publicly trusted certificate authority, valid for the EWS host name,
 with its intermediate certificates. A self-signed certificate (the Exchange default) or one from an
 internal CA fails. The probe checks the chain as the service would see it.
 
-The verification reads \`Get-ExchangeCertificate\` for the certificates assigned to IIS. The step is done only
-when the certificate that names the EWS host has \`RootCAType\` ThirdParty (a public CA) and \`Status\` Valid,
-is not self-signed and has not expired. An internal CA (Enterprise, GroupPolicy) is reported as such: check
-with the \`tls.trust\` probe what the service will see. Certificates that do not name the EWS host (such as
-Exchange's own self-signed certificate for the back-end site) are listed, not judged. Through a remote
-session \`RootCAType\` and \`Status\` may not come back; the step is then unknown: run the verification in the
-Exchange Management Shell on the server.`,
+Behind a load balancer every server answers for the EWS name, so the verification reads the certificates
+assigned to IIS on **every server with an EWS virtual directory** (\`Get-ExchangeCertificate -Server\` for each).
+The step is done only when, on each server, the certificate that names the EWS host has \`RootCAType\`
+ThirdParty (a public CA) and \`Status\` Valid, is not self-signed and has not expired; the tooltip names the
+servers not yet right. An internal CA (Enterprise, GroupPolicy) is reported as such: check with the
+\`tls.trust\` probe what the service will see. Certificates that do not name the EWS host (such as Exchange's
+own self-signed certificate for the back-end site) are listed, not judged. A server that cannot be read is
+unknown, with its error. Through a remote session \`RootCAType\` and \`Status\` may not come back; the step is
+then unknown: run the verification in the Exchange Management Shell on a server.`,
   'prerequisites.basicAuth': `The service signs in with Basic authentication. EWS must offer it on every
 server behind the load balancer, or sign-ins will fail on some requests. The "Verify Basic
 authentication" step reads the setting; the probe checks what EWS actually offers.`,
-  'basicAuth.verify': `Reads \`BasicAuthentication\` on the EWS virtual directories. The verification prints the
-values as JSON between marker lines so that the extension can read them back from the terminal and update
-the checklist.`,
-  'basicAuth.enable': `Turns Basic authentication on for the EWS virtual directory of the server in
-\`exchangeSetup.exchangeServer\`. The directory is taken from Exchange
-(\`Get-WebServicesVirtualDirectory -Server <server> | Set-WebServicesVirtualDirectory ...\`) rather than typed as
-\`'<SERVER>\\EWS (Default Web Site)'\`, which breaks when the setting is an FQDN or the site has another name.
+  'basicAuth.verify': `Reads \`BasicAuthentication\` on the EWS virtual directory of **every Exchange server that
+has one**: the list comes from Active Directory (\`Get-WebServicesVirtualDirectory -ADPropertiesOnly\`), then
+each server is read with \`-Server\`, which also reads its IIS settings. A server that cannot be read is printed
+with its error and counts as unknown, never as on. The step is done only when every server has Basic on; the
+tooltip names the servers not yet right. The verification prints the values as JSON between marker lines so
+that the extension can read them back from the terminal and update the checklist.`,
+  'basicAuth.enable': `Turns Basic authentication on for the EWS virtual directory of every Exchange server that
+has it off. Each directory is changed by the identity Exchange prints for it, never by a typed
+\`'<SERVER>\\EWS (Default Web Site)'\`, which breaks when a name is an FQDN or the site has another name.
 
 **Basic on the EWS virtual directory applies to every user of EWS on that server**, not only the service
 account: any account can then sign in to EWS with a password. Weigh that before you enable it.
 
-The snippet first records the current values, so that the rollback restores exactly what was there before.
-After the change it recycles the \`MSExchangeServicesAppPool\` application pool, as Microsoft's xExchange DSC
-resource does after changing the EWS directory (otherwise IIS may keep serving the old setting). It does so
-through PowerShell remoting to the server (\`Invoke-Command ... Restart-WebAppPool\`), which needs WinRM and
-administrator rights there; on the server itself run \`Restart-WebAppPool -Name MSExchangeServicesAppPool\` in an
-elevated shell. Then confirm with the verification and the \`auth.schemes\` probe in the Probe & Link panel,
-which shows what EWS now offers. Repeat it for every server behind the load balancer.`,
+The snippet first records the current value of each directory, with its server, in a file under your
+profile; a value already recorded is never overwritten, and a directory whose old value is not recorded is
+not changed. The rollback restores exactly the recorded value on each server. After the change it recycles the
+\`MSExchangeServicesAppPool\` application pool on each server it changed, as Microsoft's xExchange DSC resource
+does after changing the EWS directory (otherwise IIS may keep serving the old setting). It does so through
+PowerShell remoting to each server's FQDN (\`Invoke-Command ... Restart-WebAppPool\`), which needs WinRM and
+administrator rights there; a server that refuses is named in a warning: on that server run
+\`Restart-WebAppPool -Name MSExchangeServicesAppPool\` in an elevated shell. Then confirm with the verification
+and the \`auth.schemes\` probe in the Probe & Link panel, which shows what EWS now offers.`,
   'serviceAccount.create': `Creates the mailbox the service signs in with. Every value is quoted; the alias has no
 spaces. The shell prompts for the password twice (\`Read-Host -AsSecureString\`) and compares the two entries in
 memory without turning them into text; if they differ, nothing is created. The password never appears in the

@@ -54,7 +54,7 @@ export const STEPS: readonly StepDefinition[] = [
   },
   {
     id: 'prerequisites.certificate', parent: 'prerequisites', title: 'Publicly trusted certificate on EWS',
-    summary: 'The certificate bound to IIS for EWS comes from a public CA, covers the EWS host and has not expired.', manual: false, hasSnippet: true, readBack: true,
+    summary: 'On every server with EWS, the certificate bound to IIS comes from a public CA, covers the EWS host and has not expired.', manual: false, hasSnippet: true, readBack: true,
   },
   {
     id: 'prerequisites.basicAuth', parent: 'prerequisites', title: 'Basic authentication on EWS',
@@ -62,11 +62,11 @@ export const STEPS: readonly StepDefinition[] = [
   },
   {
     id: 'basicAuth.verify', title: 'Verify Basic authentication',
-    summary: 'Read BasicAuthentication on the EWS virtual directories.', manual: false, hasSnippet: true, readBack: true,
+    summary: 'Read BasicAuthentication on the EWS virtual directory of every Exchange server.', manual: false, hasSnippet: true, readBack: true,
   },
   {
     id: 'basicAuth.enable', title: 'Enable Basic authentication',
-    summary: 'Record the current value, then turn Basic authentication on for EWS.', manual: false, hasSnippet: true, readBack: true,
+    summary: 'Record the current values, then turn Basic authentication on for EWS on every server that has it off.', manual: false, hasSnippet: true, readBack: true,
   },
   {
     id: 'serviceAccount.create', title: 'Create the service account mailbox',

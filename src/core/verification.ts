@@ -16,7 +16,10 @@ import { canonicalOpath, sameOpathFilter } from './opath';
 export interface BasicAuthServerReading {
   server: string;
   identity: string;
-  basicAuthentication: boolean;
+  /** null: the server's IIS metabase could not be read (the value is not known, neither on nor off). */
+  basicAuthentication: boolean | null;
+  /** The first error Exchange reported reading this server (absent when none). */
+  error?: string;
 }
 
 export interface VerificationReading {
@@ -29,6 +32,11 @@ export interface VerificationReading {
   basicAuth?: BasicAuthServerReading[];
   /** The values basicAuth.enable recorded before changing them. */
   basicAuthPrior?: BasicAuthPriorEntry[];
+  /**
+   * The servers that are not yet right, each as "NAME (what is wrong)", for the checklist's tooltip
+   * (all-server steps: Basic auth and the certificate). Absent when the reading is not per server.
+   */
+  serversNotRight?: string[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -224,8 +232,10 @@ export const VERIFICATION_RULE_IDS = [
   'prerequisites.certificate.statusNotValid',
   'prerequisites.certificate.unreadable',
   'prerequisites.certificate.thirdPartyValid',
+  'prerequisites.certificate.serverUnreadable',
   'basicAuth.verify.noVirtualDirectory',
   'basicAuth.verify.off',
+  'basicAuth.verify.unreadable',
   'basicAuth.verify.on',
   'serviceAccount.create.missing',
   'serviceAccount.create.notUserMailbox',
@@ -438,8 +448,8 @@ function hostOf(url: string): string {
   }
 }
 
-function decideCertificate(value: unknown, settings: SetupSettings, now: Date): VerificationReading {
-  const certificates = asList(value);
+/** The verdict on the IIS certificates of one server (or of output from before the all-server snippet). */
+function certificateVerdict(certificates: JsonObject[], settings: SetupSettings, now: Date): VerificationReading {
   // rule prerequisites.certificate.noIisCertificate
   if (certificates.length === 0) {
     return failed('prerequisites.certificate.noIisCertificate', 'No certificate is assigned to IIS on the server: assign one from a public CA with Enable-ExchangeCertificate -Services IIS.');
@@ -474,30 +484,123 @@ function decideCertificate(value: unknown, settings: SetupSettings, now: Date): 
   );
 }
 
-function readBasicAuth(value: unknown): BasicAuthServerReading[] {
-  return asList(value).map((item) => ({ server: text(item, 'Server'), identity: text(item, 'Identity'), basicAuthentication: flag(item, 'BasicAuthentication') }));
+/** A few words for the tooltip's list of servers not yet right, by the rule that decided a server. */
+const CERTIFICATE_PROBLEM: Partial<Record<VerificationRuleId, string>> = {
+  'prerequisites.certificate.noIisCertificate': 'no certificate assigned to IIS',
+  'prerequisites.certificate.hostNotCovered': 'no certificate names the EWS host',
+  'prerequisites.certificate.selfSigned': 'self-signed certificate',
+  'prerequisites.certificate.expired': 'expired certificate',
+  'prerequisites.certificate.notPublicRoot': 'not from a public CA',
+  'prerequisites.certificate.statusNotValid': 'status not Valid',
+  'prerequisites.certificate.unreadable': 'certificate could not be judged',
+  'prerequisites.certificate.serverUnreadable': 'could not be read',
+};
+
+/**
+ * The certificate of every server with an EWS virtual directory (the snippet prints one item per server:
+ * Server, Error, Certificates). Done only when each server is; a failing server decides over an
+ * unreadable one, and the rule of the first failing server names the reading. Output from the older
+ * one-server snippet (a plain list of certificates) is judged as one server.
+ */
+function decideCertificate(value: unknown, settings: SetupSettings, now: Date): VerificationReading {
+  const items = asList(value);
+  if (!items.some((item) => 'Certificates' in item)) return certificateVerdict(items, settings, now);
+  const ewsHost = hostOf(String(getField(settings, 'ewsUrl')));
+  // rule prerequisites.certificate.noEwsHost
+  if (ewsHost === '') return unknown('prerequisites.certificate.noEwsHost', 'The EWS URL setting (exchangeSetup.ewsUrl) is not a URL, so the certificate cannot be matched to its host.');
+  const servers = items.map((item) => {
+    const name = text(item, 'Server') || 'a server';
+    const certificates = asList(item.Certificates);
+    const error = text(item, 'Error');
+    // rule prerequisites.certificate.serverUnreadable: Get-ExchangeCertificate -Server failed for this server
+    // (not reachable, or no rights there): nothing is known about its certificate.
+    const reading = error !== '' && certificates.length === 0
+      ? unknown('prerequisites.certificate.serverUnreadable', `The certificates of ${name} could not be read (${error}): run the verification again when the server is reachable.`)
+      : certificateVerdict(certificates, settings, now);
+    return { name, reading };
+  });
+  const names = listNames(servers.map((s) => s.name));
+  const notRight = servers.filter((s) => s.reading.status !== 'done');
+  const serversNotRight = notRight.map((s) => `${s.name} (${CERTIFICATE_PROBLEM[s.reading.rule] ?? s.reading.rule})`);
+  const failing = servers.filter((s) => s.reading.status === 'failed');
+  const doubtful = servers.filter((s) => s.reading.status === 'unknown');
+  const right = servers.filter((s) => s.reading.status === 'done');
+  const fine = right.length > 0 ? ` Right: ${listNames(right.map((s) => s.name))}.` : '';
+  const each = (list: typeof servers): string => list.map((s) => `${s.name}: ${s.reading.detail}`).join(' ');
+  if (failing.length > 0) return { ...failed(failing[0].reading.rule, `${each(failing)}${doubtful.length > 0 ? ` ${each(doubtful)}` : ''}${fine}`), serversNotRight };
+  if (doubtful.length > 0) return { ...unknown(doubtful[0].reading.rule, `${each(doubtful)}${fine}`), serversNotRight };
+  // rule prerequisites.certificate.thirdPartyValid, on every server
+  if (servers.length === 1) return { ...servers[0].reading, detail: `${servers[0].name}: ${servers[0].reading.detail}`, serversNotRight: [] };
+  return { ...done('prerequisites.certificate.thirdPartyValid', `Every server with an EWS virtual directory (${names}) has a publicly trusted certificate (RootCAType ThirdParty, status Valid) for ${ewsHost}. ${each(right.slice(0, 1))}`), serversNotRight: [] };
 }
 
+/** BasicAuthentication true or false (a boolean or its text), or null when it was not read. */
+function basicAuthValue(item: JsonObject): boolean | null {
+  const value = item.BasicAuthentication;
+  if (value === true || value === false) return value;
+  if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+  return null;
+}
+
+function readBasicAuth(value: unknown): BasicAuthServerReading[] {
+  return asList(value).map((item) => {
+    const error = text(item, 'Error');
+    return { server: text(item, 'Server'), identity: text(item, 'Identity'), basicAuthentication: basicAuthValue(item), ...(error !== '' ? { error } : {}) };
+  });
+}
+
+/** How the reading names a directory: its server, or its identity in output that lacks the server. */
+function directoryName(reading: BasicAuthServerReading): string {
+  return reading.server || reading.identity || 'a server';
+}
+
+/**
+ * Basic auth on every server's EWS directory. A directory counts as on or off only when its value was
+ * read without an error (a server whose IIS could not be read may come back with an empty value);
+ * off anywhere fails, then anything unread is unknown; done only when every directory is on.
+ */
 function decideBasicAuth(readings: BasicAuthServerReading[]): VerificationReading {
   // rule basicAuth.verify.noVirtualDirectory
   if (readings.length === 0) return { ...failed('basicAuth.verify.noVirtualDirectory', 'No EWS virtual directory was found.'), basicAuth: readings };
-  const off = readings.filter((r) => !r.basicAuthentication);
+  const unread = readings.filter((r) => r.basicAuthentication === null || r.error !== undefined);
+  const off = readings.filter((r) => r.basicAuthentication === false && r.error === undefined);
+  const on = readings.filter((r) => r.basicAuthentication === true && r.error === undefined);
+  const serversNotRight = [
+    ...off.map((r) => `${directoryName(r)} (Basic off)`),
+    ...unread.map((r) => `${directoryName(r)} (could not be read)`),
+  ];
+  const unreadNote = unread.length > 0
+    ? ` It could not be read on ${listNames(unread.map((r) => `${directoryName(r)}${r.error ? ` (${r.error})` : ''}`))}.`
+    : '';
+  const onNote = on.length > 0 ? ` On: ${listNames(on.map(directoryName))}.` : '';
   // rule basicAuth.verify.off
   if (off.length > 0) {
     return {
-      ...failed('basicAuth.verify.off', `Basic authentication is off on ${listNames(off.map((r) => r.server || r.identity))}: run the Enable Basic authentication step for ${off.length > 1 ? 'each of them' : 'it'}.`),
+      ...failed('basicAuth.verify.off', `Basic authentication is off on ${listNames(off.map(directoryName))}: run the Enable Basic authentication step (it turns it on for every server that has it off).${unreadNote}${onNote}`),
       basicAuth: readings,
+      serversNotRight,
+    };
+  }
+  // rule basicAuth.verify.unreadable: a server not read is neither on nor off.
+  if (unread.length > 0) {
+    return {
+      ...unknown('basicAuth.verify.unreadable', `Basic authentication could not be read on ${listNames(unread.map((r) => `${directoryName(r)}${r.error ? ` (${r.error})` : ''}`))}: run the verification again when ${unread.length > 1 ? 'they are' : 'it is'} reachable.${onNote}`),
+      basicAuth: readings,
+      serversNotRight,
     };
   }
   // rule basicAuth.verify.on
-  return { ...done('basicAuth.verify.on', `Basic authentication is on for EWS on ${listNames(readings.map((r) => r.server || r.identity))}.`), basicAuth: readings };
+  return { ...done('basicAuth.verify.on', `Basic authentication is on for EWS on every server: ${listNames(readings.map(directoryName))}.`), basicAuth: readings, serversNotRight: [] };
 }
 
 function readPrior(cleanText: string): BasicAuthPriorEntry[] | undefined {
   const block = readMarkerBlock(cleanText, BASIC_AUTH_PRIOR_BLOCK);
   if (block.kind !== 'json') return undefined;
   const entries = asList(block.value)
-    .map((item) => ({ identity: text(item, 'Identity'), basicAuthentication: flag(item, 'BasicAuthentication') }))
+    .map((item) => {
+      const server = text(item, 'Server');
+      return { identity: text(item, 'Identity'), basicAuthentication: flag(item, 'BasicAuthentication'), ...(server !== '' ? { server } : {}) };
+    })
     .filter((entry) => entry.identity !== '');
   return entries.length > 0 ? entries : undefined;
 }

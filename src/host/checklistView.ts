@@ -99,6 +99,11 @@ function tooltipFor(step: StepView): vscode.MarkdownString {
   if (step.evidence) {
     const when = new Date(step.evidence.at).toLocaleString();
     md.appendMarkdown(`*${escape(capitalise(SOURCE_LABELS[step.evidence.source]))} at ${escape(when)}:* ${escape(step.evidence.detail)}`);
+    // The steps that read every Exchange server name the ones still to fix, one per line.
+    const servers = step.evidence.servers ?? [];
+    if (servers.length > 0) {
+      md.appendMarkdown(`\n\n**Servers not yet right (${servers.length}):**\n\n${servers.map((server) => `- ${escape(server)}`).join('\n')}`);
+    }
   } else if (step.children.length > 0) {
     md.appendMarkdown('*Status follows from the sub-steps.*');
   } else if (step.status === 'notApplicable') {

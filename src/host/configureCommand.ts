@@ -18,7 +18,7 @@ const QUESTIONS: readonly TextQuestion[] = [
     get: (s) => s.ewsUrl, set: (s, v) => ({ ...s, ewsUrl: v }),
   },
   {
-    field: 'exchangeServer', prompt: 'The Exchange server whose EWS virtual directory you will change (NetBIOS name or FQDN)',
+    field: 'exchangeServer', prompt: 'The Exchange server the remote Exchange shell connects to (FQDN, or NetBIOS name)',
     get: (s) => s.exchangeServer, set: (s, v) => ({ ...s, exchangeServer: v }),
   },
   {

@@ -45,7 +45,7 @@ describe('verify command as a child process of node dist/cli.js', function () {
     assert.deepEqual(Object.keys(report), ['step', 'status', 'message', 'details']);
     assert.equal(report.step, 'basicAuth.enable');
     assert.equal(report.status, 'done');
-    assert.match(report.message, /Basic authentication is on for EWS on EXCH01 and EXCH02/);
+    assert.match(report.message, /Basic authentication is on for EWS on every server: EXCH01 and EXCH02/);
     assert.deepEqual(report.details.basicAuthPrior, [
       { identity: 'EXCH01\\EWS (Default Web Site)', basicAuthentication: false },
       { identity: 'EXCH02\\EWS (Default Web Site)', basicAuthentication: true },

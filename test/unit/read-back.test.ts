@@ -39,6 +39,48 @@ describe('read-back of verification output', () => {
     assert.match(model.view().find((v) => v.id === 'basicAuth.enable')?.description ?? '', /read from pasted output/);
   });
 
+  it('all servers: the checklist keeps the servers not yet right for the tooltip, for Basic auth and the certificate, and drops them once right', () => {
+    const model = new SetupModel(EMPTY_STATE, 'impersonation', fixedNow);
+    const basic = readPastedVerification('basicAuth.verify', fixture('ps51-basicauth-verify-all-servers.txt'), SETTINGS, NOW);
+    assert.ok(basic.ok);
+    applyVerificationReading(model, basic.step, basic.reading, 'pasted');
+    assert.equal(model.statusOf('prerequisites.basicAuth'), 'failed');
+    assert.equal(model.statusOf('basicAuth.enable'), 'notStarted');
+    for (const id of ['basicAuth.verify', 'prerequisites.basicAuth'] as const) {
+      assert.deepEqual(model.evidenceOf(id)?.servers, ['EXCH02 (Basic off)', 'EXCH03 (could not be read)'], id);
+      assert.equal(model.evidenceOf(id)?.detail, basic.reading.detail, id);
+    }
+    const certificate = readPastedVerification('prerequisites.certificate', fixture('ps51-certificate-all-servers.txt'), SETTINGS, NOW);
+    assert.ok(certificate.ok);
+    applyVerificationReading(model, certificate.step, certificate.reading, 'pasted');
+    assert.equal(model.statusOf('prerequisites.certificate'), 'failed');
+    assert.deepEqual(model.evidenceOf('prerequisites.certificate')?.servers, ['EXCH02 (expired certificate)']);
+    // Kept across a reload of the stored progress.
+    const reloaded = new SetupModel(model.snapshot(), 'impersonation', fixedNow);
+    assert.deepEqual(reloaded.evidenceOf('basicAuth.verify')?.servers, ['EXCH02 (Basic off)', 'EXCH03 (could not be read)']);
+    // Unread is not off: the prerequisite is unknown, not failed.
+    applyVerificationReading(model, 'basicAuth.verify', { status: 'unknown', rule: 'basicAuth.verify.unreadable', detail: 'x', basicAuth: [{ server: 'EXCH01', identity: 'a', basicAuthentication: true }, { server: 'EXCH03', identity: '', basicAuthentication: null, error: 'e' }] }, 'pasted');
+    assert.equal(model.statusOf('prerequisites.basicAuth'), 'unknown');
+    const enabled = readPastedVerification('basicAuth.enable', fixture('ps51-basicauth-enable-all-servers.txt'), SETTINGS, NOW);
+    assert.ok(enabled.ok);
+    applyVerificationReading(model, enabled.step, enabled.reading, 'pasted');
+    assert.equal(model.statusOf('basicAuth.enable'), 'done');
+    assert.equal(model.evidenceOf('basicAuth.enable')?.servers, undefined);
+    assert.equal(model.getBasicAuthPrior()?.length, 3);
+    assert.equal(readBackReport(enabled.step, enabled.reading).details.serversNotRight?.length, 0);
+  });
+
+  it('a directory recorded later (a server added since) joins the record; one recorded already keeps its first value', () => {
+    const model = new SetupModel(EMPTY_STATE, 'impersonation', fixedNow);
+    model.recordBasicAuthPrior([{ identity: 'EXCH01\\EWS (Default Web Site)', basicAuthentication: false, server: 'EXCH01' }]);
+    model.recordBasicAuthPrior([{ identity: 'exch01\\EWS (Default Web Site)', basicAuthentication: true }, { identity: 'EXCH04\\EWS (Default Web Site)', basicAuthentication: false, server: 'EXCH04' }]);
+    assert.deepEqual(model.getBasicAuthPrior(), [
+      { identity: 'EXCH01\\EWS (Default Web Site)', basicAuthentication: false, server: 'EXCH01' },
+      { identity: 'EXCH04\\EWS (Default Web Site)', basicAuthentication: false, server: 'EXCH04' },
+    ]);
+    assert.deepEqual(new SetupModel(model.snapshot(), 'impersonation', fixedNow).getBasicAuthPrior(), model.getBasicAuthPrior());
+  });
+
   it('records nothing for rollback from an empty list, and a verdict of not applicable as unknown', () => {
     const model = new SetupModel(EMPTY_STATE, 'impersonation', fixedNow);
     applyVerificationReading(model, 'basicAuth.enable', { status: 'failed', rule: 'basicAuth.verify.noVirtualDirectory', detail: 'No EWS virtual directory was found.', basicAuth: [], basicAuthPrior: [] }, 'pasted');

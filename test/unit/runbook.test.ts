@@ -48,14 +48,16 @@ describe('runbook', () => {
   it('refers to the parameters in the steps, never repeating a value', () => {
     const body = text('impersonation').split('# Step 1:')[1];
     assert.ok(body.includes('-UserPrincipalName $ServiceAccountUpn'));
-    assert.ok(body.includes('Get-WebServicesVirtualDirectory -Server $ExchangeServer | Set-WebServicesVirtualDirectory -BasicAuthentication $true'));
-    assert.ok(body.includes('Invoke-Command -ComputerName $ExchangeServer -ScriptBlock'));
+    assert.ok(body.includes("-ConnectionUri ('http://' + $ExchangeServer + '/PowerShell/')"));
+    // Basic auth and the certificate take their servers from Exchange, not from the parameter.
+    assert.ok(body.includes('Set-WebServicesVirtualDirectory -Identity ([string]$ecsDirectory.Identity) -BasicAuthentication $true'));
+    assert.ok(body.includes('Invoke-Command -ComputerName $ecsFqdn -ErrorAction Stop -ScriptBlock'));
     assert.ok(!body.includes("'o''brien@contoso.com'"));
   });
 
   it('never rolls back when run top to bottom: every rollback is inside an uncalled Undo- function', () => {
     const runbook = text('delegate');
-    const rollbackCommands = /^\s*(Remove-(?!Variable )|Set-WebServicesVirtualDirectory .*-BasicAuthentication \$false|foreach \(\$ecsEntry)/;
+    const rollbackCommands = /^\s*(Remove-(?!Variable )|Set-WebServicesVirtualDirectory .*-BasicAuthentication \$false|foreach \(\$ecsEntry|\$ecsRestored = )/;
     let depth = 0;
     for (const line of runbook.split('\n')) {
       if (/^function (Undo|Invoke)-Ecs[A-Za-z]+ \{$/.test(line)) depth++;

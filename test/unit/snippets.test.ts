@@ -168,10 +168,22 @@ describe('snippets', () => {
     it('takes the EWS directory from Get-WebServicesVirtualDirectory -Server instead of composing its identity, then recycles MSExchangeServicesAppPool', () => {
       const snippet = mustSnippet('basicAuth.enable', { ...settingsFor('delegate'), exchangeServer: 'exch01.contoso.local' });
       const action = statements(snippet.action);
-      const set = action.findIndex((s) => s === "Get-WebServicesVirtualDirectory -Server 'exch01.contoso.local' | Set-WebServicesVirtualDirectory -BasicAuthentication $true");
-      const recycle = action.findIndex((s) => s === "Invoke-Command -ComputerName 'exch01.contoso.local' -ScriptBlock { Import-Module WebAdministration; Restart-WebAppPool -Name 'MSExchangeServicesAppPool' }");
-      assert.ok(set >= 0 && recycle > set, action.join('\n'));
-      assert.ok(!allText(snippet).includes('exch01.contoso.local\\EWS'), 'no identity is composed from the server setting');
+      const at = (pattern: RegExp): number => action.findIndex((s) => pattern.test(s));
+      // Every server with an EWS directory, each read with -Server; the record is written before any change.
+      const read = at(/^\$ecsDirectories = @\(foreach \(\$ecsServer in @\(Get-WebServicesVirtualDirectory -ADPropertiesOnly \| ForEach-Object \{ \[string\]\$_\.Server \} \| Sort-Object -Unique\)\) \{ Get-WebServicesVirtualDirectory -Server \$ecsServer \}\)$/);
+      const record = at(/Set-Content -LiteralPath \$ecsPriorFile/);
+      const set = at(/Set-WebServicesVirtualDirectory -Identity \(\[string\]\$ecsDirectory\.Identity\) -BasicAuthentication \$true/);
+      const recycle = at(/^foreach \(\$ecsServer in @\(\$ecsChanged \| Sort-Object -Unique\)\) \{ \$ecsFqdn = \[string\]\(Get-ExchangeServer -Identity \$ecsServer\)\.Fqdn;.*Invoke-Command -ComputerName \$ecsFqdn -ErrorAction Stop -ScriptBlock \{ Import-Module WebAdministration; Restart-WebAppPool -Name 'MSExchangeServicesAppPool' \}/);
+      assert.ok(read >= 0 && record > read && set > record && recycle > set, action.join('\n'));
+      // Only a directory that is off, readable and recorded is changed; the changed servers are the ones recycled.
+      assert.match(action[set], /if \(\$ecsRecorded -notcontains \[string\]\$ecsDirectory\.Identity\) \{ Write-Warning/);
+      assert.match(action[set], /if \(\$null -eq \$ecsDirectory\.BasicAuthentication\) \{ Write-Warning/);
+      assert.match(action[set], /; \[string\]\$ecsDirectory\.Server \}\)$/);
+      // A recorded value is never overwritten: only identities not yet in the file are added.
+      assert.match(action.join('\n'), /\$ecsKnown -notcontains \[string\]\$ecsDirectory\.Identity/);
+      // A server that refuses remoting is named with what to run there.
+      assert.match(action[recycle], /catch \{ Write-Warning \('Could not recycle MSExchangeServicesAppPool on ' \+ \$ecsFqdn .*run: Restart-WebAppPool -Name MSExchangeServicesAppPool'\) \}/);
+      assert.ok(!allText(snippet).includes('exch01.contoso.local'), 'no server setting is used: Exchange lists the servers');
       assert.match(renderScript(snippet.action), /every user of EWS/);
       assert.match(renderScript(snippet.action), /auth\.schemes probe/);
       assert.ok(statements(snippet.rollback).at(-1)?.includes('Restart-WebAppPool'), 'the rollback recycles the pool too');
@@ -239,16 +251,31 @@ describe('snippets', () => {
     });
 
     it('restores Basic auth from the recorded context, else from the recorded file', () => {
-      const fromContext = mustSnippet('basicAuth.enable', settingsFor('delegate'), { basicAuthPrior: [{ identity: 'EXCH01\\EWS (Default Web Site)', basicAuthentication: false }] });
-      assert.deepEqual(statements(fromContext.rollback), [
+      const fromContext = mustSnippet('basicAuth.enable', settingsFor('delegate'), {
+        basicAuthPrior: [
+          { identity: 'EXCH01\\EWS (Default Web Site)', basicAuthentication: false },
+          { identity: 'EXCH02\\EWS (Default Web Site)', basicAuthentication: true, server: 'EXCH02' },
+          { identity: 'EXCH03\\EWS (Default Web Site)', basicAuthentication: false, server: 'exch03.contoso.local' },
+        ],
+      });
+      const restore = statements(fromContext.rollback);
+      assert.deepEqual(restore.slice(0, 4), [
         "Set-WebServicesVirtualDirectory -Identity 'EXCH01\\EWS (Default Web Site)' -BasicAuthentication $false",
-        "Invoke-Command -ComputerName 'EXCH01' -ScriptBlock { Import-Module WebAdministration; Restart-WebAppPool -Name 'MSExchangeServicesAppPool' }",
+        "Set-WebServicesVirtualDirectory -Identity 'EXCH02\\EWS (Default Web Site)' -BasicAuthentication $true",
+        "Set-WebServicesVirtualDirectory -Identity 'EXCH03\\EWS (Default Web Site)' -BasicAuthentication $false",
+        // Only the servers recorded as off were changed: their pools are recycled (the server from the record, else from the identity).
+        "$ecsRestored = @('EXCH01', 'exch03.contoso.local')",
       ]);
-      const fromFile = mustSnippet('basicAuth.enable', settingsFor('delegate'));
-      assert.ok(statements(fromFile.rollback).some((s) => s.includes('exchange-calendar-setup-basicauth-prior.json')));
+      assert.match(restore[4], /^foreach \(\$ecsServer in @\(\$ecsRestored \| Sort-Object -Unique\)\)/);
+      const fromFile = statements(mustSnippet('basicAuth.enable', settingsFor('delegate')).rollback);
+      assert.ok(fromFile.some((s) => s.includes('exchange-calendar-setup-basicauth-prior.json')));
+      assert.ok(fromFile.some((s) => s.startsWith('$ecsRestored = @(foreach ($ecsEntry in $ecsPrior) { Set-WebServicesVirtualDirectory -Identity ([string]$ecsEntry.Identity) -BasicAuthentication ([bool]$ecsEntry.BasicAuthentication)')));
+      assert.match(fromFile.at(-1) ?? '', /^foreach \(\$ecsServer in @\(\$ecsRestored/);
       // An identity read back from a terminal that cannot be quoted is not used.
       const unsafe = mustSnippet('basicAuth.enable', settingsFor('delegate'), { basicAuthPrior: [{ identity: 'EXCH01\n; Remove-Mailbox x', basicAuthentication: false }] });
       assert.ok(!renderScript(unsafe.rollback).includes('Remove-Mailbox'));
+      const unsafeServer = mustSnippet('basicAuth.enable', settingsFor('delegate'), { basicAuthPrior: [{ identity: 'EXCH01\\EWS (Default Web Site)', basicAuthentication: false, server: 'EXCH01\n; Remove-Mailbox x' }] });
+      assert.ok(!renderScript(unsafeServer.rollback).includes('Remove-Mailbox'));
     });
 
     it('never puts a password in the link or test steps', () => {
@@ -277,15 +304,17 @@ describe('snippets', () => {
       assert.deepEqual(fieldsUsedBy('prerequisites.exchangeVersion'), []);
     });
 
-    it('needs the Exchange server for the steps that name it, and reads every server when it is empty', () => {
+    it('needs the Exchange server only for the remote shell; Basic auth and the certificate read every server whatever it says', () => {
       const settings = { ...settingsFor('impersonation'), exchangeServer: '' };
-      for (const id of ['prerequisites.adminRights', 'prerequisites.certificate', 'basicAuth.enable'] as const) {
-        const result = snippetForStep(id, settings);
-        assert.equal(result.ok, false, id);
-        if (!result.ok) assert.match(result.issues[0].message, /^exchangeSetup\.exchangeServer is empty\./);
+      const adminRights = snippetForStep('prerequisites.adminRights', settings);
+      assert.equal(adminRights.ok, false);
+      if (!adminRights.ok) assert.match(adminRights.issues[0].message, /^exchangeSetup\.exchangeServer is empty\./);
+      for (const id of ['prerequisites.certificate', 'basicAuth.verify', 'basicAuth.enable'] as const) {
+        assert.deepEqual(fieldsUsedBy(id), [], id);
+        const verify = toPromptLine(mustSnippet(id, settings).verify);
+        assert.ok(verify.includes('@(foreach ($ecsServer in @(Get-WebServicesVirtualDirectory -ADPropertiesOnly | ForEach-Object { [string]$_.Server } | Sort-Object -Unique))'), id);
+        assert.ok(verify.includes(id === 'prerequisites.certificate' ? 'Get-ExchangeCertificate -Server $ecsServer -ErrorAction SilentlyContinue -ErrorVariable ecsErrors' : 'Get-WebServicesVirtualDirectory -Server $ecsServer -ErrorAction SilentlyContinue -ErrorVariable ecsErrors'), id);
       }
-      const verify = mustSnippet('basicAuth.verify', settings);
-      assert.ok(toPromptLine(verify.verify).includes('@(Get-WebServicesVirtualDirectory | ForEach-Object'));
     });
   });
 });

@@ -77,11 +77,38 @@ describe('interpretVerification on recorded terminal output', () => {
   it('PowerShell 7 + PSReadLine + shell integration: Basic auth off on one server fails, naming it', () => {
     const reading = interpretVerification('basicAuth.verify', fixture('pwsh7-psreadline-basicauth-verify.txt'), settings(), NOW);
     assert.equal(reading.status, 'failed');
-    assert.match(reading.detail, /Basic authentication is off on EXCH02/);
-    assert.doesNotMatch(reading.detail, /EXCH01/);
+    assert.match(reading.detail, /^Basic authentication is off on EXCH02: /);
+    // EXCH01 is named only as a server that is right; the tooltip's list holds the one to fix.
+    assert.match(reading.detail, /On: EXCH01\.$/);
+    assert.deepEqual(reading.serversNotRight, ['EXCH02 (Basic off)']);
     assert.deepEqual(reading.basicAuth, [
       { server: 'EXCH01', identity: 'EXCH01\\EWS (Default Web Site)', basicAuthentication: true },
       { server: 'EXCH02', identity: 'EXCH02\\EWS (Default Web Site)', basicAuthentication: false },
+    ]);
+  });
+
+  it('all servers (modelled 5.1 output, wrapped at 120 columns): one server off, one whose IIS could not be read', () => {
+    const reading = interpretVerification('basicAuth.verify', fixture('ps51-basicauth-verify-all-servers.txt'), settings(), NOW);
+    assert.equal(reading.rule, 'basicAuth.verify.off');
+    assert.deepEqual(reading.serversNotRight, ['EXCH02 (Basic off)', 'EXCH03 (could not be read)']);
+    assert.equal(reading.basicAuth?.length, 3);
+    assert.equal(reading.basicAuth?.[2].basicAuthentication, null);
+  });
+
+  it('all servers (modelled 5.1 output): the certificate of each server, one whose public certificate has run out', () => {
+    const reading = interpretVerification('prerequisites.certificate', fixture('ps51-certificate-all-servers.txt'), settings(), NOW);
+    assert.equal(reading.rule, 'prerequisites.certificate.expired');
+    assert.deepEqual(reading.serversNotRight, ['EXCH02 (expired certificate)']);
+    assert.match(reading.detail, /^EXCH02: .*expired on 2026-02-28; Exchange reports .* as DateInvalid: .* Right: EXCH01\.$/);
+  });
+
+  it('all servers (modelled 5.1 output): the enable step records each server with its directory and reads every server after', () => {
+    const reading = interpretVerification('basicAuth.enable', fixture('ps51-basicauth-enable-all-servers.txt'), settings(), NOW);
+    assert.equal(reading.rule, 'basicAuth.verify.on');
+    assert.deepEqual(reading.basicAuthPrior, [
+      { identity: 'EXCH01\\EWS (Default Web Site)', basicAuthentication: true, server: 'EXCH01' },
+      { identity: 'EXCH02\\EWS (Default Web Site)', basicAuthentication: false, server: 'EXCH02' },
+      { identity: 'EXCH03\\EWS (Default Web Site)', basicAuthentication: false, server: 'EXCH03' },
     ]);
   });
 
@@ -557,10 +584,12 @@ describe('VERIFICATION_RULE_IDS', () => {
   it('rule prerequisites.certificate.notPublicRoot', () => expectRule('prerequisites.certificate.notPublicRoot', 'failed', read('prerequisites.certificate', [{ ...PUBLIC_CERT, RootCAType: 'Enterprise' }]), 'CN=mail.contoso.com (0F1E2D3C4B5A69788796A5B4C3D2E1F00F1E2D3C) is not from a public CA (RootCAType Enterprise: an internal (enterprise) CA); the calendar service trusts only public CAs for mail.contoso.com: the tls.trust probe shows the chain the server sends as the service sees it.'));
   it('rule prerequisites.certificate.statusNotValid', () => expectRule('prerequisites.certificate.statusNotValid', 'failed', read('prerequisites.certificate', [{ ...PUBLIC_CERT, Status: 'Untrusted' }]), 'Exchange reports CN=mail.contoso.com (0F1E2D3C4B5A69788796A5B4C3D2E1F00F1E2D3C) as Untrusted: the tls.trust probe shows the chain the server sends as the service sees it.'));
   it('rule prerequisites.certificate.unreadable', () => expectRule('prerequisites.certificate.unreadable', 'unknown', read('prerequisites.certificate', [{ ...PUBLIC_CERT, Status: '' }]), 'Cannot tell whether the certificate is publicly trusted: the status of CN=mail.contoso.com (0F1E2D3C4B5A69788796A5B4C3D2E1F00F1E2D3C) is missing (""). Run the verification in the Exchange Management Shell on the server (a remote session may leave properties out), or rely on the tls.trust probe.'));
+  it('rule prerequisites.certificate.serverUnreadable', () => expectRule('prerequisites.certificate.serverUnreadable', 'unknown', read('prerequisites.certificate', [{ Server: 'EXCH01', Error: '', Certificates: [PUBLIC_CERT] }, { Server: 'EXCH02', Error: 'The WinRM client cannot process the request.', Certificates: [] }]), 'EXCH02: The certificates of EXCH02 could not be read (The WinRM client cannot process the request.): run the verification again when the server is reachable. Right: EXCH01.'));
   it('rule prerequisites.certificate.thirdPartyValid', () => expectRule('prerequisites.certificate.thirdPartyValid', 'done', read('prerequisites.certificate', [PUBLIC_CERT]), 'The IIS certificate CN=mail.contoso.com from CN=DigiCert Global G2 TLS RSA SHA256 2020 CA1 covers mail.contoso.com, comes from a public CA (RootCAType ThirdParty) with the status Valid, and is valid until 2027-03-14; the tls.trust probe shows the chain the server sends as the service sees it.'));
   it('rule basicAuth.verify.noVirtualDirectory', () => expectRule('basicAuth.verify.noVirtualDirectory', 'failed', read('basicAuth.verify', []), 'No EWS virtual directory was found.'));
-  it('rule basicAuth.verify.off', () => expectRule('basicAuth.verify.off', 'failed', read('basicAuth.verify', [{ Server: 'EXCH01', BasicAuthentication: false }]), 'Basic authentication is off on EXCH01: run the Enable Basic authentication step for it.'));
-  it('rule basicAuth.verify.on', () => expectRule('basicAuth.verify.on', 'done', read('basicAuth.verify', [{ Server: 'EXCH01', BasicAuthentication: 'True' }]), 'Basic authentication is on for EWS on EXCH01.'));
+  it('rule basicAuth.verify.off', () => expectRule('basicAuth.verify.off', 'failed', read('basicAuth.verify', [{ Server: 'EXCH01', BasicAuthentication: false }]), 'Basic authentication is off on EXCH01: run the Enable Basic authentication step (it turns it on for every server that has it off).'));
+  it('rule basicAuth.verify.unreadable', () => expectRule('basicAuth.verify.unreadable', 'unknown', read('basicAuth.verify', [{ Server: 'EXCH01', BasicAuthentication: true, Error: '' }, { Server: 'EXCH02', Identity: '', BasicAuthentication: null, Error: 'An IIS directory entry couldn\'t be created. The error message is The RPC server is unavailable.' }]), 'Basic authentication could not be read on EXCH02 (An IIS directory entry couldn\'t be created. The error message is The RPC server is unavailable.): run the verification again when it is reachable. On: EXCH01.'));
+  it('rule basicAuth.verify.on', () => expectRule('basicAuth.verify.on', 'done', read('basicAuth.verify', [{ Server: 'EXCH01', BasicAuthentication: 'True' }]), 'Basic authentication is on for EWS on every server: EXCH01.'));
   it('rule serviceAccount.create.missing', () => expectRule('serviceAccount.create.missing', 'failed', read('serviceAccount.create', []), 'There is no mailbox alexaforbusiness@contoso.com: run the Create the service account mailbox step.'));
   it('rule serviceAccount.create.notUserMailbox', () => expectRule('serviceAccount.create.notUserMailbox', 'failed', read('serviceAccount.create', [{ RecipientTypeDetails: 'SharedMailbox' }]), 'alexaforbusiness@contoso.com is a SharedMailbox, not a user mailbox; the service account needs a user mailbox to sign in to EWS.'));
   it('rule serviceAccount.create.disabled', () => expectRule('serviceAccount.create.disabled', 'failed', read('serviceAccount.create', [{ RecipientTypeDetails: 'UserMailbox', AccountDisabled: true }]), 'The account alexaforbusiness@contoso.com is disabled in Active Directory: enable it (Active Directory Users and Computers, or Enable-ADAccount), or EWS answers ErrorAccountDisabled.'));
@@ -671,10 +700,52 @@ describe('reading terminal output: edge cases the rules rely on', () => {
     assert.equal('basicAuthPrior' in interpretVerification('basicAuth.verify', verifyWithPrior, s, NOW), false);
   });
 
-  it('Basic auth names a directory by its identity when the server is empty, and says "each of them" for several', () => {
+  it('Basic auth names a directory by its identity when the server is empty, and names every server that is off', () => {
     const reading = read('basicAuth.verify', [{ Server: '', Identity: 'EXCH01\\EWS (Default Web Site)', BasicAuthentication: false }, { Server: 'EXCH02', BasicAuthentication: false }]);
-    assert.equal(reading.detail, 'Basic authentication is off on EXCH01\\EWS (Default Web Site) and EXCH02: run the Enable Basic authentication step for each of them.');
-    assert.equal(read('basicAuth.verify', [{ Identity: 'EXCH01\\EWS (Default Web Site)', BasicAuthentication: true }]).detail, 'Basic authentication is on for EWS on EXCH01\\EWS (Default Web Site).');
+    assert.equal(reading.detail, 'Basic authentication is off on EXCH01\\EWS (Default Web Site) and EXCH02: run the Enable Basic authentication step (it turns it on for every server that has it off).');
+    assert.deepEqual(reading.serversNotRight, ['EXCH01\\EWS (Default Web Site) (Basic off)', 'EXCH02 (Basic off)']);
+    assert.equal(read('basicAuth.verify', [{ Identity: 'EXCH01\\EWS (Default Web Site)', BasicAuthentication: true }]).detail, 'Basic authentication is on for EWS on every server: EXCH01\\EWS (Default Web Site).');
+  });
+
+  it('all servers: one off among three fails naming it; off decides over unreadable; an error on a server makes its value unknown even when it came back', () => {
+    const dir = (server: string, basic: unknown, error = '') => ({ Server: server, Identity: `${server}\\EWS (Default Web Site)`, BasicAuthentication: basic, InternalUrl: '', ExternalUrl: '', Error: error });
+    const oneOff = read('basicAuth.verify', [dir('EXCH01', true), dir('EXCH02', false), dir('EXCH03', true)]);
+    assert.equal(oneOff.rule, 'basicAuth.verify.off');
+    assert.deepEqual(oneOff.serversNotRight, ['EXCH02 (Basic off)']);
+    assert.match(oneOff.detail, /On: EXCH01 and EXCH03\.$/);
+    const offAndUnread = read('basicAuth.verify', [dir('EXCH01', false), dir('EXCH02', null, 'The RPC server is unavailable.')]);
+    assert.equal(offAndUnread.rule, 'basicAuth.verify.off');
+    assert.deepEqual(offAndUnread.serversNotRight, ['EXCH01 (Basic off)', 'EXCH02 (could not be read)']);
+    assert.match(offAndUnread.detail, /It could not be read on EXCH02 \(The RPC server is unavailable\.\)\./);
+    // A value printed next to an error is not trusted: the metabase read may have failed.
+    const errorWithValue = read('basicAuth.verify', [dir('EXCH01', true), dir('EXCH02', false, 'Access is denied.')]);
+    assert.equal(errorWithValue.rule, 'basicAuth.verify.unreadable');
+    assert.deepEqual(errorWithValue.basicAuth?.[1], { server: 'EXCH02', identity: 'EXCH02\\EWS (Default Web Site)', basicAuthentication: false, error: 'Access is denied.' });
+    const missingValue = read('basicAuth.verify', [dir('EXCH01', true), { Server: 'EXCH02', Identity: 'EXCH02\\EWS (Default Web Site)' }]);
+    assert.equal(missingValue.rule, 'basicAuth.verify.unreadable');
+    assert.match(missingValue.detail, /could not be read on EXCH02: run the verification again when it is reachable\. On: EXCH01\.$/);
+    const allOn = read('basicAuth.verify', [dir('EXCH01', true), dir('EXCH02', 'true')]);
+    assert.equal(allOn.status, 'done');
+    assert.deepEqual(allOn.serversNotRight, []);
+  });
+
+  it('all servers: the certificate of each server is judged; one expired among good ones fails naming it, a server with none fails, all good is done', () => {
+    const server = (name: string, certificates: unknown[], error = '') => ({ Server: name, Error: error, Certificates: certificates });
+    const expiredOnOne = read('prerequisites.certificate', [server('EXCH01', [PUBLIC_CERT, BACK_END_CERT]), server('EXCH02', [{ ...PUBLIC_CERT, NotAfter: '2026-01-01T00:00:00Z' }])]);
+    assert.equal(expiredOnOne.rule, 'prerequisites.certificate.expired');
+    assert.equal(expiredOnOne.status, 'failed');
+    assert.match(expiredOnOne.detail, /^EXCH02: CN=mail\.contoso\.com \(0F1E.*\) expired on 2026-01-01: .* Right: EXCH01\.$/);
+    assert.deepEqual(expiredOnOne.serversNotRight, ['EXCH02 (expired certificate)']);
+    const noneOnOne = read('prerequisites.certificate', [server('EXCH01', [PUBLIC_CERT]), server('EXCH02', []), server('EXCH03', [], 'Access is denied.')]);
+    assert.equal(noneOnOne.rule, 'prerequisites.certificate.noIisCertificate', 'a failing server decides over an unreadable one');
+    assert.deepEqual(noneOnOne.serversNotRight, ['EXCH02 (no certificate assigned to IIS)', 'EXCH03 (could not be read)']);
+    const allGood = read('prerequisites.certificate', [server('EXCH01', [PUBLIC_CERT]), server('EXCH02', [PUBLIC_CERT])]);
+    assert.equal(allGood.rule, 'prerequisites.certificate.thirdPartyValid');
+    assert.match(allGood.detail, /^Every server with an EWS virtual directory \(EXCH01 and EXCH02\) has a publicly trusted certificate/);
+    assert.deepEqual(allGood.serversNotRight, []);
+    const single = read('prerequisites.certificate', [server('EXCH01', [PUBLIC_CERT])]);
+    assert.match(single.detail, /^EXCH01: The IIS certificate CN=mail\.contoso\.com/);
+    assert.equal(read('prerequisites.certificate', [server('EXCH01', [PUBLIC_CERT])], { ewsUrl: 'not a url' }).rule, 'prerequisites.certificate.noEwsHost');
   });
 
   it('nested arrays and bare text are not objects, and non-text entries of a list are skipped', () => {

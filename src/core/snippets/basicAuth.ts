@@ -1,24 +1,34 @@
 /**
- * Basic authentication on the EWS virtual directory: read it, record it, turn it on, put it back.
+ * Basic authentication on the EWS virtual directory of every Exchange server: read it, record it, turn
+ * it on, put it back.
  *
- * With an Exchange server set, the check reads that server; with none set it reads every server's
- * EWS directory, which is what matters behind a load balancer anyway. Enabling pipes
- * `Get-WebServicesVirtualDirectory -Server` into the Set cmdlet (its Identity accepts pipeline input,
- * Microsoft Learn, Set-WebServicesVirtualDirectory, -Identity) instead of composing
- * `<SERVER>\EWS (Default Web Site)` from a setting that may be an FQDN, another site or a wrong name:
- * the AWS page composed it wrongly.
+ * Behind a load balancer the calendar service reaches every server, so one server with Basic off makes
+ * it fail "sometimes": the steps read and change every server, never one. Which servers: those with an
+ * EWS virtual directory in Active Directory (Get-WebServicesVirtualDirectory -ADPropertiesOnly, no
+ * -Server: Microsoft Learn, "Get-WebServicesVirtualDirectory", Description and -ADPropertiesOnly; run
+ * without -Server or -Identity it returns the directories of every server in the organisation). Each
+ * server is then read with -Server, which also reads that server's IIS metabase, where
+ * BasicAuthentication lives (-ADPropertiesOnly: "If you don't use this switch, the properties in Active
+ * Directory and in the Internet Information Services (IIS) metabase are returned"); a server whose
+ * metabase cannot be reached is printed with its error, so the reading can say which server is unknown
+ * instead of silently leaving it out.
  *
- * After the change the EWS application pool is recycled. Microsoft's xExchange DSC resource
- * MSFT_xExchWebServicesVirtualDirectory (ExchangeDsc, DSC_ExchWebServicesVirtualDirectory) does the
+ * Enabling changes each directory by the Identity Exchange printed for it (Set-WebServicesVirtualDirectory,
+ * -Identity) instead of composing `<SERVER>\EWS (Default Web Site)` from a setting, as the AWS page did
+ * wrongly; it changes only a directory whose old value is in the record file.
+ *
+ * After the change the EWS application pool is recycled on each changed server. Microsoft's xExchange DSC
+ * resource MSFT_xExchWebServicesVirtualDirectory (ExchangeDsc, DSC_ExchWebServicesVirtualDirectory) does the
  * same after changing the directory: with AllowServiceRestart (default $true) it calls
  * Restart-ExistingAppPool -Name MSExchangeServicesAppPool, which runs Restart-WebAppPool. That cmdlet
  * is in IIS's WebAdministration module on the server ("Restart-WebAppPool", Microsoft Learn), not in the
- * Exchange session, so from a workstation it goes through Invoke-Command (PowerShell remoting to the
- * server, "Invoke-Command", Microsoft Learn; needs WinRM and administrator rights on that server).
+ * Exchange session and not remotable by itself, so it goes through Invoke-Command to each server's FQDN
+ * (Get-ExchangeServer, Fqdn; "Invoke-Command", -ComputerName: PowerShell remoting, needs WinRM and
+ * administrator rights on that server). A server that refuses is named in a warning with the command to
+ * run on it by hand.
  */
 import { psQuote } from '../quote';
-import type { SetupSettings } from '../settings';
-import { comment, markedJson, markedOutput, script, statement, type ScriptLine, type SnippetContext, type StepSnippet, type ValueRefs } from './script';
+import { comment, markedJson, markedOutput, script, statement, type BasicAuthPriorEntry, type ScriptLine, type SnippetContext, type StepSnippet } from './script';
 
 /** The IIS application pool that serves EWS (the one xExchange recycles after changing the EWS directory). */
 export const EWS_APP_POOL = 'MSExchangeServicesAppPool';
@@ -29,75 +39,99 @@ export const BASIC_AUTH_PRIOR_FILE = 'exchange-calendar-setup-basicauth-prior.js
 /** The marker block name of the recorded values (the enable step's own block carries the new values). */
 export const BASIC_AUTH_PRIOR_BLOCK = 'basicAuth.enable.prior';
 
-function readDirectories(settings: SetupSettings, refs: ValueRefs): string {
-  const server = settings.exchangeServer === '' ? '' : ` -Server ${refs.value('exchangeServer')}`;
-  return `Get-WebServicesVirtualDirectory${server}`;
-}
+/**
+ * The servers with an EWS virtual directory, from Active Directory only (fast, and it does not fail for
+ * a server whose IIS cannot be reached): the servers the steps read, change and recycle.
+ */
+export const EWS_SERVERS_EXPRESSION = '@(Get-WebServicesVirtualDirectory -ADPropertiesOnly | ForEach-Object { [string]$_.Server } | Sort-Object -Unique)';
 
-function verifyLines(settings: SetupSettings, refs: ValueRefs, blockName: string): ScriptLine[] {
+/**
+ * Every server's EWS directories with BasicAuthentication as Exchange returned it ($null when the
+ * server's IIS metabase could not be read) and the first error for that server ('' when none). A
+ * server that returned no directory at all is one item with an empty Identity and its error.
+ */
+const READ_EVERY_SERVER = `@(foreach ($ecsServer in ${EWS_SERVERS_EXPRESSION}) { $ecsErrors = $null; $ecsDirectories = @(Get-WebServicesVirtualDirectory -Server $ecsServer -ErrorAction SilentlyContinue -ErrorVariable ecsErrors); $ecsError = [string]($ecsErrors | Select-Object -First 1); if ($ecsDirectories.Count -eq 0) { [pscustomobject]@{ Server = $ecsServer; Identity = ''; BasicAuthentication = $null; InternalUrl = ''; ExternalUrl = ''; Error = $(if ($ecsError) { $ecsError } else { 'no EWS virtual directory came back' }) } } else { foreach ($ecsDirectory in $ecsDirectories) { [pscustomobject]@{ Server = [string]$ecsDirectory.Server; Identity = [string]$ecsDirectory.Identity; BasicAuthentication = $ecsDirectory.BasicAuthentication; InternalUrl = [string]$ecsDirectory.InternalUrl; ExternalUrl = [string]$ecsDirectory.ExternalUrl; Error = $ecsError } } } })`;
+
+function verifyLines(blockName: string): ScriptLine[] {
   return [
-    comment(settings.exchangeServer === ''
-      ? 'Reads BasicAuthentication on the EWS virtual directory of every Exchange server (no server is set).'
-      : 'Reads BasicAuthentication on the EWS virtual directory of the server; run it without -Server to see every server.'),
-    ...markedJson(
-      blockName,
-      `@(${readDirectories(settings, refs)} | ForEach-Object { [pscustomobject]@{ Server = [string]$_.Server; Identity = [string]$_.Identity; BasicAuthentication = [bool]$_.BasicAuthentication; InternalUrl = [string]$_.InternalUrl; ExternalUrl = [string]$_.ExternalUrl } })`,
-    ),
+    comment('Reads BasicAuthentication on the EWS virtual directory of every Exchange server that has one, server by server:'),
+    comment('behind a load balancer each of them must have it on. A server that cannot be read is printed with its error.'),
+    ...markedJson(blockName, READ_EVERY_SERVER),
   ];
 }
 
 const PRIOR_PATH = `$ecsPriorFile = Join-Path $env:USERPROFILE '${BASIC_AUTH_PRIOR_FILE}'`;
 
-export function renderBasicAuthVerify(settings: SetupSettings, refs: ValueRefs): StepSnippet {
+export function renderBasicAuthVerify(): StepSnippet {
   return {
     stepId: 'basicAuth.verify',
     title: 'Verify Basic authentication',
     action: script(comment('Nothing to change: this step reads the current setting (see the verification).')),
-    verify: script(...verifyLines(settings, refs, 'basicAuth.verify')),
+    verify: script(...verifyLines('basicAuth.verify')),
     rollback: script(comment('Nothing to undo: this step only reads.')),
   };
 }
 
-/** Recycles the EWS application pool on the server so IIS stops serving the old authentication setting. */
-function recycleLines(refs: ValueRefs, label = ''): ScriptLine[] {
+/**
+ * Recycles the EWS application pool on each server named in the PowerShell array `serversVariable`, so IIS
+ * stops serving the old authentication setting; a server that cannot be reached gets a warning with what
+ * to run there by hand.
+ */
+function recycleLines(serversVariable: string, label = ''): ScriptLine[] {
   return [
-    comment(`${label}Recycle ${EWS_APP_POOL} on the server, as Microsoft's xExchange DSC resource does after changing the EWS directory;`),
-    comment('otherwise IIS may keep serving the old setting. This uses PowerShell remoting to the server (WinRM, local administrator).'),
-    comment(`On the Exchange server itself, in an elevated shell: Restart-WebAppPool -Name ${EWS_APP_POOL}`),
-    statement(`Invoke-Command -ComputerName ${refs.value('exchangeServer')} -ScriptBlock { Import-Module WebAdministration; Restart-WebAppPool -Name '${EWS_APP_POOL}' }`),
+    comment(`${label}Recycle ${EWS_APP_POOL} on each server changed, as Microsoft's xExchange DSC resource does after changing the EWS directory;`),
+    comment('otherwise IIS may keep serving the old setting. This uses PowerShell remoting to each server (WinRM, local administrator there).'),
+    comment(`Where remoting is refused, the warning names the server: run Restart-WebAppPool -Name ${EWS_APP_POOL} on it, in an elevated shell.`),
+    statement(`foreach ($ecsServer in @(${serversVariable} | Sort-Object -Unique)) { $ecsFqdn = [string](Get-ExchangeServer -Identity $ecsServer).Fqdn; if (-not $ecsFqdn) { $ecsFqdn = $ecsServer }; try { Invoke-Command -ComputerName $ecsFqdn -ErrorAction Stop -ScriptBlock { Import-Module WebAdministration; Restart-WebAppPool -Name '${EWS_APP_POOL}' }; Write-Output ('Recycled ${EWS_APP_POOL} on ' + $ecsFqdn) } catch { Write-Warning ('Could not recycle ${EWS_APP_POOL} on ' + $ecsFqdn + ' (' + $_ + '). On that server, in an elevated shell, run: Restart-WebAppPool -Name ${EWS_APP_POOL}') } }`),
   ];
 }
 
+/** The server of a recorded directory: recorded with it, or the part of the identity before the backslash (Server\Name). */
+export function priorServer(entry: BasicAuthPriorEntry): string {
+  if (entry.server) return entry.server;
+  const slash = entry.identity.indexOf('\\');
+  return slash > 0 ? entry.identity.slice(0, slash) : entry.identity;
+}
+
 /** Rollback from values the extension read back from the terminal, each identity quoted. */
-function rollbackFromContext(prior: NonNullable<SnippetContext['basicAuthPrior']>): ScriptLine[] {
+function rollbackFromContext(prior: readonly BasicAuthPriorEntry[]): ScriptLine[] {
+  // Only a directory recorded as off was changed by the enable step: its server's pool is recycled.
+  const changedServers = [...new Set(prior.filter((entry) => !entry.basicAuthentication).map(priorServer))];
   return [
-    comment('Puts back the values recorded before Basic authentication was changed (identities exactly as Exchange printed them).'),
+    comment('Puts back, server by server, the values recorded before Basic authentication was changed (identities exactly as Exchange printed them).'),
     ...prior.map((entry) =>
       statement(`Set-WebServicesVirtualDirectory -Identity ${psQuote(entry.identity, 'basicAuthPrior.identity')} -BasicAuthentication $${entry.basicAuthentication ? 'true' : 'false'}`),
     ),
+    statement(`$ecsRestored = @(${changedServers.map((server) => psQuote(server, 'basicAuthPrior.server')).join(', ')})`),
+    ...recycleLines('$ecsRestored'),
   ];
 }
 
 function rollbackFromFile(): ScriptLine[] {
   return [
-    comment(`Puts back the values recorded in ${BASIC_AUTH_PRIOR_FILE} under your profile before Basic authentication was changed.`),
+    comment(`Puts back, server by server, the values recorded in ${BASIC_AUTH_PRIOR_FILE} under your profile before Basic authentication was changed.`),
     statement(PRIOR_PATH),
     statement('$ecsPrior = ConvertFrom-Json -InputObject (Get-Content -LiteralPath $ecsPriorFile -Raw)'),
     comment('foreach, not a pipeline: Windows PowerShell 5.1 passes a JSON array down a pipeline as one object.'),
-    statement('foreach ($ecsEntry in $ecsPrior) { Set-WebServicesVirtualDirectory -Identity $ecsEntry.Identity -BasicAuthentication ([bool]$ecsEntry.BasicAuthentication) }'),
+    comment('A directory recorded as off was turned on by the enable step: its server is recycled afterwards.'),
+    statement("$ecsRestored = @(foreach ($ecsEntry in $ecsPrior) { Set-WebServicesVirtualDirectory -Identity ([string]$ecsEntry.Identity) -BasicAuthentication ([bool]$ecsEntry.BasicAuthentication); if (-not [bool]$ecsEntry.BasicAuthentication) { if ($ecsEntry.Server) { [string]$ecsEntry.Server } else { ([string]$ecsEntry.Identity -split '\\\\')[0] } } })"),
+    ...recycleLines('$ecsRestored'),
   ];
 }
 
-function canQuoteAll(prior: NonNullable<SnippetContext['basicAuthPrior']>): boolean {
+function canQuoteAll(prior: readonly BasicAuthPriorEntry[]): boolean {
   try {
-    for (const entry of prior) psQuote(entry.identity, 'basicAuthPrior.identity');
+    for (const entry of prior) {
+      psQuote(entry.identity, 'basicAuthPrior.identity');
+      psQuote(priorServer(entry), 'basicAuthPrior.server');
+    }
     return true;
   } catch {
     return false;
   }
 }
 
-export function renderBasicAuthEnable(settings: SetupSettings, context: SnippetContext, refs: ValueRefs): StepSnippet {
+export function renderBasicAuthEnable(context: SnippetContext): StepSnippet {
   const prior = context.basicAuthPrior;
   // Identities come back from the terminal; one that cannot be quoted falls back to the recorded file.
   const restore = prior && prior.length > 0 && canQuoteAll(prior) ? rollbackFromContext(prior) : rollbackFromFile();
@@ -105,20 +139,25 @@ export function renderBasicAuthEnable(settings: SetupSettings, context: SnippetC
     stepId: 'basicAuth.enable',
     title: 'Enable Basic authentication',
     action: script(
-      comment('1. Record the current values, once: a later run must not overwrite the original with "on".'),
+      comment('1. Read the EWS virtual directory of every Exchange server that has one.'),
+      statement(`$ecsDirectories = @(foreach ($ecsServer in ${EWS_SERVERS_EXPRESSION}) { Get-WebServicesVirtualDirectory -Server $ecsServer })`),
+      comment('2. Record the current value of each directory not yet in the record file, before any change. A value already recorded'),
+      comment('   is never overwritten (a later run must not record "on" as the original); a directory whose value could not be read is not recorded.'),
       statement(PRIOR_PATH),
-      statement(`if (-not (Test-Path -LiteralPath $ecsPriorFile)) { ConvertTo-Json -Compress -Depth 3 -InputObject @(Get-WebServicesVirtualDirectory | ForEach-Object { [pscustomobject]@{ Identity = [string]$_.Identity; BasicAuthentication = [bool]$_.BasicAuthentication } }) | Set-Content -LiteralPath $ecsPriorFile -Encoding UTF8 }`),
+      statement('$ecsPrior = @(if (Test-Path -LiteralPath $ecsPriorFile) { foreach ($ecsEntry in (ConvertFrom-Json -InputObject (Get-Content -LiteralPath $ecsPriorFile -Raw))) { $ecsEntry } })'),
+      statement('$ecsKnown = @(foreach ($ecsEntry in $ecsPrior) { [string]$ecsEntry.Identity })'),
+      statement('$ecsNew = @(foreach ($ecsDirectory in $ecsDirectories) { if ($null -ne $ecsDirectory.BasicAuthentication -and $ecsKnown -notcontains [string]$ecsDirectory.Identity) { [pscustomobject]@{ Server = [string]$ecsDirectory.Server; Identity = [string]$ecsDirectory.Identity; BasicAuthentication = [bool]$ecsDirectory.BasicAuthentication } } })'),
+      statement('if ($ecsNew.Count -gt 0) { ConvertTo-Json -Compress -Depth 3 -InputObject @($ecsPrior + $ecsNew) | Set-Content -LiteralPath $ecsPriorFile -Encoding UTF8 }'),
       comment('Print the recorded values so the extension can offer an exact rollback.'),
-      ...markedOutput(BASIC_AUTH_PRIOR_BLOCK, 'Get-Content -LiteralPath $ecsPriorFile -Raw'),
-      comment('2. Turn Basic authentication on for the EWS directory of this server, taken from Exchange rather than typed.'),
+      ...markedOutput(BASIC_AUTH_PRIOR_BLOCK, "if (Test-Path -LiteralPath $ecsPriorFile) { Get-Content -LiteralPath $ecsPriorFile -Raw } else { '[]' }"),
+      comment('3. Turn Basic authentication on for each directory that has it off and whose old value is recorded, by the identity Exchange printed.'),
       comment('Basic on the EWS directory applies to every user of EWS on that server, not only the service account.'),
-      comment('Every server behind the load balancer needs it; to set all of them at once (then recycle the pool on each):'),
-      comment('Get-WebServicesVirtualDirectory | Set-WebServicesVirtualDirectory -BasicAuthentication $true'),
-      statement(`Get-WebServicesVirtualDirectory -Server ${refs.value('exchangeServer')} | Set-WebServicesVirtualDirectory -BasicAuthentication $true`),
-      ...recycleLines(refs, '3. '),
-      comment('4. Then run the verification, and the auth.schemes probe in the Probe & Link panel: it shows what EWS offers now.'),
+      statement('$ecsRecorded = @(if (Test-Path -LiteralPath $ecsPriorFile) { foreach ($ecsEntry in (ConvertFrom-Json -InputObject (Get-Content -LiteralPath $ecsPriorFile -Raw))) { [string]$ecsEntry.Identity } })'),
+      statement("$ecsChanged = @(foreach ($ecsDirectory in $ecsDirectories) { if ($null -eq $ecsDirectory.BasicAuthentication) { Write-Warning ('Not changed, its BasicAuthentication could not be read: ' + $ecsDirectory.Identity); continue }; if ($ecsDirectory.BasicAuthentication) { continue }; if ($ecsRecorded -notcontains [string]$ecsDirectory.Identity) { Write-Warning ('Not changed, its old value is not recorded: ' + $ecsDirectory.Identity); continue }; Set-WebServicesVirtualDirectory -Identity ([string]$ecsDirectory.Identity) -BasicAuthentication $true; [string]$ecsDirectory.Server })"),
+      ...recycleLines('$ecsChanged', '4. '),
+      comment('5. Then run the verification (every server), and the auth.schemes probe in the Probe & Link panel: it shows what EWS offers now.'),
     ),
-    verify: script(...verifyLines(settings, refs, 'basicAuth.enable')),
-    rollback: script(...restore, ...recycleLines(refs)),
+    verify: script(...verifyLines('basicAuth.enable')),
+    rollback: script(...restore),
   };
 }

@@ -14,7 +14,7 @@ import { literalRefs, type SnippetContext, type StepSnippet, type ValueRefs } fr
 import { renderServiceAccountCreate, renderServiceAccountProtocols } from './serviceAccount';
 
 export * from './script';
-export { BASIC_AUTH_PRIOR_BLOCK, BASIC_AUTH_PRIOR_FILE, EWS_APP_POOL } from './basicAuth';
+export { BASIC_AUTH_PRIOR_BLOCK, BASIC_AUTH_PRIOR_FILE, EWS_APP_POOL, EWS_SERVERS_EXPRESSION, priorServer } from './basicAuth';
 export { REQUIRED_MANAGEMENT_ROLES } from './prerequisites';
 export { OTHER_PROTOCOLS, PROTOCOLS_PRIOR_FILE } from './serviceAccount';
 export { DELEGATE_ADDED_FILE, DELEGATE_NAMES_SHOWN, USER_MAILBOX_FILTER, impersonationScopeFilter } from './access';
@@ -30,9 +30,10 @@ export interface SnippetGenerator {
 const GENERATORS: { readonly [K in StepId]?: SnippetGenerator } = {
   'prerequisites.adminRights': { uses: ['exchangeServer'], requires: ['exchangeServer'], render: (_s, _c, refs) => renderAdminRights(refs) },
   'prerequisites.exchangeVersion': { uses: [], requires: [], render: () => renderExchangeVersion() },
-  'prerequisites.certificate': { uses: ['exchangeServer'], requires: ['exchangeServer'], render: (_s, _c, refs) => renderCertificate(refs) },
-  'basicAuth.verify': { uses: ['exchangeServer'], requires: [], render: (s, _c, refs) => renderBasicAuthVerify(s, refs) },
-  'basicAuth.enable': { uses: ['exchangeServer'], requires: ['exchangeServer'], render: (s, c, refs) => renderBasicAuthEnable(s, c, refs) },
+  // Every server with an EWS virtual directory, listed by Exchange itself: no server setting is read.
+  'prerequisites.certificate': { uses: [], requires: [], render: () => renderCertificate() },
+  'basicAuth.verify': { uses: [], requires: [], render: () => renderBasicAuthVerify() },
+  'basicAuth.enable': { uses: [], requires: [], render: (_s, c) => renderBasicAuthEnable(c) },
   'serviceAccount.create': {
     uses: ['serviceAccount.upn', 'serviceAccount.alias', 'serviceAccount.displayName', 'serviceAccount.organizationalUnit', 'serviceAccount.existing'],
     requires: [],

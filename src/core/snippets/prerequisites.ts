@@ -1,7 +1,10 @@
 /**
  * Prerequisite checks: a connected Exchange Management Shell with the right roles, Exchange 2013 or
- * newer on every server, and a publicly trusted certificate bound to IIS.
+ * newer on every server, and a publicly trusted certificate bound to IIS on every server with an EWS
+ * virtual directory (Get-ExchangeCertificate -Server for each: Microsoft Learn, "Get-ExchangeCertificate",
+ * -Server; without it the cmdlet reads only the local server).
  */
+import { EWS_SERVERS_EXPRESSION } from './basicAuth';
 import { comment, markedJson, script, statement, type StepSnippet, type ValueRefs } from './script';
 
 /**
@@ -95,7 +98,7 @@ export function renderExchangeVersion(): StepSnippet {
   };
 }
 
-export function renderCertificate(refs: ValueRefs): StepSnippet {
+export function renderCertificate(): StepSnippet {
   return {
     stepId: 'prerequisites.certificate',
     title: 'Publicly trusted certificate on EWS',
@@ -103,14 +106,18 @@ export function renderCertificate(refs: ValueRefs): StepSnippet {
       comment('Nothing to change from here: a certificate from a public CA is requested and assigned outside this procedure'),
       comment('(New-ExchangeCertificate, then Import-ExchangeCertificate and Enable-ExchangeCertificate -Services IIS).'),
       comment('The calendar service connects from the internet and trusts only public roots; a self-signed certificate fails.'),
+      comment('Behind a load balancer every server serves the EWS name: each one needs the certificate.'),
     ),
     verify: script(
-      comment('The certificate(s) assigned to IIS on the server: subject, issuer, expiry (ISO 8601, UTC), self-signed or not, names covered,'),
-      comment('the kind of root (RootCAType: ThirdParty is a public CA) and the status Exchange computed (Status: Valid, Untrusted, ...).'),
-      comment('Run it in the Exchange Management Shell on the server: through a remote session RootCAType and Status may come back empty.'),
+      comment('For every server with an EWS virtual directory, the certificate(s) assigned to IIS there: subject, issuer, expiry (ISO 8601, UTC),'),
+      comment('self-signed or not, names covered, the kind of root (RootCAType: ThirdParty is a public CA) and the status Exchange computed'),
+      comment('(Status: Valid, Untrusted, ...). A server that cannot be read is printed with its error.'),
+      comment('Run it in the Exchange Management Shell on a server: through a remote session RootCAType and Status may come back empty.'),
       ...markedJson(
         'prerequisites.certificate',
-        `@(Get-ExchangeCertificate -Server ${refs.value('exchangeServer')} | Where-Object { [string]$_.Services -match 'IIS' } | ForEach-Object { [pscustomobject]@{ Thumbprint = [string]$_.Thumbprint; Subject = [string]$_.Subject; Issuer = [string]$_.Issuer; NotAfter = $_.NotAfter.ToUniversalTime().ToString('o'); IsSelfSigned = [bool]$_.IsSelfSigned; RootCAType = [string]$_.RootCAType; Status = [string]$_.Status; Domains = @($_.CertificateDomains | ForEach-Object { [string]$_ }) } })`,
+        `@(foreach ($ecsServer in ${EWS_SERVERS_EXPRESSION}) { $ecsErrors = $null; $ecsCertificates = @(Get-ExchangeCertificate -Server $ecsServer -ErrorAction SilentlyContinue -ErrorVariable ecsErrors | Where-Object { [string]$_.Services -match 'IIS' }); [pscustomobject]@{ Server = $ecsServer; Error = [string]($ecsErrors | Select-Object -First 1); Certificates = @($ecsCertificates | ForEach-Object { [pscustomobject]@{ Thumbprint = [string]$_.Thumbprint; Subject = [string]$_.Subject; Issuer = [string]$_.Issuer; NotAfter = $_.NotAfter.ToUniversalTime().ToString('o'); IsSelfSigned = [bool]$_.IsSelfSigned; RootCAType = [string]$_.RootCAType; Status = [string]$_.Status; Domains = @($_.CertificateDomains | ForEach-Object { [string]$_ }) } }) } })`,
+        // server, its certificate list, a certificate, its domain list: deeper than the default 4 would print.
+        6,
       ),
     ),
     rollback: script(comment('Nothing to undo: this step only reads.')),

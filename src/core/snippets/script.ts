@@ -32,6 +32,8 @@ export interface StepSnippet {
 export interface BasicAuthPriorEntry {
   readonly identity: string;
   readonly basicAuthentication: boolean;
+  /** The server of the directory (recorded since the all-server snippet; older records derive it from the identity). */
+  readonly server?: string;
 }
 
 export interface SnippetContext {
@@ -111,8 +113,8 @@ export function markerLines(blockName: string): { begin: string; end: string } {
  * between marker lines. The markers are concatenated at run time so that the echoed command line
  * never contains the marker text and cannot be mistaken for output.
  */
-export function markedJson(blockName: string, valueExpression: string): ScriptLine[] {
-  return markedOutput(blockName, `ConvertTo-Json -Compress -Depth 4 -InputObject ${valueExpression}`);
+export function markedJson(blockName: string, valueExpression: string, depth = 4): ScriptLine[] {
+  return markedOutput(blockName, `ConvertTo-Json -Compress -Depth ${depth} -InputObject ${valueExpression}`);
 }
 
 /** Like markedJson, for a statement that already prints JSON text. */

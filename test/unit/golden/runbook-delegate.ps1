@@ -69,19 +69,21 @@ function Undo-EcsPrerequisitesExchangeVersion {
 
 # --------------------------------------------------------------------------------------------------
 # Step 3: Publicly trusted certificate on EWS (prerequisites.certificate)
-# The certificate bound to IIS for EWS comes from a public CA, covers the EWS host and has not expired.
+# On every server with EWS, the certificate bound to IIS comes from a public CA, covers the EWS host and has not expired.
 # --------------------------------------------------------------------------------------------------
 # Action
 # Nothing to change from here: a certificate from a public CA is requested and assigned outside this procedure
 # (New-ExchangeCertificate, then Import-ExchangeCertificate and Enable-ExchangeCertificate -Services IIS).
 # The calendar service connects from the internet and trusts only public roots; a self-signed certificate fails.
+# Behind a load balancer every server serves the EWS name: each one needs the certificate.
 
 # Verification: prints the result as JSON between ECS-BEGIN and ECS-END lines.
-# The certificate(s) assigned to IIS on the server: subject, issuer, expiry (ISO 8601, UTC), self-signed or not, names covered,
-# the kind of root (RootCAType: ThirdParty is a public CA) and the status Exchange computed (Status: Valid, Untrusted, ...).
-# Run it in the Exchange Management Shell on the server: through a remote session RootCAType and Status may come back empty.
+# For every server with an EWS virtual directory, the certificate(s) assigned to IIS there: subject, issuer, expiry (ISO 8601, UTC),
+# self-signed or not, names covered, the kind of root (RootCAType: ThirdParty is a public CA) and the status Exchange computed
+# (Status: Valid, Untrusted, ...). A server that cannot be read is printed with its error.
+# Run it in the Exchange Management Shell on a server: through a remote session RootCAType and Status may come back empty.
 Write-Output ('ECS-BEGIN ' + 'prerequisites.certificate')
-ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-ExchangeCertificate -Server $ExchangeServer | Where-Object { [string]$_.Services -match 'IIS' } | ForEach-Object { [pscustomobject]@{ Thumbprint = [string]$_.Thumbprint; Subject = [string]$_.Subject; Issuer = [string]$_.Issuer; NotAfter = $_.NotAfter.ToUniversalTime().ToString('o'); IsSelfSigned = [bool]$_.IsSelfSigned; RootCAType = [string]$_.RootCAType; Status = [string]$_.Status; Domains = @($_.CertificateDomains | ForEach-Object { [string]$_ }) } })
+ConvertTo-Json -Compress -Depth 6 -InputObject @(foreach ($ecsServer in @(Get-WebServicesVirtualDirectory -ADPropertiesOnly | ForEach-Object { [string]$_.Server } | Sort-Object -Unique)) { $ecsErrors = $null; $ecsCertificates = @(Get-ExchangeCertificate -Server $ecsServer -ErrorAction SilentlyContinue -ErrorVariable ecsErrors | Where-Object { [string]$_.Services -match 'IIS' }); [pscustomobject]@{ Server = $ecsServer; Error = [string]($ecsErrors | Select-Object -First 1); Certificates = @($ecsCertificates | ForEach-Object { [pscustomobject]@{ Thumbprint = [string]$_.Thumbprint; Subject = [string]$_.Subject; Issuer = [string]$_.Issuer; NotAfter = $_.NotAfter.ToUniversalTime().ToString('o'); IsSelfSigned = [bool]$_.IsSelfSigned; RootCAType = [string]$_.RootCAType; Status = [string]$_.Status; Domains = @($_.CertificateDomains | ForEach-Object { [string]$_ }) } }) } })
 Write-Output ('ECS-END ' + 'prerequisites.certificate')
 
 # Rollback: defined here, never called by this file. Call Undo-EcsPrerequisitesCertificate yourself to undo this step.
@@ -91,15 +93,16 @@ function Undo-EcsPrerequisitesCertificate {
 
 # --------------------------------------------------------------------------------------------------
 # Step 4: Verify Basic authentication (basicAuth.verify)
-# Read BasicAuthentication on the EWS virtual directories.
+# Read BasicAuthentication on the EWS virtual directory of every Exchange server.
 # --------------------------------------------------------------------------------------------------
 # Action
 # Nothing to change: this step reads the current setting (see the verification).
 
 # Verification: prints the result as JSON between ECS-BEGIN and ECS-END lines.
-# Reads BasicAuthentication on the EWS virtual directory of the server; run it without -Server to see every server.
+# Reads BasicAuthentication on the EWS virtual directory of every Exchange server that has one, server by server:
+# behind a load balancer each of them must have it on. A server that cannot be read is printed with its error.
 Write-Output ('ECS-BEGIN ' + 'basicAuth.verify')
-ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-WebServicesVirtualDirectory -Server $ExchangeServer | ForEach-Object { [pscustomobject]@{ Server = [string]$_.Server; Identity = [string]$_.Identity; BasicAuthentication = [bool]$_.BasicAuthentication; InternalUrl = [string]$_.InternalUrl; ExternalUrl = [string]$_.ExternalUrl } })
+ConvertTo-Json -Compress -Depth 4 -InputObject @(foreach ($ecsServer in @(Get-WebServicesVirtualDirectory -ADPropertiesOnly | ForEach-Object { [string]$_.Server } | Sort-Object -Unique)) { $ecsErrors = $null; $ecsDirectories = @(Get-WebServicesVirtualDirectory -Server $ecsServer -ErrorAction SilentlyContinue -ErrorVariable ecsErrors); $ecsError = [string]($ecsErrors | Select-Object -First 1); if ($ecsDirectories.Count -eq 0) { [pscustomobject]@{ Server = $ecsServer; Identity = ''; BasicAuthentication = $null; InternalUrl = ''; ExternalUrl = ''; Error = $(if ($ecsError) { $ecsError } else { 'no EWS virtual directory came back' }) } } else { foreach ($ecsDirectory in $ecsDirectories) { [pscustomobject]@{ Server = [string]$ecsDirectory.Server; Identity = [string]$ecsDirectory.Identity; BasicAuthentication = $ecsDirectory.BasicAuthentication; InternalUrl = [string]$ecsDirectory.InternalUrl; ExternalUrl = [string]$ecsDirectory.ExternalUrl; Error = $ecsError } } } })
 Write-Output ('ECS-END ' + 'basicAuth.verify')
 
 # Rollback: defined here, never called by this file. Call Undo-EcsBasicAuthVerify yourself to undo this step.
@@ -109,44 +112,51 @@ function Undo-EcsBasicAuthVerify {
 
 # --------------------------------------------------------------------------------------------------
 # Step 5: Enable Basic authentication (basicAuth.enable)
-# Record the current value, then turn Basic authentication on for EWS.
+# Record the current values, then turn Basic authentication on for EWS on every server that has it off.
 # --------------------------------------------------------------------------------------------------
 # Action
-# 1. Record the current values, once: a later run must not overwrite the original with "on".
+# 1. Read the EWS virtual directory of every Exchange server that has one.
+$ecsDirectories = @(foreach ($ecsServer in @(Get-WebServicesVirtualDirectory -ADPropertiesOnly | ForEach-Object { [string]$_.Server } | Sort-Object -Unique)) { Get-WebServicesVirtualDirectory -Server $ecsServer })
+# 2. Record the current value of each directory not yet in the record file, before any change. A value already recorded
+#    is never overwritten (a later run must not record "on" as the original); a directory whose value could not be read is not recorded.
 $ecsPriorFile = Join-Path $env:USERPROFILE 'exchange-calendar-setup-basicauth-prior.json'
-if (-not (Test-Path -LiteralPath $ecsPriorFile)) { ConvertTo-Json -Compress -Depth 3 -InputObject @(Get-WebServicesVirtualDirectory | ForEach-Object { [pscustomobject]@{ Identity = [string]$_.Identity; BasicAuthentication = [bool]$_.BasicAuthentication } }) | Set-Content -LiteralPath $ecsPriorFile -Encoding UTF8 }
+$ecsPrior = @(if (Test-Path -LiteralPath $ecsPriorFile) { foreach ($ecsEntry in (ConvertFrom-Json -InputObject (Get-Content -LiteralPath $ecsPriorFile -Raw))) { $ecsEntry } })
+$ecsKnown = @(foreach ($ecsEntry in $ecsPrior) { [string]$ecsEntry.Identity })
+$ecsNew = @(foreach ($ecsDirectory in $ecsDirectories) { if ($null -ne $ecsDirectory.BasicAuthentication -and $ecsKnown -notcontains [string]$ecsDirectory.Identity) { [pscustomobject]@{ Server = [string]$ecsDirectory.Server; Identity = [string]$ecsDirectory.Identity; BasicAuthentication = [bool]$ecsDirectory.BasicAuthentication } } })
+if ($ecsNew.Count -gt 0) { ConvertTo-Json -Compress -Depth 3 -InputObject @($ecsPrior + $ecsNew) | Set-Content -LiteralPath $ecsPriorFile -Encoding UTF8 }
 # Print the recorded values so the extension can offer an exact rollback.
 Write-Output ('ECS-BEGIN ' + 'basicAuth.enable.prior')
-Get-Content -LiteralPath $ecsPriorFile -Raw
+if (Test-Path -LiteralPath $ecsPriorFile) { Get-Content -LiteralPath $ecsPriorFile -Raw } else { '[]' }
 Write-Output ('ECS-END ' + 'basicAuth.enable.prior')
-# 2. Turn Basic authentication on for the EWS directory of this server, taken from Exchange rather than typed.
+# 3. Turn Basic authentication on for each directory that has it off and whose old value is recorded, by the identity Exchange printed.
 # Basic on the EWS directory applies to every user of EWS on that server, not only the service account.
-# Every server behind the load balancer needs it; to set all of them at once (then recycle the pool on each):
-# Get-WebServicesVirtualDirectory | Set-WebServicesVirtualDirectory -BasicAuthentication $true
-Get-WebServicesVirtualDirectory -Server $ExchangeServer | Set-WebServicesVirtualDirectory -BasicAuthentication $true
-# 3. Recycle MSExchangeServicesAppPool on the server, as Microsoft's xExchange DSC resource does after changing the EWS directory;
-# otherwise IIS may keep serving the old setting. This uses PowerShell remoting to the server (WinRM, local administrator).
-# On the Exchange server itself, in an elevated shell: Restart-WebAppPool -Name MSExchangeServicesAppPool
-Invoke-Command -ComputerName $ExchangeServer -ScriptBlock { Import-Module WebAdministration; Restart-WebAppPool -Name 'MSExchangeServicesAppPool' }
-# 4. Then run the verification, and the auth.schemes probe in the Probe & Link panel: it shows what EWS offers now.
+$ecsRecorded = @(if (Test-Path -LiteralPath $ecsPriorFile) { foreach ($ecsEntry in (ConvertFrom-Json -InputObject (Get-Content -LiteralPath $ecsPriorFile -Raw))) { [string]$ecsEntry.Identity } })
+$ecsChanged = @(foreach ($ecsDirectory in $ecsDirectories) { if ($null -eq $ecsDirectory.BasicAuthentication) { Write-Warning ('Not changed, its BasicAuthentication could not be read: ' + $ecsDirectory.Identity); continue }; if ($ecsDirectory.BasicAuthentication) { continue }; if ($ecsRecorded -notcontains [string]$ecsDirectory.Identity) { Write-Warning ('Not changed, its old value is not recorded: ' + $ecsDirectory.Identity); continue }; Set-WebServicesVirtualDirectory -Identity ([string]$ecsDirectory.Identity) -BasicAuthentication $true; [string]$ecsDirectory.Server })
+# 4. Recycle MSExchangeServicesAppPool on each server changed, as Microsoft's xExchange DSC resource does after changing the EWS directory;
+# otherwise IIS may keep serving the old setting. This uses PowerShell remoting to each server (WinRM, local administrator there).
+# Where remoting is refused, the warning names the server: run Restart-WebAppPool -Name MSExchangeServicesAppPool on it, in an elevated shell.
+foreach ($ecsServer in @($ecsChanged | Sort-Object -Unique)) { $ecsFqdn = [string](Get-ExchangeServer -Identity $ecsServer).Fqdn; if (-not $ecsFqdn) { $ecsFqdn = $ecsServer }; try { Invoke-Command -ComputerName $ecsFqdn -ErrorAction Stop -ScriptBlock { Import-Module WebAdministration; Restart-WebAppPool -Name 'MSExchangeServicesAppPool' }; Write-Output ('Recycled MSExchangeServicesAppPool on ' + $ecsFqdn) } catch { Write-Warning ('Could not recycle MSExchangeServicesAppPool on ' + $ecsFqdn + ' (' + $_ + '). On that server, in an elevated shell, run: Restart-WebAppPool -Name MSExchangeServicesAppPool') } }
+# 5. Then run the verification (every server), and the auth.schemes probe in the Probe & Link panel: it shows what EWS offers now.
 
 # Verification: prints the result as JSON between ECS-BEGIN and ECS-END lines.
-# Reads BasicAuthentication on the EWS virtual directory of the server; run it without -Server to see every server.
+# Reads BasicAuthentication on the EWS virtual directory of every Exchange server that has one, server by server:
+# behind a load balancer each of them must have it on. A server that cannot be read is printed with its error.
 Write-Output ('ECS-BEGIN ' + 'basicAuth.enable')
-ConvertTo-Json -Compress -Depth 4 -InputObject @(Get-WebServicesVirtualDirectory -Server $ExchangeServer | ForEach-Object { [pscustomobject]@{ Server = [string]$_.Server; Identity = [string]$_.Identity; BasicAuthentication = [bool]$_.BasicAuthentication; InternalUrl = [string]$_.InternalUrl; ExternalUrl = [string]$_.ExternalUrl } })
+ConvertTo-Json -Compress -Depth 4 -InputObject @(foreach ($ecsServer in @(Get-WebServicesVirtualDirectory -ADPropertiesOnly | ForEach-Object { [string]$_.Server } | Sort-Object -Unique)) { $ecsErrors = $null; $ecsDirectories = @(Get-WebServicesVirtualDirectory -Server $ecsServer -ErrorAction SilentlyContinue -ErrorVariable ecsErrors); $ecsError = [string]($ecsErrors | Select-Object -First 1); if ($ecsDirectories.Count -eq 0) { [pscustomobject]@{ Server = $ecsServer; Identity = ''; BasicAuthentication = $null; InternalUrl = ''; ExternalUrl = ''; Error = $(if ($ecsError) { $ecsError } else { 'no EWS virtual directory came back' }) } } else { foreach ($ecsDirectory in $ecsDirectories) { [pscustomobject]@{ Server = [string]$ecsDirectory.Server; Identity = [string]$ecsDirectory.Identity; BasicAuthentication = $ecsDirectory.BasicAuthentication; InternalUrl = [string]$ecsDirectory.InternalUrl; ExternalUrl = [string]$ecsDirectory.ExternalUrl; Error = $ecsError } } } })
 Write-Output ('ECS-END ' + 'basicAuth.enable')
 
 # Rollback: defined here, never called by this file. Call Undo-EcsBasicAuthEnable yourself to undo this step.
 function Undo-EcsBasicAuthEnable {
-    # Puts back the values recorded in exchange-calendar-setup-basicauth-prior.json under your profile before Basic authentication was changed.
+    # Puts back, server by server, the values recorded in exchange-calendar-setup-basicauth-prior.json under your profile before Basic authentication was changed.
     $ecsPriorFile = Join-Path $env:USERPROFILE 'exchange-calendar-setup-basicauth-prior.json'
     $ecsPrior = ConvertFrom-Json -InputObject (Get-Content -LiteralPath $ecsPriorFile -Raw)
     # foreach, not a pipeline: Windows PowerShell 5.1 passes a JSON array down a pipeline as one object.
-    foreach ($ecsEntry in $ecsPrior) { Set-WebServicesVirtualDirectory -Identity $ecsEntry.Identity -BasicAuthentication ([bool]$ecsEntry.BasicAuthentication) }
-    # Recycle MSExchangeServicesAppPool on the server, as Microsoft's xExchange DSC resource does after changing the EWS directory;
-    # otherwise IIS may keep serving the old setting. This uses PowerShell remoting to the server (WinRM, local administrator).
-    # On the Exchange server itself, in an elevated shell: Restart-WebAppPool -Name MSExchangeServicesAppPool
-    Invoke-Command -ComputerName $ExchangeServer -ScriptBlock { Import-Module WebAdministration; Restart-WebAppPool -Name 'MSExchangeServicesAppPool' }
+    # A directory recorded as off was turned on by the enable step: its server is recycled afterwards.
+    $ecsRestored = @(foreach ($ecsEntry in $ecsPrior) { Set-WebServicesVirtualDirectory -Identity ([string]$ecsEntry.Identity) -BasicAuthentication ([bool]$ecsEntry.BasicAuthentication); if (-not [bool]$ecsEntry.BasicAuthentication) { if ($ecsEntry.Server) { [string]$ecsEntry.Server } else { ([string]$ecsEntry.Identity -split '\\')[0] } } })
+    # Recycle MSExchangeServicesAppPool on each server changed, as Microsoft's xExchange DSC resource does after changing the EWS directory;
+    # otherwise IIS may keep serving the old setting. This uses PowerShell remoting to each server (WinRM, local administrator there).
+    # Where remoting is refused, the warning names the server: run Restart-WebAppPool -Name MSExchangeServicesAppPool on it, in an elevated shell.
+    foreach ($ecsServer in @($ecsRestored | Sort-Object -Unique)) { $ecsFqdn = [string](Get-ExchangeServer -Identity $ecsServer).Fqdn; if (-not $ecsFqdn) { $ecsFqdn = $ecsServer }; try { Invoke-Command -ComputerName $ecsFqdn -ErrorAction Stop -ScriptBlock { Import-Module WebAdministration; Restart-WebAppPool -Name 'MSExchangeServicesAppPool' }; Write-Output ('Recycled MSExchangeServicesAppPool on ' + $ecsFqdn) } catch { Write-Warning ('Could not recycle MSExchangeServicesAppPool on ' + $ecsFqdn + ' (' + $_ + '). On that server, in an elevated shell, run: Restart-WebAppPool -Name MSExchangeServicesAppPool') } }
 }
 
 # --------------------------------------------------------------------------------------------------
