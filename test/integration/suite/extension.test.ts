@@ -164,7 +164,9 @@ describe('Exchange Management Shell terminal (bash stands in for PowerShell)', f
     fs.rmSync(lineFile, { force: true });
     listener.dispose();
     assert.match(pending, /^Write-Output \('ECS-BEGIN ' \+ 'basicAuth\.verify'\)/, `pending line: ${pending.slice(0, 120)}`);
-    assert.match(pending, /Get-WebServicesVirtualDirectory -Server 'EXCH01'/);
+    // Issue 16, item 2: the verification reads every server's EWS virtual directory, not one named server.
+    assert.match(pending, /Get-WebServicesVirtualDirectory -ADPropertiesOnly/);
+    assert.match(pending, /Get-WebServicesVirtualDirectory -Server \$ecsServer/);
     assert.doesNotMatch(pending, /[\r\n]/, 'one line, no Enter');
     assert.doesNotMatch(pending, /half-typed|Remove-ManagementScope/, 'what was typed before the insert is gone');
     assert.deepEqual(started.filter((c) => /WebServicesVirtualDirectory/.test(c)), [], 'the snippet itself was never executed');
