@@ -188,13 +188,13 @@ async function runSuite(context) {
 }
 
 /**
- * The installed extension gets its own \`vscode\` API object, so the suite (loaded beside the harness
+ * The installed extension gets its own `vscode` API object, so the suite (loaded beside the harness
  * extension) cannot stub its password prompt: the password is typed into the real prompt here, as an
  * admin would, once the suite asks for it.
  */
 async function answerPasswordPrompt(page) {
-  const { FAKE_PASSWORD } = createRequire(import.meta.url)(join(repoRoot, 'out', 'test', 'fake-exchange', 'server.js'));
   try {
+    const { FAKE_PASSWORD } = createRequire(import.meta.url)(join(repoRoot, 'out', 'test', 'fake-exchange', 'server.js'));
     const widget = page.locator('.quick-input-widget').filter({ hasText: 'Service account password' });
     await widget.waitFor({ state: 'visible', timeout: timeoutMs });
     await widget.locator('input').fill(FAKE_PASSWORD);

@@ -99,7 +99,7 @@ describe('the installed .vsix', function () {
       await config().update('testMailbox', FAKE_TEST_MAILBOX, vscode.ConfigurationTarget.Global);
       await config().update('accessMethod', 'impersonation', vscode.ConfigurationTarget.Global);
       await config().update('tls.extraCaFile', fake.caFile, vscode.ConfigurationTarget.Global);
-      // The installed extension has its own \`vscode\` object, so its prompt cannot be stubbed from here:
+      // The installed extension has its own `vscode` object, so its prompt cannot be stubbed from here:
       // scripts/run-vscode-tests.mjs --vsix types the password into the real prompt in the browser.
       await vscode.commands.executeCommand('exchangeSetup.setPassword');
     });
