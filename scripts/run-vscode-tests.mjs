@@ -8,9 +8,14 @@
 // --extension   extension development folder (default: the repository)
 // --tests       tests module without .js (default: <repo>/out/test/integration/index)
 // --result-out  where to write {passed, failed, failures} for scripts/test-all.mjs
+// --vsix FILE   installs FILE into a fresh extensions folder (code-server --install-extension) and
+//               runs test/integration/vsix/ against that installed copy: the development folder
+//               is then an empty harness extension, so nothing of the repository's dist/ is loaded.
 // Environment: ECS_CACHE_DIR, ECS_CHROMIUM, ECS_INTEGRATION_TIMEOUT_S (default 300),
 // ECS_KEEP_TEMP=1 keeps the temp folders for a look afterwards.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, closeSync, readSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -19,7 +24,7 @@ import {
   logFilesUnder, makeTempDir, makeWorkspace, readSuiteResult, repoRoot, seedUserSettings, suiteEnvironment, suiteLogFile,
 } from './lib/vscode-test-env.mjs';
 import {
-  HarnessError, chromiumFlags, chromiumPath, freePort, startCodeServer, stopProcessGroup, workbenchUrl,
+  HarnessError, chromiumFlags, chromiumPath, codeServerBin, freePort, startCodeServer, stopProcessGroup, workbenchUrl,
 } from './lib/code-server.mjs';
 
 const timeoutMs = Number(process.env.ECS_INTEGRATION_TIMEOUT_S ?? '300') * 1000;
@@ -33,9 +38,10 @@ const { values: options } = parseArgs({
     'result-out': { type: 'string' },
     // Runs test/integration/restricted/ in a folder that is not trusted (restricted mode).
     restricted: { type: 'boolean', default: false },
+    vsix: { type: 'string' },
   },
 });
-const extensionDir = resolve(options.extension);
+let extensionDir = resolve(options.extension);
 const testsModule = resolve(options.tests ?? join(repoRoot, 'out', 'test', 'integration', 'index'));
 
 /** Everything started here, so teardown can stop it whatever state the run reached. */
@@ -117,10 +123,16 @@ async function runSuite(context) {
   }
 
   const port = await freePort();
+  const extensionsDir = join(runDir, 'extensions');
   const env = { ...suiteEnvironment({ resultFile, workspace, host: 'code-server' }), ECS_SUITE: options.restricted ? 'restricted' : 'suite' };
+  if (options.vsix) {
+    installVsix(resolve(options.vsix), userDataDir, extensionsDir);
+    extensionDir = makeHarnessExtension(runDir);
+    Object.assign(env, { ECS_SUITE: 'vsix', ECS_VSIX_EXTENSIONS_DIR: extensionsDir, ECS_REPO_ROOT: repoRoot });
+  }
   let phase = Date.now();
   await startCodeServer({
-    port, userDataDir, extensionsDir: join(runDir, 'extensions'), workspace, env, logFile: codeServerLog,
+    port, userDataDir, extensionsDir, workspace, env, logFile: codeServerLog,
     onStart: (child) => { started.codeServer = child; }, workspaceTrust: options.restricted,
   });
   log(`code-server ready on 127.0.0.1:${port} (${Date.now() - phase} ms)`);
@@ -148,6 +160,7 @@ async function runSuite(context) {
   await page.exposeFunction('codeAutomationExit', (code) => { workbenchExitCode = code; });
   await page.goto(workbenchUrl(port, workspace, { extensionDir, testsModule }), { waitUntil: 'domcontentloaded' });
   log(`chromium opened the workbench (${Date.now() - phase} ms); waiting for the suite`);
+  if (options.vsix) void answerPasswordPrompt(page);
 
   const follower = new LogFollower(suiteLogFile(resultFile));
   const deadline = Date.now() + timeoutMs;
@@ -172,6 +185,54 @@ async function runSuite(context) {
     if (Date.now() > deadline) throw new HarnessError(`no result from the suite after ${timeoutMs / 1000} s`);
     await delay(250);
   }
+}
+
+/**
+ * The installed extension gets its own `vscode` API object, so the suite (loaded beside the harness
+ * extension) cannot stub its password prompt: the password is typed into the real prompt here, as an
+ * admin would, once the suite asks for it.
+ */
+async function answerPasswordPrompt(page) {
+  try {
+    const { FAKE_PASSWORD } = createRequire(import.meta.url)(join(repoRoot, 'out', 'test', 'fake-exchange', 'server.js'));
+    const widget = page.locator('.quick-input-widget').filter({ hasText: 'Service account password' });
+    await widget.waitFor({ state: 'visible', timeout: timeoutMs });
+    await widget.locator('input').fill(FAKE_PASSWORD);
+    await widget.locator('input').press('Enter');
+    log('typed the fake Exchange\'s password into the password prompt');
+  } catch (error) {
+    // The page closed first, or the suite never asked: the suite's own assertions report that.
+    if (!page.isClosed()) log(`did not answer the password prompt: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  }
+}
+
+/** `code-server --install-extension`, as a user installs the .vsix, into this run's fresh folders. */
+function installVsix(vsix, userDataDir, extensionsDir) {
+  if (!existsSync(vsix)) throw new HarnessError(`${vsix} does not exist; make it with \`npm run package\``);
+  if (!existsSync(codeServerBin)) throw new HarnessError(`code-server is not installed at ${codeServerBin}; run .ci/install-system.sh`);
+  const phase = Date.now();
+  const installed = spawnSync(process.execPath, [
+    codeServerBin, '--config', '/dev/null', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
+    '--install-extension', vsix,
+  ], { encoding: 'utf8', timeout: 120_000 });
+  const output = `${installed.stdout ?? ''}${installed.stderr ?? ''}`.trim();
+  if (installed.status !== 0 || !/successfully installed/i.test(output)) {
+    throw new HarnessError(`code-server --install-extension ${vsix} failed (exit ${installed.status}): ${output}`);
+  }
+  log(`installed ${vsix} into ${extensionsDir} (${Date.now() - phase} ms)`);
+}
+
+/**
+ * VS Code runs a tests module only beside a development extension. This one is empty (no code, no
+ * contributions), so the extension the suite exercises is the installed one.
+ */
+function makeHarnessExtension(runDir) {
+  const dir = join(runDir, 'vsix-harness');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({
+    name: 'ecs-vsix-harness', publisher: 'ecs-test', version: '0.0.0', engines: { vscode: '^1.99.0' },
+  }, null, 2));
+  return dir;
 }
 
 async function saveScreenshot(page) {

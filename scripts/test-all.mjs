@@ -3,18 +3,18 @@
 // its own counts and wall time, and ends with one line alone: `N passed, N failed`, summed over
 // all stages. A stage that cannot run counts as a failure, never as a skip.
 //
-//   node scripts/test-all.mjs [--only lint,typecheck,build,unit,exchangelib,integration,ui] [--no-build]
+//   node scripts/test-all.mjs [--only lint,typecheck,build,unit,exchangelib,integration,ui,vsix] [--no-build]
 //
 // With --only, the stages that need compiled output get an incremental build first (counted as
 // the build stage) unless --no-build is given.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeTempDir, repoRoot } from './lib/vscode-test-env.mjs';
 
-const STAGE_NAMES = ['lint', 'typecheck', 'build', 'unit', 'exchangelib', 'integration', 'ui'];
-const NEEDS_BUILD = new Set(['unit', 'exchangelib', 'integration', 'ui']);
+const STAGE_NAMES = ['lint', 'typecheck', 'build', 'unit', 'exchangelib', 'integration', 'ui', 'vsix'];
+const NEEDS_BUILD = new Set(['unit', 'exchangelib', 'integration', 'ui', 'vsix']);
 const bin = (tool) => join(repoRoot, 'node_modules', '.bin', tool);
 
 const { values: options } = parseArgs({
@@ -169,7 +169,36 @@ const stages = {
   },
 
   ui: () => mochaStage(join(repoRoot, 'test', 'ui'), '.test.mjs', 60_000),
+
+  // Last, because `npm run package` leaves a production build in dist/: the package as users get it,
+  // installed into code-server and smoke-tested there (scripts/run-vscode-tests.mjs --vsix).
+  async vsix() {
+    const vsix = join(repoRoot, 'exchange-calendar-setup.vsix');
+    rmSync(vsix, { force: true });
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const packaged = await singleCheck('npm run package', npm, ['run', 'package']);
+    if (packaged.failed > 0 || !existsSync(vsix)) return { passed: packaged.passed, failed: 1 };
+    console.log(`  ${vsix}: ${(statSync(vsix).size / 1024).toFixed(0)} KiB, ${zipEntryCount(vsix)} files`);
+    const scratch = makeTempDir('vsix-result');
+    try {
+      const resultFile = join(scratch, 'result.json');
+      await runCommand(process.execPath, [join(repoRoot, 'scripts', 'run-vscode-tests.mjs'), '--vsix', vsix, '--result-out', resultFile]);
+      const counts = readCounts(resultFile, 'scripts/run-vscode-tests.mjs --vsix');
+      return { passed: counts.passed + 1, failed: counts.failed };
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  },
 };
+
+/** The number of entries a zip file's end-of-central-directory record gives (no unzip needed). */
+function zipEntryCount(file) {
+  const bytes = readFileSync(file);
+  for (let at = bytes.length - 22; at >= Math.max(0, bytes.length - 22 - 65_535); at -= 1) {
+    if (bytes.readUInt32LE(at) === 0x06054b50) return bytes.readUInt16LE(at + 10);
+  }
+  return 'an unknown number of';
+}
 
 /** Stages that exist only once another part of the project adds their files. */
 const presentWhen = {

@@ -60,9 +60,13 @@ export function seedUserSettings(userDataDir, overrides = {}) {
   writeSettings(userDataDir, { ...baseUserSettings, ...extra, ...overrides });
 }
 
-/** A fresh workspace folder, a copy of the fixture when there is one, always with `.vscode/`. */
-export function makeWorkspace() {
-  const workspace = makeTempDir('workspace');
+/**
+ * A fresh workspace folder, a copy of the fixture when there is one, always with `.vscode/`. `at`
+ * names the (empty or absent) folder to use; by default a new temp folder.
+ */
+export function makeWorkspace(at) {
+  const workspace = at ?? makeTempDir('workspace');
+  mkdirSync(workspace, { recursive: true });
   if (existsSync(workspaceFixtureDir)) cpSync(workspaceFixtureDir, workspace, { recursive: true });
   const settingsFile = join(workspace, '.vscode', 'settings.json');
   if (!existsSync(settingsFile)) {

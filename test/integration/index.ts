@@ -16,8 +16,9 @@ export interface SuiteResult {
   durationMs: number;
 }
 
-// `restricted` is the suite that runs in a folder that is not trusted (see run-vscode-tests --restricted).
-const suiteDir = join(__dirname, process.env.ECS_SUITE === 'restricted' ? 'restricted' : 'suite');
+// `restricted` is the suite that runs in a folder that is not trusted (see run-vscode-tests --restricted);
+// `vsix` is the smoke suite against the installed package (run-vscode-tests --vsix).
+const suiteDir = join(__dirname, process.env.ECS_SUITE === 'restricted' || process.env.ECS_SUITE === 'vsix' ? process.env.ECS_SUITE : 'suite');
 
 function findTestFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })

@@ -24,7 +24,7 @@ describe('integration harness', () => {
       assert.equal(vscode.env.remoteName, undefined);
       assert.equal(vscode.env.uiKind, vscode.UIKind.Desktop);
     } else {
-      assert.fail(`ECS_VSCODE_HOST is ${JSON.stringify(host)}; run through scripts/run-vscode-tests.mjs or scripts/test-desktop.mjs`);
+      assert.fail(`ECS_VSCODE_HOST is ${JSON.stringify(host)}; run through scripts/run-vscode-tests.mjs or npm run test:desktop (.vscode-test.mjs)`);
     }
   });
 
