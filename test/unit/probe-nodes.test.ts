@@ -1,0 +1,157 @@
+import * as assert from 'node:assert/strict';
+import { checkNodeName, nodeList, runNodeProbes, shareText, summarizeNodes, type NodeResult, type NodesReport } from '../../src/core/ews/nodes';
+import type { ProbeConfig } from '../../src/core/ews/probes';
+import { FAKE_PASSWORD, FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX } from '../fake-exchange/server';
+import { startFakeExchangeNodes, type FakeExchangeNodes, type NodesScenarioName } from '../fake-exchange/nodes';
+
+function configFor(fake: FakeExchangeNodes): ProbeConfig {
+  return { ewsUrl: fake.url, upn: FAKE_SERVICE_ACCOUNT, password: FAKE_PASSWORD, accessMethod: 'impersonation', testMailbox: FAKE_TEST_MAILBOX, extraCaPem: fake.caPem, timeoutMs: 20_000 };
+}
+
+async function probeNodes(scenario: NodesScenarioName): Promise<{ fake: FakeExchangeNodes; report: NodesReport }> {
+  const fake = await startFakeExchangeNodes({ scenario });
+  try {
+    const report = await runNodeProbes(configFor(fake), fake.nodes.map((n) => n.address));
+    return { fake, report };
+  } catch (err) {
+    await fake.stop();
+    throw err;
+  }
+}
+
+interface OddExpectation {
+  problem: RegExp;
+  failing: boolean;
+  step: string;
+  summary: RegExp;
+}
+
+const ODD: Record<Exclude<NodesScenarioName, 'nodes-healthy'>, OddExpectation> = {
+  'nodes-basic-off': {
+    problem: /^does not offer Basic$/, failing: true, step: 'basicAuth.enable',
+    summary: /^2 of 3 nodes pass; 127\.0\.0\.3 does not offer Basic: the service will fail on about one request in three\. Fix: On 127\.0\.0\.3: Turn on Basic/,
+  },
+  'nodes-expired-cert': {
+    problem: /^presents an expired certificate$/, failing: true, step: 'prerequisites.certificate',
+    summary: /^2 of 3 nodes pass; 127\.0\.0\.3 presents an expired certificate: the service will fail on about one request in three\./,
+  },
+  'nodes-other-build': {
+    problem: /^runs Exchange 2019 \(15\.2\.1544\.4\)$/, failing: false, step: 'prerequisites.exchangeVersion',
+    summary: /^3 of 3 nodes pass; 127\.0\.0\.3 runs Exchange 2019 \(15\.2\.1544\.4\): about one request in three goes to it\./,
+  },
+  'nodes-no-impersonation': {
+    problem: /^does not let the service account impersonate the test mailbox$/, failing: true, step: 'access.impersonation',
+    summary: /^2 of 3 nodes pass; 127\.0\.0\.3 does not let the service account impersonate the test mailbox: the service will fail on about one request in three\./,
+  },
+};
+
+describe('per-node probes against the multi-node fake Exchange', function () {
+  this.timeout(30_000);
+
+  it('nodes-healthy: every node passes and none differs', async () => {
+    const { fake, report } = await probeNodes('nodes-healthy');
+    try {
+      assert.equal(report.total, 3);
+      assert.equal(report.passing, 3);
+      assert.deepEqual(report.differing, []);
+      assert.match(report.summary, /^3 of 3 nodes pass; all nodes answer alike for localhost\.$/);
+      for (const node of report.nodes) {
+        assert.deepEqual(node.checks.map((c) => c.id), ['net.dns', 'net.tcp', 'tls.handshake', 'tls.name', 'tls.trust', 'tls.expiry', 'auth.schemes', 'auth.login', 'server.version', 'access.impersonation']);
+        assert.equal(node.address, node.node);
+      }
+      // Each node was reached on its own address, asked as the EWS name.
+      for (const n of fake.nodes) {
+        assert.ok(n.fake.requests.length > 0, `${n.address} was asked`);
+        assert.ok(n.fake.requests.every((r) => r.headers.host === `localhost:${fake.port}`), 'Host header is the EWS name');
+      }
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  for (const [scenario, expected] of Object.entries(ODD) as [Exclude<NodesScenarioName, 'nodes-healthy'>, OddExpectation][]) {
+    it(`${scenario}: names the odd node`, async () => {
+      const { fake, report } = await probeNodes(scenario);
+      try {
+        assert.equal(fake.oddAddress, '127.0.0.3');
+        assert.equal(report.differing.length, 1, report.summary);
+        const [odd] = report.differing;
+        assert.equal(odd.node, fake.oddAddress);
+        assert.equal(odd.problems.length, 1, odd.problems.join('; '));
+        assert.match(odd.problems[0], expected.problem);
+        assert.equal(odd.failing, expected.failing);
+        assert.equal(odd.remedy?.step, expected.step);
+        assert.match(odd.remedy?.text ?? '', /^On 127\.0\.0\.3: /);
+        assert.match(report.summary, expected.summary);
+        assert.equal(report.passing, expected.failing ? 2 : 3);
+        for (const node of report.nodes.filter((n) => n.node !== fake.oddAddress)) assert.ok(node.ok, `${node.node} passes`);
+      } finally {
+        await fake.stop();
+      }
+    });
+  }
+
+  it('a node with the wrong certificate never receives an Authorization header', async () => {
+    const { fake, report } = await probeNodes('nodes-expired-cert');
+    try {
+      const odd = fake.nodes.find((n) => n.odd)!;
+      assert.equal(report.nodes.find((n) => n.node === odd.address)?.checks.find((c) => c.id === 'auth.login')?.status, 'skip');
+      assert.ok(odd.fake.requests.every((r) => r.headers.authorization === undefined), 'no credentials to the unproven node');
+      // The healthy nodes did get the logon, so the check above can fail.
+      for (const n of fake.nodes.filter((x) => !x.odd)) assert.ok(n.fake.requests.some((r) => r.headers.authorization?.startsWith('Basic')), `${n.address} got the logon`);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('a node given by a name that does not resolve fails net.dns and is named', async () => {
+    const fake = await startFakeExchangeNodes({ scenario: 'nodes-healthy', count: 2 });
+    try {
+      const report = await runNodeProbes(configFor(fake), [...fake.nodes.map((n) => n.address), 'no-such-node.invalid']);
+      assert.equal(report.passing, 2);
+      const gone = report.differing.find((d) => d.node === 'no-such-node.invalid');
+      assert.deepEqual(gone?.problems, ['does not resolve']);
+      assert.match(report.summary, /^2 of 3 nodes pass; no-such-node\.invalid does not resolve: the service will fail on about one request in three\.$/);
+    } finally {
+      await fake.stop();
+    }
+  });
+});
+
+describe('node list and summary text', () => {
+  it('accepts host names and addresses and says what to fix otherwise', () => {
+    assert.equal(checkNodeName(' exch02.contoso.com '), 'exch02.contoso.com');
+    assert.equal(checkNodeName('10.0.0.12'), '10.0.0.12');
+    assert.equal(checkNodeName('[fe80::1]'), 'fe80::1');
+    assert.throws(() => checkNodeName('https://exch02.contoso.com/ews'), /not a host name or IP address: give a node as e\.g\. exch02\.contoso\.com or 10\.0\.0\.12, without https:\/\//);
+    assert.throws(() => checkNodeName('exch02:443'), /without https:\/\/, a path or a port/);
+    assert.throws(() => checkNodeName('  '), /A node is empty/);
+  });
+
+  it('lists the given nodes, then every resolved address, without duplicates', async () => {
+    const lookup = async (host: string): Promise<string[]> => (host === 'mail.contoso.com' ? ['10.0.0.11', '10.0.0.12'] : []);
+    assert.deepEqual(await nodeList('https://mail.contoso.com/EWS/Exchange.asmx', ['10.0.0.12', 'EXCH03.contoso.com'], true, { lookup }),
+      ['10.0.0.12', 'exch03.contoso.com', '10.0.0.11']);
+    assert.deepEqual(await nodeList('https://mail.contoso.com/EWS/Exchange.asmx', [], true, { lookup }), ['10.0.0.11', '10.0.0.12']);
+    await assert.rejects(nodeList('https://mail.contoso.com/EWS/Exchange.asmx', [], false), /No node to probe/);
+    await assert.rejects(nodeList('https://mail.contoso.com/EWS/Exchange.asmx', [], true, { lookup: () => Promise.reject(Object.assign(new Error('x'), { code: 'ENOTFOUND' })) }), /does not resolve, so its nodes are unknown \(ENOTFOUND\)/);
+  });
+
+  it('says the share of requests in words', () => {
+    assert.equal(shareText(1, 3), 'one request in three');
+    assert.equal(shareText(2, 4), 'one request in two');
+    assert.equal(shareText(2, 5), 'two requests in five');
+    assert.equal(shareText(3, 3), 'every request');
+    assert.equal(shareText(1, 12), 'one request in 12');
+  });
+
+  it('reports a failure every node shares once, not as a difference', () => {
+    const node = (name: string): NodeResult => ({
+      node: name, address: name, label: name, ok: false,
+      checks: [{ id: 'auth.schemes', status: 'fail', message: 'Basic authentication is not offered on EWS (offered: NTLM)', ms: 1, remedy: { step: 'basicAuth.enable', text: 'Turn on Basic.' } }],
+    });
+    const report = summarizeNodes('mail.contoso.com', [node('10.0.0.11'), node('10.0.0.12')]);
+    assert.deepEqual(report.differing, []);
+    assert.equal(report.summary, '0 of 2 nodes pass; every node does not offer Basic. Fix on every node: Turn on Basic. (checklist step basicAuth.enable).');
+  });
+});
