@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { checkNodeName, nodeList, runNodeProbes, shareText, summarizeNodes, type NodeResult, type NodesReport } from '../../src/core/ews/nodes';
+import { checkNodeName, nodeList, runNodeProbes, shareText, summarizeNodes, verifyMailboxesAcrossNodes, type NodeResult, type NodesReport } from '../../src/core/ews/nodes';
 import type { ProbeConfig } from '../../src/core/ews/probes';
-import { FAKE_PASSWORD, FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX } from '../fake-exchange/server';
+import { FAKE_PASSWORD, FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX, generatedMailboxName } from '../fake-exchange/server';
 import { startFakeExchangeNodes, type FakeExchangeNodes, type NodesScenarioName } from '../fake-exchange/nodes';
 
 function configFor(fake: FakeExchangeNodes): ProbeConfig {
@@ -112,6 +112,44 @@ describe('per-node probes against the multi-node fake Exchange', function () {
       const gone = report.differing.find((d) => d.node === 'no-such-node.invalid');
       assert.deepEqual(gone?.problems, ['does not resolve']);
       assert.match(report.summary, /^2 of 3 nodes pass; no-such-node\.invalid does not resolve: the service will fail on about one request in three\.$/);
+    } finally {
+      await fake.stop();
+    }
+  });
+});
+
+describe('mailbox verification across nodes', function () {
+  this.timeout(30_000);
+  const mailboxes = Array.from({ length: 9 }, (_, i) => generatedMailboxName(i + 1));
+
+  it('each result names its node, and the node without impersonation shows as itself', async () => {
+    const { fake, report } = await probeNodes('nodes-no-impersonation');
+    try {
+      const seen: string[] = [];
+      const { report: checked, leftOut } = await verifyMailboxesAcrossNodes(configFor(fake), report, mailboxes, { onResult: (r) => seen.push(`${r.mailbox}@${r.node ?? '?'}`) });
+      assert.deepEqual(leftOut, []);
+      assert.equal(checked.verified, 6);
+      assert.equal(checked.denied, 3);
+      assert.ok(checked.unverified.every((u) => u.node === '127.0.0.3' && u.status === 'denied' && u.code === 'ErrorImpersonationDenied'), JSON.stringify(checked.unverified));
+      assert.deepEqual(checked.byNode?.map((n) => [n.node, n.total, n.verified, n.denied]), [['127.0.0.2', 3, 3, 0], ['127.0.0.3', 3, 0, 3], ['127.0.0.4', 3, 3, 0]]);
+      assert.equal(seen.length, 9);
+      assert.ok(seen.every((s) => !s.endsWith('@?')), 'every result names its node');
+      // Every node was asked for its share: none was skipped for the healthy ones.
+      for (const n of fake.nodes) assert.ok(n.fake.requests.filter((r) => r.operation === 'FindItem').length >= 3, `${n.address} checked its mailboxes`);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('a node that did not prove the certificate gets no mailbox checks and no credentials', async () => {
+    const { fake, report } = await probeNodes('nodes-expired-cert');
+    try {
+      const { report: checked, leftOut } = await verifyMailboxesAcrossNodes(configFor(fake), report, mailboxes);
+      assert.deepEqual(leftOut, ['127.0.0.3']);
+      assert.equal(checked.verified, 9);
+      assert.deepEqual(checked.byNode?.map((n) => n.node), ['127.0.0.2', '127.0.0.4']);
+      const odd = fake.nodes.find((n) => n.odd)!;
+      assert.ok(odd.fake.requests.every((r) => r.headers.authorization === undefined));
     } finally {
       await fake.stop();
     }

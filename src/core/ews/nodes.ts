@@ -15,6 +15,8 @@
  */
 import * as net from 'node:net';
 import { remedy as remedyFor, type Remedy } from '../remedies';
+import { DirectEwsTransport } from './directTransport';
+import { verifyMailboxes, type MailboxReport, type VerifyOptions } from './mailboxes';
 import { resolveHost } from './network';
 import { runProbes, type ProbeConfig, type ProbeId, type ProbeResult, type ProbeRunOptions, type ServerSummary } from './probes';
 
@@ -224,4 +226,45 @@ export function summarizeNodes(host: string, nodes: NodeResult[]): NodesReport {
   // that keeps a client on one server makes it all or nothing for that client.
   const summary = `${parts.join('; ')}.${remedies.length > 0 ? ` ${remedies.join(' ')}` : ''}`;
   return { host, total, passing, nodes, differing, summary };
+}
+
+/** The checks a node must pass before it is sent credentials for the mailbox checks. */
+const CERTIFICATE_PROBES: readonly ProbeId[] = ['tls.handshake', 'tls.name', 'tls.trust', 'tls.expiry'];
+
+/** Whether a node proved the EWS host's certificate (no tls.* check failed or was skipped). */
+export function provedCertificate(node: NodeResult): boolean {
+  return node.address !== undefined && CERTIFICATE_PROBES.every((id) => {
+    const status = node.checks.find((c) => c.id === id)?.status;
+    return status === 'pass' || status === 'warn';
+  });
+}
+
+export interface NodesMailboxReport {
+  report: MailboxReport;
+  /** Nodes left out because they did not prove the certificate: never sent credentials. */
+  leftOut: string[];
+}
+
+/**
+ * The mailbox checks spread over the nodes that proved the EWS host's certificate, each result
+ * naming its node (see VerifyOptions.nodes for why the rate stays that of one run).
+ */
+export async function verifyMailboxesAcrossNodes(config: ProbeConfig, nodes: NodesReport, mailboxes: readonly string[], options: Omit<VerifyOptions, 'nodes' | 'transport'> = {}): Promise<NodesMailboxReport> {
+  const usable = nodes.nodes.filter(provedCertificate);
+  const leftOut = nodes.nodes.filter((n) => !provedCertificate(n)).map((n) => n.label);
+  const perNode = Math.max(1, Math.ceil((options.concurrency ?? 8) / Math.max(1, usable.length)));
+  const targets = usable.map((n) => ({ label: n.label, transport: new DirectEwsTransport({ extraCaPem: config.extraCaPem, maxSockets: perNode, connectAddress: n.address }) }));
+  if (targets.length === 0) {
+    const reason = 'no node proved the EWS host\'s certificate, so no credentials were sent (see the nodes section)';
+    return {
+      leftOut,
+      report: { total: mailboxes.length, verified: 0, denied: 0, notFound: 0, notChecked: mailboxes.length, unverified: mailboxes.map((mailbox) => ({ mailbox, status: 'not-checked', reason })) },
+    };
+  }
+  try {
+    const report = await verifyMailboxes(config, mailboxes, { ...options, nodes: targets, transport: targets[0].transport });
+    return { report, leftOut };
+  } finally {
+    for (const t of targets) t.transport.close();
+  }
 }
