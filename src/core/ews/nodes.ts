@@ -13,11 +13,13 @@
  * The summary says which nodes differ from the others and how, with the step that fixes it and the
  * server to run it on. It is plain text built here so the CLI, the panel and the report share it.
  */
-import * as net from 'node:net';
 import { remedy as remedyFor, type Remedy } from '../remedies';
 import { DirectEwsTransport } from './directTransport';
 import { verifyMailboxes, type MailboxReport, type VerifyOptions } from './mailboxes';
 import { resolveHost } from './network';
+import { checkNodeName } from './nodeNames';
+
+export { checkNodeName } from './nodeNames';
 import { runProbes, type ProbeConfig, type ProbeId, type ProbeResult, type ProbeRunOptions, type ServerSummary } from './probes';
 
 /** The checks one node gets, in order (the access probe is one of the two, by access method). */
@@ -65,15 +67,6 @@ export interface NodesReport {
   differing: NodeDifference[];
   /** One paragraph for people: "2 of 3 nodes pass; exch02 (10.0.0.12) does not offer Basic: ...". */
   summary: string;
-}
-
-/** A host name or an IP address, as a node may be given; throws an error saying what to fix. */
-export function checkNodeName(value: string): string {
-  const node = value.trim();
-  if (node === '') throw new Error('A node is empty: give a host name or IP address, e.g. exch02.contoso.com or 10.0.0.12');
-  if (net.isIP(node.replace(/^\[|\]$/g, ''))) return node.replace(/^\[|\]$/g, '');
-  if (/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}))*\.?$/.test(node) && node.length <= 253) return node;
-  throw new Error(`"${value}" is not a host name or IP address: give a node as e.g. exch02.contoso.com or 10.0.0.12, without https://, a path or a port (the EWS URL's port is used)`);
 }
 
 /**
