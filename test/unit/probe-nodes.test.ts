@@ -1,6 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { checkNodeName, nodeList, runNodeProbes, shareText, summarizeNodes, verifyMailboxesAcrossNodes, type NodeResult, type NodesReport } from '../../src/core/ews/nodes';
 import type { ProbeConfig } from '../../src/core/ews/probes';
+import { runProbeCommand } from '../../src/cli/probe';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FAKE_PASSWORD, FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX, generatedMailboxName } from '../fake-exchange/server';
 import { startFakeExchangeNodes, type FakeExchangeNodes, type NodesScenarioName } from '../fake-exchange/nodes';
 
@@ -153,6 +157,61 @@ describe('mailbox verification across nodes', function () {
     } finally {
       await fake.stop();
     }
+  });
+});
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runProbeCommand(args, { stdout: { write: (t: string) => { stdout += t; } }, stderr: { write: (t: string) => { stderr += t; } }, env: { EWS_PASSWORD: FAKE_PASSWORD }, isTTY: false });
+  return { code, stdout, stderr };
+}
+
+describe('probe --node / --all-nodes', function () {
+  this.timeout(60_000);
+
+  it('--json gains a nodes section naming the node without Basic, and mailbox results name their node', async () => {
+    // From 127.0.0.1, so that the EWS name (localhost) reaches the first node for the ordinary run.
+    const fake = await startFakeExchangeNodes({ scenario: 'nodes-basic-off', firstHost: 1 });
+    const dir = mkdtempSync(join(tmpdir(), 'probe-nodes-'));
+    const list = join(dir, 'mailboxes.txt');
+    writeFileSync(list, Array.from({ length: 6 }, (_, i) => generatedMailboxName(i + 1)).join('\n'));
+    try {
+      const base = ['--url', fake.url, '--user', FAKE_SERVICE_ACCOUNT, '--mailbox', FAKE_TEST_MAILBOX, '--ca', fake.caFile];
+      const r = await cli([...base, ...fake.nodes.flatMap((n) => ['--node', n.address]), '--mailboxes', list, '--json']);
+      assert.equal(r.code, 1, r.stderr);
+      const doc = JSON.parse(r.stdout) as { ok: boolean; nodes: { total: number; passing: number; summary: string; differing: { node: string; problems: string[]; remedy?: { step: string } }[]; nodes: { node: string; checks: { id: string }[] }[] }; mailboxes: { denied: number; byNode: { node: string; denied: number }[]; unverified: { node?: string }[] } };
+      assert.equal(doc.ok, false);
+      assert.equal(doc.nodes.total, 3);
+      assert.equal(doc.nodes.passing, 2);
+      assert.deepEqual(doc.nodes.differing.map((d) => [d.node, d.problems, d.remedy?.step]), [['127.0.0.2', ['does not offer Basic'], 'basicAuth.enable']]);
+      assert.match(doc.nodes.summary, /127\.0\.0\.2 does not offer Basic: the service will fail on about one request in three/);
+      assert.deepEqual(doc.mailboxes.byNode.map((n) => [n.node, n.denied]), [['127.0.0.1', 0], ['127.0.0.2', 2], ['127.0.0.3', 0]]);
+      assert.equal(doc.mailboxes.denied, 2);
+      assert.ok(doc.mailboxes.unverified.every((u) => u.node === '127.0.0.2'));
+      assert.ok(!r.stdout.includes(FAKE_PASSWORD));
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('the table names the odd node and its fix', async () => {
+    const fake = await startFakeExchangeNodes({ scenario: 'nodes-expired-cert', count: 2, oddIndex: 1, firstHost: 1 });
+    try {
+      const r = await cli(['--url', fake.url, '--user', FAKE_SERVICE_ACCOUNT, '--mailbox', FAKE_TEST_MAILBOX, '--ca', fake.caFile, '--node', '127.0.0.1', '--node', '127.0.0.2']);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stdout, /PASS {2}node 127\.0\.0\.1 {2}Exchange Server Subscription Edition/);
+      assert.match(r.stdout, /FAIL {2}node 127\.0\.0\.2\n {2}FAIL {2}tls\.expiry/);
+      assert.match(r.stdout, /Nodes: 1 of 2 nodes pass; 127\.0\.0\.2 presents an expired certificate: the service will fail on about one request in two\. Fix: On 127\.0\.0\.2: Renew/);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('refuses a node that is not a host name or address (exit 2)', async () => {
+    const r = await cli(['--url', 'https://mail.contoso.com/EWS/Exchange.asmx', '--user', 'a@contoso.com', '--mailbox', 'b@contoso.com', '--node', 'https://exch02/ews']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--node: "https:\/\/exch02\/ews" is not a host name or IP address/);
   });
 });
 

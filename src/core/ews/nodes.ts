@@ -210,7 +210,7 @@ export function summarizeNodes(host: string, nodes: NodeResult[]): NodesReport {
         : `: about ${shareText(1, total)} goes to it`;
       parts.push(`${d.label} ${d.problems.join(', ')}${effect}`);
     }
-    if (failingCount > 1) parts.push(`the service will fail on about ${shareText(failingCount, total)}`);
+    if (failingCount > 1) parts.push(failingCount === total ? 'the service will fail on every request' : `the service will fail on about ${shareText(failingCount, total)}`);
   }
   for (const phrase of shared.keys()) parts.push(`every node ${phrase}`);
   const remedies = differing.filter((d) => d.remedy).map((d) => `Fix: ${d.remedy!.text} (checklist step ${d.remedy!.step}).`);
