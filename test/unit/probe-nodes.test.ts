@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { checkNodeName, nodeList, runNodeProbes, shareText, summarizeNodes, verifyMailboxesAcrossNodes, type NodeResult, type NodesReport } from '../../src/core/ews/nodes';
 import type { ProbeConfig } from '../../src/core/ews/probes';
 import { runProbeCommand } from '../../src/cli/probe';
+import { readNodesSetting } from '../../src/core/ews/nodeNames';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -232,6 +233,17 @@ describe('node list and summary text', () => {
     assert.deepEqual(await nodeList('https://mail.contoso.com/EWS/Exchange.asmx', [], true, { lookup }), ['10.0.0.11', '10.0.0.12']);
     await assert.rejects(nodeList('https://mail.contoso.com/EWS/Exchange.asmx', [], false), /No node to probe/);
     await assert.rejects(nodeList('https://mail.contoso.com/EWS/Exchange.asmx', [], true, { lookup: () => Promise.reject(Object.assign(new Error('x'), { code: 'ENOTFOUND' })) }), /does not resolve, so its nodes are unknown \(ENOTFOUND\)/);
+  });
+
+  it('reads the exchangeSetup.probes.nodes setting, naming each bad entry', () => {
+    assert.deepEqual(readNodesSetting(undefined), { nodes: [], problems: [] });
+    assert.deepEqual(readNodesSetting(['exch01.contoso.com', '10.0.0.12', 'EXCH01.contoso.com']), { nodes: ['exch01.contoso.com', '10.0.0.12'], problems: [] });
+    const bad = readNodesSetting(['exch01', 42, 'https://exch02']);
+    assert.deepEqual(bad.nodes, ['exch01']);
+    assert.equal(bad.problems.length, 2);
+    assert.match(bad.problems[0], /^exchangeSetup\.probes\.nodes\[1\] is not text/);
+    assert.match(bad.problems[1], /^exchangeSetup\.probes\.nodes\[2\]: "https:\/\/exch02" is not a host name or IP address/);
+    assert.match(readNodesSetting('exch01').problems[0], /is not a list/);
   });
 
   it('says the share of requests in words', () => {
