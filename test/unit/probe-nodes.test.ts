@@ -146,6 +146,28 @@ describe('mailbox verification across nodes', function () {
     }
   });
 
+  it('spreading over nodes keeps the requests in flight at the run\'s concurrency in all', async () => {
+    const fake = await startFakeExchangeNodes({ scenario: 'nodes-healthy', latencyMs: 40, validateSchemas: false });
+    let most = 0;
+    const watcher = setInterval(() => { most = Math.max(most, fake.nodes.reduce((sum, n) => sum + n.fake.inFlight, 0)); }, 2);
+    try {
+      // Nodes that proved the certificate, without running the probes (this test is about the window).
+      const proven = (address: string): NodeResult => ({
+        node: address, address, label: address, ok: true,
+        checks: (['tls.handshake', 'tls.name', 'tls.trust', 'tls.expiry'] as const).map((id) => ({ id, status: 'pass' as const, message: '', ms: 0 })),
+      });
+      const report = summarizeNodes('localhost', fake.nodes.map((n) => proven(n.address)));
+      const many = Array.from({ length: 24 }, (_, i) => generatedMailboxName(i + 1));
+      const { report: checked } = await verifyMailboxesAcrossNodes(configFor(fake), report, many, { concurrency: 3 });
+      assert.equal(checked.verified, 24);
+      assert.ok(most <= 3, `at most 3 requests in flight over all nodes, saw ${most}`);
+      assert.ok(most >= 2, `requests did run in parallel (saw ${most})`);
+    } finally {
+      clearInterval(watcher);
+      await fake.stop();
+    }
+  });
+
   it('a node that did not prove the certificate gets no mailbox checks and no credentials', async () => {
     const { fake, report } = await probeNodes('nodes-expired-cert');
     try {
