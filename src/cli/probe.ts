@@ -264,13 +264,16 @@ export function formatSummary(run: ProbeRun): string {
   return lines.join('\n');
 }
 
-/** One node's block of the table: its verdict, and every check that did not pass with its fix. */
-export function formatNodeBlock(node: NodeResult, colour: boolean): string {
+/**
+ * One node's block of the table: its verdict, every failed check, and the warnings the run through
+ * the EWS name did not already show (`shownWarnings`), each with its fix.
+ */
+export function formatNodeBlock(node: NodeResult, colour: boolean, shownWarnings: ReadonlySet<string> = new Set()): string {
   const status: ProbeStatus = node.ok ? 'pass' : 'fail';
   const label = colour ? `${STATUS_COLOUR[status]}${STATUS_LABEL[status]}${STYLE.reset}` : STATUS_LABEL[status];
   const server = node.server ? `  ${terminalText(node.server.product)} (${terminalText(node.server.build)})` : '';
   const lines = [`${label}  node ${terminalText(node.label)}${server}`];
-  for (const check of node.checks.filter((c) => c.status === 'fail' || c.status === 'warn')) lines.push(`  ${formatCheckLine(check, colour).replace(/\n/g, '\n  ')}`);
+  for (const check of node.checks.filter((c) => c.status === 'fail' || (c.status === 'warn' && !shownWarnings.has(c.id)))) lines.push(`  ${formatCheckLine(check, colour).replace(/\n/g, '\n  ')}`);
   return lines.join('\n');
 }
 
@@ -345,10 +348,11 @@ export async function runProbeCommand(args: readonly string[], unguarded: ProbeI
         io.stderr.write(`exchange-setup probe: ${errorText(err)}\n`);
         return EXIT_FAILURE;
       }
+      const shownWarnings = new Set(run.checks.filter((c) => c.status === 'warn').map((c) => c.id));
       if (!request.json) io.stdout.write(`\nNodes behind ${terminalText(new URL(request.url).hostname)} (${list.length}):\n`);
       nodes = await engine.runNodeProbes(config, list, {
         signal: cancel.signal,
-        onNodeResult: request.json ? undefined : (node) => { io.stdout.write(`${formatNodeBlock(node, colour)}\n`); },
+        onNodeResult: request.json ? undefined : (node) => { io.stdout.write(`${formatNodeBlock(node, colour, shownWarnings)}\n`); },
       });
       const accessId = request.method === 'impersonation' ? 'access.impersonation' : 'access.delegate';
       const accessPassed = run.checks.some((c) => c.id === accessId && (c.status === 'pass' || c.status === 'warn'));
