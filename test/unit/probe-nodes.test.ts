@@ -3,6 +3,9 @@ import { checkNodeName, nodeList, runNodeProbes, shareText, summarizeNodes, veri
 import type { ProbeConfig } from '../../src/core/ews/probes';
 import { runProbeCommand } from '../../src/cli/probe';
 import { readNodesSetting } from '../../src/core/ews/nodeNames';
+import { buildReport, reportMarkdown, type ReportInput } from '../../src/core/report';
+import { EwsTransport } from '../../src/core/ews/transport';
+import { DirectEwsTransport } from '../../src/core/ews/directTransport';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -235,6 +238,57 @@ describe('probe --node / --all-nodes', function () {
     const r = await cli(['--url', 'https://mail.contoso.com/EWS/Exchange.asmx', '--user', 'a@contoso.com', '--mailbox', 'b@contoso.com', '--node', 'https://exch02/ews']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--node: "https:\/\/exch02\/ews" is not a host name or IP address/);
+  });
+});
+
+describe('a transport pinned to one node', function () {
+  this.timeout(30_000);
+
+  for (const [name, make] of [['Node https engine', (o: { extraCaPem: string; connectAddress: string }) => new EwsTransport(o)], ['direct engine', (o: { extraCaPem: string; connectAddress: string }) => new DirectEwsTransport(o)]] as const) {
+    it(`${name}: connects to the node, checks the certificate against the EWS name, sends the EWS name as Host`, async () => {
+      const fake = await startFakeExchangeNodes({ scenario: 'nodes-healthy', count: 2 });
+      const transport = make({ extraCaPem: fake.caPem, connectAddress: '127.0.0.3' });
+      try {
+        const response = await transport.request({ url: fake.url, method: 'POST', headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body: '<x/>' });
+        assert.equal(response.status, 401);
+        const [first, second] = fake.nodes;
+        assert.equal(first.fake.requests.length, 0, 'nothing went to the other node');
+        assert.equal(second.fake.requests.length, 1);
+        assert.equal(second.fake.requests[0].headers.host, `localhost:${fake.port}`);
+      } finally {
+        transport.close();
+        await fake.stop();
+      }
+    });
+  }
+});
+
+describe('the report\'s nodes section', () => {
+  const SECRET = 'N0de-Secret-Canary';
+  const report = summarizeNodes('mail.contoso.com', [
+    { node: 'exch01.contoso.com', address: '10.0.0.11', label: 'exch01.contoso.com (10.0.0.11)', ok: true, server: { build: '15.2.2562.17', product: 'Exchange Server Subscription Edition', supported: true }, checks: [{ id: 'auth.schemes', status: 'pass', message: 'Basic authentication is offered', ms: 3 }] },
+    { node: 'exch02.contoso.com', address: '10.0.0.12', label: 'exch02.contoso.com (10.0.0.12)', ok: false, checks: [{ id: 'auth.schemes', status: 'fail', message: `Basic authentication is not offered on EWS (offered: NTLM) ${SECRET}`, ms: 3, remedy: { step: 'basicAuth.enable', text: 'Turn on Basic.' } }] },
+  ]);
+  const input: ReportInput = {
+    generatedAt: new Date('2026-12-07T10:00:00.000Z'), toolVersion: '0.1.0', outcome: 'failed', checks: [], secrets: [SECRET], nodes: report,
+    configuration: { ewsUrl: 'https://mail.contoso.com/EWS/Exchange.asmx', upn: 'svc@contoso.com', testMailbox: 'alice@contoso.com', accessMethod: 'impersonation', write: false },
+  };
+
+  it('carries each node, the odd one with its fix and step title, every string redacted', () => {
+    const doc = buildReport(input);
+    assert.equal(doc.nodes?.total, 2);
+    assert.equal(doc.nodes?.passing, 1);
+    assert.deepEqual(doc.nodes?.differing.map((d) => [d.node, d.problems, d.remedy?.step]), [['exch02.contoso.com', ['does not offer Basic'], 'basicAuth.enable']]);
+    assert.match(doc.nodes?.differing[0].remedy?.stepTitle ?? '', /\S/);
+    assert.match(doc.nodes?.summary ?? '', /^1 of 2 nodes pass; exch02\.contoso\.com \(10\.0\.0\.12\) does not offer Basic: the service will fail on about one request in two\./);
+    assert.ok(!JSON.stringify(doc).includes(SECRET), 'redacted');
+  });
+
+  it('the Markdown report has a table of the nodes', () => {
+    const md = reportMarkdown(input);
+    assert.match(md, /## Nodes behind mail\.contoso\.com/);
+    assert.match(md, /\| exch01\.contoso\.com \(10\.0\.0\.11\) \| pass, Exchange Server Subscription Edition 15\.2\.2562\.17 \| {2}\|/);
+    assert.match(md, /\| exch02\.contoso\.com \(10\.0\.0\.12\) \| FAIL \(auth\.schemes\) \| does not offer Basic \|/);
   });
 });
 
