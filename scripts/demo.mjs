@@ -48,8 +48,11 @@ if (!options['no-build']) {
 }
 
 const fakeModule = require(join(repoRoot, 'out', 'test', 'fake-exchange', 'server.js'));
-if (!fakeModule.isScenarioName(options.scenario)) {
-  usage(`unknown scenario "${options.scenario}"; one of: ${fakeModule.SCENARIO_NAMES.join(', ')}`);
+const nodesModule = require(join(repoRoot, 'out', 'test', 'fake-exchange', 'nodes.js'));
+// nodes-*: several servers behind the EWS name, one of them misconfigured (issue 16).
+const multiNode = nodesModule.isNodesScenarioName(options.scenario);
+if (!fakeModule.isScenarioName(options.scenario) && !multiNode) {
+  usage(`unknown scenario "${options.scenario}"; one of: ${[...fakeModule.SCENARIO_NAMES, ...nodesModule.NODE_SCENARIO_NAMES].join(', ')}`);
 }
 
 const cleanups = [];
@@ -74,7 +77,11 @@ function hasCommand(name) {
 }
 
 try {
-  const fake = await fakeModule.startFakeExchange({ scenario: options.scenario });
+  // The nodes start at 127.0.0.1, so the EWS name (localhost) reaches the first one for the ordinary probes.
+  const fake = multiNode
+    ? await nodesModule.startFakeExchangeNodes({ scenario: options.scenario, firstHost: 1 })
+    : await fakeModule.startFakeExchange({ scenario: options.scenario });
+  const nodeAddresses = multiNode ? fake.nodes.map((n) => n.address) : [];
   const roomShortcut = options.scenario.startsWith('rooms-');
   cleanups.push(() => fake.stop());
 
@@ -97,6 +104,7 @@ try {
     'exchangeSetup.accessMethod': options.scenario === 'healthy-delegate' || options.scenario === 'delegate-denied' || options.scenario.endsWith('-delegate') ? 'delegate' : 'impersonation',
     'exchangeSetup.tls.extraCaFile': fake.caFile,
     'exchangeSetup.powershellPath': shell,
+    ...(multiNode ? { 'exchangeSetup.probes.nodes': nodeAddresses } : {}),
     // The shortcut path (issue 14): the account already serves room calendars.
     ...(roomShortcut ? { 'exchangeSetup.serviceAccount.existing': true, 'exchangeSetup.testRoomMailbox': fakeModule.FAKE_TEST_ROOM_MAILBOX } : {}),
   };
@@ -137,7 +145,9 @@ Exchange Calendar Setup demo (scenario: ${options.scenario})
   Demo password:     ${fakeModule.FAKE_PASSWORD}   (only the fake Exchange knows it)
   Test mailbox:      ${fakeModule.FAKE_TEST_MAILBOX}${roomShortcut ? `\n  Test room mailbox: ${fakeModule.FAKE_TEST_ROOM_MAILBOX}` : ''}
   Test CA:           ${fake.caFile}   (set as exchangeSetup.tls.extraCaFile)
-  Terminal shell:    ${shell || 'default (pwsh / powershell.exe)'}
+  Terminal shell:    ${shell || 'default (pwsh / powershell.exe)'}${multiNode ? `
+  Nodes:             ${nodeAddresses.join(', ')} (the odd one: ${fake.oddAddress ?? 'none'}; set as exchangeSetup.probes.nodes)
+  Per-node probes:   EWS_PASSWORD='${fakeModule.FAKE_PASSWORD}' node dist/cli.js probe --url ${fake.url} --user ${fakeModule.FAKE_SERVICE_ACCOUNT} --mailbox ${fakeModule.FAKE_TEST_MAILBOX} --ca ${fake.caFile} ${nodeAddresses.map((a) => `--node ${a}`).join(' ')}` : ''}
 
 The Exchange Setup icon in the activity bar opens the checklist; "Open Probe & Link Panel" runs the
 probes. Other scenarios: npm run demo -- --scenario impersonation-denied (see test/fake-exchange/README.md).

@@ -11,7 +11,12 @@ import { parseMailboxList, readRecheckList } from '../core/ews/mailboxes';
 import { loadProbeEngine } from '../core/ews/loadEngine';
 import { MAILBOX_STATUS_WORDS, mailboxCountsText } from '../core/protocol';
 import type { ProbeResult, ProbeRun, ProbeStatus } from '../core/ews/probes';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, booleanFlag, formatFlagHelp, parseArgs, readTextFile, stringFlag, type CliIo, type FlagSpecs, type Subcommand } from './args';
+import { errorText } from '../core/errors';
+import { checkNodeName } from '../core/ews/nodeNames';
+import { mailboxFailures } from '../core/ews/mailboxes';
+import type { NodeResult, NodesReport } from '../core/ews/nodes';
+import { toNodesSection } from '../core/report';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, booleanFlag, formatFlagHelp, listFlag, parseArgs, readTextFile, stringFlag, type CliIo, type FlagSpecs, type Subcommand } from './args';
 import { STYLE, guardOutput, terminalText } from './output';
 
 const FLAGS: FlagSpecs = {
@@ -26,13 +31,16 @@ const FLAGS: FlagSpecs = {
   mailboxes: { kind: 'string', valueName: 'FILE', description: 'also verify access to every mailbox in FILE (one SMTP address per line, # comments)' },
   recheck: { kind: 'string', valueName: 'REPORT', description: 'verify again only the mailboxes a previous run left not checked; REPORT is its --json output or an exported probe report' },
   concurrency: { kind: 'string', valueName: 'N', description: 'parallel requests for --mailboxes or --recheck (default 8, at most 64)' },
+  node: { kind: 'list', valueName: 'HOST_OR_ADDRESS', description: 'also probe this server behind the EWS name on its own (repeatable), e.g. exch02.contoso.com or 10.0.0.12' },
+  'all-nodes': { kind: 'boolean', description: 'also probe every address the EWS host name resolves to, each on its own' },
   json: { kind: 'boolean', description: 'print one JSON object instead of the table' },
   help: { kind: 'boolean', description: 'show this help' },
 };
 
 export const PROBE_HELP = `Usage: exchange-setup probe --url URL --user UPN --mailbox SMTP [--room-mailbox SMTP]
                            [--method impersonation|delegate] [--write] [--ca FILE] [--timeout-ms N]
-                           [--mailboxes FILE | --recheck REPORT] [--concurrency N] [--json]
+                           [--mailboxes FILE | --recheck REPORT] [--concurrency N]
+                           [--node HOST_OR_ADDRESS ... | --all-nodes] [--json]
 
 Checks, in order, DNS, TCP, TLS (protocol, names, trust, expiry), the authentication schemes EWS
 offers, the service account's logon, the Exchange version, access to the test mailbox, and reads its
@@ -51,6 +59,15 @@ to --recheck, e.g.
   exchange-setup probe ... --mailboxes users.txt --json > run1.json
   exchange-setup probe ... --recheck run1.json
 Raise --timeout-ms for long lists (Exchange allows about 27 requests at once per account).
+
+With --node (repeatable) or --all-nodes, every server behind the EWS name is also probed on its
+own: the connection goes to the node's address while the EWS host name stays the TLS server name
+and the Host header, so each node's certificate and EWS virtual directory are checked as the
+calendar service sees them. A node gets the service account's password only after it has proven
+the EWS host's certificate. Each node gets the DNS, TCP, TLS, authentication, logon, version and
+access checks; the summary names the nodes that differ and the fix for each. With --mailboxes the
+mailboxes are then spread over the nodes, each result naming its node, at the same total number of
+requests in flight (spreading does not raise Exchange's throttling limits; see the README).
 
 Options:
 ${formatFlagHelp(FLAGS)}
@@ -85,6 +102,9 @@ interface ProbeRequest {
   timeoutMs: number;
   mailboxes?: string[];
   concurrency: number;
+  /** Nodes listed with --node, checked (host name or address). */
+  nodes: string[];
+  allNodes: boolean;
   json: boolean;
 }
 
@@ -152,7 +172,18 @@ async function readRequest(argv: readonly string[], io: ProbeIo): Promise<ProbeR
     for (const problem of parsedList.problems) io.stderr.write(`exchange-setup probe: ${listPath}:${problem.line}: skipped "${problem.text}": ${problem.reason}\n`);
     mailboxes = parsedList.mailboxes;
   }
-  return { url, user, mailbox, ...(roomMailbox === undefined ? {} : { roomMailbox }), method, write: booleanFlag(parsed, 'write'), extraCaPem, timeoutMs, mailboxes, concurrency, json: booleanFlag(parsed, 'json') };
+  const nodes: string[] = [];
+  for (const node of listFlag(parsed, 'node')) {
+    try {
+      nodes.push(checkNodeName(node));
+    } catch (err) {
+      return `--node: ${errorText(err)}`;
+    }
+  }
+  return {
+    url, user, mailbox, ...(roomMailbox === undefined ? {} : { roomMailbox }), method, write: booleanFlag(parsed, 'write'), extraCaPem, timeoutMs, mailboxes, concurrency,
+    nodes, allNodes: booleanFlag(parsed, 'all-nodes'), json: booleanFlag(parsed, 'json'),
+  };
 }
 
 /** Reads a line from a terminal without echoing it. */
@@ -224,7 +255,7 @@ export function formatSummary(run: ProbeRun): string {
   }
   if (run.mailboxes) {
     lines.push(`Mailboxes: ${mailboxCountsText(run.mailboxes)}`);
-    for (const u of run.mailboxes.unverified) lines.push(`  ${terminalText(u.mailbox)}: ${MAILBOX_STATUS_WORDS[u.status]}${u.status === 'not-checked' ? '' : ` (${terminalText(u.code)})`}: ${terminalText(u.reason)}`);
+    for (const u of run.mailboxes.unverified) lines.push(`  ${terminalText(u.mailbox)}: ${MAILBOX_STATUS_WORDS[u.status]}${u.status === 'not-checked' ? '' : ` (${terminalText(u.code)})`}: ${terminalText(u.reason)}${u.node === undefined ? '' : ` [node ${terminalText(u.node)}]`}`);
     if (run.mailboxes.notChecked > 0) lines.push(`  ${run.mailboxes.notChecked} not checked: save this run with --json and pass it to --recheck to verify only those`);
   }
   const count = (s: ProbeStatus): number => run.checks.filter((c) => c.status === s).length;
@@ -233,8 +264,28 @@ export function formatSummary(run: ProbeRun): string {
   return lines.join('\n');
 }
 
+/**
+ * One node's block of the table: its verdict, every failed check, and the warnings the run through
+ * the EWS name did not already show (`shownWarnings`), each with its fix.
+ */
+export function formatNodeBlock(node: NodeResult, colour: boolean, shownWarnings: ReadonlySet<string> = new Set()): string {
+  const status: ProbeStatus = node.ok ? 'pass' : 'fail';
+  const label = colour ? `${STATUS_COLOUR[status]}${STATUS_LABEL[status]}${STYLE.reset}` : STATUS_LABEL[status];
+  const server = node.server ? `  ${terminalText(node.server.product)} (${terminalText(node.server.build)})` : '';
+  const lines = [`${label}  node ${terminalText(node.label)}${server}`];
+  for (const check of node.checks.filter((c) => c.status === 'fail' || (c.status === 'warn' && !shownWarnings.has(c.id)))) lines.push(`  ${formatCheckLine(check, colour).replace(/\n/g, '\n  ')}`);
+  return lines.join('\n');
+}
+
+/** The nodes part of the summary: the sentence naming the odd nodes out, and per-node mailbox counts. */
+export function formatNodesSummary(nodes: NodesReport, run: ProbeRun): string {
+  const lines = [`Nodes: ${terminalText(nodes.summary)}`];
+  for (const n of run.mailboxes?.byNode ?? []) lines.push(`  mailboxes through ${terminalText(n.node)}: ${mailboxCountsText(n)}`);
+  return lines.join('\n');
+}
+
 /** The --json object: exactly the documented fields. */
-export function toJsonReport(run: ProbeRun): Record<string, unknown> {
+export function toJsonReport(run: ProbeRun, nodes?: NodesReport): Record<string, unknown> {
   const report: Record<string, unknown> = {
     ok: run.ok,
     checks: run.checks.map((c) => ({ id: c.id, status: c.status, message: c.message, ms: c.ms, ...(c.remedy ? { remedy: { step: c.remedy.step, text: c.remedy.text } } : {}) })),
@@ -243,6 +294,7 @@ export function toJsonReport(run: ProbeRun): Record<string, unknown> {
   if (run.events) report.events = run.events;
   if (run.roomEvents) report.roomEvents = run.roomEvents;
   if (run.mailboxes) report.mailboxes = run.mailboxes;
+  if (nodes) report.nodes = toNodesSection(nodes);
   return report;
 }
 
@@ -267,7 +319,8 @@ export async function runProbeCommand(args: readonly string[], unguarded: ProbeI
   process.once('SIGINT', onInterrupt);
   try {
     const engine = loadProbeEngine();
-    const run = await engine.runProbes({
+    const perNode = request.nodes.length > 0 || request.allNodes;
+    const config = {
       ewsUrl: request.url,
       upn: request.user,
       password,
@@ -277,15 +330,42 @@ export async function runProbeCommand(args: readonly string[], unguarded: ProbeI
       extraCaPem: request.extraCaPem,
       timeoutMs: request.timeoutMs,
       write: request.write,
-      mailboxes: request.mailboxes,
+      // Per-node mode spreads the mailbox checks over the nodes, after the node probes.
+      mailboxes: perNode ? undefined : request.mailboxes,
       concurrency: request.concurrency,
-    }, {
+    };
+    const run = await engine.runProbes(config, {
       signal: cancel.signal,
       onResult: request.json ? undefined : (check) => { io.stdout.write(`${formatCheckLine(check, colour)}\n`); },
     });
+    let nodes: NodesReport | undefined;
+    if (perNode) {
+      let list: string[];
+      try {
+        list = await engine.nodeList(request.url, request.nodes, request.allNodes, { signal: cancel.signal });
+      } catch (err) {
+        if (cancel.signal.aborted) throw err;
+        io.stderr.write(`exchange-setup probe: ${errorText(err)}\n`);
+        return EXIT_FAILURE;
+      }
+      const shownWarnings = new Set(run.checks.filter((c) => c.status === 'warn').map((c) => c.id));
+      if (!request.json) io.stdout.write(`\nNodes behind ${terminalText(new URL(request.url).hostname)} (${list.length}):\n`);
+      nodes = await engine.runNodeProbes(config, list, {
+        signal: cancel.signal,
+        onNodeResult: request.json ? undefined : (node) => { io.stdout.write(`${formatNodeBlock(node, colour, shownWarnings)}\n`); },
+      });
+      const accessId = request.method === 'impersonation' ? 'access.impersonation' : 'access.delegate';
+      const accessPassed = run.checks.some((c) => c.id === accessId && (c.status === 'pass' || c.status === 'warn'));
+      if (request.mailboxes && request.mailboxes.length > 0 && accessPassed) {
+        const spread = await engine.verifyMailboxesAcrossNodes(config, nodes, request.mailboxes, { signal: cancel.signal, concurrency: request.concurrency });
+        run.mailboxes = spread.report;
+        if (spread.leftOut.length > 0 && !request.json) io.stdout.write(`Mailboxes not sent to ${terminalText(spread.leftOut.join(', '))}: no proven certificate, so no credentials\n`);
+      }
+      run.ok = run.ok && nodes.passing === nodes.total && (run.mailboxes === undefined || mailboxFailures(run.mailboxes) === 0);
+    }
     // Redacted string by string first, so that the guard's pass over the whole text finds nothing to cut.
-    if (request.json) io.stdout.write(`${JSON.stringify(io.redactDeep(toJsonReport(run)))}\n`);
-    else io.stdout.write(`\n${formatSummary(run)}\n`);
+    if (request.json) io.stdout.write(`${JSON.stringify(io.redactDeep(toJsonReport(run, nodes)))}\n`);
+    else io.stdout.write(`\n${formatSummary(run)}${nodes ? `\n${formatNodesSummary(nodes, run)}` : ''}\n`);
     if (!run.ok) return EXIT_FAILURE;
     return run.mailboxes && run.mailboxes.notChecked > 0 ? EXIT_INCOMPLETE : EXIT_OK;
   } catch (error) {

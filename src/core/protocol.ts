@@ -93,6 +93,8 @@ export interface MailboxFailureView {
   /** The EWS response code or "HTTP <status>" (denied and not found). */
   code?: string;
   reason: string;
+  /** Per-node mode: the server behind the EWS name that answered (or was to answer) for this mailbox. */
+  node?: string;
 }
 
 export interface MailboxCountsView {

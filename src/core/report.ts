@@ -81,6 +81,56 @@ export function spokenEvent(event: { subject: string; start: string; end: string
  */
 export interface MailboxesSection extends MailboxCountsView {
   unverified: MailboxFailureView[];
+  /** Per-node mode: each node's counts, so a node that denies what the others allow stands out. */
+  byNode?: ({ node: string } & MailboxCountsView)[];
+}
+
+/**
+ * Per-node probes (issue 16): each server behind the EWS name, its checks, and how the odd ones out
+ * differ. The same shape in the CLI's --json `nodes` and the exported report. Structurally
+ * src/core/ews/nodes.ts NodesReport, with every check in the report's check form.
+ */
+export interface NodesSection {
+  /** The EWS host name every node was asked as (TLS server name and Host header). */
+  host: string;
+  total: number;
+  passing: number;
+  /** "2 of 3 nodes pass; exch02 (10.0.0.12) does not offer Basic: ...", with the fix per server. */
+  summary: string;
+  nodes: { node: string; address?: string; label: string; ok: boolean; server?: { build: string; product: string }; checks: ReportDocument['checks'] }[];
+  differing: { node: string; label: string; problems: string[]; failing: boolean; remedy?: { step: StepId; stepTitle: string; text: string } }[];
+}
+
+/** What the engine's NodesReport holds, structurally (no import of the engine here). */
+export interface NodesFinding {
+  host: string;
+  total: number;
+  passing: number;
+  summary: string;
+  nodes: readonly { node: string; address?: string; label: string; ok: boolean; server?: { build: string; product: string }; checks: readonly ProbeFinding[] }[];
+  differing: readonly { node: string; label: string; problems: readonly string[]; failing: boolean; remedy?: { step: StepId; text: string } }[];
+}
+
+/** The nodes section with every string passed through `clean` (a redactor, or identity). */
+export function toNodesSection(found: NodesFinding, clean: (text: string) => string = (t) => t): NodesSection {
+  const check = (c: ProbeFinding): ReportDocument['checks'][number] => {
+    const view = toCheckView(c);
+    const entry: ReportDocument['checks'][number] = { id: clean(view.id), name: clean(view.name), status: view.status, message: clean(view.message), ms: view.ms };
+    if (view.remedy) entry.remedy = { step: view.remedy.step, stepTitle: view.remedy.stepTitle, text: clean(view.remedy.text) };
+    return entry;
+  };
+  return {
+    host: clean(found.host), total: found.total, passing: found.passing, summary: clean(found.summary),
+    nodes: found.nodes.map((n) => ({
+      node: clean(n.node), ...(n.address ? { address: clean(n.address) } : {}), label: clean(n.label), ok: n.ok,
+      ...(n.server ? { server: { build: clean(n.server.build), product: clean(n.server.product) } } : {}),
+      checks: n.checks.map(check),
+    })),
+    differing: found.differing.map((d) => ({
+      node: clean(d.node), label: clean(d.label), problems: d.problems.map(clean), failing: d.failing,
+      ...(d.remedy ? { remedy: { step: d.remedy.step, stepTitle: stepDefinition(d.remedy.step).title, text: clean(d.remedy.text) } } : {}),
+    })),
+  };
 }
 
 export interface ReportConfiguration {
@@ -104,6 +154,8 @@ export interface ReportInput {
   events?: readonly { subject: string; start: string; end: string }[];
   roomEvents?: readonly { subject: string; start: string; end: string }[];
   mailboxes?: MailboxesSection;
+  /** Per-node probes, when the run probed the nodes behind the EWS name. */
+  nodes?: NodesFinding;
   durationMs?: number;
   /** Every secret of the run (the password, an authorization header value); each is masked wherever it appears. */
   secrets: readonly string[];
@@ -121,6 +173,7 @@ export interface ReportDocument {
   events?: { subject: string; start: string; end: string }[];
   roomEvents?: { subject: string; start: string; end: string }[];
   mailboxes?: MailboxesSection;
+  nodes?: NodesSection;
   durationMs?: number;
 }
 
@@ -156,9 +209,11 @@ export function buildReport(input: ReportInput): ReportDocument {
     const { total, verified, denied, notFound, notChecked } = input.mailboxes;
     doc.mailboxes = {
       total, verified, denied, notFound, notChecked,
-      unverified: input.mailboxes.unverified.map((u) => ({ mailbox: clean(u.mailbox), status: u.status, ...(u.code !== undefined ? { code: clean(u.code) } : {}), reason: clean(u.reason) })),
+      unverified: input.mailboxes.unverified.map((u) => ({ mailbox: clean(u.mailbox), status: u.status, ...(u.code !== undefined ? { code: clean(u.code) } : {}), reason: clean(u.reason), ...(u.node !== undefined ? { node: clean(u.node) } : {}) })),
     };
+    if (input.mailboxes.byNode) doc.mailboxes.byNode = input.mailboxes.byNode.map((n) => ({ ...n, node: clean(n.node) }));
   }
+  if (input.nodes) doc.nodes = toNodesSection(input.nodes, clean);
   if (input.durationMs !== undefined) doc.durationMs = input.durationMs;
   return doc;
 }
@@ -237,8 +292,18 @@ export function reportMarkdown(input: ReportInput): string {
   if (doc.mailboxes) {
     const m = doc.mailboxes;
     lines.push('', '## Enrolled mailboxes', '', `${mailboxCountsText(m)}. Only denied and not found are failures.`);
-    for (const u of m.unverified) lines.push(`- ${prose(u.mailbox)}: ${MAILBOX_STATUS_WORDS[u.status]}${u.code !== undefined ? ` (${prose(u.code)})` : ''}: ${prose(u.reason)}`);
+    for (const u of m.unverified) lines.push(`- ${prose(u.mailbox)}: ${MAILBOX_STATUS_WORDS[u.status]}${u.code !== undefined ? ` (${prose(u.code)})` : ''}: ${prose(u.reason)}${u.node !== undefined ? ` (node ${prose(u.node)})` : ''}`);
+    for (const n of m.byNode ?? []) lines.push(`- Node ${prose(n.node)}: ${mailboxCountsText(n)}`);
     if (m.notChecked > 0) lines.push('', `To verify only the ${m.notChecked} not checked: "Verify not-checked again" in the Probe & Link panel, or \`exchange-setup probe --recheck\` with this report's JSON.`);
+  }
+  if (doc.nodes) {
+    const n = doc.nodes;
+    lines.push('', `## Nodes behind ${prose(n.host)}`, '', prose(n.summary), '', '| node | result | differs |', '|---|---|---|');
+    for (const node of n.nodes) {
+      const failed = node.checks.filter((c) => c.status === 'fail').map((c) => c.id).join(', ');
+      const differs = n.differing.find((d) => d.node === node.node)?.problems.join('; ') ?? '';
+      lines.push(`| ${cell(node.label)} | ${node.ok ? 'pass' : `FAIL (${cell(failed)})`}${node.server ? `, ${cell(node.server.product)} ${cell(node.server.build)}` : ''} | ${cell(differs)} |`);
+    }
   }
   if (doc.durationMs !== undefined) lines.push('', `The run took ${doc.durationMs} ms.`);
   return `${lines.join('\n')}\n`;

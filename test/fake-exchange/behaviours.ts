@@ -44,6 +44,8 @@ export const FAKE_BEHAVIOURS = [
   'online-front-end',
   /** A request body larger than 4 MB: HTTP 413. */
   'request-size-limit',
+  /** Several fakes behind one EWS name: one per 127/8 address, one port, one certificate for the name (./nodes). */
+  'nodes-one-name',
 ] as const;
 
 export type FakeBehaviour = typeof FAKE_BEHAVIOURS[number];

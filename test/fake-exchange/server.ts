@@ -37,7 +37,7 @@ const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 export interface FakeExchangeOptions {
   scenario?: ScenarioName;
   port?: number;
-  /** Loopback only: 127.0.0.1 (default), ::1 or localhost. */
+  /** Loopback only: 127.0.0.1 (default), another 127/8 address, ::1 or localhost. */
   host?: string;
   /** Added before every response (for benchmarks). */
   latencyMs?: number;
@@ -483,7 +483,8 @@ async function streamOversize(res: ServerResponse, spec: ScenarioSpec): Promise<
 
 export async function startFakeExchange(opts: FakeExchangeOptions = {}): Promise<FakeExchange> {
   const host = opts.host ?? '127.0.0.1';
-  if (!LOOPBACK_HOSTS.has(host)) throw new Error(`the fake Exchange server listens on loopback only, not ${host}`);
+  // Any 127/8 address is loopback on Linux (the multi-node fake uses 127.0.0.2, 127.0.0.3, ...).
+  if (!LOOPBACK_HOSTS.has(host) && !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) throw new Error(`the fake Exchange server listens on loopback only, not ${host}`);
   const scenario = opts.scenario ?? 'healthy';
   const pki = await getTestPki();
   const schemaDir = findSchemaDir();

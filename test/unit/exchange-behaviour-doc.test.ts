@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { VERIFICATION_RULE_IDS } from '../../src/core/verification';
 import { FAKE_BEHAVIOURS } from '../fake-exchange/behaviours';
 import { SCENARIO_NAMES } from '../fake-exchange/scenarios';
+import { NODE_SCENARIO_NAMES } from '../fake-exchange/nodes';
 import { BEHAVIOUR_HEADER, BEHAVIOUR_SECTIONS, checkBehaviourDoc, type BehaviourDocInputs } from '../support/behaviourDoc';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -14,7 +15,8 @@ function readRepoFile(path: string): string | undefined {
   return existsSync(full) ? readFileSync(full, 'utf8') : undefined;
 }
 
-const REAL: BehaviourDocInputs = { scenarios: SCENARIO_NAMES, rules: VERIFICATION_RULE_IDS, behaviours: FAKE_BEHAVIOURS, readFile: readRepoFile };
+// The multi-node scenarios (issue 16) need rows too.
+const REAL: BehaviourDocInputs = { scenarios: [...SCENARIO_NAMES, ...NODE_SCENARIO_NAMES], rules: VERIFICATION_RULE_IDS, behaviours: FAKE_BEHAVIOURS, readFile: readRepoFile };
 
 // A small world for the failure modes: one scenario, one rule, one behaviour, one test file.
 const TEST_FILE = "it('pins the healthy scenario', () => {});\nit(`${name}: exit ${code}`, () => {});\n";

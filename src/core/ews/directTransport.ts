@@ -169,6 +169,7 @@ export class DirectEwsTransport extends EwsTransport {
     super(options);
     this.pool = new DirectPool({
       maxSockets: this.maxSockets,
+      // connectTls sends the socket to the pinned node, if any, keeping `host` as the server name.
       connect: (host, port) => this.connectTls({ host, port, servername: net.isIP(host) ? undefined : host, secureContext: this.secureContext }),
       takeAdopted: (key) => this.takeAdopted(key),
     });

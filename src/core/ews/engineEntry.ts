@@ -4,3 +4,4 @@
  */
 export { runProbes, classifyServerVersion } from './probes';
 export { verifyMailboxes, parseMailboxList, notCheckedMailboxes } from './mailboxes';
+export { nodeList, runNodeProbes, verifyMailboxesAcrossNodes } from './nodes';

@@ -34,11 +34,11 @@ export type MailboxStatus = 'verified' | 'denied' | 'not-found' | 'not-checked';
 
 /** A mailbox that was not verified, and why. `code` is the EWS response code or "HTTP <status>". */
 export type UnverifiedMailbox =
-  | { mailbox: string; status: 'denied'; code: string; reason: string }
-  | { mailbox: string; status: 'not-found'; code: string; reason: string }
-  | { mailbox: string; status: 'not-checked'; reason: string };
+  | { mailbox: string; status: 'denied'; code: string; reason: string; node?: string }
+  | { mailbox: string; status: 'not-found'; code: string; reason: string; node?: string }
+  | { mailbox: string; status: 'not-checked'; reason: string; node?: string };
 
-export type MailboxResult = { mailbox: string; status: 'verified' } | UnverifiedMailbox;
+export type MailboxResult = { mailbox: string; status: 'verified'; node?: string } | UnverifiedMailbox;
 
 export interface MailboxCounts {
   total: number;
@@ -51,6 +51,19 @@ export interface MailboxCounts {
 export interface MailboxReport extends MailboxCounts {
   /** Every mailbox not verified, in the order their results were decided. */
   unverified: UnverifiedMailbox[];
+  /**
+   * With per-node mode: the counts of each node, in the order the nodes were given, so a node that
+   * denies what the others allow shows as itself and is never averaged away.
+   */
+  byNode?: ({ node: string } & MailboxCounts)[];
+}
+
+/** One server behind the EWS name that mailbox checks are sent to (per-node mode). */
+export interface MailboxNode {
+  /** How results name it: "exch02.contoso.com (10.0.0.12)". */
+  label: string;
+  /** A transport pinned to the node (TransportOptions.connectAddress). */
+  transport: EwsTransport;
 }
 
 /** Denied and not found are failures; not checked is not a verdict. */
@@ -195,6 +208,16 @@ export interface VerifyOptions {
   /** Throttled answers one mailbox may draw before it is left not checked (default 20). */
   maxThrottledRetries?: number;
   now?: () => Date;
+  /**
+   * Per-node mode: mailbox i is checked through node i mod n, and each result names its node. A
+   * mailbox that fails on one node is not retried on another: that would hide the failing node.
+   * The nodes share one throttle window, so the requests in flight stay at `concurrency` in all:
+   * spreading over nodes is for coverage, not for a higher rate (see README, "Per-node probes":
+   * Microsoft's "EWS throttling in Exchange" words the limits per user against "an Exchange
+   * server", while from Exchange 2013 on the server a node proxies to is the one holding the
+   * mailbox, so which budget a request draws on is not the node's to decide).
+   */
+  nodes?: readonly MailboxNode[];
 }
 
 export const DEFAULT_MAILBOX_CONCURRENCY = 8;
@@ -217,15 +240,24 @@ export async function verifyMailboxes(config: MailboxCheckConfig, mailboxes: rea
   const viewEnd = new Date(viewStart.getTime() + 86_400_000);
   const window = new ThrottleWindow({ max: concurrency, sleep });
   const maxRetries = options.maxThrottledRetries ?? MAX_THROTTLED_RETRIES;
+  const nodes = options.nodes !== undefined && options.nodes.length > 0 ? options.nodes : undefined;
+  if (nodes) report.byNode = nodes.map((n) => ({ node: n.label, total: 0, verified: 0, denied: 0, notFound: 0, notChecked: 0 }));
+  const nodeOf = (index: number): number | undefined => (nodes ? index % nodes.length : undefined);
 
-  const record = (result: MailboxResult): void => {
-    switch (result.status) {
-      case 'verified': report.verified++; break;
-      case 'denied': report.denied++; break;
-      case 'not-found': report.notFound++; break;
-      case 'not-checked': report.notChecked++; break;
-      default: { const unreachable: never = result; return unreachable; }
+  const record = (unlabelled: MailboxResult, index: number): void => {
+    const nodeIndex = nodeOf(index);
+    const result: MailboxResult = nodeIndex === undefined || !nodes ? unlabelled : { ...unlabelled, node: nodes[nodeIndex].label };
+    const counts: MailboxCounts[] = [report, ...(nodeIndex === undefined || !report.byNode ? [] : [report.byNode[nodeIndex]])];
+    for (const c of counts) {
+      switch (result.status) {
+        case 'verified': c.verified++; break;
+        case 'denied': c.denied++; break;
+        case 'not-found': c.notFound++; break;
+        case 'not-checked': c.notChecked++; break;
+        default: { const unreachable: never = result; return unreachable; }
+      }
     }
+    if (nodeIndex !== undefined && report.byNode) report.byNode[nodeIndex].total++;
     if (result.status !== 'verified') report.unverified.push(result);
     done++;
     options.onResult?.(result);
@@ -245,7 +277,9 @@ export async function verifyMailboxes(config: MailboxCheckConfig, mailboxes: rea
   };
 
   /** The mailbox's result, or undefined when the run was stopped (stopReason) before it had one. */
-  const checkOne = async (mailbox: string): Promise<MailboxResult | undefined> => {
+  const checkOne = async (mailbox: string, index: number): Promise<MailboxResult | undefined> => {
+    const nodeIndex = nodeOf(index);
+    const via = nodeIndex === undefined || !nodes ? transport : nodes[nodeIndex].transport;
     const xml = calendarAccessRequest(mailbox, config.accessMethod, viewStart, viewEnd);
     const anchor = config.accessMethod === 'impersonation' ? mailbox : undefined;
     for (let retries = 0; ; retries++) {
@@ -253,7 +287,7 @@ export async function verifyMailboxes(config: MailboxCheckConfig, mailboxes: rea
       const sentAtLevel = await window.acquire(options.signal);
       let outcome: CallOutcome;
       try {
-        outcome = await callEws(transport, config.ewsUrl, credentials, xml, { anchorMailbox: anchor, signal: options.signal, timeoutMs: options.requestTimeoutMs });
+        outcome = await callEws(via, config.ewsUrl, credentials, xml, { anchorMailbox: anchor, signal: options.signal, timeoutMs: options.requestTimeoutMs });
       } finally {
         window.release();
       }
@@ -278,9 +312,9 @@ export async function verifyMailboxes(config: MailboxCheckConfig, mailboxes: rea
     while (next < mailboxes.length && stopReason === undefined) {
       const index = next++;
       inProgress.add(index);
-      const result = await checkOne(mailboxes[index]);
+      const result = await checkOne(mailboxes[index], index);
       inProgress.delete(index);
-      record(result ?? { mailbox: mailboxes[index], status: 'not-checked', reason: stopReason ?? CANCELLED_REASON });
+      record(result ?? { mailbox: mailboxes[index], status: 'not-checked', reason: stopReason ?? CANCELLED_REASON }, index);
     }
   };
 
@@ -294,7 +328,7 @@ export async function verifyMailboxes(config: MailboxCheckConfig, mailboxes: rea
   }
   // Cancelled, out of time or stopped by throttling: what was not checked must not look verified.
   const reason = stopReason ?? CANCELLED_REASON;
-  for (const index of inProgress) record({ mailbox: mailboxes[index], status: 'not-checked', reason });
-  for (let index = next; index < mailboxes.length; index++) record({ mailbox: mailboxes[index], status: 'not-checked', reason });
+  for (const index of inProgress) record({ mailbox: mailboxes[index], status: 'not-checked', reason }, index);
+  for (let index = next; index < mailboxes.length; index++) record({ mailbox: mailboxes[index], status: 'not-checked', reason }, index);
   return report;
 }

@@ -55,6 +55,12 @@ export interface ProbeConfig {
   /** Extra mailboxes to verify after the test mailbox passed. */
   mailboxes?: string[];
   concurrency?: number;
+  /**
+   * Probe one node behind the EWS name: its host name or address. Connections go to the node, with
+   * the EWS URL's host as TLS server name and Host header, and only the node's own checks run
+   * (net.*, tls.*, auth.schemes, auth.login, server.version and the access probe); see ./nodes.
+   */
+  node?: string;
 }
 
 export interface ServerSummary {
@@ -71,6 +77,8 @@ export interface ProbeRun {
   /** Upcoming events of the test room mailbox, when one was probed and read. */
   roomEvents?: CalendarEvent[];
   mailboxes?: MailboxReport;
+  /** With `config.node`: the address the node was reached at. */
+  nodeAddress?: string;
   stats: TransportStats & { ms: number };
 }
 
@@ -208,8 +216,24 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
   let versionProblem: string | undefined;
   const libraryContext: LibraryContext = { transport, url: config.ewsUrl, credentials, method: config.accessMethod, mailbox: config.testMailbox, timeLeft: () => deadline - Date.now() };
 
+  const node = config.node?.trim() || undefined;
+  /** Where TCP goes: the EWS host, or the node's address once net.dns found it. */
+  let connectHost = host;
   try {
     await probe('net.dns', [], async () => {
+      if (node) {
+        try {
+          const addresses = await resolveHost(node, requestTimeout(), run.signal);
+          connectHost = addresses[0];
+          result.nodeAddress = connectHost;
+          transport.pinTo(connectHost);
+          const others = addresses.length > 1 ? ` (also ${addresses.slice(1).join(', ')}; the first is probed)` : '';
+          return pass(node === connectHost ? `Node ${node}, asked as ${host}` : `Node ${node} resolves to ${connectHost}${others}, asked as ${host}`);
+        } catch (err) {
+          if (err instanceof TransportError && err.kind === 'aborted') throw err;
+          return fail(`Node ${node} does not resolve (${(err as { code?: string }).code ?? oneLineErrorText(err)}); check the node list (exchangeSetup.probes.nodes or --node)`);
+        }
+      }
       try {
         const addresses = await resolveHost(host, requestTimeout(), run.signal);
         return pass(`${host} resolves to ${addresses.join(', ')}`);
@@ -221,11 +245,11 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
 
     await probe('net.tcp', ['net.dns'], async () => {
       try {
-        tcpSocket = await openTcp(host, port, requestTimeout(), run.signal);
-        return pass(`TCP connection to ${host}:${port} opened`);
+        tcpSocket = await openTcp(connectHost, port, requestTimeout(), run.signal);
+        return pass(`TCP connection to ${connectHost}:${port} opened`);
       } catch (err) {
         if (err instanceof TransportError && err.kind === 'aborted') throw err;
-        return fail(`No TCP connection to ${host}:${port} (${(err as { code?: string }).code ?? oneLineErrorText(err)}); check firewalls and the port`);
+        return fail(`No TCP connection to ${connectHost}:${port} (${(err as { code?: string }).code ?? oneLineErrorText(err)}); check firewalls and the port`);
       }
     });
 
@@ -385,27 +409,29 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
     };
 
     await probe(accessId, ['auth.login', 'server.version'], () => accessVerdict(config.testMailbox));
+    // One node's checks end here: reading and writing calendars is the whole service's business.
+    if (!node) {
+      await probe('calendar.read', [accessId], () => readVerdict(config.testMailbox, (events) => { result.events = events; }));
 
-    await probe('calendar.read', [accessId], () => readVerdict(config.testMailbox, (events) => { result.events = events; }));
-
-    await probe('calendar.write', ['calendar.read'], async () => {
-      if (!config.write) return skip('Not run: the write test is opt-in ("Write test" in the panel, --write on the command line)');
-      return writeTest(libraryContext, run.signal, requestTimeout, now());
-    });
-
-    // The room checks depend on the logon and the version only, not on the user mailbox's access:
-    // in the shortcut path the room access exists before the user access does, and each is reported.
-    const room = config.testRoomMailbox ?? '';
-    if (room !== '') {
-      await probe('room.access', ['auth.login', 'server.version'], () => accessVerdict(room));
-      await probe('room.read', ['room.access'], () => readVerdict(room, (events) => { result.roomEvents = events; }));
-    }
-
-    if (config.mailboxes && config.mailboxes.length > 0 && byId.get(accessId)?.status !== 'fail' && byId.get(accessId)?.status !== 'skip') {
-      result.mailboxes = await verifyMailboxes(config, config.mailboxes, {
-        transport, signal: run.signal, concurrency: config.concurrency, onProgress: options.onMailboxProgress, onResult: options.onMailboxResult,
-        timeLeft: () => deadline - Date.now(), now,
+      await probe('calendar.write', ['calendar.read'], async () => {
+        if (!config.write) return skip('Not run: the write test is opt-in ("Write test" in the panel, --write on the command line)');
+        return writeTest(libraryContext, run.signal, requestTimeout, now());
       });
+
+      // The room checks depend on the logon and the version only, not on the user mailbox's access:
+      // in the shortcut path the room access exists before the user access does, and each is reported.
+      const room = config.testRoomMailbox ?? '';
+      if (room !== '') {
+        await probe('room.access', ['auth.login', 'server.version'], () => accessVerdict(room));
+        await probe('room.read', ['room.access'], () => readVerdict(room, (events) => { result.roomEvents = events; }));
+      }
+
+      if (config.mailboxes && config.mailboxes.length > 0 && byId.get(accessId)?.status !== 'fail' && byId.get(accessId)?.status !== 'skip') {
+        result.mailboxes = await verifyMailboxes(config, config.mailboxes, {
+          transport, signal: run.signal, concurrency: config.concurrency, onProgress: options.onMailboxProgress, onResult: options.onMailboxResult,
+          timeLeft: () => deadline - Date.now(), now,
+        });
+      }
     }
   } finally {
     clearTimeout(budgetTimer);

@@ -12,6 +12,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import * as https from 'node:https';
+import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { errorText } from '../errors';
@@ -39,6 +40,12 @@ export interface TransportOptions {
   maxResponseBytes?: number;
   /** Upper bound on parallel connections to the server (the mailbox checks use one per worker). */
   maxSockets?: number;
+  /**
+   * Connect to this address (one node behind the EWS name) instead of the address the URL's host
+   * resolves to. The URL's host stays the TLS server name (SNI), the name the certificate is checked
+   * against, and the Host header, so the node is asked exactly as the service asks the load balancer.
+   */
+  connectAddress?: string;
 }
 
 export interface HttpRequest {
@@ -158,8 +165,11 @@ export class EwsTransport {
   protected readonly maxResponseBytes: number;
   protected readonly maxSockets: number;
   protected readonly secureContext: tls.SecureContext;
+  /** The node every connection goes to, when one is pinned (see TransportOptions.connectAddress). */
+  protected connectAddress: string | undefined;
 
   constructor(options: TransportOptions = {}) {
+    this.connectAddress = options.connectAddress;
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
@@ -192,7 +202,11 @@ export class EwsTransport {
    */
   protected connectTls(options: tls.ConnectionOptions): tls.TLSSocket {
     this.counters.tcpConnections++;
-    const socket = tls.connect({ ...options, rejectUnauthorized: true });
+    // With a pinned node the socket goes to its address, and the certificate is still checked against
+    // the EWS host name (the server name), never against the address.
+    const host = options.host ?? '';
+    const pinned = this.connectAddress === undefined ? {} : { host: this.connectAddress, servername: options.servername ?? (net.isIP(host) ? undefined : host) };
+    const socket = tls.connect({ ...options, ...pinned, rejectUnauthorized: true });
     const timer = setTimeout(() => {
       socket.destroy(new TransportError('connectTimeout', `No TLS connection within ${this.connectTimeoutMs} ms`));
     }, this.connectTimeoutMs);
@@ -202,6 +216,11 @@ export class EwsTransport {
     });
     socket.once('close', () => clearTimeout(timer));
     return socket;
+  }
+
+  /** Sends every later connection to this node's address (see TransportOptions.connectAddress). */
+  pinTo(address: string): void {
+    this.connectAddress = address;
   }
 
   stats(): TransportStats {
