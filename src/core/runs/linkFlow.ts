@@ -74,17 +74,17 @@ export class LinkFlow {
     // Cancelling the link also cancels its validation run.
     const onAbort = (): void => this.probes.cancel();
     run.signal.addEventListener('abort', onAbort, { once: true });
-    let outcome: LinkOutcome;
     try {
-      outcome = await target.link({ ewsUrl: request.ewsUrl, upn: request.upn, accessMethod: request.accessMethod, password: request.password }, { signal: run.signal, validate });
+      const outcome = await target.link({ ewsUrl: request.ewsUrl, upn: request.upn, accessMethod: request.accessMethod, password: request.password }, { signal: run.signal, validate });
+      const result = linkFlowResult(target.title, outcome, { upn: request.upn, ewsUrl: request.ewsUrl, accessMethod: request.accessMethod });
+      // A replaced link never sets values over its successor's.
+      if (result.values && run.isCurrent()) this.validatedValues = result.values;
+      this.emitter.emit({ type: 'finished', result });
+      return result;
     } finally {
       run.signal.removeEventListener('abort', onAbort);
       run.end();
     }
-    const result = linkFlowResult(target.title, outcome, { upn: request.upn, ewsUrl: request.ewsUrl, accessMethod: request.accessMethod });
-    if (result.values && run.isCurrent()) this.validatedValues = result.values;
-    this.emitter.emit({ type: 'finished', result });
-    return result;
   }
 }
 
