@@ -10,7 +10,11 @@ import { validateSettings } from '../core/validate';
 import { parseMailboxList, readRecheckList } from '../core/ews/mailboxes';
 import { loadProbeEngine } from '../core/ews/loadEngine';
 import { MAILBOX_STATUS_WORDS, mailboxCountsText } from '../core/protocol';
-import type { ProbeResult, ProbeRun, ProbeStatus } from '../core/ews/probes';
+import type { ProbeStatus } from '../core/ews/probes';
+import { STATUS_LABELS, countStatuses, type ProbeFinding } from '../core/report';
+import { ProbeRunner, runReport, type ProbeRunResult } from '../core/runs/probeRun';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, booleanFlag, formatFlagHelp, parseArgs, readTextFile, stringFlag, type CliIo, type FlagSpecs, type Subcommand } from './args';
 import { STYLE, guardOutput, terminalText } from './output';
 
@@ -26,7 +30,7 @@ const FLAGS: FlagSpecs = {
   mailboxes: { kind: 'string', valueName: 'FILE', description: 'also verify access to every mailbox in FILE (one SMTP address per line, # comments)' },
   recheck: { kind: 'string', valueName: 'REPORT', description: 'verify again only the mailboxes a previous run left not checked; REPORT is its --json output or an exported probe report' },
   concurrency: { kind: 'string', valueName: 'N', description: 'parallel requests for --mailboxes or --recheck (default 8, at most 64)' },
-  json: { kind: 'boolean', description: 'print one JSON object instead of the table' },
+  json: { kind: 'boolean', description: 'print the probe report (the JSON document the panel exports; schema docs/probe-report.schema.json) instead of the table' },
   help: { kind: 'boolean', description: 'show this help' },
 };
 
@@ -190,7 +194,6 @@ export async function promptHidden(io: ProbeIo, prompt: string): Promise<string 
   }
 }
 
-const STATUS_LABEL: Record<ProbeStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' };
 const STATUS_COLOUR: Record<ProbeStatus, string> = { pass: STYLE.green, warn: STYLE.yellow, fail: STYLE.red, skip: STYLE.dim };
 
 // The table's text fields may come from the server (messages quote ResponseCodes, which only Microsoft's
@@ -198,8 +201,8 @@ const STATUS_COLOUR: Record<ProbeStatus, string> = { pass: STYLE.green, warn: ST
 // subjects; the version: "ResponseMessage", learn.microsoft.com/en-us/exchange/client-developer/
 // web-service-reference/responsemessage): each goes through terminalText where it is placed.
 
-export function formatCheckLine(check: ProbeResult, colour: boolean): string {
-  const label = STATUS_LABEL[check.status];
+export function formatCheckLine(check: ProbeFinding, colour: boolean): string {
+  const label = STATUS_LABELS[check.status];
   const shown = colour ? `${STATUS_COLOUR[check.status]}${label}${STYLE.reset}` : label;
   const lines = [`${shown}  ${terminalText(check.id).padEnd(20)}  ${terminalText(check.message)}  (${check.ms} ms)`];
   if (check.remedy) lines.push(`      fix: ${terminalText(check.remedy.text)} [step ${check.remedy.step}]`);
@@ -211,7 +214,8 @@ function eventLine(e: { start: string; end: string; subject: string }): string {
   return `  ${e.start ? terminalText(e.start) : '(no start time)'} - ${e.end ? terminalText(e.end) : '(no end time)'}  ${e.subject ? terminalText(e.subject) : '(no subject)'}`;
 }
 
-export function formatSummary(run: ProbeRun): string {
+/** The lines after the table: the server, the events, the mailboxes and the verdict with the counts. */
+export function formatSummary(run: Pick<ProbeRunResult, 'outcome' | 'checks' | 'server' | 'events' | 'roomEvents' | 'mailboxes' | 'durationMs'>): string {
   const lines: string[] = [];
   if (run.server) lines.push(`Server: ${terminalText(run.server.product)} (${terminalText(run.server.build)})`);
   if (run.events) {
@@ -224,26 +228,26 @@ export function formatSummary(run: ProbeRun): string {
   }
   if (run.mailboxes) {
     lines.push(`Mailboxes: ${mailboxCountsText(run.mailboxes)}`);
-    for (const u of run.mailboxes.unverified) lines.push(`  ${terminalText(u.mailbox)}: ${MAILBOX_STATUS_WORDS[u.status]}${u.status === 'not-checked' ? '' : ` (${terminalText(u.code)})`}: ${terminalText(u.reason)}`);
+    for (const u of run.mailboxes.unverified) lines.push(`  ${terminalText(u.mailbox)}: ${MAILBOX_STATUS_WORDS[u.status]}${u.code === undefined ? '' : ` (${terminalText(u.code)})`}: ${terminalText(u.reason)}`);
     if (run.mailboxes.notChecked > 0) lines.push(`  ${run.mailboxes.notChecked} not checked: save this run with --json and pass it to --recheck to verify only those`);
   }
-  const count = (s: ProbeStatus): number => run.checks.filter((c) => c.status === s).length;
-  const verdict = !run.ok ? 'FAILED' : run.mailboxes && run.mailboxes.notChecked > 0 ? 'INCOMPLETE' : 'OK';
-  lines.push(`${verdict}: ${count('pass')} passed, ${count('warn')} warnings, ${count('fail')} failed, ${count('skip')} skipped in ${run.stats.ms} ms`);
+  const count = countStatuses(run.checks);
+  const verdict = run.outcome !== 'passed' ? 'FAILED' : run.mailboxes && run.mailboxes.notChecked > 0 ? 'INCOMPLETE' : 'OK';
+  lines.push(`${verdict}: ${count.pass} passed, ${count.warn} warnings, ${count.fail} failed, ${count.skip} skipped in ${run.durationMs} ms`);
   return lines.join('\n');
 }
 
-/** The --json object: exactly the documented fields. */
-export function toJsonReport(run: ProbeRun): Record<string, unknown> {
-  const report: Record<string, unknown> = {
-    ok: run.ok,
-    checks: run.checks.map((c) => ({ id: c.id, status: c.status, message: c.message, ms: c.ms, ...(c.remedy ? { remedy: { step: c.remedy.step, text: c.remedy.text } } : {}) })),
-  };
-  if (run.server) report.server = { build: run.server.build, product: run.server.product };
-  if (run.events) report.events = run.events;
-  if (run.roomEvents) report.roomEvents = run.roomEvents;
-  if (run.mailboxes) report.mailboxes = run.mailboxes;
-  return report;
+/** The CLI's version for the report (package.json beside dist/, or at the repository root from out/). */
+function cliVersion(): string {
+  for (const path of [join(__dirname, '..', 'package.json'), join(__dirname, '..', '..', '..', 'package.json')]) {
+    try {
+      const { name, version } = JSON.parse(readFileSync(path, 'utf8')) as { name?: unknown; version?: unknown };
+      if (name === 'exchange-calendar-setup' && typeof version === 'string') return `${version} (command line)`;
+    } catch {
+      // not here: try the next place
+    }
+  }
+  return 'unknown (command line)';
 }
 
 export async function runProbeCommand(args: readonly string[], unguarded: ProbeIo): Promise<number> {
@@ -262,12 +266,12 @@ export async function runProbeCommand(args: readonly string[], unguarded: ProbeI
   }
   io.addSecret(password, request.user);
   const colour = io.isTTY === true && !request.json && io.env.NO_COLOR === undefined;
-  const cancel = new AbortController();
-  const onInterrupt = (): void => cancel.abort();
+  const runner = new ProbeRunner(() => loadProbeEngine().runProbes);
+  if (!request.json) runner.onEvent((event) => { if (event.type === 'check') io.stdout.write(`${formatCheckLine(event.check, colour)}\n`); });
+  const onInterrupt = (): void => runner.cancel();
   process.once('SIGINT', onInterrupt);
   try {
-    const engine = loadProbeEngine();
-    const run = await engine.runProbes({
+    const run = await runner.start({
       ewsUrl: request.url,
       upn: request.user,
       password,
@@ -279,23 +283,21 @@ export async function runProbeCommand(args: readonly string[], unguarded: ProbeI
       write: request.write,
       mailboxes: request.mailboxes,
       concurrency: request.concurrency,
-    }, {
-      signal: cancel.signal,
-      onResult: request.json ? undefined : (check) => { io.stdout.write(`${formatCheckLine(check, colour)}\n`); },
     });
-    // Redacted string by string first, so that the guard's pass over the whole text finds nothing to cut.
-    if (request.json) io.stdout.write(`${JSON.stringify(io.redactDeep(toJsonReport(run)))}\n`);
-    else io.stdout.write(`\n${formatSummary(run)}\n`);
-    if (!run.ok) return EXIT_FAILURE;
-    return run.mailboxes && run.mailboxes.notChecked > 0 ? EXIT_INCOMPLETE : EXIT_OK;
-  } catch (error) {
-    if (cancel.signal.aborted) {
+    if (run.outcome === 'cancelled') {
       io.stderr.write('exchange-setup probe: cancelled\n');
       return EXIT_FAILURE;
     }
-    throw error;
+    // main() reports it as an unexpected error, as before the run objects (the text is already redacted).
+    if (run.outcome === 'error') throw new Error(run.summary);
+    // The same document the panel exports; redacted string by string first, so that the guard's pass over the whole text finds nothing to cut.
+    if (request.json) io.stdout.write(`${JSON.stringify(io.redactDeep(runReport(run, { generatedAt: new Date(), toolVersion: cliVersion(), secrets: [password] })))}\n`);
+    else io.stdout.write(`\n${formatSummary(run)}\n`);
+    if (run.outcome !== 'passed') return EXIT_FAILURE;
+    return run.mailboxes && run.mailboxes.notChecked > 0 ? EXIT_INCOMPLETE : EXIT_OK;
   } finally {
     process.off('SIGINT', onInterrupt);
+    runner.dispose();
   }
 }
 
