@@ -3,8 +3,8 @@
  * EWS URL". Hosts outside the address's domain are never contacted unless named with
  * --trust-autodiscover-host (the panel asks in a modal dialog instead; a script cannot be asked).
  * When discovery is led to such a host, the command names it and the flag that would trust it.
- * The result is redacted inside the AutodiscoverRunner (the same run object as the panel's), the output guard
- * characters replaced, so a hostile answer can neither leak the password nor drive the terminal.
+ * The result is redacted inside the AutodiscoverRunner (the same run object as the panel's), and the
+ * output guard redacts again and replaces control characters in server text, so a hostile answer can neither leak the password nor drive the terminal.
  */
 import {
   ROUTE_WORDS, TRUST_WORDS, credentialRecipients, normaliseHost, trailLine,
