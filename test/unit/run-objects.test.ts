@@ -8,7 +8,7 @@ import { createLinkTarget } from '../../src/core/link';
 import type { AutodiscoverResult } from '../../src/core/autodiscover';
 import { AutodiscoverRunner, domainOf, type AutodiscoverEvent } from '../../src/core/runs/autodiscoverRun';
 import { Emitter } from '../../src/core/runs/emitter';
-import { LinkFlow, type LinkFlowEvent } from '../../src/core/runs/linkFlow';
+import { LinkFlow, linkFlowResult, type LinkFlowEvent } from '../../src/core/runs/linkFlow';
 import { MailboxVerifier, type MailboxVerificationEvent } from '../../src/core/runs/mailboxVerification';
 import { ProbeRunner, type ProbeRunEvent, type ProbeRunRequest, type RunProbes } from '../../src/core/runs/probeRun';
 import { FAKE_PASSWORD, FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX, generatedMailboxName, startFakeExchange, type FakeExchange } from '../fake-exchange/server';
@@ -268,5 +268,21 @@ describe('AutodiscoverRunner', () => {
     await Promise.all([first, second]);
     assert.equal(signals[0].aborted, true);
     assert.equal(signals[1].aborted, false);
+  });
+});
+
+describe('LinkFlow: outcomes in words and what the checklist records', () => {
+  const values = { upn: 'svc@contoso.com', ewsUrl: 'https://mail.contoso.com/EWS/Exchange.asmx', accessMethod: 'impersonation' as const };
+
+  it('an http link quotes the status and the (already redacted) body, and records done', () => {
+    const result = linkFlowResult('HTTP endpoint', { ok: true, stage: 'link', details: { target: 'http', url: 'https://x', status: 201, statusText: 'Created', body: 'ok [redacted]', bodyTruncated: true } }, values);
+    assert.equal(result.message, 'Linked through HTTP endpoint. HTTP 201 Created: ok [redacted] (cut)');
+    assert.deepEqual(result.record, { status: 'done', detail: result.message });
+  });
+
+  it('a failure at the target records failed; a failed validation records nothing; a cancel says so', () => {
+    assert.equal(linkFlowResult('WorkMail', { ok: false, stage: 'link', failureReason: 'denied' }, values).record?.status, 'failed');
+    assert.equal(linkFlowResult('WorkMail', { ok: false, stage: 'validation', failureReason: 'auth.login failed' }, values).record, undefined);
+    assert.deepEqual(linkFlowResult('WorkMail', { ok: false, stage: 'link', cancelled: true }, values), { outcome: { ok: false, stage: 'link', cancelled: true }, message: 'Cancelled.' });
   });
 });

@@ -203,4 +203,18 @@ describe('webview renderer (jsdom)', () => {
     assert.equal($('#password-status').textContent, 'The OS keyring is not available.');
     assert.equal(buttonByText('Set password\u2026').disabled, true);
   });
+
+  it('password requests carry an id; only the answer to the latest one is applied', () => {
+    const { view, posted, $, buttonByText } = setup();
+    buttonByText('Set password\u2026').click();
+    const first = posted.at(-1) as { type: string; requestId: number };
+    assert.equal(first.type, 'changePassword');
+    buttonByText('Set password\u2026').click();
+    const second = posted.at(-1) as { requestId: number };
+    assert.ok(second.requestId > first.requestId);
+    view.handle({ type: 'secret', requestId: first.requestId, secret: { kind: 'stored' } });
+    assert.match($('#password-status').textContent ?? '', /No password stored/, 'the stale answer is ignored');
+    view.handle({ type: 'secret', requestId: second.requestId, secret: { kind: 'stored' } });
+    assert.match($('#password-status').textContent ?? '', /A password is stored/);
+  });
 });
