@@ -50,6 +50,9 @@ export interface ProbeRunResult {
   report: Omit<ReportInput, 'generatedAt' | 'toolVersion' | 'secrets'>;
 }
 
+/** What a run found besides its checks; each key is present only when the run got that far. */
+type Found = Partial<Pick<ProbeRunResult, 'server' | 'events' | 'roomEvents' | 'mailboxes'>>;
+
 const EMPTY_CONFIGURATION: ReportInput['configuration'] = { ewsUrl: '', upn: '', testMailbox: '', accessMethod: 'impersonation', write: false };
 
 export type ProbeRunEvent =
@@ -123,11 +126,9 @@ export class ProbeRunner {
     const checks: ProbeFinding[] = [];
     const started = Date.now();
     this.emitter.emit({ type: 'started', runId: run.id, purpose });
-    const finish = (outcome: RunOutcome, summary: string, extra: Partial<ProbeRunResult> = {}): ProbeRunResult => {
+    const finish = (outcome: RunOutcome, summary: string, found: Found = {}): ProbeRunResult => {
       const durationMs = Date.now() - started;
-      const result: ProbeRunResult = { runId: run.id, purpose, outcome, summary, checks, durationMs, ...extra, report: { configuration, outcome, checks, durationMs } };
-      const { server, events, roomEvents, mailboxes } = result;
-      result.report = { ...result.report, ...(server ? { server } : {}), ...(events ? { events } : {}), ...(roomEvents ? { roomEvents } : {}), ...(mailboxes ? { mailboxes } : {}) };
+      const result: ProbeRunResult = { runId: run.id, purpose, outcome, summary, checks, durationMs, ...found, report: { configuration, outcome, checks, durationMs, ...found } };
       this.last = result;
       this.emitter.emit({ type: 'finished', runId: run.id, result });
       return result;
@@ -155,7 +156,7 @@ export class ProbeRunner {
         whenAborted(run.signal),
       ]);
       const events = (list: ProbeRun['events']): ProbeRunResult['events'] => list?.map((e) => ({ subject: clean(e.subject), start: clean(e.start), end: clean(e.end) }));
-      const extra: Partial<ProbeRunResult> = {};
+      const extra: Found = {};
       if (outcome.server) extra.server = { build: clean(outcome.server.build), product: clean(outcome.server.product), supported: outcome.server.supported };
       if (outcome.events) extra.events = events(outcome.events);
       if (outcome.roomEvents) extra.roomEvents = events(outcome.roomEvents);

@@ -14,7 +14,7 @@ import { KeyringUnavailableError } from '../secrets';
 import { copiedPasswordText, createClipboardSecret } from './clipboard';
 import type { Connection } from './connection';
 import type { Probes } from './probes';
-import { safeHost, type PanelServices } from './services';
+import { listenerFailed, safeHost, type PanelServices } from './services';
 import { requireTrustedWorkspace } from './trust';
 
 export class Link implements vscode.Disposable {
@@ -22,7 +22,7 @@ export class Link implements vscode.Disposable {
   readonly clipboard = createClipboardSecret();
 
   constructor(private readonly panel: PanelServices, private readonly connection: Connection, probes: Probes) {
-    this.flow = new LinkFlow(probes.runner);
+    this.flow = new LinkFlow(probes.runner, listenerFailed(panel));
     this.flow.onEvent((event) => {
       if (event.type !== 'finished') return;
       const { result } = event;

@@ -9,7 +9,7 @@ import { mailboxCountsText, type HostMessage, type MailboxListProblemView } from
 import { MailboxVerifier, type MailboxVerificationEvent } from '../../core/runs/mailboxVerification';
 import type { Connection } from './connection';
 import type { Probes } from './probes';
-import type { PanelServices } from './services';
+import { listenerFailed, type PanelServices } from './services';
 import { requireTrustedWorkspace } from './trust';
 
 const MAX_MAILBOX_FILE_BYTES = 4_000_000;
@@ -25,10 +25,11 @@ type VerifyMessage = Extract<HostMessage, { type: 'verifyStarted' | 'verifyProgr
 export type MailboxSource = { kind: 'pasted'; text: string } | { kind: 'file' } | { kind: 'notChecked' };
 
 export class Mailboxes implements vscode.Disposable {
-  readonly verifier = new MailboxVerifier(() => loadProbeEngine().verifyMailboxes);
+  readonly verifier: MailboxVerifier;
   private shown: VerifyMessage[] = [];
 
   constructor(private readonly panel: PanelServices, private readonly connection: Connection, private readonly probes: Probes) {
+    this.verifier = new MailboxVerifier(() => loadProbeEngine().verifyMailboxes, listenerFailed(panel));
     this.verifier.onEvent((event) => this.show(event));
   }
 

@@ -11,7 +11,7 @@ import { diagnosticsText, reportJson, reportMarkdown, spokenEvent, toCheckView, 
 import { ProbeRunner, type ProbeRunEvent, type ProbeRunResult } from '../../core/runs/probeRun';
 import { stepDefinition, type StepId } from '../../core/steps';
 import type { Connection } from './connection';
-import type { PanelServices } from './services';
+import { listenerFailed, type PanelServices } from './services';
 import { requireTrustedWorkspace } from './trust';
 
 /** What `exchangeSetup.runProbes` returns (the integration tests read it): no secret in it. */
@@ -39,7 +39,7 @@ export class Probes implements vscode.Disposable {
   private readonly evidence = new Map<number, ProbeEvidence[]>();
 
   constructor(private readonly panel: PanelServices, private readonly connection: Connection) {
-    this.runner = new ProbeRunner(() => loadProbeEngine().runProbes, (error) => panel.log.error('Probe panel listener failed', error instanceof Error ? error : new Error(String(error))));
+    this.runner = new ProbeRunner(() => loadProbeEngine().runProbes, listenerFailed(panel));
     this.runner.onEvent((event) => this.show(event));
   }
 
@@ -90,16 +90,17 @@ export class Probes implements vscode.Disposable {
 
   /** Runs the probes with the form's values; the page follows through the runner's events. */
   async run(form: ProbeForm): Promise<ProbeRunSummary> {
-    let result: ProbeRunResult;
-    const problems = this.connection.problems(form);
+    // A run that cannot start still shows on the page as a run that ended, with the reason.
     try {
       requireTrustedWorkspace();
     } catch (error) {
       return this.summary(this.runner.refuse('error', (error as Error).message));
     }
+    const problems = this.connection.problems(form);
     if (problems.length > 0) return this.summary(this.runner.refuse('error', problems.join(' ')));
     const password = await this.connection.passwordFor(form);
     if (password === undefined) return this.summary(this.runner.refuse('cancelled', 'No password was given.'));
+    let result: ProbeRunResult;
     try {
       result = await this.runner.start({
         ewsUrl: form.ewsUrl, upn: form.upn, password, accessMethod: form.accessMethod, testMailbox: form.testMailbox, testRoomMailbox: this.connection.testRoomMailbox(),

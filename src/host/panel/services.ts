@@ -30,3 +30,8 @@ export function safeHost(url: string): string {
     return url;
   }
 }
+
+/** For a run object's listeners: a listener that throws is logged, and the run goes on. */
+export function listenerFailed(panel: Pick<PanelServices, 'log'>): (error: unknown) => void {
+  return (error) => panel.log.error('Probe panel: a run listener failed', error instanceof Error ? error : new Error(String(error)));
+}
