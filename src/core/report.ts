@@ -276,7 +276,7 @@ export function diagnosticsText(input: ReportInput): string {
     `Exchange Calendar Setup ${doc.toolVersion} probe run ${doc.generatedAt}: ${OUTCOME_WORDS[doc.outcome]}`,
     `EWS ${doc.configuration.ewsUrl} as ${doc.configuration.upn}, test mailbox ${doc.configuration.testMailbox}${doc.configuration.testRoomMailbox ? `, test room mailbox ${doc.configuration.testRoomMailbox}` : ''}, ${doc.configuration.accessMethod}${doc.configuration.write ? ', write test' : ''}`,
     doc.server ? `Server: ${doc.server.product} ${doc.server.build}` : 'Server: version not read',
-    `${doc.checks.filter((c) => c.status === 'pass').length} of ${doc.checks.length} checks passed`,
+    `${countStatuses(doc.checks).pass} of ${doc.checks.length} checks passed`,
     ...notPassed.map((c) => `${STATUS_LABELS[c.status]} ${c.id}: ${c.message}${c.remedy ? ` -> ${c.remedy.step}` : ''}`),
   ];
   if (doc.mailboxes) lines.push(`Mailboxes: ${mailboxCountsText(doc.mailboxes)}`);
