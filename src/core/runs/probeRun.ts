@@ -140,7 +140,7 @@ export class ProbeRunner {
         ...(request.mailboxes ? { mailboxes: request.mailboxes, concurrency: request.concurrency } : {}),
       };
       const engine = this.runProbes();
-      const outcome = await Promise.race([
+      const engineRun = await Promise.race([
         engine(config, {
           signal: run.signal,
           onResult: (r: ProbeResult) => {
@@ -157,17 +157,17 @@ export class ProbeRunner {
       ]);
       const events = (list: ProbeRun['events']): ProbeRunResult['events'] => list?.map((e) => ({ subject: clean(e.subject), start: clean(e.start), end: clean(e.end) }));
       const extra: Found = {};
-      if (outcome.server) extra.server = { build: clean(outcome.server.build), product: clean(outcome.server.product), supported: outcome.server.supported };
-      if (outcome.events) extra.events = events(outcome.events);
-      if (outcome.roomEvents) extra.roomEvents = events(outcome.roomEvents);
-      if (outcome.mailboxes) {
-        const m = outcome.mailboxes;
+      if (engineRun.server) extra.server = { build: clean(engineRun.server.build), product: clean(engineRun.server.product), supported: engineRun.server.supported };
+      if (engineRun.events) extra.events = events(engineRun.events);
+      if (engineRun.roomEvents) extra.roomEvents = events(engineRun.roomEvents);
+      if (engineRun.mailboxes) {
+        const m = engineRun.mailboxes;
         extra.mailboxes = {
           total: m.total, verified: m.verified, denied: m.denied, notFound: m.notFound, notChecked: m.notChecked,
           unverified: m.unverified.map((u) => ({ mailbox: clean(u.mailbox), status: u.status, ...(u.status === 'not-checked' ? {} : { code: clean(u.code) }), reason: clean(u.reason) })),
         };
       }
-      return finish(outcome.ok ? 'passed' : 'failed', runSummaryText(checks, Date.now() - started), extra);
+      return finish(engineRun.ok ? 'passed' : 'failed', runSummaryText(checks, Date.now() - started), extra);
     } catch (error) {
       if (isCancellation(error) || run.signal.aborted) return finish('cancelled', `${checks.length} checks completed before the cancel.`);
       // Redacted before it is cut to one line, so that no part of a secret can survive the cut.
