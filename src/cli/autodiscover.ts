@@ -3,15 +3,15 @@
  * EWS URL". Hosts outside the address's domain are never contacted unless named with
  * --trust-autodiscover-host (the panel asks in a modal dialog instead; a script cannot be asked).
  * When discovery is led to such a host, the command names it and the flag that would trust it.
- * Everything printed goes through the report's redaction, and server text has its control
- * characters replaced, so a hostile answer can neither leak the password nor drive the terminal.
+ * The result is redacted inside the AutodiscoverRunner (the same run object as the panel's), and the
+ * output guard redacts again and replaces control characters in server text, so a hostile answer can neither leak the password nor drive the terminal.
  */
 import {
-  ROUTE_WORDS, TRUST_WORDS, credentialRecipients, discoverEwsUrl, normaliseHost, trailLine,
+  ROUTE_WORDS, TRUST_WORDS, credentialRecipients, normaliseHost, trailLine,
   type AttemptRecord, type AutodiscoverOptions, type AutodiscoverResult, type HostQuestion, type HostTrust,
 } from '../core/autodiscover';
+import { AutodiscoverRunner } from '../core/runs/autodiscoverRun';
 import { DEFAULT_SETTINGS } from '../core/settings';
-import { redact } from '../core/report';
 import { validateSettings } from '../core/validate';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, booleanFlag, formatFlagHelp, listFlag, parseArgs, readTextFile, stringFlag, type CliIo, type FlagSpecs, type Subcommand } from './args';
 import { promptHidden, withTerminal, type ProbeIo } from './probe';
@@ -114,11 +114,11 @@ async function readRequest(argv: readonly string[]): Promise<AutodiscoverRequest
   return { email, user, trustedHosts, extraCaPem, timeoutMs, json: booleanFlag(parsed, 'json') };
 }
 
-function jsonAttempt(attempt: AttemptRecord, clean: (text: string) => string): Record<string, unknown> {
+function jsonAttempt(attempt: AttemptRecord): Record<string, unknown> {
   return {
     kind: attempt.kind,
-    url: clean(attempt.url),
-    outcome: clean(attempt.outcome),
+    url: attempt.url,
+    outcome: attempt.outcome,
     ...(attempt.status === undefined ? {} : { status: attempt.status }),
     ms: attempt.ms,
     credentialsSent: attempt.credentialsSent,
@@ -130,20 +130,21 @@ function untrustedAdvice(untrusted: readonly HostQuestion[]): string[] {
   return untrusted.map((q) => `${q.host} (${ROUTE_WORDS[q.via]}) is outside ${q.domain} and was not contacted. If it serves your organisation's Autodiscover, run again with --${TRUST_FLAG} ${q.host}`);
 }
 
-function report(result: AutodiscoverResult, untrusted: readonly HostQuestion[], request: AutodiscoverRequest, clean: (text: string) => string, io: CliIo): void {
+/** Prints a result the AutodiscoverRunner already redacted. */
+function report(result: AutodiscoverResult, untrusted: readonly HostQuestion[], request: AutodiscoverRequest, io: CliIo): void {
   const recipients = credentialRecipients(result.trail);
   if (request.json) {
     const doc = {
       ok: result.ok,
-      ...(result.ok ? { ewsUrl: clean(result.ewsUrl), protocol: result.protocol, email: clean(result.email) } : { reason: clean(result.reason) }),
-      trail: result.trail.map((a) => jsonAttempt(a, clean)),
+      ...(result.ok ? { ewsUrl: result.ewsUrl, protocol: result.protocol, email: result.email } : { reason: result.reason }),
+      trail: result.trail.map((a) => jsonAttempt(a)),
       credentialsSentTo: recipients,
       untrustedHosts: untrusted.map((q) => ({ host: q.host, via: q.via })),
     };
     io.stdout.write(`${JSON.stringify(doc)}\n`);
     return;
   }
-  const show = (text: string): string => terminalText(clean(text));
+  const show = (text: string): string => terminalText(text);
   for (const attempt of result.trail) io.stdout.write(`${show(trailLine(attempt, CLI_TRUST_WORDS))}\n`);
   io.stdout.write(recipients.length === 0 ? 'Credentials were sent to no host.\n'
     : `Credentials were sent to: ${recipients.map((r) => `${r.host} (${CLI_TRUST_WORDS[r.trust]})`).join(', ')}\n`);
@@ -170,29 +171,30 @@ export async function runAutodiscoverCommand(args: readonly string[], unguarded:
     credentials = { user: request.user, password };
     io.addSecret(password, request.user);
   }
-  const clean = (text: string): string => redact(text, credentials ? [credentials.password] : [], credentials?.user);
   // A script cannot be asked: a host nobody named is refused, and remembered so that the message names it.
   const untrusted: HostQuestion[] = [];
-  const cancel = new AbortController();
-  const onInterrupt = (): void => cancel.abort();
+  // The same run object as the panel's "Find my EWS URL": it redacts the result before it is printed.
+  const runner = new AutodiscoverRunner();
+  const onInterrupt = (): void => runner.cancel();
   process.once('SIGINT', onInterrupt);
   try {
-    const result = await discoverEwsUrl(request.email, {
+    const { result } = await runner.start({
       ...deps,
+      email: request.email,
       credentials,
       extraCaPem: request.extraCaPem,
       requestTimeoutMs: request.timeoutMs,
       trustedHosts: request.trustedHosts,
-      signal: cancel.signal,
       confirmHost: async (question) => {
         untrusted.push(question);
         return false;
       },
-    });
-    report(result, untrusted, request, clean, io);
+    }, CLI_TRUST_WORDS);
+    report(result, untrusted, request, io);
     return result.ok ? EXIT_OK : EXIT_FAILURE;
   } finally {
     process.off('SIGINT', onInterrupt);
+    runner.dispose();
   }
 }
 

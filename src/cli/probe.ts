@@ -10,12 +10,14 @@ import { validateSettings } from '../core/validate';
 import { parseMailboxList, readRecheckList } from '../core/ews/mailboxes';
 import { loadProbeEngine } from '../core/ews/loadEngine';
 import { MAILBOX_STATUS_WORDS, mailboxCountsText } from '../core/protocol';
-import type { ProbeResult, ProbeRun, ProbeStatus } from '../core/ews/probes';
+import type { ProbeStatus } from '../core/ews/probes';
 import { errorText } from '../core/errors';
 import { checkNodeName } from '../core/ews/nodeNames';
-import { mailboxFailures } from '../core/ews/mailboxes';
 import type { NodeResult, NodesReport } from '../core/ews/nodes';
-import { toNodesSection } from '../core/report';
+import { STATUS_LABELS, countStatuses, type ProbeFinding } from '../core/report';
+import { ProbeRunner, runReport, toMailboxesSection, type ProbeRunResult } from '../core/runs/probeRun';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, booleanFlag, formatFlagHelp, listFlag, parseArgs, readTextFile, stringFlag, type CliIo, type FlagSpecs, type Subcommand } from './args';
 import { STYLE, guardOutput, terminalText } from './output';
 
@@ -33,7 +35,7 @@ const FLAGS: FlagSpecs = {
   concurrency: { kind: 'string', valueName: 'N', description: 'parallel requests for --mailboxes or --recheck (default 8, at most 64)' },
   node: { kind: 'list', valueName: 'HOST_OR_ADDRESS', description: 'also probe this server behind the EWS name on its own (repeatable), e.g. exch02.contoso.com or 10.0.0.12' },
   'all-nodes': { kind: 'boolean', description: 'also probe every address the EWS host name resolves to, each on its own' },
-  json: { kind: 'boolean', description: 'print one JSON object instead of the table' },
+  json: { kind: 'boolean', description: 'print the probe report (the JSON document the panel exports; schema docs/probe-report.schema.json) instead of the table' },
   help: { kind: 'boolean', description: 'show this help' },
 };
 
@@ -221,7 +223,6 @@ export async function promptHidden(io: ProbeIo, prompt: string): Promise<string 
   }
 }
 
-const STATUS_LABEL: Record<ProbeStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' };
 const STATUS_COLOUR: Record<ProbeStatus, string> = { pass: STYLE.green, warn: STYLE.yellow, fail: STYLE.red, skip: STYLE.dim };
 
 // The table's text fields may come from the server (messages quote ResponseCodes, which only Microsoft's
@@ -229,8 +230,8 @@ const STATUS_COLOUR: Record<ProbeStatus, string> = { pass: STYLE.green, warn: ST
 // subjects; the version: "ResponseMessage", learn.microsoft.com/en-us/exchange/client-developer/
 // web-service-reference/responsemessage): each goes through terminalText where it is placed.
 
-export function formatCheckLine(check: ProbeResult, colour: boolean): string {
-  const label = STATUS_LABEL[check.status];
+export function formatCheckLine(check: ProbeFinding, colour: boolean): string {
+  const label = STATUS_LABELS[check.status];
   const shown = colour ? `${STATUS_COLOUR[check.status]}${label}${STYLE.reset}` : label;
   const lines = [`${shown}  ${terminalText(check.id).padEnd(20)}  ${terminalText(check.message)}  (${check.ms} ms)`];
   if (check.remedy) lines.push(`      fix: ${terminalText(check.remedy.text)} [step ${check.remedy.step}]`);
@@ -242,7 +243,8 @@ function eventLine(e: { start: string; end: string; subject: string }): string {
   return `  ${e.start ? terminalText(e.start) : '(no start time)'} - ${e.end ? terminalText(e.end) : '(no end time)'}  ${e.subject ? terminalText(e.subject) : '(no subject)'}`;
 }
 
-export function formatSummary(run: ProbeRun): string {
+/** The lines after the table: the server, the events, the mailboxes and the verdict with the counts. */
+export function formatSummary(run: Pick<ProbeRunResult, 'outcome' | 'checks' | 'server' | 'events' | 'roomEvents' | 'mailboxes' | 'durationMs'>): string {
   const lines: string[] = [];
   if (run.server) lines.push(`Server: ${terminalText(run.server.product)} (${terminalText(run.server.build)})`);
   if (run.events) {
@@ -255,12 +257,12 @@ export function formatSummary(run: ProbeRun): string {
   }
   if (run.mailboxes) {
     lines.push(`Mailboxes: ${mailboxCountsText(run.mailboxes)}`);
-    for (const u of run.mailboxes.unverified) lines.push(`  ${terminalText(u.mailbox)}: ${MAILBOX_STATUS_WORDS[u.status]}${u.status === 'not-checked' ? '' : ` (${terminalText(u.code)})`}: ${terminalText(u.reason)}${u.node === undefined ? '' : ` [node ${terminalText(u.node)}]`}`);
+    for (const u of run.mailboxes.unverified) lines.push(`  ${terminalText(u.mailbox)}: ${MAILBOX_STATUS_WORDS[u.status]}${u.code === undefined ? '' : ` (${terminalText(u.code)})`}: ${terminalText(u.reason)}${u.node === undefined ? '' : ` [node ${terminalText(u.node)}]`}`);
     if (run.mailboxes.notChecked > 0) lines.push(`  ${run.mailboxes.notChecked} not checked: save this run with --json and pass it to --recheck to verify only those`);
   }
-  const count = (s: ProbeStatus): number => run.checks.filter((c) => c.status === s).length;
-  const verdict = !run.ok ? 'FAILED' : run.mailboxes && run.mailboxes.notChecked > 0 ? 'INCOMPLETE' : 'OK';
-  lines.push(`${verdict}: ${count('pass')} passed, ${count('warn')} warnings, ${count('fail')} failed, ${count('skip')} skipped in ${run.stats.ms} ms`);
+  const count = countStatuses(run.checks);
+  const verdict = run.outcome !== 'passed' ? 'FAILED' : run.mailboxes && run.mailboxes.notChecked > 0 ? 'INCOMPLETE' : 'OK';
+  lines.push(`${verdict}: ${count.pass} passed, ${count.warn} warnings, ${count.fail} failed, ${count.skip} skipped in ${run.durationMs} ms`);
   return lines.join('\n');
 }
 
@@ -270,7 +272,7 @@ export function formatSummary(run: ProbeRun): string {
  */
 export function formatNodeBlock(node: NodeResult, colour: boolean, shownWarnings: ReadonlySet<string> = new Set()): string {
   const status: ProbeStatus = node.ok ? 'pass' : 'fail';
-  const label = colour ? `${STATUS_COLOUR[status]}${STATUS_LABEL[status]}${STYLE.reset}` : STATUS_LABEL[status];
+  const label = colour ? `${STATUS_COLOUR[status]}${STATUS_LABELS[status]}${STYLE.reset}` : STATUS_LABELS[status];
   const server = node.server ? `  ${terminalText(node.server.product)} (${terminalText(node.server.build)})` : '';
   const lines = [`${label}  node ${terminalText(node.label)}${server}`];
   for (const check of node.checks.filter((c) => c.status === 'fail' || (c.status === 'warn' && !shownWarnings.has(c.id)))) lines.push(`  ${formatCheckLine(check, colour).replace(/\n/g, '\n  ')}`);
@@ -278,24 +280,23 @@ export function formatNodeBlock(node: NodeResult, colour: boolean, shownWarnings
 }
 
 /** The nodes part of the summary: the sentence naming the odd nodes out, and per-node mailbox counts. */
-export function formatNodesSummary(nodes: NodesReport, run: ProbeRun): string {
+export function formatNodesSummary(nodes: NodesReport, run: Pick<ProbeRunResult, 'mailboxes'>): string {
   const lines = [`Nodes: ${terminalText(nodes.summary)}`];
   for (const n of run.mailboxes?.byNode ?? []) lines.push(`  mailboxes through ${terminalText(n.node)}: ${mailboxCountsText(n)}`);
   return lines.join('\n');
 }
 
-/** The --json object: exactly the documented fields. */
-export function toJsonReport(run: ProbeRun, nodes?: NodesReport): Record<string, unknown> {
-  const report: Record<string, unknown> = {
-    ok: run.ok,
-    checks: run.checks.map((c) => ({ id: c.id, status: c.status, message: c.message, ms: c.ms, ...(c.remedy ? { remedy: { step: c.remedy.step, text: c.remedy.text } } : {}) })),
-  };
-  if (run.server) report.server = { build: run.server.build, product: run.server.product };
-  if (run.events) report.events = run.events;
-  if (run.roomEvents) report.roomEvents = run.roomEvents;
-  if (run.mailboxes) report.mailboxes = run.mailboxes;
-  if (nodes) report.nodes = toNodesSection(nodes);
-  return report;
+/** The CLI's version for the report (package.json beside dist/, or at the repository root from out/). */
+function cliVersion(): string {
+  for (const path of [join(__dirname, '..', 'package.json'), join(__dirname, '..', '..', '..', 'package.json')]) {
+    try {
+      const { name, version } = JSON.parse(readFileSync(path, 'utf8')) as { name?: unknown; version?: unknown };
+      if (name === 'exchange-calendar-setup' && typeof version === 'string') return `${version} (command line)`;
+    } catch {
+      // not here: try the next place
+    }
+  }
+  return 'unknown (command line)';
 }
 
 export async function runProbeCommand(args: readonly string[], unguarded: ProbeIo): Promise<number> {
@@ -314,11 +315,11 @@ export async function runProbeCommand(args: readonly string[], unguarded: ProbeI
   }
   io.addSecret(password, request.user);
   const colour = io.isTTY === true && !request.json && io.env.NO_COLOR === undefined;
-  const cancel = new AbortController();
-  const onInterrupt = (): void => cancel.abort();
+  const runner = new ProbeRunner(() => loadProbeEngine().runProbes);
+  if (!request.json) runner.onEvent((event) => { if (event.type === 'check') io.stdout.write(`${formatCheckLine(event.check, colour)}\n`); });
+  const onInterrupt = (): void => runner.cancel();
   process.once('SIGINT', onInterrupt);
   try {
-    const engine = loadProbeEngine();
     const perNode = request.nodes.length > 0 || request.allNodes;
     const config = {
       ewsUrl: request.url,
@@ -334,48 +335,65 @@ export async function runProbeCommand(args: readonly string[], unguarded: ProbeI
       mailboxes: perNode ? undefined : request.mailboxes,
       concurrency: request.concurrency,
     };
-    const run = await engine.runProbes(config, {
-      signal: cancel.signal,
-      onResult: request.json ? undefined : (check) => { io.stdout.write(`${formatCheckLine(check, colour)}\n`); },
-    });
-    let nodes: NodesReport | undefined;
-    if (perNode) {
-      let list: string[];
-      try {
-        list = await engine.nodeList(request.url, request.nodes, request.allNodes, { signal: cancel.signal });
-      } catch (err) {
-        if (cancel.signal.aborted) throw err;
-        io.stderr.write(`exchange-setup probe: ${errorText(err)}\n`);
-        return EXIT_FAILURE;
-      }
-      const shownWarnings = new Set(run.checks.filter((c) => c.status === 'warn').map((c) => c.id));
-      if (!request.json) io.stdout.write(`\nNodes behind ${terminalText(new URL(request.url).hostname)} (${list.length}):\n`);
-      nodes = await engine.runNodeProbes(config, list, {
-        signal: cancel.signal,
-        onNodeResult: request.json ? undefined : (node) => { io.stdout.write(`${formatNodeBlock(node, colour, shownWarnings)}\n`); },
-      });
-      const accessId = request.method === 'impersonation' ? 'access.impersonation' : 'access.delegate';
-      const accessPassed = run.checks.some((c) => c.id === accessId && (c.status === 'pass' || c.status === 'warn'));
-      if (request.mailboxes && request.mailboxes.length > 0 && accessPassed) {
-        const spread = await engine.verifyMailboxesAcrossNodes(config, nodes, request.mailboxes, { signal: cancel.signal, concurrency: request.concurrency });
-        run.mailboxes = spread.report;
-        if (spread.leftOut.length > 0 && !request.json) io.stdout.write(`Mailboxes not sent to ${terminalText(spread.leftOut.join(', '))}: no proven certificate, so no credentials\n`);
-      }
-      run.ok = run.ok && nodes.passing === nodes.total && (run.mailboxes === undefined || mailboxFailures(run.mailboxes) === 0);
-    }
-    // Redacted string by string first, so that the guard's pass over the whole text finds nothing to cut.
-    if (request.json) io.stdout.write(`${JSON.stringify(io.redactDeep(toJsonReport(run, nodes)))}\n`);
-    else io.stdout.write(`\n${formatSummary(run)}${nodes ? `\n${formatNodesSummary(nodes, run)}` : ''}\n`);
-    if (!run.ok) return EXIT_FAILURE;
-    return run.mailboxes && run.mailboxes.notChecked > 0 ? EXIT_INCOMPLETE : EXIT_OK;
-  } catch (error) {
-    if (cancel.signal.aborted) {
+    const run = await runner.start(config);
+    if (run.outcome === 'cancelled') {
       io.stderr.write('exchange-setup probe: cancelled\n');
       return EXIT_FAILURE;
     }
-    throw error;
+    // main() reports it as an unexpected error, as before the run objects (the text is already redacted).
+    if (run.outcome === 'error') throw new Error(run.summary);
+    let nodes: NodesReport | undefined;
+    let result: ProbeRunResult = run;
+    if (perNode) {
+      // Per-node probes after the run through the EWS name (issue 16). The engine is already loaded by the run.
+      const engine = loadProbeEngine();
+      const cancel = new AbortController();
+      const onNodeInterrupt = (): void => cancel.abort();
+      process.once('SIGINT', onNodeInterrupt);
+      try {
+        let list: string[];
+        try {
+          list = await engine.nodeList(request.url, request.nodes, request.allNodes, { signal: cancel.signal });
+        } catch (err) {
+          if (cancel.signal.aborted) throw err;
+          io.stderr.write(`exchange-setup probe: ${errorText(err)}\n`);
+          return EXIT_FAILURE;
+        }
+        const shownWarnings = new Set(run.checks.filter((c) => c.status === 'warn').map((c) => c.id));
+        if (!request.json) io.stdout.write(`\nNodes behind ${terminalText(new URL(request.url).hostname)} (${list.length}):\n`);
+        nodes = await engine.runNodeProbes(config, list, {
+          signal: cancel.signal,
+          onNodeResult: request.json ? undefined : (node) => { io.stdout.write(`${formatNodeBlock(node, colour, shownWarnings)}\n`); },
+        });
+        const accessId = request.method === 'impersonation' ? 'access.impersonation' : 'access.delegate';
+        const accessPassed = run.checks.some((c) => c.id === accessId && (c.status === 'pass' || c.status === 'warn'));
+        let mailboxes = run.mailboxes;
+        if (request.mailboxes && request.mailboxes.length > 0 && accessPassed) {
+          const spread = await engine.verifyMailboxesAcrossNodes(config, nodes, request.mailboxes, { signal: cancel.signal, concurrency: request.concurrency });
+          mailboxes = toMailboxesSection(spread.report);
+          if (spread.leftOut.length > 0 && !request.json) io.stdout.write(`Mailboxes not sent to ${terminalText(spread.leftOut.join(', '))}: no proven certificate, so no credentials\n`);
+        }
+        const mailboxesFailed = mailboxes !== undefined && mailboxes.denied + mailboxes.notFound > 0;
+        const outcome = run.outcome === 'passed' && nodes.passing === nodes.total && !mailboxesFailed ? 'passed' : 'failed';
+        result = { ...run, outcome, mailboxes, report: { ...run.report, outcome, nodes, ...(mailboxes ? { mailboxes } : {}) } };
+      } catch (error) {
+        if (cancel.signal.aborted) {
+          io.stderr.write('exchange-setup probe: cancelled\n');
+          return EXIT_FAILURE;
+        }
+        throw error;
+      } finally {
+        process.off('SIGINT', onNodeInterrupt);
+      }
+    }
+    // The same document the panel exports; redacted string by string first, so that the guard's pass over the whole text finds nothing to cut.
+    if (request.json) io.stdout.write(`${JSON.stringify(io.redactDeep(runReport(result, { generatedAt: new Date(), toolVersion: cliVersion(), secrets: [password] })))}\n`);
+    else io.stdout.write(`\n${formatSummary(result)}${nodes ? `\n${formatNodesSummary(nodes, result)}` : ''}\n`);
+    if (result.outcome !== 'passed') return EXIT_FAILURE;
+    return result.mailboxes && result.mailboxes.notChecked > 0 ? EXIT_INCOMPLETE : EXIT_OK;
   } finally {
     process.off('SIGINT', onInterrupt);
+    runner.dispose();
   }
 }
 

@@ -125,14 +125,16 @@ export interface MailboxListProblemView {
 export type HostMessage =
   | { type: 'init'; form: ProbeForm; secret: SecretState; link: LinkView; workspaceTrusted: boolean }
   | { type: 'form'; form: ProbeForm }
-  | { type: 'secret'; secret: SecretState }
+  /** `requestId`: present when this answers a changePassword or forgetPassword request. */
+  | { type: 'secret'; secret: SecretState; requestId?: number }
   | { type: 'runStarted'; runId: number; purpose: 'probes' | 'link' }
   | { type: 'check'; runId: number; check: CheckView }
   | { type: 'runFinished'; runId: number; outcome: RunOutcome; summary: string; server?: ServerView; events?: EventView[]; roomEvents?: EventView[] }
   | { type: 'verifyStarted'; total: number; problems: MailboxListProblemView[] }
   | { type: 'verifyProgress'; checked: number; total: number }
   | { type: 'verifyFinished'; counts: MailboxCountsView; unverified: MailboxFailureView[]; outcome: RunOutcome }
-  | { type: 'autodiscover'; ok: boolean; ewsUrl?: string; message: string }
+  /** The answer to the findEwsUrl request with the same `requestId`. */
+  | { type: 'autodiscover'; requestId: number; ok: boolean; ewsUrl?: string; message: string }
   | { type: 'link'; link: LinkView }
   | { type: 'linkOutcome'; ok: boolean; message: string; values?: LinkValues }
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; text: string }
@@ -165,12 +167,17 @@ export function isHostMessage(raw: unknown): raw is HostMessage {
 export type RemedyAction = 'insert' | 'copy' | 'reveal';
 export const REMEDY_ACTIONS: readonly RemedyAction[] = ['insert', 'copy', 'reveal'];
 
+/**
+ * Requests that expect an answer carry a `requestId` (a whole number the page chooses, increasing);
+ * the host's answer carries the same id, so the page can tell the answer to its latest request from
+ * a late answer to an earlier one (as vscode-pull-request-github's webview requests do).
+ */
 export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'saveForm'; form: ProbeForm }
-  | { type: 'changePassword'; form: ProbeForm }
-  | { type: 'forgetPassword'; form: ProbeForm }
-  | { type: 'findEwsUrl'; email: string }
+  | { type: 'changePassword'; form: ProbeForm; requestId: number }
+  | { type: 'forgetPassword'; form: ProbeForm; requestId: number }
+  | { type: 'findEwsUrl'; email: string; requestId: number }
   | { type: 'runProbes'; form: ProbeForm }
   | { type: 'cancel' }
   | { type: 'remedy'; action: RemedyAction; step: StepId }
@@ -215,6 +222,11 @@ function isText(value: unknown, max = MAX_FIELD_LENGTH): value is string {
   return typeof value === 'string' && value.length <= max;
 }
 
+/** A request id: a whole number from 0 to 2^53 - 1. */
+function isRequestId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
 function parseForm(raw: unknown): ProbeForm | undefined {
   if (!isPlainObject(raw) || !hasExactKeys(raw, ['ewsUrl', 'upn', 'testMailbox', 'accessMethod', 'write'])) return undefined;
   const { ewsUrl, upn, testMailbox, accessMethod, write } = raw;
@@ -241,17 +253,21 @@ function parseUnchecked(raw: unknown): ParseResult<WebviewMessage> {
     case 'setLinkAuthorization':
       return only([]) ? accept({ type }) : reject(`${type}: unexpected fields`);
     case 'saveForm':
-    case 'changePassword':
-    case 'forgetPassword':
     case 'runProbes':
     case 'runLink': {
       if (!only(['form'])) return reject(`${type}: expected exactly {type, form}`);
       const form = parseForm(raw.form);
       return form ? accept({ type, form }) : reject(`${type}: malformed form`);
     }
+    case 'changePassword':
+    case 'forgetPassword': {
+      if (!only(['form', 'requestId']) || !isRequestId(raw.requestId)) return reject(`${type}: expected exactly {type, form, requestId}`);
+      const form = parseForm(raw.form);
+      return form ? accept({ type, form, requestId: raw.requestId }) : reject(`${type}: malformed form`);
+    }
     case 'findEwsUrl':
-      if (!only(['email']) || !isText(raw.email, 320)) return reject('findEwsUrl: expected {type, email}');
-      return accept({ type, email: raw.email });
+      if (!only(['email', 'requestId']) || !isText(raw.email, 320) || !isRequestId(raw.requestId)) return reject('findEwsUrl: expected {type, email, requestId}');
+      return accept({ type, email: raw.email, requestId: raw.requestId });
     case 'remedy': {
       if (!only(['action', 'step'])) return reject('remedy: expected {type, action, step}');
       const { action, step } = raw;

@@ -12,7 +12,12 @@ import type { AccessMethod } from './settings';
 import { stepDefinition, type StepId } from './steps';
 import { MAILBOX_STATUS_WORDS, mailboxCountsText, type CheckStatus, type CheckView, type EventView, type MailboxCountsView, type MailboxFailureView, type RemedyView, type RunOutcome, type ServerView } from './protocol';
 
-export const REPORT_FORMAT_VERSION = 1;
+/**
+ * Version 2 added `ok` (what the CLI's --json always had), so that the CLI's --json and the panel's
+ * export are one document. Fields are only ever added within a version; a removal or a change of
+ * meaning raises it. The schema is docs/probe-report.schema.json.
+ */
+export const REPORT_FORMAT_VERSION = 2;
 export { REDACTED, redact };
 
 /** Readable names of the probe ids, in run order. Unknown ids are shown as they are. */
@@ -164,6 +169,8 @@ export interface ReportInput {
 export interface ReportDocument {
   format: 'exchange-calendar-setup/probe-report';
   version: typeof REPORT_FORMAT_VERSION;
+  /** No check failed and no enrolled mailbox was denied or not found (outcome "passed"). */
+  ok: boolean;
   generatedAt: string;
   toolVersion: string;
   configuration: ReportConfiguration;
@@ -184,6 +191,7 @@ export function buildReport(input: ReportInput): ReportDocument {
   const doc: ReportDocument = {
     format: 'exchange-calendar-setup/probe-report',
     version: REPORT_FORMAT_VERSION,
+    ok: input.outcome === 'passed',
     generatedAt: input.generatedAt.toISOString(),
     toolVersion: clean(input.toolVersion),
     configuration: {
@@ -222,7 +230,23 @@ export function reportJson(input: ReportInput): string {
   return `${JSON.stringify(buildReport(input), null, 2)}\n`;
 }
 
-const STATUS_WORDS: Record<CheckStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' };
+/** The one set of status labels: the report, the diagnostics and the CLI's table all use these. */
+export const STATUS_LABELS: Readonly<Record<CheckStatus, string>> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' };
+
+/** How many checks ended in each status: the one count the panel's summary and the CLI's verdict line read. */
+export function countStatuses(checks: readonly { status: CheckStatus }[]): Record<CheckStatus, number> {
+  const counts: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0, skip: 0 };
+  for (const check of checks) counts[check.status]++;
+  return counts;
+}
+
+/** The one-line summary of a finished run ("2 of 12 checks failed, 1 with a warning, in 830 ms."). */
+export function runSummaryText(checks: readonly { status: CheckStatus }[], ms: number): string {
+  const counts = countStatuses(checks);
+  const head = counts.fail > 0 ? `${counts.fail} of ${checks.length} checks failed` : `${checks.length} checks`;
+  return `${head}${counts.warn > 0 ? `, ${counts.warn} with a warning` : ''}, in ${ms} ms.`;
+}
+
 const OUTCOME_WORDS: Record<RunOutcome, string> = {
   passed: 'all checks passed',
   failed: 'some checks failed',
@@ -269,7 +293,7 @@ export function reportMarkdown(input: ReportInput): string {
     '',
     '| status | check | result | ms |',
     '|---|---|---|---|',
-    ...doc.checks.map((c) => `| ${STATUS_WORDS[c.status]} | ${cell(c.name)} (\`${cell(c.id)}\`) | ${cell(c.message)} | ${c.ms} |`),
+    ...doc.checks.map((c) => `| ${STATUS_LABELS[c.status]} | ${cell(c.name)} (\`${cell(c.id)}\`) | ${cell(c.message)} | ${c.ms} |`),
   ];
   const remedies = doc.checks.filter((c) => c.remedy && (c.status === 'fail' || c.status === 'warn'));
   if (remedies.length > 0) {
@@ -317,8 +341,8 @@ export function diagnosticsText(input: ReportInput): string {
     `Exchange Calendar Setup ${doc.toolVersion} probe run ${doc.generatedAt}: ${OUTCOME_WORDS[doc.outcome]}`,
     `EWS ${doc.configuration.ewsUrl} as ${doc.configuration.upn}, test mailbox ${doc.configuration.testMailbox}${doc.configuration.testRoomMailbox ? `, test room mailbox ${doc.configuration.testRoomMailbox}` : ''}, ${doc.configuration.accessMethod}${doc.configuration.write ? ', write test' : ''}`,
     doc.server ? `Server: ${doc.server.product} ${doc.server.build}` : 'Server: version not read',
-    `${doc.checks.filter((c) => c.status === 'pass').length} of ${doc.checks.length} checks passed`,
-    ...notPassed.map((c) => `${STATUS_WORDS[c.status]} ${c.id}: ${c.message}${c.remedy ? ` -> ${c.remedy.step}` : ''}`),
+    `${countStatuses(doc.checks).pass} of ${doc.checks.length} checks passed`,
+    ...notPassed.map((c) => `${STATUS_LABELS[c.status]} ${c.id}: ${c.message}${c.remedy ? ` -> ${c.remedy.step}` : ''}`),
   ];
   if (doc.mailboxes) lines.push(`Mailboxes: ${mailboxCountsText(doc.mailboxes)}`);
   return `${lines.join('\n')}\n`;

@@ -65,6 +65,10 @@ export class PanelView {
   private currentRunId = -1;
   private workspaceTrusted = true;
   private secret: SecretState = { kind: 'missing' };
+  /** The id of this page's last request; an answer to an earlier request is ignored (it is stale). */
+  private lastRequestId = 0;
+  private autodiscoverRequest = -1;
+  private secretRequest = -1;
 
   private readonly ewsUrl: HTMLInputElement;
   private readonly upn: HTMLInputElement;
@@ -124,8 +128,8 @@ export class PanelView {
     this.email = this.input('autodiscover-email', 'email', 'you@contoso.com');
     this.autodiscoverStatus = this.el('p', { class: 'hint', role: 'status', 'aria-live': 'polite' });
     this.passwordStatus = this.el('span', { id: 'password-status', role: 'status', 'aria-live': 'polite' });
-    this.changePassword = this.button('Set password\u2026', () => this.host.post({ type: 'changePassword', form: this.readForm() }));
-    this.forgetPassword = this.button('Forget password', () => this.host.post({ type: 'forgetPassword', form: this.readForm() }), 'secondary');
+    this.changePassword = this.button('Set password\u2026', () => this.host.post({ type: 'changePassword', form: this.readForm(), requestId: this.secretRequest = this.nextRequestId() }));
+    this.forgetPassword = this.button('Forget password', () => this.host.post({ type: 'forgetPassword', form: this.readForm(), requestId: this.secretRequest = this.nextRequestId() }), 'secondary');
 
     const findButton = this.button('Find my EWS URL', () => this.findEwsUrl(), 'secondary');
     const saveButton = this.button('Save to settings', () => this.host.post({ type: 'saveForm', form: this.readForm() }), 'secondary');
@@ -254,6 +258,8 @@ export class PanelView {
         this.persist();
         return;
       case 'secret':
+        // Unasked (no id), or the answer to the latest password request.
+        if (message.requestId !== undefined && message.requestId !== this.secretRequest) return;
         this.updateSecret(message.secret);
         return;
       case 'runStarted':
@@ -305,6 +311,8 @@ export class PanelView {
         this.updateBusy();
         return;
       case 'autodiscover':
+        // A late answer to an earlier lookup must not overwrite the latest one.
+        if (message.requestId !== this.autodiscoverRequest) return;
         if (message.ok && message.ewsUrl !== undefined) {
           this.ewsUrl.value = message.ewsUrl;
           this.persist();
@@ -349,7 +357,13 @@ export class PanelView {
 
   private findEwsUrl(): void {
     this.autodiscoverStatus.textContent = 'Looking up the EWS URL\u2026';
-    this.host.post({ type: 'findEwsUrl', email: this.email.value.trim() });
+    this.autodiscoverRequest = this.nextRequestId();
+    this.host.post({ type: 'findEwsUrl', email: this.email.value.trim(), requestId: this.autodiscoverRequest });
+  }
+
+  private nextRequestId(): number {
+    this.lastRequestId += 1;
+    return this.lastRequestId;
   }
 
   private fillForm(form: ProbeForm): void {

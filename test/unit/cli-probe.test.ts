@@ -75,11 +75,12 @@ describe('probe command: table lines', () => {
 describe('probe command: summary', () => {
   it('names the times and subject Exchange left out of an item instead of printing blanks', () => {
     const summary = formatSummary({
-      ok: true, checks: [], stats: { requests: 1, tcpConnections: 1, tlsHandshakes: 1, ms: 5 } as never,
+      outcome: 'passed', checks: [], durationMs: 5,
       events: [{ subject: '', start: '', end: '' }, { subject: 'Standup', start: '2026-12-01T09:00:00.000Z', end: '2026-12-01T09:15:00.000Z' }],
     });
     assert.match(summary, /^ {2}\(no start time\) - \(no end time\) {2}\(no subject\)$/m);
     assert.match(summary, /^ {2}2026-12-01T09:00:00\.000Z - 2026-12-01T09:15:00\.000Z {2}Standup$/m);
+    assert.match(summary, /^OK: 0 passed, 0 warnings, 0 failed, 0 skipped in 5 ms$/m);
   });
 });
 
@@ -105,9 +106,11 @@ describe('probe command as a child process of node dist/cli.js', function () {
     const before = fake.items(FAKE_TEST_MAILBOX).length;
     const r = await runCli([...args(), '--write', '--json'], { EWS_PASSWORD: FAKE_PASSWORD });
     assert.equal(r.code, 0, r.stderr);
-    const report = JSON.parse(r.stdout) as { ok: boolean; checks: { id: string; status: string }[]; server: { build: string; product: string }; events: { subject: string; start: string; end: string }[] };
+    const report = JSON.parse(r.stdout) as { format: string; version: number; ok: boolean; checks: { id: string; status: string }[]; server: { build: string; product: string }; events: { subject: string; start: string; end: string }[] };
+    assert.equal(report.format, 'exchange-calendar-setup/probe-report');
+    assert.equal(report.version, 2);
     assert.equal(report.ok, true);
-    assert.deepEqual(report.server, { build: '15.2.2562.17', product: 'Exchange Server Subscription Edition' });
+    assert.deepEqual(report.server, { build: '15.2.2562.17', product: 'Exchange Server Subscription Edition', supported: true });
     assert.equal(report.checks.length, 12);
     assert.ok(report.events.every((e) => typeof e.subject === 'string' && !Number.isNaN(Date.parse(e.start)) && !Number.isNaN(Date.parse(e.end))));
     assert.equal(fake.items(FAKE_TEST_MAILBOX).length, before);

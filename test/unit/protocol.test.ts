@@ -27,9 +27,11 @@ const validMessageArb: fc.Arbitrary<WebviewMessage> = fc.oneof(
     { type: 'ready' }, { type: 'cancel' }, { type: 'exportReport' }, { type: 'copyDiagnostics' },
     { type: 'copyLinkPassword' }, { type: 'markLinked' }, { type: 'setLinkAuthorization' }, { type: 'verifyMailboxes', source: 'file' },
   ),
-  fc.tuple(fc.constantFrom('saveForm' as const, 'changePassword' as const, 'forgetPassword' as const, 'runProbes' as const, 'runLink' as const), formArb)
+  fc.tuple(fc.constantFrom('saveForm' as const, 'runProbes' as const, 'runLink' as const), formArb)
     .map(([type, f]): WebviewMessage => ({ type, form: f })),
-  fc.string({ maxLength: 320 }).map((email): WebviewMessage => ({ type: 'findEwsUrl', email })),
+  fc.tuple(fc.constantFrom('changePassword' as const, 'forgetPassword' as const), formArb, fc.nat())
+    .map(([type, f, requestId]): WebviewMessage => ({ type, form: f, requestId })),
+  fc.tuple(fc.string({ maxLength: 320 }), fc.nat()).map(([email, requestId]): WebviewMessage => ({ type: 'findEwsUrl', email, requestId })),
   fc.tuple(fc.constantFrom('insert' as const, 'copy' as const, 'reveal' as const), fc.constantFrom(...STEP_IDS))
     .map(([action, step]): WebviewMessage => ({ type: 'remedy', action, step })),
   fc.string({ maxLength: 500 }).map((text): WebviewMessage => ({ type: 'verifyMailboxes', source: 'pasted', text })),
@@ -75,13 +77,20 @@ function matchesSchema(c: unknown): boolean {
   switch (m.type) {
     case 'ready': case 'cancel': case 'exportReport': case 'copyDiagnostics': case 'copyLinkPassword': case 'markLinked': case 'setLinkAuthorization':
       return keys === 'type';
-    case 'saveForm': case 'changePassword': case 'forgetPassword': case 'runProbes': case 'runLink':
+    case 'saveForm': case 'runProbes': case 'runLink':
       return keys === 'form,type' && isForm(m.form);
-    case 'findEwsUrl': return keys === 'email,type' && typeof m.email === 'string' && m.email.length <= 320;
+    case 'changePassword': case 'forgetPassword':
+      return keys === 'form,requestId,type' && isForm(m.form) && isRequestId(m.requestId);
+    case 'findEwsUrl': return keys === 'email,requestId,type' && typeof m.email === 'string' && m.email.length <= 320 && isRequestId(m.requestId);
     case 'remedy': return keys === 'action,step,type' && ['insert', 'copy', 'reveal'].includes(m.action as string) && (STEP_IDS as readonly unknown[]).includes(m.step);
     case 'verifyMailboxes': return (keys === 'source,type' && m.source === 'file') || (keys === 'source,text,type' && m.source === 'pasted' && typeof m.text === 'string');
     default: return false;
   }
+}
+
+/** The oracle's own reading of a request id: a safe whole number, not negative. */
+function isRequestId(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= Number.MAX_SAFE_INTEGER;
 }
 
 /** Values that are not messages at all, including ones built to make a validator throw. */

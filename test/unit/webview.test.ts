@@ -161,8 +161,15 @@ describe('webview renderer (jsdom)', () => {
     init();
     $<HTMLInputElement>('#autodiscover-email').value = 'alice@contoso.com';
     buttonByText('Find my EWS URL').click();
-    assert.deepEqual(posted.at(-1), { type: 'findEwsUrl', email: 'alice@contoso.com' });
-    view.handle({ type: 'autodiscover', ok: true, ewsUrl: 'https://ex.contoso.com/EWS/Exchange.asmx', message: 'Found it.' });
+    const first = posted.at(-1) as { type: string; email: string; requestId: number };
+    assert.deepEqual(first, { type: 'findEwsUrl', email: 'alice@contoso.com', requestId: first.requestId });
+    buttonByText('Find my EWS URL').click();
+    const second = posted.at(-1) as { requestId: number };
+    assert.ok(second.requestId > first.requestId, 'each request has a new id');
+    // The answer to the first lookup comes late: it is not the answer to the latest request.
+    view.handle({ type: 'autodiscover', requestId: first.requestId, ok: true, ewsUrl: 'https://stale.contoso.com/EWS/Exchange.asmx', message: 'Stale.' });
+    assert.equal($<HTMLInputElement>('#ews-url').value, form.ewsUrl, 'a stale answer changes nothing');
+    view.handle({ type: 'autodiscover', requestId: second.requestId, ok: true, ewsUrl: 'https://ex.contoso.com/EWS/Exchange.asmx', message: 'Found it.' });
     assert.equal($<HTMLInputElement>('#ews-url').value, 'https://ex.contoso.com/EWS/Exchange.asmx');
     const last = states.at(-1);
     assert.equal(last?.form?.ewsUrl, 'https://ex.contoso.com/EWS/Exchange.asmx');
@@ -195,5 +202,19 @@ describe('webview renderer (jsdom)', () => {
     view.handle({ type: 'secret', secret: { kind: 'unavailable', message: 'The OS keyring is not available.' } });
     assert.equal($('#password-status').textContent, 'The OS keyring is not available.');
     assert.equal(buttonByText('Set password\u2026').disabled, true);
+  });
+
+  it('password requests carry an id; only the answer to the latest one is applied', () => {
+    const { view, posted, $, buttonByText } = setup();
+    buttonByText('Set password\u2026').click();
+    const first = posted.at(-1) as { type: string; requestId: number };
+    assert.equal(first.type, 'changePassword');
+    buttonByText('Set password\u2026').click();
+    const second = posted.at(-1) as { requestId: number };
+    assert.ok(second.requestId > first.requestId);
+    view.handle({ type: 'secret', requestId: first.requestId, secret: { kind: 'stored' } });
+    assert.match($('#password-status').textContent ?? '', /No password stored/, 'the stale answer is ignored');
+    view.handle({ type: 'secret', requestId: second.requestId, secret: { kind: 'stored' } });
+    assert.match($('#password-status').textContent ?? '', /A password is stored/);
   });
 });

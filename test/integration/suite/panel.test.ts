@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import Ajv2020 from 'ajv/dist/2020';
 import { FAKE_PASSWORD, FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX, startFakeExchange, type FakeExchange } from '../../fake-exchange/server';
 import { activatedApi } from '../support';
 import type { ProbeRunSummary } from '../../../src/host/probePanel';
@@ -158,6 +159,10 @@ describe('probe & link panel', function () {
       const json = fs.readFileSync(path.join(dir, 'report.json'), 'utf8');
       assert.match(md, /access\.impersonation/);
       assert.equal(JSON.parse(json).configuration.upn, FAKE_SERVICE_ACCOUNT);
+      // The same published schema the CLI's --json is held to (test/unit/probe-report-schema.test.ts).
+      const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'docs', 'probe-report.schema.json'), 'utf8')) as object;
+      const validate = new Ajv2020({ strict: true, allErrors: true }).compile(schema);
+      assert.ok(validate(JSON.parse(json)), `the exported JSON follows docs/probe-report.schema.json: ${JSON.stringify(validate.errors)}`);
       for (const text of [md, json]) {
         assert.ok(!text.includes(FAKE_PASSWORD), 'no password in the report');
         assert.ok(!text.includes(Buffer.from(`${FAKE_SERVICE_ACCOUNT}:${FAKE_PASSWORD}`).toString('base64')), 'no Basic credential in the report');

@@ -151,7 +151,7 @@ describe('secrets canary across every path (real VS Code)', function () {
     const list = [generatedMailboxName(1), generatedMailboxName(2), 'nobody@contoso.com', `${password.core}@contoso.com`].join('\n');
     await api.probePanel.receive({ type: 'verifyMailboxes', source: 'pasted', text: list });
     record('many-mailbox verification', 'done');
-    record('Autodiscover (credentials for the UPN\'s own domain)', await withTimeout(api.probePanel.receive({ type: 'findEwsUrl', email: 'alice@contoso.com' }), 30_000, 'autodiscover'));
+    record('Autodiscover (credentials for the UPN\'s own domain)', await withTimeout(api.probePanel.receive({ type: 'findEwsUrl', email: 'alice@contoso.com', requestId: 1 }), 30_000, 'autodiscover'));
     // A message a hostile page could send, carrying the canary: dropped (and logged) by the validator.
     await api.probePanel.receive({ type: 'runProbes', form: { ewsUrl: password.value }, password: password.value });
     record('malformed webview message', 'dropped');

@@ -1,0 +1,114 @@
+/**
+ * One enrolled-mailbox verification at a time (the panel's "Verify mailboxes"). `start` cancels the
+ * verification before it, streams progress at most about ten times a second (and always the last
+ * count), and ends with the four counts and every mailbox not verified, each reason redacted here.
+ * It keeps the mailboxes left not checked, so "verify only those again" needs no list from the page.
+ */
+import { errorText } from '../errors';
+import type { MailboxCheckConfig, MailboxReport, VerifyOptions } from '../ews/mailboxes';
+import type { MailboxCountsView, MailboxListProblemView, RunOutcome } from '../protocol';
+import { createRedactor } from '../redact';
+import type { MailboxesSection } from '../report';
+import { CurrentRun, Emitter, type Listener, type Subscription } from './emitter';
+
+export type VerifyMailboxesFn = (config: MailboxCheckConfig, mailboxes: readonly string[], options?: VerifyOptions) => Promise<MailboxReport>;
+
+export interface MailboxVerificationRequest extends MailboxCheckConfig {
+  mailboxes: readonly string[];
+  /** Lines of the list that were skipped, shown beside the progress. */
+  problems?: readonly MailboxListProblemView[];
+  /** The longest throttling back-off waited out; a longer one leaves the rest not checked at once. */
+  longestWaitMs?: number;
+}
+
+export interface MailboxVerificationResult {
+  outcome: RunOutcome;
+  counts: MailboxCountsView;
+  mailboxes: MailboxesSection;
+}
+
+export type MailboxVerificationEvent =
+  | { type: 'started'; total: number; problems: MailboxListProblemView[] }
+  | { type: 'progress'; checked: number; total: number }
+  | { type: 'finished'; result: MailboxVerificationResult };
+
+/** Progress is sent at most this often (and always at the end): a page updates ten times a second at most. */
+const PROGRESS_INTERVAL_MS = 100;
+
+export class MailboxVerifier {
+  private readonly emitter: Emitter<MailboxVerificationEvent>;
+  private readonly current = new CurrentRun();
+  private leftNotChecked: string[] = [];
+
+  constructor(private readonly verify: () => VerifyMailboxesFn, onListenerError?: (error: unknown) => void) {
+    this.emitter = new Emitter(onListenerError);
+  }
+
+  onEvent(listener: Listener<MailboxVerificationEvent>): Subscription {
+    return this.emitter.on(listener);
+  }
+
+  /** The mailboxes the last finished verification left not checked. */
+  get notChecked(): readonly string[] {
+    return this.leftNotChecked;
+  }
+
+  cancel(): void {
+    this.current.cancel();
+  }
+
+  dispose(): void {
+    this.current.cancel();
+    this.emitter.dispose();
+  }
+
+  /** A verification that ends before it starts (no addresses, no password): listeners see it end. */
+  refuse(outcome: 'error' | 'cancelled', total: number, problems: readonly MailboxListProblemView[] = []): MailboxVerificationResult {
+    this.current.cancel();
+    this.emitter.emit({ type: 'started', total, problems: [...problems] });
+    return this.finish(outcome, { total, verified: 0, denied: 0, notFound: 0, notChecked: 0, unverified: [] });
+  }
+
+  /** Verifies the list. Never rejects for a cancel (outcome "cancelled"); an unexpected error rejects after "finished". */
+  async start(request: MailboxVerificationRequest): Promise<MailboxVerificationResult> {
+    const run = this.current.begin();
+    const { mailboxes, problems = [], longestWaitMs, ...config } = request;
+    const redactor = createRedactor([config.password], config.upn);
+    this.emitter.emit({ type: 'started', total: mailboxes.length, problems: [...problems] });
+    let lastProgress = 0;
+    try {
+      const report = await this.verify()(config, mailboxes, {
+        signal: run.signal,
+        ...(longestWaitMs === undefined ? {} : { timeLeft: () => longestWaitMs }),
+        onProgress: (checked, total) => {
+          if (checked === total || Date.now() - lastProgress > PROGRESS_INTERVAL_MS) {
+            lastProgress = Date.now();
+            this.emitter.emit({ type: 'progress', checked, total });
+          }
+        },
+      });
+      const section: MailboxesSection = {
+        total: report.total, verified: report.verified, denied: report.denied, notFound: report.notFound, notChecked: report.notChecked,
+        unverified: report.unverified.map((u) => ({ mailbox: u.mailbox, status: u.status, ...(u.status === 'not-checked' ? {} : { code: redactor.text(u.code) }), reason: redactor.text(u.reason) })),
+      };
+      if (run.isCurrent()) this.leftNotChecked = report.unverified.filter((u) => u.status === 'not-checked').map((u) => u.mailbox);
+      const outcome: RunOutcome = run.signal.aborted ? 'cancelled' : section.denied + section.notFound === 0 ? 'passed' : 'failed';
+      return this.finish(outcome, section);
+    } catch (error) {
+      const empty = { total: mailboxes.length, verified: 0, denied: 0, notFound: 0, notChecked: 0, unverified: [] };
+      const result = this.finish(run.signal.aborted ? 'cancelled' : 'error', empty);
+      // Whatever the error says may quote the server: redacted before it leaves.
+      if (!run.signal.aborted) throw new Error(redactor.text(errorText(error)));
+      return result;
+    } finally {
+      run.end();
+    }
+  }
+
+  private finish(outcome: RunOutcome, section: MailboxesSection): MailboxVerificationResult {
+    const { total, verified, denied, notFound, notChecked } = section;
+    const result: MailboxVerificationResult = { outcome, counts: { total, verified, denied, notFound, notChecked }, mailboxes: section };
+    this.emitter.emit({ type: 'finished', result });
+    return result;
+  }
+}

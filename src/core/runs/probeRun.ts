@@ -1,0 +1,192 @@
+/**
+ * One probe run at a time, for the panel and the CLI alike. `start` cancels the run before it,
+ * streams each check as it is decided, and resolves with everything a report needs. Everything that
+ * came from the server (check messages, event subjects, the version, mailbox reasons, error text)
+ * is redacted here, once, before any listener sees it: neither front end re-implements it.
+ *
+ * No `vscode`: the panel passes the values it read from the settings and the secret store.
+ */
+import { errorText, isCancellation, oneLineErrorText } from '../errors';
+import type { ProbeConfig, ProbeResult, ProbeRun, ProbeRunOptions } from '../ews/probes';
+import type { MailboxReport } from '../ews/mailboxes';
+import type { RunOutcome, ServerView } from '../protocol';
+import { createRedactor } from '../redact';
+import { buildReport, runSummaryText, type MailboxesSection, type ProbeFinding, type ReportDocument, type ReportInput } from '../report';
+import type { AccessMethod } from '../settings';
+import { CurrentRun, Emitter, whenAborted, type Listener, type Subscription } from './emitter';
+
+/** What one run is asked to do. The password is used for this run only and is never in an event. */
+export interface ProbeRunRequest {
+  ewsUrl: string;
+  upn: string;
+  password: string;
+  accessMethod: AccessMethod;
+  testMailbox: string;
+  /** '' or undefined: no room mailbox is probed. */
+  testRoomMailbox?: string;
+  extraCaPem?: string;
+  timeoutMs?: number;
+  write: boolean;
+  /** Enrolled mailboxes verified in the same run (the CLI's --mailboxes). */
+  mailboxes?: string[];
+  concurrency?: number;
+  /** What the run is for: a run of its own, or the pre-link validation. */
+  purpose?: 'probes' | 'link';
+}
+
+/** A finished run, already redacted. */
+export interface ProbeRunResult {
+  runId: number;
+  purpose: 'probes' | 'link';
+  outcome: RunOutcome;
+  /** One line for people: the counts, or why the run stopped. */
+  summary: string;
+  checks: ProbeFinding[];
+  server?: ServerView;
+  events?: { subject: string; start: string; end: string }[];
+  roomEvents?: { subject: string; start: string; end: string }[];
+  mailboxes?: MailboxesSection;
+  durationMs: number;
+  /** The report's input without the fields a front end adds (time, tool version, secrets). */
+  report: Omit<ReportInput, 'generatedAt' | 'toolVersion' | 'secrets'>;
+}
+
+/** What a run found besides its checks; each key is present only when the run got that far. */
+type Found = Partial<Pick<ProbeRunResult, 'server' | 'events' | 'roomEvents' | 'mailboxes'>>;
+
+const EMPTY_CONFIGURATION: ReportInput['configuration'] = { ewsUrl: '', upn: '', testMailbox: '', accessMethod: 'impersonation', write: false };
+
+export type ProbeRunEvent =
+  | { type: 'started'; runId: number; purpose: 'probes' | 'link' }
+  | { type: 'check'; runId: number; check: ProbeFinding }
+  | { type: 'mailboxProgress'; runId: number; checked: number; total: number }
+  | { type: 'finished'; runId: number; result: ProbeRunResult };
+
+/** The probe engine's entry point (loaded lazily by the host; the tests pass the module itself). */
+export type RunProbes = (config: ProbeConfig, options?: ProbeRunOptions) => Promise<ProbeRun>;
+
+export class ProbeRunner {
+  private readonly emitter: Emitter<ProbeRunEvent>;
+  private readonly current = new CurrentRun();
+  private last: ProbeRunResult | undefined;
+
+  constructor(private readonly runProbes: () => RunProbes, onListenerError?: (error: unknown) => void) {
+    this.emitter = new Emitter(onListenerError);
+  }
+
+  onEvent(listener: Listener<ProbeRunEvent>): Subscription {
+    return this.emitter.on(listener);
+  }
+
+  /** The last finished run (of either purpose), for the report and the diagnostics. */
+  get lastResult(): ProbeRunResult | undefined {
+    return this.last;
+  }
+
+  /** Attaches a mailbox verification's result to the last run, so that its report carries it. */
+  attachMailboxes(mailboxes: MailboxesSection): void {
+    if (this.last) this.last = { ...this.last, mailboxes, report: { ...this.last.report, mailboxes } };
+  }
+
+  cancel(): void {
+    this.current.cancel();
+  }
+
+  /**
+   * A run that stops before it starts (an untrusted folder, a form with problems, no password): it
+   * replaces the run before, and its listeners see it start and finish like any other.
+   */
+  refuse(outcome: 'error' | 'cancelled', summary: string, purpose: 'probes' | 'link' = 'probes'): ProbeRunResult {
+    const run = this.current.begin();
+    run.end();
+    const result: ProbeRunResult = { runId: run.id, purpose, outcome, summary, checks: [], durationMs: 0, report: { configuration: EMPTY_CONFIGURATION, outcome, checks: [] } };
+    this.emitter.emit({ type: 'started', runId: run.id, purpose });
+    this.emitter.emit({ type: 'finished', runId: run.id, result });
+    return result;
+  }
+
+  dispose(): void {
+    this.current.cancel();
+    this.emitter.dispose();
+  }
+
+  /**
+   * Runs the probes. Never rejects: a cancel gives outcome "cancelled" at once (the engine's own
+   * clean-up, a write test's delete, finishes in the background) and an error gives "error".
+   */
+  async start(request: ProbeRunRequest): Promise<ProbeRunResult> {
+    const run = this.current.begin();
+    const purpose = request.purpose ?? 'probes';
+    const redactor = createRedactor([request.password], request.upn);
+    const clean = (text: string): string => redactor.text(text);
+    const write = purpose === 'probes' && request.write;
+    const room = request.testRoomMailbox ?? '';
+    const configuration: ReportInput['configuration'] = {
+      ewsUrl: request.ewsUrl, upn: request.upn, testMailbox: request.testMailbox, ...(room === '' ? {} : { testRoomMailbox: room }), accessMethod: request.accessMethod, write,
+    };
+    const checks: ProbeFinding[] = [];
+    const started = Date.now();
+    this.emitter.emit({ type: 'started', runId: run.id, purpose });
+    const finish = (outcome: RunOutcome, summary: string, found: Found = {}): ProbeRunResult => {
+      const durationMs = Date.now() - started;
+      const result: ProbeRunResult = { runId: run.id, purpose, outcome, summary, checks, durationMs, ...found, report: { configuration, outcome, checks, durationMs, ...found } };
+      this.last = result;
+      this.emitter.emit({ type: 'finished', runId: run.id, result });
+      return result;
+    };
+    try {
+      const config: ProbeConfig = {
+        ewsUrl: request.ewsUrl, upn: request.upn, password: request.password, accessMethod: request.accessMethod, testMailbox: request.testMailbox,
+        ...(room === '' ? {} : { testRoomMailbox: room }), extraCaPem: request.extraCaPem, write, timeoutMs: request.timeoutMs,
+        ...(request.mailboxes ? { mailboxes: request.mailboxes, concurrency: request.concurrency } : {}),
+      };
+      const engine = this.runProbes();
+      const engineRun = await Promise.race([
+        engine(config, {
+          signal: run.signal,
+          onResult: (r: ProbeResult) => {
+            if (run.signal.aborted) return;
+            const check: ProbeFinding = { ...r, message: clean(r.message), ...(r.remedy ? { remedy: { step: r.remedy.step, text: clean(r.remedy.text) } } : {}) };
+            checks.push(check);
+            this.emitter.emit({ type: 'check', runId: run.id, check });
+          },
+          onMailboxProgress: (checked, total) => {
+            if (!run.signal.aborted) this.emitter.emit({ type: 'mailboxProgress', runId: run.id, checked, total });
+          },
+        }),
+        whenAborted(run.signal),
+      ]);
+      const events = (list: ProbeRun['events']): ProbeRunResult['events'] => list?.map((e) => ({ subject: clean(e.subject), start: clean(e.start), end: clean(e.end) }));
+      const extra: Found = {};
+      if (engineRun.server) extra.server = { build: clean(engineRun.server.build), product: clean(engineRun.server.product), supported: engineRun.server.supported };
+      if (engineRun.events) extra.events = events(engineRun.events);
+      if (engineRun.roomEvents) extra.roomEvents = events(engineRun.roomEvents);
+      if (engineRun.mailboxes) extra.mailboxes = toMailboxesSection(engineRun.mailboxes, clean);
+      return finish(engineRun.ok ? 'passed' : 'failed', runSummaryText(checks, Date.now() - started), extra);
+    } catch (error) {
+      if (isCancellation(error) || run.signal.aborted) return finish('cancelled', `${checks.length} checks completed before the cancel.`);
+      // Redacted before it is cut to one line, so that no part of a secret can survive the cut.
+      return finish('error', oneLineErrorText(clean(errorText(error))));
+    } finally {
+      run.end();
+    }
+  }
+}
+
+/** The report's mailboxes section from the engine's mailbox report, every server string through `clean`. */
+export function toMailboxesSection(m: MailboxReport, clean: (text: string) => string = (t) => t): MailboxesSection {
+  const section: MailboxesSection = {
+    total: m.total, verified: m.verified, denied: m.denied, notFound: m.notFound, notChecked: m.notChecked,
+    unverified: m.unverified.map((u) => ({
+      mailbox: clean(u.mailbox), status: u.status, ...(u.status === 'not-checked' ? {} : { code: clean(u.code) }), reason: clean(u.reason),
+      ...(u.node === undefined ? {} : { node: clean(u.node) }),
+    })),
+  };
+  if (m.byNode) section.byNode = m.byNode.map((n) => ({ node: clean(n.node), total: n.total, verified: n.verified, denied: n.denied, notFound: n.notFound, notChecked: n.notChecked }));
+  return section;
+}
+
+/** The report document of a finished run: what the panel exports and what the CLI prints with --json. */
+export function runReport(result: ProbeRunResult, context: { generatedAt: Date; toolVersion: string; secrets: readonly string[] }): ReportDocument {
+  return buildReport({ ...result.report, ...context });
+}

@@ -1,0 +1,180 @@
+/**
+ * The panel's probe runs: the ProbeRunner's events shown on the page (and replayed when a hidden page
+ * is shown again), probe evidence recorded on the checklist, and the report of the last run exported
+ * or copied. The run itself, and the redaction of what the server said, are the runner's.
+ */
+import * as vscode from 'vscode';
+import { loadProbeEngine } from '../../core/ews/loadEngine';
+import { recordProbeEvidence, type ProbeEvidence } from '../../core/probeEvidence';
+import type { CheckStatus, EventView, HostMessage, ProbeForm, RemedyAction, RunOutcome } from '../../core/protocol';
+import { diagnosticsText, reportJson, reportMarkdown, spokenEvent, toCheckView, type ReportInput } from '../../core/report';
+import { ProbeRunner, type ProbeRunEvent, type ProbeRunResult } from '../../core/runs/probeRun';
+import { stepDefinition, type StepId } from '../../core/steps';
+import type { Connection } from './connection';
+import { listenerFailed, type PanelServices } from './services';
+import { requireTrustedWorkspace } from './trust';
+
+/** What `exchangeSetup.runProbes` returns (the integration tests read it): no secret in it. */
+export interface ProbeRunSummary {
+  outcome: RunOutcome;
+  checks: { id: string; status: CheckStatus; message: string }[];
+  evidence: ProbeEvidence[];
+}
+
+/** The run as the page last saw it, replayed to a page shown again. */
+interface ShownRun {
+  started: Extract<HostMessage, { type: 'runStarted' }>;
+  checks: Extract<HostMessage, { type: 'check' }>[];
+  finished?: Extract<HostMessage, { type: 'runFinished' }>;
+}
+
+const MAX_KEPT_EVIDENCE = 4;
+
+/** Events as a voice assistant says them, in the admin's time zone (the host's). */
+const spoken = (list: ProbeRunResult['events']): EventView[] | undefined => list?.map((e) => spokenEvent(e));
+
+export class Probes implements vscode.Disposable {
+  readonly runner: ProbeRunner;
+  private shown: ShownRun | undefined;
+  private readonly evidence = new Map<number, ProbeEvidence[]>();
+
+  constructor(private readonly panel: PanelServices, private readonly connection: Connection) {
+    this.runner = new ProbeRunner(() => loadProbeEngine().runProbes, listenerFailed(panel));
+    this.runner.onEvent((event) => this.show(event));
+  }
+
+  private show(event: ProbeRunEvent): void {
+    switch (event.type) {
+      case 'started':
+        this.shown = { started: { type: 'runStarted', runId: event.runId, purpose: event.purpose }, checks: [] };
+        this.panel.post(this.shown.started);
+        return;
+      case 'check': {
+        const message: HostMessage = { type: 'check', runId: event.runId, check: toCheckView(event.check) };
+        this.shown?.checks.push(message);
+        this.panel.post(message);
+        return;
+      }
+      case 'mailboxProgress':
+        return;
+      case 'finished': {
+        const { result } = event;
+        // What completed before a cancel or an error is still true: it is recorded too.
+        this.evidence.set(result.runId, recordProbeEvidence(this.panel.model, result.checks, result.report.configuration.accessMethod));
+        // Only the latest runs are ever asked for (by the run that awaits its own result).
+        if (this.evidence.size > MAX_KEPT_EVIDENCE) this.evidence.delete(this.evidence.keys().next().value as number);
+        const finished: Extract<HostMessage, { type: 'runFinished' }> = {
+          type: 'runFinished', runId: result.runId, outcome: result.outcome, summary: result.summary,
+          ...(result.server ? { server: result.server } : {}), ...(result.events ? { events: spoken(result.events) } : {}), ...(result.roomEvents ? { roomEvents: spoken(result.roomEvents) } : {}),
+        };
+        if (this.shown?.started.runId === result.runId) this.shown.finished = finished;
+        this.panel.post(finished);
+        if (result.outcome === 'error') this.panel.log.warn(`Probe run ${result.runId} stopped: ${result.summary}`);
+        this.panel.log.info(`Probe run ${result.runId} (${result.purpose}): ${result.outcome}; ${result.checks.map((f) => `${f.id}=${f.status}`).join(' ')}`);
+        return;
+      }
+      default: {
+        const never: never = event;
+        throw new Error(`Unhandled probe run event ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /** Sends the last (or running) run again, for a page shown again. */
+  replay(): void {
+    if (!this.shown) return;
+    this.panel.post(this.shown.started);
+    for (const check of this.shown.checks) this.panel.post(check);
+    if (this.shown.finished) this.panel.post(this.shown.finished);
+  }
+
+  /** Runs the probes with the form's values; the page follows through the runner's events. */
+  async run(form: ProbeForm): Promise<ProbeRunSummary> {
+    // A run that cannot start still shows on the page as a run that ended, with the reason.
+    try {
+      requireTrustedWorkspace();
+    } catch (error) {
+      return this.summary(this.runner.refuse('error', (error as Error).message));
+    }
+    const problems = this.connection.problems(form);
+    if (problems.length > 0) return this.summary(this.runner.refuse('error', problems.join(' ')));
+    const password = await this.connection.passwordFor(form);
+    if (password === undefined) return this.summary(this.runner.refuse('cancelled', 'No password was given.'));
+    let result: ProbeRunResult;
+    try {
+      result = await this.runner.start({
+        ewsUrl: form.ewsUrl, upn: form.upn, password, accessMethod: form.accessMethod, testMailbox: form.testMailbox, testRoomMailbox: this.connection.testRoomMailbox(),
+        extraCaPem: await this.connection.extraCaPem(), write: form.write, timeoutMs: this.connection.probeTimeoutMs(),
+      });
+    } catch (error) {
+      return this.summary(this.runner.refuse('error', (error as Error).message));
+    }
+    return this.summary(result);
+  }
+
+  private summary(result: ProbeRunResult): ProbeRunSummary {
+    return { outcome: result.outcome, checks: result.checks.map((f) => ({ id: f.id, status: f.status, message: f.message })), evidence: this.evidence.get(result.runId) ?? [] };
+  }
+
+  async remedy(action: RemedyAction, step: StepId): Promise<void> {
+    if (action !== 'reveal' && !stepDefinition(step).hasSnippet) {
+      this.panel.log.warn(`Probe panel: step ${step} has no snippet to ${action}.`);
+      return;
+    }
+    const command = action === 'insert' ? 'exchangeSetup.insertSnippet' : action === 'copy' ? 'exchangeSetup.copySnippet' : 'exchangeSetup.revealStep';
+    await vscode.commands.executeCommand(command, step);
+  }
+
+  /** The last run's report input; the stored password is masked again, in case a server echoed it in a form the run did not know. */
+  private async reportInput(): Promise<ReportInput | undefined> {
+    const last = this.runner.lastResult;
+    if (!last) return undefined;
+    const { ewsUrl, upn } = last.report.configuration;
+    const password = await this.connection.storedPassword(ewsUrl, upn);
+    return { ...last.report, generatedAt: new Date(), toolVersion: String(this.panel.context.extension.packageJSON.version ?? 'unknown'), secrets: password === undefined ? [] : [password] };
+  }
+
+  /** Saves the Markdown report and the JSON beside it; returns the Markdown file, or undefined when dismissed. */
+  async exportReport(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const input = await this.reportInput();
+    if (!input) {
+      vscode.window.showWarningMessage('Run the probes first: the report describes the last run.');
+      return undefined;
+    }
+    const stamp = input.generatedAt.toISOString().slice(0, 19).replace(/[:T]/g, '-');
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const uri = target ?? await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, `exchange-probe-report-${stamp}.md`) : undefined,
+      filters: { Markdown: ['md'] },
+      saveLabel: 'Export report',
+    });
+    if (!uri) return undefined;
+    const jsonUri = uri.with({ path: uri.path.replace(/(\.md)?$/i, '.json') });
+    const encoder = new TextEncoder();
+    await vscode.workspace.fs.writeFile(uri, encoder.encode(reportMarkdown(input)));
+    await vscode.workspace.fs.writeFile(jsonUri, encoder.encode(reportJson(input)));
+    this.panel.log.info(`Exported the probe report to ${uri.toString(true)} and ${jsonUri.toString(true)}.`);
+    if (!target) {
+      void vscode.window.showInformationMessage(`Saved the report and ${jsonUri.path.split('/').pop() ?? 'its JSON'} beside it.`, 'Open').then((choice) => {
+        if (choice === 'Open') void vscode.window.showTextDocument(uri);
+      });
+    }
+    return uri;
+  }
+
+  async copyDiagnostics(): Promise<string | undefined> {
+    const input = await this.reportInput();
+    if (!input) {
+      vscode.window.showWarningMessage('Run the probes first: the diagnostics describe the last run.');
+      return undefined;
+    }
+    const text = diagnosticsText(input);
+    await vscode.env.clipboard.writeText(text);
+    this.panel.post({ type: 'notice', level: 'info', text: 'Copied the diagnostics of the last run (no password in them).' });
+    return text;
+  }
+
+  dispose(): void {
+    this.runner.dispose();
+  }
+}
