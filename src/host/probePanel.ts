@@ -34,7 +34,7 @@ import { registerSafeCommand } from './commandRunner';
 import { linkTargetFor, readLinkSettings } from './linkSettings';
 import type { Log } from './log';
 import { KeyringUnavailableError, SecretStore } from './secrets';
-import { writeSetting, type SettingsReading } from './settings';
+import { readConfig, writeConfig, type SettingsReading } from './configuration';
 
 /** Probes, Autodiscover and linking send the service account's password: never from an untrusted folder. */
 const UNTRUSTED_MESSAGE = 'Probing, Autodiscover and linking are disabled in an untrusted workspace: a folder you have not trusted could otherwise steer where the service account\'s password is sent. Trust the folder (Workspaces: Manage Workspace Trust) to use them; the checklist stays readable.';
@@ -49,11 +49,6 @@ const MAX_MAILBOX_FILE_BYTES = 4_000_000;
 const LONGEST_PANEL_WAIT_MS = 5 * 60_000;
 /** How long a copied password may stay on the clipboard before it is cleared (if still there). */
 const CLIPBOARD_CLEAR_MS = 60_000;
-/** `exchangeSetup.probes.timeoutSeconds`: the whole run's time limit; its bounds match package.json. */
-const PROBE_TIMEOUT_KEY = 'probes.timeoutSeconds';
-const PROBE_TIMEOUT_DEFAULT_S = 60;
-const PROBE_TIMEOUT_MIN_S = 5;
-const PROBE_TIMEOUT_MAX_S = 600;
 
 export interface ProbePanelDeps {
   readonly model: SetupModel;
@@ -327,7 +322,7 @@ class ProbePanelController implements vscode.Disposable {
     if (form.upn !== settings.serviceAccount.upn) changes.push(['serviceAccount.upn', form.upn]);
     if (form.testMailbox !== settings.testMailbox) changes.push(['testMailbox', form.testMailbox]);
     if (form.accessMethod !== settings.accessMethod) changes.push(['accessMethod', form.accessMethod]);
-    for (const [field, value] of changes) await writeSetting(field, value);
+    for (const [field, value] of changes) await writeConfig(field, value);
     if (changes.length > 0) this.deps.log.info(`Probe panel saved ${changes.map(([f]) => settingKey(f)).join(', ')}.`);
   }
 
@@ -403,17 +398,11 @@ class ProbePanelController implements vscode.Disposable {
   }
 
   /**
-   * The run's time limit in milliseconds. VS Code does not enforce a setting's minimum or maximum
-   * (settings.json can hold anything), so a value out of range falls back to the default, with a warning.
+   * The run's time limit (`exchangeSetup.probes.timeoutSeconds`) in milliseconds. Its default and bounds
+   * are the settings table's; a value out of range falls back to the default, with a warning.
    */
   private probeTimeoutMs(): number {
-    const value: unknown = vscode.workspace.getConfiguration('exchangeSetup').get<unknown>(PROBE_TIMEOUT_KEY);
-    if (value === undefined) return PROBE_TIMEOUT_DEFAULT_S * 1000;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < PROBE_TIMEOUT_MIN_S || value > PROBE_TIMEOUT_MAX_S) {
-      this.deps.log.warn(`exchangeSetup.${PROBE_TIMEOUT_KEY} must be a number of seconds from ${PROBE_TIMEOUT_MIN_S} to ${PROBE_TIMEOUT_MAX_S}, not ${JSON.stringify(value) ?? String(value)}; using ${PROBE_TIMEOUT_DEFAULT_S}.`);
-      return PROBE_TIMEOUT_DEFAULT_S * 1000;
-    }
-    return Math.round(value * 1000);
+    return Math.round(readConfig('probes.timeoutSeconds', (problem) => this.deps.log.warn(problem)) * 1000);
   }
 
   /** Runs the probes with the form's values and streams each result to the page. */

@@ -6,7 +6,7 @@ import { markerLines } from '../core/snippets';
 import { stepDefinition, type StepId } from '../core/steps';
 import { registerSafeCommand } from './commandRunner';
 import type { Log } from './log';
-import type { SettingsReading } from './settings';
+import type { SettingsReading } from './configuration';
 import { recordReading } from './snippetCommands';
 import { resolveStep } from './stepArgument';
 

@@ -8,7 +8,7 @@ import { interpretVerification, type VerificationReading } from '../core/verific
 import type { FieldIssue } from '../core/validate';
 import { registerSafeCommand } from './commandRunner';
 import type { Log } from './log';
-import type { SettingsReading } from './settings';
+import type { SettingsReading } from './configuration';
 import { resolveStep } from './stepArgument';
 import type { ExchangeTerminal } from './terminal';
 

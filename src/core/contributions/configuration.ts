@@ -88,14 +88,16 @@ export const SETTINGS = {
 /** A key after the `exchangeSetup.` prefix. */
 export type SettingKey = keyof typeof SETTINGS;
 
-/** The value type of one setting: the enum's members, or the JSON type's TypeScript type. */
-export type SettingValue<K extends SettingKey> = (typeof SETTINGS)[K] extends { readonly enum: readonly (infer T)[] }
-  ? T
-  : (typeof SETTINGS)[K]['default'] extends string
-    ? string
-    : (typeof SETTINGS)[K]['default'] extends boolean
-      ? boolean
-      : number;
+/** The value type of one setting (of each, for a union of keys): the enum's members, or the JSON type's TypeScript type. */
+export type SettingValue<K extends SettingKey> = K extends SettingKey
+  ? (typeof SETTINGS)[K] extends { readonly enum: readonly (infer T)[] }
+    ? T
+    : (typeof SETTINGS)[K]['default'] extends string
+      ? string
+      : (typeof SETTINGS)[K]['default'] extends boolean
+        ? boolean
+        : number
+  : never;
 
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
 
