@@ -3,14 +3,63 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { COMMAND_IDS } from '../../src/core/contributions/commands';
-import { SETTING_KEYS, SETTINGS, checkSetting, settingDefault, settingValueProblem } from '../../src/core/contributions/configuration';
+import { COMMAND_IDS, COMMANDS, MENUS, isCommandId } from '../../src/core/contributions/commands';
+import { SETTING_KEYS, SETTINGS, checkSetting, isSettingKey, settingDefault, settingValueProblem } from '../../src/core/contributions/configuration';
 import { SETTING_TEXT } from '../../src/core/contributions/configurationText';
 import { manifestDifferences } from '../../src/core/contributions/manifest';
 import { DEFAULT_SETTINGS, SETTING_EXAMPLES, SETTING_FIELDS, getField } from '../../src/core/settings';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const MANIFEST_TEXT = readFileSync(join(ROOT, 'package.json'), 'utf8');
+const README_TEXT = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+/** The rows of the first Markdown table under a `## heading` of the README, as cells. */
+function readmeTable(readme: string, heading: string): string[][] {
+  const start = readme.indexOf(`\n## ${heading}\n`);
+  if (start < 0) return [];
+  const section = readme.slice(start + 1).split(/\n## /)[0];
+  return section.split('\n')
+    .filter((line) => line.startsWith('|') && !/^\|\s*-/.test(line))
+    .slice(1) // the header row
+    .map((line) => line.slice(1, line.endsWith('|') ? -1 : undefined).split('|').map((cell) => cell.trim()));
+}
+
+/**
+ * How the README's settings and commands tables differ from the tables in src/core/contributions: a
+ * default, scope or title written by hand there must say what the table says.
+ */
+function readmeDifferences(readme: string): string[] {
+  const found: string[] = [];
+  const listed = new Set<string>();
+  for (const [name, defaultCell, scopeCell] of readmeTable(readme, 'Settings')) {
+    const key = name.replace(/^`exchangeSetup\.(.*)`$/, '$1');
+    if (!isSettingKey(key)) {
+      found.push(`README setting ${name} is not in the settings table`);
+      continue;
+    }
+    listed.add(key);
+    const spec = SETTINGS[key];
+    const shownDefault = spec.default === '' ? '' : `\`${String(spec.default)}\``;
+    if (defaultCell !== shownDefault) found.push(`README setting ${name}: default ${JSON.stringify(defaultCell)}, the table says ${JSON.stringify(shownDefault)}`);
+    const scope = 'scope' in spec ? spec.scope : 'window';
+    if (scopeCell !== scope) found.push(`README setting ${name}: scope ${JSON.stringify(scopeCell)}, the table says ${scope}`);
+  }
+  for (const key of SETTING_KEYS) if (!listed.has(key)) found.push(`README's settings table lacks exchangeSetup.${key}`);
+  const hidden = new Set(MENUS.commandPalette.filter((entry) => entry.when === 'false').map((entry) => entry.command));
+  const named = new Set<string>();
+  for (const [title, idCell] of readmeTable(readme, 'Commands')) {
+    const id = idCell.replace(/^`(.*)`$/, '$1');
+    if (!isCommandId(id)) {
+      found.push(`README command ${idCell} is not in the commands table`);
+      continue;
+    }
+    named.add(id);
+    // A note in parentheses after the title says where the command shows.
+    if (title.replace(/\s*\([^)]*\)$/, '') !== COMMANDS[id].title) found.push(`README command ${id}: title ${JSON.stringify(title)}, the table says ${JSON.stringify(COMMANDS[id].title)}`);
+  }
+  for (const id of COMMAND_IDS) if (!named.has(id) && !hidden.has(id)) found.push(`README's commands table lacks ${id}, which the Command Palette shows`);
+  return found;
+}
 
 /** A fresh, mutable copy of package.json. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed manifest that each test bends its own way
@@ -97,6 +146,27 @@ describe('package.json and the tables of settings and commands (issue 12, item 4
       assertOneDifference(differencesAfter((m) => { m.activationEvents.push('onCommand:exchangeSetup.gone'); }), /onCommand:exchangeSetup\.gone/);
       // VS Code's own commands for a contributed view are not ours to declare.
       assert.deepEqual(differencesAfter((m) => { m.contributes.viewsWelcome[0].contents += '\n[Show](command:exchangeSetup.checklist.focus)'; }), []);
+    });
+  });
+
+  describe('the README\'s tables of settings and commands', () => {
+    it('say what the tables say: every default, scope and title', () => {
+      assert.deepEqual(readmeDifferences(README_TEXT), []);
+    });
+
+    it('would notice a default, scope or title written differently, and a row missing or unknown', () => {
+      const change = (from: string, to: string): string[] => {
+        assert.ok(README_TEXT.includes(from), `the README has ${from}`);
+        return readmeDifferences(README_TEXT.replace(from, to));
+      };
+      assertOneDifference(change('| `exchangeSetup.probes.timeoutSeconds` | `60` |', '| `exchangeSetup.probes.timeoutSeconds` | `90` |'), /timeoutSeconds`: default "`90`", the table says "`60`"/);
+      assertOneDifference(change('| `exchangeSetup.tls.extraCaFile` | | machine |', '| `exchangeSetup.tls.extraCaFile` | | window |'), /extraCaFile`: scope "window", the table says machine/);
+      assertOneDifference(change('| Show Log | `exchangeSetup.showLog` |', '| Show Logs | `exchangeSetup.showLog` |'), /exchangeSetup\.showLog: title "Show Logs", the table says "Show Log"/);
+      assertOneDifference(change('| Show Log | `exchangeSetup.showLog` |\n', ''), /lacks exchangeSetup\.showLog/);
+      assert.deepEqual(change('| `exchangeSetup.link.workmail.region` |', '| `exchangeSetup.link.workmail.regions` |'), [
+        'README setting `exchangeSetup.link.workmail.regions` is not in the settings table',
+        'README\'s settings table lacks exchangeSetup.link.workmail.region',
+      ]);
     });
   });
 
