@@ -176,7 +176,8 @@ describe('package.json and the tables of settings and commands (issue 12, item 4
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
     const run = (...args: string[]) => execFileSync(process.execPath, [join(ROOT, 'scripts', 'sync-manifest.mjs'), ...args], { encoding: 'utf8', stdio: 'pipe' });
 
-    it('--check passes on package.json and fails, naming the difference, on a drifted copy; a sync repairs the copy', () => {
+    it('--check passes on package.json and fails, naming the difference, on a drifted copy; a sync repairs the copy', function () {
+      this.timeout(20_000); // three node processes on a shared machine
       assert.match(run('--check'), /follows the settings and commands tables/);
       const copy = join(dir, 'package.json');
       const drifted = manifestCopy();
