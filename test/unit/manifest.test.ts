@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { COMMAND_IDS, COMMANDS, MENUS, isCommandId } from '../../src/core/contributions/commands';
-import { SETTING_KEYS, SETTINGS, checkSetting, isSettingKey, settingDefault, settingValueProblem } from '../../src/core/contributions/configuration';
+import { SETTING_KEYS, SETTINGS, checkSetting, isSettingKey, settingDefault, settingValueProblem, specValueProblem } from '../../src/core/contributions/configuration';
 import { SETTING_TEXT } from '../../src/core/contributions/configurationText';
 import { manifestDifferences } from '../../src/core/contributions/manifest';
 import { DEFAULT_SETTINGS, SETTING_EXAMPLES, SETTING_FIELDS, getField } from '../../src/core/settings';
@@ -232,6 +232,14 @@ describe('package.json and the tables of settings and commands (issue 12, item 4
       assert.match(checkSetting('link.target', 'ftp').problem ?? '', /link\.target must be one of "a4b-console", "http", "workmail", not "ftp"; using "a4b-console"/);
       assert.match(checkSetting('serviceAccount.existing', 'yes').problem ?? '', /must be true or false, not "yes"/);
       assert.match(checkSetting('testMailbox', 42).problem ?? '', /must be text, not 42/);
+    });
+
+    it('checks a list of text values (the kind a list of servers would use)', () => {
+      const list = { type: 'array', items: { type: 'string' }, default: [], example: 'exch01' } as const;
+      assert.equal(specValueProblem(list, ['exch01', '10.0.0.12']), undefined);
+      assert.equal(specValueProblem(list, []), undefined);
+      assert.match(specValueProblem(list, ['exch01', 2]) ?? '', /must be a list of text values, not \["exch01",2\]/);
+      assert.match(specValueProblem(list, 'exch01') ?? '', /must be a list of text values/);
     });
   });
 

@@ -57,7 +57,14 @@ export interface NumberSetting extends SettingBase {
   readonly maximum: number;
 }
 
-export type SettingSpec = StringSetting | EnumSetting | BooleanSetting | NumberSetting;
+/** A list of strings (host names, say); VS Code's settings editor edits it item by item. */
+export interface StringListSetting extends SettingBase {
+  readonly type: 'array';
+  readonly items: { readonly type: 'string' };
+  readonly default: readonly string[];
+}
+
+export type SettingSpec = StringSetting | EnumSetting | BooleanSetting | NumberSetting | StringListSetting;
 
 export const SETTINGS = {
   ewsUrl: { type: 'string', default: 'https://mail.contoso.com/EWS/Exchange.asmx', scope: 'machine', example: 'https://mail.contoso.com/EWS/Exchange.asmx' },
@@ -96,7 +103,9 @@ export type SettingValue<K extends SettingKey> = K extends SettingKey
       ? string
       : (typeof SETTINGS)[K]['default'] extends boolean
         ? boolean
-        : number
+        : (typeof SETTINGS)[K]['default'] extends number
+          ? number
+          : readonly string[]
   : never;
 
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
@@ -124,7 +133,11 @@ export function settingKey(key: SettingKey): string {
  * host checks every value it reads; the setup fields get the finer checks of ../validate.ts on top.
  */
 export function settingValueProblem(key: SettingKey, value: unknown): string | undefined {
-  const spec = settingSpec(key);
+  return specValueProblem(settingSpec(key), value);
+}
+
+/** settingValueProblem for a spec of any kind (the tests reach kinds the table does not use yet). */
+export function specValueProblem(spec: SettingSpec, value: unknown): string | undefined {
   const shown = JSON.stringify(value) ?? String(value);
   switch (spec.type) {
     case 'boolean':
@@ -136,6 +149,8 @@ export function settingValueProblem(key: SettingKey, value: unknown): string | u
       if (typeof value !== 'string') return `must be text, not ${shown}`;
       if ('enum' in spec && !(spec.enum as readonly string[]).includes(value)) return `must be one of ${spec.enum.map((v) => `"${v}"`).join(', ')}, not ${shown}`;
       return undefined;
+    case 'array':
+      return Array.isArray(value) && value.every((item) => typeof item === 'string') ? undefined : `must be a list of text values, not ${shown}`;
     default: {
       const unknown: never = spec;
       throw new Error(`Unknown setting type in ${JSON.stringify(unknown)}`);

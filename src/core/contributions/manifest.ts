@@ -5,7 +5,7 @@
  * test/unit/manifest.test.ts fails on any difference. Neither the extension nor the CLI loads this module.
  */
 import { COMMAND_CATEGORY, COMMANDS, MENUS, isCommandId, type CommandSpec } from './commands';
-import { SETTINGS, settingKey, type SettingKey, type SettingSpec } from './configuration';
+import { SETTINGS, settingKey, settingSpec, type SettingKey } from './configuration';
 import { CONFIGURATION_TITLE, SETTING_TEXT } from './configurationText';
 
 type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json | undefined };
@@ -13,10 +13,11 @@ type JsonObject = { readonly [key: string]: Json | undefined };
 
 /** One setting as the manifest declares it; the key order follows the manifest's existing entries. */
 function renderSetting(key: SettingKey): JsonObject {
-  const spec: SettingSpec = SETTINGS[key];
+  const spec = settingSpec(key);
   const text = SETTING_TEXT[key];
   return {
     type: spec.type,
+    items: spec.type === 'array' ? spec.items : undefined,
     enum: 'enum' in spec ? spec.enum : undefined,
     default: spec.default,
     scope: spec.scope,
