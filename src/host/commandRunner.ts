@@ -30,3 +30,8 @@ export function registerSafeCommand(
     }
   });
 }
+
+/** Runs one of the extension's own commands: the id must be in the commands table, so a typo does not compile. */
+export function runCommand<T = unknown>(id: CommandId, ...args: unknown[]): Thenable<T | undefined> {
+  return vscode.commands.executeCommand<T | undefined>(id, ...args);
+}

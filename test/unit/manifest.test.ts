@@ -276,6 +276,12 @@ describe('package.json and the tables of settings and commands (issue 12, item 4
       assert.deepEqual(direct, ['src/host/commandRunner.ts']);
     });
 
+    it('runs its own commands by a literal id only through the typed runCommand', () => {
+      const untyped = files.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/executeCommand(?:<[^>(]*>)?\(\s*'(exchangeSetup\.[^']+)'/g)]
+        .map((m) => `${relative(ROOT, file).replace(/\\/g, '/')}: ${m[1]}`));
+      assert.deepEqual(untyped, []);
+    });
+
     it('would notice a handler missing, registered twice, or for an unknown command', () => {
       const missing = registered.filter((id) => id !== 'exchangeSetup.showLog');
       assert.deepEqual(registrationDifferences(missing), ['exchangeSetup.showLog is registered 0 times']);
