@@ -136,6 +136,15 @@ describe('package.json and the tables of settings and commands (issue 12, item 4
       assert.match(differencesAfter((m) => { m.contributes.menus['scm/title'] = [{ command: 'exchangeSetup.refresh' }]; }).join('\n'), /menu scm\/title is in package\.json but not in the table/);
     });
 
+    it('does not count a different key order within an entry as a difference', () => {
+      assert.deepEqual(differencesAfter((m) => {
+        const [first] = m.contributes.menus['view/title'];
+        m.contributes.menus['view/title'][0] = { group: first.group, when: first.when, command: first.command };
+        const timeout = m.contributes.configuration.properties['exchangeSetup.probes.timeoutSeconds'];
+        m.contributes.configuration.properties['exchangeSetup.probes.timeoutSeconds'] = Object.fromEntries(Object.entries(timeout).reverse());
+      }), []);
+    });
+
     it('notices a keybinding for an unknown command, and accepts one for a known command', () => {
       assertOneDifference(differencesAfter((m) => { m.contributes.keybindings = [{ command: 'exchangeSetup.nope', key: 'ctrl+alt+e' }]; }), /keybinding .* names "exchangeSetup\.nope"/);
       assert.deepEqual(differencesAfter((m) => { m.contributes.keybindings = [{ command: 'exchangeSetup.runProbes', key: 'ctrl+alt+p' }, { command: '-exchangeSetup.refresh', key: 'f5' }]; }), []);

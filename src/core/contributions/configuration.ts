@@ -142,9 +142,10 @@ export function specValueProblem(spec: SettingSpec, value: unknown): string | un
   switch (spec.type) {
     case 'boolean':
       return typeof value === 'boolean' ? undefined : `must be true or false, not ${shown}`;
-    case 'number':
-      if (typeof value !== 'number' || !Number.isFinite(value)) return `must be a number from ${spec.minimum} to ${spec.maximum}, not ${shown}`;
-      return value < spec.minimum || value > spec.maximum ? `must be a number from ${spec.minimum} to ${spec.maximum}, not ${shown}` : undefined;
+    case 'number': {
+      const inRange = typeof value === 'number' && value >= spec.minimum && value <= spec.maximum;
+      return inRange ? undefined : `must be a number from ${spec.minimum} to ${spec.maximum}, not ${shown}`;
+    }
     case 'string':
       if (typeof value !== 'string') return `must be text, not ${shown}`;
       if ('enum' in spec && !(spec.enum as readonly string[]).includes(value)) return `must be one of ${spec.enum.map((v) => `"${v}"`).join(', ')}, not ${shown}`;
