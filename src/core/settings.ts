@@ -1,11 +1,12 @@
 /**
- * The configuration the whole product works from. The VS Code settings (`exchangeSetup.*`) and the
- * CLI's JSON file have the same shape; this module owns the shape, the defaults and the metadata
- * that messages and the manifest use. Validation lives in ./validate.ts.
+ * The configuration the setup procedure works from. The VS Code settings (`exchangeSetup.*`) and the
+ * CLI's JSON file have the same shape; this module owns the shape. Defaults, examples and every other
+ * fact about a setting come from the one table, ./contributions/configuration.ts. Validation lives in
+ * ./validate.ts.
  */
+import { SETTINGS, settingDefault, type AccessMethod } from './contributions/configuration';
 
-export type AccessMethod = 'impersonation' | 'delegate';
-export const ACCESS_METHODS: readonly AccessMethod[] = ['impersonation', 'delegate'];
+export { ACCESS_METHODS, SETTINGS_PREFIX, settingKey, type AccessMethod } from './contributions/configuration';
 
 export interface SetupSettings {
   ewsUrl: string;
@@ -46,7 +47,11 @@ export interface SetupSettings {
   };
 }
 
-/** Dotted paths of every field, as they appear after the `exchangeSetup.` prefix. */
+/**
+ * Dotted paths of the procedure's fields, as they appear after the `exchangeSetup.` prefix: the keys of
+ * the settings table that shape snippets, the runbook and probes (the table's other keys are read where
+ * they are used: the link target's, the probe time limit).
+ */
 export type SettingField =
   | 'ewsUrl'
   | 'exchangeServer'
@@ -65,8 +70,6 @@ export type SettingField =
   | 'testRoomMailbox'
   | 'powershellPath'
   | 'tls.extraCaFile';
-
-export const SETTINGS_PREFIX = 'exchangeSetup';
 
 export const SETTING_FIELDS: readonly SettingField[] = [
   'ewsUrl',
@@ -88,54 +91,33 @@ export const SETTING_FIELDS: readonly SettingField[] = [
   'tls.extraCaFile',
 ];
 
-export function settingKey(field: SettingField): string {
-  return `${SETTINGS_PREFIX}.${field}`;
-}
-
+/** The table's defaults in the procedure's shape. */
 export const DEFAULT_SETTINGS: SetupSettings = {
-  ewsUrl: 'https://mail.contoso.com/EWS/Exchange.asmx',
-  exchangeServer: '',
+  ewsUrl: settingDefault('ewsUrl'),
+  exchangeServer: settingDefault('exchangeServer'),
   serviceAccount: {
-    upn: '',
-    alias: 'alexaforbusiness',
-    displayName: 'Alexa for Business',
-    organizationalUnit: '',
-    existing: false,
+    upn: settingDefault('serviceAccount.upn'),
+    alias: settingDefault('serviceAccount.alias'),
+    displayName: settingDefault('serviceAccount.displayName'),
+    organizationalUnit: settingDefault('serviceAccount.organizationalUnit'),
+    existing: settingDefault('serviceAccount.existing'),
   },
-  accessMethod: 'impersonation',
-  access: { limitToGroup: '' },
+  accessMethod: settingDefault('accessMethod'),
+  access: { limitToGroup: settingDefault('access.limitToGroup') },
   impersonation: {
-    scopeName: 'Alexa for Business user mailboxes',
-    assignmentName: 'Alexa for Business impersonation',
-    organizationWide: false,
-    scopeCoversRooms: false,
+    scopeName: settingDefault('impersonation.scopeName'),
+    assignmentName: settingDefault('impersonation.assignmentName'),
+    organizationWide: settingDefault('impersonation.organizationWide'),
+    scopeCoversRooms: settingDefault('impersonation.scopeCoversRooms'),
   },
-  testMailbox: '',
-  testRoomMailbox: '',
-  powershellPath: '',
-  tls: { extraCaFile: '' },
+  testMailbox: settingDefault('testMailbox'),
+  testRoomMailbox: settingDefault('testRoomMailbox'),
+  powershellPath: settingDefault('powershellPath'),
+  tls: { extraCaFile: settingDefault('tls.extraCaFile') },
 };
 
-/** An example of a good value for each field, used in validation messages. */
-export const SETTING_EXAMPLES: Record<SettingField, string> = {
-  ewsUrl: 'https://mail.contoso.com/EWS/Exchange.asmx',
-  exchangeServer: 'EXCH01 or exch01.contoso.local',
-  'serviceAccount.upn': 'alexaforbusiness@contoso.com',
-  'serviceAccount.alias': 'alexaforbusiness',
-  'serviceAccount.displayName': 'Alexa for Business',
-  'serviceAccount.organizationalUnit': 'contoso.com/Service Accounts',
-  'serviceAccount.existing': 'false',
-  accessMethod: 'impersonation',
-  'access.limitToGroup': 'CN=Calendar Service Users,OU=Groups,DC=contoso,DC=com',
-  'impersonation.scopeName': 'Alexa for Business user mailboxes',
-  'impersonation.assignmentName': 'Alexa for Business impersonation',
-  'impersonation.organizationWide': 'false',
-  'impersonation.scopeCoversRooms': 'false',
-  testMailbox: 'alice@contoso.com',
-  testRoomMailbox: 'room101@contoso.com',
-  powershellPath: 'pwsh',
-  'tls.extraCaFile': '/etc/ssl/certs/contoso-root.pem',
-};
+/** An example of a good value for each field, used in validation messages (from the table). */
+export const SETTING_EXAMPLES = Object.fromEntries(SETTING_FIELDS.map((field) => [field, SETTINGS[field].example])) as Record<SettingField, string>;
 
 /** Reads one field by its dotted path. */
 export function getField(settings: SetupSettings, field: SettingField): string | boolean {

@@ -19,13 +19,10 @@
  *   every workspace value in effect, so that a trusted-but-hostile repository is seen before a
  *   snippet is run.
  */
-import type { SettingField } from './settings';
+import type { SettingKey } from './contributions/configuration';
 
-/**
- * Settings keys after the `exchangeSetup.` prefix: the setup fields of core/settings, plus the link
- * target's settings, which the host reads on its own (host/linkSettings).
- */
-export type GuardedSetting = SettingField | 'link.target' | 'link.workmail.organizationId' | 'link.workmail.region';
+/** A key of the settings table (core/contributions/configuration.ts), after the `exchangeSetup.` prefix. */
+export type GuardedSetting = SettingKey;
 
 export type SettingGuard = 'machine' | 'restricted';
 

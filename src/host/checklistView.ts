@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { SOURCE_LABELS, STATUS_LABELS, type SetupModel, type StepView } from '../core/model';
-import { SETTINGS_PREFIX } from '../core/settings';
 import { stepDefinition, type StepId, type StepStatus } from '../core/steps';
 import { workspaceOverrideWarning, workspaceOverrides } from '../core/workspaceSettings';
 import { registerSafeCommand } from './commandRunner';
+import { inspectConfig } from './configuration';
 import type { Log } from './log';
 
 export const CHECKLIST_VIEW_ID = 'exchangeSetup.checklist';
@@ -168,8 +168,7 @@ export function registerChecklistView(
   // Configure button must stay reachable in a cloned repository that sets such a value.
   let overrideKey: boolean | undefined;
   const updateWarning = () => {
-    const config = vscode.workspace.getConfiguration(SETTINGS_PREFIX);
-    const overrides = workspaceOverrides((key) => config.inspect(key), vscode.workspace.isTrusted);
+    const overrides = workspaceOverrides(inspectConfig, vscode.workspace.isTrusted);
     if (overrideKey !== overrides.length > 0) {
       overrideKey = overrides.length > 0;
       void vscode.commands.executeCommand('setContext', 'exchangeSetup.workspaceOverride', overrideKey);

@@ -1,14 +1,17 @@
 import * as vscode from 'vscode';
+import type { CommandId } from '../core/contributions/commands';
 import { describeError, isCancellation, UserFacingError } from '../core/errors';
 import type { Log } from './log';
 
 /**
  * Registers a command whose failures are logged with their stack and shown once, with a way to the log.
- * Cancellation is silent.
+ * Cancellation is silent. The only place that calls `vscode.commands.registerCommand`: the id must be one
+ * of the commands table (core/contributions/commands.ts), and test/unit/manifest.test.ts checks that each
+ * of them is registered here once.
  */
 export function registerSafeCommand(
   log: Log,
-  id: string,
+  id: CommandId,
   title: string,
   handler: (...args: unknown[]) => unknown,
 ): vscode.Disposable {
@@ -26,4 +29,9 @@ export function registerSafeCommand(
       return undefined;
     }
   });
+}
+
+/** Runs one of the extension's own commands: the id must be in the commands table, so a typo does not compile. */
+export function runCommand<T = unknown>(id: CommandId, ...args: unknown[]): Thenable<T | undefined> {
+  return vscode.commands.executeCommand<T | undefined>(id, ...args);
 }

@@ -3,7 +3,7 @@ import { SETTING_EXAMPLES, settingKey, type AccessMethod, type SettingField, typ
 import { validateSettings } from '../core/validate';
 import { registerSafeCommand } from './commandRunner';
 import type { Log } from './log';
-import { readSettings, writeSetting } from './settings';
+import { readSettings, writeConfig } from './configuration';
 
 interface TextQuestion {
   readonly field: SettingField;
@@ -54,7 +54,7 @@ export function registerConfigureCommand(log: Log): vscode.Disposable[] {
         });
         if (answer === undefined) return;
         settings = q.set(settings, answer.trim());
-        await writeSetting(q.field, answer.trim());
+        await writeConfig(q.field, answer.trim());
       }
       const methods: (vscode.QuickPickItem & { method: AccessMethod })[] = [
         { label: 'Impersonation', description: 'recommended', detail: 'A management scope over user mailboxes and a scoped ApplicationImpersonation assignment; covers mailboxes created later.', method: 'impersonation' },
@@ -66,7 +66,7 @@ export function registerConfigureCommand(log: Log): vscode.Disposable[] {
         ignoreFocusOut: true,
       });
       if (!method) return;
-      await writeSetting('accessMethod', method.method);
+      await writeConfig('accessMethod', method.method);
       // The seed's shortcut (issue 14): an account that already serves room calendars is checked, not created.
       const accounts: (vscode.QuickPickItem & { existing: boolean })[] = [
         { label: 'No, create it', detail: 'The checklist creates the service account mailbox (New-Mailbox).', existing: false },
@@ -78,7 +78,7 @@ export function registerConfigureCommand(log: Log): vscode.Disposable[] {
         ignoreFocusOut: true,
       });
       if (!account) return;
-      await writeSetting('serviceAccount.existing', account.existing);
+      await writeConfig('serviceAccount.existing', account.existing);
       if (account.existing) {
         const room = await vscode.window.showInputBox({
           title: 'Exchange Setup (optional)',
@@ -91,7 +91,7 @@ export function registerConfigureCommand(log: Log): vscode.Disposable[] {
             return issue ? `${issue.problem}. Example: ${issue.example}` : undefined;
           },
         });
-        if (room !== undefined) await writeSetting('testRoomMailbox', room.trim());
+        if (room !== undefined) await writeConfig('testRoomMailbox', room.trim());
       }
       log.info('Configuration saved to user settings.');
       void vscode.window

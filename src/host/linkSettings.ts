@@ -1,6 +1,6 @@
-import * as vscode from 'vscode';
 import { createLinkTarget, type LinkTarget, type LinkTargetConfig } from '../core/link';
-import { LINK_TARGETS, type LinkTargetName } from '../core/protocol';
+import type { LinkTargetName } from '../core/protocol';
+import { readConfig } from './configuration';
 
 /** The link step's settings (`exchangeSetup.link.*`); the password and any authorization header are never among them. */
 export interface LinkSettings {
@@ -9,17 +9,16 @@ export interface LinkSettings {
   workmail: { organizationId: string; region: string; profile: string };
 }
 
+/** Reads the link settings through the settings table; a target that is not one of its enum is the default target. */
 export function readLinkSettings(): LinkSettings {
-  const config = vscode.workspace.getConfiguration('exchangeSetup.link');
-  const target = config.get<string>('target', 'a4b-console');
-  const text = (key: string): string => {
-    const value = config.get<unknown>(key, '');
-    return typeof value === 'string' ? value.trim() : '';
-  };
   return {
-    target: (LINK_TARGETS as readonly string[]).includes(target) ? (target as LinkTargetName) : 'a4b-console',
-    http: { url: text('http.url') },
-    workmail: { organizationId: text('workmail.organizationId'), region: text('workmail.region'), profile: text('workmail.profile') },
+    target: readConfig('link.target'),
+    http: { url: readConfig('link.http.url').trim() },
+    workmail: {
+      organizationId: readConfig('link.workmail.organizationId').trim(),
+      region: readConfig('link.workmail.region').trim(),
+      profile: readConfig('link.workmail.profile').trim(),
+    },
   };
 }
 

@@ -4,9 +4,9 @@ import type { SetupModel } from '../core/model';
 import { READ_BACK_STEPS, readPastedVerification } from '../core/readBack';
 import { markerLines } from '../core/snippets';
 import { stepDefinition, type StepId } from '../core/steps';
-import { registerSafeCommand } from './commandRunner';
+import { registerSafeCommand, runCommand } from './commandRunner';
 import type { Log } from './log';
-import type { SettingsReading } from './settings';
+import type { SettingsReading } from './configuration';
 import { recordReading } from './snippetCommands';
 import { resolveStep } from './stepArgument';
 
@@ -74,7 +74,7 @@ export function registerReadOutputCommand(deps: ReadOutputDeps): vscode.Disposab
       .showInformationMessage(`Paste the verification output of "${title}" into the editor, then choose Read Output (or Read Pasted Output on the editor's title bar).`, 'Read Output')
       .then(async (choice) => {
         if (choice !== 'Read Output' || !pending.has(document.uri.toString())) return;
-        await vscode.commands.executeCommand('exchangeSetup.readPastedOutput', document.uri);
+        await runCommand('exchangeSetup.readPastedOutput', document.uri);
       });
   };
 

@@ -3,7 +3,7 @@ import { SetupModel } from '../core/model';
 import { isConfigured, organizationKey } from '../core/settings';
 import type { Log } from './log';
 import { ProgressStore, type LoadedProgress } from './progressStore';
-import { onDidChangeSettings, readSettings, type SettingsReading } from './settings';
+import { onDidChangeSettings, readSettings, type SettingsReading } from './configuration';
 
 /**
  * Keeps the model, the settings and the stored progress in step: the model is saved on every change,

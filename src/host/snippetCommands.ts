@@ -6,9 +6,9 @@ import { stepDefinition, type StepId } from '../core/steps';
 import { applyVerificationReading, readBackOutcome } from '../core/readBack';
 import { interpretVerification, type VerificationReading } from '../core/verification';
 import type { FieldIssue } from '../core/validate';
-import { registerSafeCommand } from './commandRunner';
+import { registerSafeCommand, runCommand } from './commandRunner';
 import type { Log } from './log';
-import type { SettingsReading } from './settings';
+import type { SettingsReading } from './configuration';
 import { resolveStep } from './stepArgument';
 import type { ExchangeTerminal } from './terminal';
 
@@ -77,7 +77,7 @@ export function registerSnippetCommands(deps: SnippetCommandDeps): vscode.Dispos
           `"${stepDefinition(id).title}" has no shell command to ${NOTHING_TO[part]}: its explanation says what to do.`,
           'Open Explanation',
         )
-        .then((choice) => (choice ? vscode.commands.executeCommand('exchangeSetup.openStepHelp', id) : undefined));
+        .then((choice) => (choice ? runCommand('exchangeSetup.openStepHelp', id) : undefined));
       return;
     }
     await deps.terminal.insert(toPromptLine(script));

@@ -9,17 +9,8 @@ import type { ProbeForm } from '../../core/protocol';
 import { settingKey, type SettingField } from '../../core/settings';
 import { validateSettings } from '../../core/validate';
 import { KeyringUnavailableError } from '../secrets';
-import { writeSetting } from '../settings';
+import { readConfig, writeConfig } from '../configuration';
 import { safeHost, type PanelServices } from './services';
-
-/**
- * `exchangeSetup.probes.timeoutSeconds`: the whole run's time limit. Its bounds repeat package.json's
- * (the settings table of issue 12 item 4 is to become their one place).
- */
-const PROBE_TIMEOUT_KEY = 'probes.timeoutSeconds';
-const PROBE_TIMEOUT_DEFAULT_S = 60;
-const PROBE_TIMEOUT_MIN_S = 5;
-const PROBE_TIMEOUT_MAX_S = 600;
 
 export class Connection {
   /** The write test is the panel's own choice, off by default, never a setting. */
@@ -41,7 +32,7 @@ export class Connection {
     if (form.upn !== settings.serviceAccount.upn) changes.push(['serviceAccount.upn', form.upn]);
     if (form.testMailbox !== settings.testMailbox) changes.push(['testMailbox', form.testMailbox]);
     if (form.accessMethod !== settings.accessMethod) changes.push(['accessMethod', form.accessMethod]);
-    for (const [field, value] of changes) await writeSetting(field, value);
+    for (const [field, value] of changes) await writeConfig(field, value);
     if (changes.length > 0) this.panel.log.info(`Probe panel saved ${changes.map(([f]) => settingKey(f)).join(', ')}.`);
   }
 
@@ -134,12 +125,7 @@ export class Connection {
    * (settings.json can hold anything), so a value out of range falls back to the default, with a warning.
    */
   probeTimeoutMs(): number {
-    const value: unknown = vscode.workspace.getConfiguration('exchangeSetup').get<unknown>(PROBE_TIMEOUT_KEY);
-    if (value === undefined) return PROBE_TIMEOUT_DEFAULT_S * 1000;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < PROBE_TIMEOUT_MIN_S || value > PROBE_TIMEOUT_MAX_S) {
-      this.panel.log.warn(`exchangeSetup.${PROBE_TIMEOUT_KEY} must be a number of seconds from ${PROBE_TIMEOUT_MIN_S} to ${PROBE_TIMEOUT_MAX_S}, not ${JSON.stringify(value) ?? String(value)}; using ${PROBE_TIMEOUT_DEFAULT_S}.`);
-      return PROBE_TIMEOUT_DEFAULT_S * 1000;
-    }
-    return Math.round(value * 1000);
+    // The default and bounds come from the settings table (src/core/contributions/configuration.ts).
+    return Math.round(readConfig('probes.timeoutSeconds', (problem) => this.panel.log.warn(problem)) * 1000);
   }
 }

@@ -7,7 +7,7 @@ import type { SetupModel } from '../../core/model';
 import type { HostMessage } from '../../core/protocol';
 import type { Log } from '../log';
 import type { SecretStore } from '../secrets';
-import type { SettingsReading } from '../settings';
+import type { SettingsReading } from '../configuration';
 
 export interface ProbePanelDeps {
   readonly model: SetupModel;

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { activatedApi, EXTENSION_ID } from '../support';
 import type { StepView } from '../../../src/core/model';
+import { COMMAND_IDS } from '../../../src/core/contributions/commands';
 
 
 function manifest(): { contributes: { commands: { command: string }[]; configuration: { properties: Record<string, { scope?: string }> } } } {
@@ -28,6 +29,7 @@ describe('activation and contributions', () => {
     for (const id of [...registered]) if (/^exchangeSetup\.checklist\./.test(id)) registered.delete(id);
     assert.deepEqual([...contributed].filter((c) => !registered.has(c)), [], 'contributed but not registered');
     assert.deepEqual([...registered].filter((c) => !contributed.has(c)), [], 'registered but not contributed');
+    assert.deepEqual([...registered].sort(), [...COMMAND_IDS].sort(), 'registered at run time: exactly the commands table');
   });
 
   it('marks every setting that receives credentials or starts a process as machine-scoped', () => {

@@ -11,10 +11,11 @@ import { FAKE_PASSWORD, FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX } from '../../fa
 import { HOSTILE_SCENARIOS, type HostileScenario } from '../../hostile/scenario-table';
 import { startHostileServer } from '../../hostile/server';
 import { activatedApi } from '../support';
+import { SETTINGS } from '../../../src/core/contributions/configuration';
 import type { ProbeRunSummary } from '../../../src/host/probePanel';
 
-/** The panel's smallest time limit (exchangeSetup.probes.timeoutSeconds minimum in package.json). */
-const MIN_TIMEOUT_S = 5;
+/** The panel's smallest time limit (the settings table's minimum for exchangeSetup.probes.timeoutSeconds). */
+const MIN_TIMEOUT_S = SETTINGS['probes.timeoutSeconds'].minimum;
 /** The extension host also carries the command round trip and the webview posts. */
 const HOST_SLACK_MS = 1_000;
 
