@@ -21,7 +21,12 @@ function listTs(dir) {
   return found;
 }
 
+// The test hooks (src/buildFlags.d.ts) exist only outside the production build: a packaged
+// extension cannot hand another extension anything that runs a command line or drives the panel.
+const define = { __ECS_TEST_HOOKS__: production ? 'false' : 'true' };
+
 const common = {
+  define,
   bundle: true,
   sourcemap: production ? false : 'linked',
   minify: production,
@@ -29,10 +34,17 @@ const common = {
   legalComments: 'none',
 };
 
-/** Node bundles. The probe engine is its own bundle so activation never loads the EWS library. */
+/**
+ * Node bundles. Activation loads only dist/extension.js (the checklist and stand-ins for the
+ * commands); the commands, the panel, Autodiscover, the link targets and the reports are
+ * dist/features.js, loaded on first use (src/host/lazyFeatures.ts), and the EWS library and the
+ * AWS SDK are bundles of their own, loaded on the first probe or WorkMail link.
+ */
+const lazyBundles = ['./features.js', './probe-engine.js', './link-workmail.js'];
 const nodeBundles = [
   // The banner marks when the bundle starts to run: src/extension.ts reports the bundle's load time.
-  { entryPoints: { extension: 'src/extension.ts' }, external: ['vscode', './probe-engine.js', './link-workmail.js'], banner: { js: '"use strict";var __ecsBundleStart = performance.now();' } },
+  { entryPoints: { extension: 'src/extension.ts' }, external: ['vscode', ...lazyBundles], banner: { js: '"use strict";var __ecsBundleStart = performance.now();' } },
+  { entryPoints: { features: 'src/host/features.ts' }, external: ['vscode', ...lazyBundles] },
   { entryPoints: { cli: 'src/cli/main.ts' }, external: ['./probe-engine.js', './link-workmail.js'], banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: { 'probe-engine': 'src/core/ews/engineEntry.ts' }, external: ['deasync', 'vscode'] },
   // The WorkMail link target's AWS SDK, loaded only when that target runs (src/core/link/loadWorkmail.ts).
@@ -58,6 +70,7 @@ const configs = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    define,
     sourcemap: 'inline',
     logLevel: 'warning',
   },

@@ -35,11 +35,11 @@ import { linkTargetFor, readLinkSettings } from './linkSettings';
 import type { Log } from './log';
 import { KeyringUnavailableError, SecretStore } from './secrets';
 import { writeSetting, type SettingsReading } from './settings';
+import { PROBE_PANEL_VIEW_TYPE } from './viewTypes';
 
 /** Probes, Autodiscover and linking send the service account's password: never from an untrusted folder. */
 const UNTRUSTED_MESSAGE = 'Probing, Autodiscover and linking are disabled in an untrusted workspace: a folder you have not trusted could otherwise steer where the service account\'s password is sent. Trust the folder (Workspaces: Manage Workspace Trust) to use them; the checklist stays readable.';
 
-export const PROBE_PANEL_VIEW_TYPE = 'exchangeSetup.probePanel';
 const MAX_MAILBOX_FILE_BYTES = 4_000_000;
 /**
  * The longest throttling back-off the panel waits out for one verification. A longer one stops the
@@ -834,21 +834,20 @@ export interface ProbePanelInspector {
   receive(raw: unknown): Promise<void>;
 }
 
-/** Registers the panel, its serializer and its commands. */
+/** Registers the panel and its commands (its serializer is registered at activation, in extension.ts). */
 export function registerProbePanel(context: vscode.ExtensionContext, deps: ProbePanelDeps): {
   disposables: vscode.Disposable[];
   inspector: ProbePanelInspector;
+  /** Shows a restored panel; extension.ts registers the serializer at activation and calls this. */
+  restore(panel: vscode.WebviewPanel): void;
   /** For deactivate(), which VS Code awaits (disposables are not): takes a copied password off the clipboard. */
   clearClipboard(): Promise<boolean>;
 } {
   const controller = new ProbePanelController(context, deps, new SecretStore(context.secrets));
   const { log } = deps;
   const inspector: ProbePanelInspector = { current: () => controller.inspect(), receive: (raw) => controller.receive(raw) };
-  return { inspector, clearClipboard: () => controller.clipboardSecret.clearIfHeld(), disposables: [
+  return { inspector, restore: (panel) => controller.attach(panel), clearClipboard: () => controller.clipboardSecret.clearIfHeld(), disposables: [
     controller,
-    vscode.window.registerWebviewPanelSerializer(PROBE_PANEL_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => controller.attach(panel),
-    }),
     registerSafeCommand(log, 'exchangeSetup.openProbePanel', 'Open Probe & Link panel', (arg: unknown) => {
       controller.show();
       // From the checklist's link or test step: bring the part of the panel for that step into view.
