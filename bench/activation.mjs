@@ -33,7 +33,7 @@ async function bundledPackages(copy) {
   const esbuild = requireFromRepo('esbuild');
   const result = await esbuild.build({
     entryPoints: [join(copy, 'src', 'extension.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-    external: ['vscode', './probe-engine.js', './link-workmail.js'], metafile: true, write: false, logLevel: 'silent',
+    external: ['vscode', './features.js', './probe-engine.js', './link-workmail.js'], metafile: true, write: false, logLevel: 'silent',
   });
   const packages = new Set();
   for (const input of Object.keys(result.metafile.inputs)) {

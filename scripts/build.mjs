@@ -1,14 +1,27 @@
 #!/usr/bin/env node
 // Builds the extension bundles (dist/) and a plain transpile of src/ and test/ (out/) for the
 // test runners. `--production` minifies the bundles; `--watch` rebuilds on change.
+// `--dist DIR` writes the bundles to DIR instead and skips out/ (the size and test-hook checks in
+// test/unit/bundle.test.ts build there); `--bundles extension,features` builds only those bundles.
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync, mkdirSync, rmSync, existsSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const production = process.argv.includes('--production');
-const watch = process.argv.includes('--watch');
+const { values: options } = parseArgs({
+  options: {
+    production: { type: 'boolean', default: false },
+    watch: { type: 'boolean', default: false },
+    clean: { type: 'boolean', default: false },
+    dist: { type: 'string' },
+    bundles: { type: 'string' },
+  },
+});
+const production = options.production;
+const watch = options.watch;
+const distDir = options.dist ? resolve(options.dist) : join(root, 'dist');
 
 function listTs(dir) {
   const found = [];
@@ -55,14 +68,25 @@ const browserBundles = [
   { entryPoints: { webview: 'src/webview/main.ts' } },
 ].filter((b) => existsSync(join(root, Object.values(b.entryPoints)[0])));
 
+const bundleName = (b) => Object.keys(b.entryPoints)[0];
+const known = [...nodeBundles, ...browserBundles].map(bundleName);
+const wanted = options.bundles?.split(',').map((name) => name.trim()).filter(Boolean);
+const unknown = (wanted ?? []).filter((name) => !known.includes(name));
+if (unknown.length > 0) {
+  console.error(`[build] unknown bundle(s) in --bundles: ${unknown.join(', ')}; known: ${known.join(', ')}`);
+  process.exit(2);
+}
+const picked = (b) => !wanted || wanted.includes(bundleName(b));
+
 const configs = [
-  ...nodeBundles.map((b) => ({
-    ...common, ...b, platform: 'node', format: 'cjs', target: 'node20', outdir: join(root, 'dist'),
+  ...nodeBundles.filter(picked).map((b) => ({
+    ...common, ...b, platform: 'node', format: 'cjs', target: 'node20', outdir: distDir,
   })),
-  ...browserBundles.map((b) => ({
-    ...common, ...b, platform: 'browser', format: 'iife', target: 'es2022', outdir: join(root, 'dist'),
+  ...browserBundles.filter(picked).map((b) => ({
+    ...common, ...b, platform: 'browser', format: 'iife', target: 'es2022', outdir: distDir,
   })),
-  {
+  // Only for the repository's own dist/: a build elsewhere is a check of the bundles alone.
+  ...(options.dist ? [] : [{
     // Plain transpile (no bundling) for mocha and the integration suite.
     entryPoints: [...listTs(join(root, 'src')), ...listTs(join(root, 'test'))],
     outbase: root,
@@ -73,15 +97,15 @@ const configs = [
     define,
     sourcemap: 'inline',
     logLevel: 'warning',
-  },
+  }]),
 ];
 
 // Not cleaned by default: several test runs may share out/ at once. `--clean` starts afresh.
-if (process.argv.includes('--clean')) {
-  rmSync(join(root, 'dist'), { recursive: true, force: true });
-  rmSync(join(root, 'out'), { recursive: true, force: true });
+if (options.clean) {
+  rmSync(distDir, { recursive: true, force: true });
+  if (!options.dist) rmSync(join(root, 'out'), { recursive: true, force: true });
 }
-mkdirSync(join(root, 'dist'), { recursive: true });
+mkdirSync(distDir, { recursive: true });
 
 if (watch) {
   for (const c of configs) {
