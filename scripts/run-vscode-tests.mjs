@@ -8,6 +8,7 @@
 // --extension   extension development folder (default: the repository)
 // --tests       tests module without .js (default: <repo>/out/test/integration/index)
 // --result-out  where to write {passed, failed, failures} for scripts/test-all.mjs
+// --grep        run only the tests whose full title contains this text (ECS_TEST_GREP in the host)
 // Environment: ECS_CACHE_DIR, ECS_CHROMIUM, ECS_INTEGRATION_TIMEOUT_S (default 300),
 // ECS_KEEP_TEMP=1 keeps the temp folders for a look afterwards.
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, closeSync, readSync } from 'node:fs';
@@ -33,6 +34,7 @@ const { values: options } = parseArgs({
     'result-out': { type: 'string' },
     // Runs test/integration/restricted/ in a folder that is not trusted (restricted mode).
     restricted: { type: 'boolean', default: false },
+    grep: { type: 'string' },
   },
 });
 const extensionDir = resolve(options.extension);
@@ -117,7 +119,7 @@ async function runSuite(context) {
   }
 
   const port = await freePort();
-  const env = { ...suiteEnvironment({ resultFile, workspace, host: 'code-server' }), ECS_SUITE: options.restricted ? 'restricted' : 'suite' };
+  const env = { ...suiteEnvironment({ resultFile, workspace, host: 'code-server' }), ECS_SUITE: options.restricted ? 'restricted' : 'suite', ...(options.grep ? { ECS_TEST_GREP: options.grep } : {}) };
   let phase = Date.now();
   await startCodeServer({
     port, userDataDir, extensionsDir: join(runDir, 'extensions'), workspace, env, logFile: codeServerLog,
