@@ -135,7 +135,8 @@ const stages = {
   lint: () => singleCheck('eslint src test scripts', bin('eslint'), ['src', 'test', 'scripts']),
 
   async typecheck() {
-    const projects = ['tsconfig.json', join('src', 'webview', 'tsconfig.json')]
+    // The extension and tests; the webview (DOM lib); the browser-level tests (.mjs with // @ts-check).
+    const projects = ['tsconfig.json', join('src', 'webview', 'tsconfig.json'), join('test', 'ui', 'tsconfig.json')]
       .filter((project, index) => index === 0 || existsSync(join(repoRoot, project)));
     const counts = { passed: 0, failed: 0 };
     for (const project of projects) {
