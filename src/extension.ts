@@ -54,6 +54,7 @@ function testHooks(session: Session, checklist: ReturnType<typeof registerCheckl
     session,
     checklist: checklist.provider,
     checklistMessage: () => checklist.view.message,
+    checklistShown: () => checklist.view.visible,
     get terminal() { return features.load().terminal; },
     get probePanel() { return present(features.load().probePanel); },
     verifyStepWithCommand: (id, line) => present(features.load().verifyStepWithCommand)(id, line),

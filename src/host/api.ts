@@ -24,8 +24,10 @@ export interface TestHooks {
   readonly session: Session;
   readonly terminal: ExchangeTerminal;
   readonly checklist: ChecklistTreeProvider;
-  /** The message above the checklist (the warning about workspace values that shape snippets). */
+  /** The message above the checklist (the warning about workspace values that shape snippets), worked out while the view is shown. */
   checklistMessage(): string | undefined;
+  /** Whether the checklist view is shown (VS Code tells the extension host just after a focus command). */
+  checklistShown(): boolean;
   /** The probe panel's page as sent and its message route (the CSP and secrets tests). */
   readonly probePanel: ProbePanelInspector;
   /** Runs a verification with a stand-in command line (bash prints recorded PowerShell output in tests). */

@@ -1,5 +1,6 @@
 // Shared by the integration suites: the extension under test, activated, with its test hooks.
 import * as assert from 'node:assert/strict';
+import { setTimeout as delay } from 'node:timers/promises';
 import * as vscode from 'vscode';
 import type { ExtensionApi, TestApi } from '../../src/host/api';
 
@@ -16,4 +17,15 @@ export async function activatedApi(): Promise<TestApi> {
   assert.ok(api, 'activate() returned the API (activation did not fail)');
   assert.ok('session' in api, 'the API has the test hooks: build with `node scripts/build.mjs` (not --production) and run the suite through extensionTestsPath (ExtensionMode.Test)');
   return api;
+}
+
+/**
+ * Shows the checklist view and returns the message above it: the extension works the message out
+ * while the view is shown (src/host/checklistView.ts), so it is read only once the view is.
+ */
+export async function shownChecklistMessage(api: TestApi): Promise<string | undefined> {
+  await vscode.commands.executeCommand('exchangeSetup.checklist.focus');
+  for (const deadline = Date.now() + 10_000; !api.checklistShown() && Date.now() < deadline;) await delay(50);
+  assert.ok(api.checklistShown(), 'the checklist view is shown after exchangeSetup.checklist.focus');
+  return api.checklistMessage();
 }

@@ -65,8 +65,9 @@ export function createFakeVscode(): FakeVscode {
         appendLine: log('line'), show: () => undefined, dispose: () => undefined,
       }),
       createTreeView: () => ({
-        message: undefined as string | undefined, badge: undefined,
+        message: undefined as string | undefined, badge: undefined, visible: false,
         onDidChangeCheckboxState: () => disposable(),
+        onDidChangeVisibility: () => disposable(),
         reveal: async () => undefined,
         dispose: () => undefined,
       }),
