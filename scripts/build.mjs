@@ -38,8 +38,24 @@ function listTs(dir) {
 // extension cannot hand another extension anything that runs a command line or drives the panel.
 const define = { __ECS_TEST_HOOKS__: production ? 'false' : 'true' };
 
+/**
+ * One copy of the VS Code API per bundle. esbuild turns each module's `import * as vscode from
+ * 'vscode'` into a copy of the whole API object (some 330 members, one getter each) at load; with
+ * every import routed through one module of the bundle, the copy is made once.
+ */
+const oneVscodeNamespace = {
+  name: 'one-vscode-namespace',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) => (args.namespace === 'vscode-api'
+      ? { path: 'vscode', external: true }
+      : { path: 'vscode', namespace: 'vscode-api' }));
+    build.onLoad({ filter: /.*/, namespace: 'vscode-api' }, () => ({ contents: "export * from 'vscode';", loader: 'js' }));
+  },
+};
+
 const common = {
   define,
+  plugins: [oneVscodeNamespace],
   bundle: true,
   sourcemap: production ? false : 'linked',
   minify: production,
