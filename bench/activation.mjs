@@ -102,7 +102,7 @@ export async function benchActivation({ tempRoot, starts, log }) {
   const bundle = join(copy, 'dist', 'extension.js');
   const bundleText = readFileSync(bundle, 'utf8');
   const sizes = {};
-  for (const name of ['extension.js', 'probe-engine.js', 'link-workmail.js', 'cli.js', 'webview.js']) {
+  for (const name of ['extension.js', 'features.js', 'probe-engine.js', 'link-workmail.js', 'cli.js', 'webview.js']) {
     const file = join(copy, 'dist', name);
     if (existsSync(file)) sizes[name] = statSync(file).size;
   }
