@@ -5,16 +5,19 @@
 // code-server instead.
 //
 //   node scripts/test-desktop.mjs            # latest stable VS Code
+//   node scripts/test-desktop.mjs --grep TEXT   # only the tests whose title contains TEXT
 //   ECS_VSCODE_VERSION=1.99.0 node scripts/test-desktop.mjs   # the minimum engine version
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
 import {
   makeTempDir, makeWorkspace, readSuiteResult, repoRoot, seedUserSettings, suiteEnvironment,
 } from './lib/vscode-test-env.mjs';
 
 const version = process.env.ECS_VSCODE_VERSION ?? 'stable';
+const { values: options } = parseArgs({ options: { grep: { type: 'string' } } });
 
 function reason(error) {
   return error instanceof Error ? error.message : String(error);
@@ -52,7 +55,7 @@ async function main() {
         vscodeExecutablePath,
         extensionDevelopmentPath: repoRoot,
         extensionTestsPath: join(repoRoot, 'out', 'test', 'integration', 'index'),
-        extensionTestsEnv: suiteEnvironment({ resultFile, workspace, host: 'desktop' }),
+        extensionTestsEnv: { ...suiteEnvironment({ resultFile, workspace, host: 'desktop' }), ...(options.grep ? { ECS_TEST_GREP: options.grep } : {}) },
         launchArgs: [
           workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes',
           '--user-data-dir', userDataDir, '--extensions-dir', join(runDir, 'extensions'),
