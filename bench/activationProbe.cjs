@@ -20,7 +20,7 @@ exports.run = async function run() {
     const loaded = Object.keys(require.cache);
     result.loadedFromExtension = loaded.filter((file) => extensionDir && file.startsWith(extensionDir));
     // Anything from the EWS library, an XML parser or the AWS SDK, wherever it was loaded from.
-    result.loadedHeavy = loaded.filter((file) => /ews-javascript-api|xmldom|xpath|@aws-sdk|@smithy|probe-engine|link-workmail/.test(file));
+    result.loadedHeavy = loaded.filter((file) => /ews-javascript-api|xmldom|xpath|@aws-sdk|@smithy|probe-engine|link-workmail|features\.js/.test(file));
   } catch (error) {
     result.error = error instanceof Error ? error.stack || error.message : String(error);
   }

@@ -1,14 +1,27 @@
 #!/usr/bin/env node
 // Builds the extension bundles (dist/) and a plain transpile of src/ and test/ (out/) for the
 // test runners. `--production` minifies the bundles; `--watch` rebuilds on change.
+// `--dist DIR` writes the bundles to DIR instead and skips out/ (the size and test-hook checks in
+// test/unit/bundle.test.ts build there); `--bundles extension,features` builds only those bundles.
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync, mkdirSync, rmSync, existsSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const production = process.argv.includes('--production');
-const watch = process.argv.includes('--watch');
+const { values: options } = parseArgs({
+  options: {
+    production: { type: 'boolean', default: false },
+    watch: { type: 'boolean', default: false },
+    clean: { type: 'boolean', default: false },
+    dist: { type: 'string' },
+    bundles: { type: 'string' },
+  },
+});
+const production = options.production;
+const watch = options.watch;
+const distDir = options.dist ? resolve(options.dist) : join(root, 'dist');
 
 function listTs(dir) {
   const found = [];
@@ -21,7 +34,28 @@ function listTs(dir) {
   return found;
 }
 
+// The test hooks (src/buildFlags.d.ts) exist only outside the production build: a packaged
+// extension cannot hand another extension anything that runs a command line or drives the panel.
+const define = { __ECS_TEST_HOOKS__: production ? 'false' : 'true' };
+
+/**
+ * One copy of the VS Code API per bundle. esbuild turns each module's `import * as vscode from
+ * 'vscode'` into a copy of the whole API object (some 330 members, one getter each) at load; with
+ * every import routed through one module of the bundle, the copy is made once.
+ */
+const oneVscodeNamespace = {
+  name: 'one-vscode-namespace',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) => (args.namespace === 'vscode-api'
+      ? { path: 'vscode', external: true }
+      : { path: 'vscode', namespace: 'vscode-api' }));
+    build.onLoad({ filter: /.*/, namespace: 'vscode-api' }, () => ({ contents: "export * from 'vscode';", loader: 'js' }));
+  },
+};
+
 const common = {
+  define,
+  plugins: [oneVscodeNamespace],
   bundle: true,
   sourcemap: production ? false : 'linked',
   minify: production,
@@ -29,10 +63,17 @@ const common = {
   legalComments: 'none',
 };
 
-/** Node bundles. The probe engine is its own bundle so activation never loads the EWS library. */
+/**
+ * Node bundles. Activation loads only dist/extension.js (the checklist and stand-ins for the
+ * commands); the commands, the panel, Autodiscover, the link targets and the reports are
+ * dist/features.js, loaded on first use (src/host/lazyFeatures.ts), and the EWS library and the
+ * AWS SDK are bundles of their own, loaded on the first probe or WorkMail link.
+ */
+const lazyBundles = ['./features.js', './probe-engine.js', './link-workmail.js'];
 const nodeBundles = [
   // The banner marks when the bundle starts to run: src/extension.ts reports the bundle's load time.
-  { entryPoints: { extension: 'src/extension.ts' }, external: ['vscode', './probe-engine.js', './link-workmail.js'], banner: { js: '"use strict";var __ecsBundleStart = performance.now();' } },
+  { entryPoints: { extension: 'src/extension.ts' }, external: ['vscode', ...lazyBundles], banner: { js: '"use strict";var __ecsBundleStart = performance.now();' } },
+  { entryPoints: { features: 'src/host/features.ts' }, external: ['vscode', ...lazyBundles] },
   { entryPoints: { cli: 'src/cli/main.ts' }, external: ['./probe-engine.js', './link-workmail.js'], banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: { 'probe-engine': 'src/core/ews/engineEntry.ts' }, external: ['deasync', 'vscode'] },
   // The WorkMail link target's AWS SDK, loaded only when that target runs (src/core/link/loadWorkmail.ts).
@@ -43,14 +84,25 @@ const browserBundles = [
   { entryPoints: { webview: 'src/webview/main.ts' } },
 ].filter((b) => existsSync(join(root, Object.values(b.entryPoints)[0])));
 
+const bundleName = (b) => Object.keys(b.entryPoints)[0];
+const known = [...nodeBundles, ...browserBundles].map(bundleName);
+const wanted = options.bundles?.split(',').map((name) => name.trim()).filter(Boolean);
+const unknown = (wanted ?? []).filter((name) => !known.includes(name));
+if (unknown.length > 0) {
+  console.error(`[build] unknown bundle(s) in --bundles: ${unknown.join(', ')}; known: ${known.join(', ')}`);
+  process.exit(2);
+}
+const picked = (b) => !wanted || wanted.includes(bundleName(b));
+
 const configs = [
-  ...nodeBundles.map((b) => ({
-    ...common, ...b, platform: 'node', format: 'cjs', target: 'node20', outdir: join(root, 'dist'),
+  ...nodeBundles.filter(picked).map((b) => ({
+    ...common, ...b, platform: 'node', format: 'cjs', target: 'node20', outdir: distDir,
   })),
-  ...browserBundles.map((b) => ({
-    ...common, ...b, platform: 'browser', format: 'iife', target: 'es2022', outdir: join(root, 'dist'),
+  ...browserBundles.filter(picked).map((b) => ({
+    ...common, ...b, platform: 'browser', format: 'iife', target: 'es2022', outdir: distDir,
   })),
-  {
+  // Only for the repository's own dist/: a build elsewhere is a check of the bundles alone.
+  ...(options.dist ? [] : [{
     // Plain transpile (no bundling) for mocha and the integration suite.
     entryPoints: [...listTs(join(root, 'src')), ...listTs(join(root, 'test'))],
     outbase: root,
@@ -58,17 +110,18 @@ const configs = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    define,
     sourcemap: 'inline',
     logLevel: 'warning',
-  },
+  }]),
 ];
 
 // Not cleaned by default: several test runs may share out/ at once. `--clean` starts afresh.
-if (process.argv.includes('--clean')) {
-  rmSync(join(root, 'dist'), { recursive: true, force: true });
-  rmSync(join(root, 'out'), { recursive: true, force: true });
+if (options.clean) {
+  rmSync(distDir, { recursive: true, force: true });
+  if (!options.dist) rmSync(join(root, 'out'), { recursive: true, force: true });
 }
-mkdirSync(join(root, 'dist'), { recursive: true });
+mkdirSync(distDir, { recursive: true });
 
 if (watch) {
   for (const c of configs) {

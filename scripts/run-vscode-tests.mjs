@@ -11,6 +11,7 @@
 // --vsix FILE   installs FILE into a fresh extensions folder (code-server --install-extension) and
 //               runs test/integration/vsix/ against that installed copy: the development folder
 //               is then an empty harness extension, so nothing of the repository's dist/ is loaded.
+// --grep        run only the tests whose full title contains this text (ECS_TEST_GREP in the host)
 // Environment: ECS_CACHE_DIR, ECS_CHROMIUM, ECS_INTEGRATION_TIMEOUT_S (default 300),
 // ECS_KEEP_TEMP=1 keeps the temp folders for a look afterwards.
 import { spawnSync } from 'node:child_process';
@@ -39,6 +40,7 @@ const { values: options } = parseArgs({
     // Runs test/integration/restricted/ in a folder that is not trusted (restricted mode).
     restricted: { type: 'boolean', default: false },
     vsix: { type: 'string' },
+    grep: { type: 'string' },
   },
 });
 let extensionDir = resolve(options.extension);
@@ -124,7 +126,7 @@ async function runSuite(context) {
 
   const port = await freePort();
   const extensionsDir = join(runDir, 'extensions');
-  const env = { ...suiteEnvironment({ resultFile, workspace, host: 'code-server' }), ECS_SUITE: options.restricted ? 'restricted' : 'suite' };
+  const env = { ...suiteEnvironment({ resultFile, workspace, host: 'code-server' }), ECS_SUITE: options.restricted ? 'restricted' : 'suite', ...(options.grep ? { ECS_TEST_GREP: options.grep } : {}) };
   if (options.vsix) {
     installVsix(resolve(options.vsix), userDataDir, extensionsDir);
     extensionDir = makeHarnessExtension(runDir);

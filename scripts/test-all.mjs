@@ -3,10 +3,16 @@
 // its own counts and wall time, and ends with one line alone: `N passed, N failed`, summed over
 // all stages. A stage that cannot run counts as a failure, never as a skip.
 //
-//   node scripts/test-all.mjs [--only lint,typecheck,build,unit,exchangelib,integration,ui,vsix] [--no-build]
+//   node scripts/test-all.mjs [--only lint,typecheck,build,unit,exchangelib,integration,ui,vsix] [--no-build] [--grep TEXT]
 //
 // With --only, the stages that need compiled output get an incremental build first (counted as
 // the build stage) unless --no-build is given.
+//
+// --grep TEXT (`npm test -- --grep TEXT`) runs, in every test suite (unit, integration, ui), only
+// the tests whose full title contains TEXT. lint, typecheck and exchangelib have no named tests to
+// select and are not run. A suite where nothing matches is not a failure (a title usually names
+// one suite's test), but a grep that matches nothing in any suite run is: it would otherwise pass
+// having tested nothing.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,16 +21,33 @@ import { makeTempDir, repoRoot } from './lib/vscode-test-env.mjs';
 
 const STAGE_NAMES = ['lint', 'typecheck', 'build', 'unit', 'exchangelib', 'integration', 'ui', 'vsix'];
 const NEEDS_BUILD = new Set(['unit', 'exchangelib', 'integration', 'ui', 'vsix']);
+/** The stages whose tests have titles that --grep can select. */
+const GREP_STAGES = new Set(['unit', 'integration', 'ui']);
 const bin = (tool) => join(repoRoot, 'node_modules', '.bin', tool);
 
 const { values: options } = parseArgs({
   options: {
     only: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
+    grep: { type: 'string' },
   },
 });
+if (options.grep !== undefined && options.grep.trim() === '') {
+  console.error('--grep needs the text to look for in test titles, e.g. npm test -- --grep "probe panel"');
+  process.exit(2);
+}
+/** The arguments that pass --grep on to a runner. */
+const grepArgs = options.grep ? ['--grep', options.grep] : [];
 
 function selectedStages() {
+  const stages = selectedByOnly();
+  if (!options.grep) return stages;
+  const skipped = stages.filter((name) => name !== 'build' && !GREP_STAGES.has(name));
+  if (skipped.length > 0) console.log(`--grep: not running ${skipped.join(', ')} (no test titles to select)`);
+  return stages.filter((name) => name === 'build' || GREP_STAGES.has(name));
+}
+
+function selectedByOnly() {
   if (!options.only) return STAGE_NAMES;
   const wanted = options.only.split(',').map((name) => name.trim()).filter(Boolean);
   const unknown = wanted.filter((name) => !STAGE_NAMES.includes(name));
@@ -100,7 +123,7 @@ async function mochaStage(dir, suffix, timeoutMs) {
     const statsFile = join(scratch, 'stats.json');
     await runCommand(process.execPath, [
       join(repoRoot, 'scripts', 'lib', 'run-mocha.mjs'),
-      '--dir', dir, '--suffix', suffix, '--timeout', String(timeoutMs), '--stats-out', statsFile,
+      '--dir', dir, '--suffix', suffix, '--timeout', String(timeoutMs), '--stats-out', statsFile, ...grepArgs,
     ]);
     return readCounts(statsFile, 'mocha');
   } finally {
@@ -112,7 +135,8 @@ const stages = {
   lint: () => singleCheck('eslint src test scripts', bin('eslint'), ['src', 'test', 'scripts']),
 
   async typecheck() {
-    const projects = ['tsconfig.json', join('src', 'webview', 'tsconfig.json')]
+    // The extension and tests; the webview (DOM lib); the browser-level tests (.mjs with // @ts-check).
+    const projects = ['tsconfig.json', join('src', 'webview', 'tsconfig.json'), join('test', 'ui', 'tsconfig.json')]
       .filter((project, index) => index === 0 || existsSync(join(repoRoot, project)));
     const counts = { passed: 0, failed: 0 };
     for (const project of projects) {
@@ -157,7 +181,7 @@ const stages = {
       const counts = { passed: 0, failed: 0 };
       for (const pass of [[], ['--restricted']]) {
         const resultFile = join(scratch, `result${pass.length ? '-restricted' : ''}.json`);
-        await runCommand(process.execPath, [join(repoRoot, 'scripts', 'run-vscode-tests.mjs'), '--result-out', resultFile, ...pass]);
+        await runCommand(process.execPath, [join(repoRoot, 'scripts', 'run-vscode-tests.mjs'), '--result-out', resultFile, ...pass, ...grepArgs]);
         const passCounts = readCounts(resultFile, `scripts/run-vscode-tests.mjs ${pass.join(' ')}`.trim());
         counts.passed += passCounts.passed;
         counts.failed += passCounts.failed;
@@ -237,8 +261,18 @@ async function main() {
     }
     if (name === 'build' && counts.failed > 0) buildFailed = true;
     const elapsed = Date.now() - stageStart;
-    console.log(`--- ${name}: ${counts.passed} passed, ${counts.failed} failed (${seconds(elapsed)})`);
+    const unmatched = options.grep && GREP_STAGES.has(name) && counts.passed + counts.failed === 0;
+    console.log(`--- ${name}: ${counts.passed} passed, ${counts.failed} failed (${seconds(elapsed)})${unmatched ? `; no test title here contains "${options.grep}"` : ''}`);
     summary.push({ name, ...counts, elapsed });
+  }
+
+  if (options.grep) {
+    const matched = summary.filter((stage) => GREP_STAGES.has(stage.name)).reduce((sum, stage) => sum + (stage.passed ?? 0) + (stage.failed ?? 0), 0);
+    if (matched === 0) {
+      const ran = summary.filter((stage) => GREP_STAGES.has(stage.name) && !stage.note).map((stage) => stage.name);
+      console.log(`\n  FAIL --grep "${options.grep}" matched no test in ${ran.length ? ran.join(', ') : 'any suite (none ran)'}: check the text (it is matched against full test titles, case-sensitive)`);
+      summary.push({ name: 'grep', passed: 0, failed: 1, elapsed: 0 });
+    }
   }
 
   console.log(`\n=== summary (${seconds(Date.now() - startedAt)}) ===`);

@@ -1,18 +1,11 @@
 import * as vscode from 'vscode';
 import { isConfigured } from './core/settings';
 import { stepTitle } from './core/steps';
+import { extensionApi, type ExtensionApi, type TestHooks } from './host/api';
 import { registerChecklistView } from './host/checklistView';
-import { registerConfigureCommand } from './host/configureCommand';
-import { registerHelpView } from './host/helpView';
+import { LazyFeatures, type ContributedCommand } from './host/lazyFeatures';
 import { createLog } from './host/log';
-import { registerProbePanel } from './host/probePanel';
-import { registerProgressCommands } from './host/progressCommands';
-import { registerReadOutputCommand } from './host/readOutputCommand';
-import { registerRunbookCommand } from './host/runbookCommand';
-import { createSession } from './host/session';
-import { registerSnippetCommands, verifyStep } from './host/snippetCommands';
-import { ExchangeTerminal } from './host/terminal';
-import type { ExtensionApi } from './host/api';
+import { createSession, type Session } from './host/session';
 
 /** Set by the first line of dist/extension.js (a build banner), before any bundled module runs. */
 declare const __ecsBundleStart: number | undefined;
@@ -20,6 +13,9 @@ declare const __ecsBundleStart: number | undefined;
 const bundleEvaluatedAt = performance.now();
 /** How long evaluating the bundle took, when it was loaded as the bundle (not from out/). */
 const bundleLoadMs = typeof __ecsBundleStart === 'number' ? bundleEvaluatedAt - __ecsBundleStart : undefined;
+
+/** Registered at activation with the checklist (src/host/checklistView.ts); every other command waits for first use. */
+const ACTIVATION_COMMANDS = new Set(['exchangeSetup.revealStep']);
 
 /** What deactivate() still has to do; VS Code awaits its promise (it does not await disposables). */
 let beforeDeactivate: (() => Promise<unknown>) | undefined;
@@ -29,31 +25,20 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   try {
     const started = performance.now();
     const { session, disposables } = createSession(context, log);
-    const terminal = new ExchangeTerminal(() => session.readSettings().settings.powershellPath, log);
     const checklist = registerChecklistView(session.model, {
       configured: () => isConfigured(session.readSettings().settings),
       titleOf: (id) => stepTitle(id, session.readSettings().settings),
       onDidRefresh: (listener) => session.onDidRefresh(listener),
     }, log);
-    const deps = { model: session.model, terminal, log, readSettings: session.readSettings };
-    const probePanel = registerProbePanel(context, deps);
-    beforeDeactivate = probePanel.clearClipboard;
-    context.subscriptions.push(
-      ...disposables,
-      terminal,
-      ...checklist.disposables,
-      ...registerSnippetCommands(deps),
-      ...registerReadOutputCommand(deps),
-      ...registerRunbookCommand(deps),
-      ...registerHelpView(session.model, log),
-      ...registerConfigureCommand(log),
-      ...probePanel.disposables,
-      ...registerProgressCommands({ model: session.model, log, terminal, refresh: () => session.refresh(), allowOverwrite: () => session.allowOverwrite() }),
-    );
+    const contributed = (context.extension.packageJSON as { contributes?: { commands?: ContributedCommand[] } }).contributes?.commands ?? [];
+    const features = new LazyFeatures(context, session, log, contributed.filter((c) => !ACTIVATION_COMMANDS.has(c.command)));
+    beforeDeactivate = async () => features.loaded()?.clearClipboard();
+    context.subscriptions.push(...disposables, ...checklist.disposables, features);
     const activationMs = performance.now() - started;
     const loading = bundleLoadMs === undefined ? '' : ` (the bundle took ${bundleLoadMs.toFixed(1)} ms to load)`;
     log.info(`Activated in ${activationMs.toFixed(1)} ms${loading} for organisation ${session.organization()}.`);
-    return { session, terminal, checklist: checklist.provider, checklistMessage: () => checklist.view.message, probePanel: probePanel.inspector, activationMs, bundleLoadMs, verifyStepWithCommand: (id, line) => verifyStep(deps, id, line) };
+    const hooks = __ECS_TEST_HOOKS__ && context.extensionMode === vscode.ExtensionMode.Test ? testHooks(session, checklist, features) : undefined;
+    return extensionApi({ activationMs, bundleLoadMs }, hooks);
   } catch (error) {
     log.error('Activation failed', error as Error);
     void vscode.window
@@ -61,6 +46,24 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
       .then((choice) => (choice ? log.show() : undefined));
     return undefined;
   }
+}
+
+/** The integration tests' hooks; those that need the features bundle load it when read. */
+function testHooks(session: Session, checklist: ReturnType<typeof registerChecklistView>, features: LazyFeatures): TestHooks {
+  return {
+    session,
+    checklist: checklist.provider,
+    checklistMessage: () => checklist.view.message,
+    checklistShown: () => checklist.view.visible,
+    get terminal() { return features.load().terminal; },
+    get probePanel() { return present(features.load().probePanel); },
+    verifyStepWithCommand: (id, line) => present(features.load().verifyStepWithCommand)(id, line),
+  };
+}
+
+function present<T>(hook: T | undefined): T {
+  if (hook === undefined) throw new Error('This build has no test hooks (scripts/build.mjs --production drops them).');
+  return hook;
 }
 
 export async function deactivate(): Promise<void> {

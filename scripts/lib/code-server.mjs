@@ -86,7 +86,12 @@ export async function startCodeServer({ port, userDataDir, extensionsDir, worksp
   throw new HarnessError('code-server did not answer /healthz within 30 s');
 }
 
-/** The workbench URL that loads `extensionDir` as a development extension (and a tests module, if given). */
+/**
+ * The workbench URL that loads `extensionDir` as a development extension (and a tests module, if given).
+ * @param {number} port
+ * @param {string} workspace
+ * @param {{ extensionDir: string, testsModule?: string }} extension
+ */
 export function workbenchUrl(port, workspace, { extensionDir, testsModule }) {
   const authority = `127.0.0.1:${port}`;
   const payload = [['extensionDevelopmentPath', `vscode-remote://${authority}${extensionDir}`]];

@@ -4,7 +4,10 @@
 // Its own process, so tests that leave handles open or load big wasm files cannot hold up
 // or pollute the orchestrator.
 //
-//   node scripts/lib/run-mocha.mjs --dir out/test/unit --suffix .test.js --timeout 10000 --stats-out FILE
+//   node scripts/lib/run-mocha.mjs --dir out/test/unit --suffix .test.js --timeout 10000 --stats-out FILE [--grep TEXT]
+//
+// --grep runs only the tests whose full title contains TEXT (mocha's grep, as a plain string);
+// none matching is 0 passed, 0 failed here, and scripts/test-all.mjs decides what that means.
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,6 +19,7 @@ const { values: options } = parseArgs({
     suffix: { type: 'string', default: '.test.js' },
     timeout: { type: 'string', default: '10000' },
     'stats-out': { type: 'string' },
+    grep: { type: 'string' },
   },
 });
 
@@ -47,6 +51,7 @@ async function main() {
     // A skipped or focused test hides checks that never ran: mocha counts both as failures.
     forbidOnly: true,
     forbidPending: true,
+    ...(options.grep ? { grep: options.grep } : {}),
   });
   for (const file of files) mocha.addFile(file);
   // Loads CommonJS through require and .mjs through import, so one runner serves both.

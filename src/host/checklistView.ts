@@ -179,12 +179,20 @@ export function registerChecklistView(
       if (warning) log.warn(warning);
     }
   };
-  updateWarning();
+  // The warning shows only in this view, and reading each setting's layers (inspect) is the dearest
+  // part of activation: it is worked out when the view is shown, and on a change while it is shown.
+  const updateWarningIfShown = () => {
+    if (view.visible) updateWarning();
+  };
+  const visibilityListener = view.onDidChangeVisibility((e) => {
+    if (e.visible) updateWarning();
+  });
+  updateWarningIfShown();
   // Configuring may not change the model (same organisation): the welcome view must still give way.
   const settingsListener = settings.onDidRefresh(() => {
-    updateWarning();
+    updateWarningIfShown();
     provider.refresh();
   });
-  const trustListener = vscode.workspace.onDidGrantWorkspaceTrust(updateWarning);
-  return { provider, view, disposables: [provider, view, modelListener, checkboxListener, reveal, settingsListener, trustListener] };
+  const trustListener = vscode.workspace.onDidGrantWorkspaceTrust(updateWarningIfShown);
+  return { provider, view, disposables: [provider, view, modelListener, checkboxListener, reveal, visibilityListener, settingsListener, trustListener] };
 }

@@ -16,11 +16,12 @@ import { pageHtml, webviewOptions } from './panel/page';
 import { Probes } from './panel/probes';
 import type { PanelServices, ProbePanelDeps } from './panel/services';
 import { SecretStore } from './secrets';
+import { PROBE_PANEL_VIEW_TYPE } from './viewTypes';
 
 export type { ProbePanelDeps } from './panel/services';
 export type { ProbeRunSummary } from './panel/probes';
 
-export const PROBE_PANEL_VIEW_TYPE = 'exchangeSetup.probePanel';
+export { PROBE_PANEL_VIEW_TYPE } from './viewTypes';
 
 class ProbePanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -186,20 +187,22 @@ export interface ProbePanelInspector {
   receive(raw: unknown): Promise<void>;
 }
 
-/** Registers the panel, its serializer and its commands. */
+/** Registers the panel and its commands (its serializer is registered at activation, in lazyFeatures.ts). */
 export function registerProbePanel(context: vscode.ExtensionContext, deps: ProbePanelDeps): {
   disposables: vscode.Disposable[];
   inspector: ProbePanelInspector;
+  /** Shows a restored panel; the serializer registered at activation calls this. */
+  restore(panel: vscode.WebviewPanel): void;
   /** For deactivate(), which VS Code awaits (disposables are not): takes a copied password off the clipboard. */
   clearClipboard(): Promise<boolean>;
 } {
   const panel = new ProbePanel({ ...deps, context, secrets: new SecretStore(context.secrets) });
   return {
     inspector: { current: () => panel.inspect(), receive: (raw) => panel.receive(raw) },
+    restore: (restored) => panel.attach(restored),
     clearClipboard: () => panel.link.clipboard.clearIfHeld(),
     disposables: [
       panel,
-      vscode.window.registerWebviewPanelSerializer(PROBE_PANEL_VIEW_TYPE, { deserializeWebviewPanel: async (restored) => panel.attach(restored) }),
       ...registerPanelCommands(deps.log, panel),
     ],
   };

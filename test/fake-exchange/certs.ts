@@ -1,4 +1,7 @@
-// Test PKI for the fake Exchange server, made with the system `openssl` (OpenSSL 3.0).
+// The one test PKI of the project, made with the system `openssl` (OpenSSL 3.0): for the fake
+// Exchange server, the hostile servers, and the Autodiscover and link fakes (the made-up host
+// names they answer for). The code under test verifies real host names against a real chain, as
+// in production, with the root passed as the extra CA (verification is never turned off).
 //
 // One root CA, one intermediate, and leaf certificates for every TLS scenario. `openssl ca` is used for
 // signing because it is the only OpenSSL 3.0 command that accepts explicit past start and end dates
@@ -31,9 +34,14 @@ export interface TestPki {
   readonly selfSigned: ServerCredentials;
   /** The healthy leaf without its intermediate (UNABLE_TO_VERIFY_LEAF_SIGNATURE). */
   readonly missingIntermediate: ServerCredentials;
+  /** Leaf for every name in FAKE_HOST_NAMES and 127.0.0.1 (the Autodiscover and link fakes), sent with the intermediate. */
+  readonly fakeHosts: ServerCredentials;
 }
 
 const LOCAL_SAN = 'DNS:localhost,IP:127.0.0.1';
+
+/** Every name the Autodiscover and link fakes answer for (test/fakes/). */
+export const FAKE_HOST_NAMES = ['contoso.test', '*.contoso.test', 'fabrikam.test', '*.fabrikam.test', 'elsewhere.test', 'evil.test', 'localhost'];
 
 function runOpenssl(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -112,15 +120,18 @@ async function generate(dir: string): Promise<TestPki> {
   await signWithCa(dir, { name: 'intermediate', issuer: 'root', extensions: 'v3_intermediate', notBefore: daysFromNow(-30), notAfter: daysFromNow(3000) });
 
   // Leaves one after another: `openssl ca` appends to one database and serial file.
-  const leaves: ReadonlyArray<{ name: string; san?: string; notBefore: Date; notAfter: Date }> = [
-    { name: 'leaf-healthy', notBefore: daysFromNow(-30), notAfter: daysFromNow(365) },
-    { name: 'leaf-expired', notBefore: daysFromNow(-400), notAfter: daysFromNow(-35) },
-    { name: 'leaf-expiring', notBefore: daysFromNow(-80), notAfter: daysFromNow(10) },
-    { name: 'leaf-fabrikam', san: 'DNS:mail.fabrikam.com', notBefore: daysFromNow(-30), notAfter: daysFromNow(365) },
+  const leaves: ReadonlyArray<{ name: string; cn: string; san?: string; notBefore: Date; notAfter: Date }> = [
+    { name: 'leaf-healthy', cn: 'localhost', notBefore: daysFromNow(-30), notAfter: daysFromNow(365) },
+    { name: 'leaf-expired', cn: 'localhost', notBefore: daysFromNow(-400), notAfter: daysFromNow(-35) },
+    { name: 'leaf-expiring', cn: 'localhost', notBefore: daysFromNow(-80), notAfter: daysFromNow(10) },
+    { name: 'leaf-fabrikam', cn: 'mail.fabrikam.com', san: 'DNS:mail.fabrikam.com', notBefore: daysFromNow(-30), notAfter: daysFromNow(365) },
+    {
+      name: 'leaf-fake-hosts', cn: 'contoso.test', san: [...FAKE_HOST_NAMES.map((n) => `DNS:${n}`), 'IP:127.0.0.1'].join(','),
+      notBefore: daysFromNow(-30), notAfter: daysFromNow(365),
+    },
   ];
   for (const leaf of leaves) {
-    const cn = leaf.san ? leaf.san.replace(/^DNS:/, '') : 'localhost';
-    await newKeyAndCsr(dir, leaf.name, `/O=Fake Exchange Tests/CN=${cn}`);
+    await newKeyAndCsr(dir, leaf.name, `/O=Fake Exchange Tests/CN=${leaf.cn}`);
     await signWithCa(dir, { ...leaf, issuer: 'intermediate', extensions: 'v3_leaf' });
   }
   await runOpenssl(['req', '-x509', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
@@ -143,6 +154,7 @@ async function generate(dir: string): Promise<TestPki> {
     wrongHost: withIntermediate('leaf-fabrikam'),
     selfSigned: { certChainPem: read('leaf-selfsigned.pem'), keyPem: read('leaf-selfsigned.key') },
     missingIntermediate: { certChainPem: read('leaf-healthy.pem'), keyPem: read('leaf-healthy.key') },
+    fakeHosts: withIntermediate('leaf-fake-hosts'),
   };
 }
 

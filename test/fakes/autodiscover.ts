@@ -1,6 +1,6 @@
 /**
  * A local fake of Autodiscover: one HTTPS server (the test PKI's leaf for 127.0.0.1) and one plain
- * HTTP server, both on 127.0.0.1, that answer per virtual host (certificate from ./testCa). The code under test asks for
+ * HTTP server, both on 127.0.0.1, that answer per virtual host (certificate from ../fake-exchange/certs). The code under test asks for
  * https://contoso.test/... and friends; `loopbackTransport` and `loopbackHttpGet` send those
  * requests to the fake instead (keeping the original host in the Host header, which Node also uses
  * for SNI and the certificate name check), so no real DNS or network is involved while the real
@@ -9,7 +9,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { getFakeHostsPki } from './testCa';
+import { getTestPki } from '../fake-exchange/certs';
 import { AUTODISCOVER_RESPONSE_NS, plainHttpGet, type HttpsRequester, type PlainHttpGet } from '../../src/core/autodiscover';
 import { escapeXml } from '../../src/core/ews/xml';
 
@@ -65,7 +65,7 @@ export const xmlReply = (body: string): FakeReply => ({ status: 200, headers: { 
 export const redirectReply = (location: string, status = 302): FakeReply => ({ status, headers: { Location: location } });
 
 export async function startAutodiscoverFake(): Promise<AutodiscoverFake> {
-  const pki = await getFakeHostsPki();
+  const pki = await getTestPki();
   const requests: FakeHttpRequest[] = [];
   const routes = new Map<string, FakeRoute>();
   const hanging = new Set<http.ServerResponse>();
@@ -89,7 +89,7 @@ export async function startAutodiscoverFake(): Promise<AutodiscoverFake> {
       res.end(reply.body ?? '');
     });
   };
-  const secureServer = https.createServer({ cert: pki.certPem, key: pki.keyPem }, handle(true));
+  const secureServer = https.createServer({ cert: pki.fakeHosts.certChainPem, key: pki.fakeHosts.keyPem }, handle(true));
   const plainServer = http.createServer(handle(false));
   await Promise.all([secureServer, plainServer].map((s) => new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))));
   return {

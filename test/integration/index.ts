@@ -92,6 +92,12 @@ export async function run(): Promise<void> {
     forbidPending: true,
     reporter: 'spec',
   });
+  // `npm test -- --grep TEXT` reaches the extension host through the runner's environment.
+  const grep = process.env.ECS_TEST_GREP;
+  if (grep) {
+    mocha.grep(grep);
+    report.line(`only tests whose title contains "${grep}"`);
+  }
 
   let counts = { passed: 0, failed: 0 };
   try {

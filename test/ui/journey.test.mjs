@@ -1,3 +1,4 @@
+// @ts-check
 /* global describe, it, before, after, beforeEach, afterEach */
 // The new admin's first hour (issue 5), in a real browser against real VS Code (code-server) and the
 // fake Exchange in this process: an unconfigured extension, the welcome view, Configure through the
@@ -28,7 +29,9 @@ describe('a new admin\'s first hour, end to end', function () {
   this.timeout(120_000);
   const fakeExchange = loadFakeExchange();
   let fake;
+  /** @type {import('./support.mjs').WorkbenchSession} */
   let session;
+  /** @type {import('playwright-core').Page} */
   let page;
   let shotNumber = 0;
   let failedPoint;
@@ -192,7 +195,7 @@ describe('a new admin\'s first hour, end to end', function () {
     assert.match(await waitForExtensionLog(session.userDataDir, /Activated in/), /for organisation unconfigured|mail\.contoso\.com/);
     const welcome = page.locator('.part.sidebar .welcome-view-content');
     await welcome.waitFor({ timeout: 30_000 });
-    assert.match(await welcome.textContent(), /Start by telling the extension about your Exchange organisation/);
+    assert.match(await welcome.textContent() ?? '', /Start by telling the extension about your Exchange organisation/);
     await welcome.locator('.monaco-button', { hasText: 'Configure' }).waitFor();
     assert.equal(await checklistRows().count(), 0, 'no checklist before configuring');
     await screenshot('welcome');
@@ -242,6 +245,7 @@ describe('a new admin\'s first hour, end to end', function () {
       clip: async () => {
         const sidebar = await page.locator('.part.sidebar').boundingBox();
         const lastRow = await checklistRows().last().boundingBox();
+        assert.ok(sidebar && lastRow, 'the side bar and the last checklist row are on screen');
         return { x: 0, y: 0, width: Math.min(1000, Math.ceil(sidebar.x + sidebar.width)), height: Math.ceil(lastRow.y + lastRow.height + 12) };
       },
     });
@@ -312,6 +316,7 @@ describe('a new admin\'s first hour, end to end', function () {
   /** The editor area (where the panel is), at most 1000 px wide. */
   async function editorClip() {
     const box = await page.locator('.part.editor').boundingBox();
+    assert.ok(box, 'the editor area is on screen');
     return { x: Math.floor(box.x), y: Math.floor(box.y), width: Math.min(1000, Math.floor(box.width)), height: Math.floor(box.height) };
   }
 
@@ -336,6 +341,7 @@ describe('a new admin\'s first hour, end to end', function () {
       name: 'snippet-in-terminal',
       clip: async () => {
         const box = await page.locator('.part.panel').boundingBox();
+        assert.ok(box, 'the panel area is on screen');
         return { x: Math.floor(box.x), y: Math.floor(box.y), width: Math.min(1000, Math.floor(box.width)), height: Math.floor(box.height) };
       },
     });
@@ -356,7 +362,7 @@ describe('a new admin\'s first hour, end to end', function () {
     await panel.getByRole('button', { name: 'Mark as linked' }).click();
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ timeout: 15_000 });
-    assert.match(await dialog.textContent(), /Did the calendar service accept alexaforbusiness@contoso\.com/);
+    assert.match(await dialog.textContent() ?? '', /Did the calendar service accept alexaforbusiness@contoso\.com/);
     await dialog.locator('.monaco-button', { hasText: 'Mark as linked' }).click();
     await panel.locator('.hint', { hasText: 'Marked as linked on' }).waitFor({ timeout: 15_000 });
     await screenshot('linked');

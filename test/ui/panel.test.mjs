@@ -1,3 +1,4 @@
+// @ts-check
 /* global describe, it, before, after */
 // Browser-level test of the Probe & Link panel: real VS Code (code-server) in headless Debian
 // chromium, the extension loaded as a development extension, and the fake Exchange server in this
@@ -16,7 +17,9 @@ import {
 describe('probe & link panel in the browser', function () {
   this.timeout(180_000);
   let fake;
+  /** @type {import('./support.mjs').WorkbenchSession} */
   let session;
+  /** @type {import('playwright-core').Page} */
   let page;
 
   before(async function () {

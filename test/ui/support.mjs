@@ -1,3 +1,4 @@
+// @ts-check
 // Shared by the browser-level tests: real VS Code (code-server) in headless Debian chromium with the
 // extension loaded as a development extension, plus the small UI moves every test needs (the command
 // palette, the panel's nested webview frames, the terminal's text, the extension's log file).
@@ -44,6 +45,21 @@ export function loadCompiled(modulePath) {
  * workbench in chromium and waits for it. The returned session's `close()` always stops the browser,
  * the whole code-server process group and removes the temp folders, also after a failed start.
  */
+/**
+ * @typedef {object} WorkbenchSession
+ * @property {string} runDir
+ * @property {string} workspace
+ * @property {string} userDataDir
+ * @property {import('node:child_process').ChildProcess | undefined} codeServer
+ * @property {import('playwright-core').Browser | undefined} browser
+ * @property {import('playwright-core').Page} page set once the workbench is open (openWorkbench returns only then)
+ * @property {() => Promise<void>} close
+ */
+
+/**
+ * @param {{ label: string, userSettings?: Record<string, unknown>, viewport?: { width: number, height: number } }} options
+ * @returns {Promise<WorkbenchSession>}
+ */
 export async function openWorkbench({ label, userSettings = {}, viewport = { width: 1280, height: 900 } }) {
   const runDir = makeTempDir(label);
   const workspace = makeWorkspace();
@@ -54,7 +70,12 @@ export async function openWorkbench({ label, userSettings = {}, viewport = { wid
   // The DOM renderer keeps the terminal's text readable from the page (WebGL draws it on a canvas).
   seedUserSettings(userDataDir, { 'terminal.integrated.gpuAcceleration': 'off', ...userSettings });
   keepOnlyGivenExchangeSettings(userDataDir, Object.keys(userSettings));
-  const session = { runDir, workspace, userDataDir, codeServer: undefined, browser: undefined, page: undefined };
+  /** @type {WorkbenchSession} */
+  const session = {
+    runDir, workspace, userDataDir, codeServer: undefined, browser: undefined,
+    page: /** @type {import('playwright-core').Page} */ (/** @type {unknown} */ (undefined)),
+    close: async () => undefined,
+  };
   session.close = async () => {
     if (session.browser) await session.browser.close().catch(() => undefined);
     await stopProcessGroup(session.codeServer);
@@ -66,8 +87,9 @@ export async function openWorkbench({ label, userSettings = {}, viewport = { wid
       port, userDataDir, extensionsDir: join(runDir, 'extensions'), workspace, env: {},
       logFile: join(runDir, 'code-server.log'), onStart: (child) => { session.codeServer = child; },
     });
-    session.browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumFlags });
-    session.page = await session.browser.newPage({ viewport });
+    const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumFlags });
+    session.browser = browser;
+    session.page = await browser.newPage({ viewport });
     await session.page.goto(workbenchUrl(port, workspace, { extensionDir: repoRoot }));
     await session.page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
   } catch (error) {

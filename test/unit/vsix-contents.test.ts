@@ -14,7 +14,7 @@ describe('the .vsix contents', function () {
       .split('\n').map((l) => l.trim()).filter(Boolean);
     const allowed = /^(dist\/[\w-]+\.js|media\/.+|README\.md|CHANGELOG\.md|LICENSE|package\.json)$/;
     assert.deepEqual(listed.filter((f) => !allowed.test(f)), [], 'nothing else is packaged');
-    for (const required of ['dist/extension.js', 'dist/cli.js', 'dist/probe-engine.js', 'dist/webview.js', 'media/panel.css', 'README.md', 'CHANGELOG.md', 'LICENSE', 'package.json']) {
+    for (const required of ['dist/extension.js', 'dist/features.js', 'dist/cli.js', 'dist/probe-engine.js', 'dist/webview.js', 'media/panel.css', 'README.md', 'CHANGELOG.md', 'LICENSE', 'package.json']) {
       assert.ok(listed.includes(required), `${required} is packaged`);
     }
   });

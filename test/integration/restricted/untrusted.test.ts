@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activatedApi as api } from '../support';
+import { activatedApi as api, shownChecklistMessage } from '../support';
 
 
 function shellTerminals(): readonly vscode.Terminal[] {
@@ -49,12 +49,13 @@ describe('untrusted workspace (restricted mode)', function () {
   });
 
   it('ignores the workspace\'s values for settings that shape snippets, so the checklist has nothing to warn about', async () => {
-    const { session, checklistMessage } = await api();
+    const hooks = await api();
+    const { session } = hooks;
     const { settings } = session.readSettings();
     assert.equal(settings.exchangeServer, 'EXCH01');
     assert.equal(settings.serviceAccount.organizationalUnit, '');
     assert.equal(settings.impersonation.scopeName, 'Alexa for Business user mailboxes', 'restrictedConfigurations: the workspace value is ignored');
-    assert.equal(checklistMessage(), undefined);
+    assert.equal(await shownChecklistMessage(hooks), undefined);
   });
 
   it('refuses to run probes', async () => {

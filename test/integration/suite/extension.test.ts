@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activatedApi, EXTENSION_ID } from '../support';
+import { activatedApi, EXTENSION_ID, shownChecklistMessage } from '../support';
 import type { StepView } from '../../../src/core/model';
 import { COMMAND_IDS } from '../../../src/core/contributions/commands';
 
@@ -73,7 +73,7 @@ describe('settings trust boundary', () => {
     assert.equal(settings.exchangeServer, 'EXCH01');
     assert.equal(settings.serviceAccount.organizationalUnit, '');
     assert.equal(settings.impersonation.scopeName, 'Attacker chosen scope', 'a trusted folder\'s restricted value applies');
-    const message = api.checklistMessage() ?? '';
+    const message = (await shownChecklistMessage(api)) ?? '';
     assert.match(message, /exchangeSetup\.impersonation\.scopeName \(workspace: /);
     assert.doesNotMatch(message, /exchangeServer|organizationalUnit/);
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ecs-runbook-')), 'runbook.ps1');

@@ -18,7 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { STEPS } from '../../../src/core/steps';
-import type { ExtensionApi } from '../../../src/host/api';
+import type { TestApi } from '../../../src/host/api';
 import { activatedApi } from '../support';
 import { getTestPki } from '../../fake-exchange/certs';
 import { FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX, generatedMailboxName, startFakeExchange, type FakeExchange, type ScenarioName } from '../../fake-exchange/server';
@@ -53,7 +53,7 @@ describe('secrets canary across every path (real VS Code)', function () {
   const window = vscode.window as WindowStubs;
   const real: Partial<WindowStubs> = {};
   const settingsTouched: string[] = [];
-  let api: ExtensionApi;
+  let api: TestApi;
   let fake: FakeExchange;
   let workmail: WorkmailFake;
   let echo: Server;

@@ -1,0 +1,107 @@
+// The activation bundle's size budget and the test hooks' absence from a packaged build. Builds
+// the extension and features bundles, production and development, into temp folders (never the
+// repository's dist/, which other runs may be using) and loads them with a fake `vscode`.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { ExtensionApi, TestHooks } from '../../src/host/api';
+import { createFakeVscode, fakeContext, withFakeVscode } from '../support/fakeVscode';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const packageJSON = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { contributes: { commands: { command: string }[] } };
+
+/** Issue 12's budget for the production dist/extension.js (the README's bench table reports it too). */
+const EXTENSION_BUNDLE_BUDGET_BYTES = 60_000;
+/** Every hook of TestHooks; the type check fails here when one is added and not listed. */
+const HOOKS = { session: 0, terminal: 0, checklist: 0, checklistMessage: 0, checklistShown: 0, probePanel: 0, verifyStepWithCommand: 0 } satisfies Record<keyof TestHooks, 0>;
+const HOOK_NAMES = Object.keys(HOOKS);
+/** Hook names distinctive enough to search for in minified code. */
+const GREPPABLE_HOOK_NAMES = ['verifyStepWithCommand', 'checklistMessage'];
+const MODE = { Production: 1, Development: 2, Test: 3 };
+
+function build(dir: string, production: boolean): void {
+  execFileSync(process.execPath, [
+    path.join(root, 'scripts', 'build.mjs'), '--dist', dir, '--bundles', 'extension,features', ...(production ? ['--production'] : []),
+  ], { cwd: root, stdio: 'pipe' });
+}
+
+interface Activated {
+  api: ExtensionApi | undefined;
+  fake: ReturnType<typeof createFakeVscode>;
+  context: ReturnType<typeof fakeContext>;
+}
+
+function activateBundle(dir: string, mode: number): Activated {
+  const fake = createFakeVscode();
+  const context = fakeContext(mode, packageJSON);
+  const file = path.join(dir, 'extension.js');
+  // A fresh copy per activation: a cached one would still hold the previous fake.
+  delete require.cache[file];
+  const api = withFakeVscode(fake, () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const extension = require(file) as { activate(context: unknown): ExtensionApi | undefined };
+    return extension.activate(context);
+  });
+  assert.ok(api, `activate() returned an API; the extension logged:\n${fake.logLines.join('\n')}`);
+  return { api, fake, context };
+}
+
+describe('the activation bundle', function () {
+  this.timeout(120_000);
+  let production: string;
+  let development: string;
+
+  before(() => {
+    production = mkdtempSync(path.join(tmpdir(), 'ecs-bundle-prod-'));
+    development = mkdtempSync(path.join(tmpdir(), 'ecs-bundle-dev-'));
+    build(production, true);
+    build(development, false);
+  });
+
+  after(() => {
+    for (const dir of [production, development]) if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(`production dist/extension.js is at most ${EXTENSION_BUNDLE_BUDGET_BYTES} bytes`, () => {
+    const bytes = statSync(path.join(production, 'extension.js')).size;
+    assert.ok(bytes <= EXTENSION_BUNDLE_BUDGET_BYTES, `dist/extension.js is ${bytes} bytes, over the ${EXTENSION_BUNDLE_BUDGET_BYTES}-byte budget: move what activation does not need behind src/host/lazyFeatures.ts (into dist/features.js)`);
+  });
+
+  it('the production bundles hold no test hook; the development bundles do', () => {
+    for (const name of ['extension.js', 'features.js']) {
+      const text = readFileSync(path.join(production, name), 'utf8');
+      for (const hook of GREPPABLE_HOOK_NAMES) assert.ok(!text.includes(hook), `production ${name} mentions ${hook}`);
+      assert.ok(!text.includes('__ECS_TEST_HOOKS__'), `production ${name} left the build flag unreplaced`);
+    }
+    // The same search finds them where they are meant to be, so it can fail.
+    const dev = readFileSync(path.join(development, 'extension.js'), 'utf8');
+    for (const hook of GREPPABLE_HOOK_NAMES) assert.ok(dev.includes(hook), `development extension.js mentions ${hook}`);
+  });
+
+  it('activate() of the production build returns only the figures, even in ExtensionMode.Test', () => {
+    const { api } = activateBundle(production, MODE.Test);
+    assert.deepEqual(Object.keys(api ?? {}).sort(), ['activationMs', 'bundleLoadMs']);
+    assert.ok(Object.isFrozen(api), 'the API object is frozen');
+    assert.equal(typeof api?.activationMs, 'number');
+    assert.equal(typeof api?.bundleLoadMs, 'number', 'the bundle measured its own evaluation');
+  });
+
+  it('activate() of the development build adds the hooks in ExtensionMode.Test only', () => {
+    for (const mode of [MODE.Production, MODE.Development]) {
+      const { api } = activateBundle(development, mode);
+      assert.deepEqual(Object.keys(api ?? {}).sort(), ['activationMs', 'bundleLoadMs'], `mode ${mode}`);
+    }
+    const { api } = activateBundle(development, MODE.Test);
+    assert.deepEqual(Object.keys(api ?? {}).sort(), ['activationMs', 'bundleLoadMs', ...HOOK_NAMES].sort());
+  });
+
+  it('activation registers a stand-in for every contributed command and does not load dist/features.js', () => {
+    const { fake } = activateBundle(production, MODE.Production);
+    const contributed = packageJSON.contributes.commands.map((c) => c.command).sort();
+    assert.deepEqual([...fake.commands.keys()].sort(), contributed);
+    const loaded = Object.keys(require.cache).filter((file) => file.startsWith(production));
+    assert.deepEqual(loaded.map((file) => path.basename(file)), ['extension.js']);
+  });
+});
