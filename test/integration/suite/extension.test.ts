@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { activatedApi, EXTENSION_ID } from '../support';
-import type { StepView } from '../../../src/core/model';
+import { CURRENT_PROGRESS_VERSION, type StepView } from '../../../src/core/model';
 
 
 function manifest(): { contributes: { commands: { command: string }[]; configuration: { properties: Record<string, { scope?: string }> } } } {
@@ -87,7 +87,7 @@ describe('checklist tree', () => {
     const api = await activatedApi();
     const model = api.session.model;
     model.load({
-      version: 2,
+      version: CURRENT_PROGRESS_VERSION,
       steps: {
         'prerequisites.exchangeVersion': { status: 'done', evidence: { source: 'terminal', at: '2026-11-29T09:00:00.000Z', detail: 'EXCH01 runs 15.2 build 2562.17' } },
         'prerequisites.certificate': { status: 'failed', evidence: { source: 'probe', at: '2026-11-29T09:05:00.000Z', detail: 'Self-signed certificate' } },
@@ -119,7 +119,7 @@ describe('checklist tree', () => {
 
   it('persists progress per organisation across a reload of the model', async () => {
     const api = await activatedApi();
-    api.session.model.load({ version: 2, steps: {} }, 'impersonation');
+    api.session.model.load({ version: CURRENT_PROGRESS_VERSION, steps: {} }, 'impersonation');
     api.session.model.record('serviceAccount.create', 'done', 'terminal', 'mailbox exists');
     await new Promise((r) => setTimeout(r, 200));
     const org = api.session.organization();
@@ -178,7 +178,7 @@ describe('Exchange Management Shell terminal (bash stands in for PowerShell)', f
 
   it('reads a verification command\'s output back through shell integration and updates the step', async () => {
     const api = await activatedApi();
-    api.session.model.load({ version: 2, steps: {} }, 'impersonation');
+    api.session.model.load({ version: CURRENT_PROGRESS_VERSION, steps: {} }, 'impersonation');
     const fixture = path.join(workspaceRoot(), 'test', 'fixtures', 'integration', 'basic-auth-mixed.txt');
     assert.ok(fs.existsSync(fixture), `fixture ${fixture}`);
     const outcome = await api.verifyStepWithCommand('basicAuth.verify', `cat '${fixture}'`);
@@ -196,7 +196,7 @@ describe('Read Verification Output (output captured on the Exchange server)', ()
   it('reads pasted output into the step as a terminal read-back does, rollback values included', async () => {
     const api = await activatedApi();
     const model = api.session.model;
-    model.load({ version: 2, steps: {} }, 'impersonation');
+    model.load({ version: CURRENT_PROGRESS_VERSION, steps: {} }, 'impersonation');
     await vscode.commands.executeCommand('exchangeSetup.readVerificationOutput', 'basicAuth.enable', output());
     for (const id of ['basicAuth.verify', 'basicAuth.enable', 'prerequisites.basicAuth'] as const) {
       assert.equal(model.statusOf(id), 'done', id);
@@ -211,7 +211,7 @@ describe('Read Verification Output (output captured on the Exchange server)', ()
   it('opens an editor to paste into, reads it on Read Pasted Output and closes it', async () => {
     const api = await activatedApi();
     const model = api.session.model;
-    model.load({ version: 2, steps: {} }, 'impersonation');
+    model.load({ version: CURRENT_PROGRESS_VERSION, steps: {} }, 'impersonation');
     await vscode.commands.executeCommand('exchangeSetup.readVerificationOutput', 'basicAuth.verify');
     const editor = vscode.window.activeTextEditor;
     assert.ok(editor && editor.document.isUntitled, 'an untitled editor is open for the output');
@@ -229,7 +229,7 @@ describe('Read Verification Output (output captured on the Exchange server)', ()
   it('changes nothing when the pasted text holds no output of that step', async () => {
     const api = await activatedApi();
     const model = api.session.model;
-    model.load({ version: 2, steps: {} }, 'impersonation');
+    model.load({ version: CURRENT_PROGRESS_VERSION, steps: {} }, 'impersonation');
     model.record('basicAuth.verify', 'done', 'manual', 'Confirmed by hand: checked in the admin center');
     await vscode.commands.executeCommand('exchangeSetup.readVerificationOutput', 'basicAuth.verify', 'PS C:\\> Get-Date\nMonday\n');
     assert.equal(model.statusOf('basicAuth.verify'), 'done');
