@@ -91,6 +91,7 @@ describe('checklist tree', () => {
       steps: {
         'prerequisites.exchangeVersion': { status: 'done', evidence: { source: 'terminal', at: '2026-11-29T09:00:00.000Z', detail: 'EXCH01 runs 15.2 build 2562.17' } },
         'prerequisites.certificate': { status: 'failed', evidence: { source: 'probe', at: '2026-11-29T09:05:00.000Z', detail: 'Self-signed certificate' } },
+        'prerequisites.basicAuth': { status: 'warning', evidence: { source: 'probe', at: '2026-11-29T09:06:00.000Z', detail: 'EWS answered with HTTP 200 instead of asking for credentials' } },
         link: { status: 'done', evidence: { source: 'manual', at: '2026-11-29T09:10:00.000Z', detail: 'Confirmed by hand.' } },
       },
     }, 'impersonation');
@@ -104,6 +105,13 @@ describe('checklist tree', () => {
     const prereqItem = item(prereq);
     assert.equal(prereqItem.description, 'failed · 1 of 4 done');
     assert.equal((prereqItem.iconPath as vscode.ThemeIcon).id, 'error');
+    // A failure and a warning are announced with their reason, in the words the panel uses.
+    const certificate = item(api.checklist.getChildren(prereq)[2]);
+    assert.equal(certificate.accessibilityInformation?.label, 'Publicly trusted certificate on EWS: failed \u2014 Self-signed certificate (from a probe)');
+    const basicAuth = item(api.checklist.getChildren(prereq)[3]);
+    assert.equal((basicAuth.iconPath as vscode.ThemeIcon).id, 'warning');
+    assert.equal(basicAuth.description, 'warning · from a probe');
+    assert.equal(basicAuth.accessibilityInformation?.label, 'Basic authentication on EWS: warning \u2014 EWS answered with HTTP 200 instead of asking for credentials (from a probe)');
     const version = item(api.checklist.getChildren(prereq)[1]);
     assert.equal((version.iconPath as vscode.ThemeIcon).id, 'pass-filled');
     assert.match((version.tooltip as vscode.MarkdownString).value, /Read from the terminal at .*EXCH01 runs 15\\\.2/);
