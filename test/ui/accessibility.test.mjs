@@ -60,7 +60,7 @@ async function webviewFrameWith(page, selector, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
-      if (frame.name() !== 'active-frame') continue;
+      if (frame === page.mainFrame()) continue;
       if (await frame.locator(selector).count().catch(() => 0)) return frame;
     }
     await page.waitForTimeout(250);
@@ -102,14 +102,19 @@ describe('accessible and consistent, in the browser', function () {
     return page.locator(`[data-done-step-id="${EXTENSION_STEP_PREFIX}${step}"]`).getAttribute('aria-checked');
   }
 
+  /** Picks a colour theme as a person does: the palette's "Preferences: Color Theme", then the theme. */
   async function useTheme(theme) {
-    await runCommand(page, 'Preferences: Color Theme');
+    // The palette also offers "Browse Color Themes in Marketplace": click the exact command's row.
+    await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ timeout: 10_000 });
+    await input.fill('>Preferences: Color Theme');
+    await page.locator('.quick-input-list .monaco-list-row[aria-label^="Preferences: Color Theme"]').first().click({ timeout: 10_000 });
+    await page.locator('.quick-input-list .monaco-list-row[aria-label^="Light Modern"]').first().waitFor({ timeout: 10_000 });
     await input.fill(theme.label);
-    await page.locator(`.quick-input-list .monaco-list-row[aria-label^="${theme.label}"]`).first().waitFor({ timeout: 10_000 });
-    await page.keyboard.press('Enter');
+    await page.locator(`.quick-input-list .monaco-list-row[aria-label^="${theme.label}"]`).first().click({ timeout: 10_000 });
     await page.locator(`.monaco-workbench.${theme.kind}`).waitFor({ timeout: 15_000 });
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => page.keyboard.press('Escape'));
     await page.waitForTimeout(500); // the webviews take the new colours a moment later
   }
 
