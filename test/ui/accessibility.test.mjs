@@ -36,6 +36,16 @@ const THEMES = [
   { name: 'Default High Contrast Light', label: 'Light High Contrast', kind: 'hc-light' },
 ];
 
+/** Each walkthrough step and the first heading of its page (media/walkthrough/*.md). */
+const WALKTHROUGH_PAGES = [
+  ['configure', 'Describe your organisation'],
+  ['prerequisites', 'Prerequisites'],
+  ['basicAuth', 'Basic authentication on EWS'],
+  ['serviceAccount', 'The service account'],
+  ['access', 'Calendar access'],
+  ['link', 'Link and test'],
+];
+
 const EXTENSION_STEP_PREFIX = 'exchange-calendar-setup.exchange-calendar-setup#exchangeSetup.walkthrough#';
 const TRUST_REASON = 'Trusted only through the extra CA file, not by a public root: the calendar service needs a publicly trusted certificate';
 
@@ -197,13 +207,18 @@ describe('accessible and consistent, in the browser', function () {
       const panelFrame = await webviewFrameWith(page, 'main#panel .step-verdicts li');
       found.panel = await audit(panelFrame);
 
+      // Each walkthrough step in turn: its title and description (the selected one shows its
+      // description and button), and its page (media/walkthrough/*.md) beside or under the steps.
       await openWalkthrough();
-      found.walkthroughSteps = await audit(page, [
-        `.step-title[x-step-title-for^="${EXTENSION_STEP_PREFIX}"]`,
-        `.step-description-container[x-step-description-for^="${EXTENSION_STEP_PREFIX}"]`,
-      ]);
-      // The first step's page (media/walkthrough/configure.md) shows beside the steps.
-      found.walkthroughPage = await audit(await webviewFrameWith(page, 'h1:has-text("Describe your organisation")'));
+      for (const [step, heading] of WALKTHROUGH_PAGES) {
+        await page.locator(`.getting-started-step[data-step-id="${EXTENSION_STEP_PREFIX}${step}"]`).click();
+        const pageFrame = await webviewFrameWith(page, `h1:text-is("${heading}")`);
+        found[`walkthrough ${step}: steps`] = await audit(page, [
+          `.step-title[x-step-title-for^="${EXTENSION_STEP_PREFIX}"]`,
+          `.step-description-container[x-step-description-for^="${EXTENSION_STEP_PREFIX}"]`,
+        ]);
+        found[`walkthrough ${step}: page`] = await audit(pageFrame);
+      }
 
       await showChecklist();
       await checklistRow('Publicly trusted certificate on EWS').waitFor({ timeout: 15_000 });
