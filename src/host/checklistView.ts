@@ -66,6 +66,7 @@ export class ChecklistTreeProvider implements vscode.TreeDataProvider<StepView>,
       item.checkboxState = {
         state: step.status === 'done' ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked,
         tooltip: 'Only you can confirm this step: tick it when it is done.',
+        accessibilityInformation: { label: `${title} is done (only you can confirm it)` },
       };
     }
     if (step.definition.hasSnippet && step.status !== 'notApplicable') {

@@ -11,7 +11,8 @@
 // own workbench chrome around them (the walkthrough page's step buttons and lists, the side bar's
 // toolbar, the editor tabs) is not ours to fix, and axe does find things there (for example
 // `aria-allowed-attr` on the walkthrough's step buttons and `aria-prohibited-attr` on the side bar's
-// "Views and More Actions..." link in code-server 4.100.3): those are left out of the scope on purpose.
+// "Views and More Actions..." link in code-server 4.100.3): those are left out of the scope on purpose,
+// and the few rules that judge VS Code's wrapper of our content are listed below with the reason.
 // Failing audits save test-results/accessibility/<theme>-*.json and a screenshot.
 //
 //   node scripts/build.mjs && npx mocha test/ui/accessibility.test.mjs --timeout 300000
@@ -36,6 +37,17 @@ const THEMES = [
   { name: 'Default High Contrast Light', label: 'Light High Contrast', kind: 'hc-light' },
 ];
 
+/**
+ * Rules about what VS Code wraps around our content, left out where that wrapper is audited with it:
+ * - a walkthrough page is our markdown inside VS Code's own HTML document (no title, no lang, no main
+ *   landmark: document-title, html-has-lang, landmark-one-main, region);
+ * - a checklist row is VS Code's tree widget: its checkbox toggle has tabindex="1" (tabindex), and the
+ *   row's label and description are adjacent spans with no space between them, so their text never
+ *   matches any accessible name word for word (label-content-name-mismatch).
+ */
+const VSCODE_WALKTHROUGH_PAGE_RULES = ['document-title', 'html-has-lang', 'landmark-one-main', 'region'];
+const VSCODE_TREE_ROW_RULES = ['tabindex', 'label-content-name-mismatch'];
+
 /** Each walkthrough step and the first heading of its page (media/walkthrough/*.md). */
 const WALKTHROUGH_PAGES = [
   ['configure', 'Describe your organisation'],
@@ -53,16 +65,24 @@ const TRUST_REASON = 'Trusted only through the extra CA file, not by a public ro
  * Runs axe in a frame (the page or a webview's document). `include` scopes the audit to our elements;
  * without it the whole document is audited. Returns the violations, each reduced to what a person needs.
  */
-async function audit(frame, include) {
-  return frame.evaluate(async ({ source, scope }) => {
+async function audit(frame, { include, skip = [], paintBackground = false } = {}) {
+  return frame.evaluate(async ({ source, scope, skipRules, paint }) => {
     if (!window.axe) (0, eval)(source);
+    if (paint) {
+      // The frame is transparent over VS Code's page: give it that page's colour, so contrast is
+      // measured against what a person sees (axe would assume white).
+      const style = getComputedStyle(document.documentElement);
+      const background = style.getPropertyValue('--vscode-welcomePage-background').trim() || style.getPropertyValue('--vscode-editor-background').trim();
+      if (background) document.documentElement.style.backgroundColor = background;
+    }
     const context = scope ? { include: scope.map((selector) => [selector]) } : document;
-    const result = await window.axe.run(context, { iframes: false, resultTypes: ['violations'] });
+    const rules = Object.fromEntries(skipRules.map((id) => [id, { enabled: false }]));
+    const result = await window.axe.run(context, { iframes: false, resultTypes: ['violations'], rules });
     return result.violations.map((v) => ({
       rule: v.id, impact: v.impact, help: v.help,
       nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
     }));
-  }, { source: axeSource, scope: include });
+  }, { source: axeSource, scope: include, skipRules: skip, paint: paintBackground });
 }
 
 /** The webview document (inside the editor's iframes) that holds `selector`, once it is there. */
@@ -213,16 +233,18 @@ describe('accessible and consistent, in the browser', function () {
       for (const [step, heading] of WALKTHROUGH_PAGES) {
         await page.locator(`.getting-started-step[data-step-id="${EXTENSION_STEP_PREFIX}${step}"]`).click();
         const pageFrame = await webviewFrameWith(page, `h1:text-is("${heading}")`);
-        found[`walkthrough ${step}: steps`] = await audit(page, [
-          `.step-title[x-step-title-for^="${EXTENSION_STEP_PREFIX}"]`,
-          `.step-description-container[x-step-description-for^="${EXTENSION_STEP_PREFIX}"]`,
-        ]);
-        found[`walkthrough ${step}: page`] = await audit(pageFrame);
+        found[`walkthrough ${step}: steps`] = await audit(page, {
+          include: [
+            `.step-title[x-step-title-for^="${EXTENSION_STEP_PREFIX}"]`,
+            `.step-description-container[x-step-description-for^="${EXTENSION_STEP_PREFIX}"]`,
+          ],
+        });
+        found[`walkthrough ${step}: page`] = await audit(pageFrame, { skip: VSCODE_WALKTHROUGH_PAGE_RULES, paintBackground: true });
       }
 
       await showChecklist();
       await checklistRow('Publicly trusted certificate on EWS').waitFor({ timeout: 15_000 });
-      found.checklist = await audit(page, ['.part.sidebar .pane-body .monaco-list-row']);
+      found.checklist = await audit(page, { include: ['.part.sidebar .pane-body .monaco-list-row'], skip: VSCODE_TREE_ROW_RULES });
 
       const violations = Object.entries(found).filter(([, list]) => list.length > 0);
       if (violations.length > 0) {
