@@ -1,4 +1,4 @@
-/* global describe, it, before, after, afterEach, window, document */
+/* global describe, it, before, after, afterEach, window, document, getComputedStyle */
 // Issue 15 item 6 in a real browser (code-server + headless chromium, the fake Exchange in this process):
 // - the walkthrough opened after configuring shows "Describe your organisation" done;
 // - the panel and the checklist tell one story in the same words for a certificate trusted only through
