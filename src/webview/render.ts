@@ -25,6 +25,7 @@ import {
   type ServerView,
   type WebviewMessage,
 } from '../core/protocol';
+import { probeEvidence, procedureStepTitle, stepVerdictLine } from '../core/pure/stepVerdict';
 
 /** What the page persists with setState: the form and the texts typed into it. Never a secret. */
 export interface ViewState {
@@ -84,6 +85,11 @@ export class PanelView {
   private readonly runButton: HTMLButtonElement;
   private readonly cancelButton: HTMLButtonElement;
   private readonly summary: HTMLElement;
+  /** The checklist steps this run leaves not done, worded as the checklist words them. */
+  private readonly stepVerdicts: HTMLUListElement;
+  /** This run's checks and access method, which decide what the checklist records. */
+  private runChecks: CheckView[] = [];
+  private runMethod: ProbeForm['accessMethod'] = 'impersonation';
   private readonly checks: HTMLOListElement;
   private readonly server: HTMLElement;
   private readonly eventsSection: HTMLElement;
@@ -161,6 +167,8 @@ export class PanelView {
     this.cancelButton = this.button('Cancel', () => this.host.post({ type: 'cancel' }), 'secondary');
     this.cancelButton.id = 'cancel';
     this.summary = this.el('p', { class: 'summary', role: 'status', 'aria-live': 'polite' });
+    this.stepVerdicts = this.el('ul', { class: 'step-verdicts', 'aria-label': 'Checklist steps this run leaves to do' }) as HTMLUListElement;
+    this.stepVerdicts.hidden = true;
     this.checks = this.el('ol', { class: 'checks', id: 'checks', 'aria-label': 'Check results' }) as HTMLOListElement;
     this.server = this.el('p', { class: 'server' });
     this.server.hidden = true;
@@ -181,6 +189,7 @@ export class PanelView {
     const probes = this.section('probes', 'Probes', [
       this.el('div', { class: 'actions' }, [this.runButton, this.cancelButton]),
       this.summary,
+      this.stepVerdicts,
       this.checks,
       this.server,
       this.eventsSection,
@@ -267,6 +276,9 @@ export class PanelView {
         this.running = true;
         this.checks.replaceChildren();
         this.checks.setAttribute('aria-busy', 'true');
+        this.runChecks = [];
+        this.runMethod = this.readForm().accessMethod;
+        this.showStepVerdicts();
         this.server.hidden = true;
         this.eventsSection.hidden = true;
         this.roomEventsSection.hidden = true;
@@ -276,6 +288,7 @@ export class PanelView {
         return;
       case 'check':
         if (message.runId !== this.currentRunId) return;
+        this.runChecks.push(message.check);
         this.checks.append(this.checkRow(message.check));
         return;
       case 'runFinished':
@@ -284,6 +297,7 @@ export class PanelView {
         this.checks.removeAttribute('aria-busy');
         this.summary.textContent = message.summary === '' ? OUTCOME_WORDS[message.outcome] : `${OUTCOME_WORDS[message.outcome]} ${message.summary}`;
         this.summary.className = `summary outcome-${message.outcome}`;
+        this.showStepVerdicts();
         this.showServer(message.server);
         this.showEvents(this.events, this.eventsSection, message.events);
         this.showEvents(this.roomEvents, this.roomEventsSection, message.roomEvents);
@@ -439,6 +453,19 @@ export class PanelView {
       ['Access method', values.accessMethod === 'impersonation' ? 'Impersonation (method 1)' : 'Per-mailbox rights (method 2)'],
     ];
     for (const [term, value] of rows) this.linkValues.append(this.el('dt', {}, term), this.el('dd', {}, value));
+  }
+
+  /**
+   * Under the summary: each checklist step this run leaves not done (a warning, a failure), in the
+   * very words the checklist uses for it, from the same rule (src/core/probeEvidence.ts).
+   */
+  private showStepVerdicts(): void {
+    const titleOf = (step: string): string | undefined => this.runChecks.find((c) => c.remedy?.step === step)?.remedy?.stepTitle;
+    const lines = this.running ? [] : probeEvidence(this.runChecks, this.runMethod)
+      .filter((e) => e.status !== 'done')
+      .map((e) => stepVerdictLine(titleOf(e.step) ?? procedureStepTitle(e.step), e.status, e.detail));
+    this.stepVerdicts.replaceChildren(...lines.map((line) => this.el('li', {}, line)));
+    this.stepVerdicts.hidden = lines.length === 0;
   }
 
   private showServer(server: ServerView | undefined): void {

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { JSDOM } from 'jsdom';
 import type { HostMessage, ProbeForm, WebviewMessage } from '../../src/core/protocol';
+import { EMPTY_STATE, SetupModel } from '../../src/core/model';
+import { checklistLabel, recordProbeEvidence } from '../../src/core/probeEvidence';
 import { PanelView, type ViewState } from '../../src/webview/render';
 
 const form: ProbeForm = { ewsUrl: 'https://mail.contoso.com/EWS/Exchange.asmx', upn: 'svc@contoso.com', testMailbox: 'alice@contoso.com', accessMethod: 'impersonation', write: false };
@@ -90,6 +92,29 @@ describe('webview renderer (jsdom)', () => {
     assert.equal($<HTMLButtonElement>('#run-probes').disabled, false);
     assert.match(doc.querySelector('.summary')?.textContent ?? '', /1 of 2 checks failed/);
     assert.match(doc.querySelector('.server')?.textContent ?? '', /15\.2\.2562\.17/);
+  });
+
+  it('lists under the summary each step the run leaves to do, in the checklist\'s own words', () => {
+    const { doc, view, init } = setup();
+    init();
+    const trustReason = 'Trusted only through the extra CA file, not by a public root: the calendar service needs a publicly trusted certificate';
+    view.handle({ type: 'runStarted', runId: 3, purpose: 'probes' });
+    const check = (id: string, status: 'pass' | 'warn', message = `${id} ok`): HostMessage => ({ type: 'check', runId: 3, check: { id, name: id, status, message, ms: 1 } });
+    for (const id of ['tls.handshake', 'tls.name', 'tls.expiry', 'auth.login']) view.handle(check(id, 'pass'));
+    view.handle(check('tls.trust', 'warn', trustReason));
+    const verdicts = doc.querySelector<HTMLElement>('.step-verdicts')!;
+    assert.equal(verdicts.hidden, true, 'nothing is listed while the run goes on');
+    view.handle({ type: 'runFinished', runId: 3, outcome: 'passed', summary: '5 checks, 1 with a warning, in 9 ms.' });
+    assert.equal(verdicts.hidden, false);
+    const model = new SetupModel(EMPTY_STATE, 'impersonation');
+    recordProbeEvidence(model, [{ id: 'tls.trust', status: 'warn', message: trustReason }, ...['tls.handshake', 'tls.name', 'tls.expiry'].map((id) => ({ id, status: 'pass' as const, message: `${id} ok` }))], 'impersonation');
+    const row = model.view().flatMap((v) => [v, ...v.children]).find((v) => v.id === 'prerequisites.certificate')!;
+    const items = [...verdicts.querySelectorAll('li')].map((li) => li.textContent);
+    assert.deepEqual(items, [`Publicly trusted certificate on EWS: warning \u2014 ${trustReason}`]);
+    assert.equal(checklistLabel(row, row.definition.title), `${items[0]} (from a probe)`, 'the checklist row says the same');
+    // A new run clears the list until it has finished.
+    view.handle({ type: 'runStarted', runId: 4, purpose: 'probes' });
+    assert.equal(verdicts.hidden, true);
   });
 
   it('disables inserting into the terminal in an untrusted workspace, and offers only "reveal" for a step without a snippet', () => {
