@@ -91,6 +91,21 @@ describe('EWS response parsing (recorded real-shaped responses)', () => {
     assert.equal(!outcome.ok && outcome.failure.kind, 'format');
   });
 
+  it('reads every attribute of every tag, also after a parse that failed inside an attribute list', () => {
+    // The attribute reader shares one regex between tags and documents: a throw in the middle of a
+    // tag's attributes (a bad entity) must not make the next tag or document skip any of its own.
+    assert.throws(() => parseXml('<a x="1" y="&bad;" z="3"/>'), XmlError);
+    const root = parseXml(`<r a="1" b='2'><c d="3" xmlns:p="urn:p"><p:e f="&amp;" g="5"/></c><h/><i j="6"/></r>`);
+    assert.deepEqual(root.attrs, { a: '1', b: '2' });
+    const c = root.children[0];
+    assert.deepEqual(c.attrs, { d: '3' });
+    assert.deepEqual({ ns: c.children[0].ns, attrs: c.children[0].attrs }, { ns: 'urn:p', attrs: { f: '&', g: '5' } });
+    assert.deepEqual(root.children.map((el) => [el.local, el.attrs]), [['c', { d: '3' }], ['h', {}], ['i', { j: '6' }]]);
+    // The same answer twice in a row reads the same (nothing carried over from the first parse).
+    const answer = fixture('fault-server-busy.xml');
+    assert.deepEqual(parseEwsResponse(answer).fault, parseEwsResponse(answer).fault);
+  });
+
   it('sorts HTTP-level answers: 401, locked body, 302 to the generic error page, 503', () => {
     const kinds = (status: number, body = '', headers: Record<string, string[]> = {}) => {
       const outcome = classifyResponse({ status, statusText: '', headers, body });
