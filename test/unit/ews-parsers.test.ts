@@ -1,13 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { calendarAccessRequest, classifyResponse, describeFailure, ownCalendarRequest } from '../../src/core/ews/client';
 import { classifyServerVersion } from '../../src/core/ews/probes';
 import { KNOWN_RESPONSE_CODES, describeResponseCode } from '../../src/core/ews/responseCodes';
 import { firstError, parseEwsResponse, readServerVersion } from '../../src/core/ews/soap';
-import { XmlError, parseXml } from '../../src/core/ews/xml';
+import { XmlError, decodeEntities, parseXml, type XmlElement } from '../../src/core/ews/xml';
 import type { HttpResponse } from '../../src/core/ews/transport';
 import { findSchemaDir } from '../fake-exchange/schema';
 import { REMEDY_KEYS, remedy } from '../../src/core/remedies';
@@ -104,6 +104,32 @@ describe('EWS response parsing (recorded real-shaped responses)', () => {
     // The same answer twice in a row reads the same (nothing carried over from the first parse).
     const answer = fixture('fault-server-busy.xml');
     assert.deepEqual(parseEwsResponse(answer).fault, parseEwsResponse(answer).fault);
+  });
+
+  it('reads the same attributes as an independent reading of each start tag, over every recorded answer (faults included)', () => {
+    // Differential: every start tag found in the raw text, its attributes read one by one with
+    // matchAll (the reader's former way), against the parsed tree in document order.
+    const startTag = /<([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*\/?>/g;
+    const attribute = /([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+    const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.xml'));
+    assert.ok(files.length >= 5 && files.some((f) => f.startsWith('fault-')), 'the corpus has answers and faults');
+    for (const file of files) {
+      const text = fixture(file);
+      const expected = [...text.matchAll(startTag)].map((tag) => {
+        const attrs: Record<string, string> = {};
+        for (const [, name, double, single] of tag[2].matchAll(attribute)) {
+          if (name !== 'xmlns' && !name.startsWith('xmlns:')) attrs[name.slice(name.indexOf(':') + 1)] = decodeEntities(double ?? single ?? '');
+        }
+        return [tag[1].slice(tag[1].indexOf(':') + 1), attrs];
+      });
+      const actual: [string, Record<string, string>][] = [];
+      const visit = (el: XmlElement): void => {
+        actual.push([el.local, el.attrs]);
+        el.children.forEach(visit);
+      };
+      visit(parseXml(text));
+      assert.deepEqual(actual, expected, file);
+    }
   });
 
   it('sorts HTTP-level answers: 401, locked body, 302 to the generic error page, 503', () => {
