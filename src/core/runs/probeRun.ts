@@ -244,7 +244,7 @@ export class ProbeRunner {
     const accessThroughName = checks.some((c) => c.id === accessId && (c.status === 'pass' || c.status === 'warn'));
     if (request.mailboxes && request.mailboxes.length > 0 && accessThroughName) {
       const spread = await Promise.race([
-        engine.verifyMailboxesAcrossNodes({ ...config, mailboxes: undefined }, nodes, request.mailboxes, {
+        engine.verifyMailboxesAcrossNodes(config, nodes, request.mailboxes, {
           signal: run.signal, concurrency: request.concurrency,
           onProgress: (checked, total) => { if (!run.signal.aborted) this.emitter.emit({ type: 'mailboxProgress', runId: run.id, checked, total }); },
         }),
