@@ -169,7 +169,11 @@ describe('probe & link panel in the browser: per-node mode', function () {
     const webview = await openProbePanel(page);
     await webview.getByRole('button', { name: 'Run probes' }).click();
     const passwordBox = page.locator('.quick-input-widget input[type="password"]');
-    await passwordBox.waitFor({ timeout: 15_000 });
+    await passwordBox.waitFor({ timeout: 30_000 }).catch(async (error) => {
+      mkdirSync(resultsDir, { recursive: true });
+      await page.screenshot({ path: join(resultsDir, 'probe-panel-nodes-password-failure.png') });
+      throw new Error(`${error.message}; the panel says: ${await webview.locator('.summary').textContent()}`);
+    });
     await passwordBox.fill(password);
     await page.keyboard.press('Enter');
     await webview.locator('.summary[class*="outcome-"]').waitFor({ timeout: 90_000 }).catch(async (error) => {
