@@ -114,6 +114,8 @@ export class PanelView {
   private readonly nodesSection: HTMLElement;
   private readonly nodesHeading: HTMLElement;
   private readonly nodeRows: HTMLTableSectionElement;
+  /** The nodes in the order the run lists them: rows arrive as nodes finish but are kept in this order. */
+  private nodeOrder: string[] = [];
   private readonly nodesSummary: HTMLElement;
   private readonly nodesRemedies: HTMLElement;
   private readonly exportButton: HTMLButtonElement;
@@ -327,13 +329,14 @@ export class PanelView {
       case 'nodesStarted':
         if (message.runId !== this.currentRunId) return;
         this.nodesSection.hidden = false;
+        this.nodeOrder = [...message.nodes];
         this.nodesHeading.textContent = `Servers behind ${message.host} (${message.nodes.length})`;
         this.nodesSummary.textContent = `Probing ${message.nodes.length} server${message.nodes.length === 1 ? '' : 's'} one by one\u2026`;
         return;
       case 'node':
         if (message.runId !== this.currentRunId) return;
         this.nodesSection.hidden = false;
-        this.nodeRows.append(this.nodeRow(message.node));
+        this.insertNodeRow(this.nodeRow(message.node), message.node.node);
         return;
       case 'runFinished':
         if (message.runId !== this.currentRunId) return;
@@ -571,6 +574,17 @@ export class PanelView {
       ...cells,
       this.el('td', { class: 'build' }, build),
     ]) as HTMLTableRowElement;
+  }
+
+  /** Puts a node's row before the first row of a node listed after it (unknown nodes go last). */
+  private insertNodeRow(row: HTMLTableRowElement, node: string): void {
+    const rank = (name: string | null): number => {
+      const index = name === null ? -1 : this.nodeOrder.indexOf(name);
+      return index === -1 ? Number.MAX_SAFE_INTEGER : index;
+    };
+    const mine = rank(node);
+    const after = [...this.nodeRows.rows].find((r) => rank(r.getAttribute('data-node')) > mine);
+    this.nodeRows.insertBefore(row, after ?? null);
   }
 
   /** The per-node stage's end: the sentence naming the odd nodes and each one's fix, or why there were no nodes. */

@@ -187,7 +187,7 @@ describe('probe & link panel in the browser: per-node mode', function () {
       failed: tr.classList.contains('failed'),
       basic: tr.querySelector('[data-check="auth.schemes"]')?.className,
     })));
-    assert.deepEqual(rows.map((r) => r.node).sort(), fakes.nodes.map((n) => n.address).sort(), JSON.stringify(rows));
+    assert.deepEqual(rows.map((r) => r.node), fakes.nodes.map((n) => n.address), JSON.stringify(rows));
     for (const row of rows) {
       assert.equal(row.failed, row.node === odd, `${row.node} ${row.failed ? 'failed' : 'passed'}`);
       assert.equal(row.basic, row.node === odd ? 'status-fail' : 'status-pass', `${row.node}'s Basic column`);

@@ -55,7 +55,7 @@ describe('webview renderer (jsdom)', () => {
     assert.equal($('#nodes').hidden, false);
     assert.match($('#nodes-heading').textContent ?? '', /Servers behind mail\.contoso\.com \(2\)/);
     const server = { build: '15.2.1544.4', product: 'Exchange Server 2019' };
-    view.handle({ type: 'node', runId: 1, node: { node: '10.0.0.11', address: '10.0.0.11', label: '10.0.0.11', ok: true, server, checks: nodeChecks() } });
+    // The odd node finishes first; the rows still follow the run's order of the nodes.
     view.handle({
       type: 'node', runId: 1,
       node: {
@@ -63,6 +63,7 @@ describe('webview renderer (jsdom)', () => {
         checks: nodeChecks({ 'auth.schemes': { status: 'fail', message: 'Basic is not offered' }, 'auth.login': { status: 'skip', message: 'no Basic' }, 'access.impersonation': { status: 'skip', message: 'no logon' } }),
       },
     });
+    view.handle({ type: 'node', runId: 1, node: { node: '10.0.0.11', address: '10.0.0.11', label: '10.0.0.11', ok: true, server, checks: nodeChecks() } });
     // A late node of an earlier run is not shown.
     view.handle({ type: 'node', runId: 0, node: { node: 'stale', label: 'stale', ok: true, checks: [] } });
     const rows = [...doc.querySelectorAll('#nodes tbody tr')];
