@@ -567,12 +567,15 @@ export class PanelView {
         this.el('span', { class: 'visually-hidden' }, `${STATUS_WORDS[check.status]}: ${check.message}`),
       ]);
     });
-    const build = node.server ? `${node.server.product} (${node.server.build})` : '\u2014';
+    // The build number in the table; the product name on hover and for screen readers.
+    const build = node.server
+      ? this.el('td', { class: 'build', title: node.server.product }, [this.el('span', {}, node.server.build), this.el('span', { class: 'visually-hidden' }, ` (${node.server.product})`)])
+      : this.el('td', { class: 'build' }, '\u2014');
     return this.el('tr', { class: `node ${node.ok ? 'ok' : 'failed'}`, 'data-node': node.node }, [
       this.el('th', { scope: 'row' }, node.node),
       this.el('td', {}, node.address ?? 'not resolved'),
       ...cells,
-      this.el('td', { class: 'build' }, build),
+      build,
     ]) as HTMLTableRowElement;
   }
 

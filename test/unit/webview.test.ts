@@ -77,7 +77,8 @@ describe('webview renderer (jsdom)', () => {
     assert.match(cell('auth.schemes').textContent ?? '', /Failed: Basic is not offered/);
     assert.equal(cell('access.impersonation').className, 'status-skip');
     assert.equal(odd.querySelector('td')?.textContent, '10.0.0.12');
-    assert.equal(odd.querySelector('.build')?.textContent, `Exchange Server 2019 (${HOSTILE})`, 'the build as text');
+    assert.equal(odd.querySelector('.build span')?.textContent, HOSTILE, 'the build as text');
+    assert.equal(odd.querySelector('.build')?.getAttribute('title'), 'Exchange Server 2019', 'the product on hover');
     assert.equal(doc.querySelector('#nodes img, #nodes script'), null, 'no element from the server\'s text');
     assert.match(rows[0].className, /\bok\b/);
     assert.match(odd.className, /\bfailed\b/);
