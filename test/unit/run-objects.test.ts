@@ -313,6 +313,7 @@ describe('run objects with per-node probes (multi-node fake Exchange)', function
       assert.equal(types.at(-1), 'finished');
       assert.equal(result.outcome, 'failed', 'one node fails, so the run fails');
       assert.equal(result.nodes?.passing, 2);
+      assert.match(result.summary, / 2 of 3 servers behind the name pass\.$/);
       assert.deepEqual(result.nodes?.differing.map((d) => d.node), [fake.oddAddress]);
       assert.equal(result.report.nodes, result.nodes, 'the report carries the nodes section');
       // The mailbox checks were spread over the nodes; the odd node's denials name it.
@@ -345,6 +346,7 @@ describe('run objects with per-node probes (multi-node fake Exchange)', function
     assert.equal(result.outcome, 'failed');
     assert.equal(result.nodes, undefined);
     assert.match(result.nodesError ?? '', /does not resolve.*list them instead/);
+    assert.match(result.summary, /The servers behind the name were not probed\.$/);
   });
 
   it('MailboxVerifier: with the nodes of a probe run, each result names its node and the counts are per node', async () => {

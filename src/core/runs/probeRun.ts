@@ -200,7 +200,11 @@ export class ProbeRunner {
       if (engineRun.roomEvents) extra.roomEvents = events(engineRun.roomEvents);
       if (engineRun.mailboxes) extra.mailboxes = toMailboxesSection(engineRun.mailboxes, clean);
       if (!perNode) return finish(engineRun.ok ? 'passed' : 'failed', runSummaryText(checks, Date.now() - started), extra);
-      return await this.nodeStage(run, request, config, checks, engineRun.ok, clean, (outcome, nodesFound, more) => finish(outcome, runSummaryText(checks, Date.now() - started), { ...extra, ...nodesFound }, more));
+      return await this.nodeStage(run, request, config, checks, engineRun.ok, clean, (outcome, nodesFound, more) => {
+        // The counts through the name, then the nodes' (the checks alone may all pass while a node fails).
+        const nodesText = nodesFound.nodes ? ` ${nodesFound.nodes.passing} of ${nodesFound.nodes.total} servers behind the name pass.` : ' The servers behind the name were not probed.';
+        return finish(outcome, `${runSummaryText(checks, Date.now() - started)}${nodesText}`, { ...extra, ...nodesFound }, more);
+      });
     } catch (error) {
       if (isCancellation(error) || run.signal.aborted) return finish('cancelled', `${checks.length} checks completed before the cancel.`);
       // Redacted before it is cut to one line, so that no part of a secret can survive the cut.
