@@ -349,6 +349,34 @@ describe('run objects with per-node probes (multi-node fake Exchange)', function
     assert.match(result.summary, /The servers behind the name were not probed\.$/);
   });
 
+  it('ProbeRunner: what nodes say is redacted before any listener sees it (node events, nodes section, mailbox nodes)', async () => {
+    const said = (config: { password: string; upn: string }): string => `node said ${config.password} and ${config.upn}:${config.password}`;
+    const stub: NodeEngine = {
+      nodeList: async () => ['10.0.0.11'],
+      runNodeProbes: async (config, nodes, options = {}) => {
+        const node = { node: nodes[0], address: nodes[0], label: said(config), ok: false, checks: [{ id: 'auth.login' as const, status: 'fail' as const, message: said(config), ms: 1, remedy: { step: 'serviceAccount.create' as const, text: said(config) } }], server: { build: said(config), product: said(config), supported: false } };
+        options.onNodeResult?.(node);
+        return { host: 'mail.contoso.com', total: 1, passing: 0, nodes: [node], differing: [{ node: nodes[0], label: said(config), problems: [said(config)], failing: true, remedy: { step: 'serviceAccount.create', text: said(config) } }], summary: said(config) };
+      },
+      verifyMailboxesAcrossNodes: async (config, _nodes, mailboxes) => ({
+        leftOut: [said(config)],
+        report: { total: mailboxes.length, verified: 0, denied: mailboxes.length, notFound: 0, notChecked: 0, unverified: mailboxes.map((mailbox) => ({ mailbox, status: 'denied' as const, code: said(config), reason: said(config), node: said(config) })), byNode: [{ node: said(config), total: mailboxes.length, verified: 0, denied: mailboxes.length, notFound: 0, notChecked: 0 }] },
+      }),
+    };
+    const passingAccess: RunProbes = async (_config, options = {}) => {
+      const check = { id: 'access.impersonation' as const, status: 'pass' as const, message: 'ok', ms: 1 };
+      options.onResult?.(check);
+      return { ok: true, checks: [check], stats: { ms: 1 } as never };
+    };
+    const runner = new ProbeRunner(() => passingAccess, undefined, () => stub);
+    const events: ProbeRunEvent[] = [];
+    runner.onEvent((e) => events.push(e));
+    const result = await runner.start({ ewsUrl: 'https://mail.contoso.com/EWS/Exchange.asmx', upn: 'svc@contoso.com', password: 'S3cret-Pa55', accessMethod: 'impersonation', testMailbox: 'a@contoso.com', write: false, nodes: ['10.0.0.11'], mailboxes: ['b@contoso.com'] });
+    assert.ok(events.some((e) => e.type === 'node'));
+    assert.ok(result.nodes && result.mailboxes?.byNode && result.nodesLeftOut, 'the stub was used through every path');
+    for (const text of [JSON.stringify(events), JSON.stringify(result)]) assert.ok(!text.includes('S3cret-Pa55'), text);
+  });
+
   it('MailboxVerifier: with the nodes of a probe run, each result names its node and the counts are per node', async () => {
     const fake = await startFakeExchangeNodes({ scenario: 'nodes-no-impersonation', firstHost: 1 });
     try {
