@@ -18,8 +18,11 @@ import {
   type LinkValues,
   type LinkView,
   type MailboxFailureView,
+  type NodeView,
+  type NodesView,
   type ProbeForm,
   type RemedyAction,
+  type RemedyView,
   type RunOutcome,
   type SecretState,
   type ServerView,
@@ -57,6 +60,23 @@ const REMEDY_BUTTONS: { action: RemedyAction; label: string; needsSnippet: boole
 ];
 
 type Attributes = Record<string, string>;
+
+/**
+ * The per-node table's probe columns (src/core/ews/nodes.ts NODE_PROBES), with short headings; the
+ * access column shows whichever access probe the run's method used.
+ */
+const NODE_COLUMNS: { ids: readonly string[]; heading: string }[] = [
+  { ids: ['net.dns'], heading: 'DNS' },
+  { ids: ['net.tcp'], heading: 'TCP' },
+  { ids: ['tls.handshake'], heading: 'TLS' },
+  { ids: ['tls.name'], heading: 'Name' },
+  { ids: ['tls.trust'], heading: 'Trust' },
+  { ids: ['tls.expiry'], heading: 'Expiry' },
+  { ids: ['auth.schemes'], heading: 'Basic' },
+  { ids: ['auth.login'], heading: 'Logon' },
+  { ids: ['server.version'], heading: 'Version' },
+  { ids: ['access.impersonation', 'access.delegate'], heading: 'Access' },
+];
 
 export class PanelView {
   readonly root: HTMLElement;
@@ -96,6 +116,14 @@ export class PanelView {
   private readonly events: HTMLUListElement;
   private readonly roomEventsSection: HTMLElement;
   private readonly roomEvents: HTMLUListElement;
+  private readonly allNodes: HTMLInputElement;
+  private readonly nodesSection: HTMLElement;
+  private readonly nodesHeading: HTMLElement;
+  private readonly nodeRows: HTMLTableSectionElement;
+  /** The nodes in the order the run lists them: rows arrive as nodes finish but are kept in this order. */
+  private nodeOrder: string[] = [];
+  private readonly nodesSummary: HTMLElement;
+  private readonly nodesRemedies: HTMLElement;
   private readonly exportButton: HTMLButtonElement;
   private readonly copyButton: HTMLButtonElement;
   private readonly mailboxText: HTMLTextAreaElement;
@@ -162,7 +190,8 @@ export class PanelView {
     ]);
 
     // Probes
-    this.runButton = this.button('Run probes', () => this.host.post({ type: 'runProbes', form: this.readForm() }));
+    this.allNodes = this.input('all-nodes', 'checkbox');
+    this.runButton = this.button('Run probes', () => this.host.post({ type: 'runProbes', form: this.readForm(), ...(this.allNodes.checked ? { allNodes: true } : {}) }));
     this.runButton.id = 'run-probes';
     this.cancelButton = this.button('Cancel', () => this.host.post({ type: 'cancel' }), 'secondary');
     this.cancelButton.id = 'cancel';
@@ -184,14 +213,29 @@ export class PanelView {
       this.roomEvents,
     ]);
     this.roomEventsSection.hidden = true;
+    // Per-node mode (issue 16): one row per server behind the EWS name, one column per probe.
+    this.nodesHeading = this.el('h3', { id: 'nodes-heading' }, 'Servers behind the EWS name');
+    this.nodeRows = this.el('tbody', {}) as HTMLTableSectionElement;
+    const headings = ['Node', 'Address', ...NODE_COLUMNS.map((c) => c.heading), 'Server build'].map((h) => this.el('th', { scope: 'col' }, h));
+    this.nodesSummary = this.el('p', { class: 'nodes-summary', role: 'status', 'aria-live': 'polite' });
+    this.nodesRemedies = this.el('div', { class: 'nodes-remedies' });
+    this.nodesSection = this.el('div', { class: 'nodes-block', id: 'nodes' }, [
+      this.nodesHeading,
+      this.el('table', { class: 'nodes', 'aria-labelledby': 'nodes-heading' }, [this.el('thead', {}, [this.el('tr', {}, headings)]), this.nodeRows]),
+      this.nodesSummary,
+      this.nodesRemedies,
+    ]);
+    this.nodesSection.hidden = true;
     this.exportButton = this.button('Export report\u2026', () => this.host.post({ type: 'exportReport' }), 'secondary');
     this.copyButton = this.button('Copy diagnostics', () => this.host.post({ type: 'copyDiagnostics' }), 'secondary');
     const probes = this.section('probes', 'Probes', [
+      this.el('div', { class: 'field checkbox' }, [this.allNodes, this.el('label', { for: 'all-nodes' }, 'Probe every server behind the name: each address the EWS host name resolves to, on its own (besides the servers in the setting exchangeSetup.probes.nodes)')]),
       this.el('div', { class: 'actions' }, [this.runButton, this.cancelButton]),
       this.summary,
       this.stepVerdicts,
       this.checks,
       this.server,
+      this.nodesSection,
       this.eventsSection,
       this.roomEventsSection,
       this.el('div', { class: 'actions' }, [this.exportButton, this.copyButton]),
@@ -282,6 +326,10 @@ export class PanelView {
         this.server.hidden = true;
         this.eventsSection.hidden = true;
         this.roomEventsSection.hidden = true;
+        this.nodesSection.hidden = true;
+        this.nodeRows.replaceChildren();
+        this.nodesSummary.textContent = '';
+        this.nodesRemedies.replaceChildren();
         this.summary.textContent = message.purpose === 'link' ? 'Validating before linking\u2026' : 'Running the probes\u2026';
         if (message.purpose === 'link') this.showLinkValues(undefined);
         this.updateBusy();
@@ -291,8 +339,21 @@ export class PanelView {
         this.runChecks.push(message.check);
         this.checks.append(this.checkRow(message.check));
         return;
+      case 'nodesStarted':
+        if (message.runId !== this.currentRunId) return;
+        this.nodesSection.hidden = false;
+        this.nodeOrder = [...message.nodes];
+        this.nodesHeading.textContent = `Servers behind ${message.host} (${message.nodes.length})`;
+        this.nodesSummary.textContent = `Probing ${message.nodes.length} server${message.nodes.length === 1 ? '' : 's'} one by one\u2026`;
+        return;
+      case 'node':
+        if (message.runId !== this.currentRunId) return;
+        this.nodesSection.hidden = false;
+        this.insertNodeRow(this.nodeRow(message.node), message.node.node);
+        return;
       case 'runFinished':
         if (message.runId !== this.currentRunId) return;
+        this.showNodes(message.nodes, message.nodesError);
         this.running = false;
         this.checks.removeAttribute('aria-busy');
         this.summary.textContent = message.summary === '' ? OUTCOME_WORDS[message.outcome] : `${OUTCOME_WORDS[message.outcome]} ${message.summary}`;
@@ -319,6 +380,7 @@ export class PanelView {
         this.verifying = false;
         this.progress.hidden = true;
         this.progressText.textContent = `${mailboxCountsText(message.counts)}.${message.outcome === 'cancelled' ? ' Cancelled.' : ''}`;
+        for (const n of message.byNode ?? []) this.failures.append(this.el('li', { class: 'node-counts' }, [this.el('span', { class: 'node' }, n.node), this.el('span', {}, `: ${mailboxCountsText(n)}`)]));
         for (const failure of message.unverified) this.failures.append(this.failureItem(failure));
         this.verifyNotChecked.hidden = message.counts.notChecked === 0;
         this.verifyNotChecked.textContent = `Verify ${message.counts.notChecked} not checked again`;
@@ -499,32 +561,82 @@ export class PanelView {
       this.el('span', { class: 'duration' }, `${check.ms} ms`),
     ]);
     row.append(head, this.el('div', { class: 'message' }, check.message));
-    if (check.remedy && (check.status === 'fail' || check.status === 'warn')) {
-      const remedy = check.remedy;
-      const buttons = REMEDY_BUTTONS.filter((b) => !b.needsSnippet || remedy.hasSnippet).map((b) => {
-        const button = this.button(b.label, () => this.host.post({ type: 'remedy', action: b.action, step: remedy.step }), b.action === 'insert' ? '' : 'secondary');
-        button.setAttribute('data-action', b.action);
-        button.setAttribute('aria-label', `${b.label}: ${remedy.stepTitle}`);
-        if (b.needsTrust && !this.workspaceTrusted) {
-          button.disabled = true;
-          button.title = 'Inserting into the terminal needs a trusted workspace';
-        }
-        return button;
-      });
-      row.append(this.el('div', { class: 'remedy' }, [
-        this.el('p', {}, [this.el('strong', {}, 'Fix: '), this.el('span', {}, remedy.text)]),
-        this.el('p', { class: 'hint' }, `Checklist step: ${remedy.stepTitle}`),
-        this.el('div', { class: 'actions' }, buttons),
-      ]));
-    }
+    if (check.remedy && (check.status === 'fail' || check.status === 'warn')) row.append(this.remedyBlock(check.remedy));
     return row;
+  }
+
+  /** A fix with its buttons: insert into the terminal, copy, show the step (the same for a check and a node). */
+  private remedyBlock(remedy: RemedyView): HTMLElement {
+    const buttons = REMEDY_BUTTONS.filter((b) => !b.needsSnippet || remedy.hasSnippet).map((b) => {
+      const button = this.button(b.label, () => this.host.post({ type: 'remedy', action: b.action, step: remedy.step }), b.action === 'insert' ? '' : 'secondary');
+      button.setAttribute('data-action', b.action);
+      button.setAttribute('aria-label', `${b.label}: ${remedy.stepTitle}`);
+      if (b.needsTrust && !this.workspaceTrusted) {
+        button.disabled = true;
+        button.title = 'Inserting into the terminal needs a trusted workspace';
+      }
+      return button;
+    });
+    return this.el('div', { class: 'remedy' }, [
+      this.el('p', {}, [this.el('strong', {}, 'Fix: '), this.el('span', {}, remedy.text)]),
+      this.el('p', { class: 'hint' }, `Checklist step: ${remedy.stepTitle}`),
+      this.el('div', { class: 'actions' }, buttons),
+    ]);
+  }
+
+  /** One server's row: its name, address, a cell per probe (the message on hover and for screen readers) and its build. */
+  private nodeRow(node: NodeView): HTMLTableRowElement {
+    const cells = NODE_COLUMNS.map((column) => {
+      const check = node.checks.find((c) => column.ids.includes(c.id));
+      if (!check) return this.el('td', { class: 'status-none' }, '\u2014');
+      return this.el('td', { class: `status-${check.status}`, title: check.message, 'data-check': check.id }, [
+        this.el('span', { class: 'icon', 'aria-hidden': 'true' }, STATUS_GLYPHS[check.status]),
+        this.el('span', { class: 'visually-hidden' }, `${STATUS_WORDS[check.status]}: ${check.message}`),
+      ]);
+    });
+    // The build number in the table; the product name on hover and for screen readers.
+    const build = node.server
+      ? this.el('td', { class: 'build', title: node.server.product }, [this.el('span', {}, node.server.build), this.el('span', { class: 'visually-hidden' }, ` (${node.server.product})`)])
+      : this.el('td', { class: 'build' }, '\u2014');
+    return this.el('tr', { class: `node ${node.ok ? 'ok' : 'failed'}`, 'data-node': node.node }, [
+      this.el('th', { scope: 'row' }, node.node),
+      this.el('td', {}, node.address ?? 'not resolved'),
+      ...cells,
+      build,
+    ]) as HTMLTableRowElement;
+  }
+
+  /** Puts a node's row before the first row of a node listed after it (unknown nodes go last). */
+  private insertNodeRow(row: HTMLTableRowElement, node: string): void {
+    const rank = (name: string | null): number => {
+      const index = name === null ? -1 : this.nodeOrder.indexOf(name);
+      return index === -1 ? Number.MAX_SAFE_INTEGER : index;
+    };
+    const mine = rank(node);
+    const after = [...this.nodeRows.rows].find((r) => rank(r.getAttribute('data-node')) > mine);
+    this.nodeRows.insertBefore(row, after ?? null);
+  }
+
+  /** The per-node stage's end: the sentence naming the odd nodes and each one's fix, or why there were no nodes. */
+  private showNodes(nodes: NodesView | undefined, error: string | undefined): void {
+    if (error !== undefined) {
+      this.nodesSection.hidden = false;
+      this.nodesSummary.textContent = `The servers behind the name were not probed: ${error}`;
+      return;
+    }
+    if (!nodes) return;
+    this.nodesSection.hidden = false;
+    this.nodesHeading.textContent = `Servers behind ${nodes.host} (${nodes.passing} of ${nodes.total} pass)`;
+    this.nodesSummary.textContent = nodes.summary;
+    this.nodesRemedies.replaceChildren(...nodes.remedies.map((r) => this.remedyBlock(r)));
   }
 
   private failureItem(failure: MailboxFailureView): HTMLLIElement {
     const code = failure.code !== undefined ? ` (${failure.code})` : '';
+    const node = failure.node !== undefined ? ` [answered by ${failure.node}]` : '';
     return this.el('li', { class: `failure status-${failure.status}` }, [
       this.el('span', { class: 'mailbox' }, failure.mailbox),
-      this.el('span', {}, `: ${MAILBOX_STATUS_WORDS[failure.status]}${code}: ${failure.reason}`),
+      this.el('span', {}, `: ${MAILBOX_STATUS_WORDS[failure.status]}${code}: ${failure.reason}${node}`),
     ]) as HTMLLIElement;
   }
 
