@@ -131,7 +131,8 @@ export type HostMessage =
   | { type: 'check'; runId: number; check: CheckView }
   | { type: 'runFinished'; runId: number; outcome: RunOutcome; summary: string; server?: ServerView; events?: EventView[]; roomEvents?: EventView[] }
   | { type: 'verifyStarted'; total: number; problems: MailboxListProblemView[] }
-  | { type: 'verifyProgress'; checked: number; total: number }
+  /** Counts so far; timeLeftMs once the verification has an estimate (src/core/runs/progress.ts). */
+  | { type: 'verifyProgress'; checked: number; total: number; verified?: number; denied?: number; notFound?: number; notChecked?: number; timeLeftMs?: number }
   | { type: 'verifyFinished'; counts: MailboxCountsView; unverified: MailboxFailureView[]; outcome: RunOutcome }
   /** The answer to the findEwsUrl request with the same `requestId`. */
   | { type: 'autodiscover'; requestId: number; ok: boolean; ewsUrl?: string; message: string }

@@ -25,6 +25,7 @@ import {
   type ServerView,
   type WebviewMessage,
 } from '../core/protocol';
+import { mailboxProgressText } from '../core/runs/progress';
 
 /** What the page persists with setState: the form and the texts typed into it. Never a secret. */
 export interface ViewState {
@@ -99,6 +100,8 @@ export class PanelView {
   private readonly verifyNotChecked: HTMLButtonElement;
   private readonly progress: HTMLProgressElement;
   private readonly progressText: HTMLElement;
+  /** Cancels the mailbox verification (the same "cancel" request as the probe run's button). */
+  private readonly cancelVerify: HTMLButtonElement;
   private readonly failures: HTMLUListElement;
   private readonly linkDescription: HTMLElement;
   private readonly linkButton: HTMLButtonElement;
@@ -197,12 +200,16 @@ export class PanelView {
     this.progress = this.el('progress', { max: '1', value: '0', 'aria-label': 'Mailboxes checked' }) as HTMLProgressElement;
     this.progress.hidden = true;
     this.progressText = this.el('p', { class: 'progress-text', role: 'status', 'aria-live': 'polite' });
+    this.cancelVerify = this.button('Cancel verification', () => this.host.post({ type: 'cancel' }), 'secondary');
+    this.cancelVerify.id = 'cancel-verify';
+    this.cancelVerify.hidden = true;
     this.failures = this.el('ul', { class: 'failures', 'aria-label': 'Mailboxes not verified' }) as HTMLUListElement;
     const users = this.section('users', 'Verify all enrolled users', [
       this.field('mailbox-list', 'Addresses, one per line (# starts a comment)', this.mailboxText),
       this.el('div', { class: 'actions' }, [this.verifyPasted, this.verifyFile, this.verifyNotChecked]),
       this.progress,
       this.progressText,
+      this.el('div', { class: 'actions' }, [this.cancelVerify]),
       this.failures,
     ]);
 
@@ -295,15 +302,16 @@ export class PanelView {
         for (const problem of message.problems) {
           this.failures.append(this.el('li', { class: 'problem' }, `Line ${problem.line}: ${problem.text} \u2014 ${problem.reason}`));
         }
-        this.showProgress(0, message.total);
+        this.showProgress({ checked: 0, total: message.total });
         this.updateBusy();
         return;
       case 'verifyProgress':
-        this.showProgress(message.checked, message.total);
+        this.showProgress(message);
         return;
       case 'verifyFinished':
         this.verifying = false;
         this.progress.hidden = true;
+        this.cancelVerify.hidden = true;
         this.progressText.textContent = `${mailboxCountsText(message.counts)}.${message.outcome === 'cancelled' ? ' Cancelled.' : ''}`;
         for (const failure of message.unverified) this.failures.append(this.failureItem(failure));
         this.verifyNotChecked.hidden = message.counts.notChecked === 0;
@@ -454,11 +462,15 @@ export class PanelView {
     for (const event of events) list.append(this.el('li', { class: 'event' }, event.spoken));
   }
 
-  private showProgress(checked: number, total: number): void {
+  /** The bar and the words say the same: its aria-valuetext is the counts line, read by screen readers. */
+  private showProgress(p: Omit<Extract<HostMessage, { type: 'verifyProgress' }>, 'type'>): void {
+    const text = mailboxProgressText({ verified: 0, denied: 0, notFound: 0, notChecked: 0, ...p });
     this.progress.hidden = false;
-    this.progress.max = Math.max(1, total);
-    this.progress.value = checked;
-    this.progressText.textContent = `${checked} of ${total} mailboxes checked`;
+    this.cancelVerify.hidden = false;
+    this.progress.max = Math.max(1, p.total);
+    this.progress.value = p.checked;
+    this.progress.setAttribute('aria-valuetext', text);
+    this.progressText.textContent = text;
   }
 
   private checkRow(check: CheckView): HTMLLIElement {
