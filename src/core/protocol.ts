@@ -129,6 +129,8 @@ export type HostMessage =
   | { type: 'secret'; secret: SecretState; requestId?: number }
   | { type: 'runStarted'; runId: number; purpose: 'probes' | 'link' }
   | { type: 'check'; runId: number; check: CheckView }
+  /** The write test's step as it starts (`index` of `of`, 1-based). */
+  | { type: 'writeStep'; runId: number; step: 'create' | 'confirm' | 'delete' | 'confirm gone'; index: number; of: number }
   | { type: 'runFinished'; runId: number; outcome: RunOutcome; summary: string; server?: ServerView; events?: EventView[]; roomEvents?: EventView[] }
   | { type: 'verifyStarted'; total: number; problems: MailboxListProblemView[] }
   /** Counts so far; timeLeftMs once the verification has an estimate (src/core/runs/progress.ts). */
@@ -148,7 +150,7 @@ export type PanelSection = 'connection' | 'probes' | 'users' | 'link';
 export type HostMessageType = HostMessage['type'];
 
 const HOST_MESSAGE_TYPES: readonly HostMessageType[] = [
-  'init', 'form', 'secret', 'runStarted', 'check', 'runFinished', 'verifyStarted', 'verifyProgress',
+  'init', 'form', 'secret', 'runStarted', 'check', 'writeStep', 'runFinished', 'verifyStarted', 'verifyProgress',
   'verifyFinished', 'autodiscover', 'link', 'linkOutcome', 'notice', 'reveal',
 ];
 

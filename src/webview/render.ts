@@ -25,7 +25,7 @@ import {
   type ServerView,
   type WebviewMessage,
 } from '../core/protocol';
-import { mailboxProgressText } from '../core/runs/progress';
+import { mailboxProgressText, writeStepText } from '../core/runs/progress';
 
 /** What the page persists with setState: the form and the texts typed into it. Never a secret. */
 export interface ViewState {
@@ -284,6 +284,10 @@ export class PanelView {
       case 'check':
         if (message.runId !== this.currentRunId) return;
         this.checks.append(this.checkRow(message.check));
+        return;
+      case 'writeStep':
+        if (message.runId !== this.currentRunId || !this.running) return;
+        this.summary.textContent = `Running the probes\u2026 ${writeStepText(message.step)}`;
         return;
       case 'runFinished':
         if (message.runId !== this.currentRunId) return;

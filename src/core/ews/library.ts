@@ -210,6 +210,14 @@ export function deleteProbeItem(ctx: LibraryContext, signal: AbortSignal, timeou
   });
 }
 
+/**
+ * True when GetItem finds the item just created: CreateItem's answer alone is the server's word, this
+ * reads it back (Microsoft, "GetItem operation (calendar item)": GetItem returns the item for its ItemId).
+ */
+export async function confirmPresent(ctx: LibraryContext, signal: AbortSignal, timeoutMs: number, id: ews.ItemId): Promise<LibraryOutcome<unknown>> {
+  return viaLibrary(ctx, signal, timeoutMs, (service) => service.BindToItems([id], ews.PropertySet.IdOnly));
+}
+
 /** True when GetItem answers ErrorItemNotFound for the id, i.e. the probe item is really gone. */
 export async function confirmGone(ctx: LibraryContext, signal: AbortSignal, timeoutMs: number, id: ews.ItemId): Promise<boolean> {
   const outcome = await viaLibrary(ctx, signal, timeoutMs, (service) => service.BindToItems([id], ews.PropertySet.IdOnly));

@@ -14,6 +14,7 @@ import { createRedactor } from '../redact';
 import { buildReport, runSummaryText, type MailboxesSection, type ProbeFinding, type ReportDocument, type ReportInput } from '../report';
 import type { AccessMethod } from '../settings';
 import { CurrentRun, Emitter, whenAborted, type Listener, type Subscription } from './emitter';
+import { WRITE_STEPS, type WriteStep } from './progress';
 
 /** What one run is asked to do. The password is used for this run only and is never in an event. */
 export interface ProbeRunRequest {
@@ -60,6 +61,8 @@ export type ProbeRunEvent =
   | { type: 'started'; runId: number; purpose: 'probes' | 'link' }
   | { type: 'check'; runId: number; check: ProbeFinding }
   | { type: 'mailboxProgress'; runId: number; checked: number; total: number }
+  /** The write test's step as it starts: `index` of `of` (1-based; see ./progress WRITE_STEPS). */
+  | { type: 'writeStep'; runId: number; step: WriteStep; index: number; of: number }
   | { type: 'finished'; runId: number; result: ProbeRunResult };
 
 /** The probe engine's entry point (loaded lazily by the host; the tests pass the module itself). */
@@ -149,6 +152,9 @@ export class ProbeRunner {
             const check: ProbeFinding = { ...r, message: clean(r.message), ...(r.remedy ? { remedy: { step: r.remedy.step, text: clean(r.remedy.text) } } : {}) };
             checks.push(check);
             this.emitter.emit({ type: 'check', runId: run.id, check });
+          },
+          onWriteStep: (step) => {
+            if (!run.signal.aborted) this.emitter.emit({ type: 'writeStep', runId: run.id, step, index: WRITE_STEPS.indexOf(step) + 1, of: WRITE_STEPS.length });
           },
           onMailboxProgress: (checked, total) => {
             if (!run.signal.aborted) this.emitter.emit({ type: 'mailboxProgress', runId: run.id, checked, total });

@@ -57,6 +57,9 @@ export class Probes implements vscode.Disposable {
       }
       case 'mailboxProgress':
         return;
+      case 'writeStep':
+        this.panel.post({ type: 'writeStep', runId: event.runId, step: event.step, index: event.index, of: event.of });
+        return;
       case 'finished': {
         const { result } = event;
         // What completed before a cancel or an error is still true: it is recorded too.
