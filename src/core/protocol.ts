@@ -136,6 +136,8 @@ export type HostMessage =
   /** Counts so far; timeLeftMs once the verification has an estimate (src/core/runs/progress.ts). */
   | { type: 'verifyProgress'; checked: number; total: number; verified?: number; denied?: number; notFound?: number; notChecked?: number; timeLeftMs?: number }
   | { type: 'verifyFinished'; counts: MailboxCountsView; unverified: MailboxFailureView[]; outcome: RunOutcome }
+  /** Before each Autodiscover candidate endpoint of the findEwsUrl request `requestId`: `tried` of `total`. */
+  | { type: 'autodiscoverProgress'; requestId: number; tried: number; total: number; url: string }
   /** The answer to the findEwsUrl request with the same `requestId`. */
   | { type: 'autodiscover'; requestId: number; ok: boolean; ewsUrl?: string; message: string }
   | { type: 'link'; link: LinkView }
@@ -151,7 +153,7 @@ export type HostMessageType = HostMessage['type'];
 
 const HOST_MESSAGE_TYPES: readonly HostMessageType[] = [
   'init', 'form', 'secret', 'runStarted', 'check', 'writeStep', 'runFinished', 'verifyStarted', 'verifyProgress',
-  'verifyFinished', 'autodiscover', 'link', 'linkOutcome', 'notice', 'reveal',
+  'verifyFinished', 'autodiscoverProgress', 'autodiscover', 'link', 'linkOutcome', 'notice', 'reveal',
 ];
 
 /** The webview's light check: the host is trusted, but a message from elsewhere must not be acted on. */

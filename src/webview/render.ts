@@ -25,7 +25,7 @@ import {
   type ServerView,
   type WebviewMessage,
 } from '../core/protocol';
-import { mailboxProgressText, writeStepText } from '../core/runs/progress';
+import { autodiscoverProgressText, mailboxProgressText, writeStepText } from '../core/runs/progress';
 
 /** What the page persists with setState: the form and the texts typed into it. Never a secret. */
 export interface ViewState {
@@ -78,6 +78,8 @@ export class PanelView {
   private readonly write: HTMLInputElement;
   private readonly email: HTMLInputElement;
   private readonly autodiscoverStatus: HTMLElement;
+  /** Shown while a lookup runs: stops it (the host's "cancel"). */
+  private readonly stopAutodiscover: HTMLButtonElement;
   private readonly passwordStatus: HTMLElement;
   private readonly changePassword: HTMLButtonElement;
   private readonly forgetPassword: HTMLButtonElement;
@@ -137,12 +139,17 @@ export class PanelView {
     const findButton = this.button('Find my EWS URL', () => this.findEwsUrl(), 'secondary');
     const saveButton = this.button('Save to settings', () => this.host.post({ type: 'saveForm', form: this.readForm() }), 'secondary');
 
+    this.stopAutodiscover = this.button('Stop looking', () => this.host.post({ type: 'cancel' }), 'secondary');
+    this.stopAutodiscover.id = 'stop-autodiscover';
+    this.stopAutodiscover.hidden = true;
+
     const connection = this.section('connection', 'Connection', [
       this.field('ews-url', 'EWS URL', this.ewsUrl),
       this.el('details', { class: 'autodiscover' }, [
         this.el('summary', {}, 'Find the EWS URL from an e-mail address (Autodiscover)'),
         this.field('autodiscover-email', 'E-mail address', this.email),
         findButton,
+        this.stopAutodiscover,
         this.autodiscoverStatus,
       ]),
       this.field('upn', 'Service account UPN', this.upn),
@@ -330,6 +337,11 @@ export class PanelView {
           this.persist();
         }
         this.autodiscoverStatus.textContent = message.message;
+        this.stopAutodiscover.hidden = true;
+        return;
+      case 'autodiscoverProgress':
+        if (message.requestId !== this.autodiscoverRequest) return;
+        this.autodiscoverStatus.textContent = `${autodiscoverProgressText(message)}\u2026`;
         return;
       case 'link':
         this.updateLink(message.link);
@@ -369,6 +381,7 @@ export class PanelView {
 
   private findEwsUrl(): void {
     this.autodiscoverStatus.textContent = 'Looking up the EWS URL\u2026';
+    this.stopAutodiscover.hidden = false;
     this.autodiscoverRequest = this.nextRequestId();
     this.host.post({ type: 'findEwsUrl', email: this.email.value.trim(), requestId: this.autodiscoverRequest });
   }
