@@ -133,7 +133,7 @@ export type HostMessage =
   | { type: 'writeStep'; runId: number; step: 'create' | 'confirm' | 'delete' | 'confirm gone'; index: number; of: number }
   | { type: 'runFinished'; runId: number; outcome: RunOutcome; summary: string; server?: ServerView; events?: EventView[]; roomEvents?: EventView[] }
   | { type: 'verifyStarted'; total: number; problems: MailboxListProblemView[] }
-  /** Counts so far; timeLeftMs once the verification has an estimate (src/core/runs/progress.ts). */
+  /** Counts so far; timeLeftMs once the verification has an estimate (src/core/pure/progress.ts). */
   | { type: 'verifyProgress'; checked: number; total: number; verified?: number; denied?: number; notFound?: number; notChecked?: number; timeLeftMs?: number }
   | { type: 'verifyFinished'; counts: MailboxCountsView; unverified: MailboxFailureView[]; outcome: RunOutcome }
   /** Before each Autodiscover candidate endpoint of the findEwsUrl request `requestId`: `tried` of `total`. */

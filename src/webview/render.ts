@@ -25,7 +25,7 @@ import {
   type ServerView,
   type WebviewMessage,
 } from '../core/protocol';
-import { autodiscoverProgressText, mailboxProgressText, writeStepText } from '../core/runs/progress';
+import { autodiscoverProgressText, mailboxProgressText, writeStepText } from '../core/pure/progress';
 
 /** What the page persists with setState: the form and the texts typed into it. Never a secret. */
 export interface ViewState {

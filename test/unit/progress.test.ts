@@ -1,9 +1,9 @@
-// The progress words and the time-left estimate of src/core/runs/progress.ts, driven by made-up clocks.
+// The progress words and the time-left estimate of src/core/pure/progress.ts, driven by made-up clocks.
 import * as assert from 'node:assert/strict';
 import {
   MIN_ELAPSED_MS, MIN_RESULTS, WINDOW_MS, WRITE_STEPS, autodiscoverProgressText, estimateTimeLeft, mailboxProgressText, startRate, timeLeftText, updateRate, writeStepText,
   type RateState,
-} from '../../src/core/runs/progress';
+} from '../../src/core/pure/progress';
 
 /** Feeds `count` results at a steady `perSecond`, starting at `from`, one every 1000/perSecond ms. */
 function steady(state: RateState, count: number, perSecond: number, from: number): RateState {

@@ -8,7 +8,7 @@ import { TransportError } from '../../src/core/ews/transport';
 import { AutodiscoverRunner, type AutodiscoverEvent } from '../../src/core/runs/autodiscoverRun';
 import { MailboxVerifier, type MailboxVerificationEvent } from '../../src/core/runs/mailboxVerification';
 import { ProbeRunner, type ProbeRunEvent } from '../../src/core/runs/probeRun';
-import { MIN_ELAPSED_MS } from '../../src/core/runs/progress';
+import { MIN_ELAPSED_MS } from '../../src/core/pure/progress';
 import { FAKE_PASSWORD, FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX, generatedMailboxName, startFakeExchange } from '../fake-exchange/server';
 
 type Progress = Extract<MailboxVerificationEvent, { type: 'progress' }>;

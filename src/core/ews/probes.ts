@@ -19,7 +19,7 @@ import { DirectEwsTransport } from './directTransport';
 import { TransportError, type TransportStats } from './transport';
 import { oneLineErrorText } from '../errors';
 import { findChallenge, parseChallenges } from './authChallenge';
-import type { WriteStep } from '../runs/progress';
+import type { WriteStep } from '../pure/progress';
 
 export type ProbeId =
   | 'net.dns' | 'net.tcp' | 'tls.handshake' | 'tls.name' | 'tls.trust' | 'tls.expiry'
@@ -88,7 +88,7 @@ export interface ProbeRunOptions {
   onResult?: (result: ProbeResult) => void;
   onMailboxProgress?: (done: number, total: number) => void;
   onMailboxResult?: (result: MailboxResult) => void;
-  /** The write test's step as it starts (create, confirm, delete, confirm gone; see ../runs/progress). */
+  /** The write test's step as it starts (create, confirm, delete, confirm gone; see ../pure/progress). */
   onWriteStep?: (step: WriteStep) => void;
   /** The current time (tests pin it). */
   now?: () => Date;

@@ -10,7 +10,7 @@ import type { MailboxCountsView, MailboxListProblemView, RunOutcome } from '../p
 import { createRedactor } from '../redact';
 import type { MailboxesSection } from '../report';
 import { CurrentRun, Emitter, type Listener, type Subscription } from './emitter';
-import { estimateTimeLeft, startRate, updateRate, type MailboxProgressCounts } from './progress';
+import { estimateTimeLeft, startRate, updateRate, type MailboxProgressCounts } from '../pure/progress';
 
 export type VerifyMailboxesFn = (config: MailboxCheckConfig, mailboxes: readonly string[], options?: VerifyOptions) => Promise<MailboxReport>;
 

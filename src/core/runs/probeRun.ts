@@ -14,7 +14,7 @@ import { createRedactor } from '../redact';
 import { buildReport, runSummaryText, type MailboxesSection, type ProbeFinding, type ReportDocument, type ReportInput } from '../report';
 import type { AccessMethod } from '../settings';
 import { CurrentRun, Emitter, whenAborted, type Listener, type Subscription } from './emitter';
-import { WRITE_STEPS, type WriteStep } from './progress';
+import { WRITE_STEPS, type WriteStep } from '../pure/progress';
 
 /** What one run is asked to do. The password is used for this run only and is never in an event. */
 export interface ProbeRunRequest {
@@ -61,7 +61,7 @@ export type ProbeRunEvent =
   | { type: 'started'; runId: number; purpose: 'probes' | 'link' }
   | { type: 'check'; runId: number; check: ProbeFinding }
   | { type: 'mailboxProgress'; runId: number; checked: number; total: number }
-  /** The write test's step as it starts: `index` of `of` (1-based; see ./progress WRITE_STEPS). */
+  /** The write test's step as it starts: `index` of `of` (1-based; see ../pure/progress WRITE_STEPS). */
   | { type: 'writeStep'; runId: number; step: WriteStep; index: number; of: number }
   | { type: 'finished'; runId: number; result: ProbeRunResult };
 
