@@ -481,7 +481,7 @@ export class PanelView {
 
   /** The bar and the words say the same: its aria-valuetext is the counts line, read by screen readers. */
   private showProgress(p: Omit<Extract<HostMessage, { type: 'verifyProgress' }>, 'type'>): void {
-    const text = mailboxProgressText({ verified: 0, denied: 0, notFound: 0, notChecked: 0, ...p });
+    const text = mailboxProgressText(p);
     this.progress.hidden = false;
     this.cancelVerify.hidden = false;
     this.progress.max = Math.max(1, p.total);

@@ -100,6 +100,7 @@ describe('progress: words', () => {
       '120 of 500 mailboxes checked (118 verified, 1 denied, 1 not found), about 2 min left');
     assert.equal(mailboxProgressText({ checked: 3, total: 5, verified: 1, denied: 0, notFound: 0, notChecked: 2 }),
       '3 of 5 mailboxes checked (1 verified, 0 denied, 0 not found, 2 not checked)');
+    assert.equal(mailboxProgressText({ checked: 0, total: 5 }), '0 of 5 mailboxes checked');
   });
 
   it('the write test has four steps, counted from 1', () => {

@@ -78,11 +78,13 @@ export interface MailboxProgressCounts {
   notChecked: number;
 }
 
-/** "120 of 500 mailboxes checked (118 verified, 1 denied, 1 not found), about 2 min left". */
-export function mailboxProgressText(p: MailboxProgressCounts & { timeLeftMs?: number }): string {
-  const parts = [`${p.verified} verified`, `${p.denied} denied`, `${p.notFound} not found`, ...(p.notChecked > 0 ? [`${p.notChecked} not checked`] : [])];
+/** "120 of 500 mailboxes checked (118 verified, 1 denied, 1 not found), about 2 min left"; without counts, only the first part. */
+export function mailboxProgressText(p: Pick<MailboxProgressCounts, 'checked' | 'total'> & Partial<MailboxProgressCounts> & { timeLeftMs?: number }): string {
+  const { verified, denied, notFound, notChecked = 0 } = p;
+  const parts = verified === undefined || denied === undefined || notFound === undefined ? []
+    : [`${verified} verified`, `${denied} denied`, `${notFound} not found`, ...(notChecked > 0 ? [`${notChecked} not checked`] : [])];
   const left = timeLeftText(p.timeLeftMs);
-  return `${p.checked} of ${p.total} mailboxes checked (${parts.join(', ')})${left ? `, ${left}` : ''}`;
+  return `${p.checked} of ${p.total} mailboxes checked${parts.length ? ` (${parts.join(', ')})` : ''}${left ? `, ${left}` : ''}`;
 }
 
 /** The write test's steps, in order. */
