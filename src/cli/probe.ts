@@ -20,6 +20,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, booleanFlag, formatFlagHelp, listFlag, parseArgs, readTextFile, stringFlag, type CliIo, type FlagSpecs, type Subcommand } from './args';
 import { STYLE, guardOutput, terminalText } from './output';
+import { EXIT_CANCELLED, ProgressLines, listenForInterrupt, progressWanted, type InterruptIo } from './progress';
+import { writeStepText } from '../core/pure/progress';
 
 const FLAGS: FlagSpecs = {
   url: { kind: 'string', valueName: 'URL', description: 'EWS URL, e.g. https://mail.contoso.com/EWS/Exchange.asmx' },
@@ -36,13 +38,14 @@ const FLAGS: FlagSpecs = {
   node: { kind: 'list', valueName: 'HOST_OR_ADDRESS', description: 'also probe this server behind the EWS name on its own (repeatable), e.g. exch02.contoso.com or 10.0.0.12' },
   'all-nodes': { kind: 'boolean', description: 'also probe every address the EWS host name resolves to, each on its own' },
   json: { kind: 'boolean', description: 'print the probe report (the JSON document the panel exports; schema docs/probe-report.schema.json) instead of the table' },
+  progress: { kind: 'boolean', description: 'print progress lines (write test steps, mailbox counts and time left) on stderr even when it is not a terminal' },
   help: { kind: 'boolean', description: 'show this help' },
 };
 
 export const PROBE_HELP = `Usage: exchange-setup probe --url URL --user UPN --mailbox SMTP [--room-mailbox SMTP]
                            [--method impersonation|delegate] [--write] [--ca FILE] [--timeout-ms N]
                            [--mailboxes FILE | --recheck REPORT] [--concurrency N]
-                           [--node HOST_OR_ADDRESS ... | --all-nodes] [--json]
+                           [--node HOST_OR_ADDRESS ... | --all-nodes] [--json] [--progress]
 
 Checks, in order, DNS, TCP, TLS (protocol, names, trust, expiry), the authentication schemes EWS
 offers, the service account's logon, the Exchange version, access to the test mailbox, and reads its
@@ -74,18 +77,24 @@ requests in flight (spreading does not raise Exchange's throttling limits; see t
 Options:
 ${formatFlagHelp(FLAGS)}
 
+Progress (the write test's step k of 4; mailboxes checked so far with an estimate of the time left)
+goes to stderr when it is a terminal, or with --progress; never to stdout. Ctrl+C cancels the run:
+the write test's probe item is still deleted, --json prints the report so far with outcome
+"cancelled", and the exit code is 130.
+
 Exit codes: 0 nothing failed (warnings allowed); 1 a check failed, or a mailbox was denied or not
-found; 2 invalid input; 3 nothing failed but some mailboxes were not checked (use --recheck).
+found; 2 invalid input; 3 nothing failed but some mailboxes were not checked (use --recheck);
+130 cancelled with Ctrl+C.
 `;
 
-export interface ProbeIo extends CliIo {
+export interface ProbeIo extends CliIo, InterruptIo {
   /** Whether stdout is a terminal: colours, and the password prompt. */
   readonly isTTY?: boolean;
 }
 
-/** The io with `isTTY` read from stdout, for the subcommands that colour output or prompt. */
-export function withTerminal(io: CliIo): ProbeIo {
-  return { ...io, isTTY: (io.stdout as { isTTY?: boolean }).isTTY === true };
+/** The io with `isTTY` read from stdout (and stderr's), for the subcommands that colour output, prompt or show progress. */
+export function withTerminal(io: CliIo & InterruptIo): ProbeIo {
+  return { ...io, isTTY: (io.stdout as { isTTY?: boolean }).isTTY === true, stderrIsTTY: io.stderrIsTTY ?? (io.stderr as { isTTY?: boolean }).isTTY === true };
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -108,6 +117,7 @@ interface ProbeRequest {
   nodes: string[];
   allNodes: boolean;
   json: boolean;
+  progress: boolean;
 }
 
 function usage(io: CliIo, message: string): number {
@@ -184,7 +194,7 @@ async function readRequest(argv: readonly string[], io: ProbeIo): Promise<ProbeR
   }
   return {
     url, user, mailbox, ...(roomMailbox === undefined ? {} : { roomMailbox }), method, write: booleanFlag(parsed, 'write'), extraCaPem, timeoutMs, mailboxes, concurrency,
-    nodes, allNodes: booleanFlag(parsed, 'all-nodes'), json: booleanFlag(parsed, 'json'),
+    nodes, allNodes: booleanFlag(parsed, 'all-nodes'), json: booleanFlag(parsed, 'json'), progress: booleanFlag(parsed, 'progress'),
   };
 }
 
@@ -317,8 +327,13 @@ export async function runProbeCommand(args: readonly string[], unguarded: ProbeI
   const colour = io.isTTY === true && !request.json && io.env.NO_COLOR === undefined;
   const runner = new ProbeRunner(() => loadProbeEngine().runProbes);
   if (!request.json) runner.onEvent((event) => { if (event.type === 'check') io.stdout.write(`${formatCheckLine(event.check, colour)}\n`); });
-  const onInterrupt = (): void => runner.cancel();
-  process.once('SIGINT', onInterrupt);
+  const progress = new ProgressLines(io, 'exchange-setup probe', progressWanted(request.progress, io));
+  runner.onEvent((event) => {
+    if (event.type === 'writeStep') progress.line(writeStepText(event.step));
+    else if (event.type === 'mailboxProgress') progress.mailboxes(event);
+  });
+  let interrupted = false;
+  const stopListening = listenForInterrupt(io, () => { interrupted = true; runner.cancel(); });
   try {
     const perNode = request.nodes.length > 0 || request.allNodes;
     const config = {
@@ -337,8 +352,10 @@ export async function runProbeCommand(args: readonly string[], unguarded: ProbeI
     };
     const run = await runner.start(config);
     if (run.outcome === 'cancelled') {
-      io.stderr.write('exchange-setup probe: cancelled\n');
-      return EXIT_FAILURE;
+      io.stderr.write(`exchange-setup probe: cancelled (${run.summary})\n`);
+      // The report says so too: what completed before the cancel, outcome "cancelled".
+      if (request.json) io.stdout.write(`${JSON.stringify(io.redactDeep(runReport(run, { generatedAt: new Date(), toolVersion: cliVersion(), secrets: [password] })))}\n`);
+      return interrupted ? EXIT_CANCELLED : EXIT_FAILURE;
     }
     // main() reports it as an unexpected error, as before the run objects (the text is already redacted).
     if (run.outcome === 'error') throw new Error(run.summary);
@@ -348,8 +365,7 @@ export async function runProbeCommand(args: readonly string[], unguarded: ProbeI
       // Per-node probes after the run through the EWS name (issue 16). The engine is already loaded by the run.
       const engine = loadProbeEngine();
       const cancel = new AbortController();
-      const onNodeInterrupt = (): void => cancel.abort();
-      process.once('SIGINT', onNodeInterrupt);
+      const stopNodeListening = listenForInterrupt(io, () => { interrupted = true; cancel.abort(); });
       try {
         let list: string[];
         try {
@@ -379,11 +395,11 @@ export async function runProbeCommand(args: readonly string[], unguarded: ProbeI
       } catch (error) {
         if (cancel.signal.aborted) {
           io.stderr.write('exchange-setup probe: cancelled\n');
-          return EXIT_FAILURE;
+          return interrupted ? EXIT_CANCELLED : EXIT_FAILURE;
         }
         throw error;
       } finally {
-        process.off('SIGINT', onNodeInterrupt);
+        stopNodeListening();
       }
     }
     // The same document the panel exports; redacted string by string first, so that the guard's pass over the whole text finds nothing to cut.
@@ -392,7 +408,7 @@ export async function runProbeCommand(args: readonly string[], unguarded: ProbeI
     if (result.outcome !== 'passed') return EXIT_FAILURE;
     return result.mailboxes && result.mailboxes.notChecked > 0 ? EXIT_INCOMPLETE : EXIT_OK;
   } finally {
-    process.off('SIGINT', onInterrupt);
+    stopListening();
     runner.dispose();
   }
 }

@@ -88,6 +88,7 @@ describe('progress: words', () => {
   it('says the time left roughly, and nothing without an estimate', () => {
     assert.equal(timeLeftText(undefined), '');
     assert.equal(timeLeftText(-5), '');
+    assert.equal(timeLeftText(0), '', 'nothing left is not "a few seconds left"');
     assert.equal(timeLeftText(Number.POSITIVE_INFINITY), '');
     assert.equal(timeLeftText(2_000), 'a few seconds left');
     assert.equal(timeLeftText(41_000), 'about 40 s left');

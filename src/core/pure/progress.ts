@@ -59,9 +59,9 @@ export function estimateTimeLeft(state: RateState, total: number, now: number): 
   return Number.isFinite(estimate) ? Math.max(0, Math.round(estimate)) : undefined;
 }
 
-/** "about 3 min left", "about 40 s left", "a few seconds left"; '' for no estimate. */
+/** "about 3 min left", "about 40 s left", "a few seconds left"; '' for no estimate or nothing left. */
 export function timeLeftText(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms) || ms < 0) return '';
+  if (ms === undefined || !Number.isFinite(ms) || ms <= 0) return '';
   if (ms < 5_000) return 'a few seconds left';
   if (ms < 90_000) return `about ${Math.round(ms / 5_000) * 5} s left`;
   if (ms < 90 * 60_000) return `about ${Math.round(ms / 60_000)} min left`;

@@ -14,7 +14,7 @@ import { createRedactor } from '../redact';
 import { buildReport, runSummaryText, type MailboxesSection, type ProbeFinding, type ReportDocument, type ReportInput } from '../report';
 import type { AccessMethod } from '../settings';
 import { CurrentRun, Emitter, whenAborted, type Listener, type Subscription } from './emitter';
-import { WRITE_STEPS, type WriteStep } from '../pure/progress';
+import { WRITE_STEPS, type MailboxProgressCounts, type WriteStep } from '../pure/progress';
 
 /** What one run is asked to do. The password is used for this run only and is never in an event. */
 export interface ProbeRunRequest {
@@ -60,7 +60,8 @@ const EMPTY_CONFIGURATION: ReportInput['configuration'] = { ewsUrl: '', upn: '',
 export type ProbeRunEvent =
   | { type: 'started'; runId: number; purpose: 'probes' | 'link' }
   | { type: 'check'; runId: number; check: ProbeFinding }
-  | { type: 'mailboxProgress'; runId: number; checked: number; total: number }
+  /** The --mailboxes verification of the run: counts so far. */
+  | ({ type: 'mailboxProgress'; runId: number } & MailboxProgressCounts)
   /** The write test's step as it starts: `index` of `of` (1-based; see ../pure/progress WRITE_STEPS). */
   | { type: 'writeStep'; runId: number; step: WriteStep; index: number; of: number }
   | { type: 'finished'; runId: number; result: ProbeRunResult };
@@ -128,6 +129,7 @@ export class ProbeRunner {
       ewsUrl: request.ewsUrl, upn: request.upn, testMailbox: request.testMailbox, ...(room === '' ? {} : { testRoomMailbox: room }), accessMethod: request.accessMethod, write,
     };
     const checks: ProbeFinding[] = [];
+    const so = { verified: 0, denied: 0, notFound: 0, notChecked: 0 };
     const started = Date.now();
     this.emitter.emit({ type: 'started', runId: run.id, purpose });
     const finish = (outcome: RunOutcome, summary: string, found: Found = {}): ProbeRunResult => {
@@ -156,8 +158,16 @@ export class ProbeRunner {
           onWriteStep: (step) => {
             if (!run.signal.aborted) this.emitter.emit({ type: 'writeStep', runId: run.id, step, index: WRITE_STEPS.indexOf(step) + 1, of: WRITE_STEPS.length });
           },
+          onMailboxResult: (r) => {
+            switch (r.status) {
+              case 'verified': so.verified++; break;
+              case 'denied': so.denied++; break;
+              case 'not-found': so.notFound++; break;
+              default: so.notChecked++; break;
+            }
+          },
           onMailboxProgress: (checked, total) => {
-            if (!run.signal.aborted) this.emitter.emit({ type: 'mailboxProgress', runId: run.id, checked, total });
+            if (!run.signal.aborted) this.emitter.emit({ type: 'mailboxProgress', runId: run.id, ...so, checked, total });
           },
         }),
         whenAborted(run.signal),
