@@ -211,8 +211,9 @@ export function deleteProbeItem(ctx: LibraryContext, signal: AbortSignal, timeou
 }
 
 /**
- * True when GetItem finds the item just created: CreateItem's answer alone is the server's word, this
- * reads it back (Microsoft, "GetItem operation (calendar item)": GetItem returns the item for its ItemId).
+ * The outcome of GetItem for the item just created (ok when found): CreateItem's answer alone is the server's word, this
+ * reads it back (Microsoft, "GetItem operation (calendar item)", section "Successful GetItem Response":
+ * an IdOnly GetItem answers with the item's ItemId). Row `ews:write-test-read-back` in docs/exchange-behaviour.md.
  */
 export async function confirmPresent(ctx: LibraryContext, signal: AbortSignal, timeoutMs: number, id: ews.ItemId): Promise<LibraryOutcome<unknown>> {
   return viaLibrary(ctx, signal, timeoutMs, (service) => service.BindToItems([id], ews.PropertySet.IdOnly));
