@@ -385,7 +385,12 @@ export async function runProbeCommand(args: readonly string[], unguarded: ProbeI
         const accessPassed = run.checks.some((c) => c.id === accessId && (c.status === 'pass' || c.status === 'warn'));
         let mailboxes = run.mailboxes;
         if (request.mailboxes && request.mailboxes.length > 0 && accessPassed) {
-          const spread = await engine.verifyMailboxesAcrossNodes(config, nodes, request.mailboxes, { signal: cancel.signal, concurrency: request.concurrency });
+          const so = { verified: 0, denied: 0, notFound: 0, notChecked: 0 };
+          const spread = await engine.verifyMailboxesAcrossNodes(config, nodes, request.mailboxes, {
+            signal: cancel.signal, concurrency: request.concurrency,
+            onResult: (r) => { so[r.status === 'not-found' ? 'notFound' : r.status === 'not-checked' ? 'notChecked' : r.status]++; },
+            onProgress: (checked, total) => { if (!cancel.signal.aborted) progress.mailboxes({ ...so, checked, total }); },
+          });
           mailboxes = toMailboxesSection(spread.report);
           if (spread.leftOut.length > 0 && !request.json) io.stdout.write(`Mailboxes not sent to ${terminalText(spread.leftOut.join(', '))}: no proven certificate, so no credentials\n`);
         }
