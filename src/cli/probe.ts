@@ -353,6 +353,15 @@ export async function runProbeCommand(args: readonly string[], unguarded: ProbeI
     const run = await runner.start(config);
     if (run.outcome === 'cancelled') {
       io.stderr.write(`exchange-setup probe: cancelled (${run.summary})\n`);
+      if (config.write) {
+        // The write test's clean-up outlives the cancel: wait for it, and say when it left the item behind.
+        io.stderr.write('exchange-setup probe: waiting for the write test to delete its probe item\n');
+        let leftBehind: string | undefined;
+        const watch = runner.onEvent((event) => { if (event.type === 'leftBehind') leftBehind = event.message; });
+        await runner.settled;
+        watch.dispose();
+        io.stderr.write(`exchange-setup probe: ${leftBehind ?? 'no probe item was left behind'}\n`);
+      }
       // The report says so too: what completed before the cancel, outcome "cancelled".
       if (request.json) io.stdout.write(`${JSON.stringify(io.redactDeep(runReport(run, { generatedAt: new Date(), toolVersion: cliVersion(), secrets: [password] })))}\n`);
       return interrupted ? EXIT_CANCELLED : EXIT_FAILURE;

@@ -151,6 +151,40 @@ describe('run progress: the write test', function () {
   });
 });
 
+describe('run progress: a probe item left behind after a cancel', () => {
+  it('is told after "finished" (redacted, with its id), and `settled` waits for the clean-up', async () => {
+    let cleanedUp = false;
+    const engine = async (config: { password: string }, options: { signal?: AbortSignal; onWriteStep?: (s: 'create') => void; onLeftBehind?: (m: string) => void } = {}) => {
+      options.onWriteStep?.('create');
+      await new Promise<void>((done) => {
+        if (options.signal?.aborted) done();
+        else options.signal?.addEventListener('abort', () => done(), { once: true });
+      });
+      // The clean-up goes on after the cancel, then fails.
+      await new Promise((done) => setTimeout(done, 50));
+      options.onLeftBehind?.(`Deleting the test item failed: server said ${config.password}; delete the item "probe" (item id AAMk1) from alice@contoso.com by hand`);
+      cleanedUp = true;
+      throw new Error('Cancelled');
+    };
+    const runner = new ProbeRunner(() => engine as never);
+    const events: ProbeRunEvent[] = [];
+    runner.onEvent((e) => {
+      events.push(e);
+      if (e.type === 'writeStep') runner.cancel();
+    });
+    const result = await runner.start({ ewsUrl: 'https://mail.contoso.com/EWS/Exchange.asmx', upn: 'svc@contoso.com', password: 'Left-Behind-Secret-9', accessMethod: 'impersonation', testMailbox: 'alice@contoso.com', write: true });
+    assert.equal(result.outcome, 'cancelled');
+    assert.equal(cleanedUp, false, 'the run ended at once, before the clean-up');
+    await runner.settled;
+    assert.equal(cleanedUp, true, 'settled waited for the clean-up');
+    assert.deepEqual(events.map((e) => e.type), ['started', 'writeStep', 'finished', 'leftBehind']);
+    const told = events.at(-1);
+    assert.ok(told?.type === 'leftBehind');
+    assert.match(told.message, /item id AAMk1/);
+    assert.doesNotMatch(told.message, /Left-Behind-Secret-9/);
+  });
+});
+
 describe('run progress: Autodiscover', () => {
   const candidates = (domain: string) => [1, 2, 3, 4].map((n) => ({ kind: 'pox' as const, url: `https://ad${n}.${domain}/autodiscover/autodiscover.xml` }));
 

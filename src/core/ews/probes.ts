@@ -90,6 +90,11 @@ export interface ProbeRunOptions {
   onMailboxResult?: (result: MailboxResult) => void;
   /** The write test's step as it starts (create, confirm, delete, confirm gone; see ../pure/progress). */
   onWriteStep?: (step: WriteStep) => void;
+  /**
+   * The write test could not delete its probe item (the words name it and its id, when known). Told
+   * even after a cancel, when the check itself is no longer reported: the clean-up outlives the run.
+   */
+  onLeftBehind?: (message: string) => void;
   /** The current time (tests pin it). */
   now?: () => Date;
 }
@@ -418,7 +423,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
 
       await probe('calendar.write', ['calendar.read'], async () => {
         if (!config.write) return skip('Not run: the write test is opt-in ("Write test" in the panel, --write on the command line)');
-        return writeTest(libraryContext, run.signal, requestTimeout, now(), options.onWriteStep ?? (() => undefined));
+        return writeTest(libraryContext, run.signal, requestTimeout, now(), options.onWriteStep ?? (() => undefined), options.onLeftBehind ?? (() => undefined));
       });
 
       // The room checks depend on the logon and the version only, not on the user mailbox's access:
@@ -456,7 +461,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
  * cut off before its answer, the item may exist without our knowing its id: it is found by its
  * unique subject.
  */
-async function writeTest(ctx: LibraryContext, signal: AbortSignal, requestTimeout: () => number, start: Date, onStep: (step: WriteStep) => void): Promise<Verdict> {
+async function writeTest(ctx: LibraryContext, signal: AbortSignal, requestTimeout: () => number, start: Date, onStep: (step: WriteStep) => void, onLeftBehind: (message: string) => void): Promise<Verdict> {
   const subject = `Exchange Calendar Setup probe ${start.toISOString()} ${Math.random().toString(36).slice(2, 8)} (safe to delete)`;
   const itemStart = new Date(start.getTime() + 3_600_000);
   let created: Awaited<ReturnType<typeof createProbeItem>> | undefined;
@@ -477,7 +482,9 @@ async function writeTest(ctx: LibraryContext, signal: AbortSignal, requestTimeou
   const cleanupProblem = await removeProbeItem(ctx, created?.ok ? created.value : undefined, cutOff, subject, itemStart, onStep);
   if (cleanupProblem) {
     const id = created?.ok ? ` (item id ${created.value.UniqueId})` : '';
-    return fail(`${cleanupProblem}; delete the item "${subject}"${id} from ${ctx.mailbox} by hand`);
+    const message = `${cleanupProblem}; delete the item "${subject}"${id} from ${ctx.mailbox} by hand`;
+    onLeftBehind(message);
+    return fail(message);
   }
   if (thrown !== undefined) throw thrown;
   if (notReadBack !== undefined) return fail(`Created a test item in ${ctx.mailbox}, but reading it back failed: ${notReadBack} (the item was deleted)`);

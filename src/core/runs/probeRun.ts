@@ -64,7 +64,12 @@ export type ProbeRunEvent =
   | ({ type: 'mailboxProgress'; runId: number } & MailboxProgressCounts)
   /** The write test's step as it starts: `index` of `of` (1-based; see ../pure/progress WRITE_STEPS). */
   | { type: 'writeStep'; runId: number; step: WriteStep; index: number; of: number }
-  | { type: 'finished'; runId: number; result: ProbeRunResult };
+  | { type: 'finished'; runId: number; result: ProbeRunResult }
+  /**
+   * The write test left its probe item behind (redacted words naming it and its id). May come after
+   * "finished" when the run was cancelled: the clean-up goes on after a cancel (see `settled`).
+   */
+  | { type: 'leftBehind'; runId: number; message: string };
 
 /** The probe engine's entry point (loaded lazily by the host; the tests pass the module itself). */
 export type RunProbes = (config: ProbeConfig, options?: ProbeRunOptions) => Promise<ProbeRun>;
@@ -73,6 +78,7 @@ export class ProbeRunner {
   private readonly emitter: Emitter<ProbeRunEvent>;
   private readonly current = new CurrentRun();
   private last: ProbeRunResult | undefined;
+  private engineWork: Promise<void> = Promise.resolve();
 
   constructor(private readonly runProbes: () => RunProbes, onListenerError?: (error: unknown) => void) {
     this.emitter = new Emitter(onListenerError);
@@ -80,6 +86,14 @@ export class ProbeRunner {
 
   onEvent(listener: Listener<ProbeRunEvent>): Subscription {
     return this.emitter.on(listener);
+  }
+
+  /**
+   * Resolves when the engine of the latest run has stopped, clean-up included: after a cancel the
+   * write test still deletes its probe item. A command line awaits it before the process ends.
+   */
+  get settled(): Promise<void> {
+    return this.engineWork;
   }
 
   /** The last finished run (of either purpose), for the report and the diagnostics. */
@@ -146,32 +160,32 @@ export class ProbeRunner {
         ...(request.mailboxes ? { mailboxes: request.mailboxes, concurrency: request.concurrency } : {}),
       };
       const engine = this.runProbes();
-      const engineRun = await Promise.race([
-        engine(config, {
-          signal: run.signal,
-          onResult: (r: ProbeResult) => {
-            if (run.signal.aborted) return;
-            const check: ProbeFinding = { ...r, message: clean(r.message), ...(r.remedy ? { remedy: { step: r.remedy.step, text: clean(r.remedy.text) } } : {}) };
-            checks.push(check);
-            this.emitter.emit({ type: 'check', runId: run.id, check });
-          },
-          onWriteStep: (step) => {
-            if (!run.signal.aborted) this.emitter.emit({ type: 'writeStep', runId: run.id, step, index: WRITE_STEPS.indexOf(step) + 1, of: WRITE_STEPS.length });
-          },
-          onMailboxResult: (r) => {
-            switch (r.status) {
-              case 'verified': so.verified++; break;
-              case 'denied': so.denied++; break;
-              case 'not-found': so.notFound++; break;
-              default: so.notChecked++; break;
-            }
-          },
-          onMailboxProgress: (checked, total) => {
-            if (!run.signal.aborted) this.emitter.emit({ type: 'mailboxProgress', runId: run.id, ...so, checked, total });
-          },
-        }),
-        whenAborted(run.signal),
-      ]);
+      const working = engine(config, {
+        signal: run.signal,
+        onResult: (r: ProbeResult) => {
+          if (run.signal.aborted) return;
+          const check: ProbeFinding = { ...r, message: clean(r.message), ...(r.remedy ? { remedy: { step: r.remedy.step, text: clean(r.remedy.text) } } : {}) };
+          checks.push(check);
+          this.emitter.emit({ type: 'check', runId: run.id, check });
+        },
+        onWriteStep: (step) => {
+          if (!run.signal.aborted) this.emitter.emit({ type: 'writeStep', runId: run.id, step, index: WRITE_STEPS.indexOf(step) + 1, of: WRITE_STEPS.length });
+        },
+        onMailboxResult: (r) => {
+          switch (r.status) {
+            case 'verified': so.verified++; break;
+            case 'denied': so.denied++; break;
+            case 'not-found': so.notFound++; break;
+            default: so.notChecked++; break;
+          }
+        },
+        onMailboxProgress: (checked, total) => {
+          if (!run.signal.aborted) this.emitter.emit({ type: 'mailboxProgress', runId: run.id, ...so, checked, total });
+        },
+        onLeftBehind: (message) => this.emitter.emit({ type: 'leftBehind', runId: run.id, message: clean(message) }),
+      });
+      this.engineWork = working.then(() => undefined, () => undefined);
+      const engineRun = await Promise.race([working, whenAborted(run.signal)]);
       const events = (list: ProbeRun['events']): ProbeRunResult['events'] => list?.map((e) => ({ subject: clean(e.subject), start: clean(e.start), end: clean(e.end) }));
       const extra: Found = {};
       if (engineRun.server) extra.server = { build: clean(engineRun.server.build), product: clean(engineRun.server.product), supported: engineRun.server.supported };
