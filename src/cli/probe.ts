@@ -79,8 +79,8 @@ ${formatFlagHelp(FLAGS)}
 
 Progress (the write test's step k of 4; mailboxes checked so far with an estimate of the time left)
 goes to stderr when it is a terminal, or with --progress; never to stdout. Ctrl+C cancels the run:
-the write test's probe item is still deleted, --json prints the report so far with outcome
-"cancelled", and the exit code is 130.
+the write test's probe item is still deleted (the command waits for it and says whether one was
+left behind), --json prints the report so far with outcome "cancelled", and the exit code is 130.
 
 Exit codes: 0 nothing failed (warnings allowed); 1 a check failed, or a mailbox was denied or not
 found; 2 invalid input; 3 nothing failed but some mailboxes were not checked (use --recheck);
