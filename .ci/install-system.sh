@@ -50,7 +50,8 @@ code_server_works() {
 CS_PARTIAL=""
 NPM_PID=""
 cleanup_partial() {
-  if [ -n "$NPM_PID" ]; then kill "$NPM_PID" 2>/dev/null || true; wait "$NPM_PID" 2>/dev/null || true; fi
+  # npm runs in a process group of its own (setsid): the whole tree goes, install scripts included.
+  if [ -n "$NPM_PID" ]; then kill -TERM -- "-$NPM_PID" 2>/dev/null || kill "$NPM_PID" 2>/dev/null || true; wait "$NPM_PID" 2>/dev/null || true; fi
   if [ -n "$CS_PARTIAL" ]; then rm -rf "$CS_PARTIAL"; fi
 }
 trap cleanup_partial EXIT
@@ -78,7 +79,7 @@ if ! code_server_works; then
   # yes: node-pty's postinstall runs `npx node-gyp`, which waits for a yes with no stdin.
   (
     cd "$CS_PARTIAL"
-    exec env npm_config_unsafe_perm=true npm_config_yes=true \
+    exec setsid --wait env npm_config_unsafe_perm=true npm_config_yes=true \
       npm install --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION" </dev/null
   ) &
   NPM_PID=$!

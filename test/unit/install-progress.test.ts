@@ -25,6 +25,7 @@ function world(): { dir: string; env: NodeJS.ProcessEnv; cache: string } {
   executable(join(bin, 'rg'), '#!/bin/sh\nexit 0\n');
   executable(join(bin, 'npm'), [
     '#!/bin/sh',
+    'touch "$FAKE_NPM_STARTED"',
     'sleep "${FAKE_NPM_SLEEP:-0}"',
     'mkdir -p node_modules/.bin',
     `printf '#!/usr/bin/env node\\nconsole.log("${VERSION} 0000000 with Code 1.100.3")\\n' > node_modules/.bin/code-server`,
@@ -34,23 +35,25 @@ function world(): { dir: string; env: NodeJS.ProcessEnv; cache: string } {
   const tmp = join(dir, 'tmp');
   mkdirSync(tmp);
   const cache = join(dir, 'cache');
-  const env = { PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin`, HOME: dir, TMPDIR: tmp, ECS_CACHE_DIR: cache, ECS_PROGRESS_INTERVAL_S: '1' };
+  const env = { FAKE_NPM_STARTED: join(dir, 'npm-started'), PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin`, HOME: dir, TMPDIR: tmp, ECS_CACHE_DIR: cache, ECS_PROGRESS_INTERVAL_S: '1' };
   return { dir, env, cache };
 }
 
-function run(env: NodeJS.ProcessEnv, interruptWhen?: (stdout: string) => boolean): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+function run(env: NodeJS.ProcessEnv, interruptWhen?: () => boolean): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const child = spawn('bash', [SCRIPT], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let sent = false;
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (!sent && interruptWhen?.(stdout)) {
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    // Ctrl+C once the condition holds (polled: the stand-in npm marks that it started).
+    const poll = setInterval(() => {
+      if (!sent && interruptWhen?.()) {
         sent = true;
         child.kill('SIGINT');
       }
-    });
+    }, 20);
+    child.on('exit', () => clearInterval(poll));
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     child.on('close', (code, signal) => done({ code, signal, stdout, stderr }));
   });
@@ -83,10 +86,15 @@ describe('.ci/install-system.sh: code-server install progress and Ctrl+C', funct
   it('Ctrl+C while npm installs: exit 130, no code-server folder and no temporary folder left', async () => {
     const w = world();
     made.push(w.dir);
-    const r = await run({ ...w.env, FAKE_NPM_SLEEP: '20' }, (out) => out.includes('(step 2 of 3)'));
+    const started = String(w.env.FAKE_NPM_STARTED);
+    const t0 = Date.now();
+    const r = await run({ ...w.env, FAKE_NPM_SLEEP: '20' }, () => existsSync(started));
+    // The streams close only when npm's whole tree is gone (its 20 s sleep holds them open otherwise).
+    assert.ok(Date.now() - t0 < 10_000, `took ${Date.now() - t0} ms: npm's children outlived the interrupt`);
+    assert.ok(existsSync(started), 'the interrupt came while npm was installing');
     assert.equal(r.code, 130, `code ${r.code} signal ${r.signal}\n${r.stdout}\n${r.stderr}`);
     assert.match(r.stderr, /interrupted: removed the unfinished code-server folder/);
     assert.equal(existsSync(join(w.cache, `code-server-${VERSION}`)), false);
-    assert.deepEqual(readdirSync(w.cache).filter((name) => name.includes('partial')), []);
+    assert.deepEqual(readdirSync(w.cache), [], 'the temporary folder is gone too');
   });
 });
