@@ -27,6 +27,7 @@ function world(): { dir: string; env: NodeJS.ProcessEnv; cache: string } {
     '#!/bin/sh',
     'touch "$FAKE_NPM_STARTED"',
     'sleep "${FAKE_NPM_SLEEP:-0}"',
+    'if [ -n "$FAKE_NPM_FAIL" ]; then echo "npm ERR! network" >&2; exit 1; fi',
     'mkdir -p node_modules/.bin',
     `printf '#!/usr/bin/env node\\nconsole.log("${VERSION} 0000000 with Code 1.100.3")\\n' > node_modules/.bin/code-server`,
     'chmod +x node_modules/.bin/code-server',
@@ -81,6 +82,15 @@ describe('.ci/install-system.sh: code-server install progress and Ctrl+C', funct
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /code-server 4\.100\.3 present \(steps 2 and 3 of 3\)/);
     assert.doesNotMatch(again.stdout, /npm: installing/);
+  });
+
+  it('a failed npm install keeps nothing and says so (exit 1)', async () => {
+    const w = world();
+    made.push(w.dir);
+    const r = await run({ ...w.env, FAKE_NPM_FAIL: '1' });
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stderr, /npm install of code-server 4\.100\.3 failed \(exit 1\); nothing was kept/);
+    assert.deepEqual(readdirSync(w.cache), []);
   });
 
   it('Ctrl+C while npm installs: exit 130, no code-server folder and no temporary folder left', async () => {
