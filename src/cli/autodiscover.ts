@@ -16,6 +16,8 @@ import { validateSettings } from '../core/validate';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, booleanFlag, formatFlagHelp, listFlag, parseArgs, readTextFile, stringFlag, type CliIo, type FlagSpecs, type Subcommand } from './args';
 import { promptHidden, withTerminal, type ProbeIo } from './probe';
 import { guardOutput, terminalText } from './output';
+import { EXIT_CANCELLED, ProgressLines, listenForInterrupt, progressWanted } from './progress';
+import { autodiscoverProgressText } from '../core/pure/progress';
 
 const TRUST_FLAG = 'trust-autodiscover-host';
 
@@ -26,11 +28,12 @@ const FLAGS: FlagSpecs = {
   ca: { kind: 'string', valueName: 'FILE', description: 'extra CA certificates (PEM) trusted besides the public roots' },
   'timeout-ms': { kind: 'string', valueName: 'N', description: 'time limit of each request in milliseconds (default 15000)' },
   json: { kind: 'boolean', description: 'print one JSON object instead of the trail' },
+  progress: { kind: 'boolean', description: 'print "candidate k of n" lines on stderr even when it is not a terminal' },
   help: { kind: 'boolean', description: 'show this help' },
 };
 
 export const AUTODISCOVER_HELP = `Usage: exchange-setup autodiscover --email SMTP [--user UPN] [--${TRUST_FLAG} HOST]...
-                                  [--ca FILE] [--timeout-ms N] [--json]
+                                  [--ca FILE] [--timeout-ms N] [--json] [--progress]
 
 Finds the EWS URL for an address the way Exchange clients do: https://<domain>, then
 https://autodiscover.<domain>, then a credential-less plain-http request that may only redirect to
@@ -48,7 +51,10 @@ prompt. It is never accepted as an argument.
 Options:
 ${formatFlagHelp(FLAGS)}
 
-Exit codes: 0 an EWS URL was found; 1 none was found; 2 invalid input.
+Each candidate is announced on stderr as it is tried ("candidate k of n") when stderr is a terminal,
+or with --progress; never on stdout. Ctrl+C stops the run (exit code 130).
+
+Exit codes: 0 an EWS URL was found; 1 none was found; 2 invalid input; 130 cancelled with Ctrl+C.
 `;
 
 /** What the tests replace to reach the loopback fakes; nothing else is injectable. */
@@ -63,6 +69,7 @@ interface AutodiscoverRequest {
   extraCaPem?: string;
   timeoutMs?: number;
   json: boolean;
+  progress: boolean;
 }
 
 function usage(io: CliIo, message: string): number {
@@ -111,7 +118,7 @@ async function readRequest(argv: readonly string[]): Promise<AutodiscoverRequest
     if (!ca.text.includes('-----BEGIN CERTIFICATE-----')) return `--ca ${caPath}: holds no PEM certificate (-----BEGIN CERTIFICATE-----)`;
     extraCaPem = ca.text;
   }
-  return { email, user, trustedHosts, extraCaPem, timeoutMs, json: booleanFlag(parsed, 'json') };
+  return { email, user, trustedHosts, extraCaPem, timeoutMs, json: booleanFlag(parsed, 'json'), progress: booleanFlag(parsed, 'progress') };
 }
 
 function jsonAttempt(attempt: AttemptRecord): Record<string, unknown> {
@@ -175,8 +182,10 @@ export async function runAutodiscoverCommand(args: readonly string[], unguarded:
   const untrusted: HostQuestion[] = [];
   // The same run object as the panel's "Find my EWS URL": it redacts the result before it is printed.
   const runner = new AutodiscoverRunner();
-  const onInterrupt = (): void => runner.cancel();
-  process.once('SIGINT', onInterrupt);
+  const progress = new ProgressLines(io, 'exchange-setup autodiscover', progressWanted(request.progress, io));
+  runner.onEvent((event) => { if (event.type === 'progress') progress.line(autodiscoverProgressText(event)); });
+  let interrupted = false;
+  const stopListening = listenForInterrupt(io, () => { interrupted = true; runner.cancel(); });
   try {
     const { result } = await runner.start({
       ...deps,
@@ -191,9 +200,10 @@ export async function runAutodiscoverCommand(args: readonly string[], unguarded:
       },
     }, CLI_TRUST_WORDS);
     report(result, untrusted, request, io);
+    if (!result.ok && result.cancelled && interrupted) return EXIT_CANCELLED;
     return result.ok ? EXIT_OK : EXIT_FAILURE;
   } finally {
-    process.off('SIGINT', onInterrupt);
+    stopListening();
     runner.dispose();
   }
 }

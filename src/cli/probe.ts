@@ -19,6 +19,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, booleanFlag, formatFlagHelp, listFlag, parseArgs, readTextFile, stringFlag, type CliIo, type FlagSpecs, type Subcommand } from './args';
 import { STYLE, guardOutput, terminalText } from './output';
+import { EXIT_CANCELLED, ProgressLines, listenForInterrupt, progressWanted, type InterruptIo } from './progress';
+import { writeStepText } from '../core/pure/progress';
 
 const FLAGS: FlagSpecs = {
   url: { kind: 'string', valueName: 'URL', description: 'EWS URL, e.g. https://mail.contoso.com/EWS/Exchange.asmx' },
@@ -35,13 +37,14 @@ const FLAGS: FlagSpecs = {
   node: { kind: 'list', valueName: 'HOST_OR_ADDRESS', description: 'also probe this server behind the EWS name on its own (repeatable), e.g. exch02.contoso.com or 10.0.0.12' },
   'all-nodes': { kind: 'boolean', description: 'also probe every address the EWS host name resolves to, each on its own' },
   json: { kind: 'boolean', description: 'print the probe report (the JSON document the panel exports; schema docs/probe-report.schema.json) instead of the table' },
+  progress: { kind: 'boolean', description: 'print progress lines (write test steps, mailbox counts and time left) on stderr even when it is not a terminal' },
   help: { kind: 'boolean', description: 'show this help' },
 };
 
 export const PROBE_HELP = `Usage: exchange-setup probe --url URL --user UPN --mailbox SMTP [--room-mailbox SMTP]
                            [--method impersonation|delegate] [--write] [--ca FILE] [--timeout-ms N]
                            [--mailboxes FILE | --recheck REPORT] [--concurrency N]
-                           [--node HOST_OR_ADDRESS ... | --all-nodes] [--json]
+                           [--node HOST_OR_ADDRESS ... | --all-nodes] [--json] [--progress]
 
 Checks, in order, DNS, TCP, TLS (protocol, names, trust, expiry), the authentication schemes EWS
 offers, the service account's logon, the Exchange version, access to the test mailbox, and reads its
@@ -73,18 +76,24 @@ requests in flight (spreading does not raise Exchange's throttling limits; see t
 Options:
 ${formatFlagHelp(FLAGS)}
 
+Progress (the write test's step k of 4; mailboxes checked so far with an estimate of the time left)
+goes to stderr when it is a terminal, or with --progress; never to stdout. Ctrl+C cancels the run:
+the write test's probe item is still deleted (the command waits for it and says whether one was
+left behind), --json prints the report so far with outcome "cancelled", and the exit code is 130.
+
 Exit codes: 0 nothing failed (warnings allowed); 1 a check failed, or a mailbox was denied or not
-found; 2 invalid input; 3 nothing failed but some mailboxes were not checked (use --recheck).
+found; 2 invalid input; 3 nothing failed but some mailboxes were not checked (use --recheck);
+130 cancelled with Ctrl+C.
 `;
 
-export interface ProbeIo extends CliIo {
+export interface ProbeIo extends CliIo, InterruptIo {
   /** Whether stdout is a terminal: colours, and the password prompt. */
   readonly isTTY?: boolean;
 }
 
-/** The io with `isTTY` read from stdout, for the subcommands that colour output or prompt. */
-export function withTerminal(io: CliIo): ProbeIo {
-  return { ...io, isTTY: (io.stdout as { isTTY?: boolean }).isTTY === true };
+/** The io with `isTTY` read from stdout (and stderr's), for the subcommands that colour output, prompt or show progress. */
+export function withTerminal(io: CliIo & InterruptIo): ProbeIo {
+  return { ...io, isTTY: (io.stdout as { isTTY?: boolean }).isTTY === true, stderrIsTTY: io.stderrIsTTY ?? (io.stderr as { isTTY?: boolean }).isTTY === true };
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -107,6 +116,7 @@ interface ProbeRequest {
   nodes: string[];
   allNodes: boolean;
   json: boolean;
+  progress: boolean;
 }
 
 function usage(io: CliIo, message: string): number {
@@ -183,7 +193,7 @@ async function readRequest(argv: readonly string[], io: ProbeIo): Promise<ProbeR
   }
   return {
     url, user, mailbox, ...(roomMailbox === undefined ? {} : { roomMailbox }), method, write: booleanFlag(parsed, 'write'), extraCaPem, timeoutMs, mailboxes, concurrency,
-    nodes, allNodes: booleanFlag(parsed, 'all-nodes'), json: booleanFlag(parsed, 'json'),
+    nodes, allNodes: booleanFlag(parsed, 'all-nodes'), json: booleanFlag(parsed, 'json'), progress: booleanFlag(parsed, 'progress'),
   };
 }
 
@@ -329,8 +339,13 @@ export async function runProbeCommand(args: readonly string[], unguarded: ProbeI
       }
     });
   }
-  const onInterrupt = (): void => runner.cancel();
-  process.once('SIGINT', onInterrupt);
+  const progress = new ProgressLines(io, 'exchange-setup probe', progressWanted(request.progress, io));
+  runner.onEvent((event) => {
+    if (event.type === 'writeStep') progress.line(writeStepText(event.step));
+    else if (event.type === 'mailboxProgress') progress.mailboxes(event);
+  });
+  let interrupted = false;
+  const stopListening = listenForInterrupt(io, () => { interrupted = true; runner.cancel(); });
   try {
     const perNode = request.nodes.length > 0 || request.allNodes;
     const result = await runner.start({
@@ -348,8 +363,19 @@ export async function runProbeCommand(args: readonly string[], unguarded: ProbeI
       ...(perNode ? { nodes: request.nodes, allNodes: request.allNodes } : {}),
     });
     if (result.outcome === 'cancelled') {
-      io.stderr.write('exchange-setup probe: cancelled\n');
-      return EXIT_FAILURE;
+      io.stderr.write(`exchange-setup probe: cancelled (${result.summary})\n`);
+      if (request.write) {
+        // The write test's clean-up outlives the cancel: wait for it, and say when it left the item behind.
+        io.stderr.write('exchange-setup probe: waiting for the write test to delete its probe item\n');
+        let leftBehind: string | undefined;
+        const watch = runner.onEvent((event) => { if (event.type === 'leftBehind') leftBehind = event.message; });
+        await runner.settled;
+        watch.dispose();
+        io.stderr.write(`exchange-setup probe: ${leftBehind ?? 'no probe item was left behind'}\n`);
+      }
+      // The report says so too: what completed before the cancel, outcome "cancelled".
+      if (request.json) io.stdout.write(`${JSON.stringify(io.redactDeep(runReport(result, { generatedAt: new Date(), toolVersion: cliVersion(), secrets: [password] })))}\n`);
+      return interrupted ? EXIT_CANCELLED : EXIT_FAILURE;
     }
     // main() reports it as an unexpected error, as before the run objects (the text is already redacted).
     if (result.outcome === 'error') throw new Error(result.summary);
@@ -365,7 +391,7 @@ export async function runProbeCommand(args: readonly string[], unguarded: ProbeI
     if (result.outcome !== 'passed') return EXIT_FAILURE;
     return result.mailboxes && result.mailboxes.notChecked > 0 ? EXIT_INCOMPLETE : EXIT_OK;
   } finally {
-    process.off('SIGINT', onInterrupt);
+    stopListening();
     runner.dispose();
   }
 }

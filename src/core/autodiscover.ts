@@ -143,6 +143,19 @@ export interface AutodiscoverOptions {
    * true lets it be asked (with the credentials, if any). Without it such hosts are never contacted.
    */
   confirmHost?: (question: HostQuestion) => Promise<boolean>;
+  /**
+   * Told before each candidate endpoint of a domain is tried: `tried` of `total` (1-based). A
+   * redirectAddr answer starts the count again for the new domain's candidates.
+   */
+  onCandidate?: (progress: AutodiscoverProgress) => void;
+}
+
+export interface AutodiscoverProgress {
+  tried: number;
+  total: number;
+  /** The candidate's URL, or the SRV record's name. */
+  url: string;
+  domain: string;
 }
 
 /** The hosts that received the credentials in a run, each once, with why it was trusted. */
@@ -383,8 +396,9 @@ class Discovery {
     const candidates = (this.options.candidates ?? standardCandidates)(domain);
     // The domain of a redirectAddr was named by a server, not by the admin.
     const route: HostRoute = domain === this.homeDomain ? 'candidate' : 'redirectAddr';
-    for (const candidate of candidates) {
+    for (const [index, candidate] of candidates.entries()) {
       this.checkCancelled();
+      this.options.onCandidate?.({ tried: index + 1, total: candidates.length, url: candidate.kind === 'srv' ? candidate.name : candidate.url, domain });
       const result = candidate.kind === 'pox' ? await this.postPox(candidate.url, email, route)
         : candidate.kind === 'httpRedirect' ? await this.followHttpRedirect(candidate.url, email)
           : await this.trySrv(candidate.name, email);

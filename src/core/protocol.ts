@@ -156,12 +156,17 @@ export type HostMessage =
   | { type: 'nodesStarted'; runId: number; host: string; nodes: string[] }
   /** Per-node mode: one node's checks. */
   | { type: 'node'; runId: number; node: NodeView }
+  /** The write test's step as it starts (`index` of `of`, 1-based). */
+  | { type: 'writeStep'; runId: number; step: 'create' | 'confirm' | 'delete' | 'confirm gone'; index: number; of: number }
   /** `nodes`: the per-node stage's end; `nodesError`: why the nodes could not be listed. */
   | { type: 'runFinished'; runId: number; outcome: RunOutcome; summary: string; server?: ServerView; events?: EventView[]; roomEvents?: EventView[]; nodes?: NodesView; nodesError?: string }
   | { type: 'verifyStarted'; total: number; problems: MailboxListProblemView[] }
-  | { type: 'verifyProgress'; checked: number; total: number }
+  /** Counts so far; timeLeftMs once the verification has an estimate (src/core/pure/progress.ts). */
+  | { type: 'verifyProgress'; checked: number; total: number; verified?: number; denied?: number; notFound?: number; notChecked?: number; timeLeftMs?: number }
   /** `byNode`: per-node mode, each node's counts (the unverified mailboxes then name their node). */
   | { type: 'verifyFinished'; counts: MailboxCountsView; unverified: MailboxFailureView[]; outcome: RunOutcome; byNode?: ({ node: string } & MailboxCountsView)[] }
+  /** Before each Autodiscover candidate endpoint of the findEwsUrl request `requestId`: `tried` of `total`. */
+  | { type: 'autodiscoverProgress'; requestId: number; tried: number; total: number; url: string }
   /** The answer to the findEwsUrl request with the same `requestId`. */
   | { type: 'autodiscover'; requestId: number; ok: boolean; ewsUrl?: string; message: string }
   | { type: 'link'; link: LinkView }
@@ -176,8 +181,8 @@ export type PanelSection = 'connection' | 'probes' | 'users' | 'link';
 export type HostMessageType = HostMessage['type'];
 
 const HOST_MESSAGE_TYPES: readonly HostMessageType[] = [
-  'init', 'form', 'secret', 'runStarted', 'check', 'nodesStarted', 'node', 'runFinished', 'verifyStarted', 'verifyProgress',
-  'verifyFinished', 'autodiscover', 'link', 'linkOutcome', 'notice', 'reveal',
+  'init', 'form', 'secret', 'runStarted', 'check', 'nodesStarted', 'node', 'writeStep', 'runFinished', 'verifyStarted', 'verifyProgress',
+  'verifyFinished', 'autodiscoverProgress', 'autodiscover', 'link', 'linkOutcome', 'notice', 'reveal',
 ];
 
 /** The webview's light check: the host is trusted, but a message from elsewhere must not be acted on. */

@@ -102,6 +102,7 @@ class ProbePanel implements vscode.Disposable {
     this.probes.runner.cancel();
     this.mailboxes.verifier.cancel();
     this.link.flow.cancel();
+    this.autodiscover.cancel();
   }
 
   dispose(): void {

@@ -29,6 +29,7 @@ import {
   type WebviewMessage,
 } from '../core/protocol';
 import { probeEvidence, procedureStepTitle, stepVerdictLine } from '../core/pure/stepVerdict';
+import { autodiscoverProgressText, mailboxProgressText, writeStepText } from '../core/pure/progress';
 
 /** What the page persists with setState: the form and the texts typed into it. Never a secret. */
 export interface ViewState {
@@ -98,6 +99,8 @@ export class PanelView {
   private readonly write: HTMLInputElement;
   private readonly email: HTMLInputElement;
   private readonly autodiscoverStatus: HTMLElement;
+  /** Shown while a lookup runs: stops it (the host's "cancel"). */
+  private readonly stopAutodiscover: HTMLButtonElement;
   private readonly passwordStatus: HTMLElement;
   private readonly changePassword: HTMLButtonElement;
   private readonly forgetPassword: HTMLButtonElement;
@@ -133,6 +136,8 @@ export class PanelView {
   private readonly verifyNotChecked: HTMLButtonElement;
   private readonly progress: HTMLProgressElement;
   private readonly progressText: HTMLElement;
+  /** Cancels the mailbox verification (the same "cancel" request as the probe run's button). */
+  private readonly cancelVerify: HTMLButtonElement;
   private readonly failures: HTMLUListElement;
   private readonly linkDescription: HTMLElement;
   private readonly linkButton: HTMLButtonElement;
@@ -168,12 +173,17 @@ export class PanelView {
     const findButton = this.button('Find my EWS URL', () => this.findEwsUrl(), 'secondary');
     const saveButton = this.button('Save to settings', () => this.host.post({ type: 'saveForm', form: this.readForm() }), 'secondary');
 
+    this.stopAutodiscover = this.button('Stop looking', () => this.host.post({ type: 'cancel' }), 'secondary');
+    this.stopAutodiscover.id = 'stop-autodiscover';
+    this.stopAutodiscover.hidden = true;
+
     const connection = this.section('connection', 'Connection', [
       this.field('ews-url', 'EWS URL', this.ewsUrl),
       this.el('details', { class: 'autodiscover' }, [
         this.el('summary', {}, 'Find the EWS URL from an e-mail address (Autodiscover)'),
         this.field('autodiscover-email', 'E-mail address', this.email),
         findButton,
+        this.stopAutodiscover,
         this.autodiscoverStatus,
       ]),
       this.field('upn', 'Service account UPN', this.upn),
@@ -250,12 +260,16 @@ export class PanelView {
     this.progress = this.el('progress', { max: '1', value: '0', 'aria-label': 'Mailboxes checked' }) as HTMLProgressElement;
     this.progress.hidden = true;
     this.progressText = this.el('p', { class: 'progress-text', role: 'status', 'aria-live': 'polite' });
+    this.cancelVerify = this.button('Cancel verification', () => this.host.post({ type: 'cancel' }), 'secondary');
+    this.cancelVerify.id = 'cancel-verify';
+    this.cancelVerify.hidden = true;
     this.failures = this.el('ul', { class: 'failures', 'aria-label': 'Mailboxes not verified' }) as HTMLUListElement;
     const users = this.section('users', 'Verify all enrolled users', [
       this.field('mailbox-list', 'Addresses, one per line (# starts a comment)', this.mailboxText),
       this.el('div', { class: 'actions' }, [this.verifyPasted, this.verifyFile, this.verifyNotChecked]),
       this.progress,
       this.progressText,
+      this.el('div', { class: 'actions' }, [this.cancelVerify]),
       this.failures,
     ]);
 
@@ -351,6 +365,10 @@ export class PanelView {
         this.nodesSection.hidden = false;
         this.insertNodeRow(this.nodeRow(message.node), message.node.node);
         return;
+      case 'writeStep':
+        if (message.runId !== this.currentRunId || !this.running) return;
+        this.summary.textContent = `Running the probes\u2026 ${writeStepText(message.step)}`;
+        return;
       case 'runFinished':
         if (message.runId !== this.currentRunId) return;
         this.showNodes(message.nodes, message.nodesError);
@@ -370,15 +388,16 @@ export class PanelView {
         for (const problem of message.problems) {
           this.failures.append(this.el('li', { class: 'problem' }, `Line ${problem.line}: ${problem.text} \u2014 ${problem.reason}`));
         }
-        this.showProgress(0, message.total);
+        this.showProgress({ checked: 0, total: message.total });
         this.updateBusy();
         return;
       case 'verifyProgress':
-        this.showProgress(message.checked, message.total);
+        this.showProgress(message);
         return;
       case 'verifyFinished':
         this.verifying = false;
         this.progress.hidden = true;
+        this.cancelVerify.hidden = true;
         this.progressText.textContent = `${mailboxCountsText(message.counts)}.${message.outcome === 'cancelled' ? ' Cancelled.' : ''}`;
         for (const n of message.byNode ?? []) this.failures.append(this.el('li', { class: 'node-counts' }, [this.el('span', { class: 'node' }, n.node), this.el('span', {}, `: ${mailboxCountsText(n)}`)]));
         for (const failure of message.unverified) this.failures.append(this.failureItem(failure));
@@ -394,6 +413,11 @@ export class PanelView {
           this.persist();
         }
         this.autodiscoverStatus.textContent = message.message;
+        this.stopAutodiscover.hidden = true;
+        return;
+      case 'autodiscoverProgress':
+        if (message.requestId !== this.autodiscoverRequest) return;
+        this.autodiscoverStatus.textContent = `${autodiscoverProgressText(message)}\u2026`;
         return;
       case 'link':
         this.updateLink(message.link);
@@ -433,6 +457,7 @@ export class PanelView {
 
   private findEwsUrl(): void {
     this.autodiscoverStatus.textContent = 'Looking up the EWS URL\u2026';
+    this.stopAutodiscover.hidden = false;
     this.autodiscoverRequest = this.nextRequestId();
     this.host.post({ type: 'findEwsUrl', email: this.email.value.trim(), requestId: this.autodiscoverRequest });
   }
@@ -543,11 +568,15 @@ export class PanelView {
     for (const event of events) list.append(this.el('li', { class: 'event' }, event.spoken));
   }
 
-  private showProgress(checked: number, total: number): void {
+  /** The bar and the words say the same: its aria-valuetext is the counts line, read by screen readers. */
+  private showProgress(p: Omit<Extract<HostMessage, { type: 'verifyProgress' }>, 'type'>): void {
+    const text = mailboxProgressText(p);
     this.progress.hidden = false;
-    this.progress.max = Math.max(1, total);
-    this.progress.value = checked;
-    this.progressText.textContent = `${checked} of ${total} mailboxes checked`;
+    this.cancelVerify.hidden = false;
+    this.progress.max = Math.max(1, p.total);
+    this.progress.value = p.checked;
+    this.progress.setAttribute('aria-valuetext', text);
+    this.progressText.textContent = text;
   }
 
   private checkRow(check: CheckView): HTMLLIElement {

@@ -151,7 +151,7 @@ describe('run objects against the fake Exchange', function () {
       assert.deepEqual(result.counts, { total: 3, verified: 3, denied: 0, notFound: 0, notChecked: 0 });
       assert.deepEqual(events[0], { type: 'started', total: 3, problems: [] });
       const last = events.at(-2);
-      assert.deepEqual(last, { type: 'progress', checked: 3, total: 3 });
+      assert.deepEqual(last, { type: 'progress', checked: 3, total: 3, verified: 3, denied: 0, notFound: 0, notChecked: 0, timeLeftMs: 0 });
       assert.equal(events.at(-1)?.type, 'finished');
       assert.deepEqual(verifier.notChecked, []);
     });

@@ -239,13 +239,46 @@ describe('webview renderer (jsdom)', () => {
     buttonByText('Verify from file\u2026').click();
     assert.deepEqual(posted.at(-1), { type: 'verifyMailboxes', source: 'file' });
     view.handle({ type: 'verifyStarted', total: 2, problems: [] });
-    view.handle({ type: 'verifyProgress', checked: 1, total: 2 });
-    assert.equal($('.progress-text').textContent, '1 of 2 mailboxes checked');
+    assert.equal(buttonByText('Cancel verification').hidden, false, 'a running verification can be cancelled');
+    view.handle({ type: 'verifyProgress', checked: 1, total: 2, verified: 1, denied: 0, notFound: 0, notChecked: 0, timeLeftMs: 41_000 });
+    const counts = '1 of 2 mailboxes checked (1 verified, 0 denied, 0 not found), about 40 s left';
+    assert.equal($('.progress-text').textContent, counts);
     assert.equal($<HTMLProgressElement>('progress').value, 1);
+    assert.equal($<HTMLProgressElement>('progress').max, 2);
+    assert.equal($('progress').getAttribute('aria-valuetext'), counts, 'a screen reader hears the counts, not a bare percentage');
+    assert.equal($('progress').getAttribute('aria-label'), 'Mailboxes checked');
+    buttonByText('Cancel verification').click();
+    assert.deepEqual(posted.at(-1), { type: 'cancel' });
     assert.equal(buttonByText('Verify not-checked again').hidden, true, 'no rerun button before a run left some not checked');
     view.handle({ type: 'verifyFinished', counts: { total: 2, verified: 1, denied: 0, notFound: 1, notChecked: 0 }, unverified: [{ mailbox: 'carol@contoso.com', status: 'not-found', code: 'ErrorNonExistentMailbox', reason: 'no mailbox exists' }], outcome: 'failed' });
     assert.equal($('.progress-text').textContent, '1 verified, 0 denied, 1 not found, 0 not checked (of 2).');
     assert.equal($('.failures li').textContent, 'carol@contoso.com: not found (ErrorNonExistentMailbox): no mailbox exists');
+    assert.equal(buttonByText('Cancel verification').hidden, true, 'no cancel once it ended');
+    assert.equal($<HTMLProgressElement>('progress').hidden, true);
+  });
+
+  it('shows the write test step k of 4 in the run summary, and Autodiscover\'s candidate k of n with a Stop button', () => {
+    const { view, posted, $, buttonByText, init } = setup();
+    init();
+    view.handle({ type: 'runStarted', runId: 3, purpose: 'probes' });
+    view.handle({ type: 'writeStep', runId: 3, step: 'confirm', index: 2, of: 4 });
+    assert.equal($('.summary').textContent, 'Running the probes\u2026 Write test: step 2 of 4 (confirm)');
+    // A step of a replaced run is not shown.
+    view.handle({ type: 'writeStep', runId: 2, step: 'delete', index: 3, of: 4 });
+    assert.equal($('.summary').textContent, 'Running the probes\u2026 Write test: step 2 of 4 (confirm)');
+    $<HTMLInputElement>('#autodiscover-email').value = 'alice@contoso.com';
+    buttonByText('Find my EWS URL').click();
+    const asked = posted.at(-1);
+    assert.ok(asked?.type === 'findEwsUrl');
+    assert.equal(buttonByText('Stop looking').hidden, false);
+    view.handle({ type: 'autodiscoverProgress', requestId: asked.requestId, tried: 2, total: 4, url: 'https://autodiscover.contoso.com/autodiscover/autodiscover.xml' });
+    assert.equal($('.autodiscover [role=status]').textContent, 'Autodiscover: candidate 2 of 4 (https://autodiscover.contoso.com/autodiscover/autodiscover.xml)\u2026');
+    view.handle({ type: 'autodiscoverProgress', requestId: asked.requestId - 1, tried: 4, total: 4, url: 'https://old.example/' });
+    assert.match($('.autodiscover [role=status]').textContent ?? '', /candidate 2 of 4/, 'a late lookup does not overwrite the latest');
+    buttonByText('Stop looking').click();
+    assert.deepEqual(posted.at(-1), { type: 'cancel' });
+    view.handle({ type: 'autodiscover', requestId: asked.requestId, ok: false, message: 'Autodiscover found no EWS URL: Cancelled' });
+    assert.equal(buttonByText('Stop looking').hidden, true);
   });
 
   it('offers one click to verify again only the mailboxes left not checked', () => {

@@ -210,6 +210,15 @@ export function deleteProbeItem(ctx: LibraryContext, signal: AbortSignal, timeou
   });
 }
 
+/**
+ * The outcome of GetItem for the item just created (ok when found): CreateItem's answer alone is the server's word, this
+ * reads it back (Microsoft, "GetItem operation (calendar item)", section "Successful GetItem Response":
+ * an IdOnly GetItem answers with the item's ItemId). Row `ews:write-test-read-back` in docs/exchange-behaviour.md.
+ */
+export async function confirmPresent(ctx: LibraryContext, signal: AbortSignal, timeoutMs: number, id: ews.ItemId): Promise<LibraryOutcome<unknown>> {
+  return viaLibrary(ctx, signal, timeoutMs, (service) => service.BindToItems([id], ews.PropertySet.IdOnly));
+}
+
 /** True when GetItem answers ErrorItemNotFound for the id, i.e. the probe item is really gone. */
 export async function confirmGone(ctx: LibraryContext, signal: AbortSignal, timeoutMs: number, id: ews.ItemId): Promise<boolean> {
   const outcome = await viaLibrary(ctx, signal, timeoutMs, (service) => service.BindToItems([id], ews.PropertySet.IdOnly));

@@ -9,7 +9,7 @@ import type { AccessMethod } from '../settings';
 import type { StepId } from '../steps';
 import { remedy, type Remedy } from '../remedies';
 import { calendarAccessRequest, callEws, describeFailure, describeTransportError, throttledWait, ownCalendarRequest, retryWhileBusy, type CallOutcome, type EwsCredentials } from './client';
-import { confirmGone, createProbeItem, deleteProbeItem, findProbeItems, readCalendar, type CalendarEvent, type ItemId, type LibraryContext } from './library';
+import { confirmGone, confirmPresent, createProbeItem, deleteProbeItem, findProbeItems, readCalendar, type CalendarEvent, type ItemId, type LibraryContext } from './library';
 import { throttleSignal } from './throttling';
 import { mailboxFailures, verifyMailboxes, type MailboxReport, type MailboxResult } from './mailboxes';
 import { EXPIRY_CODES, NAME_CODES, UNTRUSTED_CHAIN_CODES, inspectTls, openTcp, resolveHost, type TlsFacts } from './network';
@@ -19,6 +19,7 @@ import { DirectEwsTransport } from './directTransport';
 import { TransportError, type TransportStats } from './transport';
 import { oneLineErrorText } from '../errors';
 import { findChallenge, parseChallenges } from './authChallenge';
+import type { WriteStep } from '../pure/progress';
 
 export type ProbeId =
   | 'net.dns' | 'net.tcp' | 'tls.handshake' | 'tls.name' | 'tls.trust' | 'tls.expiry'
@@ -87,6 +88,13 @@ export interface ProbeRunOptions {
   onResult?: (result: ProbeResult) => void;
   onMailboxProgress?: (done: number, total: number) => void;
   onMailboxResult?: (result: MailboxResult) => void;
+  /** The write test's step as it starts (create, confirm, delete, confirm gone; see ../pure/progress). */
+  onWriteStep?: (step: WriteStep) => void;
+  /**
+   * The write test could not delete its probe item (the words name it and its id, when known). Told
+   * even after a cancel, when the check itself is no longer reported: the clean-up outlives the run.
+   */
+  onLeftBehind?: (message: string) => void;
   /** The current time (tests pin it). */
   now?: () => Date;
 }
@@ -415,7 +423,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
 
       await probe('calendar.write', ['calendar.read'], async () => {
         if (!config.write) return skip('Not run: the write test is opt-in ("Write test" in the panel, --write on the command line)');
-        return writeTest(libraryContext, run.signal, requestTimeout, now());
+        return writeTest(libraryContext, run.signal, requestTimeout, now(), options.onWriteStep ?? (() => undefined), options.onLeftBehind ?? (() => undefined));
       });
 
       // The room checks depend on the logon and the version only, not on the user mailbox's access:
@@ -453,29 +461,42 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
  * cut off before its answer, the item may exist without our knowing its id: it is found by its
  * unique subject.
  */
-async function writeTest(ctx: LibraryContext, signal: AbortSignal, requestTimeout: () => number, start: Date): Promise<Verdict> {
+async function writeTest(ctx: LibraryContext, signal: AbortSignal, requestTimeout: () => number, start: Date, onStep: (step: WriteStep) => void, onLeftBehind: (message: string) => void): Promise<Verdict> {
   const subject = `Exchange Calendar Setup probe ${start.toISOString()} ${Math.random().toString(36).slice(2, 8)} (safe to delete)`;
   const itemStart = new Date(start.getTime() + 3_600_000);
   let created: Awaited<ReturnType<typeof createProbeItem>> | undefined;
   let thrown: unknown;
+  let notReadBack: string | undefined;
   try {
+    onStep('create');
     created = await createProbeItem(ctx, signal, requestTimeout(), subject, itemStart, 15);
+    if (created.ok) {
+      onStep('confirm');
+      const readBack = await confirmPresent(ctx, signal, requestTimeout(), created.value);
+      if (!readBack.ok) notReadBack = describeFailure(readBack.failure, ctx.method).message;
+    }
   } catch (err) {
     thrown = err;
   }
   const cutOff = thrown !== undefined || (created !== undefined && !created.ok && created.failure.kind === 'transport');
-  const cleanupProblem = await removeProbeItem(ctx, created?.ok ? created.value : undefined, cutOff, subject, itemStart);
-  if (cleanupProblem) return fail(`${cleanupProblem}; delete the item "${subject}" from ${ctx.mailbox} by hand`);
+  const cleanupProblem = await removeProbeItem(ctx, created?.ok ? created.value : undefined, cutOff, subject, itemStart, onStep);
+  if (cleanupProblem) {
+    const id = created?.ok ? ` (item id ${created.value.UniqueId})` : '';
+    const message = `${cleanupProblem}; delete the item "${subject}"${id} from ${ctx.mailbox} by hand`;
+    onLeftBehind(message);
+    return fail(message);
+  }
   if (thrown !== undefined) throw thrown;
+  if (notReadBack !== undefined) return fail(`Created a test item in ${ctx.mailbox}, but reading it back failed: ${notReadBack} (the item was deleted)`);
   if (created && !created.ok) {
     const described = describeFailure(created.failure, ctx.method);
     return fail(`Creating a test item in ${ctx.mailbox} failed: ${described.message}`, described.remedy);
   }
-  return pass(`Created, deleted and confirmed gone a test item in ${ctx.mailbox} (no invitations sent; the deleted item is kept in the mailbox's Recoverable Items until its retention period ends)`);
+  return pass(`Created, read back, deleted and confirmed gone a test item in ${ctx.mailbox} (no invitations sent; the deleted item is kept in the mailbox's Recoverable Items until its retention period ends)`);
 }
 
 /** Deletes the probe item (by id, or found by subject when the create was cut off); returns a problem or undefined. */
-async function removeProbeItem(ctx: LibraryContext, id: ItemId | undefined, cutOff: boolean, subject: string, itemStart: Date): Promise<string | undefined> {
+async function removeProbeItem(ctx: LibraryContext, id: ItemId | undefined, cutOff: boolean, subject: string, itemStart: Date, onStep: (step: WriteStep) => void): Promise<string | undefined> {
   if (!id && !cutOff) return undefined;
   const cleanupSignal = AbortSignal.timeout(CLEANUP_TIMEOUT_MS);
   try {
@@ -486,8 +507,10 @@ async function removeProbeItem(ctx: LibraryContext, id: ItemId | undefined, cutO
       ids = found.value;
     }
     for (const itemId of ids) {
+      onStep('delete');
       const deleted = await deleteProbeItem(ctx, cleanupSignal, CLEANUP_TIMEOUT_MS, itemId);
       if (!deleted.ok) return `Deleting the test item failed: ${describeFailure(deleted.failure, ctx.method).message}`;
+      onStep('confirm gone');
       if (!(await confirmGone(ctx, cleanupSignal, CLEANUP_TIMEOUT_MS, itemId))) return 'The test item is still there after DeleteItem';
     }
     return undefined;

@@ -3,11 +3,11 @@
  * `start` cancels the run before it; the result is redacted here, once (the trail holds server text:
  * outcomes, redirect targets), and says in words where the credentials went.
  */
-import { TRUST_WORDS, credentialRecipients, discoverEwsUrl, trailLine, type AutodiscoverOptions, type AutodiscoverResult, type HostTrust } from '../autodiscover';
+import { TRUST_WORDS, credentialRecipients, discoverEwsUrl, trailLine, type AutodiscoverOptions, type AutodiscoverProgress, type AutodiscoverResult, type HostTrust } from '../autodiscover';
 import { createRedactor } from '../redact';
 import { CurrentRun, Emitter, type Listener, type Subscription } from './emitter';
 
-export interface AutodiscoverRequest extends Omit<AutodiscoverOptions, 'signal' | 'credentials'> {
+export interface AutodiscoverRequest extends Omit<AutodiscoverOptions, 'signal' | 'credentials' | 'onCandidate'> {
   email: string;
   credentials?: { user: string; password: string };
   /**
@@ -30,6 +30,8 @@ export interface AutodiscoverRunResult {
 
 export type AutodiscoverEvent =
   | { type: 'started'; email: string }
+  /** Before each candidate endpoint: `tried` of `total` for the domain being asked (redacted). */
+  | ({ type: 'progress' } & AutodiscoverProgress)
   | { type: 'finished'; run: AutodiscoverRunResult };
 
 /** The domain of an address or UPN, lower case; '' when it has none. */
@@ -66,7 +68,10 @@ export class AutodiscoverRunner {
     const redactor = createRedactor(credentials ? [credentials.password] : [], credentials?.user);
     this.emitter.emit({ type: 'started', email });
     try {
-      const raw = await this.discover(email, { ...options, ...(credentials ? { credentials } : {}), signal: run.signal });
+      const onCandidate = (p: AutodiscoverProgress): void => {
+        if (!run.signal.aborted) this.emitter.emit({ type: 'progress', tried: p.tried, total: p.total, url: redactor.text(p.url), domain: redactor.text(p.domain) });
+      };
+      const raw = await this.discover(email, { ...options, ...(credentials ? { credentials } : {}), signal: run.signal, onCandidate });
       const result = redactor.deep(raw);
       const recipients = credentialRecipients(result.trail);
       const sentTo = recipients.length === 0 ? ' No host received the service account\'s credentials.'

@@ -11,6 +11,7 @@ import type { MailboxCountsView, MailboxListProblemView, RunOutcome } from '../p
 import { createRedactor } from '../redact';
 import type { MailboxesSection } from '../report';
 import { CurrentRun, Emitter, type Listener, type Subscription } from './emitter';
+import { estimateTimeLeft, startRate, updateRate, type MailboxProgressCounts } from '../pure/progress';
 
 export type VerifyMailboxesFn = (config: MailboxCheckConfig, mailboxes: readonly string[], options?: VerifyOptions) => Promise<MailboxReport>;
 
@@ -38,7 +39,8 @@ export interface MailboxVerificationResult {
 
 export type MailboxVerificationEvent =
   | { type: 'started'; total: number; problems: MailboxListProblemView[] }
-  | { type: 'progress'; checked: number; total: number }
+  /** Counts so far (checked = verified + denied + notFound + notChecked); timeLeftMs once there is an estimate. */
+  | ({ type: 'progress'; timeLeftMs?: number } & MailboxProgressCounts)
   | { type: 'finished'; result: MailboxVerificationResult };
 
 /** Progress is sent at most this often (and always at the end): a page updates ten times a second at most. */
@@ -49,8 +51,16 @@ export class MailboxVerifier {
   private readonly current = new CurrentRun();
   private leftNotChecked: string[] = [];
 
-  /** `acrossNodes`: needed only for a request with `nodes` (the host passes the loaded probe engine's). */
-  constructor(private readonly verify: () => VerifyMailboxesFn, onListenerError?: (error: unknown) => void, private readonly acrossNodes?: () => VerifyAcrossNodesFn) {
+  /**
+   * `acrossNodes`: needed only for a request with `nodes` (the host passes the loaded probe engine's).
+   * `clock`: for the time-left estimate; the tests pass their own.
+   */
+  constructor(
+    private readonly verify: () => VerifyMailboxesFn,
+    onListenerError?: (error: unknown) => void,
+    private readonly acrossNodes?: () => VerifyAcrossNodesFn,
+    private readonly clock: () => number = Date.now,
+  ) {
     this.emitter = new Emitter(onListenerError);
   }
 
@@ -85,15 +95,30 @@ export class MailboxVerifier {
     const { mailboxes, problems = [], longestWaitMs, nodes, ...config } = request;
     const redactor = createRedactor([config.password], config.upn);
     this.emitter.emit({ type: 'started', total: mailboxes.length, problems: [...problems] });
-    let lastProgress = 0;
+    let lastProgress = Number.NEGATIVE_INFINITY;
+    let rate = startRate(this.clock());
+    const so: MailboxProgressCounts = { checked: 0, total: mailboxes.length, verified: 0, denied: 0, notFound: 0, notChecked: 0 };
     try {
       const options: VerifyOptions = {
         signal: run.signal,
         ...(longestWaitMs === undefined ? {} : { timeLeft: () => longestWaitMs }),
+        onResult: (r) => {
+          switch (r.status) {
+            case 'verified': so.verified++; break;
+            case 'denied': so.denied++; break;
+            case 'not-found': so.notFound++; break;
+            default: so.notChecked++; break;
+          }
+        },
         onProgress: (checked, total) => {
-          if (checked === total || Date.now() - lastProgress > PROGRESS_INTERVAL_MS) {
-            lastProgress = Date.now();
-            this.emitter.emit({ type: 'progress', checked, total });
+          const now = this.clock();
+          rate = updateRate(rate, checked, now);
+          // After a cancel the remaining mailboxes are recorded not checked: no progress is shown for them.
+          if (run.signal.aborted) return;
+          if (checked === total || now - lastProgress >= PROGRESS_INTERVAL_MS) {
+            lastProgress = now;
+            const timeLeftMs = estimateTimeLeft(rate, total, now);
+            this.emitter.emit({ type: 'progress', ...so, checked, total, ...(timeLeftMs === undefined ? {} : { timeLeftMs }) });
           }
         },
       };

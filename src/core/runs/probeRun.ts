@@ -15,6 +15,7 @@ import { createRedactor } from '../redact';
 import { buildReport, runSummaryText, type MailboxesSection, type NodesFinding, type ProbeFinding, type ReportDocument, type ReportInput } from '../report';
 import type { AccessMethod } from '../settings';
 import { CurrentRun, Emitter, whenAborted, type Listener, type Subscription } from './emitter';
+import { WRITE_STEPS, type MailboxProgressCounts, type WriteStep } from '../pure/progress';
 
 /** What one run is asked to do. The password is used for this run only and is never in an event. */
 export interface ProbeRunRequest {
@@ -79,12 +80,20 @@ const EMPTY_CONFIGURATION: ReportInput['configuration'] = { ewsUrl: '', upn: '',
 export type ProbeRunEvent =
   | { type: 'started'; runId: number; purpose: 'probes' | 'link' }
   | { type: 'check'; runId: number; check: ProbeFinding }
-  | { type: 'mailboxProgress'; runId: number; checked: number; total: number }
+  /** The --mailboxes verification of the run: counts so far. */
+  | ({ type: 'mailboxProgress'; runId: number } & MailboxProgressCounts)
+  /** The write test's step as it starts: `index` of `of` (1-based; see ../pure/progress WRITE_STEPS). */
+  | { type: 'writeStep'; runId: number; step: WriteStep; index: number; of: number }
   /** Per-node mode: the run through the EWS name is done and these nodes are probed next. */
   | { type: 'nodesStarted'; runId: number; host: string; nodes: string[] }
   /** Per-node mode: one node's result, as soon as its checks are done. */
   | { type: 'node'; runId: number; node: NodeFinding }
-  | { type: 'finished'; runId: number; result: ProbeRunResult };
+  | { type: 'finished'; runId: number; result: ProbeRunResult }
+  /**
+   * The write test left its probe item behind (redacted words naming it and its id). May come after
+   * "finished" when the run was cancelled: the clean-up goes on after a cancel (see `settled`).
+   */
+  | { type: 'leftBehind'; runId: number; message: string };
 
 /** The probe engine's entry point (loaded lazily by the host; the tests pass the module itself). */
 export type RunProbes = (config: ProbeConfig, options?: ProbeRunOptions) => Promise<ProbeRun>;
@@ -100,6 +109,7 @@ export class ProbeRunner {
   private readonly emitter: Emitter<ProbeRunEvent>;
   private readonly current = new CurrentRun();
   private last: ProbeRunResult | undefined;
+  private engineWork: Promise<void> = Promise.resolve();
 
   /**
    * `nodeEngine`: the per-node functions, needed only for a request with `nodes` or `allNodes`
@@ -111,6 +121,14 @@ export class ProbeRunner {
 
   onEvent(listener: Listener<ProbeRunEvent>): Subscription {
     return this.emitter.on(listener);
+  }
+
+  /**
+   * Resolves when the engine of the latest run has stopped, clean-up included: after a cancel the
+   * write test still deletes its probe item. A command line awaits it before the process ends.
+   */
+  get settled(): Promise<void> {
+    return this.engineWork;
   }
 
   /** The last finished run (of either purpose), for the report and the diagnostics. */
@@ -161,6 +179,7 @@ export class ProbeRunner {
       ewsUrl: request.ewsUrl, upn: request.upn, testMailbox: request.testMailbox, ...(room === '' ? {} : { testRoomMailbox: room }), accessMethod: request.accessMethod, write,
     };
     const checks: ProbeFinding[] = [];
+    const so = { verified: 0, denied: 0, notFound: 0, notChecked: 0 };
     const started = Date.now();
     this.emitter.emit({ type: 'started', runId: run.id, purpose });
     const finish = (outcome: RunOutcome, summary: string, found: Found = {}, more: Pick<ProbeRunResult, 'nodesError' | 'nodesLeftOut'> = {}): ProbeRunResult => {
@@ -178,21 +197,32 @@ export class ProbeRunner {
         ...(request.mailboxes && !perNode ? { mailboxes: request.mailboxes, concurrency: request.concurrency } : {}),
       };
       const engine = this.runProbes();
-      const engineRun = await Promise.race([
-        engine(config, {
-          signal: run.signal,
-          onResult: (r: ProbeResult) => {
-            if (run.signal.aborted) return;
-            const check: ProbeFinding = { ...r, message: clean(r.message), ...(r.remedy ? { remedy: { step: r.remedy.step, text: clean(r.remedy.text) } } : {}) };
-            checks.push(check);
-            this.emitter.emit({ type: 'check', runId: run.id, check });
-          },
-          onMailboxProgress: (checked, total) => {
-            if (!run.signal.aborted) this.emitter.emit({ type: 'mailboxProgress', runId: run.id, checked, total });
-          },
-        }),
-        whenAborted(run.signal),
-      ]);
+      const working = engine(config, {
+        signal: run.signal,
+        onResult: (r: ProbeResult) => {
+          if (run.signal.aborted) return;
+          const check: ProbeFinding = { ...r, message: clean(r.message), ...(r.remedy ? { remedy: { step: r.remedy.step, text: clean(r.remedy.text) } } : {}) };
+          checks.push(check);
+          this.emitter.emit({ type: 'check', runId: run.id, check });
+        },
+        onWriteStep: (step) => {
+          if (!run.signal.aborted) this.emitter.emit({ type: 'writeStep', runId: run.id, step, index: WRITE_STEPS.indexOf(step) + 1, of: WRITE_STEPS.length });
+        },
+        onMailboxResult: (r) => {
+          switch (r.status) {
+            case 'verified': so.verified++; break;
+            case 'denied': so.denied++; break;
+            case 'not-found': so.notFound++; break;
+            default: so.notChecked++; break;
+          }
+        },
+        onMailboxProgress: (checked, total) => {
+          if (!run.signal.aborted) this.emitter.emit({ type: 'mailboxProgress', runId: run.id, ...so, checked, total });
+        },
+        onLeftBehind: (message) => this.emitter.emit({ type: 'leftBehind', runId: run.id, message: clean(message) }),
+      });
+      this.engineWork = working.then(() => undefined, () => undefined);
+      const engineRun = await Promise.race([working, whenAborted(run.signal)]);
       const events = (list: ProbeRun['events']): ProbeRunResult['events'] => list?.map((e) => ({ subject: clean(e.subject), start: clean(e.start), end: clean(e.end) }));
       const extra: Found = {};
       if (engineRun.server) extra.server = { build: clean(engineRun.server.build), product: clean(engineRun.server.product), supported: engineRun.server.supported };
@@ -247,10 +277,12 @@ export class ProbeRunner {
     const accessId = request.accessMethod === 'impersonation' ? 'access.impersonation' : 'access.delegate';
     const accessThroughName = checks.some((c) => c.id === accessId && (c.status === 'pass' || c.status === 'warn'));
     if (request.mailboxes && request.mailboxes.length > 0 && accessThroughName) {
+      const so = { verified: 0, denied: 0, notFound: 0, notChecked: 0 };
       const spread = await Promise.race([
         engine.verifyMailboxesAcrossNodes(config, nodes, request.mailboxes, {
           signal: run.signal, concurrency: request.concurrency,
-          onProgress: (checked, total) => { if (!run.signal.aborted) this.emitter.emit({ type: 'mailboxProgress', runId: run.id, checked, total }); },
+          onResult: (r) => { so[r.status === 'not-found' ? 'notFound' : r.status === 'not-checked' ? 'notChecked' : r.status]++; },
+          onProgress: (checked, total) => { if (!run.signal.aborted) this.emitter.emit({ type: 'mailboxProgress', runId: run.id, ...so, checked, total }); },
         }),
         whenAborted(run.signal),
       ]);

@@ -29,15 +29,23 @@ export class Autodiscover implements vscode.Disposable {
     const form = this.connection.form();
     // The service account's credentials go only to its own domain's Autodiscover hosts (the runner enforces it too).
     const password = domainOf(form.upn) === domainOf(email) ? await this.connection.storedPassword(form.ewsUrl, form.upn) : undefined;
+    const progress = this.runner.onEvent((event) => {
+      if (event.type === 'progress') this.panel.post({ type: 'autodiscoverProgress', requestId, tried: event.tried, total: event.total, url: event.url });
+    });
     const run = await this.runner.start({
       email,
       credentials: password === undefined ? undefined : { user: form.upn, password },
       credentialsOnlyForOwnDomain: true,
       extraCaPem: await this.connection.extraCaPem(),
       confirmHost: (question) => confirmAutodiscoverHost(email, question),
-    });
+    }).finally(() => progress.dispose());
     for (const line of run.trail) this.panel.log.info(`Autodiscover ${line}`);
     this.panel.post({ type: 'autodiscover', requestId, ok: run.result.ok, ...(run.result.ok ? { ewsUrl: run.result.ewsUrl } : {}), message: run.message });
+  }
+
+  /** Stops the lookup in progress; its answer says it was cancelled. */
+  cancel(): void {
+    this.runner.cancel();
   }
 
   dispose(): void {

@@ -37,7 +37,11 @@ export class Mailboxes implements vscode.Disposable {
     let message: VerifyMessage;
     switch (event.type) {
       case 'started': message = { type: 'verifyStarted', total: event.total, problems: event.problems }; break;
-      case 'progress': message = { type: 'verifyProgress', checked: event.checked, total: event.total }; break;
+      case 'progress': {
+        const { type: _progress, ...counts } = event;
+        message = { type: 'verifyProgress', ...counts };
+        break;
+      }
       case 'finished': {
         const { byNode } = event.result.mailboxes;
         message = { type: 'verifyFinished', counts: event.result.counts, unverified: event.result.mailboxes.unverified, outcome: event.result.outcome, ...(byNode ? { byNode } : {}) };

@@ -88,6 +88,14 @@ export class Probes implements vscode.Disposable {
         this.panel.post(message);
         return;
       }
+      case 'writeStep':
+        this.panel.post({ type: 'writeStep', runId: event.runId, step: event.step, index: event.index, of: event.of });
+        return;
+      case 'leftBehind':
+        // Also after a cancel, when the run's checks are no longer shown: the admin must delete it.
+        this.panel.log.warn(`Probe run ${event.runId}: ${event.message}`);
+        this.panel.post({ type: 'notice', level: 'warning', text: event.message });
+        return;
       case 'finished': {
         const { result } = event;
         // What completed before a cancel or an error is still true: it is recorded too.
