@@ -4,6 +4,7 @@
  * message. The page announces `ready` once its listener is in place; the host sends nothing before.
  */
 import { isHostMessage, type WebviewMessage } from '../core/protocol';
+import { asL10nBundle, useL10nBundle } from '../core/l10n';
 import { PanelView, type ViewState } from './render';
 
 interface VsCodeApi {
@@ -25,6 +26,13 @@ function savedState(raw: unknown): ViewState {
     email: typeof state.email === 'string' ? state.email : undefined,
     mailboxText: typeof state.mailboxText === 'string' ? state.mailboxText : undefined,
   };
+}
+
+// The host's bundle for the display language (src/host/panel/page.ts); English when absent or malformed.
+try {
+  useL10nBundle(asL10nBundle(JSON.parse(document.querySelector('meta[name="l10n-bundle"]')?.getAttribute('content') ?? '{}')));
+} catch {
+  useL10nBundle(undefined);
 }
 
 const vscode = acquireVsCodeApi();

@@ -8,15 +8,14 @@
  * with a recording host.
  */
 import {
-  MAILBOX_STATUS_WORDS,
   assertNever,
-  mailboxCountsText,
   type CheckStatus,
   type CheckView,
   type EventView,
   type HostMessage,
   type LinkValues,
   type LinkView,
+  type MailboxCountsView,
   type MailboxFailureView,
   type ProbeForm,
   type RemedyAction,
@@ -25,6 +24,7 @@ import {
   type ServerView,
   type WebviewMessage,
 } from '../core/protocol';
+import * as l10n from '../core/l10n';
 
 /** What the page persists with setState: the form and the texts typed into it. Never a secret. */
 export interface ViewState {
@@ -42,17 +42,26 @@ export interface PanelHost {
 const MAX_SAVED_MAILBOX_TEXT = 100_000;
 
 const STATUS_GLYPHS: Record<CheckStatus, string> = { pass: '\u2714', warn: '\u26A0', fail: '\u2716', skip: '\u2212' };
-const STATUS_WORDS: Record<CheckStatus, string> = { pass: 'Passed', warn: 'Warning', fail: 'Failed', skip: 'Skipped' };
-const OUTCOME_WORDS: Record<RunOutcome, string> = {
-  passed: 'No check failed.',
-  failed: 'Some checks failed: see the remedies below.',
-  cancelled: 'Cancelled.',
-  error: 'The run stopped on an unexpected error.',
-};
-const REMEDY_BUTTONS: { action: RemedyAction; label: string; needsSnippet: boolean; needsTrust: boolean }[] = [
-  { action: 'insert', label: 'Insert fix into terminal', needsSnippet: true, needsTrust: true },
-  { action: 'copy', label: 'Copy fix', needsSnippet: true, needsTrust: false },
-  { action: 'reveal', label: 'Show step in checklist', needsSnippet: false, needsTrust: false },
+// Functions, not constants: the words are looked up in the bundle in use when the page shows them.
+const statusWords = (): Record<CheckStatus, string> => ({ pass: l10n.t('Passed'), warn: l10n.t('Warning'), fail: l10n.t('Failed'), skip: l10n.t('Skipped') });
+const outcomeWords = (): Record<RunOutcome, string> => ({
+  passed: l10n.t('No check failed.'),
+  failed: l10n.t('Some checks failed: see the remedies below.'),
+  cancelled: l10n.t('Cancelled.'),
+  error: l10n.t('The run stopped on an unexpected error.'),
+});
+/**
+ * The panel's own words for mailbox counts and statuses. The CLI and the exported reports keep
+ * protocol.ts's English ones (mailboxCountsText, MAILBOX_STATUS_WORDS): a report read by someone
+ * else stays in one language whatever the display language of the VS Code that wrote it.
+ */
+const mailboxCounts = (c: MailboxCountsView): string =>
+  l10n.t('{0} verified, {1} denied, {2} not found, {3} not checked (of {4})', c.verified, c.denied, c.notFound, c.notChecked, c.total);
+const mailboxStatusWords = (): Record<MailboxFailureView['status'], string> => ({ denied: l10n.t('denied'), 'not-found': l10n.t('not found'), 'not-checked': l10n.t('not checked') });
+const remedyButtons = (): { action: RemedyAction; label: string; needsSnippet: boolean; needsTrust: boolean }[] => [
+  { action: 'insert', label: l10n.t('Insert fix into terminal'), needsSnippet: true, needsTrust: true },
+  { action: 'copy', label: l10n.t('Copy fix'), needsSnippet: true, needsTrust: false },
+  { action: 'reveal', label: l10n.t('Show step in checklist'), needsSnippet: false, needsTrust: false },
 ];
 
 type Attributes = Record<string, string>;
@@ -111,43 +120,43 @@ export class PanelView {
 
   constructor(doc: Document, private readonly host: PanelHost, saved: ViewState = {}) {
     this.doc = doc;
-    this.root = this.el('main', { id: 'panel', 'aria-label': 'Exchange probe and link' });
+    this.root = this.el('main', { id: 'panel', 'aria-label': l10n.t('Exchange probe and link') });
     this.notice = this.el('p', { class: 'notice', role: 'status', 'aria-live': 'polite' });
     this.notice.hidden = true;
 
     // Connection form
-    this.ewsUrl = this.input('ews-url', 'url', 'https://mail.contoso.com/EWS/Exchange.asmx');
-    this.upn = this.input('upn', 'email', 'alexaforbusiness@contoso.com');
-    this.testMailbox = this.input('test-mailbox', 'email', 'alice@contoso.com');
+    this.ewsUrl = this.input('ews-url', 'url', l10n.t('https://mail.contoso.com/EWS/Exchange.asmx'));
+    this.upn = this.input('upn', 'email', l10n.t('alexaforbusiness@contoso.com'));
+    this.testMailbox = this.input('test-mailbox', 'email', l10n.t('alice@contoso.com'));
     this.accessMethod = this.el('select', { id: 'access-method' }) as HTMLSelectElement;
-    for (const [value, label] of [['impersonation', 'Method 1: impersonation'], ['delegate', 'Method 2: per-mailbox rights']]) {
+    for (const [value, label] of [['impersonation', l10n.t('Method 1: impersonation')], ['delegate', l10n.t('Method 2: per-mailbox rights')]]) {
       const option = this.el('option', { value }, label) as HTMLOptionElement;
       this.accessMethod.append(option);
     }
     this.write = this.input('write-test', 'checkbox');
-    this.email = this.input('autodiscover-email', 'email', 'you@contoso.com');
+    this.email = this.input('autodiscover-email', 'email', l10n.t('you@contoso.com'));
     this.autodiscoverStatus = this.el('p', { class: 'hint', role: 'status', 'aria-live': 'polite' });
     this.passwordStatus = this.el('span', { id: 'password-status', role: 'status', 'aria-live': 'polite' });
-    this.changePassword = this.button('Set password\u2026', () => this.host.post({ type: 'changePassword', form: this.readForm(), requestId: this.secretRequest = this.nextRequestId() }));
-    this.forgetPassword = this.button('Forget password', () => this.host.post({ type: 'forgetPassword', form: this.readForm(), requestId: this.secretRequest = this.nextRequestId() }), 'secondary');
+    this.changePassword = this.button(l10n.t('Set password\u2026'), () => this.host.post({ type: 'changePassword', form: this.readForm(), requestId: this.secretRequest = this.nextRequestId() }));
+    this.forgetPassword = this.button(l10n.t('Forget password'), () => this.host.post({ type: 'forgetPassword', form: this.readForm(), requestId: this.secretRequest = this.nextRequestId() }), 'secondary');
 
-    const findButton = this.button('Find my EWS URL', () => this.findEwsUrl(), 'secondary');
-    const saveButton = this.button('Save to settings', () => this.host.post({ type: 'saveForm', form: this.readForm() }), 'secondary');
+    const findButton = this.button(l10n.t('Find my EWS URL'), () => this.findEwsUrl(), 'secondary');
+    const saveButton = this.button(l10n.t('Save to settings'), () => this.host.post({ type: 'saveForm', form: this.readForm() }), 'secondary');
 
-    const connection = this.section('connection', 'Connection', [
-      this.field('ews-url', 'EWS URL', this.ewsUrl),
+    const connection = this.section('connection', l10n.t('Connection'), [
+      this.field('ews-url', l10n.t('EWS URL'), this.ewsUrl),
       this.el('details', { class: 'autodiscover' }, [
-        this.el('summary', {}, 'Find the EWS URL from an e-mail address (Autodiscover)'),
-        this.field('autodiscover-email', 'E-mail address', this.email),
+        this.el('summary', {}, l10n.t('Find the EWS URL from an e-mail address (Autodiscover)')),
+        this.field('autodiscover-email', l10n.t('E-mail address'), this.email),
         findButton,
         this.autodiscoverStatus,
       ]),
-      this.field('upn', 'Service account UPN', this.upn),
-      this.field('test-mailbox', 'Test mailbox', this.testMailbox),
-      this.field('access-method', 'Access method', this.accessMethod),
-      this.el('div', { class: 'field checkbox' }, [this.write, this.el('label', { for: 'write-test' }, 'Also test writing: create and delete an event in the test mailbox (no invitations are sent; Exchange keeps the deleted event in Recoverable Items until its retention period ends)')]),
+      this.field('upn', l10n.t('Service account UPN'), this.upn),
+      this.field('test-mailbox', l10n.t('Test mailbox'), this.testMailbox),
+      this.field('access-method', l10n.t('Access method'), this.accessMethod),
+      this.el('div', { class: 'field checkbox' }, [this.write, this.el('label', { for: 'write-test' }, l10n.t('Also test writing: create and delete an event in the test mailbox (no invitations are sent; Exchange keeps the deleted event in Recoverable Items until its retention period ends)'))]),
       this.el('div', { class: 'field password' }, [
-        this.el('span', { class: 'label', id: 'password-label' }, 'Password'),
+        this.el('span', { class: 'label', id: 'password-label' }, l10n.t('Password')),
         this.passwordStatus,
         this.changePassword,
         this.forgetPassword,
@@ -156,29 +165,29 @@ export class PanelView {
     ]);
 
     // Probes
-    this.runButton = this.button('Run probes', () => this.host.post({ type: 'runProbes', form: this.readForm() }));
+    this.runButton = this.button(l10n.t('Run probes'), () => this.host.post({ type: 'runProbes', form: this.readForm() }));
     this.runButton.id = 'run-probes';
-    this.cancelButton = this.button('Cancel', () => this.host.post({ type: 'cancel' }), 'secondary');
+    this.cancelButton = this.button(l10n.t('Cancel'), () => this.host.post({ type: 'cancel' }), 'secondary');
     this.cancelButton.id = 'cancel';
     this.summary = this.el('p', { class: 'summary', role: 'status', 'aria-live': 'polite' });
-    this.checks = this.el('ol', { class: 'checks', id: 'checks', 'aria-label': 'Check results' }) as HTMLOListElement;
+    this.checks = this.el('ol', { class: 'checks', id: 'checks', 'aria-label': l10n.t('Check results') }) as HTMLOListElement;
     this.server = this.el('p', { class: 'server' });
     this.server.hidden = true;
-    this.events = this.el('ul', { class: 'events', 'aria-label': 'Upcoming events' }) as HTMLUListElement;
+    this.events = this.el('ul', { class: 'events', 'aria-label': l10n.t('Upcoming events') }) as HTMLUListElement;
     this.eventsSection = this.el('div', { class: 'events-block' }, [
-      this.el('h3', {}, 'Upcoming events, as the calendar service would read them back'),
+      this.el('h3', {}, l10n.t('Upcoming events, as the calendar service would read them back')),
       this.events,
     ]);
     this.eventsSection.hidden = true;
-    this.roomEvents = this.el('ul', { class: 'events', 'aria-label': 'Upcoming events of the test room mailbox' }) as HTMLUListElement;
+    this.roomEvents = this.el('ul', { class: 'events', 'aria-label': l10n.t('Upcoming events of the test room mailbox') }) as HTMLUListElement;
     this.roomEventsSection = this.el('div', { class: 'events-block' }, [
-      this.el('h3', {}, 'Upcoming events of the test room mailbox'),
+      this.el('h3', {}, l10n.t('Upcoming events of the test room mailbox')),
       this.roomEvents,
     ]);
     this.roomEventsSection.hidden = true;
-    this.exportButton = this.button('Export report\u2026', () => this.host.post({ type: 'exportReport' }), 'secondary');
-    this.copyButton = this.button('Copy diagnostics', () => this.host.post({ type: 'copyDiagnostics' }), 'secondary');
-    const probes = this.section('probes', 'Probes', [
+    this.exportButton = this.button(l10n.t('Export report\u2026'), () => this.host.post({ type: 'exportReport' }), 'secondary');
+    this.copyButton = this.button(l10n.t('Copy diagnostics'), () => this.host.post({ type: 'copyDiagnostics' }), 'secondary');
+    const probes = this.section('probes', l10n.t('Probes'), [
       this.el('div', { class: 'actions' }, [this.runButton, this.cancelButton]),
       this.summary,
       this.checks,
@@ -189,17 +198,17 @@ export class PanelView {
     ]);
 
     // Enrolled users
-    this.mailboxText = this.el('textarea', { id: 'mailbox-list', rows: '5', spellcheck: 'false', placeholder: 'alice@contoso.com\nbob@contoso.com' }) as HTMLTextAreaElement;
-    this.verifyPasted = this.button('Verify pasted list', () => this.host.post({ type: 'verifyMailboxes', source: 'pasted', text: this.mailboxText.value }));
-    this.verifyFile = this.button('Verify from file\u2026', () => this.host.post({ type: 'verifyMailboxes', source: 'file' }), 'secondary');
-    this.verifyNotChecked = this.button('Verify not-checked again', () => this.host.post({ type: 'verifyMailboxes', source: 'notChecked' }), 'secondary');
+    this.mailboxText = this.el('textarea', { id: 'mailbox-list', rows: '5', spellcheck: 'false', placeholder: l10n.t('alice@contoso.com\nbob@contoso.com') }) as HTMLTextAreaElement;
+    this.verifyPasted = this.button(l10n.t('Verify pasted list'), () => this.host.post({ type: 'verifyMailboxes', source: 'pasted', text: this.mailboxText.value }));
+    this.verifyFile = this.button(l10n.t('Verify from file\u2026'), () => this.host.post({ type: 'verifyMailboxes', source: 'file' }), 'secondary');
+    this.verifyNotChecked = this.button(l10n.t('Verify not-checked again'), () => this.host.post({ type: 'verifyMailboxes', source: 'notChecked' }), 'secondary');
     this.verifyNotChecked.hidden = true;
-    this.progress = this.el('progress', { max: '1', value: '0', 'aria-label': 'Mailboxes checked' }) as HTMLProgressElement;
+    this.progress = this.el('progress', { max: '1', value: '0', 'aria-label': l10n.t('Mailboxes checked') }) as HTMLProgressElement;
     this.progress.hidden = true;
     this.progressText = this.el('p', { class: 'progress-text', role: 'status', 'aria-live': 'polite' });
-    this.failures = this.el('ul', { class: 'failures', 'aria-label': 'Mailboxes not verified' }) as HTMLUListElement;
-    const users = this.section('users', 'Verify all enrolled users', [
-      this.field('mailbox-list', 'Addresses, one per line (# starts a comment)', this.mailboxText),
+    this.failures = this.el('ul', { class: 'failures', 'aria-label': l10n.t('Mailboxes not verified') }) as HTMLUListElement;
+    const users = this.section('users', l10n.t('Verify all enrolled users'), [
+      this.field('mailbox-list', l10n.t('Addresses, one per line (# starts a comment)'), this.mailboxText),
       this.el('div', { class: 'actions' }, [this.verifyPasted, this.verifyFile, this.verifyNotChecked]),
       this.progress,
       this.progressText,
@@ -208,18 +217,18 @@ export class PanelView {
 
     // Link
     this.linkDescription = this.el('p', { class: 'link-description' });
-    this.linkButton = this.button('Validate and link', () => this.host.post({ type: 'runLink', form: this.readForm() }));
-    this.linkAuthorization = this.button('Set authorization header\u2026', () => this.host.post({ type: 'setLinkAuthorization' }), 'secondary');
+    this.linkButton = this.button(l10n.t('Validate and link'), () => this.host.post({ type: 'runLink', form: this.readForm() }));
+    this.linkAuthorization = this.button(l10n.t('Set authorization header\u2026'), () => this.host.post({ type: 'setLinkAuthorization' }), 'secondary');
     this.linkAuthorization.hidden = true;
     this.linkOutcome = this.el('p', { class: 'link-outcome', role: 'status', 'aria-live': 'polite' });
     this.linkValues = this.el('dl', { class: 'link-values' });
     this.linkValues.hidden = true;
-    this.copyLinkPassword = this.button('Copy password', () => this.host.post({ type: 'copyLinkPassword' }), 'secondary');
+    this.copyLinkPassword = this.button(l10n.t('Copy password'), () => this.host.post({ type: 'copyLinkPassword' }), 'secondary');
     this.copyLinkPassword.hidden = true;
-    this.markLinked = this.button('Mark as linked', () => this.host.post({ type: 'markLinked' }));
+    this.markLinked = this.button(l10n.t('Mark as linked'), () => this.host.post({ type: 'markLinked' }));
     this.markLinked.hidden = true;
     this.linkedAt = this.el('p', { class: 'hint' });
-    const link = this.section('link', 'Link the service account', [
+    const link = this.section('link', l10n.t('Link the service account'), [
       this.linkDescription,
       this.el('div', { class: 'actions' }, [this.linkButton, this.linkAuthorization]),
       this.linkOutcome,
@@ -228,7 +237,7 @@ export class PanelView {
       this.linkedAt,
     ]);
 
-    this.root.append(this.el('h1', {}, 'Exchange probe and link'), this.notice, connection, probes, users, link);
+    this.root.append(this.el('h1', {}, l10n.t('Exchange probe and link')), this.notice, connection, probes, users, link);
     for (const control of [this.ewsUrl, this.upn, this.testMailbox, this.accessMethod, this.write, this.email, this.mailboxText]) {
       control.addEventListener('change', () => this.persist());
       control.addEventListener('input', () => this.persist());
@@ -270,7 +279,7 @@ export class PanelView {
         this.server.hidden = true;
         this.eventsSection.hidden = true;
         this.roomEventsSection.hidden = true;
-        this.summary.textContent = message.purpose === 'link' ? 'Validating before linking\u2026' : 'Running the probes\u2026';
+        this.summary.textContent = message.purpose === 'link' ? l10n.t('Validating before linking\u2026') : l10n.t('Running the probes\u2026');
         if (message.purpose === 'link') this.showLinkValues(undefined);
         this.updateBusy();
         return;
@@ -282,7 +291,7 @@ export class PanelView {
         if (message.runId !== this.currentRunId) return;
         this.running = false;
         this.checks.removeAttribute('aria-busy');
-        this.summary.textContent = message.summary === '' ? OUTCOME_WORDS[message.outcome] : `${OUTCOME_WORDS[message.outcome]} ${message.summary}`;
+        this.summary.textContent = message.summary === '' ? outcomeWords()[message.outcome] : `${outcomeWords()[message.outcome]} ${message.summary}`;
         this.summary.className = `summary outcome-${message.outcome}`;
         this.showServer(message.server);
         this.showEvents(this.events, this.eventsSection, message.events);
@@ -293,7 +302,7 @@ export class PanelView {
         this.verifying = true;
         this.failures.replaceChildren();
         for (const problem of message.problems) {
-          this.failures.append(this.el('li', { class: 'problem' }, `Line ${problem.line}: ${problem.text} \u2014 ${problem.reason}`));
+          this.failures.append(this.el('li', { class: 'problem' }, l10n.t('Line {0}: {1} \u2014 {2}', problem.line, problem.text, problem.reason)));
         }
         this.showProgress(0, message.total);
         this.updateBusy();
@@ -304,10 +313,10 @@ export class PanelView {
       case 'verifyFinished':
         this.verifying = false;
         this.progress.hidden = true;
-        this.progressText.textContent = `${mailboxCountsText(message.counts)}.${message.outcome === 'cancelled' ? ' Cancelled.' : ''}`;
+        this.progressText.textContent = message.outcome === 'cancelled' ? l10n.t('{0}. Cancelled.', mailboxCounts(message.counts)) : l10n.t('{0}.', mailboxCounts(message.counts));
         for (const failure of message.unverified) this.failures.append(this.failureItem(failure));
         this.verifyNotChecked.hidden = message.counts.notChecked === 0;
-        this.verifyNotChecked.textContent = `Verify ${message.counts.notChecked} not checked again`;
+        this.verifyNotChecked.textContent = l10n.t('Verify {0} not checked again', message.counts.notChecked);
         this.updateBusy();
         return;
       case 'autodiscover':
@@ -356,7 +365,7 @@ export class PanelView {
   }
 
   private findEwsUrl(): void {
-    this.autodiscoverStatus.textContent = 'Looking up the EWS URL\u2026';
+    this.autodiscoverStatus.textContent = l10n.t('Looking up the EWS URL\u2026');
     this.autodiscoverRequest = this.nextRequestId();
     this.host.post({ type: 'findEwsUrl', email: this.email.value.trim(), requestId: this.autodiscoverRequest });
   }
@@ -387,20 +396,20 @@ export class PanelView {
     this.secret = secret;
     switch (secret.kind) {
       case 'stored':
-        this.passwordStatus.textContent = 'A password is stored in VS Code\u2019s secret storage for this server and account.';
-        this.changePassword.textContent = 'Change password\u2026';
+        this.passwordStatus.textContent = l10n.t('A password is stored in VS Code\u2019s secret storage for this server and account.');
+        this.changePassword.textContent = l10n.t('Change password\u2026');
         this.changePassword.disabled = false;
         this.forgetPassword.hidden = false;
         return;
       case 'missing':
-        this.passwordStatus.textContent = 'No password stored for this server and account.';
-        this.changePassword.textContent = 'Set password\u2026';
+        this.passwordStatus.textContent = l10n.t('No password stored for this server and account.');
+        this.changePassword.textContent = l10n.t('Set password\u2026');
         this.changePassword.disabled = false;
         this.forgetPassword.hidden = true;
         return;
       case 'unavailable':
         this.passwordStatus.textContent = secret.message;
-        this.changePassword.textContent = 'Set password\u2026';
+        this.changePassword.textContent = l10n.t('Set password\u2026');
         this.changePassword.disabled = true;
         this.forgetPassword.hidden = true;
         return;
@@ -422,8 +431,8 @@ export class PanelView {
   private updateLink(link: LinkView): void {
     this.linkDescription.textContent = link.description;
     this.linkAuthorization.hidden = link.target !== 'http';
-    this.linkButton.textContent = link.target === 'a4b-console' ? 'Validate and show the values to enter' : 'Validate and link';
-    this.linkedAt.textContent = link.linkedAt ? `Marked as linked on ${link.linkedAt}.` : '';
+    this.linkButton.textContent = link.target === 'a4b-console' ? l10n.t('Validate and show the values to enter') : l10n.t('Validate and link');
+    this.linkedAt.textContent = link.linkedAt ? l10n.t('Marked as linked on {0}.', link.linkedAt) : '';
   }
 
   private showLinkValues(values: LinkValues | undefined): void {
@@ -433,24 +442,24 @@ export class PanelView {
     this.markLinked.hidden = values === undefined;
     if (!values) return;
     const rows: [string, string][] = [
-      ['Service account (UPN)', values.upn],
-      ['Password', 'stored in VS Code \u2014 use \u201cCopy password\u201d'],
-      ['EWS URL', values.ewsUrl],
-      ['Access method', values.accessMethod === 'impersonation' ? 'Impersonation (method 1)' : 'Per-mailbox rights (method 2)'],
+      [l10n.t('Service account (UPN)'), values.upn],
+      [l10n.t('Password'), l10n.t('stored in VS Code \u2014 use \u201cCopy password\u201d')],
+      [l10n.t('EWS URL'), values.ewsUrl],
+      [l10n.t('Access method'), values.accessMethod === 'impersonation' ? l10n.t('Impersonation (method 1)') : l10n.t('Per-mailbox rights (method 2)')],
     ];
     for (const [term, value] of rows) this.linkValues.append(this.el('dt', {}, term), this.el('dd', {}, value));
   }
 
   private showServer(server: ServerView | undefined): void {
     this.server.hidden = server === undefined;
-    if (server) this.server.textContent = `Server: ${server.product}, build ${server.build}${server.supported ? '' : ' (out of support)'}`;
+    if (server) this.server.textContent = server.supported ? l10n.t('Server: {0}, build {1}', server.product, server.build) : l10n.t('Server: {0}, build {1} (out of support)', server.product, server.build);
   }
 
   private showEvents(list: HTMLUListElement, section: HTMLElement, events: EventView[] | undefined): void {
     list.replaceChildren();
     section.hidden = events === undefined;
     if (!events) return;
-    if (events.length === 0) list.append(this.el('li', { class: 'empty' }, 'No events in the next 7 days.'));
+    if (events.length === 0) list.append(this.el('li', { class: 'empty' }, l10n.t('No events in the next 7 days.')));
     for (const event of events) list.append(this.el('li', { class: 'event' }, event.spoken));
   }
 
@@ -458,35 +467,35 @@ export class PanelView {
     this.progress.hidden = false;
     this.progress.max = Math.max(1, total);
     this.progress.value = checked;
-    this.progressText.textContent = `${checked} of ${total} mailboxes checked`;
+    this.progressText.textContent = l10n.t('{0} of {1} mailboxes checked', checked, total);
   }
 
   private checkRow(check: CheckView): HTMLLIElement {
     const row = this.el('li', { class: `check status-${check.status}`, 'data-check': check.id }) as HTMLLIElement;
     const icon = this.el('span', { class: 'icon', 'aria-hidden': 'true' }, STATUS_GLYPHS[check.status]);
-    const status = this.el('span', { class: 'visually-hidden' }, `${STATUS_WORDS[check.status]}: `);
+    const status = this.el('span', { class: 'visually-hidden' }, `${statusWords()[check.status]}: `);
     const head = this.el('div', { class: 'check-head' }, [
       icon,
       status,
       this.el('span', { class: 'name' }, check.name),
-      this.el('span', { class: 'duration' }, `${check.ms} ms`),
+      this.el('span', { class: 'duration' }, l10n.t('{0} ms', check.ms)),
     ]);
     row.append(head, this.el('div', { class: 'message' }, check.message));
     if (check.remedy && (check.status === 'fail' || check.status === 'warn')) {
       const remedy = check.remedy;
-      const buttons = REMEDY_BUTTONS.filter((b) => !b.needsSnippet || remedy.hasSnippet).map((b) => {
+      const buttons = remedyButtons().filter((b) => !b.needsSnippet || remedy.hasSnippet).map((b) => {
         const button = this.button(b.label, () => this.host.post({ type: 'remedy', action: b.action, step: remedy.step }), b.action === 'insert' ? '' : 'secondary');
         button.setAttribute('data-action', b.action);
         button.setAttribute('aria-label', `${b.label}: ${remedy.stepTitle}`);
         if (b.needsTrust && !this.workspaceTrusted) {
           button.disabled = true;
-          button.title = 'Inserting into the terminal needs a trusted workspace';
+          button.title = l10n.t('Inserting into the terminal needs a trusted workspace');
         }
         return button;
       });
       row.append(this.el('div', { class: 'remedy' }, [
-        this.el('p', {}, [this.el('strong', {}, 'Fix: '), this.el('span', {}, remedy.text)]),
-        this.el('p', { class: 'hint' }, `Checklist step: ${remedy.stepTitle}`),
+        this.el('p', {}, [this.el('strong', {}, l10n.t('Fix: ')), this.el('span', {}, remedy.text)]),
+        this.el('p', { class: 'hint' }, l10n.t('Checklist step: {0}', remedy.stepTitle)),
         this.el('div', { class: 'actions' }, buttons),
       ]));
     }
@@ -494,10 +503,12 @@ export class PanelView {
   }
 
   private failureItem(failure: MailboxFailureView): HTMLLIElement {
-    const code = failure.code !== undefined ? ` (${failure.code})` : '';
+
     return this.el('li', { class: `failure status-${failure.status}` }, [
       this.el('span', { class: 'mailbox' }, failure.mailbox),
-      this.el('span', {}, `: ${MAILBOX_STATUS_WORDS[failure.status]}${code}: ${failure.reason}`),
+      this.el('span', {}, failure.code === undefined
+        ? l10n.t(': {0}: {1}', mailboxStatusWords()[failure.status], failure.reason)
+        : l10n.t(': {0} ({1}): {2}', mailboxStatusWords()[failure.status], failure.code, failure.reason)),
     ]) as HTMLLIElement;
   }
 

@@ -1,0 +1,157 @@
+/**
+ * Issue 15, item 3: no user-facing string of the panel escapes localization. The page is rendered in
+ * jsdom in the pseudo-locale (test/support/pseudoLocale.ts: every string of l10n/bundle.l10n.json
+ * accented and wrapped in ⟦ ⟧) through every state the host can put it in; every text node and every
+ * label-like attribute must then be marked text, or one of the data values below.
+ */
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { JSDOM } from 'jsdom';
+import * as l10n from '../../src/core/l10n';
+import type { HostMessage } from '../../src/core/protocol';
+import { PanelView } from '../../src/webview/render';
+import { CLOSE, OPEN, pseudoLocalize, withoutMarkedText } from '../support/pseudoLocale';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const ENGLISH: Record<string, string> = JSON.parse(readFileSync(join(ROOT, 'l10n', 'bundle.l10n.json'), 'utf8'));
+
+/** Text the host sends already localized (check names, messages, reasons, summaries): marked here as the host's bundle would. */
+const hostText = (english: string): string => `${OPEN}${english}${CLOSE}`;
+
+/**
+ * The allow-list: values that are data, shown as they are in every language. Exactly these strings
+ * (server, account, mailbox and URL values, the product and build Exchange reports, error codes
+ * Exchange returns, a line of the pasted list, a timestamp), plus numbers (counts, durations, line numbers).
+ */
+const DATA = {
+  ewsUrl: 'https://mail.contoso.com/EWS/Exchange.asmx',
+  upn: 'svc@contoso.com',
+  testMailbox: 'alice@contoso.com',
+  mailboxes: ['bob@contoso.com', 'carol@contoso.com'],
+  product: 'Exchange Server 2019 CU14',
+  build: '15.2.1544.4',
+  codes: ['ErrorNonExistentMailbox', 'ErrorImpersonateUserDenied'],
+  pastedLine: 'not-an-address',
+  linkedAt: '2026-11-29T10:00:00.000Z',
+} as const;
+const DATA_VALUES: readonly string[] = [DATA.ewsUrl, DATA.upn, DATA.testMailbox, ...DATA.mailboxes, DATA.product, DATA.build, ...DATA.codes, DATA.pastedLine, DATA.linkedAt];
+/** What may stand between marked parts and data: spaces, digits and punctuation, and the status glyphs (aria-hidden). */
+const FILLER = /[\s\d.,:;()\u2014\u2013\-\u2714\u26A0\u2716\u2212]/g;
+
+/** Every text of the page that is neither marked nor data: text nodes, and the attributes people read or hear. */
+function unmarkedTexts(doc: Document): string[] {
+  const found: string[] = [];
+  const check = (where: string, text: string): void => {
+    let rest = withoutMarkedText(text);
+    for (const value of DATA_VALUES) rest = rest.split(value).join(' ');
+    if (rest.replace(FILLER, '') !== '') found.push(`${where}: ${JSON.stringify(text)}`);
+  };
+  const walker = doc.createTreeWalker(doc.body, 4 /* NodeFilter.SHOW_TEXT */);
+  for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+    check(`<${node.parentElement?.tagName.toLowerCase()}> text`, node.textContent ?? '');
+  }
+  for (const element of doc.body.querySelectorAll('*')) {
+    for (const attribute of ['aria-label', 'placeholder', 'title', 'alt']) {
+      const value = element.getAttribute(attribute);
+      if (value !== null) check(`<${element.tagName.toLowerCase()} ${attribute}>`, value);
+    }
+  }
+  return found;
+}
+
+/** Every state the host can put the page in, one message at a time. */
+function hostMessages(trusted: boolean): HostMessage[] {
+  const form = { ewsUrl: DATA.ewsUrl, upn: DATA.upn, testMailbox: DATA.testMailbox, accessMethod: 'impersonation', write: false } as const;
+  const remedy = { step: 'access.impersonation', stepTitle: hostText('Method 1: impersonation'), text: hostText('Run the Method 1 snippet.'), hasSnippet: true } as const;
+  return [
+    { type: 'init', form, secret: { kind: 'stored' }, link: { target: 'http', description: hostText('Send the values to your service.') }, workspaceTrusted: trusted },
+    { type: 'secret', secret: { kind: 'missing' } },
+    { type: 'runStarted', runId: 1, purpose: 'probes' },
+    { type: 'check', runId: 1, check: { id: 'net.dns', name: hostText('DNS resolves the EWS host'), status: 'pass', message: hostText('resolves'), ms: 3 } },
+    { type: 'check', runId: 1, check: { id: 'access.impersonation', name: hostText('Impersonation'), status: 'fail', message: hostText('denied'), ms: 42, remedy } },
+    { type: 'check', runId: 1, check: { id: 'tls.trust', name: hostText('Certificate'), status: 'warn', message: hostText('extra CA'), ms: 5, remedy: { ...remedy, hasSnippet: false } } },
+    { type: 'check', runId: 1, check: { id: 'calendar.write', name: hostText('Write'), status: 'skip', message: hostText('not asked'), ms: 0 } },
+    { type: 'runFinished', runId: 1, outcome: 'failed', summary: hostText('1 failed.'), server: { product: DATA.product, build: DATA.build, supported: false }, events: [], roomEvents: [{ subject: 'x', start: '', end: '', spoken: hostText('On Monday at 9:00: x.') }] },
+    { type: 'runStarted', runId: 2, purpose: 'link' },
+    { type: 'runFinished', runId: 2, outcome: 'passed', summary: '', server: { product: DATA.product, build: DATA.build, supported: true } },
+    { type: 'verifyStarted', total: 3, problems: [{ line: 4, text: DATA.pastedLine, reason: hostText('not an SMTP address') }] },
+    { type: 'verifyProgress', checked: 1, total: 3 },
+    {
+      type: 'verifyFinished', counts: { total: 3, verified: 1, denied: 0, notFound: 1, notChecked: 1 }, outcome: 'cancelled',
+      unverified: [
+        { mailbox: DATA.mailboxes[0], status: 'not-found', code: DATA.codes[0], reason: hostText('no mailbox') },
+        { mailbox: DATA.mailboxes[1], status: 'not-checked', reason: hostText('cancelled') },
+      ],
+    },
+    { type: 'autodiscover', requestId: 1, ok: false, message: hostText('No answer.') },
+    { type: 'linkOutcome', ok: true, message: hostText('Validated.'), values: { upn: DATA.upn, ewsUrl: DATA.ewsUrl, accessMethod: 'delegate' } },
+    { type: 'link', link: { target: 'a4b-console', description: hostText('Enter the values.'), linkedAt: DATA.linkedAt } },
+    { type: 'notice', level: 'warning', text: hostText('Saved.') },
+    { type: 'secret', secret: { kind: 'unavailable', message: hostText('No keyring.') } },
+  ];
+}
+
+/** The unmarked texts seen while the page goes through every state, in the bundle `bundle`. */
+function renderAllStates(bundle: l10n.L10nBundle): string[] {
+  l10n.useL10nBundle(bundle);
+  try {
+    const found = new Set<string>();
+    for (const trusted of [true, false]) {
+      const dom = new JSDOM('<!DOCTYPE html><html><body></body></html>');
+      const doc = dom.window.document;
+      const view = new PanelView(doc, { post: () => undefined, saveState: () => undefined });
+      doc.body.append(view.root);
+      // The Autodiscover answer must match the page's request to be shown.
+      (doc.querySelector('details.autodiscover button') as HTMLButtonElement).click();
+      for (const text of unmarkedTexts(doc)) found.add(text);
+      for (const message of hostMessages(trusted)) {
+        view.handle(message);
+        for (const text of unmarkedTexts(doc)) found.add(text);
+      }
+    }
+    return [...found];
+  } finally {
+    l10n.useL10nBundle(undefined);
+  }
+}
+
+describe('ready for translation (issue 15, item 3)', () => {
+  const pseudo = pseudoLocalize(ENGLISH);
+
+  it('the pseudo-locale marks and accents every string, and keeps placeholders working', () => {
+    l10n.useL10nBundle(pseudo);
+    try {
+      const shown = l10n.t('{0} of {1} mailboxes checked', 2, 7);
+      assert.ok(shown.startsWith(OPEN) && shown.endsWith(CLOSE), shown);
+      assert.match(shown, /^⟦2 .* 7 .*⟧$/u);
+      assert.notEqual(shown, '⟦2 of 7 mailboxes checked⟧', 'letters are accented');
+    } finally {
+      l10n.useL10nBundle(undefined);
+    }
+    assert.equal(l10n.t('{0} of {1} mailboxes checked', 2, 7), '2 of 7 mailboxes checked', 'English without a bundle');
+  });
+
+  it('the panel, rendered in the pseudo-locale through every state, shows no text that escaped localization', () => {
+    assert.deepEqual(renderAllStates(pseudo), []);
+  });
+
+  it('would notice a string that does not go through the bundle (one left out of it shows in English)', () => {
+    const { 'Run probes': _left, 'Checklist step: {0}': _alsoLeft, ...fewer } = pseudo;
+    const found = renderAllStates(fewer);
+    assert.ok(found.some((text) => text.includes('"Run probes"')), found.join('\n'));
+    assert.ok(found.some((text) => text.includes('Checklist step: ')), found.join('\n'));
+  });
+
+  it('the check itself: allows data values and numbers, and nothing else', () => {
+    const doc = new JSDOM('<!DOCTYPE html><html><body></body></html>').window.document;
+    doc.body.innerHTML = `<p>${OPEN}Ŝḗřṽḗř: ${DATA.product}${CLOSE}</p><p>${DATA.upn}</p><p>42 ms</p><p title="Copy">${OPEN}x${CLOSE}</p>`;
+    assert.deepEqual(unmarkedTexts(doc), ['<p> text: "42 ms"', '<p title>: "Copy"']);
+  });
+
+  it('l10n/bundle.l10n.json holds exactly the strings of the source (npm run l10n:export)', function () {
+    this.timeout(30_000);
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'l10n-export.mjs'), '--check'], { encoding: 'utf8', stdio: 'pipe' });
+  });
+});
