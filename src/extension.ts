@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+// First: the core tables below are built in the display language (see the module).
+import './host/l10nSetup';
 import { isConfigured } from './core/settings';
 import { stepTitle } from './core/steps';
 import { extensionApi, type ExtensionApi, type TestHooks } from './host/api';

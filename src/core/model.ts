@@ -2,6 +2,7 @@
  * The setup checklist's state: one record per step, each with the evidence behind it. Pure: the host
  * persists `snapshot()` and maps `view()` onto a tree; nothing here knows about VS Code.
  */
+import * as l10n from './l10n';
 import type { AccessMethod } from './settings';
 import { STEPS, childrenOf, isLeaf, isStepId, stepDefinition, type StepDefinition, type StepId, type StepStatus } from './steps';
 
@@ -290,15 +291,15 @@ export class SetupModel {
   }
 
   private describe(def: StepDefinition, status: StepStatus, children: readonly StepView[], evidence?: Evidence): string {
-    if (status === 'notApplicable') return def.method ? `not applicable: access method is ${this.accessMethod}` : 'not applicable';
+    if (status === 'notApplicable') return def.method ? l10n.t('not applicable: access method is {0}', this.accessMethod) : l10n.t('not applicable');
     if (children.length > 0) {
       const applicable = children.filter((c) => c.status !== 'notApplicable');
       const doneCount = applicable.filter((c) => c.status === 'done').length;
-      return `${STATUS_LABELS[status]} · ${doneCount} of ${applicable.length} done`;
+      return l10n.t('{0} · {1} of {2} done', STATUS_LABELS[status], doneCount, applicable.length);
     }
-    const label = def.optional ? `optional · ${STATUS_LABELS[status]}` : STATUS_LABELS[status];
+    const label = def.optional ? l10n.t('optional · {0}', STATUS_LABELS[status]) : STATUS_LABELS[status];
     if (!evidence) return label;
-    return `${label} · ${SOURCE_LABELS[evidence.source]}`;
+    return l10n.t('{0} · {1}', label, SOURCE_LABELS[evidence.source]);
   }
 
   private fire(): void {
@@ -307,18 +308,18 @@ export class SetupModel {
 }
 
 export const STATUS_LABELS: Record<StepStatus, string> = {
-  notStarted: 'not started',
-  done: 'done',
-  failed: 'failed',
-  notApplicable: 'not applicable',
-  unknown: 'unknown',
+  notStarted: l10n.t('not started'),
+  done: l10n.t('done'),
+  failed: l10n.t('failed'),
+  notApplicable: l10n.t('not applicable'),
+  unknown: l10n.t('unknown'),
 };
 
 export const SOURCE_LABELS: Record<EvidenceSource, string> = {
-  manual: 'ticked by hand',
-  terminal: 'read from the terminal',
-  pasted: 'read from pasted output',
-  probe: 'from a probe',
+  manual: l10n.t('ticked by hand'),
+  terminal: l10n.t('read from the terminal'),
+  pasted: l10n.t('read from pasted output'),
+  probe: l10n.t('from a probe'),
 };
 
 /** A parent's status from its children's. */
