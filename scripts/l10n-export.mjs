@@ -31,6 +31,13 @@ const scripts = files.map((file) => {
     resolve(dirname(file), `${specifier}.ts`) === ownModule ? `${head}'@vscode/l10n'` : line);
   return { extension: '.ts', contents: contents.replace(/(?<!\\)\\u([0-9a-fA-F]{4})/g, (escape, hex) => (parseInt(hex, 16) >= 0x80 ? String.fromCharCode(parseInt(hex, 16)) : escape)) };
 });
+// l10n-dev 0.0.35 silently skips a message with an escaped quote (`'the account\'s'`): refuse those.
+const escapedQuote = /l10n\.t\(\s*(?:'(?:[^'\\\n]|\\[^'])*\\'|"(?:[^"\\\n]|\\[^"])*\\")/;
+const unreadable = files.filter((file, index) => escapedQuote.test(scripts[index].contents));
+if (unreadable.length > 0) {
+  console.error(`l10n.t messages with an escaped quote, which the extractor skips; write them in the other quotes:\n  ${unreadable.map((file) => relative(root, file)).join('\n  ')}`);
+  process.exit(1);
+}
 const bundle = await getL10nJson(scripts);
 const text = `${JSON.stringify(bundle, null, 2)}\n`;
 

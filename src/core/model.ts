@@ -192,7 +192,7 @@ export class SetupModel {
 
   /** A person ticked or unticked a step's checkbox. */
   setConfirmed(id: StepId, confirmed: boolean): void {
-    this.record(id, confirmed ? 'done' : 'notStarted', 'manual', confirmed ? 'Confirmed by hand.' : 'Unticked by hand.');
+    this.record(id, confirmed ? 'done' : 'notStarted', 'manual', confirmed ? l10n.t('Confirmed by hand.') : l10n.t('Unticked by hand.'));
   }
 
   /**
@@ -208,17 +208,17 @@ export class SetupModel {
   ): void {
     const at = this.now().toISOString();
     if (servers.length === 0) {
-      this.steps['basicAuth.verify'] = { status: 'unknown', evidence: { source, at, detail: 'No EWS virtual directory was returned.' } };
+      this.steps['basicAuth.verify'] = { status: 'unknown', evidence: { source, at, detail: l10n.t('No EWS virtual directory was returned.') } };
       this.fire();
       return;
     }
     const off = servers.filter((s) => s.basicAuthentication === false && s.error === undefined).map((s) => s.server);
     const unread = servers.filter((s) => s.basicAuthentication === null || s.error !== undefined).map((s) => s.server);
-    const notRight = [...off.map((name) => `${name} (Basic off)`), ...unread.map((name) => `${name} (could not be read)`)];
+    const notRight = [...off.map((name) => l10n.t('{0} (Basic off)', name)), ...unread.map((name) => l10n.t('{0} (could not be read)', name))];
     const names = servers.map((s) => s.server).join(', ');
-    const fallback = off.length > 0 ? `Basic auth is off for EWS on ${off.join(', ')}.`
-      : unread.length > 0 ? `Basic auth could not be read on ${unread.join(', ')}.`
-        : `Basic auth is on for EWS on ${names}.`;
+    const fallback = off.length > 0 ? l10n.t('Basic auth is off for EWS on {0}.', off.join(', '))
+      : unread.length > 0 ? l10n.t('Basic auth could not be read on {0}.', unread.join(', '))
+        : l10n.t('Basic auth is on for EWS on {0}.', names);
     const evidence = evidenceOf(source, at, detail ?? fallback, notRight);
     const allOn = off.length === 0 && unread.length === 0;
     this.steps['basicAuth.verify'] = { status: 'done', evidence };

@@ -78,7 +78,7 @@ export const STEPS: readonly StepDefinition[] = [
     summary: l10n.t('A mailbox for the service account; the shell prompts for its password twice.'), manual: false, hasSnippet: true, readBack: true,
   },
   {
-    id: 'serviceAccount.protocols', title: 'Turn off the service account\'s other protocols (optional)',
+    id: 'serviceAccount.protocols', title: l10n.t("Turn off the service account's other protocols (optional)"),
     summary: l10n.t('Outlook on the web, ActiveSync, POP3, IMAP4 and MAPI off for the service account; EWS stays on.'), manual: false, hasSnippet: true, readBack: true, optional: true,
   },
   { id: 'access', title: l10n.t('Grant calendar access'), summary: l10n.t('One of two methods, chosen in exchangeSetup.accessMethod.'), manual: false, hasSnippet: false },

@@ -155,3 +155,75 @@ describe('ready for translation (issue 15, item 3)', () => {
     execFileSync(process.execPath, [join(ROOT, 'scripts', 'l10n-export.mjs'), '--check'], { encoding: 'utf8', stdio: 'pipe' });
   });
 });
+
+describe('the checklist in the pseudo-locale (issue 15, item 3)', () => {
+  /**
+   * The core modules build their tables (step titles, status words) when they load, in the bundle in
+   * use then, as in the extension host (src/host/l10nSetup.ts). So they are loaded afresh here, after
+   * the pseudo-locale is set, and again afterwards for the other tests.
+   */
+  const CORE = ['steps', 'model', 'checklistText'].map((name) => require.resolve(`../../src/core/${name}`));
+  function loadCoreIn(bundle: l10n.L10nBundle | undefined): { model: typeof import('../../src/core/model'); text: typeof import('../../src/core/checklistText') } {
+    for (const file of CORE) delete require.cache[file];
+    l10n.useL10nBundle(bundle);
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh load is the point
+      return { model: require('../../src/core/model'), text: require('../../src/core/checklistText') };
+    } finally {
+      l10n.useL10nBundle(bundle);
+    }
+  }
+  afterEach(() => {
+    l10n.useL10nBundle(undefined);
+    for (const file of CORE) delete require.cache[file];
+  });
+
+  /** Data in the checklist: server names, the access method's setting value, and a timestamp as the tooltip formats it. */
+  const SERVERS = ['EXCH01', 'EXCH02'];
+  const CHECKLIST_DATA = [...SERVERS, 'impersonation', 'delegate', 'exchangeSetup.accessMethod', '2026-12-01 09:00'];
+
+  /** Every text of every row (title, description, tooltip, screen-reader label) and the badge and checkbox tooltips. */
+  function checklistTexts(bundle: l10n.L10nBundle | undefined): string[] {
+    const { model: core, text } = loadCoreIn(bundle);
+    const fixedNow = () => new Date('2026-12-01T09:00:00Z');
+    const model = new core.SetupModel(core.EMPTY_STATE, 'impersonation', fixedNow);
+    model.recordBasicAuthReading([{ server: 'EXCH01', basicAuthentication: true }, { server: 'EXCH02', basicAuthentication: false }], 'terminal');
+    model.setConfirmed('link', true);
+    model.record('serviceAccount.create', 'failed', 'probe', hostText('no mailbox'));
+    const texts: string[] = [text.manualCheckboxTooltip(), text.stepsLeftTooltip(1), text.stepsLeftTooltip(model.remaining())];
+    const visit = (step: import('../../src/core/model').StepView): void => {
+      texts.push(step.definition.title, step.description, text.stepTooltipMarkdown(step, () => '2026-12-01 09:00'), text.stepAccessibilityLabel(step.definition.title, step));
+      step.children.forEach(visit);
+    };
+    model.view().forEach(visit);
+    return texts;
+  }
+
+  function unmarked(texts: readonly string[]): string[] {
+    return texts.filter((text) => {
+      let rest = withoutMarkedText(text);
+      for (const value of CHECKLIST_DATA) rest = rest.split(value).join(' ');
+      // Markdown punctuation and escapes of the tooltip, list dashes, the middle dot between words.
+      return rest.replace(/[\s\d.,:;()\u2014\-*\\·`]/g, '') !== '';
+    });
+  }
+
+  it('every step title, description and tooltip is marked, in every state the rows can show', () => {
+    const texts = checklistTexts(pseudoLocalize(ENGLISH));
+    assert.ok(texts.length > 50, `${texts.length} texts`);
+    assert.deepEqual(unmarked(texts), []);
+  });
+
+  it('would notice a step title or status word that does not go through the bundle', () => {
+    const { 'Grant calendar access': _title, 'not started': _status, ...fewer } = pseudoLocalize(ENGLISH);
+    const found = unmarked(checklistTexts(fewer)).join('\n');
+    assert.match(found, /Grant calendar access/);
+    assert.match(found, /not started/);
+  });
+
+  it('is English again without a bundle (the CLI, and VS Code in English)', () => {
+    const texts = checklistTexts(undefined);
+    assert.ok(texts.includes('Grant calendar access'));
+    assert.equal(unmarked(texts).length, texts.filter((t) => t.trim() !== '').length);
+  });
+});
