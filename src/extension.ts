@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   } catch (error) {
     log.error('Activation failed', error as Error);
     void vscode.window
-      .showErrorMessage(`Exchange Calendar Setup could not start: ${(error as Error).message}`, 'Show Log')
+      .showErrorMessage(vscode.l10n.t('Exchange Calendar Setup could not start: {0}', (error as Error).message), vscode.l10n.t('Show Log'))
       .then((choice) => (choice ? log.show() : undefined));
     return undefined;
   }
