@@ -72,7 +72,7 @@ export function registerReadOutputCommand(deps: ReadOutputDeps): vscode.Disposab
     // Not awaited: the command is done once the editor is open; the answer comes when the admin has pasted.
     const readOutput = vscode.l10n.t('Read Output');
     void vscode.window
-      .showInformationMessage(vscode.l10n.t("Paste the verification output of \"{0}\" into the editor, then choose Read Output (or Read Pasted Output on the editor's title bar).", title), readOutput)
+      .showInformationMessage(vscode.l10n.t(`Paste the verification output of "{0}" into the editor, then choose Read Output (or Read Pasted Output on the editor's title bar).`, title), readOutput)
       .then(async (choice) => {
         if (choice !== readOutput || !pending.has(document.uri.toString())) return;
         await runCommand('exchangeSetup.readPastedOutput', document.uri);
