@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { JSDOM } from 'jsdom';
 import * as l10n from '../../src/core/l10n';
@@ -225,5 +225,60 @@ describe('the checklist in the pseudo-locale (issue 15, item 3)', () => {
     const texts = checklistTexts(undefined);
     assert.ok(texts.includes('Grant calendar access'));
     assert.equal(unmarked(texts).length, texts.filter((t) => t.trim() !== '').length);
+  });
+});
+
+describe('the host passes every user-facing text through vscode.l10n (issue 15, item 3)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiler is a devDependency, loaded only here
+  const ts: typeof import('typescript') = require('typescript');
+  /** Calls whose text arguments people read: notifications and the panel's notices go through these. */
+  const TEXT_CALLS = new Set(['showInformationMessage', 'showWarningMessage', 'showErrorMessage', 'UserFacingError', 'createWebviewPanel']);
+  /** Properties of option objects and messages that people read (input boxes, pickers, dialogs, panel messages). */
+  const TEXT_PROPERTIES = new Set(['title', 'prompt', 'placeHolder', 'detail', 'description', 'label', 'tooltip', 'saveLabel', 'openLabel', 'message', 'text']);
+  const hasWords = (node: import('typescript').Node): boolean =>
+    (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node)) && /[A-Za-z]{2,}\s+[A-Za-z]/.test(node.getText());
+
+  /** `file:line: text` for each literal with words in a place people read, in `source`. */
+  function literalTexts(fileName: string, source: string): string[] {
+    const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.ES2022, true);
+    const found: string[] = [];
+    const flag = (node: import('typescript').Node): void => {
+      if (hasWords(node)) found.push(`${fileName}:${file.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${node.getText().slice(0, 70)}`);
+    };
+    const visit = (node: import('typescript').Node): void => {
+      if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
+        const callee = node.expression;
+        const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+        const args = node.arguments ?? [];
+        if (TEXT_CALLS.has(name)) args.forEach(flag);
+        if (name === 'registerSafeCommand' && args[2]) flag(args[2]);
+        if (name === 'requireTrustedWorkspace' && args[0]) flag(args[0]);
+      }
+      if (ts.isPropertyAssignment(node) && TEXT_PROPERTIES.has(node.name.getText())) flag(node.initializer);
+      ts.forEachChild(node, visit);
+    };
+    visit(file);
+    return found;
+  }
+
+  const hostFiles = readdirSync(join(ROOT, 'src', 'host'), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => join('src', 'host', file))
+    .concat(join('src', 'extension.ts'));
+
+  it('no notification, dialog, prompt, picker, command title or panel notice in src/host is a literal', () => {
+    const found = hostFiles.flatMap((file) => literalTexts(file, readFileSync(join(ROOT, file), 'utf8')));
+    assert.deepEqual(found, []);
+  });
+
+  it('would notice a literal message, prompt or command title', () => {
+    const source = [
+      "vscode.window.showWarningMessage('Run the probes first.');",
+      "vscode.window.showInputBox({ prompt: `Password of ${upn}` });",
+      "registerSafeCommand(log, 'exchangeSetup.showLog', 'Show the log', () => undefined);",
+      "this.panel.post({ type: 'notice', level: 'info', text: 'Copied the diagnostics.' });",
+      "vscode.window.showWarningMessage(vscode.l10n.t('Run the probes first.'));",
+    ].join('\n');
+    assert.deepEqual(literalTexts('x.ts', source).map((line) => line.split(':')[1]), ['1', '2', '3', '4']);
   });
 });
