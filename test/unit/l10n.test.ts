@@ -162,13 +162,17 @@ describe('the checklist in the pseudo-locale (issue 15, item 3)', () => {
    * use then, as in the extension host (src/host/l10nSetup.ts). So they are loaded afresh here, after
    * the pseudo-locale is set, and again afterwards for the other tests.
    */
-  const CORE = ['steps', 'model', 'checklistText'].map((name) => require.resolve(`../../src/core/${name}`));
-  function loadCoreIn(bundle: l10n.L10nBundle | undefined): { model: typeof import('../../src/core/model'); text: typeof import('../../src/core/checklistText') } {
+  const CORE = ['steps', 'model', 'checklistText', 'workspaceSettings'].map((name) => require.resolve(`../../src/core/${name}`));
+  function loadCoreIn(bundle: l10n.L10nBundle | undefined): {
+    model: typeof import('../../src/core/model');
+    text: typeof import('../../src/core/checklistText');
+    workspace: typeof import('../../src/core/workspaceSettings');
+  } {
     for (const file of CORE) delete require.cache[file];
     l10n.useL10nBundle(bundle);
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh load is the point
-      return { model: require('../../src/core/model'), text: require('../../src/core/checklistText') };
+      return { model: require('../../src/core/model'), text: require('../../src/core/checklistText'), workspace: require('../../src/core/workspaceSettings') };
     } finally {
       l10n.useL10nBundle(bundle);
     }
@@ -178,19 +182,22 @@ describe('the checklist in the pseudo-locale (issue 15, item 3)', () => {
     for (const file of CORE) delete require.cache[file];
   });
 
-  /** Data in the checklist: server names, the access method's setting value, and a timestamp as the tooltip formats it. */
+  /** Data in the checklist: server names, the access method's setting value, setting names, and a timestamp as the tooltip formats it. */
   const SERVERS = ['EXCH01', 'EXCH02'];
-  const CHECKLIST_DATA = [...SERVERS, 'impersonation', 'delegate', 'exchangeSetup.accessMethod', '2026-12-01 09:00'];
+  const CHECKLIST_DATA = [...SERVERS, 'impersonation', 'delegate', 'exchangeSetup.accessMethod', 'exchangeSetup.link.target', '2026-12-01 09:00'];
 
   /** Every text of every row (title, description, tooltip, screen-reader label) and the badge and checkbox tooltips. */
   function checklistTexts(bundle: l10n.L10nBundle | undefined): string[] {
-    const { model: core, text } = loadCoreIn(bundle);
+    const { model: core, text, workspace } = loadCoreIn(bundle);
     const fixedNow = () => new Date('2026-12-01T09:00:00Z');
     const model = new core.SetupModel(core.EMPTY_STATE, 'impersonation', fixedNow);
     model.recordBasicAuthReading([{ server: 'EXCH01', basicAuthentication: true }, { server: 'EXCH02', basicAuthentication: false }], 'terminal');
     model.setConfirmed('link', true);
     model.record('serviceAccount.create', 'failed', 'probe', hostText('no mailbox'));
-    const texts: string[] = [text.manualCheckboxTooltip(), text.stepsLeftTooltip(1), text.stepsLeftTooltip(model.remaining())];
+    // The view's message when the workspace sets a setting that shapes snippets.
+    const overrides = workspace.workspaceOverrides((key) => (key === 'accessMethod' ? { workspaceValue: 'delegate' } : key === 'link.target' ? { workspaceFolderValue: 'http' } : undefined), true);
+    assert.equal(overrides.length, 2);
+    const texts: string[] = [text.manualCheckboxTooltip(), text.stepsLeftTooltip(1), text.stepsLeftTooltip(model.remaining()), workspace.workspaceOverrideWarning(overrides) ?? ''];
     const visit = (step: import('../../src/core/model').StepView): void => {
       texts.push(step.definition.title, step.description, text.stepTooltipMarkdown(step, () => '2026-12-01 09:00'), text.stepAccessibilityLabel(step.definition.title, step));
       step.children.forEach(visit);
