@@ -6,6 +6,7 @@
  *
  * No `vscode`: the panel passes the values it read from the settings and the secret store.
  */
+import * as l10n from '../l10n';
 import { errorText, isCancellation, oneLineErrorText } from '../errors';
 import type { ProbeConfig, ProbeResult, ProbeRun, ProbeRunOptions } from '../ews/probes';
 import type { MailboxReport } from '../ews/mailboxes';
@@ -164,7 +165,7 @@ export class ProbeRunner {
       if (engineRun.mailboxes) extra.mailboxes = toMailboxesSection(engineRun.mailboxes, clean);
       return finish(engineRun.ok ? 'passed' : 'failed', runSummaryText(checks, Date.now() - started), extra);
     } catch (error) {
-      if (isCancellation(error) || run.signal.aborted) return finish('cancelled', `${checks.length} checks completed before the cancel.`);
+      if (isCancellation(error) || run.signal.aborted) return finish('cancelled', l10n.t('{0} checks completed before the cancel.', checks.length));
       // Redacted before it is cut to one line, so that no part of a secret can survive the cut.
       return finish('error', oneLineErrorText(clean(errorText(error))));
     } finally {

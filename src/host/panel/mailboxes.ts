@@ -4,7 +4,7 @@
  * and are kept (the start, the latest progress, the end) so a page shown again shows them as they were.
  */
 import * as vscode from 'vscode';
-import { loadProbeEngine } from '../../core/ews/loadEngine';
+import { probeEngine } from './engine';
 import { mailboxCountsText, type HostMessage, type MailboxListProblemView } from '../../core/protocol';
 import { MailboxVerifier, type MailboxVerificationEvent } from '../../core/runs/mailboxVerification';
 import type { Connection } from './connection';
@@ -29,7 +29,7 @@ export class Mailboxes implements vscode.Disposable {
   private shown: VerifyMessage[] = [];
 
   constructor(private readonly panel: PanelServices, private readonly connection: Connection, private readonly probes: Probes) {
-    this.verifier = new MailboxVerifier(() => loadProbeEngine().verifyMailboxes, listenerFailed(panel));
+    this.verifier = new MailboxVerifier(() => probeEngine().verifyMailboxes, listenerFailed(panel));
     this.verifier.onEvent((event) => this.show(event));
   }
 
@@ -102,7 +102,7 @@ export class Mailboxes implements vscode.Disposable {
       }
       text = new TextDecoder('utf-8').decode(bytes);
     }
-    return loadProbeEngine().parseMailboxList(text);
+    return probeEngine().parseMailboxList(text);
   }
 
   dispose(): void {

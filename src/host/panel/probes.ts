@@ -4,7 +4,7 @@
  * or copied. The run itself, and the redaction of what the server said, are the runner's.
  */
 import * as vscode from 'vscode';
-import { loadProbeEngine } from '../../core/ews/loadEngine';
+import { probeEngine } from './engine';
 import { recordProbeEvidence, type ProbeEvidence } from '../../core/probeEvidence';
 import type { CheckStatus, EventView, HostMessage, ProbeForm, RemedyAction, RunOutcome } from '../../core/protocol';
 import { diagnosticsText, reportJson, reportMarkdown, spokenEvent, toCheckView, type ReportInput } from '../../core/report';
@@ -39,7 +39,7 @@ export class Probes implements vscode.Disposable {
   private readonly evidence = new Map<number, ProbeEvidence[]>();
 
   constructor(private readonly panel: PanelServices, private readonly connection: Connection) {
-    this.runner = new ProbeRunner(() => loadProbeEngine().runProbes, listenerFailed(panel));
+    this.runner = new ProbeRunner(() => probeEngine().runProbes, listenerFailed(panel));
     this.runner.onEvent((event) => this.show(event));
   }
 
