@@ -13,9 +13,8 @@ import { MAILBOX_STATUS_WORDS, mailboxCountsText } from '../core/protocol';
 import type { ProbeStatus } from '../core/ews/probes';
 import { errorText } from '../core/errors';
 import { checkNodeName } from '../core/ews/nodeNames';
-import type { NodeResult, NodesReport } from '../core/ews/nodes';
-import { STATUS_LABELS, countStatuses, type ProbeFinding } from '../core/report';
-import { ProbeRunner, runReport, toMailboxesSection, type ProbeRunResult } from '../core/runs/probeRun';
+import { STATUS_LABELS, countStatuses, type NodesFinding, type ProbeFinding } from '../core/report';
+import { ProbeRunner, runReport, type NodeFinding, type ProbeRunResult } from '../core/runs/probeRun';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, booleanFlag, formatFlagHelp, listFlag, parseArgs, readTextFile, stringFlag, type CliIo, type FlagSpecs, type Subcommand } from './args';
@@ -270,7 +269,7 @@ export function formatSummary(run: Pick<ProbeRunResult, 'outcome' | 'checks' | '
  * One node's block of the table: its verdict, every failed check, and the warnings the run through
  * the EWS name did not already show (`shownWarnings`), each with its fix.
  */
-export function formatNodeBlock(node: NodeResult, colour: boolean, shownWarnings: ReadonlySet<string> = new Set()): string {
+export function formatNodeBlock(node: NodeFinding, colour: boolean, shownWarnings: ReadonlySet<string> = new Set()): string {
   const status: ProbeStatus = node.ok ? 'pass' : 'fail';
   const label = colour ? `${STATUS_COLOUR[status]}${STATUS_LABELS[status]}${STYLE.reset}` : STATUS_LABELS[status];
   const server = node.server ? `  ${terminalText(node.server.product)} (${terminalText(node.server.build)})` : '';
@@ -280,7 +279,7 @@ export function formatNodeBlock(node: NodeResult, colour: boolean, shownWarnings
 }
 
 /** The nodes part of the summary: the sentence naming the odd nodes out, and per-node mailbox counts. */
-export function formatNodesSummary(nodes: NodesReport, run: Pick<ProbeRunResult, 'mailboxes'>): string {
+export function formatNodesSummary(nodes: Pick<NodesFinding, 'summary'>, run: Pick<ProbeRunResult, 'mailboxes'>): string {
   const lines = [`Nodes: ${terminalText(nodes.summary)}`];
   for (const n of run.mailboxes?.byNode ?? []) lines.push(`  mailboxes through ${terminalText(n.node)}: ${mailboxCountsText(n)}`);
   return lines.join('\n');
@@ -315,13 +314,26 @@ export async function runProbeCommand(args: readonly string[], unguarded: ProbeI
   }
   io.addSecret(password, request.user);
   const colour = io.isTTY === true && !request.json && io.env.NO_COLOR === undefined;
-  const runner = new ProbeRunner(() => loadProbeEngine().runProbes);
-  if (!request.json) runner.onEvent((event) => { if (event.type === 'check') io.stdout.write(`${formatCheckLine(event.check, colour)}\n`); });
+  const runner = new ProbeRunner(() => loadProbeEngine().runProbes, undefined, () => loadProbeEngine());
+  // The warnings the run through the EWS name showed: a node block repeats only the others.
+  const shownWarnings = new Set<string>();
+  if (!request.json) {
+    runner.onEvent((event) => {
+      if (event.type === 'check') {
+        if (event.check.status === 'warn') shownWarnings.add(event.check.id);
+        io.stdout.write(`${formatCheckLine(event.check, colour)}\n`);
+      } else if (event.type === 'nodesStarted') {
+        io.stdout.write(`\nNodes behind ${terminalText(event.host)} (${event.nodes.length}):\n`);
+      } else if (event.type === 'node') {
+        io.stdout.write(`${formatNodeBlock(event.node, colour, shownWarnings)}\n`);
+      }
+    });
+  }
   const onInterrupt = (): void => runner.cancel();
   process.once('SIGINT', onInterrupt);
   try {
     const perNode = request.nodes.length > 0 || request.allNodes;
-    const config = {
+    const result = await runner.start({
       ewsUrl: request.url,
       upn: request.user,
       password,
@@ -331,61 +343,22 @@ export async function runProbeCommand(args: readonly string[], unguarded: ProbeI
       extraCaPem: request.extraCaPem,
       timeoutMs: request.timeoutMs,
       write: request.write,
-      // Per-node mode spreads the mailbox checks over the nodes, after the node probes.
-      mailboxes: perNode ? undefined : request.mailboxes,
+      mailboxes: request.mailboxes,
       concurrency: request.concurrency,
-    };
-    const run = await runner.start(config);
-    if (run.outcome === 'cancelled') {
+      ...(perNode ? { nodes: request.nodes, allNodes: request.allNodes } : {}),
+    });
+    if (result.outcome === 'cancelled') {
       io.stderr.write('exchange-setup probe: cancelled\n');
       return EXIT_FAILURE;
     }
     // main() reports it as an unexpected error, as before the run objects (the text is already redacted).
-    if (run.outcome === 'error') throw new Error(run.summary);
-    let nodes: NodesReport | undefined;
-    let result: ProbeRunResult = run;
-    if (perNode) {
-      // Per-node probes after the run through the EWS name (issue 16). The engine is already loaded by the run.
-      const engine = loadProbeEngine();
-      const cancel = new AbortController();
-      const onNodeInterrupt = (): void => cancel.abort();
-      process.once('SIGINT', onNodeInterrupt);
-      try {
-        let list: string[];
-        try {
-          list = await engine.nodeList(request.url, request.nodes, request.allNodes, { signal: cancel.signal });
-        } catch (err) {
-          if (cancel.signal.aborted) throw err;
-          io.stderr.write(`exchange-setup probe: ${errorText(err)}\n`);
-          return EXIT_FAILURE;
-        }
-        const shownWarnings = new Set(run.checks.filter((c) => c.status === 'warn').map((c) => c.id));
-        if (!request.json) io.stdout.write(`\nNodes behind ${terminalText(new URL(request.url).hostname)} (${list.length}):\n`);
-        nodes = await engine.runNodeProbes(config, list, {
-          signal: cancel.signal,
-          onNodeResult: request.json ? undefined : (node) => { io.stdout.write(`${formatNodeBlock(node, colour, shownWarnings)}\n`); },
-        });
-        const accessId = request.method === 'impersonation' ? 'access.impersonation' : 'access.delegate';
-        const accessPassed = run.checks.some((c) => c.id === accessId && (c.status === 'pass' || c.status === 'warn'));
-        let mailboxes = run.mailboxes;
-        if (request.mailboxes && request.mailboxes.length > 0 && accessPassed) {
-          const spread = await engine.verifyMailboxesAcrossNodes(config, nodes, request.mailboxes, { signal: cancel.signal, concurrency: request.concurrency });
-          mailboxes = toMailboxesSection(spread.report);
-          if (spread.leftOut.length > 0 && !request.json) io.stdout.write(`Mailboxes not sent to ${terminalText(spread.leftOut.join(', '))}: no proven certificate, so no credentials\n`);
-        }
-        const mailboxesFailed = mailboxes !== undefined && mailboxes.denied + mailboxes.notFound > 0;
-        const outcome = run.outcome === 'passed' && nodes.passing === nodes.total && !mailboxesFailed ? 'passed' : 'failed';
-        result = { ...run, outcome, mailboxes, report: { ...run.report, outcome, nodes, ...(mailboxes ? { mailboxes } : {}) } };
-      } catch (error) {
-        if (cancel.signal.aborted) {
-          io.stderr.write('exchange-setup probe: cancelled\n');
-          return EXIT_FAILURE;
-        }
-        throw error;
-      } finally {
-        process.off('SIGINT', onNodeInterrupt);
-      }
+    if (result.outcome === 'error') throw new Error(result.summary);
+    if (result.nodesError !== undefined) {
+      io.stderr.write(`exchange-setup probe: ${result.nodesError}\n`);
+      return EXIT_FAILURE;
     }
+    const nodes = result.nodes;
+    if (result.nodesLeftOut && !request.json) io.stdout.write(`Mailboxes not sent to ${terminalText(result.nodesLeftOut.join(', '))}: no proven certificate, so no credentials\n`);
     // The same document the panel exports; redacted string by string first, so that the guard's pass over the whole text finds nothing to cut.
     if (request.json) io.stdout.write(`${JSON.stringify(io.redactDeep(runReport(result, { generatedAt: new Date(), toolVersion: cliVersion(), secrets: [password] })))}\n`);
     else io.stdout.write(`\n${formatSummary(result)}${nodes ? `\n${formatNodesSummary(nodes, result)}` : ''}\n`);

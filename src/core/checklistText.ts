@@ -1,6 +1,6 @@
 /**
  * What the checklist's rows say beyond their title and description: the tooltip (Markdown), the
- * checkbox and badge tooltips and the screen-reader label, in the display language (./l10n.ts).
+ * checkbox and badge tooltips and the checkbox's screen-reader label, in the display language (./l10n.ts).
  * Kept out of src/host/checklistView.ts so that test/unit/l10n.test.ts can read them in a
  * pseudo-locale without VS Code.
  */
@@ -31,13 +31,13 @@ export function stepTooltipMarkdown(step: StepView, when: (at: string) => string
   return parts.join('\n\n');
 }
 
-/** What a screen reader says for a row. */
-export function stepAccessibilityLabel(title: string, step: StepView): string {
-  return l10n.t('{0}: {1}', title, step.description);
-}
-
 export function manualCheckboxTooltip(): string {
   return l10n.t('Only you can confirm this step: tick it when it is done.');
+}
+
+/** What a screen reader says for the checkbox of a step only a person can confirm. */
+export function manualCheckboxLabel(title: string): string {
+  return l10n.t('{0} is done (only you can confirm it)', title);
 }
 
 /** The badge's tooltip: how many required steps are left. */

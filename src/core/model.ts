@@ -4,6 +4,7 @@
  */
 import * as l10n from './l10n';
 import type { AccessMethod } from './settings';
+import { STATUS_LABELS } from './pure/stepVerdict';
 import { STEPS, childrenOf, isLeaf, isStepId, stepDefinition, type StepDefinition, type StepId, type StepStatus } from './steps';
 
 /** `pasted`: verification output the admin pasted in (captured on the Exchange server, not in our terminal). */
@@ -41,9 +42,9 @@ export interface BasicAuthSetting {
 /**
  * The version of the stored shape below. Changing what is stored (a status, an evidence field or
  * source, a step) means a new version: raise this and follow the recipe in src/core/progressMigration.ts.
- * 2: evidence source `pasted`.
+ * 2: evidence source `pasted`. 3: status `warning`.
  */
-export const CURRENT_PROGRESS_VERSION = 2;
+export const CURRENT_PROGRESS_VERSION = 3;
 
 /** The stored shape of the current version (see CURRENT_PROGRESS_VERSION). */
 export interface PersistedSetupState {
@@ -65,7 +66,7 @@ export interface StepView {
 
 export const EMPTY_STATE: PersistedSetupState = { version: CURRENT_PROGRESS_VERSION, steps: {} };
 
-const RECORDED_STATUSES: readonly RecordedStatus[] = ['notStarted', 'done', 'failed', 'unknown'];
+const RECORDED_STATUSES: readonly RecordedStatus[] = ['notStarted', 'done', 'failed', 'warning', 'unknown'];
 const EVIDENCE_SOURCES: readonly EvidenceSource[] = ['manual', 'terminal', 'pasted', 'probe'];
 
 /**
@@ -307,13 +308,7 @@ export class SetupModel {
   }
 }
 
-export const STATUS_LABELS: Record<StepStatus, string> = {
-  notStarted: l10n.t('not started'),
-  done: l10n.t('done'),
-  failed: l10n.t('failed'),
-  notApplicable: l10n.t('not applicable'),
-  unknown: l10n.t('unknown'),
-};
+export { STATUS_LABELS };
 
 export const SOURCE_LABELS: Record<EvidenceSource, string> = {
   manual: l10n.t('ticked by hand'),
@@ -328,6 +323,7 @@ export function aggregate(children: readonly StepStatus[]): StepStatus {
   if (applicable.length === 0) return 'notApplicable';
   if (applicable.some((s) => s === 'failed')) return 'failed';
   if (applicable.every((s) => s === 'done')) return 'done';
+  if (applicable.some((s) => s === 'warning')) return 'warning';
   if (applicable.some((s) => s === 'unknown')) return 'unknown';
   return 'notStarted';
 }

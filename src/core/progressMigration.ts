@@ -28,6 +28,8 @@ export type ProgressMigration = (stored: Readonly<Record<string, unknown>>) => R
 export const PROGRESS_MIGRATIONS: Readonly<Record<number, ProgressMigration>> = {
   // 1 -> 2: version 2 adds the evidence source `pasted`; every version-1 record is a valid version-2 record.
   1: (stored) => ({ ...stored, version: 2 }),
+  // 2 -> 3: version 3 adds the status `warning`; every version-2 record is a valid version-3 record.
+  2: (stored) => ({ ...stored, version: 3 }),
 };
 
 export type StoredProgress =

@@ -112,6 +112,29 @@ export function mailboxCountsText(c: MailboxCountsView): string {
   return `${c.verified} verified, ${c.denied} denied, ${c.notFound} not found, ${c.notChecked} not checked (of ${c.total})`;
 }
 
+/** One server behind the EWS name, probed on its own (per-node mode, issue 16). */
+export interface NodeView {
+  /** As listed (host name or address), or the address found by resolving the EWS name. */
+  node: string;
+  /** The address it was reached at; missing when the node's name did not resolve. */
+  address?: string;
+  label: string;
+  /** No check failed on it. */
+  ok: boolean;
+  server?: { build: string; product: string };
+  checks: CheckView[];
+}
+
+/** The per-node stage's end: the counts, the sentence naming the odd nodes, and each odd node's fix. */
+export interface NodesView {
+  host: string;
+  total: number;
+  passing: number;
+  summary: string;
+  /** One per odd node that has a fix: the step, with "On <node>:" in its text. */
+  remedies: RemedyView[];
+}
+
 export interface MailboxListProblemView {
   line: number;
   text: string;
@@ -129,10 +152,16 @@ export type HostMessage =
   | { type: 'secret'; secret: SecretState; requestId?: number }
   | { type: 'runStarted'; runId: number; purpose: 'probes' | 'link' }
   | { type: 'check'; runId: number; check: CheckView }
-  | { type: 'runFinished'; runId: number; outcome: RunOutcome; summary: string; server?: ServerView; events?: EventView[]; roomEvents?: EventView[] }
+  /** Per-node mode: the run through the EWS name is done; these nodes are probed next. */
+  | { type: 'nodesStarted'; runId: number; host: string; nodes: string[] }
+  /** Per-node mode: one node's checks. */
+  | { type: 'node'; runId: number; node: NodeView }
+  /** `nodes`: the per-node stage's end; `nodesError`: why the nodes could not be listed. */
+  | { type: 'runFinished'; runId: number; outcome: RunOutcome; summary: string; server?: ServerView; events?: EventView[]; roomEvents?: EventView[]; nodes?: NodesView; nodesError?: string }
   | { type: 'verifyStarted'; total: number; problems: MailboxListProblemView[] }
   | { type: 'verifyProgress'; checked: number; total: number }
-  | { type: 'verifyFinished'; counts: MailboxCountsView; unverified: MailboxFailureView[]; outcome: RunOutcome }
+  /** `byNode`: per-node mode, each node's counts (the unverified mailboxes then name their node). */
+  | { type: 'verifyFinished'; counts: MailboxCountsView; unverified: MailboxFailureView[]; outcome: RunOutcome; byNode?: ({ node: string } & MailboxCountsView)[] }
   /** The answer to the findEwsUrl request with the same `requestId`. */
   | { type: 'autodiscover'; requestId: number; ok: boolean; ewsUrl?: string; message: string }
   | { type: 'link'; link: LinkView }
@@ -147,7 +176,7 @@ export type PanelSection = 'connection' | 'probes' | 'users' | 'link';
 export type HostMessageType = HostMessage['type'];
 
 const HOST_MESSAGE_TYPES: readonly HostMessageType[] = [
-  'init', 'form', 'secret', 'runStarted', 'check', 'runFinished', 'verifyStarted', 'verifyProgress',
+  'init', 'form', 'secret', 'runStarted', 'check', 'nodesStarted', 'node', 'runFinished', 'verifyStarted', 'verifyProgress',
   'verifyFinished', 'autodiscover', 'link', 'linkOutcome', 'notice', 'reveal',
 ];
 
@@ -178,7 +207,8 @@ export type WebviewMessage =
   | { type: 'changePassword'; form: ProbeForm; requestId: number }
   | { type: 'forgetPassword'; form: ProbeForm; requestId: number }
   | { type: 'findEwsUrl'; email: string; requestId: number }
-  | { type: 'runProbes'; form: ProbeForm }
+  /** `allNodes`: also probe every address the EWS host name resolves to, each on its own (per-node mode). */
+  | { type: 'runProbes'; form: ProbeForm; allNodes?: boolean }
   | { type: 'cancel' }
   | { type: 'remedy'; action: RemedyAction; step: StepId }
   | { type: 'verifyMailboxes'; source: 'pasted'; text: string }
@@ -252,8 +282,16 @@ function parseUnchecked(raw: unknown): ParseResult<WebviewMessage> {
     case 'markLinked':
     case 'setLinkAuthorization':
       return only([]) ? accept({ type }) : reject(`${type}: unexpected fields`);
+    case 'runProbes': {
+      // {type, form} or {type, form, allNodes: boolean}: nothing else.
+      const withNodes = only(['form', 'allNodes']);
+      if (!only(['form']) && !withNodes) return reject('runProbes: expected exactly {type, form} or {type, form, allNodes}');
+      if (withNodes && typeof raw.allNodes !== 'boolean') return reject('runProbes: allNodes must be true or false');
+      const form = parseForm(raw.form);
+      if (!form) return reject('runProbes: malformed form');
+      return accept(withNodes ? { type, form, allNodes: raw.allNodes as boolean } : { type, form });
+    }
     case 'saveForm':
-    case 'runProbes':
     case 'runLink': {
       if (!only(['form'])) return reject(`${type}: expected exactly {type, form}`);
       const form = parseForm(raw.form);

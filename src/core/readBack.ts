@@ -19,6 +19,7 @@ export function readBackOutcome(status: StepStatus): ReadBackOutcome {
     case 'done':
       return 'done';
     case 'failed':
+    case 'warning':
     case 'notStarted':
       return 'not-done';
     case 'unknown':

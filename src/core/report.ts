@@ -349,5 +349,7 @@ export function diagnosticsText(input: ReportInput): string {
     ...notPassed.map((c) => `${STATUS_LABELS[c.status]} ${c.id}: ${c.message}${c.remedy ? ` -> ${c.remedy.step}` : ''}`),
   ];
   if (doc.mailboxes) lines.push(`Mailboxes: ${mailboxCountsText(doc.mailboxes)}`);
+  // Per-node mode: the sentence naming the odd nodes out (with the fix per server) is the short form.
+  if (doc.nodes) lines.push(`Nodes behind ${doc.nodes.host}: ${doc.nodes.summary}`);
   return `${lines.join('\n')}\n`;
 }

@@ -21,7 +21,11 @@ export type StepId =
   | 'link'
   | 'test';
 
-export type StepStatus = 'notStarted' | 'done' | 'failed' | 'notApplicable' | 'unknown';
+/**
+ * `warning`: the evidence works today but needs the admin's attention (a probe check warned, with its
+ * reason). It is not done: it counts as left to do until it is fixed or confirmed by hand.
+ */
+export type StepStatus = 'notStarted' | 'done' | 'failed' | 'warning' | 'notApplicable' | 'unknown';
 
 export interface StepDefinition {
   readonly id: StepId;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import { manualCheckboxTooltip, stepAccessibilityLabel, stepsLeftTooltip, stepTooltipMarkdown } from '../core/checklistText';
+import { manualCheckboxLabel, manualCheckboxTooltip, stepsLeftTooltip, stepTooltipMarkdown } from '../core/checklistText';
 import { type SetupModel, type StepView } from '../core/model';
+import { checklistLabel } from '../core/probeEvidence';
 import { stepDefinition, type StepId, type StepStatus } from '../core/steps';
 import { workspaceOverrideWarning, workspaceOverrides } from '../core/workspaceSettings';
 import { registerSafeCommand } from './commandRunner';
@@ -13,6 +14,7 @@ const STATUS_ICONS: Record<StepStatus, vscode.ThemeIcon> = {
   notStarted: new vscode.ThemeIcon('circle-large-outline'),
   done: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')),
   failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  warning: new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')),
   notApplicable: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
   unknown: new vscode.ThemeIcon('question', new vscode.ThemeColor('testing.iconQueued')),
 };
@@ -60,11 +62,12 @@ export class ChecklistTreeProvider implements vscode.TreeDataProvider<StepView>,
     item.iconPath = STATUS_ICONS[step.status];
     item.tooltip = tooltipFor(step);
     item.contextValue = contextValueFor(step);
-    item.accessibilityInformation = { label: stepAccessibilityLabel(title, step) };
+    item.accessibilityInformation = { label: checklistLabel(step, title) };
     if (step.definition.manual && step.status !== 'notApplicable') {
       item.checkboxState = {
         state: step.status === 'done' ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked,
         tooltip: manualCheckboxTooltip(),
+        accessibilityInformation: { label: manualCheckboxLabel(title) },
       };
     }
     if (step.definition.hasSnippet && step.status !== 'notApplicable') {

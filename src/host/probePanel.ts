@@ -130,7 +130,7 @@ class ProbePanel implements vscode.Disposable {
         return this.autodiscover.find(message.email, message.requestId);
       case 'runProbes':
         await this.connection.save(message.form);
-        await this.probes.run(message.form);
+        await this.probes.run(message.form, message.allNodes === true);
         return;
       case 'cancel':
         return this.cancel();

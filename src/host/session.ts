@@ -4,11 +4,12 @@ import { isConfigured, organizationKey } from '../core/settings';
 import type { Log } from './log';
 import { ProgressStore, type LoadedProgress } from './progressStore';
 import { onDidChangeSettings, readSettings, type SettingsReading } from './configuration';
+import { WalkthroughSync } from './walkthroughSync';
 
 /**
  * Keeps the model, the settings and the stored progress in step: the model is saved on every change,
  * reloaded when the settings point at another organisation, and mirrored into context keys for the
- * welcome view, menus and the walkthrough.
+ * welcome view, menus and the walkthrough (whose checkmarks are also set directly: WalkthroughSync).
  */
 export interface Session {
   readonly model: SetupModel;
@@ -64,6 +65,7 @@ export function createSession(context: vscode.ExtensionContext, log: Log): { ses
   // Only keys whose value changed are sent: a probe run records several pieces of evidence, each a
   // model change, and this extension is the only one that sets these keys.
   const published = new Map<string, boolean>();
+  const walkthrough = new WalkthroughSync(context.extension.id, log);
   const publishContext = () => {
     const keys: Record<string, boolean> = {
       'exchangeSetup.configured': isConfigured(reading.settings),
@@ -75,6 +77,7 @@ export function createSession(context: vscode.ExtensionContext, log: Log): { ses
       published.set(key, value);
       void vscode.commands.executeCommand('setContext', key, value);
     }
+    walkthrough.update(keys);
   };
 
   const refresh = () => {

@@ -3,8 +3,9 @@
  * (the page's CSP is default-src 'none'): everything goes through the host, which validates each
  * message. The page announces `ready` once its listener is in place; the host sends nothing before.
  */
+// First: the tables the page imports are built in the display language (see the module).
+import './l10nSetup';
 import { isHostMessage, type WebviewMessage } from '../core/protocol';
-import { asL10nBundle, useL10nBundle } from '../core/l10n';
 import { PanelView, type ViewState } from './render';
 
 interface VsCodeApi {
@@ -26,13 +27,6 @@ function savedState(raw: unknown): ViewState {
     email: typeof state.email === 'string' ? state.email : undefined,
     mailboxText: typeof state.mailboxText === 'string' ? state.mailboxText : undefined,
   };
-}
-
-// The host's bundle for the display language (src/host/panel/page.ts); English when absent or malformed.
-try {
-  useL10nBundle(asL10nBundle(JSON.parse(document.querySelector('meta[name="l10n-bundle"]')?.getAttribute('content') ?? '{}')));
-} catch {
-  useL10nBundle(undefined);
 }
 
 const vscode = acquireVsCodeApi();

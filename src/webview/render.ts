@@ -17,14 +17,18 @@ import {
   type LinkView,
   type MailboxCountsView,
   type MailboxFailureView,
+  type NodeView,
+  type NodesView,
   type ProbeForm,
   type RemedyAction,
+  type RemedyView,
   type RunOutcome,
   type SecretState,
   type ServerView,
   type WebviewMessage,
 } from '../core/protocol';
 import * as l10n from '../core/l10n';
+import { probeEvidence, procedureStepTitle, stepVerdictLine } from '../core/pure/stepVerdict';
 
 /** What the page persists with setState: the form and the texts typed into it. Never a secret. */
 export interface ViewState {
@@ -66,6 +70,23 @@ const remedyButtons = (): { action: RemedyAction; label: string; needsSnippet: b
 
 type Attributes = Record<string, string>;
 
+/**
+ * The per-node table's probe columns (src/core/ews/nodes.ts NODE_PROBES), with short headings; the
+ * access column shows whichever access probe the run's method used.
+ */
+const nodeColumns = (): { ids: readonly string[]; heading: string }[] => [
+  { ids: ['net.dns'], heading: l10n.t('DNS') },
+  { ids: ['net.tcp'], heading: l10n.t('TCP') },
+  { ids: ['tls.handshake'], heading: l10n.t('TLS') },
+  { ids: ['tls.name'], heading: l10n.t('Name') },
+  { ids: ['tls.trust'], heading: l10n.t('Trust') },
+  { ids: ['tls.expiry'], heading: l10n.t('Expiry') },
+  { ids: ['auth.schemes'], heading: l10n.t('Basic') },
+  { ids: ['auth.login'], heading: l10n.t('Logon') },
+  { ids: ['server.version'], heading: l10n.t('Version') },
+  { ids: ['access.impersonation', 'access.delegate'], heading: l10n.t('Access') },
+];
+
 export class PanelView {
   readonly root: HTMLElement;
   private readonly doc: Document;
@@ -93,12 +114,25 @@ export class PanelView {
   private readonly runButton: HTMLButtonElement;
   private readonly cancelButton: HTMLButtonElement;
   private readonly summary: HTMLElement;
+  /** The checklist steps this run leaves not done, worded as the checklist words them. */
+  private readonly stepVerdicts: HTMLUListElement;
+  /** This run's checks and access method, which decide what the checklist records. */
+  private runChecks: CheckView[] = [];
+  private runMethod: ProbeForm['accessMethod'] = 'impersonation';
   private readonly checks: HTMLOListElement;
   private readonly server: HTMLElement;
   private readonly eventsSection: HTMLElement;
   private readonly events: HTMLUListElement;
   private readonly roomEventsSection: HTMLElement;
   private readonly roomEvents: HTMLUListElement;
+  private readonly allNodes: HTMLInputElement;
+  private readonly nodesSection: HTMLElement;
+  private readonly nodesHeading: HTMLElement;
+  private readonly nodeRows: HTMLTableSectionElement;
+  /** The nodes in the order the run lists them: rows arrive as nodes finish but are kept in this order. */
+  private nodeOrder: string[] = [];
+  private readonly nodesSummary: HTMLElement;
+  private readonly nodesRemedies: HTMLElement;
   private readonly exportButton: HTMLButtonElement;
   private readonly copyButton: HTMLButtonElement;
   private readonly mailboxText: HTMLTextAreaElement;
@@ -165,11 +199,14 @@ export class PanelView {
     ]);
 
     // Probes
-    this.runButton = this.button(l10n.t('Run probes'), () => this.host.post({ type: 'runProbes', form: this.readForm() }));
+    this.allNodes = this.input('all-nodes', 'checkbox');
+    this.runButton = this.button(l10n.t('Run probes'), () => this.host.post({ type: 'runProbes', form: this.readForm(), ...(this.allNodes.checked ? { allNodes: true } : {}) }));
     this.runButton.id = 'run-probes';
     this.cancelButton = this.button(l10n.t('Cancel'), () => this.host.post({ type: 'cancel' }), 'secondary');
     this.cancelButton.id = 'cancel';
     this.summary = this.el('p', { class: 'summary', role: 'status', 'aria-live': 'polite' });
+    this.stepVerdicts = this.el('ul', { class: 'step-verdicts', 'aria-label': l10n.t('Checklist steps this run leaves to do') }) as HTMLUListElement;
+    this.stepVerdicts.hidden = true;
     this.checks = this.el('ol', { class: 'checks', id: 'checks', 'aria-label': l10n.t('Check results') }) as HTMLOListElement;
     this.server = this.el('p', { class: 'server' });
     this.server.hidden = true;
@@ -185,13 +222,29 @@ export class PanelView {
       this.roomEvents,
     ]);
     this.roomEventsSection.hidden = true;
+    // Per-node mode (issue 16): one row per server behind the EWS name, one column per probe.
+    this.nodesHeading = this.el('h3', { id: 'nodes-heading' }, l10n.t('Servers behind the EWS name'));
+    this.nodeRows = this.el('tbody', {}) as HTMLTableSectionElement;
+    const headings = [l10n.t('Node'), l10n.t('Address'), ...nodeColumns().map((c) => c.heading), l10n.t('Server build')].map((h) => this.el('th', { scope: 'col' }, h));
+    this.nodesSummary = this.el('p', { class: 'nodes-summary', role: 'status', 'aria-live': 'polite' });
+    this.nodesRemedies = this.el('div', { class: 'nodes-remedies' });
+    this.nodesSection = this.el('div', { class: 'nodes-block', id: 'nodes' }, [
+      this.nodesHeading,
+      this.el('table', { class: 'nodes', 'aria-labelledby': 'nodes-heading' }, [this.el('thead', {}, [this.el('tr', {}, headings)]), this.nodeRows]),
+      this.nodesSummary,
+      this.nodesRemedies,
+    ]);
+    this.nodesSection.hidden = true;
     this.exportButton = this.button(l10n.t('Export report\u2026'), () => this.host.post({ type: 'exportReport' }), 'secondary');
     this.copyButton = this.button(l10n.t('Copy diagnostics'), () => this.host.post({ type: 'copyDiagnostics' }), 'secondary');
     const probes = this.section('probes', l10n.t('Probes'), [
+      this.el('div', { class: 'field checkbox' }, [this.allNodes, this.el('label', { for: 'all-nodes' }, l10n.t('Probe every server behind the name: each address the EWS host name resolves to, on its own (besides the servers in the setting exchangeSetup.probes.nodes)'))]),
       this.el('div', { class: 'actions' }, [this.runButton, this.cancelButton]),
       this.summary,
+      this.stepVerdicts,
       this.checks,
       this.server,
+      this.nodesSection,
       this.eventsSection,
       this.roomEventsSection,
       this.el('div', { class: 'actions' }, [this.exportButton, this.copyButton]),
@@ -276,23 +329,45 @@ export class PanelView {
         this.running = true;
         this.checks.replaceChildren();
         this.checks.setAttribute('aria-busy', 'true');
+        this.runChecks = [];
+        this.runMethod = this.readForm().accessMethod;
+        this.showStepVerdicts();
         this.server.hidden = true;
         this.eventsSection.hidden = true;
         this.roomEventsSection.hidden = true;
+        this.nodesSection.hidden = true;
+        this.nodeRows.replaceChildren();
+        this.nodesSummary.textContent = '';
+        this.nodesRemedies.replaceChildren();
         this.summary.textContent = message.purpose === 'link' ? l10n.t('Validating before linking\u2026') : l10n.t('Running the probes\u2026');
         if (message.purpose === 'link') this.showLinkValues(undefined);
         this.updateBusy();
         return;
       case 'check':
         if (message.runId !== this.currentRunId) return;
+        this.runChecks.push(message.check);
         this.checks.append(this.checkRow(message.check));
+        return;
+      case 'nodesStarted':
+        if (message.runId !== this.currentRunId) return;
+        this.nodesSection.hidden = false;
+        this.nodeOrder = [...message.nodes];
+        this.nodesHeading.textContent = l10n.t('Servers behind {0} ({1})', message.host, message.nodes.length);
+        this.nodesSummary.textContent = message.nodes.length === 1 ? l10n.t('Probing 1 server\u2026') : l10n.t('Probing {0} servers one by one\u2026', message.nodes.length);
+        return;
+      case 'node':
+        if (message.runId !== this.currentRunId) return;
+        this.nodesSection.hidden = false;
+        this.insertNodeRow(this.nodeRow(message.node), message.node.node);
         return;
       case 'runFinished':
         if (message.runId !== this.currentRunId) return;
+        this.showNodes(message.nodes, message.nodesError);
         this.running = false;
         this.checks.removeAttribute('aria-busy');
         this.summary.textContent = message.summary === '' ? outcomeWords()[message.outcome] : `${outcomeWords()[message.outcome]} ${message.summary}`;
         this.summary.className = `summary outcome-${message.outcome}`;
+        this.showStepVerdicts();
         this.showServer(message.server);
         this.showEvents(this.events, this.eventsSection, message.events);
         this.showEvents(this.roomEvents, this.roomEventsSection, message.roomEvents);
@@ -314,6 +389,7 @@ export class PanelView {
         this.verifying = false;
         this.progress.hidden = true;
         this.progressText.textContent = message.outcome === 'cancelled' ? l10n.t('{0}. Cancelled.', mailboxCounts(message.counts)) : l10n.t('{0}.', mailboxCounts(message.counts));
+        for (const n of message.byNode ?? []) this.failures.append(this.el('li', { class: 'node-counts' }, [this.el('span', { class: 'node' }, n.node), this.el('span', {}, l10n.t(': {0}', mailboxCounts(n)))]));
         for (const failure of message.unverified) this.failures.append(this.failureItem(failure));
         this.verifyNotChecked.hidden = message.counts.notChecked === 0;
         this.verifyNotChecked.textContent = l10n.t('Verify {0} not checked again', message.counts.notChecked);
@@ -450,6 +526,19 @@ export class PanelView {
     for (const [term, value] of rows) this.linkValues.append(this.el('dt', {}, term), this.el('dd', {}, value));
   }
 
+  /**
+   * Under the summary: each checklist step this run leaves not done (a warning, a failure), in the
+   * very words the checklist uses for it, from the same rule (src/core/probeEvidence.ts).
+   */
+  private showStepVerdicts(): void {
+    const titleOf = (step: string): string | undefined => this.runChecks.find((c) => c.remedy?.step === step)?.remedy?.stepTitle;
+    const lines = this.running ? [] : probeEvidence(this.runChecks, this.runMethod)
+      .filter((e) => e.status !== 'done')
+      .map((e) => stepVerdictLine(titleOf(e.step) ?? procedureStepTitle(e.step), e.status, e.detail));
+    this.stepVerdicts.replaceChildren(...lines.map((line) => this.el('li', {}, line)));
+    this.stepVerdicts.hidden = lines.length === 0;
+  }
+
   private showServer(server: ServerView | undefined): void {
     this.server.hidden = server === undefined;
     if (server) this.server.textContent = server.supported ? l10n.t('Server: {0}, build {1}', server.product, server.build) : l10n.t('Server: {0}, build {1} (out of support)', server.product, server.build);
@@ -481,34 +570,83 @@ export class PanelView {
       this.el('span', { class: 'duration' }, l10n.t('{0} ms', check.ms)),
     ]);
     row.append(head, this.el('div', { class: 'message' }, check.message));
-    if (check.remedy && (check.status === 'fail' || check.status === 'warn')) {
-      const remedy = check.remedy;
-      const buttons = remedyButtons().filter((b) => !b.needsSnippet || remedy.hasSnippet).map((b) => {
-        const button = this.button(b.label, () => this.host.post({ type: 'remedy', action: b.action, step: remedy.step }), b.action === 'insert' ? '' : 'secondary');
-        button.setAttribute('data-action', b.action);
-        button.setAttribute('aria-label', `${b.label}: ${remedy.stepTitle}`);
-        if (b.needsTrust && !this.workspaceTrusted) {
-          button.disabled = true;
-          button.title = l10n.t('Inserting into the terminal needs a trusted workspace');
-        }
-        return button;
-      });
-      row.append(this.el('div', { class: 'remedy' }, [
-        this.el('p', {}, [this.el('strong', {}, l10n.t('Fix: ')), this.el('span', {}, remedy.text)]),
-        this.el('p', { class: 'hint' }, l10n.t('Checklist step: {0}', remedy.stepTitle)),
-        this.el('div', { class: 'actions' }, buttons),
-      ]));
-    }
+    if (check.remedy && (check.status === 'fail' || check.status === 'warn')) row.append(this.remedyBlock(check.remedy));
     return row;
+  }
+
+  /** A fix with its buttons: insert into the terminal, copy, show the step (the same for a check and a node). */
+  private remedyBlock(remedy: RemedyView): HTMLElement {
+    const buttons = remedyButtons().filter((b) => !b.needsSnippet || remedy.hasSnippet).map((b) => {
+      const button = this.button(b.label, () => this.host.post({ type: 'remedy', action: b.action, step: remedy.step }), b.action === 'insert' ? '' : 'secondary');
+      button.setAttribute('data-action', b.action);
+      button.setAttribute('aria-label', `${b.label}: ${remedy.stepTitle}`);
+      if (b.needsTrust && !this.workspaceTrusted) {
+        button.disabled = true;
+        button.title = l10n.t('Inserting into the terminal needs a trusted workspace');
+      }
+      return button;
+    });
+    return this.el('div', { class: 'remedy' }, [
+      this.el('p', {}, [this.el('strong', {}, l10n.t('Fix: ')), this.el('span', {}, remedy.text)]),
+      this.el('p', { class: 'hint' }, l10n.t('Checklist step: {0}', remedy.stepTitle)),
+      this.el('div', { class: 'actions' }, buttons),
+    ]);
+  }
+
+  /** One server's row: its name, address, a cell per probe (the message on hover and for screen readers) and its build. */
+  private nodeRow(node: NodeView): HTMLTableRowElement {
+    const cells = nodeColumns().map((column) => {
+      const check = node.checks.find((c) => column.ids.includes(c.id));
+      if (!check) return this.el('td', { class: 'status-none' }, '\u2014');
+      return this.el('td', { class: `status-${check.status}`, title: check.message, 'data-check': check.id }, [
+        this.el('span', { class: 'icon', 'aria-hidden': 'true' }, STATUS_GLYPHS[check.status]),
+        this.el('span', { class: 'visually-hidden' }, l10n.t('{0}: {1}', statusWords()[check.status], check.message)),
+      ]);
+    });
+    // The build number in the table; the product name on hover and for screen readers.
+    const build = node.server
+      ? this.el('td', { class: 'build', title: node.server.product }, [this.el('span', {}, node.server.build), this.el('span', { class: 'visually-hidden' }, ` (${node.server.product})`)])
+      : this.el('td', { class: 'build' }, '\u2014');
+    return this.el('tr', { class: `node ${node.ok ? 'ok' : 'failed'}`, 'data-node': node.node }, [
+      this.el('th', { scope: 'row' }, node.node),
+      this.el('td', {}, node.address ?? l10n.t('not resolved')),
+      ...cells,
+      build,
+    ]) as HTMLTableRowElement;
+  }
+
+  /** Puts a node's row before the first row of a node listed after it (unknown nodes go last). */
+  private insertNodeRow(row: HTMLTableRowElement, node: string): void {
+    const rank = (name: string | null): number => {
+      const index = name === null ? -1 : this.nodeOrder.indexOf(name);
+      return index === -1 ? Number.MAX_SAFE_INTEGER : index;
+    };
+    const mine = rank(node);
+    const after = [...this.nodeRows.rows].find((r) => rank(r.getAttribute('data-node')) > mine);
+    this.nodeRows.insertBefore(row, after ?? null);
+  }
+
+  /** The per-node stage's end: the sentence naming the odd nodes and each one's fix, or why there were no nodes. */
+  private showNodes(nodes: NodesView | undefined, error: string | undefined): void {
+    if (error !== undefined) {
+      this.nodesSection.hidden = false;
+      this.nodesSummary.textContent = l10n.t('The servers behind the name were not probed: {0}', error);
+      return;
+    }
+    if (!nodes) return;
+    this.nodesSection.hidden = false;
+    this.nodesHeading.textContent = l10n.t('Servers behind {0} ({1} of {2} pass)', nodes.host, nodes.passing, nodes.total);
+    this.nodesSummary.textContent = nodes.summary;
+    this.nodesRemedies.replaceChildren(...nodes.remedies.map((r) => this.remedyBlock(r)));
   }
 
   private failureItem(failure: MailboxFailureView): HTMLLIElement {
 
+    const status = mailboxStatusWords()[failure.status];
+    const said = failure.code === undefined ? l10n.t(': {0}: {1}', status, failure.reason) : l10n.t(': {0} ({1}): {2}', status, failure.code, failure.reason);
     return this.el('li', { class: `failure status-${failure.status}` }, [
       this.el('span', { class: 'mailbox' }, failure.mailbox),
-      this.el('span', {}, failure.code === undefined
-        ? l10n.t(': {0}: {1}', mailboxStatusWords()[failure.status], failure.reason)
-        : l10n.t(': {0} ({1}): {2}', mailboxStatusWords()[failure.status], failure.code, failure.reason)),
+      this.el('span', {}, failure.node === undefined ? said : l10n.t('{0} [answered by {1}]', said, failure.node)),
     ]) as HTMLLIElement;
   }
 

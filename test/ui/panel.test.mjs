@@ -9,10 +9,13 @@
 //   node scripts/build.mjs && npx mocha test/ui/panel.test.mjs --timeout 180000
 import * as assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
-  assertHarnessPresent, loadFakeExchange, openProbePanel, openWorkbench, probePanel, readCheckRows, resultsRoot as resultsDir, runCommand,
+  assertHarnessPresent, loadFakeExchange, openProbePanel, openWorkbench, probePanel, readCheckRows, repoRoot, resultsRoot as resultsDir, runCommand,
 } from './support.mjs';
+
+const require = createRequire(import.meta.url);
 
 describe('probe & link panel in the browser', function () {
   this.timeout(180_000);
@@ -122,5 +125,84 @@ describe('probe & link panel in the browser', function () {
     const url = await webview.locator('#ews-url').inputValue();
     assert.equal(url, fake.url);
     assert.match(await webview.locator('#password-status').textContent(), /stored/);
+  });
+});
+
+describe('probe & link panel in the browser: per-node mode', function () {
+  this.timeout(240_000);
+  let fakes;
+  /** @type {import('./support.mjs').WorkbenchSession} */
+  let session;
+  /** @type {import('playwright-core').Page} */
+  let page;
+  let password;
+
+  before(async function () {
+    assertHarnessPresent();
+    const fakeModule = loadFakeExchange();
+    const nodesModule = require(join(repoRoot, 'out', 'test', 'fake-exchange', 'nodes.js'));
+    password = fakeModule.FAKE_PASSWORD;
+    // Three servers behind "localhost" on 127.0.0.1-3; 127.0.0.2 does not offer Basic. From 127.0.0.1 so
+    // that the run through the name reaches the first one.
+    fakes = await nodesModule.startFakeExchangeNodes({ scenario: 'nodes-basic-off', firstHost: 1, validateSchemas: false });
+    session = await openWorkbench({
+      label: 'ui-nodes',
+      viewport: { width: 1400, height: 1000 },
+      userSettings: {
+        'exchangeSetup.ewsUrl': fakes.url,
+        'exchangeSetup.serviceAccount.upn': fakeModule.FAKE_SERVICE_ACCOUNT,
+        'exchangeSetup.testMailbox': fakeModule.FAKE_TEST_MAILBOX,
+        'exchangeSetup.accessMethod': 'impersonation',
+        'exchangeSetup.tls.extraCaFile': fakes.caFile,
+        'exchangeSetup.probes.nodes': fakes.nodes.map((n) => n.address),
+      },
+    });
+    page = session.page;
+  });
+
+  after(async () => {
+    await session?.close();
+    await fakes?.stop();
+  });
+
+  it('nodes-basic-off: the per-node table and its summary name the node without Basic (screenshot docs/images/per-node.png)', async () => {
+    const webview = await openProbePanel(page);
+    await webview.getByRole('button', { name: 'Run probes' }).click();
+    const passwordBox = page.locator('.quick-input-widget input[type="password"]');
+    await passwordBox.waitFor({ timeout: 30_000 }).catch(async (error) => {
+      mkdirSync(resultsDir, { recursive: true });
+      await page.screenshot({ path: join(resultsDir, 'probe-panel-nodes-password-failure.png') });
+      throw new Error(`${error.message}; the panel says: ${await webview.locator('.summary').textContent()}`);
+    });
+    await passwordBox.fill(password);
+    await page.keyboard.press('Enter');
+    await webview.locator('.summary[class*="outcome-"]').waitFor({ timeout: 90_000 }).catch(async (error) => {
+      mkdirSync(resultsDir, { recursive: true });
+      await page.screenshot({ path: join(resultsDir, 'probe-panel-nodes-failure.png') });
+      throw error;
+    });
+    const odd = fakes.oddAddress;
+    const rows = await webview.locator('#nodes tbody tr').evaluateAll((trs) => trs.map((tr) => ({
+      node: tr.getAttribute('data-node'),
+      failed: tr.classList.contains('failed'),
+      basic: tr.querySelector('[data-check="auth.schemes"]')?.className,
+    })));
+    assert.deepEqual(rows.map((r) => r.node), fakes.nodes.map((n) => n.address), JSON.stringify(rows));
+    for (const row of rows) {
+      assert.equal(row.failed, row.node === odd, `${row.node} ${row.failed ? 'failed' : 'passed'}`);
+      assert.equal(row.basic, row.node === odd ? 'status-fail' : 'status-pass', `${row.node}'s Basic column`);
+    }
+    const summary = await webview.locator('.nodes-summary').textContent();
+    assert.match(summary, new RegExp(`^2 of 3 nodes pass; ${odd.replace(/\./g, '\\.')} does not offer Basic: the service will fail on about one request in three\\.`));
+    assert.match(await webview.locator('.nodes-remedies').textContent(), new RegExp(`On ${odd.replace(/\./g, '\\.')}: `));
+    assert.match(await webview.locator('.summary').getAttribute('class'), /outcome-failed/);
+
+    // The picture in the README: the webview area with the table, its summary and the fix.
+    await webview.locator('#nodes').scrollIntoViewIfNeeded();
+    const imageDir = join(repoRoot, 'docs', 'images');
+    mkdirSync(imageDir, { recursive: true });
+    await page.locator('iframe.webview.ready').screenshot({ path: join(imageDir, 'per-node.png') });
+    const pageText = await webview.locator('body').textContent();
+    assert.ok(!pageText.includes(password), 'the password is never shown in the panel');
   });
 });

@@ -1,13 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { calendarAccessRequest, classifyResponse, describeFailure, ownCalendarRequest } from '../../src/core/ews/client';
 import { classifyServerVersion } from '../../src/core/ews/probes';
 import { KNOWN_RESPONSE_CODES, describeResponseCode } from '../../src/core/ews/responseCodes';
 import { firstError, parseEwsResponse, readServerVersion } from '../../src/core/ews/soap';
-import { XmlError, parseXml } from '../../src/core/ews/xml';
+import { XmlError, decodeEntities, parseXml, type XmlElement } from '../../src/core/ews/xml';
 import type { HttpResponse } from '../../src/core/ews/transport';
 import { findSchemaDir } from '../fake-exchange/schema';
 import { REMEDY_KEYS, remedy } from '../../src/core/remedies';
@@ -89,6 +89,47 @@ describe('EWS response parsing (recorded real-shaped responses)', () => {
     assert.throws(() => parseXml('<p:a/>'), XmlError);
     const outcome = classifyResponse(http(200, '<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><broken'));
     assert.equal(!outcome.ok && outcome.failure.kind, 'format');
+  });
+
+  it('reads every attribute of every tag, also after a parse that failed inside an attribute list', () => {
+    // The attribute reader shares one regex between tags and documents: a throw in the middle of a
+    // tag's attributes (a bad entity) must not make the next tag or document skip any of its own.
+    assert.throws(() => parseXml('<a x="1" y="&bad;" z="3"/>'), XmlError);
+    const root = parseXml(`<r a="1" b='2'><c d="3" xmlns:p="urn:p"><p:e f="&amp;" g="5"/></c><h/><i j="6"/></r>`);
+    assert.deepEqual(root.attrs, { a: '1', b: '2' });
+    const c = root.children[0];
+    assert.deepEqual(c.attrs, { d: '3' });
+    assert.deepEqual({ ns: c.children[0].ns, attrs: c.children[0].attrs }, { ns: 'urn:p', attrs: { f: '&', g: '5' } });
+    assert.deepEqual(root.children.map((el) => [el.local, el.attrs]), [['c', { d: '3' }], ['h', {}], ['i', { j: '6' }]]);
+    // The same answer twice in a row reads the same (nothing carried over from the first parse).
+    const answer = fixture('fault-server-busy.xml');
+    assert.deepEqual(parseEwsResponse(answer).fault, parseEwsResponse(answer).fault);
+  });
+
+  it('reads the same attributes as an independent reading of each start tag, over every recorded answer (faults included)', () => {
+    // Differential: every start tag found in the raw text, its attributes read one by one with
+    // matchAll (the reader's former way), against the parsed tree in document order.
+    const startTag = /<([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*\/?>/g;
+    const attribute = /([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+    const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.xml'));
+    assert.ok(files.length >= 5 && files.some((f) => f.startsWith('fault-')), 'the corpus has answers and faults');
+    for (const file of files) {
+      const text = fixture(file);
+      const expected = [...text.matchAll(startTag)].map((tag) => {
+        const attrs: Record<string, string> = {};
+        for (const [, name, double, single] of tag[2].matchAll(attribute)) {
+          if (name !== 'xmlns' && !name.startsWith('xmlns:')) attrs[name.slice(name.indexOf(':') + 1)] = decodeEntities(double ?? single ?? '');
+        }
+        return [tag[1].slice(tag[1].indexOf(':') + 1), attrs];
+      });
+      const actual: [string, Record<string, string>][] = [];
+      const visit = (el: XmlElement): void => {
+        actual.push([el.local, el.attrs]);
+        el.children.forEach(visit);
+      };
+      visit(parseXml(text));
+      assert.deepEqual(actual, expected, file);
+    }
   });
 
   it('sorts HTTP-level answers: 401, locked body, 302 to the generic error page, 503', () => {

@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { DirectEwsTransport } from '../../src/core/ews/directTransport';
-import { EwsTransport, TransportError, type TransportOptions } from '../../src/core/ews/transport';
+import { EwsTransport, TransportError, toHttpResponse, type HttpResponse, type PreparedRequest, type TransportOptions } from '../../src/core/ews/transport';
 import { inspectTls } from '../../src/core/ews/network';
 import { getTestPki, type TestPki } from '../fake-exchange/certs';
 
@@ -204,5 +204,31 @@ for (const direct of [false, true]) describe(`EWS transport (${direct ? 'direct 
     const publicOnly = await inspectTls('localhost', server.port, undefined, 5_000);
     assert.equal(publicOnly.ok, false);
     assert.equal(publicOnly.errorCode, 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY');
+  });
+});
+
+describe('EWS transport: the request as the engines receive it', () => {
+  /** Records what request() hands to the engine, and answers at once. */
+  class Recording extends EwsTransport {
+    readonly seen: PreparedRequest[] = [];
+    protected override send(req: PreparedRequest, done: (err: Error | undefined, res?: HttpResponse) => void): () => void {
+      this.seen.push(req);
+      done(undefined, toHttpResponse(200, 'OK', {}, Buffer.from('ok')));
+      return () => undefined;
+    }
+  }
+
+  it('adds Content-Length (in bytes) to a copy of the caller\'s headers, never to the caller\'s object', async () => {
+    const transport = new Recording();
+    const headers = { 'Content-Type': 'text/xml; charset=utf-8', 'X-AnchorMailbox': 'zoë@contoso.com' };
+    await transport.request({ url: 'https://mail.contoso.com/EWS/Exchange.asmx', method: 'POST', headers, body: '<a>zoë</a>' });
+    await transport.request({ url: 'https://mail.contoso.com/EWS/Exchange.asmx', method: 'POST', headers, body: '<a/>' });
+    assert.deepEqual(headers, { 'Content-Type': 'text/xml; charset=utf-8', 'X-AnchorMailbox': 'zoë@contoso.com' });
+    assert.deepEqual(transport.seen.map((r) => r.headers), [
+      { 'Content-Type': 'text/xml; charset=utf-8', 'X-AnchorMailbox': 'zoë@contoso.com', 'Content-Length': 11 },
+      { 'Content-Type': 'text/xml; charset=utf-8', 'X-AnchorMailbox': 'zoë@contoso.com', 'Content-Length': 4 },
+    ]);
+    assert.notEqual(transport.seen[0].headers, transport.seen[1].headers);
+    transport.close();
   });
 });

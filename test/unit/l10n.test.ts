@@ -162,17 +162,18 @@ describe('the checklist in the pseudo-locale (issue 15, item 3)', () => {
    * use then, as in the extension host (src/host/l10nSetup.ts). So they are loaded afresh here, after
    * the pseudo-locale is set, and again afterwards for the other tests.
    */
-  const CORE = ['steps', 'model', 'checklistText', 'workspaceSettings'].map((name) => require.resolve(`../../src/core/${name}`));
+  const CORE = ['steps', 'pure/stepVerdict', 'model', 'checklistText', 'workspaceSettings', 'probeEvidence'].map((name) => require.resolve(`../../src/core/${name}`));
   function loadCoreIn(bundle: l10n.L10nBundle | undefined): {
     model: typeof import('../../src/core/model');
     text: typeof import('../../src/core/checklistText');
     workspace: typeof import('../../src/core/workspaceSettings');
+    evidence: typeof import('../../src/core/probeEvidence');
   } {
     for (const file of CORE) delete require.cache[file];
     l10n.useL10nBundle(bundle);
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh load is the point
-      return { model: require('../../src/core/model'), text: require('../../src/core/checklistText'), workspace: require('../../src/core/workspaceSettings') };
+      return { model: require('../../src/core/model'), text: require('../../src/core/checklistText'), workspace: require('../../src/core/workspaceSettings'), evidence: require('../../src/core/probeEvidence') };
     } finally {
       l10n.useL10nBundle(bundle);
     }
@@ -188,7 +189,7 @@ describe('the checklist in the pseudo-locale (issue 15, item 3)', () => {
 
   /** Every text of every row (title, description, tooltip, screen-reader label) and the badge and checkbox tooltips. */
   function checklistTexts(bundle: l10n.L10nBundle | undefined): string[] {
-    const { model: core, text, workspace } = loadCoreIn(bundle);
+    const { model: core, text, workspace, evidence } = loadCoreIn(bundle);
     const fixedNow = () => new Date('2026-12-01T09:00:00Z');
     const model = new core.SetupModel(core.EMPTY_STATE, 'impersonation', fixedNow);
     model.recordBasicAuthReading([{ server: 'EXCH01', basicAuthentication: true }, { server: 'EXCH02', basicAuthentication: false }], 'terminal');
@@ -199,7 +200,7 @@ describe('the checklist in the pseudo-locale (issue 15, item 3)', () => {
     assert.equal(overrides.length, 2);
     const texts: string[] = [text.manualCheckboxTooltip(), text.stepsLeftTooltip(1), text.stepsLeftTooltip(model.remaining()), workspace.workspaceOverrideWarning(overrides) ?? ''];
     const visit = (step: import('../../src/core/model').StepView): void => {
-      texts.push(step.definition.title, step.description, text.stepTooltipMarkdown(step, () => '2026-12-01 09:00'), text.stepAccessibilityLabel(step.definition.title, step));
+      texts.push(step.definition.title, step.description, text.stepTooltipMarkdown(step, () => '2026-12-01 09:00'), evidence.checklistLabel(step, step.definition.title), text.manualCheckboxLabel(step.definition.title));
       step.children.forEach(visit);
     };
     model.view().forEach(visit);

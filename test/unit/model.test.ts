@@ -42,6 +42,8 @@ describe('SetupModel', () => {
     assert.equal(aggregate(['done', 'failed', 'notStarted']), 'failed');
     assert.equal(aggregate(['done', 'done', 'notApplicable']), 'done');
     assert.equal(aggregate(['done', 'unknown']), 'unknown');
+    assert.equal(aggregate(['done', 'warning', 'unknown']), 'warning');
+    assert.equal(aggregate(['warning', 'failed']), 'failed');
     assert.equal(aggregate(['done', 'notStarted']), 'notStarted');
     assert.equal(aggregate(['notApplicable']), 'notApplicable');
   });

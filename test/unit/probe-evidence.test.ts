@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { SetupModel, EMPTY_STATE } from '../../src/core/model';
-import { preLinkValidation, probeEvidence, recordProbeEvidence, type Finding } from '../../src/core/probeEvidence';
+import { checklistLabel, preLinkValidation, probeEvidence, recordProbeEvidence, stepVerdictLine, type Finding } from '../../src/core/probeEvidence';
 
 const f = (id: string, status: Finding['status'], message = `${id} ${status}`): Finding => ({ id, status, message });
 
@@ -15,6 +15,44 @@ function statuses(checks: Finding[], method: 'impersonation' | 'delegate' = 'imp
 }
 
 describe('probe results -> checklist evidence', () => {
+  it('a check that warned makes its step a warning, never done and never failed, in every mapping', () => {
+    const warnOn = (id: string): Finding[] => healthy.map((c) => (c.id === id ? f(id, 'warn', `${id} warned`) : c));
+    const cases: [string, string][] = [
+      ['server.version', 'prerequisites.exchangeVersion'], ['tls.trust', 'prerequisites.certificate'], ['tls.expiry', 'prerequisites.certificate'],
+      ['auth.schemes', 'prerequisites.basicAuth'], ['auth.login', 'serviceAccount.create'], ['access.impersonation', 'access.impersonation'],
+      ['calendar.read', 'access.impersonation'],
+    ];
+    for (const [check, step] of cases) {
+      const evidence = probeEvidence(warnOn(check), 'impersonation').find((e) => e.step === step);
+      assert.deepEqual([evidence?.status, evidence?.detail], ['warning', `${check} warned`], `${check} -> ${step}`);
+    }
+    // A failure outranks a warning on the same step.
+    const both = healthy.map((c) => (c.id === 'tls.trust' ? f('tls.trust', 'warn', 'extra CA') : c.id === 'tls.name' ? f('tls.name', 'fail', 'wrong name') : c));
+    assert.deepEqual(probeEvidence(both, 'impersonation').find((e) => e.step === 'prerequisites.certificate')?.status, 'failed');
+  });
+
+  it('words a step\'s verdict one way for the checklist and the panel', () => {
+    assert.equal(
+      stepVerdictLine('Publicly trusted certificate on EWS', 'warning', 'Trusted only through the extra CA file'),
+      'Publicly trusted certificate on EWS: warning \u2014 Trusted only through the extra CA file',
+    );
+    assert.equal(stepVerdictLine('Exchange admin rights', 'done', ''), 'Exchange admin rights: done');
+    const model = new SetupModel(EMPTY_STATE, 'impersonation', () => new Date('2026-12-07T10:00:00Z'));
+    const checks = healthy.map((c) => (c.id === 'tls.trust' ? f('tls.trust', 'warn', 'Trusted only through the extra CA file') : c));
+    const recorded = recordProbeEvidence(model, checks, 'impersonation').find((e) => e.step === 'prerequisites.certificate')!;
+    const row = model.view().flatMap((v) => [v, ...v.children]).find((v) => v.id === 'prerequisites.certificate')!;
+    assert.equal(row.status, 'warning');
+    assert.equal(row.description, 'warning \u00b7 from a probe');
+    // The row's accessible label starts with the very line the panel's summary shows.
+    const panelLine = stepVerdictLine(row.definition.title, recorded.status, recorded.detail);
+    assert.equal(checklistLabel(row, row.definition.title), `${panelLine} (from a probe)`);
+    // A step without a warning or failure keeps its plain "Title: status · source" label.
+    const login = model.view().find((v) => v.id === 'serviceAccount.create')!;
+    assert.equal(checklistLabel(login, 'Create the service account mailbox'), 'Create the service account mailbox: done \u00b7 from a probe');
+    // The parent says warning too, not failed: the same story one level up.
+    assert.equal(model.statusOf('prerequisites'), 'warning');
+  });
+
   it('a healthy run proves the prerequisites, the verification, the account and the access method', () => {
     assert.deepEqual(statuses(healthy), {
       'prerequisites.exchangeVersion': 'done',
@@ -53,14 +91,16 @@ describe('probe results -> checklist evidence', () => {
     assert.equal(s['basicAuth.enable'], 'notStarted');
   });
 
-  it('a chain trusted only through the extra CA file fails the certificate prerequisite', () => {
+  it('a chain trusted only through the extra CA file is a warning on the certificate prerequisite, with the probe\'s reason', () => {
     const checks = healthy.map((c) => (c.id === 'tls.trust' ? f('tls.trust', 'warn', 'Trusted only through the extra CA file') : c));
-    assert.equal(statuses(checks)['prerequisites.certificate'], 'failed');
+    const certificate = probeEvidence(checks, 'impersonation').find((e) => e.step === 'prerequisites.certificate');
+    assert.deepEqual(certificate, { step: 'prerequisites.certificate', status: 'warning', detail: 'Trusted only through the extra CA file' });
   });
 
-  it('an expiry warning still counts as a valid certificate; an expired one does not', () => {
+  it('an expiry warning is a warning with the date; an expired certificate fails', () => {
     const soon = healthy.map((c) => (c.id === 'tls.expiry' ? f('tls.expiry', 'warn', 'expires in 10 days') : c));
-    assert.equal(statuses(soon)['prerequisites.certificate'], 'done');
+    assert.deepEqual(probeEvidence(soon, 'impersonation').find((e) => e.step === 'prerequisites.certificate')?.detail, 'expires in 10 days');
+    assert.equal(statuses(soon)['prerequisites.certificate'], 'warning');
     const expired = healthy.map((c) => (c.id === 'tls.expiry' ? f('tls.expiry', 'fail', 'expired') : c));
     assert.equal(statuses(expired)['prerequisites.certificate'], 'failed');
   });
@@ -79,8 +119,8 @@ describe('probe results -> checklist evidence', () => {
     assert.deepEqual(probeEvidence(checks, 'delegate'), [{ step: 'access.delegate', status: 'failed', detail: 'ErrorFolderNotFound' }]);
   });
 
-  it('an out-of-support but working Exchange is done for "2013 or newer"; 2010 fails it', () => {
-    assert.equal(statuses([f('server.version', 'warn', 'Exchange 2016 works but its support ended')])['prerequisites.exchangeVersion'], 'done');
+  it('an out-of-support but working Exchange is a warning for "2013 or newer"; 2010 fails it', () => {
+    assert.equal(statuses([f('server.version', 'warn', 'Exchange 2016 works but its support ended')])['prerequisites.exchangeVersion'], 'warning');
     assert.equal(statuses([f('server.version', 'fail', 'Exchange 2010')])['prerequisites.exchangeVersion'], 'failed');
   });
 

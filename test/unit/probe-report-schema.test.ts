@@ -11,6 +11,8 @@ import { runProbeCommand } from '../../src/cli/probe';
 import { runProbes } from '../../src/core/ews/probes';
 import { reportJson, type ReportDocument } from '../../src/core/report';
 import { ProbeRunner, runReport } from '../../src/core/runs/probeRun';
+import { loadProbeEngine } from '../../src/core/ews/loadEngine';
+import { startFakeExchangeNodes } from '../fake-exchange/nodes';
 import { FAKE_PASSWORD, FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX, FAKE_TEST_ROOM_MAILBOX, generatedMailboxName, startFakeExchange, type FakeExchange, type ScenarioName } from '../fake-exchange/server';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -25,10 +27,16 @@ function assertValid(doc: unknown, what: string): void {
 /** The document without what differs between two runs of the same scenario: times, durations, tool versions. */
 function comparable(doc: ReportDocument): unknown {
   const { generatedAt: _at, toolVersion: _tool, durationMs: _ms, ...rest } = doc;
-  return { ...rest, checks: doc.checks.map(({ ms: _checkMs, ...check }) => ({ ...check, message: check.message.replace(/\d+ ms\b/g, 'N ms') })) };
+  const checks = (list: ReportDocument['checks']): unknown => list.map(({ ms: _checkMs, ...check }) => ({ ...check, message: check.message.replace(/\d+ ms\b/g, 'N ms') }));
+  return {
+    ...rest, checks: checks(doc.checks),
+    ...(doc.nodes ? { nodes: { ...doc.nodes, nodes: doc.nodes.nodes.map((n) => ({ ...n, checks: checks(n.checks) })) } } : {}),
+    // Mailboxes finish in any order; which node each goes to does not depend on it.
+    ...(doc.mailboxes ? { mailboxes: { ...doc.mailboxes, unverified: [...doc.mailboxes.unverified].sort((a, b) => a.mailbox.localeCompare(b.mailbox)) } } : {}),
+  };
 }
 
-async function cliReport(fake: FakeExchange, caFile: string, extra: string[]): Promise<ReportDocument> {
+async function cliReport(fake: Pick<FakeExchange, 'url'>, caFile: string, extra: string[]): Promise<ReportDocument> {
   let stdout = '';
   let stderr = '';
   await runProbeCommand(['--url', fake.url, '--user', FAKE_SERVICE_ACCOUNT, '--mailbox', FAKE_TEST_MAILBOX, '--ca', caFile, '--json', ...extra], {
@@ -112,4 +120,43 @@ describe('probe report: one document for the CLI and the panel, held to docs/pro
       }
     });
   }
+});
+
+describe('probe report with per-node probes: the nodes section held to the schema, the same from the CLI and the panel', function () {
+  this.timeout(90_000);
+
+  it('nodes-basic-off: CLI --node ... --mailboxes --json validates, has nodes and mailboxes.byNode, and equals the panel run object\'s report', async () => {
+    // From 127.0.0.1, so that the EWS name (localhost) reaches the first node for the run through the name.
+    const fake = await startFakeExchangeNodes({ scenario: 'nodes-basic-off', firstHost: 1 });
+    const dir = mkdtempSync(join(tmpdir(), 'probe-report-nodes-'));
+    const list = join(dir, 'list.txt');
+    const mailboxes = Array.from({ length: 6 }, (_, i) => generatedMailboxName(i + 1));
+    writeFileSync(list, mailboxes.join('\n'));
+    try {
+      const nodes = fake.nodes.map((n) => n.address);
+      const fromCli = await cliReport(fake, fake.caFile, [...nodes.flatMap((n) => ['--node', n]), '--mailboxes', list]);
+      assertValid(fromCli, 'CLI --node --json');
+      assert.equal(fromCli.nodes?.total, 3);
+      assert.deepEqual(fromCli.nodes?.differing.map((d) => d.node), [fake.oddAddress]);
+      assert.equal(fromCli.mailboxes?.byNode?.length, 3);
+      assert.ok(fromCli.mailboxes?.unverified.length && fromCli.mailboxes.unverified.every((u) => u.node === fake.oddAddress), JSON.stringify(fromCli.mailboxes));
+      // The schema knows these keys: without them in the schema, additionalProperties would refuse the document.
+      assert.equal(validate({ ...fromCli, nodes: { ...fromCli.nodes, extra: 1 } }), false, 'an unknown key in nodes');
+
+      const runner = new ProbeRunner(() => runProbes, undefined, () => loadProbeEngine());
+      const seen: string[] = [];
+      runner.onEvent((e) => { if (e.type === 'node') seen.push(e.node.node); });
+      const result = await runner.start({
+        ewsUrl: fake.url, upn: FAKE_SERVICE_ACCOUNT, password: FAKE_PASSWORD, accessMethod: 'impersonation', testMailbox: FAKE_TEST_MAILBOX, extraCaPem: fake.caPem, timeoutMs: 60_000, write: false,
+        nodes, mailboxes,
+      });
+      assert.deepEqual([...seen].sort(), [...nodes].sort(), 'a node event per node');
+      const fromPanel = runReport(result, { generatedAt: new Date(), toolVersion: '0.1.0', secrets: [FAKE_PASSWORD] });
+      assertValid(fromPanel, 'panel export with nodes');
+      assert.deepEqual(comparable(fromCli), comparable(fromPanel));
+    } finally {
+      await fake.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

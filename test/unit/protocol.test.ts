@@ -35,6 +35,7 @@ const validMessageArb: fc.Arbitrary<WebviewMessage> = fc.oneof(
   fc.tuple(fc.constantFrom('insert' as const, 'copy' as const, 'reveal' as const), fc.constantFrom(...STEP_IDS))
     .map(([action, step]): WebviewMessage => ({ type: 'remedy', action, step })),
   fc.string({ maxLength: 500 }).map((text): WebviewMessage => ({ type: 'verifyMailboxes', source: 'pasted', text })),
+  fc.tuple(formArb, fc.boolean()).map(([f, allNodes]): WebviewMessage => ({ type: 'runProbes', form: f, allNodes })),
 );
 
 const hostileValue = fc.oneof(
@@ -77,8 +78,10 @@ function matchesSchema(c: unknown): boolean {
   switch (m.type) {
     case 'ready': case 'cancel': case 'exportReport': case 'copyDiagnostics': case 'copyLinkPassword': case 'markLinked': case 'setLinkAuthorization':
       return keys === 'type';
-    case 'saveForm': case 'runProbes': case 'runLink':
+    case 'saveForm': case 'runLink':
       return keys === 'form,type' && isForm(m.form);
+    case 'runProbes':
+      return (keys === 'form,type' || (keys === 'allNodes,form,type' && typeof m.allNodes === 'boolean')) && isForm(m.form);
     case 'changePassword': case 'forgetPassword':
       return keys === 'form,requestId,type' && isForm(m.form) && isRequestId(m.requestId);
     case 'findEwsUrl': return keys === 'email,requestId,type' && typeof m.email === 'string' && m.email.length <= 320 && isRequestId(m.requestId);
@@ -150,6 +153,9 @@ describe('protocol: webview message validation', () => {
     assert.equal(parseWebviewMessage({ type: 'runProbes', form: { ...form, password: 'leak' } }).ok, false);
     assert.equal(parseWebviewMessage({ type: 'runProbes', form: { ...form, accessMethod: 'orgWide' } }).ok, false);
     assert.equal(parseWebviewMessage({ type: 'ready', extra: 1 }).ok, false);
+    assert.equal(parseWebviewMessage({ type: 'runProbes', form, allNodes: 'yes' }).ok, false, 'allNodes is a boolean');
+    assert.equal(parseWebviewMessage({ type: 'runProbes', form, allNodes: true, nodes: ['10.0.0.1'] }).ok, false, 'the page cannot add nodes (the setting is machine-scoped)');
+    assert.deepEqual(parseWebviewMessage({ type: 'runProbes', form, allNodes: true }), { ok: true, message: { type: 'runProbes', form, allNodes: true } });
   });
 
   it('accepts an object with a null prototype (structured clone may produce one)', () => {

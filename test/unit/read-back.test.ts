@@ -19,7 +19,7 @@ const SETTINGS: SetupSettings = {
 
 describe('read-back of verification output', () => {
   it('maps every status to done, not-done or unknown in one place', () => {
-    const expected: Record<StepStatus, string> = { done: 'done', failed: 'not-done', notStarted: 'not-done', unknown: 'unknown', notApplicable: 'unknown' };
+    const expected: Record<StepStatus, string> = { done: 'done', failed: 'not-done', warning: 'not-done', notStarted: 'not-done', unknown: 'unknown', notApplicable: 'unknown' };
     for (const [status, outcome] of Object.entries(expected)) assert.equal(readBackOutcome(status as StepStatus), outcome, status);
   });
 

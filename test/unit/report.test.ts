@@ -143,7 +143,21 @@ describe('report outputs match the golden files (test/unit/golden/report-*)', ()
     ],
     server: { build: '15.1.2507.6', product: 'Exchange Server 2016', supported: false },
     events: [{ subject: '   ', start: '2026-12-01T09:00:00.000Z', end: '2026-12-01T10:00:00.000Z' }, { subject: 'Sync', start: '2026-12-02T13:30:00.000Z', end: '2026-12-02T14:00:00.000Z' }],
-    mailboxes: { total: 3, verified: 1, denied: 1, notFound: 0, notChecked: 1, unverified: [{ mailbox: 'bob@contoso.com', status: 'denied', code: 'ErrorAccessDenied', reason: `denied ${CANARY}` }, { mailbox: 'carol@contoso.com', status: 'not-checked', reason: 'throttled, retry after 30 s' }] },
+    mailboxes: {
+      total: 3, verified: 1, denied: 1, notFound: 0, notChecked: 1,
+      unverified: [{ mailbox: 'bob@contoso.com', status: 'denied', code: 'ErrorAccessDenied', reason: `denied ${CANARY}`, node: 'exch02.contoso.com (10.0.0.12)' }, { mailbox: 'carol@contoso.com', status: 'not-checked', reason: 'throttled, retry after 30 s', node: '10.0.0.11' }],
+      byNode: [{ node: '10.0.0.11', total: 2, verified: 1, denied: 0, notFound: 0, notChecked: 1 }, { node: 'exch02.contoso.com (10.0.0.12)', total: 1, verified: 0, denied: 1, notFound: 0, notChecked: 0 }],
+    },
+    // Per-node probes: every field of the nodes section, the odd node with its fix.
+    nodes: {
+      host: 'mail.contoso.com', total: 2, passing: 1,
+      summary: `1 of 2 nodes pass; exch02.contoso.com (10.0.0.12) does not offer Basic: the service will fail on about one request in two. ${CANARY}`,
+      nodes: [
+        { node: '10.0.0.11', address: '10.0.0.11', label: '10.0.0.11', ok: true, server: { build: '15.1.2507.6', product: 'Exchange Server 2016' }, checks: [{ id: 'auth.schemes', status: 'pass', message: 'Basic is offered', ms: 4 }] },
+        { node: 'exch02.contoso.com', address: '10.0.0.12', label: 'exch02.contoso.com (10.0.0.12)', ok: false, checks: [{ id: 'auth.schemes', status: 'fail', message: 'Basic is not offered', ms: 5, remedy: { step: 'basicAuth.enable', text: 'Turn on Basic.' } }] },
+      ],
+      differing: [{ node: 'exch02.contoso.com', label: 'exch02.contoso.com (10.0.0.12)', problems: ['does not offer Basic'], failing: true, remedy: { step: 'basicAuth.enable', text: 'On exch02.contoso.com (10.0.0.12): Turn on Basic.' } }],
+    },
     durationMs: 77,
   };
   const bare: ReportInput = {

@@ -10,7 +10,9 @@ import { AutodiscoverRunner, domainOf, type AutodiscoverEvent } from '../../src/
 import { Emitter } from '../../src/core/runs/emitter';
 import { LinkFlow, linkFlowResult, type LinkFlowEvent } from '../../src/core/runs/linkFlow';
 import { MailboxVerifier, type MailboxVerificationEvent } from '../../src/core/runs/mailboxVerification';
-import { ProbeRunner, type ProbeRunEvent, type ProbeRunRequest, type RunProbes } from '../../src/core/runs/probeRun';
+import { ProbeRunner, type NodeEngine, type ProbeRunEvent, type ProbeRunRequest, type RunProbes } from '../../src/core/runs/probeRun';
+import { nodeList, runNodeProbes, verifyMailboxesAcrossNodes } from '../../src/core/ews/nodes';
+import { startFakeExchangeNodes } from '../fake-exchange/nodes';
 import { FAKE_PASSWORD, FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX, generatedMailboxName, startFakeExchange, type FakeExchange } from '../fake-exchange/server';
 
 const PROBE_ORDER = ['net.dns', 'net.tcp', 'tls.handshake', 'tls.name', 'tls.trust', 'tls.expiry', 'auth.schemes', 'auth.login', 'server.version', 'access.impersonation', 'calendar.read', 'calendar.write'];
@@ -284,5 +286,111 @@ describe('LinkFlow: outcomes in words and what the checklist records', () => {
     assert.equal(linkFlowResult('WorkMail', { ok: false, stage: 'link', failureReason: 'denied' }, values).record?.status, 'failed');
     assert.equal(linkFlowResult('WorkMail', { ok: false, stage: 'validation', failureReason: 'auth.login failed' }, values).record, undefined);
     assert.deepEqual(linkFlowResult('WorkMail', { ok: false, stage: 'link', cancelled: true }, values), { outcome: { ok: false, stage: 'link', cancelled: true }, message: 'Cancelled.' });
+  });
+});
+
+describe('run objects with per-node probes (multi-node fake Exchange)', function () {
+  this.timeout(60_000);
+  const nodeEngine = (): NodeEngine => ({ nodeList, runNodeProbes, verifyMailboxesAcrossNodes });
+
+  it('ProbeRunner: the run through the name, then nodesStarted and one node event per node, the result and report naming the odd node', async () => {
+    // From 127.0.0.1, so that the EWS name (localhost) reaches the first node for the run through the name.
+    const fake = await startFakeExchangeNodes({ scenario: 'nodes-no-impersonation', firstHost: 1 });
+    try {
+      const runner = new ProbeRunner(() => runProbes, undefined, nodeEngine);
+      const events: ProbeRunEvent[] = [];
+      runner.onEvent((e) => events.push(e));
+      const nodes = fake.nodes.map((n) => n.address);
+      const mailboxes = Array.from({ length: 6 }, (_, i) => generatedMailboxName(i + 1));
+      const result = await runner.start({
+        ewsUrl: fake.url, upn: FAKE_SERVICE_ACCOUNT, password: FAKE_PASSWORD, accessMethod: 'impersonation', testMailbox: FAKE_TEST_MAILBOX, extraCaPem: fake.caPem, timeoutMs: 30_000, write: false,
+        nodes, mailboxes,
+      });
+      const types = events.map((e) => e.type);
+      const firstNodeEvent = types.indexOf('nodesStarted');
+      assert.ok(firstNodeEvent > 0 && types.lastIndexOf('check') < firstNodeEvent, 'every check of the run through the name before the nodes');
+      assert.deepEqual(events.filter((e) => e.type === 'node').map((e) => (e as Extract<ProbeRunEvent, { type: 'node' }>).node.node).sort(), [...nodes].sort());
+      assert.equal(types.at(-1), 'finished');
+      assert.equal(result.outcome, 'failed', 'one node fails, so the run fails');
+      assert.equal(result.nodes?.passing, 2);
+      assert.match(result.summary, / 2 of 3 servers behind the name pass\.$/);
+      assert.deepEqual(result.nodes?.differing.map((d) => d.node), [fake.oddAddress]);
+      assert.equal(result.report.nodes, result.nodes, 'the report carries the nodes section');
+      // The mailbox checks were spread over the nodes; the odd node's denials name it.
+      assert.deepEqual(result.mailboxes?.byNode?.map((n) => n.node), nodes);
+      assert.ok(result.mailboxes && result.mailboxes.denied > 0 && result.mailboxes.unverified.every((u) => u.node === fake.oddAddress), JSON.stringify(result.mailboxes));
+      assert.ok(!JSON.stringify(result).includes(FAKE_PASSWORD));
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('ProbeRunner: every node healthy passes; without a node engine a per-node request ends in a clear error', async () => {
+    const fake = await startFakeExchangeNodes({ scenario: 'nodes-healthy', count: 2, firstHost: 1 });
+    try {
+      const base: ProbeRunRequest = { ewsUrl: fake.url, upn: FAKE_SERVICE_ACCOUNT, password: FAKE_PASSWORD, accessMethod: 'impersonation', testMailbox: FAKE_TEST_MAILBOX, extraCaPem: fake.caPem, timeoutMs: 30_000, write: false, nodes: fake.nodes.map((n) => n.address) };
+      const passed = await new ProbeRunner(() => runProbes, undefined, nodeEngine).start(base);
+      assert.equal(passed.outcome, 'passed', JSON.stringify(passed.nodes?.summary));
+      assert.equal(passed.nodes?.passing, 2);
+      const refused = await new ProbeRunner(() => runProbes).start(base);
+      assert.equal(refused.outcome, 'error');
+      assert.match(refused.summary, /node functions/);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('ProbeRunner: an EWS name that does not resolve with allNodes fails the run with nodesError saying what to do', async () => {
+    const runner = new ProbeRunner(() => runProbes, undefined, nodeEngine);
+    const result = await runner.start({ ewsUrl: 'https://no-such-host.invalid/EWS/Exchange.asmx', upn: FAKE_SERVICE_ACCOUNT, password: FAKE_PASSWORD, accessMethod: 'impersonation', testMailbox: FAKE_TEST_MAILBOX, timeoutMs: 10_000, write: false, allNodes: true });
+    assert.equal(result.outcome, 'failed');
+    assert.equal(result.nodes, undefined);
+    assert.match(result.nodesError ?? '', /does not resolve.*list them instead/);
+    assert.match(result.summary, /The servers behind the name were not probed\.$/);
+  });
+
+  it('ProbeRunner: what nodes say is redacted before any listener sees it (node events, nodes section, mailbox nodes)', async () => {
+    const said = (config: { password: string; upn: string }): string => `node said ${config.password} and ${config.upn}:${config.password}`;
+    const stub: NodeEngine = {
+      nodeList: async () => ['10.0.0.11'],
+      runNodeProbes: async (config, nodes, options = {}) => {
+        const node = { node: nodes[0], address: nodes[0], label: said(config), ok: false, checks: [{ id: 'auth.login' as const, status: 'fail' as const, message: said(config), ms: 1, remedy: { step: 'serviceAccount.create' as const, text: said(config) } }], server: { build: said(config), product: said(config), supported: false } };
+        options.onNodeResult?.(node);
+        return { host: 'mail.contoso.com', total: 1, passing: 0, nodes: [node], differing: [{ node: nodes[0], label: said(config), problems: [said(config)], failing: true, remedy: { step: 'serviceAccount.create', text: said(config) } }], summary: said(config) };
+      },
+      verifyMailboxesAcrossNodes: async (config, _nodes, mailboxes) => ({
+        leftOut: [said(config)],
+        report: { total: mailboxes.length, verified: 0, denied: mailboxes.length, notFound: 0, notChecked: 0, unverified: mailboxes.map((mailbox) => ({ mailbox, status: 'denied' as const, code: said(config), reason: said(config), node: said(config) })), byNode: [{ node: said(config), total: mailboxes.length, verified: 0, denied: mailboxes.length, notFound: 0, notChecked: 0 }] },
+      }),
+    };
+    const passingAccess: RunProbes = async (_config, options = {}) => {
+      const check = { id: 'access.impersonation' as const, status: 'pass' as const, message: 'ok', ms: 1 };
+      options.onResult?.(check);
+      return { ok: true, checks: [check], stats: { ms: 1 } as never };
+    };
+    const runner = new ProbeRunner(() => passingAccess, undefined, () => stub);
+    const events: ProbeRunEvent[] = [];
+    runner.onEvent((e) => events.push(e));
+    const result = await runner.start({ ewsUrl: 'https://mail.contoso.com/EWS/Exchange.asmx', upn: 'svc@contoso.com', password: 'S3cret-Pa55', accessMethod: 'impersonation', testMailbox: 'a@contoso.com', write: false, nodes: ['10.0.0.11'], mailboxes: ['b@contoso.com'] });
+    assert.ok(events.some((e) => e.type === 'node'));
+    assert.ok(result.nodes && result.mailboxes?.byNode && result.nodesLeftOut, 'the stub was used through every path');
+    for (const text of [JSON.stringify(events), JSON.stringify(result)]) assert.ok(!text.includes('S3cret-Pa55'), text);
+  });
+
+  it('MailboxVerifier: with the nodes of a probe run, each result names its node and the counts are per node', async () => {
+    const fake = await startFakeExchangeNodes({ scenario: 'nodes-no-impersonation', firstHost: 1 });
+    try {
+      const report = await runNodeProbes({ ewsUrl: fake.url, upn: FAKE_SERVICE_ACCOUNT, password: FAKE_PASSWORD, accessMethod: 'impersonation', testMailbox: FAKE_TEST_MAILBOX, extraCaPem: fake.caPem, write: false }, fake.nodes.map((n) => n.address));
+      const verifier = new MailboxVerifier(() => verifyMailboxes, undefined, () => verifyMailboxesAcrossNodes);
+      const result = await verifier.start({
+        ewsUrl: fake.url, upn: FAKE_SERVICE_ACCOUNT, password: FAKE_PASSWORD, accessMethod: 'impersonation', extraCaPem: fake.caPem,
+        mailboxes: Array.from({ length: 6 }, (_, i) => generatedMailboxName(i + 1)), nodes: report.nodes,
+      });
+      assert.equal(result.outcome, 'failed');
+      assert.deepEqual(result.mailboxes.byNode?.map((n) => [n.node, n.total, n.denied]), [[fake.nodes[0].address, 2, 0], [fake.oddAddress, 2, 2], [fake.nodes[2].address, 2, 0]]);
+      assert.ok(result.mailboxes.unverified.every((u) => u.node === fake.oddAddress));
+    } finally {
+      await fake.stop();
+    }
   });
 });

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { JSDOM } from 'jsdom';
 import type { HostMessage, ProbeForm, WebviewMessage } from '../../src/core/protocol';
+import { EMPTY_STATE, SetupModel } from '../../src/core/model';
+import { checklistLabel, recordProbeEvidence } from '../../src/core/probeEvidence';
 import { PanelView, type ViewState } from '../../src/webview/render';
 
 const form: ProbeForm = { ewsUrl: 'https://mail.contoso.com/EWS/Exchange.asmx', upn: 'svc@contoso.com', testMailbox: 'alice@contoso.com', accessMethod: 'impersonation', write: false };
@@ -36,7 +38,90 @@ const failingAccess: HostMessage = {
   },
 };
 
+/** A node's checks as the host sends them (only the statuses and messages matter to the table). */
+function nodeChecks(overrides: Record<string, { status: 'pass' | 'warn' | 'fail' | 'skip'; message: string }> = {}): import('../../src/core/protocol').CheckView[] {
+  const ids = ['net.dns', 'net.tcp', 'tls.handshake', 'tls.name', 'tls.trust', 'tls.expiry', 'auth.schemes', 'auth.login', 'server.version', 'access.impersonation'];
+  return ids.map((id) => ({ id, name: id, ms: 1, status: overrides[id]?.status ?? 'pass', message: overrides[id]?.message ?? `${id} ok` }));
+}
+
 describe('webview renderer (jsdom)', () => {
+  it('per-node mode: the control asks for every node, the table shows each node\'s checks and build, the summary names the odd node with its fix', () => {
+    const { doc, view, posted, $, buttonByText, init } = setup();
+    init();
+    $<HTMLInputElement>('#all-nodes').click();
+    buttonByText('Run probes').click();
+    assert.deepEqual(posted.at(-1), { type: 'runProbes', form, allNodes: true });
+    view.handle({ type: 'runStarted', runId: 1, purpose: 'probes' });
+    assert.equal($('#nodes').hidden, true, 'no table before the nodes stage');
+    view.handle({ type: 'nodesStarted', runId: 1, host: 'mail.contoso.com', nodes: ['10.0.0.11', 'exch02.contoso.com'] });
+    assert.equal($('#nodes').hidden, false);
+    assert.match($('#nodes-heading').textContent ?? '', /Servers behind mail\.contoso\.com \(2\)/);
+    const server = { build: '15.2.1544.4', product: 'Exchange Server 2019' };
+    // The odd node finishes first; the rows still follow the run's order of the nodes.
+    view.handle({
+      type: 'node', runId: 1,
+      node: {
+        node: 'exch02.contoso.com', address: '10.0.0.12', label: 'exch02.contoso.com (10.0.0.12)', ok: false, server: { build: HOSTILE, product: 'Exchange Server 2019' },
+        checks: nodeChecks({ 'auth.schemes': { status: 'fail', message: 'Basic is not offered' }, 'auth.login': { status: 'skip', message: 'no Basic' }, 'access.impersonation': { status: 'skip', message: 'no logon' } }),
+      },
+    });
+    view.handle({ type: 'node', runId: 1, node: { node: '10.0.0.11', address: '10.0.0.11', label: '10.0.0.11', ok: true, server, checks: nodeChecks() } });
+    // A late node of an earlier run is not shown.
+    view.handle({ type: 'node', runId: 0, node: { node: 'stale', label: 'stale', ok: true, checks: [] } });
+    const rows = [...doc.querySelectorAll('#nodes tbody tr')];
+    assert.deepEqual(rows.map((r) => r.getAttribute('data-node')), ['10.0.0.11', 'exch02.contoso.com']);
+    const headings = [...doc.querySelectorAll('#nodes thead th')].map((th) => th.textContent);
+    assert.deepEqual(headings, ['Node', 'Address', 'DNS', 'TCP', 'TLS', 'Name', 'Trust', 'Expiry', 'Basic', 'Logon', 'Version', 'Access', 'Server build']);
+    const odd = rows[1];
+    const cell = (id: string): Element => { const c = odd.querySelector(`[data-check="${id}"]`); assert.ok(c, id); return c; };
+    assert.equal(cell('auth.schemes').className, 'status-fail');
+    assert.equal(cell('auth.schemes').getAttribute('title'), 'Basic is not offered');
+    assert.match(cell('auth.schemes').textContent ?? '', /Failed: Basic is not offered/);
+    assert.equal(cell('access.impersonation').className, 'status-skip');
+    assert.equal(odd.querySelector('td')?.textContent, '10.0.0.12');
+    assert.equal(odd.querySelector('.build span')?.textContent, HOSTILE, 'the build as text');
+    assert.equal(odd.querySelector('.build')?.getAttribute('title'), 'Exchange Server 2019', 'the product on hover');
+    assert.equal(doc.querySelector('#nodes img, #nodes script'), null, 'no element from the server\'s text');
+    assert.match(rows[0].className, /\bok\b/);
+    assert.match(odd.className, /\bfailed\b/);
+    view.handle({
+      type: 'runFinished', runId: 1, outcome: 'failed', summary: '10 passed.',
+      nodes: {
+        host: 'mail.contoso.com', total: 2, passing: 1, summary: '1 of 2 nodes pass; exch02.contoso.com (10.0.0.12) does not offer Basic: the service will fail on about one request in two.',
+        remedies: [{ step: 'basicAuth.enable', stepTitle: 'Turn on Basic authentication for EWS', text: 'On exch02.contoso.com (10.0.0.12): Turn on Basic.', hasSnippet: true }],
+      },
+    });
+    assert.match($('#nodes-heading').textContent ?? '', /\(1 of 2 pass\)/);
+    assert.match($('.nodes-summary').textContent ?? '', /exch02\.contoso\.com \(10\.0\.0\.12\) does not offer Basic/);
+    assert.match($('.nodes-remedies').textContent ?? '', /On exch02\.contoso\.com \(10\.0\.0\.12\): Turn on Basic/);
+    const insert = $<HTMLButtonElement>('.nodes-remedies button[data-action="insert"]');
+    insert.click();
+    assert.deepEqual(posted.at(-1), { type: 'remedy', action: 'insert', step: 'basicAuth.enable' });
+    // The next run starts with an empty table.
+    view.handle({ type: 'runStarted', runId: 2, purpose: 'probes' });
+    assert.equal($('#nodes').hidden, true);
+    assert.equal(doc.querySelectorAll('#nodes tbody tr').length, 0);
+  });
+
+  it('per-node mode: says why the nodes were not probed, and mailbox results name their node with per-node counts', () => {
+    const { doc, view, $, init } = setup();
+    init();
+    view.handle({ type: 'runStarted', runId: 1, purpose: 'probes' });
+    view.handle({ type: 'runFinished', runId: 1, outcome: 'failed', summary: '', nodesError: 'The EWS host mail.contoso.com does not resolve, so its nodes are unknown (ENOTFOUND)' });
+    assert.equal($('#nodes').hidden, false);
+    assert.match($('.nodes-summary').textContent ?? '', /not probed: The EWS host mail\.contoso\.com does not resolve/);
+    view.handle({ type: 'verifyStarted', total: 4, problems: [] });
+    view.handle({
+      type: 'verifyFinished', outcome: 'failed', counts: { total: 4, verified: 2, denied: 2, notFound: 0, notChecked: 0 },
+      unverified: [{ mailbox: 'bob@contoso.com', status: 'denied', code: 'ErrorImpersonateUserDenied', reason: 'denied', node: 'exch02.contoso.com (10.0.0.12)' }],
+      byNode: [{ node: '10.0.0.11', total: 2, verified: 2, denied: 0, notFound: 0, notChecked: 0 }, { node: 'exch02.contoso.com (10.0.0.12)', total: 2, verified: 0, denied: 2, notFound: 0, notChecked: 0 }],
+    });
+    const items = [...doc.querySelectorAll('.failures li')].map((li) => li.textContent ?? '');
+    assert.ok(items.some((t) => /^bob@contoso\.com: denied \(ErrorImpersonateUserDenied\): denied \[answered by exch02\.contoso\.com \(10\.0\.0\.12\)\]$/.test(t)), items.join('\n'));
+    assert.ok(items.includes('exch02.contoso.com (10.0.0.12): 0 verified, 2 denied, 0 not found, 0 not checked (of 2)'), items.join('\n'));
+    assert.ok(items.includes('10.0.0.11: 2 verified, 0 denied, 0 not found, 0 not checked (of 2)'), items.join('\n'));
+  });
+
   it('fills the form from init, labels every control and shows the password state', () => {
     const { doc, $, init } = setup();
     init();
@@ -90,6 +175,29 @@ describe('webview renderer (jsdom)', () => {
     assert.equal($<HTMLButtonElement>('#run-probes').disabled, false);
     assert.match(doc.querySelector('.summary')?.textContent ?? '', /1 of 2 checks failed/);
     assert.match(doc.querySelector('.server')?.textContent ?? '', /15\.2\.2562\.17/);
+  });
+
+  it('lists under the summary each step the run leaves to do, in the checklist\'s own words', () => {
+    const { doc, view, init } = setup();
+    init();
+    const trustReason = 'Trusted only through the extra CA file, not by a public root: the calendar service needs a publicly trusted certificate';
+    view.handle({ type: 'runStarted', runId: 3, purpose: 'probes' });
+    const check = (id: string, status: 'pass' | 'warn', message = `${id} ok`): HostMessage => ({ type: 'check', runId: 3, check: { id, name: id, status, message, ms: 1 } });
+    for (const id of ['tls.handshake', 'tls.name', 'tls.expiry', 'auth.login']) view.handle(check(id, 'pass'));
+    view.handle(check('tls.trust', 'warn', trustReason));
+    const verdicts = doc.querySelector<HTMLElement>('.step-verdicts')!;
+    assert.equal(verdicts.hidden, true, 'nothing is listed while the run goes on');
+    view.handle({ type: 'runFinished', runId: 3, outcome: 'passed', summary: '5 checks, 1 with a warning, in 9 ms.' });
+    assert.equal(verdicts.hidden, false);
+    const model = new SetupModel(EMPTY_STATE, 'impersonation');
+    recordProbeEvidence(model, [{ id: 'tls.trust', status: 'warn', message: trustReason }, ...['tls.handshake', 'tls.name', 'tls.expiry'].map((id) => ({ id, status: 'pass' as const, message: `${id} ok` }))], 'impersonation');
+    const row = model.view().flatMap((v) => [v, ...v.children]).find((v) => v.id === 'prerequisites.certificate')!;
+    const items = [...verdicts.querySelectorAll('li')].map((li) => li.textContent);
+    assert.deepEqual(items, [`Publicly trusted certificate on EWS: warning \u2014 ${trustReason}`]);
+    assert.equal(checklistLabel(row, row.definition.title), `${items[0]} (from a probe)`, 'the checklist row says the same');
+    // A new run clears the list until it has finished.
+    view.handle({ type: 'runStarted', runId: 4, purpose: 'probes' });
+    assert.equal(verdicts.hidden, true);
   });
 
   it('disables inserting into the terminal in an untrusted workspace, and offers only "reveal" for a step without a snippet', () => {

@@ -15,7 +15,7 @@
  */
 import { remedy as remedyFor, type Remedy } from '../remedies';
 import { DirectEwsTransport } from './directTransport';
-import { verifyMailboxes, type MailboxReport, type VerifyOptions } from './mailboxes';
+import { verifyMailboxes, type MailboxCheckConfig, type MailboxReport, type VerifyOptions } from './mailboxes';
 import { resolveHost } from './network';
 import { checkNodeName } from './nodeNames';
 
@@ -224,8 +224,15 @@ export function summarizeNodes(host: string, nodes: NodeResult[]): NodesReport {
 /** The checks a node must pass before it is sent credentials for the mailbox checks. */
 const CERTIFICATE_PROBES: readonly ProbeId[] = ['tls.handshake', 'tls.name', 'tls.trust', 'tls.expiry'];
 
+/** What the mailbox checks need of a node: where it is and how its tls.* checks ended (a NodeResult, or the report's form of one). */
+export interface NodeForMailboxes {
+  label: string;
+  address?: string;
+  checks: readonly { id: string; status: string }[];
+}
+
 /** Whether a node proved the EWS host's certificate (no tls.* check failed or was skipped). */
-export function provedCertificate(node: NodeResult): boolean {
+export function provedCertificate(node: NodeForMailboxes): boolean {
   return node.address !== undefined && CERTIFICATE_PROBES.every((id) => {
     const status = node.checks.find((c) => c.id === id)?.status;
     return status === 'pass' || status === 'warn';
@@ -242,7 +249,7 @@ export interface NodesMailboxReport {
  * The mailbox checks spread over the nodes that proved the EWS host's certificate, each result
  * naming its node (see VerifyOptions.nodes for why the rate stays that of one run).
  */
-export async function verifyMailboxesAcrossNodes(config: ProbeConfig, nodes: NodesReport, mailboxes: readonly string[], options: Omit<VerifyOptions, 'nodes' | 'transport'> = {}): Promise<NodesMailboxReport> {
+export async function verifyMailboxesAcrossNodes(config: MailboxCheckConfig, nodes: { nodes: readonly NodeForMailboxes[] }, mailboxes: readonly string[], options: Omit<VerifyOptions, 'nodes' | 'transport'> = {}): Promise<NodesMailboxReport> {
   const usable = nodes.nodes.filter(provedCertificate);
   const leftOut = nodes.nodes.filter((n) => !provedCertificate(n)).map((n) => n.label);
   const perNode = Math.max(1, Math.ceil((options.concurrency ?? 8) / Math.max(1, usable.length)));

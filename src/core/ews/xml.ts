@@ -119,7 +119,10 @@ export function parseXml(source: string): XmlElement {
       const parentScope = stack[stack.length - 1]?.scope ?? rootScope;
       let scope = parentScope;
       const rawAttrs: [string, string][] = [];
-      for (const a of attrText.matchAll(ATTR)) {
+      // exec on the one shared regex, not matchAll: matchAll copies the regex and makes an iterator
+      // for every tag, attributes or not, and a response has dozens of tags per mailbox checked.
+      ATTR.lastIndex = 0;
+      for (let a = attrText === '' ? null : ATTR.exec(attrText); a !== null; a = ATTR.exec(attrText)) {
         const name = a[1];
         const value = decodeEntities(a[2] ?? a[3] ?? '');
         if (name === 'xmlns' || name.startsWith('xmlns:')) {

@@ -6,6 +6,7 @@
  */
 import { errorText } from '../errors';
 import type { MailboxCheckConfig, MailboxReport, VerifyOptions } from '../ews/mailboxes';
+import type { NodeForMailboxes, NodesMailboxReport } from '../ews/nodes';
 import type { MailboxCountsView, MailboxListProblemView, RunOutcome } from '../protocol';
 import { createRedactor } from '../redact';
 import type { MailboxesSection } from '../report';
@@ -13,8 +14,16 @@ import { CurrentRun, Emitter, type Listener, type Subscription } from './emitter
 
 export type VerifyMailboxesFn = (config: MailboxCheckConfig, mailboxes: readonly string[], options?: VerifyOptions) => Promise<MailboxReport>;
 
+/** src/core/ews/nodes.ts verifyMailboxesAcrossNodes. */
+export type VerifyAcrossNodesFn = (config: MailboxCheckConfig, nodes: { nodes: readonly NodeForMailboxes[] }, mailboxes: readonly string[], options?: Omit<VerifyOptions, 'nodes' | 'transport'>) => Promise<NodesMailboxReport>;
+
 export interface MailboxVerificationRequest extends MailboxCheckConfig {
   mailboxes: readonly string[];
+  /**
+   * Per-node mode: the nodes of the last probe run. The mailboxes are spread over those that proved
+   * the EWS host's certificate, each result naming its node, with per-node counts (issue 16).
+   */
+  nodes?: readonly NodeForMailboxes[];
   /** Lines of the list that were skipped, shown beside the progress. */
   problems?: readonly MailboxListProblemView[];
   /** The longest throttling back-off waited out; a longer one leaves the rest not checked at once. */
@@ -40,7 +49,8 @@ export class MailboxVerifier {
   private readonly current = new CurrentRun();
   private leftNotChecked: string[] = [];
 
-  constructor(private readonly verify: () => VerifyMailboxesFn, onListenerError?: (error: unknown) => void) {
+  /** `acrossNodes`: needed only for a request with `nodes` (the host passes the loaded probe engine's). */
+  constructor(private readonly verify: () => VerifyMailboxesFn, onListenerError?: (error: unknown) => void, private readonly acrossNodes?: () => VerifyAcrossNodesFn) {
     this.emitter = new Emitter(onListenerError);
   }
 
@@ -72,12 +82,12 @@ export class MailboxVerifier {
   /** Verifies the list. Never rejects for a cancel (outcome "cancelled"); an unexpected error rejects after "finished". */
   async start(request: MailboxVerificationRequest): Promise<MailboxVerificationResult> {
     const run = this.current.begin();
-    const { mailboxes, problems = [], longestWaitMs, ...config } = request;
+    const { mailboxes, problems = [], longestWaitMs, nodes, ...config } = request;
     const redactor = createRedactor([config.password], config.upn);
     this.emitter.emit({ type: 'started', total: mailboxes.length, problems: [...problems] });
     let lastProgress = 0;
     try {
-      const report = await this.verify()(config, mailboxes, {
+      const options: VerifyOptions = {
         signal: run.signal,
         ...(longestWaitMs === undefined ? {} : { timeLeft: () => longestWaitMs }),
         onProgress: (checked, total) => {
@@ -86,11 +96,22 @@ export class MailboxVerifier {
             this.emitter.emit({ type: 'progress', checked, total });
           }
         },
-      });
+      };
+      let report: MailboxReport;
+      if (nodes !== undefined && nodes.length > 0) {
+        if (!this.acrossNodes) throw new Error('Mailbox verification across nodes needs the probe engine\'s verifyMailboxesAcrossNodes (MailboxVerifier acrossNodes)');
+        report = (await this.acrossNodes()(config, { nodes }, mailboxes, options)).report;
+      } else {
+        report = await this.verify()(config, mailboxes, options);
+      }
       const section: MailboxesSection = {
         total: report.total, verified: report.verified, denied: report.denied, notFound: report.notFound, notChecked: report.notChecked,
-        unverified: report.unverified.map((u) => ({ mailbox: u.mailbox, status: u.status, ...(u.status === 'not-checked' ? {} : { code: redactor.text(u.code) }), reason: redactor.text(u.reason) })),
+        unverified: report.unverified.map((u) => ({
+          mailbox: u.mailbox, status: u.status, ...(u.status === 'not-checked' ? {} : { code: redactor.text(u.code) }), reason: redactor.text(u.reason),
+          ...(u.node === undefined ? {} : { node: redactor.text(u.node) }),
+        })),
       };
+      if (report.byNode) section.byNode = report.byNode.map((n) => ({ node: redactor.text(n.node), total: n.total, verified: n.verified, denied: n.denied, notFound: n.notFound, notChecked: n.notChecked }));
       if (run.isCurrent()) this.leftNotChecked = report.unverified.filter((u) => u.status === 'not-checked').map((u) => u.mailbox);
       const outcome: RunOutcome = run.signal.aborted ? 'cancelled' : section.denied + section.notFound === 0 ? 'passed' : 'failed';
       return this.finish(outcome, section);

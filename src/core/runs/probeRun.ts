@@ -10,9 +10,10 @@ import * as l10n from '../l10n';
 import { errorText, isCancellation, oneLineErrorText } from '../errors';
 import type { ProbeConfig, ProbeResult, ProbeRun, ProbeRunOptions } from '../ews/probes';
 import type { MailboxReport } from '../ews/mailboxes';
+import type { NodeResult, NodesReport, nodeList, runNodeProbes, verifyMailboxesAcrossNodes } from '../ews/nodes';
 import type { RunOutcome, ServerView } from '../protocol';
 import { createRedactor } from '../redact';
-import { buildReport, runSummaryText, type MailboxesSection, type ProbeFinding, type ReportDocument, type ReportInput } from '../report';
+import { buildReport, runSummaryText, type MailboxesSection, type NodesFinding, type ProbeFinding, type ReportDocument, type ReportInput } from '../report';
 import type { AccessMethod } from '../settings';
 import { CurrentRun, Emitter, whenAborted, type Listener, type Subscription } from './emitter';
 
@@ -33,6 +34,13 @@ export interface ProbeRunRequest {
   concurrency?: number;
   /** What the run is for: a run of its own, or the pre-link validation. */
   purpose?: 'probes' | 'link';
+  /**
+   * Per-node mode (issue 16): also probe these servers behind the EWS name (setting
+   * exchangeSetup.probes.nodes, CLI --node), each on its own, after the run through the name.
+   */
+  nodes?: readonly string[];
+  /** Per-node mode: also probe every address the EWS host name resolves to (CLI --all-nodes). */
+  allNodes?: boolean;
 }
 
 /** A finished run, already redacted. */
@@ -47,13 +55,25 @@ export interface ProbeRunResult {
   events?: { subject: string; start: string; end: string }[];
   roomEvents?: { subject: string; start: string; end: string }[];
   mailboxes?: MailboxesSection;
+  /** Per-node mode: every node's checks and the summary naming the odd ones out. */
+  nodes?: NodesFinding;
+  /**
+   * Per-node mode: why the nodes could not be listed (the EWS name does not resolve, too many
+   * nodes); the run is then "failed" and has no nodes section.
+   */
+  nodesError?: string;
+  /** Per-node mode: nodes left out of the mailbox checks because they did not prove the certificate. */
+  nodesLeftOut?: string[];
   durationMs: number;
   /** The report's input without the fields a front end adds (time, tool version, secrets). */
   report: Omit<ReportInput, 'generatedAt' | 'toolVersion' | 'secrets'>;
 }
 
 /** What a run found besides its checks; each key is present only when the run got that far. */
-type Found = Partial<Pick<ProbeRunResult, 'server' | 'events' | 'roomEvents' | 'mailboxes'>>;
+type Found = Partial<Pick<ProbeRunResult, 'server' | 'events' | 'roomEvents' | 'mailboxes' | 'nodes'>>;
+
+/** One node's result as listeners see it: redacted, its checks in the report's check form. */
+export type NodeFinding = NodesFinding['nodes'][number];
 
 const EMPTY_CONFIGURATION: ReportInput['configuration'] = { ewsUrl: '', upn: '', testMailbox: '', accessMethod: 'impersonation', write: false };
 
@@ -61,17 +81,32 @@ export type ProbeRunEvent =
   | { type: 'started'; runId: number; purpose: 'probes' | 'link' }
   | { type: 'check'; runId: number; check: ProbeFinding }
   | { type: 'mailboxProgress'; runId: number; checked: number; total: number }
+  /** Per-node mode: the run through the EWS name is done and these nodes are probed next. */
+  | { type: 'nodesStarted'; runId: number; host: string; nodes: string[] }
+  /** Per-node mode: one node's result, as soon as its checks are done. */
+  | { type: 'node'; runId: number; node: NodeFinding }
   | { type: 'finished'; runId: number; result: ProbeRunResult };
 
 /** The probe engine's entry point (loaded lazily by the host; the tests pass the module itself). */
 export type RunProbes = (config: ProbeConfig, options?: ProbeRunOptions) => Promise<ProbeRun>;
+
+/** The per-node part of the probe engine (src/core/ews/nodes.ts), loaded with it. */
+export interface NodeEngine {
+  nodeList: typeof nodeList;
+  runNodeProbes: typeof runNodeProbes;
+  verifyMailboxesAcrossNodes: typeof verifyMailboxesAcrossNodes;
+}
 
 export class ProbeRunner {
   private readonly emitter: Emitter<ProbeRunEvent>;
   private readonly current = new CurrentRun();
   private last: ProbeRunResult | undefined;
 
-  constructor(private readonly runProbes: () => RunProbes, onListenerError?: (error: unknown) => void) {
+  /**
+   * `nodeEngine`: the per-node functions, needed only for a request with `nodes` or `allNodes`
+   * (the host and the CLI pass the loaded probe engine, which has them).
+   */
+  constructor(private readonly runProbes: () => RunProbes, onListenerError?: (error: unknown) => void, private readonly nodeEngine?: () => NodeEngine) {
     this.emitter = new Emitter(onListenerError);
   }
 
@@ -121,6 +156,7 @@ export class ProbeRunner {
     const redactor = createRedactor([request.password], request.upn);
     const clean = (text: string): string => redactor.text(text);
     const write = purpose === 'probes' && request.write;
+    const perNode = purpose === 'probes' && ((request.nodes?.length ?? 0) > 0 || request.allNodes === true);
     const room = request.testRoomMailbox ?? '';
     const configuration: ReportInput['configuration'] = {
       ewsUrl: request.ewsUrl, upn: request.upn, testMailbox: request.testMailbox, ...(room === '' ? {} : { testRoomMailbox: room }), accessMethod: request.accessMethod, write,
@@ -128,9 +164,9 @@ export class ProbeRunner {
     const checks: ProbeFinding[] = [];
     const started = Date.now();
     this.emitter.emit({ type: 'started', runId: run.id, purpose });
-    const finish = (outcome: RunOutcome, summary: string, found: Found = {}): ProbeRunResult => {
+    const finish = (outcome: RunOutcome, summary: string, found: Found = {}, more: Pick<ProbeRunResult, 'nodesError' | 'nodesLeftOut'> = {}): ProbeRunResult => {
       const durationMs = Date.now() - started;
-      const result: ProbeRunResult = { runId: run.id, purpose, outcome, summary, checks, durationMs, ...found, report: { configuration, outcome, checks, durationMs, ...found } };
+      const result: ProbeRunResult = { runId: run.id, purpose, outcome, summary, checks, durationMs, ...found, ...more, report: { configuration, outcome, checks, durationMs, ...found } };
       this.last = result;
       this.emitter.emit({ type: 'finished', runId: run.id, result });
       return result;
@@ -139,7 +175,8 @@ export class ProbeRunner {
       const config: ProbeConfig = {
         ewsUrl: request.ewsUrl, upn: request.upn, password: request.password, accessMethod: request.accessMethod, testMailbox: request.testMailbox,
         ...(room === '' ? {} : { testRoomMailbox: room }), extraCaPem: request.extraCaPem, write, timeoutMs: request.timeoutMs,
-        ...(request.mailboxes ? { mailboxes: request.mailboxes, concurrency: request.concurrency } : {}),
+        // Per-node mode spreads the mailbox checks over the nodes, after the node probes.
+        ...(request.mailboxes && !perNode ? { mailboxes: request.mailboxes, concurrency: request.concurrency } : {}),
       };
       const engine = this.runProbes();
       const engineRun = await Promise.race([
@@ -163,7 +200,12 @@ export class ProbeRunner {
       if (engineRun.events) extra.events = events(engineRun.events);
       if (engineRun.roomEvents) extra.roomEvents = events(engineRun.roomEvents);
       if (engineRun.mailboxes) extra.mailboxes = toMailboxesSection(engineRun.mailboxes, clean);
-      return finish(engineRun.ok ? 'passed' : 'failed', runSummaryText(checks, Date.now() - started), extra);
+      if (!perNode) return finish(engineRun.ok ? 'passed' : 'failed', runSummaryText(checks, Date.now() - started), extra);
+      return await this.nodeStage(run, request, config, checks, engineRun.ok, clean, (outcome, nodesFound, more) => {
+        // The counts through the name, then the nodes' (the checks alone may all pass while a node fails).
+        const nodesText = ` ${nodesFound.nodes ? l10n.t('{0} of {1} servers behind the name pass.', nodesFound.nodes.passing, nodesFound.nodes.total) : l10n.t('The servers behind the name were not probed.')}`;
+        return finish(outcome, `${runSummaryText(checks, Date.now() - started)}${nodesText}`, { ...extra, ...nodesFound }, more);
+      });
     } catch (error) {
       if (isCancellation(error) || run.signal.aborted) return finish('cancelled', l10n.t('{0} checks completed before the cancel.', checks.length));
       // Redacted before it is cut to one line, so that no part of a secret can survive the cut.
@@ -172,6 +214,74 @@ export class ProbeRunner {
       run.end();
     }
   }
+
+  /**
+   * Per-node mode, after the run through the EWS name (issue 16): lists the nodes, probes each on
+   * its own, and with a mailbox list spreads the mailbox checks over the nodes that proved the
+   * certificate (only when the access probe through the name passed, as the engine does for one
+   * run). The run passes only when the run through the name, every node and every mailbox pass.
+   */
+  private async nodeStage(
+    run: { id: number; signal: AbortSignal }, request: ProbeRunRequest, config: ProbeConfig, checks: readonly ProbeFinding[], nameOk: boolean, clean: (text: string) => string,
+    finish: (outcome: RunOutcome, found: Found, more?: Pick<ProbeRunResult, 'nodesError' | 'nodesLeftOut'>) => ProbeRunResult,
+  ): Promise<ProbeRunResult> {
+    if (!this.nodeEngine) throw new Error('Per-node probes need the probe engine\'s node functions (ProbeRunner nodeEngine)');
+    const engine = this.nodeEngine();
+    let list: string[];
+    try {
+      list = await engine.nodeList(request.ewsUrl, request.nodes ?? [], request.allNodes === true, { signal: run.signal, timeoutMs: request.timeoutMs });
+    } catch (error) {
+      if (isCancellation(error) || run.signal.aborted) throw error;
+      return finish('failed', {}, { nodesError: oneLineErrorText(clean(errorText(error))) });
+    }
+    const host = new URL(request.ewsUrl).hostname.replace(/^\[|\]$/g, '');
+    this.emitter.emit({ type: 'nodesStarted', runId: run.id, host: clean(host), nodes: list.map(clean) });
+    const nodes = await Promise.race([
+      engine.runNodeProbes(config, list, {
+        signal: run.signal,
+        onNodeResult: (node) => { if (!run.signal.aborted) this.emitter.emit({ type: 'node', runId: run.id, node: toNodeFinding(node, clean) }); },
+      }),
+      whenAborted(run.signal),
+    ]);
+    const found: Found = { nodes: toNodesFinding(nodes, clean) };
+    const more: Pick<ProbeRunResult, 'nodesLeftOut'> = {};
+    const accessId = request.accessMethod === 'impersonation' ? 'access.impersonation' : 'access.delegate';
+    const accessThroughName = checks.some((c) => c.id === accessId && (c.status === 'pass' || c.status === 'warn'));
+    if (request.mailboxes && request.mailboxes.length > 0 && accessThroughName) {
+      const spread = await Promise.race([
+        engine.verifyMailboxesAcrossNodes(config, nodes, request.mailboxes, {
+          signal: run.signal, concurrency: request.concurrency,
+          onProgress: (checked, total) => { if (!run.signal.aborted) this.emitter.emit({ type: 'mailboxProgress', runId: run.id, checked, total }); },
+        }),
+        whenAborted(run.signal),
+      ]);
+      found.mailboxes = toMailboxesSection(spread.report, clean);
+      if (spread.leftOut.length > 0) more.nodesLeftOut = spread.leftOut.map(clean);
+    }
+    const mailboxesFailed = found.mailboxes !== undefined && found.mailboxes.denied + found.mailboxes.notFound > 0;
+    return finish(nameOk && nodes.passing === nodes.total && !mailboxesFailed ? 'passed' : 'failed', found, more);
+  }
+}
+
+/** One node's result with every server string through `clean`. */
+export function toNodeFinding(node: NodeResult, clean: (text: string) => string = (t) => t): NodeFinding {
+  return {
+    node: clean(node.node), ...(node.address ? { address: clean(node.address) } : {}), label: clean(node.label), ok: node.ok,
+    ...(node.server ? { server: { build: clean(node.server.build), product: clean(node.server.product) } } : {}),
+    checks: node.checks.map((c) => ({ id: c.id, status: c.status, message: clean(c.message), ms: c.ms, ...(c.remedy ? { remedy: { step: c.remedy.step, text: clean(c.remedy.text) } } : {}) })),
+  };
+}
+
+/** The engine's nodes report with every server string through `clean`. */
+export function toNodesFinding(report: NodesReport, clean: (text: string) => string = (t) => t): NodesFinding {
+  return {
+    host: clean(report.host), total: report.total, passing: report.passing, summary: clean(report.summary),
+    nodes: report.nodes.map((n) => toNodeFinding(n, clean)),
+    differing: report.differing.map((d) => ({
+      node: clean(d.node), label: clean(d.label), problems: d.problems.map(clean), failing: d.failing,
+      ...(d.remedy ? { remedy: { step: d.remedy.step, text: clean(d.remedy.text) } } : {}),
+    })),
+  };
 }
 
 /** The report's mailboxes section from the engine's mailbox report, every server string through `clean`. */

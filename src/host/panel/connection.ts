@@ -9,6 +9,7 @@ import type { ProbeForm } from '../../core/protocol';
 import { settingKey, type SettingField } from '../../core/settings';
 import { validateSettings } from '../../core/validate';
 import { KeyringUnavailableError } from '../secrets';
+import { readNodesSetting } from '../../core/ews/nodeNames';
 import { readConfig, writeConfig } from '../configuration';
 import { safeHost, type PanelServices } from './services';
 
@@ -124,6 +125,14 @@ export class Connection {
    * The run's time limit in milliseconds. VS Code does not enforce a setting's minimum or maximum
    * (settings.json can hold anything), so a value out of range falls back to the default, with a warning.
    */
+  /**
+   * The servers behind the EWS name listed in exchangeSetup.probes.nodes (machine-scoped), checked
+   * entry by entry: `problems` says what to fix in each bad entry.
+   */
+  probeNodes(): { nodes: string[]; problems: string[] } {
+    return readNodesSetting(readConfig('probes.nodes', (problem) => this.panel.log.warn(problem)));
+  }
+
   probeTimeoutMs(): number {
     // The default and bounds come from the settings table (src/core/contributions/configuration.ts).
     return Math.round(readConfig('probes.timeoutSeconds', (problem) => this.panel.log.warn(problem)) * 1000);

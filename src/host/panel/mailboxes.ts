@@ -29,7 +29,7 @@ export class Mailboxes implements vscode.Disposable {
   private shown: VerifyMessage[] = [];
 
   constructor(private readonly panel: PanelServices, private readonly connection: Connection, private readonly probes: Probes) {
-    this.verifier = new MailboxVerifier(() => probeEngine().verifyMailboxes, listenerFailed(panel));
+    this.verifier = new MailboxVerifier(() => probeEngine().verifyMailboxes, listenerFailed(panel), () => probeEngine().verifyMailboxesAcrossNodes);
     this.verifier.onEvent((event) => this.show(event));
   }
 
@@ -38,7 +38,11 @@ export class Mailboxes implements vscode.Disposable {
     switch (event.type) {
       case 'started': message = { type: 'verifyStarted', total: event.total, problems: event.problems }; break;
       case 'progress': message = { type: 'verifyProgress', checked: event.checked, total: event.total }; break;
-      case 'finished': message = { type: 'verifyFinished', counts: event.result.counts, unverified: event.result.mailboxes.unverified, outcome: event.result.outcome }; break;
+      case 'finished': {
+        const { byNode } = event.result.mailboxes;
+        message = { type: 'verifyFinished', counts: event.result.counts, unverified: event.result.mailboxes.unverified, outcome: event.result.outcome, ...(byNode ? { byNode } : {}) };
+        break;
+      }
       default: {
         const never: never = event;
         throw new Error(`Unhandled verification event ${JSON.stringify(never)}`);
@@ -70,9 +74,12 @@ export class Mailboxes implements vscode.Disposable {
       if (problems.length > 0) this.panel.post({ type: 'notice', level: 'error', text: problems.join(' ') });
       return;
     }
+    // Per-node mode: the last probe run of this EWS URL probed the nodes; the mailboxes are spread over them.
+    const last = this.probes.runner.lastResult;
+    const nodes = last?.nodes && last.report.configuration.ewsUrl === form.ewsUrl ? last.nodes.nodes : undefined;
     const result = await this.verifier.start({
       ewsUrl: form.ewsUrl, upn: form.upn, password, accessMethod: form.accessMethod, extraCaPem: await this.connection.extraCaPem(),
-      mailboxes: list.mailboxes, problems: list.problems, longestWaitMs: LONGEST_PANEL_WAIT_MS,
+      mailboxes: list.mailboxes, problems: list.problems, longestWaitMs: LONGEST_PANEL_WAIT_MS, ...(nodes ? { nodes } : {}),
     });
     if (result.outcome !== 'cancelled') {
       this.probes.runner.attachMailboxes(result.mailboxes);

@@ -6,9 +6,9 @@
 import * as vscode from 'vscode';
 import { probeEngine } from './engine';
 import { recordProbeEvidence, type ProbeEvidence } from '../../core/probeEvidence';
-import type { CheckStatus, EventView, HostMessage, ProbeForm, RemedyAction, RunOutcome } from '../../core/protocol';
-import { diagnosticsText, reportJson, reportMarkdown, spokenEvent, toCheckView, type ReportInput } from '../../core/report';
-import { ProbeRunner, type ProbeRunEvent, type ProbeRunResult } from '../../core/runs/probeRun';
+import type { CheckStatus, EventView, HostMessage, NodeView, NodesView, ProbeForm, RemedyAction, RemedyView, RunOutcome } from '../../core/protocol';
+import { diagnosticsText, reportJson, reportMarkdown, spokenEvent, toCheckView, type NodesFinding, type ReportInput } from '../../core/report';
+import { ProbeRunner, type NodeFinding, type ProbeRunEvent, type ProbeRunResult } from '../../core/runs/probeRun';
 import { stepDefinition, type StepId } from '../../core/steps';
 import type { Connection } from './connection';
 import { listenerFailed, type PanelServices } from './services';
@@ -19,12 +19,15 @@ export interface ProbeRunSummary {
   outcome: RunOutcome;
   checks: { id: string; status: CheckStatus; message: string }[];
   evidence: ProbeEvidence[];
+  /** Per-node mode: the node counts and the sentence naming the odd nodes. */
+  nodes?: { total: number; passing: number; summary: string };
 }
 
 /** The run as the page last saw it, replayed to a page shown again. */
 interface ShownRun {
   started: Extract<HostMessage, { type: 'runStarted' }>;
-  checks: Extract<HostMessage, { type: 'check' }>[];
+  /** The checks, then (per-node mode) the nodes, in the order they were shown. */
+  checks: Extract<HostMessage, { type: 'check' | 'nodesStarted' | 'node' }>[];
   finished?: Extract<HostMessage, { type: 'runFinished' }>;
 }
 
@@ -33,13 +36,32 @@ const MAX_KEPT_EVIDENCE = 4;
 /** Events as a voice assistant says them, in the admin's time zone (the host's). */
 const spoken = (list: ProbeRunResult['events']): EventView[] | undefined => list?.map((e) => spokenEvent(e));
 
+/** One node as the page shows it: its checks in the panel's check form (names, remedy steps). */
+export function nodeView(node: NodeFinding): NodeView {
+  return {
+    node: node.node, ...(node.address === undefined ? {} : { address: node.address }), label: node.label, ok: node.ok,
+    ...(node.server ? { server: { build: node.server.build, product: node.server.product } } : {}), checks: node.checks.map(toCheckView),
+  };
+}
+
+/** The per-node stage's end as the page shows it: each odd node's fix goes through the same remedy view as a check's. */
+export function nodesView(nodes: NodesFinding): NodesView {
+  const remedies: RemedyView[] = [];
+  for (const d of nodes.differing) {
+    // toCheckView gives the step's title and whether it has a snippet, as for any check row.
+    const remedy = d.remedy ? toCheckView({ id: 'node', status: 'fail', message: '', ms: 0, remedy: d.remedy }).remedy : undefined;
+    if (remedy) remedies.push(remedy);
+  }
+  return { host: nodes.host, total: nodes.total, passing: nodes.passing, summary: nodes.summary, remedies };
+}
+
 export class Probes implements vscode.Disposable {
   readonly runner: ProbeRunner;
   private shown: ShownRun | undefined;
   private readonly evidence = new Map<number, ProbeEvidence[]>();
 
   constructor(private readonly panel: PanelServices, private readonly connection: Connection) {
-    this.runner = new ProbeRunner(() => probeEngine().runProbes, listenerFailed(panel));
+    this.runner = new ProbeRunner(() => probeEngine().runProbes, listenerFailed(panel), () => probeEngine());
     this.runner.onEvent((event) => this.show(event));
   }
 
@@ -57,6 +79,15 @@ export class Probes implements vscode.Disposable {
       }
       case 'mailboxProgress':
         return;
+      case 'nodesStarted':
+      case 'node': {
+        const message: Extract<HostMessage, { type: 'nodesStarted' | 'node' }> = event.type === 'node'
+          ? { type: 'node', runId: event.runId, node: nodeView(event.node) }
+          : { type: 'nodesStarted', runId: event.runId, host: event.host, nodes: event.nodes };
+        this.shown?.checks.push(message);
+        this.panel.post(message);
+        return;
+      }
       case 'finished': {
         const { result } = event;
         // What completed before a cancel or an error is still true: it is recorded too.
@@ -66,6 +97,7 @@ export class Probes implements vscode.Disposable {
         const finished: Extract<HostMessage, { type: 'runFinished' }> = {
           type: 'runFinished', runId: result.runId, outcome: result.outcome, summary: result.summary,
           ...(result.server ? { server: result.server } : {}), ...(result.events ? { events: spoken(result.events) } : {}), ...(result.roomEvents ? { roomEvents: spoken(result.roomEvents) } : {}),
+          ...(result.nodes ? { nodes: nodesView(result.nodes) } : {}), ...(result.nodesError === undefined ? {} : { nodesError: result.nodesError }),
         };
         if (this.shown?.started.runId === result.runId) this.shown.finished = finished;
         this.panel.post(finished);
@@ -88,15 +120,20 @@ export class Probes implements vscode.Disposable {
     if (this.shown.finished) this.panel.post(this.shown.finished);
   }
 
-  /** Runs the probes with the form's values; the page follows through the runner's events. */
-  async run(form: ProbeForm): Promise<ProbeRunSummary> {
+  /**
+   * Runs the probes with the form's values; the page follows through the runner's events. Per-node
+   * mode when exchangeSetup.probes.nodes lists servers and/or `allNodes` (the page's "Probe every
+   * server behind the name").
+   */
+  async run(form: ProbeForm, allNodes = false): Promise<ProbeRunSummary> {
     // A run that cannot start still shows on the page as a run that ended, with the reason.
     try {
       requireTrustedWorkspace();
     } catch (error) {
       return this.summary(this.runner.refuse('error', (error as Error).message));
     }
-    const problems = this.connection.problems(form);
+    const nodes = this.connection.probeNodes();
+    const problems = [...this.connection.problems(form), ...nodes.problems];
     if (problems.length > 0) return this.summary(this.runner.refuse('error', problems.join(' ')));
     const password = await this.connection.passwordFor(form);
     if (password === undefined) return this.summary(this.runner.refuse('cancelled', vscode.l10n.t('No password was given.')));
@@ -105,6 +142,7 @@ export class Probes implements vscode.Disposable {
       result = await this.runner.start({
         ewsUrl: form.ewsUrl, upn: form.upn, password, accessMethod: form.accessMethod, testMailbox: form.testMailbox, testRoomMailbox: this.connection.testRoomMailbox(),
         extraCaPem: await this.connection.extraCaPem(), write: form.write, timeoutMs: this.connection.probeTimeoutMs(),
+        ...(nodes.nodes.length > 0 || allNodes ? { nodes: nodes.nodes, allNodes } : {}),
       });
     } catch (error) {
       return this.summary(this.runner.refuse('error', (error as Error).message));
@@ -113,7 +151,10 @@ export class Probes implements vscode.Disposable {
   }
 
   private summary(result: ProbeRunResult): ProbeRunSummary {
-    return { outcome: result.outcome, checks: result.checks.map((f) => ({ id: f.id, status: f.status, message: f.message })), evidence: this.evidence.get(result.runId) ?? [] };
+    return {
+      outcome: result.outcome, checks: result.checks.map((f) => ({ id: f.id, status: f.status, message: f.message })), evidence: this.evidence.get(result.runId) ?? [],
+      ...(result.nodes ? { nodes: { total: result.nodes.total, passing: result.nodes.passing, summary: result.nodes.summary } } : {}),
+    };
   }
 
   async remedy(action: RemedyAction, step: StepId): Promise<void> {

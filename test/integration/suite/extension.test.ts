@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { activatedApi, EXTENSION_ID, shownChecklistMessage } from '../support';
-import type { StepView } from '../../../src/core/model';
+import { CURRENT_PROGRESS_VERSION, type StepView } from '../../../src/core/model';
 import { COMMAND_IDS } from '../../../src/core/contributions/commands';
 
 
@@ -89,10 +89,11 @@ describe('checklist tree', () => {
     const api = await activatedApi();
     const model = api.session.model;
     model.load({
-      version: 2,
+      version: CURRENT_PROGRESS_VERSION,
       steps: {
         'prerequisites.exchangeVersion': { status: 'done', evidence: { source: 'terminal', at: '2026-11-29T09:00:00.000Z', detail: 'EXCH01 runs 15.2 build 2562.17' } },
         'prerequisites.certificate': { status: 'failed', evidence: { source: 'probe', at: '2026-11-29T09:05:00.000Z', detail: 'Self-signed certificate' } },
+        'prerequisites.basicAuth': { status: 'warning', evidence: { source: 'probe', at: '2026-11-29T09:06:00.000Z', detail: 'EWS answered with HTTP 200 instead of asking for credentials' } },
         link: { status: 'done', evidence: { source: 'manual', at: '2026-11-29T09:10:00.000Z', detail: 'Confirmed by hand.' } },
       },
     }, 'impersonation');
@@ -106,6 +107,13 @@ describe('checklist tree', () => {
     const prereqItem = item(prereq);
     assert.equal(prereqItem.description, 'failed · 1 of 4 done');
     assert.equal((prereqItem.iconPath as vscode.ThemeIcon).id, 'error');
+    // A failure and a warning are announced with their reason, in the words the panel uses.
+    const certificate = item(api.checklist.getChildren(prereq)[2]);
+    assert.equal(certificate.accessibilityInformation?.label, 'Publicly trusted certificate on EWS: failed \u2014 Self-signed certificate (from a probe)');
+    const basicAuth = item(api.checklist.getChildren(prereq)[3]);
+    assert.equal((basicAuth.iconPath as vscode.ThemeIcon).id, 'warning');
+    assert.equal(basicAuth.description, 'warning · from a probe');
+    assert.equal(basicAuth.accessibilityInformation?.label, 'Basic authentication on EWS: warning \u2014 EWS answered with HTTP 200 instead of asking for credentials (from a probe)');
     const version = item(api.checklist.getChildren(prereq)[1]);
     assert.equal((version.iconPath as vscode.ThemeIcon).id, 'pass-filled');
     assert.match((version.tooltip as vscode.MarkdownString).value, /Read from the terminal at .*EXCH01 runs 15\\\.2/);
@@ -121,7 +129,7 @@ describe('checklist tree', () => {
 
   it('persists progress per organisation across a reload of the model', async () => {
     const api = await activatedApi();
-    api.session.model.load({ version: 2, steps: {} }, 'impersonation');
+    api.session.model.load({ version: CURRENT_PROGRESS_VERSION, steps: {} }, 'impersonation');
     api.session.model.record('serviceAccount.create', 'done', 'terminal', 'mailbox exists');
     await new Promise((r) => setTimeout(r, 200));
     const org = api.session.organization();
@@ -180,7 +188,7 @@ describe('Exchange Management Shell terminal (bash stands in for PowerShell)', f
 
   it('reads a verification command\'s output back through shell integration and updates the step', async () => {
     const api = await activatedApi();
-    api.session.model.load({ version: 2, steps: {} }, 'impersonation');
+    api.session.model.load({ version: CURRENT_PROGRESS_VERSION, steps: {} }, 'impersonation');
     const fixture = path.join(workspaceRoot(), 'test', 'fixtures', 'integration', 'basic-auth-mixed.txt');
     assert.ok(fs.existsSync(fixture), `fixture ${fixture}`);
     const outcome = await api.verifyStepWithCommand('basicAuth.verify', `cat '${fixture}'`);
@@ -198,7 +206,7 @@ describe('Read Verification Output (output captured on the Exchange server)', ()
   it('reads pasted output into the step as a terminal read-back does, rollback values included', async () => {
     const api = await activatedApi();
     const model = api.session.model;
-    model.load({ version: 2, steps: {} }, 'impersonation');
+    model.load({ version: CURRENT_PROGRESS_VERSION, steps: {} }, 'impersonation');
     await vscode.commands.executeCommand('exchangeSetup.readVerificationOutput', 'basicAuth.enable', output());
     for (const id of ['basicAuth.verify', 'basicAuth.enable', 'prerequisites.basicAuth'] as const) {
       assert.equal(model.statusOf(id), 'done', id);
@@ -213,7 +221,7 @@ describe('Read Verification Output (output captured on the Exchange server)', ()
   it('opens an editor to paste into, reads it on Read Pasted Output and closes it', async () => {
     const api = await activatedApi();
     const model = api.session.model;
-    model.load({ version: 2, steps: {} }, 'impersonation');
+    model.load({ version: CURRENT_PROGRESS_VERSION, steps: {} }, 'impersonation');
     await vscode.commands.executeCommand('exchangeSetup.readVerificationOutput', 'basicAuth.verify');
     const editor = vscode.window.activeTextEditor;
     assert.ok(editor && editor.document.isUntitled, 'an untitled editor is open for the output');
@@ -231,7 +239,7 @@ describe('Read Verification Output (output captured on the Exchange server)', ()
   it('changes nothing when the pasted text holds no output of that step', async () => {
     const api = await activatedApi();
     const model = api.session.model;
-    model.load({ version: 2, steps: {} }, 'impersonation');
+    model.load({ version: CURRENT_PROGRESS_VERSION, steps: {} }, 'impersonation');
     model.record('basicAuth.verify', 'done', 'manual', 'Confirmed by hand: checked in the admin center');
     await vscode.commands.executeCommand('exchangeSetup.readVerificationOutput', 'basicAuth.verify', 'PS C:\\> Get-Date\nMonday\n');
     assert.equal(model.statusOf('basicAuth.verify'), 'done');

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX, startFakeExchange, type FakeExchange } from '../../fake-exchange/server';
 import { activatedApi, EXTENSION_ID } from '../support';
+import { CURRENT_PROGRESS_VERSION } from '../../../src/core/model';
 import type { ProbeRunSummary } from '../../../src/host/probePanel';
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -58,7 +59,7 @@ describe('the installed .vsix', function () {
 
   it('shows the checklist with its steps', async () => {
     const api = await activatedApi();
-    api.session.model.load({ version: 2, steps: {} }, 'impersonation');
+    api.session.model.load({ version: CURRENT_PROGRESS_VERSION, steps: {} }, 'impersonation');
     await vscode.commands.executeCommand('exchangeSetup.checklist.focus');
     const roots = api.checklist.getChildren();
     assert.deepEqual(roots.map((r) => r.id), ['prerequisites', 'basicAuth.verify', 'basicAuth.enable', 'serviceAccount.create', 'serviceAccount.protocols', 'access', 'link', 'test']);
