@@ -23,7 +23,8 @@ const hostText = (english: string): string => `${OPEN}${english}${CLOSE}`;
 /**
  * The allow-list: values that are data, shown as they are in every language. Exactly these strings
  * (server, account, mailbox and URL values, the product and build Exchange reports, error codes
- * Exchange returns, a line of the pasted list, a timestamp), plus numbers (counts, durations, line numbers).
+ * Exchange returns, a line of the pasted list, a timestamp, the EWS host and its nodes' names and
+ * addresses), plus numbers (counts, durations, line numbers).
  */
 const DATA = {
   ewsUrl: 'https://mail.contoso.com/EWS/Exchange.asmx',
@@ -35,8 +36,10 @@ const DATA = {
   codes: ['ErrorNonExistentMailbox', 'ErrorImpersonateUserDenied'],
   pastedLine: 'not-an-address',
   linkedAt: '2026-11-29T10:00:00.000Z',
+  nodeHost: 'mail.contoso.com',
+  nodes: ['10.0.0.11', 'exch02.contoso.com'],
 } as const;
-const DATA_VALUES: readonly string[] = [DATA.ewsUrl, DATA.upn, DATA.testMailbox, ...DATA.mailboxes, DATA.product, DATA.build, ...DATA.codes, DATA.pastedLine, DATA.linkedAt];
+const DATA_VALUES: readonly string[] = [DATA.ewsUrl, DATA.upn, DATA.testMailbox, ...DATA.mailboxes, DATA.product, DATA.build, ...DATA.codes, DATA.pastedLine, DATA.linkedAt, DATA.nodeHost, ...DATA.nodes];
 /** What may stand between marked parts and data: spaces, digits and punctuation, and the status glyphs (aria-hidden). */
 const FILLER = /[\s\d.,:;()\u2014\u2013\-\u2714\u26A0\u2716\u2212]/g;
 
@@ -74,6 +77,21 @@ function hostMessages(trusted: boolean): HostMessage[] {
     { type: 'check', runId: 1, check: { id: 'tls.trust', name: hostText('Certificate'), status: 'warn', message: hostText('extra CA'), ms: 5, remedy: { ...remedy, hasSnippet: false } } },
     { type: 'check', runId: 1, check: { id: 'calendar.write', name: hostText('Write'), status: 'skip', message: hostText('not asked'), ms: 0 } },
     { type: 'runFinished', runId: 1, outcome: 'failed', summary: hostText('1 failed.'), server: { product: DATA.product, build: DATA.build, supported: false }, events: [], roomEvents: [{ subject: 'x', start: '', end: '', spoken: hostText('On Monday at 9:00: x.') }] },
+    // Per-node mode: a node that resolved and one that did not, the stage's end with a fix for one node.
+    { type: 'runStarted', runId: 3, purpose: 'probes' },
+    { type: 'nodesStarted', runId: 3, host: DATA.nodeHost, nodes: [DATA.nodes[0], DATA.nodes[1]] },
+    { type: 'nodesStarted', runId: 3, host: DATA.nodeHost, nodes: [DATA.nodes[0]] },
+    {
+      type: 'node', runId: 3,
+      node: { node: DATA.nodes[0], address: DATA.nodes[0], label: DATA.nodes[0], ok: false, server: { build: DATA.build, product: DATA.product }, checks: [
+        { id: 'net.dns', name: hostText('DNS'), status: 'pass', message: hostText('resolves'), ms: 1 },
+        { id: 'auth.schemes', name: hostText('Basic'), status: 'fail', message: hostText('Basic off'), ms: 2 },
+      ] },
+    },
+    { type: 'node', runId: 3, node: { node: DATA.nodes[1], label: DATA.nodes[1], ok: false, checks: [] } },
+    { type: 'runFinished', runId: 3, outcome: 'failed', summary: hostText('1 failed.'), nodes: { host: DATA.nodeHost, total: 2, passing: 0, summary: hostText('Two nodes fail.'), remedies: [remedy] } },
+    { type: 'runStarted', runId: 4, purpose: 'probes' },
+    { type: 'runFinished', runId: 4, outcome: 'error', summary: '', nodesError: hostText('no addresses') },
     { type: 'runStarted', runId: 2, purpose: 'link' },
     { type: 'runFinished', runId: 2, outcome: 'passed', summary: '', server: { product: DATA.product, build: DATA.build, supported: true } },
     { type: 'verifyStarted', total: 3, problems: [{ line: 4, text: DATA.pastedLine, reason: hostText('not an SMTP address') }] },
@@ -138,10 +156,11 @@ describe('ready for translation (issue 15, item 3)', () => {
   });
 
   it('would notice a string that does not go through the bundle (one left out of it shows in English)', () => {
-    const { 'Run probes': _left, 'Checklist step: {0}': _alsoLeft, ...fewer } = pseudo;
+    const { 'Run probes': _left, 'Checklist step: {0}': _alsoLeft, 'not resolved': _node, ...fewer } = pseudo;
     const found = renderAllStates(fewer);
     assert.ok(found.some((text) => text.includes('"Run probes"')), found.join('\n'));
     assert.ok(found.some((text) => text.includes('Checklist step: ')), found.join('\n'));
+    assert.ok(found.some((text) => text.includes('"not resolved"')), `the per-node table was rendered: ${found.join('\n')}`);
   });
 
   it('the check itself: allows data values and numbers, and nothing else', () => {
