@@ -1,5 +1,5 @@
 // Lint rules that carry the architecture: core never imports vscode at run time,
-// the webview imports only the protocol and pure helpers.
+// the webview imports only the protocol, the localizer (core/l10n) and pure helpers.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -38,7 +38,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-properties': ['error', { property: 'innerHTML', message: 'Render with DOM APIs and textContent.' }],
       '@typescript-eslint/no-restricted-imports': ['error', {
-        patterns: [{ regex: '^(?!\\.\\./core/protocol|\\./|\\.\\./core/pure/).*', message: 'The webview imports only the protocol and pure helpers.' }],
+        patterns: [{ regex: '^(?!\\.\\./core/protocol|\\.\\./core/l10n$|\\./|\\.\\./core/pure/).*', message: 'The webview imports only the protocol, core/l10n and pure helpers.' }],
       }],
     },
   },

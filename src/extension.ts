@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+// First: the core tables below are built in the display language (see the module).
+import './host/l10nSetup';
 import { isConfigured } from './core/settings';
 import { stepTitle } from './core/steps';
 import { extensionApi, type ExtensionApi, type TestHooks } from './host/api';
@@ -42,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   } catch (error) {
     log.error('Activation failed', error as Error);
     void vscode.window
-      .showErrorMessage(`Exchange Calendar Setup could not start: ${(error as Error).message}`, 'Show Log')
+      .showErrorMessage(vscode.l10n.t('Exchange Calendar Setup could not start: {0}', (error as Error).message), vscode.l10n.t('Show Log'))
       .then((choice) => (choice ? log.show() : undefined));
     return undefined;
   }

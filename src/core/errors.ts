@@ -2,6 +2,7 @@
  * One place that turns failures into words for people: what failed, why, and what to do next.
  * Cancellation is never an error to show.
  */
+import * as l10n from './l10n';
 import type { StepId } from './steps';
 
 /** An error whose message is already written for the admin (no stack needed to understand it). */
@@ -52,5 +53,5 @@ export function oneLineErrorText(error: unknown): string {
 /** The message to show for any error; unexpected errors say so and point at the log. */
 export function describeError(action: string, error: unknown): string {
   if (error instanceof UserFacingError) return error.message;
-  return `${action} failed unexpectedly: ${oneLineErrorText(error)}. The log has the details.`;
+  return l10n.t('{0} failed unexpectedly: {1}. The log has the details.', action, oneLineErrorText(error));
 }

@@ -2,6 +2,7 @@
  * The setup checklist's state: one record per step, each with the evidence behind it. Pure: the host
  * persists `snapshot()` and maps `view()` onto a tree; nothing here knows about VS Code.
  */
+import * as l10n from './l10n';
 import type { AccessMethod } from './settings';
 import { STATUS_LABELS } from './pure/stepVerdict';
 import { STEPS, childrenOf, isLeaf, isStepId, stepDefinition, type StepDefinition, type StepId, type StepStatus } from './steps';
@@ -192,7 +193,7 @@ export class SetupModel {
 
   /** A person ticked or unticked a step's checkbox. */
   setConfirmed(id: StepId, confirmed: boolean): void {
-    this.record(id, confirmed ? 'done' : 'notStarted', 'manual', confirmed ? 'Confirmed by hand.' : 'Unticked by hand.');
+    this.record(id, confirmed ? 'done' : 'notStarted', 'manual', confirmed ? l10n.t('Confirmed by hand.') : l10n.t('Unticked by hand.'));
   }
 
   /**
@@ -208,17 +209,17 @@ export class SetupModel {
   ): void {
     const at = this.now().toISOString();
     if (servers.length === 0) {
-      this.steps['basicAuth.verify'] = { status: 'unknown', evidence: { source, at, detail: 'No EWS virtual directory was returned.' } };
+      this.steps['basicAuth.verify'] = { status: 'unknown', evidence: { source, at, detail: l10n.t('No EWS virtual directory was returned.') } };
       this.fire();
       return;
     }
     const off = servers.filter((s) => s.basicAuthentication === false && s.error === undefined).map((s) => s.server);
     const unread = servers.filter((s) => s.basicAuthentication === null || s.error !== undefined).map((s) => s.server);
-    const notRight = [...off.map((name) => `${name} (Basic off)`), ...unread.map((name) => `${name} (could not be read)`)];
+    const notRight = [...off.map((name) => l10n.t('{0} (Basic off)', name)), ...unread.map((name) => l10n.t('{0} (could not be read)', name))];
     const names = servers.map((s) => s.server).join(', ');
-    const fallback = off.length > 0 ? `Basic auth is off for EWS on ${off.join(', ')}.`
-      : unread.length > 0 ? `Basic auth could not be read on ${unread.join(', ')}.`
-        : `Basic auth is on for EWS on ${names}.`;
+    const fallback = off.length > 0 ? l10n.t('Basic auth is off for EWS on {0}.', off.join(', '))
+      : unread.length > 0 ? l10n.t('Basic auth could not be read on {0}.', unread.join(', '))
+        : l10n.t('Basic auth is on for EWS on {0}.', names);
     const evidence = evidenceOf(source, at, detail ?? fallback, notRight);
     const allOn = off.length === 0 && unread.length === 0;
     this.steps['basicAuth.verify'] = { status: 'done', evidence };
@@ -291,15 +292,15 @@ export class SetupModel {
   }
 
   private describe(def: StepDefinition, status: StepStatus, children: readonly StepView[], evidence?: Evidence): string {
-    if (status === 'notApplicable') return def.method ? `not applicable: access method is ${this.accessMethod}` : 'not applicable';
+    if (status === 'notApplicable') return def.method ? l10n.t('not applicable: access method is {0}', this.accessMethod) : l10n.t('not applicable');
     if (children.length > 0) {
       const applicable = children.filter((c) => c.status !== 'notApplicable');
       const doneCount = applicable.filter((c) => c.status === 'done').length;
-      return `${STATUS_LABELS[status]} · ${doneCount} of ${applicable.length} done`;
+      return l10n.t('{0} · {1} of {2} done', STATUS_LABELS[status], doneCount, applicable.length);
     }
-    const label = def.optional ? `optional · ${STATUS_LABELS[status]}` : STATUS_LABELS[status];
+    const label = def.optional ? l10n.t('optional · {0}', STATUS_LABELS[status]) : STATUS_LABELS[status];
     if (!evidence) return label;
-    return `${label} · ${SOURCE_LABELS[evidence.source]}`;
+    return l10n.t('{0} · {1}', label, SOURCE_LABELS[evidence.source]);
   }
 
   private fire(): void {
@@ -310,10 +311,10 @@ export class SetupModel {
 export { STATUS_LABELS };
 
 export const SOURCE_LABELS: Record<EvidenceSource, string> = {
-  manual: 'ticked by hand',
-  terminal: 'read from the terminal',
-  pasted: 'read from pasted output',
-  probe: 'from a probe',
+  manual: l10n.t('ticked by hand'),
+  terminal: l10n.t('read from the terminal'),
+  pasted: l10n.t('read from pasted output'),
+  probe: l10n.t('from a probe'),
 };
 
 /** A parent's status from its children's. */

@@ -2,6 +2,7 @@
  * Records what a probe run proves on the checklist. The rule and its words live in
  * src/core/pure/stepVerdict.ts, which the panel's page uses too, so the two views cannot disagree.
  */
+import * as l10n from './l10n';
 import { SOURCE_LABELS, type RecordedStatus, type StepView } from './model';
 import type { AccessMethod } from './settings';
 import type { StepId } from './steps';
@@ -24,9 +25,9 @@ function byId(checks: readonly Finding[]): Map<string, Finding> {
  */
 export function checklistLabel(step: StepView, title: string): string {
   if ((step.status === 'warning' || step.status === 'failed') && step.evidence) {
-    return `${stepVerdictLine(title, step.status, step.evidence.detail)} (${SOURCE_LABELS[step.evidence.source]})`;
+    return l10n.t('{0} ({1})', stepVerdictLine(title, step.status, step.evidence.detail), SOURCE_LABELS[step.evidence.source]);
   }
-  return `${title}: ${step.description}`;
+  return l10n.t('{0}: {1}', title, step.description);
 }
 
 /** Records a run's evidence on the checklist; returns what was recorded. */

@@ -18,6 +18,7 @@
  * test/unit/progress-migration.test.ts fails until 2 and 3 exist, and walks every fixture to the current
  * version.
  */
+import * as l10n from './l10n';
 import { CURRENT_PROGRESS_VERSION, EMPTY_STATE, parsePersistedState, readStateBody, type PersistedSetupState } from './model';
 
 /** One step of the chain: version N's stored object in, version N+1's out. */
@@ -47,19 +48,19 @@ export function readStoredProgress(
 ): StoredProgress {
   const current = CURRENT_PROGRESS_VERSION;
   if (raw === undefined || raw === null) return { kind: 'empty', state: EMPTY_STATE };
-  if (typeof raw !== 'object' || Array.isArray(raw)) return { kind: 'unreadable', reason: `it is a ${Array.isArray(raw) ? 'list' : typeof raw}, not an object`, state: EMPTY_STATE };
+  if (typeof raw !== 'object' || Array.isArray(raw)) return { kind: 'unreadable', reason: Array.isArray(raw) ? l10n.t('it is a list, not an object') : l10n.t('it is a {0}, not an object', typeof raw), state: EMPTY_STATE };
   const version = (raw as { version?: unknown }).version;
   if (!Number.isInteger(version) || (version as number) < 1) {
-    return { kind: 'unreadable', reason: `its version is ${JSON.stringify(version) ?? 'missing'}, not a whole number from 1`, state: EMPTY_STATE };
+    return { kind: 'unreadable', reason: l10n.t('its version is {0}, not a whole number from 1', JSON.stringify(version) ?? l10n.t('missing')), state: EMPTY_STATE };
   }
   const storedVersion = version as number;
   if (storedVersion > current) return { kind: 'newer', version: storedVersion, state: readStateBody(raw) };
   let stored = raw as Record<string, unknown>;
   for (let from = storedVersion; from < current; from++) {
     const migrate = Object.prototype.hasOwnProperty.call(migrations, from) ? migrations[from] : undefined;
-    if (!migrate) return { kind: 'unreadable', reason: `no migration from version ${from} to ${from + 1}`, state: EMPTY_STATE };
+    if (!migrate) return { kind: 'unreadable', reason: l10n.t('no migration from version {0} to {1}', from, from + 1), state: EMPTY_STATE };
     stored = migrate(stored);
-    if (stored.version !== from + 1) return { kind: 'unreadable', reason: `the migration from version ${from} did not produce version ${from + 1}`, state: EMPTY_STATE };
+    if (stored.version !== from + 1) return { kind: 'unreadable', reason: l10n.t('the migration from version {0} did not produce version {1}', from, from + 1), state: EMPTY_STATE };
   }
   const state = parsePersistedState(stored);
   return storedVersion === current ? { kind: 'loaded', state } : { kind: 'loaded', state, migratedFrom: storedVersion };
@@ -72,9 +73,9 @@ export function readOnlyReason(stored: StoredProgress, organization: string): st
     case 'loaded':
       return undefined;
     case 'newer':
-      return `The progress stored for ${organization} was written by a newer version of Exchange Calendar Setup (stored progress version ${stored.version}; this version reads up to ${CURRENT_PROGRESS_VERSION}). It is shown as far as this version understands it and nothing is saved over it: update the extension to keep working with it, or choose Start Over to replace it.`;
+      return l10n.t('The progress stored for {0} was written by a newer version of Exchange Calendar Setup (stored progress version {1}; this version reads up to {2}). It is shown as far as this version understands it and nothing is saved over it: update the extension to keep working with it, or choose Start Over to replace it.', organization, stored.version, CURRENT_PROGRESS_VERSION);
     case 'unreadable':
-      return `The progress stored for ${organization} cannot be read (${stored.reason}). It is kept as it is and nothing is saved over it: choose Start Over to replace it with empty progress.`;
+      return l10n.t('The progress stored for {0} cannot be read ({1}). It is kept as it is and nothing is saved over it: choose Start Over to replace it with empty progress.', organization, stored.reason);
     default: {
       const unreachable: never = stored;
       return unreachable;

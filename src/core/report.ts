@@ -7,6 +7,7 @@
  * echo anything back in a message, so every string is passed through the run's Redactor (redact.ts:
  * the password in any encoding, `user:password`, and any Authorization value whatever it holds).
  */
+import * as l10n from './l10n';
 import { REDACTED, createRedactor, redact } from './redact';
 import type { AccessMethod } from './settings';
 import { stepDefinition, type StepId } from './steps';
@@ -20,27 +21,30 @@ import { MAILBOX_STATUS_WORDS, mailboxCountsText, type CheckStatus, type CheckVi
 export const REPORT_FORMAT_VERSION = 2;
 export { REDACTED, redact };
 
-/** Readable names of the probe ids, in run order. Unknown ids are shown as they are. */
-const CHECK_NAMES: Record<string, string> = {
-  'net.dns': 'DNS resolves the EWS host',
-  'net.tcp': 'TCP connection to EWS',
-  'tls.handshake': 'TLS handshake',
-  'tls.name': 'Certificate covers the host name',
-  'tls.trust': 'Certificate chains to a public root',
-  'tls.expiry': 'Certificate dates',
-  'auth.schemes': 'Basic authentication offered',
-  'auth.login': 'Service account logs on',
-  'server.version': 'Exchange version',
-  'access.impersonation': 'Impersonation of the test mailbox',
-  'access.delegate': 'Delegate access to the test mailbox',
-  'calendar.read': 'Calendar readable',
-  'calendar.write': 'Calendar writable (create and delete)',
-  'room.access': 'Access to the test room mailbox',
-  'room.read': 'Room calendar readable',
-};
+/**
+ * Readable names of the probe ids, in run order, in the display language (./l10n.ts; English in the
+ * CLI). Unknown ids are shown as they are.
+ */
+const checkNames = (): Record<string, string> => ({
+  'net.dns': l10n.t('DNS resolves the EWS host'),
+  'net.tcp': l10n.t('TCP connection to EWS'),
+  'tls.handshake': l10n.t('TLS handshake'),
+  'tls.name': l10n.t('Certificate covers the host name'),
+  'tls.trust': l10n.t('Certificate chains to a public root'),
+  'tls.expiry': l10n.t('Certificate dates'),
+  'auth.schemes': l10n.t('Basic authentication offered'),
+  'auth.login': l10n.t('Service account logs on'),
+  'server.version': l10n.t('Exchange version'),
+  'access.impersonation': l10n.t('Impersonation of the test mailbox'),
+  'access.delegate': l10n.t('Delegate access to the test mailbox'),
+  'calendar.read': l10n.t('Calendar readable'),
+  'calendar.write': l10n.t('Calendar writable (create and delete)'),
+  'room.access': l10n.t('Access to the test room mailbox'),
+  'room.read': l10n.t('Room calendar readable'),
+});
 
 export function checkName(id: string): string {
-  return CHECK_NAMES[id] ?? id;
+  return checkNames()[id] ?? id;
 }
 
 /** A probe result as the engine gives it (structurally: src/core/ews/probes.ts ProbeResult). */

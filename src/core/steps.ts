@@ -2,6 +2,7 @@
  * The setup procedure as data: stable step ids, their order and nesting, and which ones only a
  * person can confirm. The tree, the walkthrough, the runbook and the remedies all refer to these ids.
  */
+import * as l10n from './l10n';
 import type { AccessMethod } from './settings';
 
 export type StepId =
@@ -46,56 +47,60 @@ export interface StepDefinition {
   readonly hasDryRun?: boolean;
 }
 
+/**
+ * Titles and summaries are in the display language: a host sets the bundle (src/host/l10nSetup.ts)
+ * before this module loads; the CLI never does, so it reads English.
+ */
 export const STEPS: readonly StepDefinition[] = [
-  { id: 'prerequisites', title: 'Prerequisites', summary: 'What must be true before you start.', manual: false, hasSnippet: false },
+  { id: 'prerequisites', title: l10n.t('Prerequisites'), summary: l10n.t('What must be true before you start.'), manual: false, hasSnippet: false },
   {
-    id: 'prerequisites.adminRights', parent: 'prerequisites', title: 'Exchange admin rights',
-    summary: 'Connect an Exchange Management Shell with an account in Organization Management.', manual: true, hasSnippet: true, readBack: true,
+    id: 'prerequisites.adminRights', parent: 'prerequisites', title: l10n.t('Exchange admin rights'),
+    summary: l10n.t('Connect an Exchange Management Shell with an account in Organization Management.'), manual: true, hasSnippet: true, readBack: true,
   },
   {
-    id: 'prerequisites.exchangeVersion', parent: 'prerequisites', title: 'Exchange 2013 or newer',
-    summary: 'Every Exchange server is 2013 (15.0) or newer; only Subscription Edition is supported today (2016 and 2019 left support on 2025-10-14).', manual: false, hasSnippet: true, readBack: true,
+    id: 'prerequisites.exchangeVersion', parent: 'prerequisites', title: l10n.t('Exchange 2013 or newer'),
+    summary: l10n.t('Every Exchange server is 2013 (15.0) or newer; only Subscription Edition is supported today (2016 and 2019 left support on 2025-10-14).'), manual: false, hasSnippet: true, readBack: true,
   },
   {
-    id: 'prerequisites.certificate', parent: 'prerequisites', title: 'Publicly trusted certificate on EWS',
-    summary: 'On every server with EWS, the certificate bound to IIS comes from a public CA, covers the EWS host and has not expired.', manual: false, hasSnippet: true, readBack: true,
+    id: 'prerequisites.certificate', parent: 'prerequisites', title: l10n.t('Publicly trusted certificate on EWS'),
+    summary: l10n.t('On every server with EWS, the certificate bound to IIS comes from a public CA, covers the EWS host and has not expired.'), manual: false, hasSnippet: true, readBack: true,
   },
   {
-    id: 'prerequisites.basicAuth', parent: 'prerequisites', title: 'Basic authentication on EWS',
-    summary: 'EWS offers Basic authentication on every server behind the load balancer.', manual: false, hasSnippet: false,
+    id: 'prerequisites.basicAuth', parent: 'prerequisites', title: l10n.t('Basic authentication on EWS'),
+    summary: l10n.t('EWS offers Basic authentication on every server behind the load balancer.'), manual: false, hasSnippet: false,
   },
   {
-    id: 'basicAuth.verify', title: 'Verify Basic authentication',
-    summary: 'Read BasicAuthentication on the EWS virtual directory of every Exchange server.', manual: false, hasSnippet: true, readBack: true,
+    id: 'basicAuth.verify', title: l10n.t('Verify Basic authentication'),
+    summary: l10n.t('Read BasicAuthentication on the EWS virtual directory of every Exchange server.'), manual: false, hasSnippet: true, readBack: true,
   },
   {
-    id: 'basicAuth.enable', title: 'Enable Basic authentication',
-    summary: 'Record the current values, then turn Basic authentication on for EWS on every server that has it off.', manual: false, hasSnippet: true, readBack: true,
+    id: 'basicAuth.enable', title: l10n.t('Enable Basic authentication'),
+    summary: l10n.t('Record the current values, then turn Basic authentication on for EWS on every server that has it off.'), manual: false, hasSnippet: true, readBack: true,
   },
   {
-    id: 'serviceAccount.create', title: 'Create the service account mailbox',
-    summary: 'A mailbox for the service account; the shell prompts for its password twice.', manual: false, hasSnippet: true, readBack: true,
+    id: 'serviceAccount.create', title: l10n.t('Create the service account mailbox'),
+    summary: l10n.t('A mailbox for the service account; the shell prompts for its password twice.'), manual: false, hasSnippet: true, readBack: true,
   },
   {
-    id: 'serviceAccount.protocols', title: 'Turn off the service account\'s other protocols (optional)',
-    summary: 'Outlook on the web, ActiveSync, POP3, IMAP4 and MAPI off for the service account; EWS stays on.', manual: false, hasSnippet: true, readBack: true, optional: true,
+    id: 'serviceAccount.protocols', title: l10n.t("Turn off the service account's other protocols (optional)"),
+    summary: l10n.t('Outlook on the web, ActiveSync, POP3, IMAP4 and MAPI off for the service account; EWS stays on.'), manual: false, hasSnippet: true, readBack: true, optional: true,
   },
-  { id: 'access', title: 'Grant calendar access', summary: 'One of two methods, chosen in exchangeSetup.accessMethod.', manual: false, hasSnippet: false },
+  { id: 'access', title: l10n.t('Grant calendar access'), summary: l10n.t('One of two methods, chosen in exchangeSetup.accessMethod.'), manual: false, hasSnippet: false },
   {
-    id: 'access.impersonation', parent: 'access', method: 'impersonation', title: 'Method 1: impersonation',
-    summary: 'A management scope over user mailboxes and an ApplicationImpersonation assignment limited to it.', manual: false, hasSnippet: true, readBack: true,
-  },
-  {
-    id: 'access.delegate', parent: 'access', method: 'delegate', title: 'Method 2: per-mailbox rights',
-    summary: 'Full access and Send As on each user mailbox (mailboxes created later need it too).', manual: false, hasSnippet: true, readBack: true, hasDryRun: true,
+    id: 'access.impersonation', parent: 'access', method: 'impersonation', title: l10n.t('Method 1: impersonation'),
+    summary: l10n.t('A management scope over user mailboxes and an ApplicationImpersonation assignment limited to it.'), manual: false, hasSnippet: true, readBack: true,
   },
   {
-    id: 'link', title: 'Link the service account',
-    summary: 'Give the calendar service the account, its password, the EWS URL and the access method.', manual: true, hasSnippet: true,
+    id: 'access.delegate', parent: 'access', method: 'delegate', title: l10n.t('Method 2: per-mailbox rights'),
+    summary: l10n.t('Full access and Send As on each user mailbox (mailboxes created later need it too).'), manual: false, hasSnippet: true, readBack: true, hasDryRun: true,
   },
   {
-    id: 'test', title: 'Test the integration',
-    summary: 'An enrolled user links Exchange and hears upcoming events read back.', manual: true, hasSnippet: true,
+    id: 'link', title: l10n.t('Link the service account'),
+    summary: l10n.t('Give the calendar service the account, its password, the EWS URL and the access method.'), manual: true, hasSnippet: true,
+  },
+  {
+    id: 'test', title: l10n.t('Test the integration'),
+    summary: l10n.t('An enrolled user links Exchange and hears upcoming events read back.'), manual: true, hasSnippet: true,
   },
 ];
 
@@ -111,9 +116,9 @@ export function stepTitle(id: StepId, settings: { serviceAccount: { existing: bo
   const title = stepDefinition(id).title;
   if (!settings.serviceAccount.existing) return title;
   switch (id) {
-    case 'serviceAccount.create': return 'Check the existing service account';
-    case 'access.impersonation': return `${title} beside the existing access`;
-    case 'access.delegate': return `${title} beside the existing access`;
+    case 'serviceAccount.create': return l10n.t('Check the existing service account');
+    case 'access.impersonation': return l10n.t('{0} beside the existing access', title);
+    case 'access.delegate': return l10n.t('{0} beside the existing access', title);
     default: return title;
   }
 }

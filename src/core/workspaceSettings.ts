@@ -19,6 +19,7 @@
  *   every workspace value in effect, so that a trusted-but-hostile repository is seen before a
  *   snippet is run.
  */
+import * as l10n from './l10n';
 import type { SettingKey } from './contributions/configuration';
 
 /** A key of the settings table (core/contributions/configuration.ts), after the `exchangeSetup.` prefix. */
@@ -35,24 +36,24 @@ export interface SnippetShapingSetting {
 
 /** Every setting that shapes a snippet, the runbook or where the service account's password goes. */
 export const SNIPPET_SHAPING_SETTINGS: readonly SnippetShapingSetting[] = [
-  { key: 'ewsUrl', guard: 'machine', risk: 'probes and linking send the password to this URL' },
-  { key: 'exchangeServer', guard: 'machine', risk: 'the remote Exchange shell, which carries the new account\'s password, connects to this host' },
-  { key: 'serviceAccount.upn', guard: 'machine', risk: 'the account the password belongs to' },
-  { key: 'serviceAccount.organizationalUnit', guard: 'machine', risk: 'the administrators of this OU control the impersonation account' },
-  { key: 'impersonation.organizationWide', guard: 'machine', risk: 'impersonation over every mailbox' },
-  { key: 'access.limitToGroup', guard: 'machine', risk: 'whose mailboxes the service account may reach (a group whose members the attacker controls)' },
-  { key: 'testMailbox', guard: 'machine', risk: 'the mailbox probes read and write' },
-  { key: 'testRoomMailbox', guard: 'machine', risk: 'the room mailbox the probes read' },
-  { key: 'serviceAccount.alias', guard: 'restricted', risk: 'the new mailbox\'s alias' },
-  { key: 'serviceAccount.displayName', guard: 'restricted', risk: 'the new mailbox\'s name' },
-  { key: 'accessMethod', guard: 'restricted', risk: 'which rights the service account is given' },
-  { key: 'impersonation.scopeName', guard: 'restricted', risk: 'the management scope the impersonation right is bound to, and the one the rollback removes' },
-  { key: 'impersonation.assignmentName', guard: 'restricted', risk: 'the role assignment created, and the one the rollback removes' },
-  { key: 'serviceAccount.existing', guard: 'restricted', risk: 'whether the account is created or only checked, and what the access step adds beside it' },
-  { key: 'impersonation.scopeCoversRooms', guard: 'restricted', risk: 'whether the impersonation scope reaches room mailboxes too' },
-  { key: 'link.target', guard: 'restricted', risk: 'where linking sends the password' },
-  { key: 'link.workmail.organizationId', guard: 'restricted', risk: 'the WorkMail organisation that receives the password' },
-  { key: 'link.workmail.region', guard: 'restricted', risk: 'the WorkMail region called' },
+  { key: 'ewsUrl', guard: 'machine', risk: l10n.t('probes and linking send the password to this URL') },
+  { key: 'exchangeServer', guard: 'machine', risk: l10n.t("the remote Exchange shell, which carries the new account's password, connects to this host") },
+  { key: 'serviceAccount.upn', guard: 'machine', risk: l10n.t('the account the password belongs to') },
+  { key: 'serviceAccount.organizationalUnit', guard: 'machine', risk: l10n.t('the administrators of this OU control the impersonation account') },
+  { key: 'impersonation.organizationWide', guard: 'machine', risk: l10n.t('impersonation over every mailbox') },
+  { key: 'access.limitToGroup', guard: 'machine', risk: l10n.t('whose mailboxes the service account may reach (a group whose members the attacker controls)') },
+  { key: 'testMailbox', guard: 'machine', risk: l10n.t('the mailbox probes read and write') },
+  { key: 'testRoomMailbox', guard: 'machine', risk: l10n.t('the room mailbox the probes read') },
+  { key: 'serviceAccount.alias', guard: 'restricted', risk: l10n.t("the new mailbox's alias") },
+  { key: 'serviceAccount.displayName', guard: 'restricted', risk: l10n.t("the new mailbox's name") },
+  { key: 'accessMethod', guard: 'restricted', risk: l10n.t('which rights the service account is given') },
+  { key: 'impersonation.scopeName', guard: 'restricted', risk: l10n.t('the management scope the impersonation right is bound to, and the one the rollback removes') },
+  { key: 'impersonation.assignmentName', guard: 'restricted', risk: l10n.t('the role assignment created, and the one the rollback removes') },
+  { key: 'serviceAccount.existing', guard: 'restricted', risk: l10n.t('whether the account is created or only checked, and what the access step adds beside it') },
+  { key: 'impersonation.scopeCoversRooms', guard: 'restricted', risk: l10n.t('whether the impersonation scope reaches room mailboxes too') },
+  { key: 'link.target', guard: 'restricted', risk: l10n.t('where linking sends the password') },
+  { key: 'link.workmail.organizationId', guard: 'restricted', risk: l10n.t('the WorkMail organisation that receives the password') },
+  { key: 'link.workmail.region', guard: 'restricted', risk: l10n.t('the WorkMail region called') },
 ];
 
 /** The part of VS Code's `WorkspaceConfiguration.inspect()` answer that matters here. */
@@ -87,6 +88,6 @@ export function workspaceOverrides(inspect: (key: GuardedSetting) => SettingInsp
 /** The checklist's warning for the overrides in effect, or undefined when there are none. */
 export function workspaceOverrideWarning(overrides: readonly WorkspaceOverride[]): string | undefined {
   if (overrides.length === 0) return undefined;
-  const list = overrides.map((o) => `exchangeSetup.${o.key} (${o.from}: ${o.risk})`).join('; ');
-  return `Workspace settings shape your snippets: ${list}. A cloned repository can set these; check each value (Preferences: Open Workspace Settings) before you run a snippet, or move it to your user settings.`;
+  const list = overrides.map((o) => `exchangeSetup.${o.key} (${o.from === 'workspace' ? l10n.t('workspace') : l10n.t('workspace folder')}: ${o.risk})`).join('; ');
+  return l10n.t('Workspace settings shape your snippets: {0}. A cloned repository can set these; check each value (Preferences: Open Workspace Settings) before you run a snippet, or move it to your user settings.', list);
 }

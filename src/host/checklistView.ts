@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { SOURCE_LABELS, STATUS_LABELS, type SetupModel, type StepView } from '../core/model';
+import { manualCheckboxLabel, manualCheckboxTooltip, stepsLeftTooltip, stepTooltipMarkdown } from '../core/checklistText';
+import { type SetupModel, type StepView } from '../core/model';
 import { checklistLabel } from '../core/probeEvidence';
 import { stepDefinition, type StepId, type StepStatus } from '../core/steps';
 import { workspaceOverrideWarning, workspaceOverrides } from '../core/workspaceSettings';
@@ -65,12 +66,12 @@ export class ChecklistTreeProvider implements vscode.TreeDataProvider<StepView>,
     if (step.definition.manual && step.status !== 'notApplicable') {
       item.checkboxState = {
         state: step.status === 'done' ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked,
-        tooltip: 'Only you can confirm this step: tick it when it is done.',
-        accessibilityInformation: { label: `${title} is done (only you can confirm it)` },
+        tooltip: manualCheckboxTooltip(),
+        accessibilityInformation: { label: manualCheckboxLabel(title) },
       };
     }
     if (step.definition.hasSnippet && step.status !== 'notApplicable') {
-      item.command = { command: 'exchangeSetup.openStepHelp', title: 'Open Step Explanation', arguments: [step] };
+      item.command = { command: 'exchangeSetup.openStepHelp', title: vscode.l10n.t('Open Step Explanation'), arguments: [step] };
     }
     return item;
   }
@@ -95,25 +96,8 @@ export function contextValueFor(step: StepView): string {
 }
 
 function tooltipFor(step: StepView): vscode.MarkdownString {
-  const md = new vscode.MarkdownString(undefined, false);
+  const md = new vscode.MarkdownString(stepTooltipMarkdown(step), false);
   md.supportThemeIcons = false;
-  md.appendMarkdown(`**${escape(step.definition.title)}** — ${escape(STATUS_LABELS[step.status])}\n\n`);
-  md.appendMarkdown(`${escape(step.definition.summary)}\n\n`);
-  if (step.evidence) {
-    const when = new Date(step.evidence.at).toLocaleString();
-    md.appendMarkdown(`*${escape(capitalise(SOURCE_LABELS[step.evidence.source]))} at ${escape(when)}:* ${escape(step.evidence.detail)}`);
-    // The steps that read every Exchange server name the ones still to fix, one per line.
-    const servers = step.evidence.servers ?? [];
-    if (servers.length > 0) {
-      md.appendMarkdown(`\n\n**Servers not yet right (${servers.length}):**\n\n${servers.map((server) => `- ${escape(server)}`).join('\n')}`);
-    }
-  } else if (step.children.length > 0) {
-    md.appendMarkdown('*Status follows from the sub-steps.*');
-  } else if (step.status === 'notApplicable') {
-    md.appendMarkdown('*Not applicable with the access method chosen in `exchangeSetup.accessMethod`.*');
-  } else {
-    md.appendMarkdown('*No evidence yet: run its verification, a probe, or tick it when it only needs a person.*');
-  }
   return md;
 }
 
@@ -124,14 +108,6 @@ function findStep(steps: readonly StepView[], id: unknown): StepView | undefined
     if (inner) return inner;
   }
   return undefined;
-}
-
-function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Creates the tree view with its badge and checkboxes. */
@@ -149,7 +125,7 @@ export function registerChecklistView(
   });
   const updateBadge = () => {
     const left = model.remaining();
-    view.badge = left > 0 ? { value: left, tooltip: `${left} setup step${left === 1 ? '' : 's'} left` } : undefined;
+    view.badge = left > 0 ? { value: left, tooltip: stepsLeftTooltip(left) } : undefined;
   };
   updateBadge();
   const modelListener = model.onDidChange(updateBadge);
@@ -158,7 +134,7 @@ export function registerChecklistView(
       model.setConfirmed(step.id, state === vscode.TreeItemCheckboxState.Checked);
     }
   });
-  const reveal = registerSafeCommand(log, 'exchangeSetup.revealStep', 'Reveal Step in Checklist', async (arg: unknown) => {
+  const reveal = registerSafeCommand(log, 'exchangeSetup.revealStep', vscode.l10n.t('Reveal Step in Checklist'), async (arg: unknown) => {
     const id = typeof arg === 'string' ? arg : (arg as { id?: unknown } | undefined)?.id;
     const target = findStep(model.view(), id);
     if (!target) return;

@@ -23,8 +23,9 @@ export function registerSafeCommand(
       if (error instanceof UserFacingError) log.warn(`${title}: ${error.message}`);
       else log.error(`${title} failed`, error instanceof Error ? error : new Error(String(error)));
       // Not awaited: the command settles now, the message stays until the person dismisses it.
-      void vscode.window.showErrorMessage(describeError(title, error), 'Show Log').then((choice) => {
-        if (choice === 'Show Log') log.show(true);
+      const showLog = vscode.l10n.t('Show Log');
+      void vscode.window.showErrorMessage(describeError(title, error), showLog).then((choice) => {
+        if (choice === showLog) log.show(true);
       });
       return undefined;
     }

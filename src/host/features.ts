@@ -5,6 +5,8 @@
  * loads this bundle on the first command, panel restore or explanation (see ./loadFeatures.ts).
  */
 import type * as vscode from 'vscode';
+// First: the core tables below are built in the display language (see the module).
+import './l10nSetup';
 import { stepHelpMarkdown } from '../core/stepHelp';
 import type { StepId } from '../core/steps';
 import { registerConfigureCommand } from './configureCommand';

@@ -11,8 +11,8 @@ import { HELP_SCHEME } from './viewTypes';
  */
 export function registerHelpView(model: SetupModel, log: Log): vscode.Disposable[] {
   return [
-    registerSafeCommand(log, 'exchangeSetup.openStepHelp', 'Open Step Explanation', async (arg: unknown) => {
-      const id = await resolveStep(arg, model, () => true, 'Explain which step?');
+    registerSafeCommand(log, 'exchangeSetup.openStepHelp', vscode.l10n.t('Open Step Explanation'), async (arg: unknown) => {
+      const id = await resolveStep(arg, model, () => true, vscode.l10n.t('Explain which step?'));
       if (!id) return;
       const uri = vscode.Uri.from({ scheme: HELP_SCHEME, path: `/${id}.md` });
       try {

@@ -46,7 +46,7 @@ export class LazyFeatures implements vscode.Disposable {
       vscode.workspace.registerTextDocumentContentProvider(HELP_SCHEME, {
         provideTextDocumentContent: (uri) => {
           const id = uri.path.replace(/^\//, '').replace(/\.md$/, '');
-          return isStepId(id) ? this.load().stepHelp(id) : `# Unknown step\n\nNo explanation for "${id}".\n`;
+          return isStepId(id) ? this.load().stepHelp(id) : `# ${vscode.l10n.t('Unknown step')}\n\n${vscode.l10n.t('No explanation for "{0}".', id)}\n`;
         },
       }),
     ];
@@ -71,7 +71,7 @@ export class LazyFeatures implements vscode.Disposable {
       this.features = module.activateFeatures(this.context, this.session, this.log);
     } catch (error) {
       // Some commands may be registered by now and the stand-ins are gone: another try would clash.
-      this.failed = new Error(`The extension's commands could not start (${(error as Error).message}); reload the window (Developer: Reload Window).`);
+      this.failed = new Error(vscode.l10n.t("The extension's commands could not start ({0}); reload the window (Developer: Reload Window).", (error as Error).message));
       throw this.failed;
     }
     this.context.subscriptions.push(...this.features.disposables);

@@ -47,7 +47,7 @@ class ProbePanel implements vscode.Disposable {
       this.panel.reveal(undefined, false);
       return this.panel;
     }
-    const panel = vscode.window.createWebviewPanel(PROBE_PANEL_VIEW_TYPE, 'Exchange Probe & Link', vscode.ViewColumn.Active, webviewOptions(this.services.context.extensionUri));
+    const panel = vscode.window.createWebviewPanel(PROBE_PANEL_VIEW_TYPE, vscode.l10n.t('Exchange Probe & Link'), vscode.ViewColumn.Active, webviewOptions(this.services.context.extensionUri));
     this.attach(panel);
     return panel;
   }
@@ -119,7 +119,7 @@ class ProbePanel implements vscode.Disposable {
         return this.sendInitialState();
       case 'saveForm':
         await this.connection.save(message.form);
-        void vscode.window.showInformationMessage('Saved the EWS URL, service account, test mailbox and access method to your user settings.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('Saved the EWS URL, service account, test mailbox and access method to your user settings.'));
         return;
       case 'changePassword':
         await this.connection.save(message.form);
@@ -173,7 +173,7 @@ class ProbePanel implements vscode.Disposable {
   private reportError(error: unknown): void {
     if (isCancellation(error)) return;
     this.services.log.error('Probe panel failed', error instanceof Error ? error : new Error(String(error)));
-    this.gate.post({ type: 'notice', level: 'error', text: `Probe panel: ${oneLineErrorText(error)}` });
+    this.gate.post({ type: 'notice', level: 'error', text: vscode.l10n.t('Probe panel: {0}', oneLineErrorText(error)) });
   }
 }
 

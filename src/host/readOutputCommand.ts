@@ -49,7 +49,7 @@ export function registerReadOutputCommand(deps: ReadOutputDeps): vscode.Disposab
 
   const readDocument = async (document: vscode.TextDocument): Promise<void> => {
     const id = pending.get(document.uri.toString());
-    if (!id) throw new UserFacingError('This editor is not waiting for verification output: run "Exchange Setup: Read Verification Output..." first.');
+    if (!id) throw new UserFacingError(vscode.l10n.t('This editor is not waiting for verification output: run "Exchange Setup: Read Verification Output..." first.'));
     read(id, document.getText());
     pending.delete(document.uri.toString());
     publish();
@@ -62,7 +62,7 @@ export function registerReadOutputCommand(deps: ReadOutputDeps): vscode.Disposab
     const title = stepDefinition(id).title;
     const document = await vscode.workspace.openTextDocument({
       language: 'plaintext',
-      content: `# Paste below the output of the verification of "${title}" (${id}), from the line ${begin} to the line ${end}.\n\n`,
+      content: `# ${vscode.l10n.t('Paste below the output of the verification of "{0}" ({1}), from the line {2} to the line {3}.', title, id, begin, end)}\n\n`,
     });
     pending.set(document.uri.toString(), id);
     publish();
@@ -70,25 +70,26 @@ export function registerReadOutputCommand(deps: ReadOutputDeps): vscode.Disposab
     const lastLine = document.lineCount - 1;
     editor.selection = new vscode.Selection(lastLine, 0, lastLine, 0);
     // Not awaited: the command is done once the editor is open; the answer comes when the admin has pasted.
+    const readOutput = vscode.l10n.t('Read Output');
     void vscode.window
-      .showInformationMessage(`Paste the verification output of "${title}" into the editor, then choose Read Output (or Read Pasted Output on the editor's title bar).`, 'Read Output')
+      .showInformationMessage(vscode.l10n.t(`Paste the verification output of "{0}" into the editor, then choose Read Output (or Read Pasted Output on the editor's title bar).`, title), readOutput)
       .then(async (choice) => {
-        if (choice !== 'Read Output' || !pending.has(document.uri.toString())) return;
+        if (choice !== readOutput || !pending.has(document.uri.toString())) return;
         await runCommand('exchangeSetup.readPastedOutput', document.uri);
       });
   };
 
   return [
-    registerSafeCommand(log, 'exchangeSetup.readVerificationOutput', 'Read Verification Output', async (arg: unknown, text?: unknown) => {
-      const id = await resolveStep(arg, model, (s) => READ_BACK_STEPS.includes(s), 'Read the verification output of which step?');
+    registerSafeCommand(log, 'exchangeSetup.readVerificationOutput', vscode.l10n.t('Read Verification Output'), async (arg: unknown, text?: unknown) => {
+      const id = await resolveStep(arg, model, (s) => READ_BACK_STEPS.includes(s), vscode.l10n.t('Read the verification output of which step?'));
       if (!id) return;
       if (typeof text === 'string') read(id, text);
       else await openPasteDocument(id);
     }),
-    registerSafeCommand(log, 'exchangeSetup.readPastedOutput', 'Read Pasted Output', async (arg: unknown) => {
+    registerSafeCommand(log, 'exchangeSetup.readPastedOutput', vscode.l10n.t('Read Pasted Output'), async (arg: unknown) => {
       const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
       const document = uri && vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-      if (!document) throw new UserFacingError('The editor with the pasted output was closed: run "Exchange Setup: Read Verification Output..." again.');
+      if (!document) throw new UserFacingError(vscode.l10n.t('The editor with the pasted output was closed: run "Exchange Setup: Read Verification Output..." again.'));
       await readDocument(document);
     }),
     vscode.workspace.onDidCloseTextDocument((document) => {

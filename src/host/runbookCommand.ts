@@ -6,9 +6,9 @@ import { InvalidSettingsError, requireTrustedWorkspace, type SnippetCommandDeps 
 /** "Export Runbook": one .ps1 with every step in order. A target Uri may be passed (scripts, tests). */
 export function registerRunbookCommand(deps: SnippetCommandDeps): vscode.Disposable[] {
   return [
-    registerSafeCommand(deps.log, 'exchangeSetup.exportRunbook', 'Export Runbook', async (target?: unknown) => {
+    registerSafeCommand(deps.log, 'exchangeSetup.exportRunbook', vscode.l10n.t('Export Runbook'), async (target?: unknown) => {
       // The runbook is every snippet in one script, made to be run.
-      requireTrustedWorkspace('Exporting the runbook');
+      requireTrustedWorkspace(vscode.l10n.t('Exporting the runbook'));
       const { settings } = deps.readSettings();
       const runbook = renderRunbook(settings, { basicAuthPrior: deps.model.getBasicAuthPrior() });
       if (!runbook.ok) throw new InvalidSettingsError(runbook.issues);
@@ -16,9 +16,9 @@ export function registerRunbookCommand(deps: SnippetCommandDeps): vscode.Disposa
       if (!uri) {
         const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
         uri = await vscode.window.showSaveDialog({
-          title: 'Export the Exchange setup runbook',
+          title: vscode.l10n.t('Export the Exchange setup runbook'),
           defaultUri: folder ? vscode.Uri.joinPath(folder, 'exchange-calendar-setup-runbook.ps1') : undefined,
-          filters: { 'PowerShell script': ['ps1'] },
+          filters: { [vscode.l10n.t('PowerShell script')]: ['ps1'] },
         });
         if (!uri) return undefined;
       }

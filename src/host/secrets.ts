@@ -2,6 +2,8 @@ import type * as vscode from 'vscode';
 import { organizationKey } from '../core/settings';
 import type { SecretState } from '../core/protocol';
 import { errorText } from '../core/errors';
+// Not vscode.l10n: this module runs in plain Node in the unit tests; src/host/l10nSetup.ts gives core the same bundle.
+import * as l10n from '../core/l10n';
 
 /**
  * The service account's password (and the http link target's authorization header) live only in
@@ -10,7 +12,7 @@ import { errorText } from '../core/errors';
  */
 export class KeyringUnavailableError extends Error {
   constructor(cause: unknown) {
-    super(`VS Code's secret storage (the operating system keyring) is not available, so no password can be kept: ${errorText(cause)}. Unlock or install a keyring (for example gnome-keyring or KWallet on Linux), then reload VS Code. The password is never stored anywhere else.`);
+    super(l10n.t("VS Code's secret storage (the operating system keyring) is not available, so no password can be kept: {0}. Unlock or install a keyring (for example gnome-keyring or KWallet on Linux), then reload VS Code. The password is never stored anywhere else.", errorText(cause)));
     this.name = 'KeyringUnavailableError';
   }
 }

@@ -43,14 +43,16 @@ export function createSession(context: vscode.ExtensionContext, log: Log): { ses
       const shownFor = organization;
       log.warn(reason);
       // Not awaited: the warning stays until the person answers it, and loading goes on meanwhile.
-      void vscode.window.showWarningMessage(reason, 'Start Over', 'Keep Read-Only').then(async (choice) => {
-        if (choice !== 'Start Over' || shownFor !== organization) return;
+      const startOver = vscode.l10n.t('Start Over');
+      const replace = vscode.l10n.t('Replace');
+      void vscode.window.showWarningMessage(reason, startOver, vscode.l10n.t('Keep Read-Only')).then(async (choice) => {
+        if (choice !== startOver || shownFor !== organization) return;
         const confirm = await vscode.window.showWarningMessage(
-          `Replace the stored progress of ${shownFor} (including any Basic auth values recorded for rollback) with empty progress?`,
+          vscode.l10n.t('Replace the stored progress of {0} (including any Basic auth values recorded for rollback) with empty progress?', shownFor),
           { modal: true },
-          'Replace',
+          replace,
         );
-        if (confirm !== 'Replace' || shownFor !== organization) return;
+        if (confirm !== replace || shownFor !== organization) return;
         store.allowOverwrite(shownFor);
         model.reset();
         log.info(`Stored progress for ${shownFor} replaced by hand.`);

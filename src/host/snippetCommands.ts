@@ -26,8 +26,8 @@ export class InvalidSettingsError extends UserFacingError {
   constructor(readonly issues: readonly FieldIssue[]) {
     super(
       issues.length === 1
-        ? `Fix this setting first: ${issues[0].message}`
-        : `Fix these ${issues.length} settings first: ${issues.map((i) => i.message).join(' | ')}`,
+        ? vscode.l10n.t('Fix this setting first: {0}', issues[0].message)
+        : vscode.l10n.t('Fix these {0} settings first: {1}', issues.length, issues.map((i) => i.message).join(' | ')),
     );
   }
 }
@@ -35,7 +35,7 @@ export class InvalidSettingsError extends UserFacingError {
 export function requireTrustedWorkspace(action: string): void {
   if (!vscode.workspace.isTrusted) {
     throw new UserFacingError(
-      `${action} is disabled in an untrusted workspace: a folder you have not trusted could otherwise steer what runs in your Exchange shell. Trust the folder (Workspaces: Manage Workspace Trust) to use it; the checklist stays readable.`,
+      vscode.l10n.t('{0} is disabled in an untrusted workspace: a folder you have not trusted could otherwise steer what runs in your Exchange shell. Trust the folder (Workspaces: Manage Workspace Trust) to use it; the checklist stays readable.', action),
     );
   }
 }
@@ -57,7 +57,29 @@ export function snippetFor(deps: SnippetCommandDeps, id: StepId): StepSnippet {
 
 const PART_LABELS: Record<SnippetPart, string> = { action: 'snippet', verify: 'verification command', rollback: 'rollback command', dryRun: 'dry run (-WhatIf)' };
 
-const NOTHING_TO: Record<SnippetPart, string> = { action: 'run', verify: 'verify it', rollback: 'undo it', dryRun: 'try it without changes (no dry run)' };
+/** Whole sentences per part, so that a translation never has to fit a word into someone else's sentence. */
+const PART_TEXT: Record<SnippetPart, { inserting(): string; which(): string; nothing(title: string): string }> = {
+  action: {
+    inserting: () => vscode.l10n.t('Inserting a snippet'),
+    which: () => vscode.l10n.t("Insert which step's snippet?"),
+    nothing: (title) => vscode.l10n.t('"{0}" has no shell command to run: its explanation says what to do.', title),
+  },
+  verify: {
+    inserting: () => vscode.l10n.t('Inserting a verification command'),
+    which: () => vscode.l10n.t("Insert which step's verification command?"),
+    nothing: (title) => vscode.l10n.t('"{0}" has no shell command to verify it: its explanation says what to do.', title),
+  },
+  rollback: {
+    inserting: () => vscode.l10n.t('Inserting a rollback command'),
+    which: () => vscode.l10n.t("Insert which step's rollback command?"),
+    nothing: (title) => vscode.l10n.t('"{0}" has no shell command to undo it: its explanation says what to do.', title),
+  },
+  dryRun: {
+    inserting: () => vscode.l10n.t('Inserting a dry run (-WhatIf)'),
+    which: () => vscode.l10n.t("Insert which step's dry run (-WhatIf)?"),
+    nothing: (title) => vscode.l10n.t('"{0}" has no shell command to try it without changes (no dry run): its explanation says what to do.', title),
+  },
+};
 
 export function registerSnippetCommands(deps: SnippetCommandDeps): vscode.Disposable[] {
   const { model, log } = deps;
@@ -66,17 +88,14 @@ export function registerSnippetCommands(deps: SnippetCommandDeps): vscode.Dispos
   const withDryRun = (id: StepId) => stepDefinition(id).hasDryRun === true;
 
   const insert = (part: SnippetPart) => async (arg: unknown) => {
-    requireTrustedWorkspace(`Inserting a ${PART_LABELS[part]}`);
-    const id = await resolveStep(arg, model, part === 'dryRun' ? withDryRun : withSnippet, `Insert which step's ${PART_LABELS[part]}?`);
+    requireTrustedWorkspace(PART_TEXT[part].inserting());
+    const id = await resolveStep(arg, model, part === 'dryRun' ? withDryRun : withSnippet, PART_TEXT[part].which());
     if (!id) return;
     const snippet = snippetFor(deps, id);
     const script = commandsToInsert(snippet, part);
     if (!script) {
       void vscode.window
-        .showInformationMessage(
-          `"${stepDefinition(id).title}" has no shell command to ${NOTHING_TO[part]}: its explanation says what to do.`,
-          'Open Explanation',
-        )
+        .showInformationMessage(PART_TEXT[part].nothing(stepDefinition(id).title), vscode.l10n.t('Open Explanation'))
         .then((choice) => (choice ? runCommand('exchangeSetup.openStepHelp', id) : undefined));
       return;
     }
@@ -85,14 +104,14 @@ export function registerSnippetCommands(deps: SnippetCommandDeps): vscode.Dispos
   };
 
   return [
-    registerSafeCommand(log, 'exchangeSetup.insertSnippet', 'Insert Step Snippet', insert('action')),
-    registerSafeCommand(log, 'exchangeSetup.insertVerification', 'Insert Verification Command', insert('verify')),
-    registerSafeCommand(log, 'exchangeSetup.insertRollback', 'Insert Rollback Command', insert('rollback')),
-    registerSafeCommand(log, 'exchangeSetup.insertDryRun', 'Insert Dry Run', insert('dryRun')),
-    registerSafeCommand(log, 'exchangeSetup.copySnippet', 'Copy Step Snippet', async (arg: unknown) => {
+    registerSafeCommand(log, 'exchangeSetup.insertSnippet', vscode.l10n.t('Insert Step Snippet'), insert('action')),
+    registerSafeCommand(log, 'exchangeSetup.insertVerification', vscode.l10n.t('Insert Verification Command'), insert('verify')),
+    registerSafeCommand(log, 'exchangeSetup.insertRollback', vscode.l10n.t('Insert Rollback Command'), insert('rollback')),
+    registerSafeCommand(log, 'exchangeSetup.insertDryRun', vscode.l10n.t('Insert Dry Run'), insert('dryRun')),
+    registerSafeCommand(log, 'exchangeSetup.copySnippet', vscode.l10n.t('Copy Step Snippet'), async (arg: unknown) => {
       // A copied snippet is pasted into a shell as readily as an inserted one.
-      requireTrustedWorkspace('Copying a snippet');
-      const id = await resolveStep(arg, model, withSnippet, 'Copy which step\'s snippet?');
+      requireTrustedWorkspace(vscode.l10n.t('Copying a snippet'));
+      const id = await resolveStep(arg, model, withSnippet, vscode.l10n.t("Copy which step's snippet?"));
       if (!id) return;
       const snippet = snippetFor(deps, id);
       const text = [
@@ -106,11 +125,11 @@ export function registerSnippetCommands(deps: SnippetCommandDeps): vscode.Dispos
         renderScript(snippet.rollback),
       ].join('\n');
       await vscode.env.clipboard.writeText(text);
-      vscode.window.showInformationMessage(`Copied the snippet for "${stepDefinition(id).title}" with its verification and rollback.`);
+      vscode.window.showInformationMessage(vscode.l10n.t('Copied the snippet for "{0}" with its verification and rollback.', stepDefinition(id).title));
     }),
-    registerSafeCommand(log, 'exchangeSetup.runVerification', 'Run Verification', async (arg: unknown) => {
-      requireTrustedWorkspace('Running a verification command');
-      const id = await resolveStep(arg, model, readBack, 'Verify which step?');
+    registerSafeCommand(log, 'exchangeSetup.runVerification', vscode.l10n.t('Run Verification'), async (arg: unknown) => {
+      requireTrustedWorkspace(vscode.l10n.t('Running a verification command'));
+      const id = await resolveStep(arg, model, readBack, vscode.l10n.t('Verify which step?'));
       if (!id) return;
       await verifyStep(deps, id);
     }),
@@ -124,16 +143,16 @@ export function registerSnippetCommands(deps: SnippetCommandDeps): vscode.Dispos
  */
 export async function verifyStep(deps: SnippetCommandDeps, id: StepId, commandLine?: string): Promise<'read' | 'inserted'> {
   // Here, where the terminal is driven, so that every caller (the command, the API) is guarded.
-  requireTrustedWorkspace('Running a verification command');
+  requireTrustedWorkspace(vscode.l10n.t('Running a verification command'));
   const { settings } = deps.readSettings();
   const line = commandLine ?? toPromptLine(snippetFor(deps, id).verify);
   const outcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Verifying "${stepDefinition(id).title}" in the Exchange Management Shell`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Verifying "{0}" in the Exchange Management Shell', stepDefinition(id).title), cancellable: true },
     (_progress, token) => deps.terminal.run(line, 180_000, token),
   );
   if (outcome.kind === 'inserted') {
     vscode.window.showWarningMessage(
-      'Shell integration is not active in the Exchange Management Shell terminal, so the verification was put on the prompt instead of run. Press Enter there to run it; the status cannot be read back until shell integration works (see the README, Troubleshooting).',
+      vscode.l10n.t('Shell integration is not active in the Exchange Management Shell terminal, so the verification was put on the prompt instead of run. Press Enter there to run it; the status cannot be read back until shell integration works (see the README, Troubleshooting).'),
     );
     return 'inserted';
   }
@@ -146,5 +165,5 @@ export function recordReading(deps: Pick<SnippetCommandDeps, 'model' | 'log'>, i
   deps.log.info(`Verification of ${id} (${source}): ${reading.status}: ${reading.detail}`);
   applyVerificationReading(deps.model, id, reading, source);
   const show = readBackOutcome(reading.status) === 'done' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-  void show(`${stepDefinition(id).title}: ${reading.detail}`);
+  void show(vscode.l10n.t('{0}: {1}', stepDefinition(id).title, reading.detail));
 }

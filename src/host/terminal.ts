@@ -95,12 +95,12 @@ export class ExchangeTerminal implements vscode.Disposable {
     const reading = (async () => {
       for await (const chunk of stream) {
         output += chunk;
-        if (output.length > 4 * 1024 * 1024) throw new Error('The command printed more than 4 MiB; stopped reading.');
+        if (output.length > 4 * 1024 * 1024) throw new Error(vscode.l10n.t('The command printed more than 4 MiB; stopped reading.'));
       }
     })();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`The command did not finish within ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs);
+      timer = setTimeout(() => reject(new Error(vscode.l10n.t('The command did not finish within {0} s.', Math.round(timeoutMs / 1000)))), timeoutMs);
     });
     const cancelled = new Promise<never>((_, reject) => {
       token?.onCancellationRequested(() => reject(new vscode.CancellationError()));

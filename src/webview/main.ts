@@ -3,6 +3,8 @@
  * (the page's CSP is default-src 'none'): everything goes through the host, which validates each
  * message. The page announces `ready` once its listener is in place; the host sends nothing before.
  */
+// First: the tables the page imports are built in the display language (see the module).
+import './l10nSetup';
 import { isHostMessage, type WebviewMessage } from '../core/protocol';
 import { PanelView, type ViewState } from './render';
 

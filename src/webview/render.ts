@@ -8,15 +8,14 @@
  * with a recording host.
  */
 import {
-  MAILBOX_STATUS_WORDS,
   assertNever,
-  mailboxCountsText,
   type CheckStatus,
   type CheckView,
   type EventView,
   type HostMessage,
   type LinkValues,
   type LinkView,
+  type MailboxCountsView,
   type MailboxFailureView,
   type NodeView,
   type NodesView,
@@ -28,6 +27,7 @@ import {
   type ServerView,
   type WebviewMessage,
 } from '../core/protocol';
+import * as l10n from '../core/l10n';
 import { probeEvidence, procedureStepTitle, stepVerdictLine } from '../core/pure/stepVerdict';
 import { autodiscoverProgressText, mailboxProgressText, writeStepText } from '../core/pure/progress';
 
@@ -47,17 +47,26 @@ export interface PanelHost {
 const MAX_SAVED_MAILBOX_TEXT = 100_000;
 
 const STATUS_GLYPHS: Record<CheckStatus, string> = { pass: '\u2714', warn: '\u26A0', fail: '\u2716', skip: '\u2212' };
-const STATUS_WORDS: Record<CheckStatus, string> = { pass: 'Passed', warn: 'Warning', fail: 'Failed', skip: 'Skipped' };
-const OUTCOME_WORDS: Record<RunOutcome, string> = {
-  passed: 'No check failed.',
-  failed: 'Some checks failed: see the remedies below.',
-  cancelled: 'Cancelled.',
-  error: 'The run stopped on an unexpected error.',
-};
-const REMEDY_BUTTONS: { action: RemedyAction; label: string; needsSnippet: boolean; needsTrust: boolean }[] = [
-  { action: 'insert', label: 'Insert fix into terminal', needsSnippet: true, needsTrust: true },
-  { action: 'copy', label: 'Copy fix', needsSnippet: true, needsTrust: false },
-  { action: 'reveal', label: 'Show step in checklist', needsSnippet: false, needsTrust: false },
+// Functions, not constants: the words are looked up in the bundle in use when the page shows them.
+const statusWords = (): Record<CheckStatus, string> => ({ pass: l10n.t('Passed'), warn: l10n.t('Warning'), fail: l10n.t('Failed'), skip: l10n.t('Skipped') });
+const outcomeWords = (): Record<RunOutcome, string> => ({
+  passed: l10n.t('No check failed.'),
+  failed: l10n.t('Some checks failed: see the remedies below.'),
+  cancelled: l10n.t('Cancelled.'),
+  error: l10n.t('The run stopped on an unexpected error.'),
+});
+/**
+ * The panel's own words for mailbox counts and statuses. The CLI and the exported reports keep
+ * protocol.ts's English ones (mailboxCountsText, MAILBOX_STATUS_WORDS): a report read by someone
+ * else stays in one language whatever the display language of the VS Code that wrote it.
+ */
+const mailboxCounts = (c: MailboxCountsView): string =>
+  l10n.t('{0} verified, {1} denied, {2} not found, {3} not checked (of {4})', c.verified, c.denied, c.notFound, c.notChecked, c.total);
+const mailboxStatusWords = (): Record<MailboxFailureView['status'], string> => ({ denied: l10n.t('denied'), 'not-found': l10n.t('not found'), 'not-checked': l10n.t('not checked') });
+const remedyButtons = (): { action: RemedyAction; label: string; needsSnippet: boolean; needsTrust: boolean }[] => [
+  { action: 'insert', label: l10n.t('Insert fix into terminal'), needsSnippet: true, needsTrust: true },
+  { action: 'copy', label: l10n.t('Copy fix'), needsSnippet: true, needsTrust: false },
+  { action: 'reveal', label: l10n.t('Show step in checklist'), needsSnippet: false, needsTrust: false },
 ];
 
 type Attributes = Record<string, string>;
@@ -66,17 +75,17 @@ type Attributes = Record<string, string>;
  * The per-node table's probe columns (src/core/ews/nodes.ts NODE_PROBES), with short headings; the
  * access column shows whichever access probe the run's method used.
  */
-const NODE_COLUMNS: { ids: readonly string[]; heading: string }[] = [
-  { ids: ['net.dns'], heading: 'DNS' },
-  { ids: ['net.tcp'], heading: 'TCP' },
-  { ids: ['tls.handshake'], heading: 'TLS' },
-  { ids: ['tls.name'], heading: 'Name' },
-  { ids: ['tls.trust'], heading: 'Trust' },
-  { ids: ['tls.expiry'], heading: 'Expiry' },
-  { ids: ['auth.schemes'], heading: 'Basic' },
-  { ids: ['auth.login'], heading: 'Logon' },
-  { ids: ['server.version'], heading: 'Version' },
-  { ids: ['access.impersonation', 'access.delegate'], heading: 'Access' },
+const nodeColumns = (): { ids: readonly string[]; heading: string }[] => [
+  { ids: ['net.dns'], heading: l10n.t('DNS') },
+  { ids: ['net.tcp'], heading: l10n.t('TCP') },
+  { ids: ['tls.handshake'], heading: l10n.t('TLS') },
+  { ids: ['tls.name'], heading: l10n.t('Name') },
+  { ids: ['tls.trust'], heading: l10n.t('Trust') },
+  { ids: ['tls.expiry'], heading: l10n.t('Expiry') },
+  { ids: ['auth.schemes'], heading: l10n.t('Basic') },
+  { ids: ['auth.login'], heading: l10n.t('Logon') },
+  { ids: ['server.version'], heading: l10n.t('Version') },
+  { ids: ['access.impersonation', 'access.delegate'], heading: l10n.t('Access') },
 ];
 
 export class PanelView {
@@ -150,48 +159,48 @@ export class PanelView {
 
   constructor(doc: Document, private readonly host: PanelHost, saved: ViewState = {}) {
     this.doc = doc;
-    this.root = this.el('main', { id: 'panel', 'aria-label': 'Exchange probe and link' });
+    this.root = this.el('main', { id: 'panel', 'aria-label': l10n.t('Exchange probe and link') });
     this.notice = this.el('p', { class: 'notice', role: 'status', 'aria-live': 'polite' });
     this.notice.hidden = true;
 
     // Connection form
-    this.ewsUrl = this.input('ews-url', 'url', 'https://mail.contoso.com/EWS/Exchange.asmx');
-    this.upn = this.input('upn', 'email', 'alexaforbusiness@contoso.com');
-    this.testMailbox = this.input('test-mailbox', 'email', 'alice@contoso.com');
+    this.ewsUrl = this.input('ews-url', 'url', l10n.t('https://mail.contoso.com/EWS/Exchange.asmx'));
+    this.upn = this.input('upn', 'email', l10n.t('alexaforbusiness@contoso.com'));
+    this.testMailbox = this.input('test-mailbox', 'email', l10n.t('alice@contoso.com'));
     this.accessMethod = this.el('select', { id: 'access-method' }) as HTMLSelectElement;
-    for (const [value, label] of [['impersonation', 'Method 1: impersonation'], ['delegate', 'Method 2: per-mailbox rights']]) {
+    for (const [value, label] of [['impersonation', l10n.t('Method 1: impersonation')], ['delegate', l10n.t('Method 2: per-mailbox rights')]]) {
       const option = this.el('option', { value }, label) as HTMLOptionElement;
       this.accessMethod.append(option);
     }
     this.write = this.input('write-test', 'checkbox');
-    this.email = this.input('autodiscover-email', 'email', 'you@contoso.com');
+    this.email = this.input('autodiscover-email', 'email', l10n.t('you@contoso.com'));
     this.autodiscoverStatus = this.el('p', { class: 'hint', role: 'status', 'aria-live': 'polite' });
     this.passwordStatus = this.el('span', { id: 'password-status', role: 'status', 'aria-live': 'polite' });
-    this.changePassword = this.button('Set password\u2026', () => this.host.post({ type: 'changePassword', form: this.readForm(), requestId: this.secretRequest = this.nextRequestId() }));
-    this.forgetPassword = this.button('Forget password', () => this.host.post({ type: 'forgetPassword', form: this.readForm(), requestId: this.secretRequest = this.nextRequestId() }), 'secondary');
+    this.changePassword = this.button(l10n.t('Set password\u2026'), () => this.host.post({ type: 'changePassword', form: this.readForm(), requestId: this.secretRequest = this.nextRequestId() }));
+    this.forgetPassword = this.button(l10n.t('Forget password'), () => this.host.post({ type: 'forgetPassword', form: this.readForm(), requestId: this.secretRequest = this.nextRequestId() }), 'secondary');
 
-    const findButton = this.button('Find my EWS URL', () => this.findEwsUrl(), 'secondary');
-    const saveButton = this.button('Save to settings', () => this.host.post({ type: 'saveForm', form: this.readForm() }), 'secondary');
+    const findButton = this.button(l10n.t('Find my EWS URL'), () => this.findEwsUrl(), 'secondary');
+    const saveButton = this.button(l10n.t('Save to settings'), () => this.host.post({ type: 'saveForm', form: this.readForm() }), 'secondary');
 
-    this.stopAutodiscover = this.button('Stop looking', () => this.host.post({ type: 'cancel' }), 'secondary');
+    this.stopAutodiscover = this.button(l10n.t('Stop looking'), () => this.host.post({ type: 'cancel' }), 'secondary');
     this.stopAutodiscover.id = 'stop-autodiscover';
     this.stopAutodiscover.hidden = true;
 
-    const connection = this.section('connection', 'Connection', [
-      this.field('ews-url', 'EWS URL', this.ewsUrl),
+    const connection = this.section('connection', l10n.t('Connection'), [
+      this.field('ews-url', l10n.t('EWS URL'), this.ewsUrl),
       this.el('details', { class: 'autodiscover' }, [
-        this.el('summary', {}, 'Find the EWS URL from an e-mail address (Autodiscover)'),
-        this.field('autodiscover-email', 'E-mail address', this.email),
+        this.el('summary', {}, l10n.t('Find the EWS URL from an e-mail address (Autodiscover)')),
+        this.field('autodiscover-email', l10n.t('E-mail address'), this.email),
         findButton,
         this.stopAutodiscover,
         this.autodiscoverStatus,
       ]),
-      this.field('upn', 'Service account UPN', this.upn),
-      this.field('test-mailbox', 'Test mailbox', this.testMailbox),
-      this.field('access-method', 'Access method', this.accessMethod),
-      this.el('div', { class: 'field checkbox' }, [this.write, this.el('label', { for: 'write-test' }, 'Also test writing: create and delete an event in the test mailbox (no invitations are sent; Exchange keeps the deleted event in Recoverable Items until its retention period ends)')]),
+      this.field('upn', l10n.t('Service account UPN'), this.upn),
+      this.field('test-mailbox', l10n.t('Test mailbox'), this.testMailbox),
+      this.field('access-method', l10n.t('Access method'), this.accessMethod),
+      this.el('div', { class: 'field checkbox' }, [this.write, this.el('label', { for: 'write-test' }, l10n.t('Also test writing: create and delete an event in the test mailbox (no invitations are sent; Exchange keeps the deleted event in Recoverable Items until its retention period ends)'))]),
       this.el('div', { class: 'field password' }, [
-        this.el('span', { class: 'label', id: 'password-label' }, 'Password'),
+        this.el('span', { class: 'label', id: 'password-label' }, l10n.t('Password')),
         this.passwordStatus,
         this.changePassword,
         this.forgetPassword,
@@ -201,32 +210,32 @@ export class PanelView {
 
     // Probes
     this.allNodes = this.input('all-nodes', 'checkbox');
-    this.runButton = this.button('Run probes', () => this.host.post({ type: 'runProbes', form: this.readForm(), ...(this.allNodes.checked ? { allNodes: true } : {}) }));
+    this.runButton = this.button(l10n.t('Run probes'), () => this.host.post({ type: 'runProbes', form: this.readForm(), ...(this.allNodes.checked ? { allNodes: true } : {}) }));
     this.runButton.id = 'run-probes';
-    this.cancelButton = this.button('Cancel', () => this.host.post({ type: 'cancel' }), 'secondary');
+    this.cancelButton = this.button(l10n.t('Cancel'), () => this.host.post({ type: 'cancel' }), 'secondary');
     this.cancelButton.id = 'cancel';
     this.summary = this.el('p', { class: 'summary', role: 'status', 'aria-live': 'polite' });
-    this.stepVerdicts = this.el('ul', { class: 'step-verdicts', 'aria-label': 'Checklist steps this run leaves to do' }) as HTMLUListElement;
+    this.stepVerdicts = this.el('ul', { class: 'step-verdicts', 'aria-label': l10n.t('Checklist steps this run leaves to do') }) as HTMLUListElement;
     this.stepVerdicts.hidden = true;
-    this.checks = this.el('ol', { class: 'checks', id: 'checks', 'aria-label': 'Check results' }) as HTMLOListElement;
+    this.checks = this.el('ol', { class: 'checks', id: 'checks', 'aria-label': l10n.t('Check results') }) as HTMLOListElement;
     this.server = this.el('p', { class: 'server' });
     this.server.hidden = true;
-    this.events = this.el('ul', { class: 'events', 'aria-label': 'Upcoming events' }) as HTMLUListElement;
+    this.events = this.el('ul', { class: 'events', 'aria-label': l10n.t('Upcoming events') }) as HTMLUListElement;
     this.eventsSection = this.el('div', { class: 'events-block' }, [
-      this.el('h3', {}, 'Upcoming events, as the calendar service would read them back'),
+      this.el('h3', {}, l10n.t('Upcoming events, as the calendar service would read them back')),
       this.events,
     ]);
     this.eventsSection.hidden = true;
-    this.roomEvents = this.el('ul', { class: 'events', 'aria-label': 'Upcoming events of the test room mailbox' }) as HTMLUListElement;
+    this.roomEvents = this.el('ul', { class: 'events', 'aria-label': l10n.t('Upcoming events of the test room mailbox') }) as HTMLUListElement;
     this.roomEventsSection = this.el('div', { class: 'events-block' }, [
-      this.el('h3', {}, 'Upcoming events of the test room mailbox'),
+      this.el('h3', {}, l10n.t('Upcoming events of the test room mailbox')),
       this.roomEvents,
     ]);
     this.roomEventsSection.hidden = true;
     // Per-node mode (issue 16): one row per server behind the EWS name, one column per probe.
-    this.nodesHeading = this.el('h3', { id: 'nodes-heading' }, 'Servers behind the EWS name');
+    this.nodesHeading = this.el('h3', { id: 'nodes-heading' }, l10n.t('Servers behind the EWS name'));
     this.nodeRows = this.el('tbody', {}) as HTMLTableSectionElement;
-    const headings = ['Node', 'Address', ...NODE_COLUMNS.map((c) => c.heading), 'Server build'].map((h) => this.el('th', { scope: 'col' }, h));
+    const headings = [l10n.t('Node'), l10n.t('Address'), ...nodeColumns().map((c) => c.heading), l10n.t('Server build')].map((h) => this.el('th', { scope: 'col' }, h));
     this.nodesSummary = this.el('p', { class: 'nodes-summary', role: 'status', 'aria-live': 'polite' });
     this.nodesRemedies = this.el('div', { class: 'nodes-remedies' });
     this.nodesSection = this.el('div', { class: 'nodes-block', id: 'nodes' }, [
@@ -236,10 +245,10 @@ export class PanelView {
       this.nodesRemedies,
     ]);
     this.nodesSection.hidden = true;
-    this.exportButton = this.button('Export report\u2026', () => this.host.post({ type: 'exportReport' }), 'secondary');
-    this.copyButton = this.button('Copy diagnostics', () => this.host.post({ type: 'copyDiagnostics' }), 'secondary');
-    const probes = this.section('probes', 'Probes', [
-      this.el('div', { class: 'field checkbox' }, [this.allNodes, this.el('label', { for: 'all-nodes' }, 'Probe every server behind the name: each address the EWS host name resolves to, on its own (besides the servers in the setting exchangeSetup.probes.nodes)')]),
+    this.exportButton = this.button(l10n.t('Export report\u2026'), () => this.host.post({ type: 'exportReport' }), 'secondary');
+    this.copyButton = this.button(l10n.t('Copy diagnostics'), () => this.host.post({ type: 'copyDiagnostics' }), 'secondary');
+    const probes = this.section('probes', l10n.t('Probes'), [
+      this.el('div', { class: 'field checkbox' }, [this.allNodes, this.el('label', { for: 'all-nodes' }, l10n.t('Probe every server behind the name: each address the EWS host name resolves to, on its own (besides the servers in the setting exchangeSetup.probes.nodes)'))]),
       this.el('div', { class: 'actions' }, [this.runButton, this.cancelButton]),
       this.summary,
       this.stepVerdicts,
@@ -252,20 +261,20 @@ export class PanelView {
     ]);
 
     // Enrolled users
-    this.mailboxText = this.el('textarea', { id: 'mailbox-list', rows: '5', spellcheck: 'false', placeholder: 'alice@contoso.com\nbob@contoso.com' }) as HTMLTextAreaElement;
-    this.verifyPasted = this.button('Verify pasted list', () => this.host.post({ type: 'verifyMailboxes', source: 'pasted', text: this.mailboxText.value }));
-    this.verifyFile = this.button('Verify from file\u2026', () => this.host.post({ type: 'verifyMailboxes', source: 'file' }), 'secondary');
-    this.verifyNotChecked = this.button('Verify not-checked again', () => this.host.post({ type: 'verifyMailboxes', source: 'notChecked' }), 'secondary');
+    this.mailboxText = this.el('textarea', { id: 'mailbox-list', rows: '5', spellcheck: 'false', placeholder: l10n.t('alice@contoso.com\nbob@contoso.com') }) as HTMLTextAreaElement;
+    this.verifyPasted = this.button(l10n.t('Verify pasted list'), () => this.host.post({ type: 'verifyMailboxes', source: 'pasted', text: this.mailboxText.value }));
+    this.verifyFile = this.button(l10n.t('Verify from file\u2026'), () => this.host.post({ type: 'verifyMailboxes', source: 'file' }), 'secondary');
+    this.verifyNotChecked = this.button(l10n.t('Verify not-checked again'), () => this.host.post({ type: 'verifyMailboxes', source: 'notChecked' }), 'secondary');
     this.verifyNotChecked.hidden = true;
-    this.progress = this.el('progress', { max: '1', value: '0', 'aria-label': 'Mailboxes checked' }) as HTMLProgressElement;
+    this.progress = this.el('progress', { max: '1', value: '0', 'aria-label': l10n.t('Mailboxes checked') }) as HTMLProgressElement;
     this.progress.hidden = true;
     this.progressText = this.el('p', { class: 'progress-text', role: 'status', 'aria-live': 'polite' });
-    this.cancelVerify = this.button('Cancel verification', () => this.host.post({ type: 'cancel' }), 'secondary');
+    this.cancelVerify = this.button(l10n.t('Cancel verification'), () => this.host.post({ type: 'cancel' }), 'secondary');
     this.cancelVerify.id = 'cancel-verify';
     this.cancelVerify.hidden = true;
-    this.failures = this.el('ul', { class: 'failures', 'aria-label': 'Mailboxes not verified' }) as HTMLUListElement;
-    const users = this.section('users', 'Verify all enrolled users', [
-      this.field('mailbox-list', 'Addresses, one per line (# starts a comment)', this.mailboxText),
+    this.failures = this.el('ul', { class: 'failures', 'aria-label': l10n.t('Mailboxes not verified') }) as HTMLUListElement;
+    const users = this.section('users', l10n.t('Verify all enrolled users'), [
+      this.field('mailbox-list', l10n.t('Addresses, one per line (# starts a comment)'), this.mailboxText),
       this.el('div', { class: 'actions' }, [this.verifyPasted, this.verifyFile, this.verifyNotChecked]),
       this.progress,
       this.progressText,
@@ -275,18 +284,18 @@ export class PanelView {
 
     // Link
     this.linkDescription = this.el('p', { class: 'link-description' });
-    this.linkButton = this.button('Validate and link', () => this.host.post({ type: 'runLink', form: this.readForm() }));
-    this.linkAuthorization = this.button('Set authorization header\u2026', () => this.host.post({ type: 'setLinkAuthorization' }), 'secondary');
+    this.linkButton = this.button(l10n.t('Validate and link'), () => this.host.post({ type: 'runLink', form: this.readForm() }));
+    this.linkAuthorization = this.button(l10n.t('Set authorization header\u2026'), () => this.host.post({ type: 'setLinkAuthorization' }), 'secondary');
     this.linkAuthorization.hidden = true;
     this.linkOutcome = this.el('p', { class: 'link-outcome', role: 'status', 'aria-live': 'polite' });
     this.linkValues = this.el('dl', { class: 'link-values' });
     this.linkValues.hidden = true;
-    this.copyLinkPassword = this.button('Copy password', () => this.host.post({ type: 'copyLinkPassword' }), 'secondary');
+    this.copyLinkPassword = this.button(l10n.t('Copy password'), () => this.host.post({ type: 'copyLinkPassword' }), 'secondary');
     this.copyLinkPassword.hidden = true;
-    this.markLinked = this.button('Mark as linked', () => this.host.post({ type: 'markLinked' }));
+    this.markLinked = this.button(l10n.t('Mark as linked'), () => this.host.post({ type: 'markLinked' }));
     this.markLinked.hidden = true;
     this.linkedAt = this.el('p', { class: 'hint' });
-    const link = this.section('link', 'Link the service account', [
+    const link = this.section('link', l10n.t('Link the service account'), [
       this.linkDescription,
       this.el('div', { class: 'actions' }, [this.linkButton, this.linkAuthorization]),
       this.linkOutcome,
@@ -295,7 +304,7 @@ export class PanelView {
       this.linkedAt,
     ]);
 
-    this.root.append(this.el('h1', {}, 'Exchange probe and link'), this.notice, connection, probes, users, link);
+    this.root.append(this.el('h1', {}, l10n.t('Exchange probe and link')), this.notice, connection, probes, users, link);
     for (const control of [this.ewsUrl, this.upn, this.testMailbox, this.accessMethod, this.write, this.email, this.mailboxText]) {
       control.addEventListener('change', () => this.persist());
       control.addEventListener('input', () => this.persist());
@@ -344,7 +353,7 @@ export class PanelView {
         this.nodeRows.replaceChildren();
         this.nodesSummary.textContent = '';
         this.nodesRemedies.replaceChildren();
-        this.summary.textContent = message.purpose === 'link' ? 'Validating before linking\u2026' : 'Running the probes\u2026';
+        this.summary.textContent = message.purpose === 'link' ? l10n.t('Validating before linking\u2026') : l10n.t('Running the probes\u2026');
         if (message.purpose === 'link') this.showLinkValues(undefined);
         this.updateBusy();
         return;
@@ -357,8 +366,8 @@ export class PanelView {
         if (message.runId !== this.currentRunId) return;
         this.nodesSection.hidden = false;
         this.nodeOrder = [...message.nodes];
-        this.nodesHeading.textContent = `Servers behind ${message.host} (${message.nodes.length})`;
-        this.nodesSummary.textContent = `Probing ${message.nodes.length} server${message.nodes.length === 1 ? '' : 's'} one by one\u2026`;
+        this.nodesHeading.textContent = l10n.t('Servers behind {0} ({1})', message.host, message.nodes.length);
+        this.nodesSummary.textContent = message.nodes.length === 1 ? l10n.t('Probing 1 server\u2026') : l10n.t('Probing {0} servers one by one\u2026', message.nodes.length);
         return;
       case 'node':
         if (message.runId !== this.currentRunId) return;
@@ -367,14 +376,14 @@ export class PanelView {
         return;
       case 'writeStep':
         if (message.runId !== this.currentRunId || !this.running) return;
-        this.summary.textContent = `Running the probes\u2026 ${writeStepText(message.step)}`;
+        this.summary.textContent = l10n.t('Running the probes\u2026 {0}', writeStepText(message.step));
         return;
       case 'runFinished':
         if (message.runId !== this.currentRunId) return;
         this.showNodes(message.nodes, message.nodesError);
         this.running = false;
         this.checks.removeAttribute('aria-busy');
-        this.summary.textContent = message.summary === '' ? OUTCOME_WORDS[message.outcome] : `${OUTCOME_WORDS[message.outcome]} ${message.summary}`;
+        this.summary.textContent = message.summary === '' ? outcomeWords()[message.outcome] : `${outcomeWords()[message.outcome]} ${message.summary}`;
         this.summary.className = `summary outcome-${message.outcome}`;
         this.showStepVerdicts();
         this.showServer(message.server);
@@ -386,7 +395,7 @@ export class PanelView {
         this.verifying = true;
         this.failures.replaceChildren();
         for (const problem of message.problems) {
-          this.failures.append(this.el('li', { class: 'problem' }, `Line ${problem.line}: ${problem.text} \u2014 ${problem.reason}`));
+          this.failures.append(this.el('li', { class: 'problem' }, l10n.t('Line {0}: {1} \u2014 {2}', problem.line, problem.text, problem.reason)));
         }
         this.showProgress({ checked: 0, total: message.total });
         this.updateBusy();
@@ -398,11 +407,11 @@ export class PanelView {
         this.verifying = false;
         this.progress.hidden = true;
         this.cancelVerify.hidden = true;
-        this.progressText.textContent = `${mailboxCountsText(message.counts)}.${message.outcome === 'cancelled' ? ' Cancelled.' : ''}`;
-        for (const n of message.byNode ?? []) this.failures.append(this.el('li', { class: 'node-counts' }, [this.el('span', { class: 'node' }, n.node), this.el('span', {}, `: ${mailboxCountsText(n)}`)]));
+        this.progressText.textContent = message.outcome === 'cancelled' ? l10n.t('{0}. Cancelled.', mailboxCounts(message.counts)) : l10n.t('{0}.', mailboxCounts(message.counts));
+        for (const n of message.byNode ?? []) this.failures.append(this.el('li', { class: 'node-counts' }, [this.el('span', { class: 'node' }, n.node), this.el('span', {}, l10n.t(': {0}', mailboxCounts(n)))]));
         for (const failure of message.unverified) this.failures.append(this.failureItem(failure));
         this.verifyNotChecked.hidden = message.counts.notChecked === 0;
-        this.verifyNotChecked.textContent = `Verify ${message.counts.notChecked} not checked again`;
+        this.verifyNotChecked.textContent = l10n.t('Verify {0} not checked again', message.counts.notChecked);
         this.updateBusy();
         return;
       case 'autodiscover':
@@ -417,7 +426,7 @@ export class PanelView {
         return;
       case 'autodiscoverProgress':
         if (message.requestId !== this.autodiscoverRequest) return;
-        this.autodiscoverStatus.textContent = `${autodiscoverProgressText(message)}\u2026`;
+        this.autodiscoverStatus.textContent = l10n.t('{0}\u2026', autodiscoverProgressText(message));
         return;
       case 'link':
         this.updateLink(message.link);
@@ -456,7 +465,7 @@ export class PanelView {
   }
 
   private findEwsUrl(): void {
-    this.autodiscoverStatus.textContent = 'Looking up the EWS URL\u2026';
+    this.autodiscoverStatus.textContent = l10n.t('Looking up the EWS URL\u2026');
     this.stopAutodiscover.hidden = false;
     this.autodiscoverRequest = this.nextRequestId();
     this.host.post({ type: 'findEwsUrl', email: this.email.value.trim(), requestId: this.autodiscoverRequest });
@@ -488,20 +497,20 @@ export class PanelView {
     this.secret = secret;
     switch (secret.kind) {
       case 'stored':
-        this.passwordStatus.textContent = 'A password is stored in VS Code\u2019s secret storage for this server and account.';
-        this.changePassword.textContent = 'Change password\u2026';
+        this.passwordStatus.textContent = l10n.t('A password is stored in VS Code\u2019s secret storage for this server and account.');
+        this.changePassword.textContent = l10n.t('Change password\u2026');
         this.changePassword.disabled = false;
         this.forgetPassword.hidden = false;
         return;
       case 'missing':
-        this.passwordStatus.textContent = 'No password stored for this server and account.';
-        this.changePassword.textContent = 'Set password\u2026';
+        this.passwordStatus.textContent = l10n.t('No password stored for this server and account.');
+        this.changePassword.textContent = l10n.t('Set password\u2026');
         this.changePassword.disabled = false;
         this.forgetPassword.hidden = true;
         return;
       case 'unavailable':
         this.passwordStatus.textContent = secret.message;
-        this.changePassword.textContent = 'Set password\u2026';
+        this.changePassword.textContent = l10n.t('Set password\u2026');
         this.changePassword.disabled = true;
         this.forgetPassword.hidden = true;
         return;
@@ -523,8 +532,8 @@ export class PanelView {
   private updateLink(link: LinkView): void {
     this.linkDescription.textContent = link.description;
     this.linkAuthorization.hidden = link.target !== 'http';
-    this.linkButton.textContent = link.target === 'a4b-console' ? 'Validate and show the values to enter' : 'Validate and link';
-    this.linkedAt.textContent = link.linkedAt ? `Marked as linked on ${link.linkedAt}.` : '';
+    this.linkButton.textContent = link.target === 'a4b-console' ? l10n.t('Validate and show the values to enter') : l10n.t('Validate and link');
+    this.linkedAt.textContent = link.linkedAt ? l10n.t('Marked as linked on {0}.', link.linkedAt) : '';
   }
 
   private showLinkValues(values: LinkValues | undefined): void {
@@ -534,10 +543,10 @@ export class PanelView {
     this.markLinked.hidden = values === undefined;
     if (!values) return;
     const rows: [string, string][] = [
-      ['Service account (UPN)', values.upn],
-      ['Password', 'stored in VS Code \u2014 use \u201cCopy password\u201d'],
-      ['EWS URL', values.ewsUrl],
-      ['Access method', values.accessMethod === 'impersonation' ? 'Impersonation (method 1)' : 'Per-mailbox rights (method 2)'],
+      [l10n.t('Service account (UPN)'), values.upn],
+      [l10n.t('Password'), l10n.t('stored in VS Code \u2014 use \u201cCopy password\u201d')],
+      [l10n.t('EWS URL'), values.ewsUrl],
+      [l10n.t('Access method'), values.accessMethod === 'impersonation' ? l10n.t('Impersonation (method 1)') : l10n.t('Per-mailbox rights (method 2)')],
     ];
     for (const [term, value] of rows) this.linkValues.append(this.el('dt', {}, term), this.el('dd', {}, value));
   }
@@ -557,14 +566,14 @@ export class PanelView {
 
   private showServer(server: ServerView | undefined): void {
     this.server.hidden = server === undefined;
-    if (server) this.server.textContent = `Server: ${server.product}, build ${server.build}${server.supported ? '' : ' (out of support)'}`;
+    if (server) this.server.textContent = server.supported ? l10n.t('Server: {0}, build {1}', server.product, server.build) : l10n.t('Server: {0}, build {1} (out of support)', server.product, server.build);
   }
 
   private showEvents(list: HTMLUListElement, section: HTMLElement, events: EventView[] | undefined): void {
     list.replaceChildren();
     section.hidden = events === undefined;
     if (!events) return;
-    if (events.length === 0) list.append(this.el('li', { class: 'empty' }, 'No events in the next 7 days.'));
+    if (events.length === 0) list.append(this.el('li', { class: 'empty' }, l10n.t('No events in the next 7 days.')));
     for (const event of events) list.append(this.el('li', { class: 'event' }, event.spoken));
   }
 
@@ -582,12 +591,12 @@ export class PanelView {
   private checkRow(check: CheckView): HTMLLIElement {
     const row = this.el('li', { class: `check status-${check.status}`, 'data-check': check.id }) as HTMLLIElement;
     const icon = this.el('span', { class: 'icon', 'aria-hidden': 'true' }, STATUS_GLYPHS[check.status]);
-    const status = this.el('span', { class: 'visually-hidden' }, `${STATUS_WORDS[check.status]}: `);
+    const status = this.el('span', { class: 'visually-hidden' }, `${statusWords()[check.status]}: `);
     const head = this.el('div', { class: 'check-head' }, [
       icon,
       status,
       this.el('span', { class: 'name' }, check.name),
-      this.el('span', { class: 'duration' }, `${check.ms} ms`),
+      this.el('span', { class: 'duration' }, l10n.t('{0} ms', check.ms)),
     ]);
     row.append(head, this.el('div', { class: 'message' }, check.message));
     if (check.remedy && (check.status === 'fail' || check.status === 'warn')) row.append(this.remedyBlock(check.remedy));
@@ -596,31 +605,31 @@ export class PanelView {
 
   /** A fix with its buttons: insert into the terminal, copy, show the step (the same for a check and a node). */
   private remedyBlock(remedy: RemedyView): HTMLElement {
-    const buttons = REMEDY_BUTTONS.filter((b) => !b.needsSnippet || remedy.hasSnippet).map((b) => {
+    const buttons = remedyButtons().filter((b) => !b.needsSnippet || remedy.hasSnippet).map((b) => {
       const button = this.button(b.label, () => this.host.post({ type: 'remedy', action: b.action, step: remedy.step }), b.action === 'insert' ? '' : 'secondary');
       button.setAttribute('data-action', b.action);
       button.setAttribute('aria-label', `${b.label}: ${remedy.stepTitle}`);
       if (b.needsTrust && !this.workspaceTrusted) {
         button.disabled = true;
-        button.title = 'Inserting into the terminal needs a trusted workspace';
+        button.title = l10n.t('Inserting into the terminal needs a trusted workspace');
       }
       return button;
     });
     return this.el('div', { class: 'remedy' }, [
-      this.el('p', {}, [this.el('strong', {}, 'Fix: '), this.el('span', {}, remedy.text)]),
-      this.el('p', { class: 'hint' }, `Checklist step: ${remedy.stepTitle}`),
+      this.el('p', {}, [this.el('strong', {}, l10n.t('Fix: ')), this.el('span', {}, remedy.text)]),
+      this.el('p', { class: 'hint' }, l10n.t('Checklist step: {0}', remedy.stepTitle)),
       this.el('div', { class: 'actions' }, buttons),
     ]);
   }
 
   /** One server's row: its name, address, a cell per probe (the message on hover and for screen readers) and its build. */
   private nodeRow(node: NodeView): HTMLTableRowElement {
-    const cells = NODE_COLUMNS.map((column) => {
+    const cells = nodeColumns().map((column) => {
       const check = node.checks.find((c) => column.ids.includes(c.id));
       if (!check) return this.el('td', { class: 'status-none' }, '\u2014');
       return this.el('td', { class: `status-${check.status}`, title: check.message, 'data-check': check.id }, [
         this.el('span', { class: 'icon', 'aria-hidden': 'true' }, STATUS_GLYPHS[check.status]),
-        this.el('span', { class: 'visually-hidden' }, `${STATUS_WORDS[check.status]}: ${check.message}`),
+        this.el('span', { class: 'visually-hidden' }, l10n.t('{0}: {1}', statusWords()[check.status], check.message)),
       ]);
     });
     // The build number in the table; the product name on hover and for screen readers.
@@ -629,7 +638,7 @@ export class PanelView {
       : this.el('td', { class: 'build' }, '\u2014');
     return this.el('tr', { class: `node ${node.ok ? 'ok' : 'failed'}`, 'data-node': node.node }, [
       this.el('th', { scope: 'row' }, node.node),
-      this.el('td', {}, node.address ?? 'not resolved'),
+      this.el('td', {}, node.address ?? l10n.t('not resolved')),
       ...cells,
       build,
     ]) as HTMLTableRowElement;
@@ -650,22 +659,23 @@ export class PanelView {
   private showNodes(nodes: NodesView | undefined, error: string | undefined): void {
     if (error !== undefined) {
       this.nodesSection.hidden = false;
-      this.nodesSummary.textContent = `The servers behind the name were not probed: ${error}`;
+      this.nodesSummary.textContent = l10n.t('The servers behind the name were not probed: {0}', error);
       return;
     }
     if (!nodes) return;
     this.nodesSection.hidden = false;
-    this.nodesHeading.textContent = `Servers behind ${nodes.host} (${nodes.passing} of ${nodes.total} pass)`;
+    this.nodesHeading.textContent = l10n.t('Servers behind {0} ({1} of {2} pass)', nodes.host, nodes.passing, nodes.total);
     this.nodesSummary.textContent = nodes.summary;
     this.nodesRemedies.replaceChildren(...nodes.remedies.map((r) => this.remedyBlock(r)));
   }
 
   private failureItem(failure: MailboxFailureView): HTMLLIElement {
-    const code = failure.code !== undefined ? ` (${failure.code})` : '';
-    const node = failure.node !== undefined ? ` [answered by ${failure.node}]` : '';
+
+    const status = mailboxStatusWords()[failure.status];
+    const said = failure.code === undefined ? l10n.t(': {0}: {1}', status, failure.reason) : l10n.t(': {0} ({1}): {2}', status, failure.code, failure.reason);
     return this.el('li', { class: `failure status-${failure.status}` }, [
       this.el('span', { class: 'mailbox' }, failure.mailbox),
-      this.el('span', {}, `: ${MAILBOX_STATUS_WORDS[failure.status]}${code}: ${failure.reason}${node}`),
+      this.el('span', {}, failure.node === undefined ? said : l10n.t('{0} [answered by {1}]', said, failure.node)),
     ]) as HTMLLIElement;
   }
 

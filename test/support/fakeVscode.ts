@@ -38,6 +38,8 @@ export function createFakeVscode(): FakeVscode {
     EventEmitter,
     CancellationError: class CancellationError extends Error {},
     MarkdownString: class MarkdownString { constructor(readonly value = '') {} },
+    // English: no bundle loaded, and t() fills the {0} placeholders as VS Code's does.
+    l10n: { bundle: undefined, t: (message: string, ...args: unknown[]) => message.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m)) },
     ThemeColor: class ThemeColor { constructor(readonly id: string) {} },
     ThemeIcon: class ThemeIcon { constructor(readonly id: string, readonly color?: unknown) {} },
     TreeItem: class TreeItem { constructor(readonly label: unknown, readonly collapsibleState?: number) {} },

@@ -6,12 +6,14 @@ import { join, relative, resolve } from 'node:path';
 import { COMMAND_IDS, COMMANDS, MENUS, isCommandId } from '../../src/core/contributions/commands';
 import { SETTING_KEYS, SETTINGS, checkSetting, isSettingKey, settingDefault, settingValueProblem, specValueProblem } from '../../src/core/contributions/configuration';
 import { SETTING_TEXT } from '../../src/core/contributions/configurationText';
-import { manifestDifferences } from '../../src/core/contributions/manifest';
+import { manifestDifferences, nlsDifferences, renderNls, unlocalizedManifestText } from '../../src/core/contributions/manifest';
 import { DEFAULT_SETTINGS, SETTING_EXAMPLES, SETTING_FIELDS, getField } from '../../src/core/settings';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const MANIFEST_TEXT = readFileSync(join(ROOT, 'package.json'), 'utf8');
 const README_TEXT = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const NLS_TEXT = readFileSync(join(ROOT, 'package.nls.json'), 'utf8');
+const NLS: Record<string, string> = JSON.parse(NLS_TEXT);
 
 /** The rows of the first Markdown table under a `## heading` of the README, as cells. */
 function readmeTable(readme: string, heading: string): string[][] {
@@ -72,7 +74,7 @@ function manifestCopy(): any {
 function differencesAfter(mutate: (manifest: any) => void): string[] {
   const manifest = manifestCopy();
   mutate(manifest);
-  return manifestDifferences(manifest);
+  return manifestDifferences(manifest, NLS);
 }
 
 function assertOneDifference(found: string[], expected: RegExp): void {
@@ -82,7 +84,7 @@ function assertOneDifference(found: string[], expected: RegExp): void {
 
 describe('package.json and the tables of settings and commands (issue 12, item 4)', () => {
   it('package.json follows the tables exactly: every setting, command and menu entry', () => {
-    assert.deepEqual(manifestDifferences(JSON.parse(MANIFEST_TEXT)), []);
+    assert.deepEqual(manifestDifferences(JSON.parse(MANIFEST_TEXT), NLS), []);
   });
 
   describe('the check fails on each kind of drift in a copy of package.json', () => {
@@ -107,7 +109,7 @@ describe('package.json and the tables of settings and commands (issue 12, item 4
         m.contributes.configuration.properties = { ...rest, 'exchangeSetup.ewsUrl': first };
       }, /different order/],
       ['the configuration title', (m) => { m.contributes.configuration.title = 'Other'; }, /configuration title/],
-      ['a command title', (m) => { m.contributes.commands[0].title = 'Set Up'; }, /command exchangeSetup\.configure: title is "Configure\.\.\." in the table, "Set Up"/],
+      ['a command title', (m) => { m.contributes.commands[0].title = 'Set Up'; }, /command exchangeSetup\.configure: title is "%command\.configure\.title%" in the table, "Set Up"/],
       ['a command enablement dropped', (m) => { delete m.contributes.commands.find((c: { command: string }) => c.command === 'exchangeSetup.runProbes').enablement; }, /exchangeSetup\.runProbes: enablement is "isWorkspaceTrusted" in the table, nothing/],
       ['a command icon', (m) => { m.contributes.commands[1].icon = '$(sync)'; }, /exchangeSetup\.refresh: icon is "\$\(refresh\)" in the table, "\$\(sync\)"/],
       ['a command not contributed', (m) => { m.contributes.commands = m.contributes.commands.filter((c: { command: string }) => c.command !== 'exchangeSetup.showLog'); }, /command exchangeSetup\.showLog is in the table but not contributed/],
@@ -158,6 +160,34 @@ describe('package.json and the tables of settings and commands (issue 12, item 4
     });
   });
 
+  describe('ready for translation: package.json holds %key% references, package.nls.json the English (issue 15, item 3)', () => {
+    it('every text of the manifest is a %key% that package.nls.json has, and its table-owned English matches the tables', () => {
+      assert.deepEqual(unlocalizedManifestText(JSON.parse(MANIFEST_TEXT), NLS), []);
+      assert.deepEqual(nlsDifferences(NLS), []);
+      assert.ok(Object.keys(renderNls()).length > 40, 'the tables own the commands and settings text');
+    });
+
+    it('would notice English written in package.json, anywhere under contributes, and a key missing from package.nls.json', () => {
+      const manifest = manifestCopy();
+      manifest.contributes.views.exchangeSetup[0].name = 'Setup Checklist';
+      manifest.contributes.walkthroughs[0].steps[1].title = 'Check the prerequisites';
+      manifest.contributes.configuration.properties['exchangeSetup.accessMethod'].enumDescriptions[0] = 'Impersonation';
+      manifest.displayName = 'Exchange Calendar Setup';
+      const found = unlocalizedManifestText(manifest, NLS);
+      assert.deepEqual(found.map((line) => line.split(' ')[0]), [
+        'displayName', 'contributes.views.exchangeSetup[0].name', 'contributes.configuration.properties.exchangeSetup.accessMethod.enumDescriptions[0]', 'contributes.walkthroughs[0].steps[1].title',
+      ]);
+      const { 'view.checklist.name': _dropped, ...withoutKey } = NLS;
+      assert.deepEqual(unlocalizedManifestText(manifestCopy(), withoutKey), ['contributes.views.exchangeSetup[0].name refers to %view.checklist.name%, which package.nls.json lacks']);
+      assertOneDifference(nlsDifferences({ ...NLS, 'command.showLog.title': 'Show Logs' }), /command\.showLog\.title is "Show Log" in the table, "Show Logs" in package\.nls\.json/);
+    });
+
+    it('reads command: links in the English that a %key% stands for', () => {
+      const nls = { ...NLS, 'viewsWelcome.unconfigured': `${NLS['viewsWelcome.unconfigured']}\n[Go](command:exchangeSetup.configur)` };
+      assertOneDifference(manifestDifferences(manifestCopy(), nls), /command:exchangeSetup\.configur in package\.json names a command that is not in the table/);
+    });
+  });
+
   describe('the README\'s tables of settings and commands', () => {
     it('say what the tables say: every default, scope and title', () => {
       assert.deepEqual(readmeDifferences(README_TEXT), []);
@@ -189,6 +219,7 @@ describe('package.json and the tables of settings and commands (issue 12, item 4
       this.timeout(20_000); // three node processes on a shared machine
       assert.match(run('--check'), /follows the settings and commands tables/);
       const copy = join(dir, 'package.json');
+      writeFileSync(join(dir, 'package.nls.json'), NLS_TEXT);
       const drifted = manifestCopy();
       drifted.contributes.configuration.properties['exchangeSetup.probes.timeoutSeconds'].default = 30;
       drifted.contributes.commands.pop();
@@ -201,6 +232,7 @@ describe('package.json and the tables of settings and commands (issue 12, item 4
       });
       run('--manifest', copy);
       assert.equal(readFileSync(copy, 'utf8'), MANIFEST_TEXT, 'the sync writes exactly what package.json holds');
+      assert.equal(readFileSync(join(dir, 'package.nls.json'), 'utf8'), NLS_TEXT, 'and exactly what package.nls.json holds');
     });
   });
 

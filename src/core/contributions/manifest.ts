@@ -11,6 +11,22 @@ import { CONFIGURATION_TITLE, SETTING_TEXT } from './configurationText';
 type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json | undefined };
 type JsonObject = { readonly [key: string]: Json | undefined };
 
+/**
+ * package.json holds no English: each text is a `%key%` reference that VS Code replaces with the
+ * entry of package.nls.json (or package.nls.<language>.json) when it loads the manifest ("Localization
+ * of the extension manifest" in the VS Code l10n guide and microsoft/vscode-extension-samples
+ * l10n-sample). The tables keep the English; renderNls() writes it under the same keys.
+ */
+const ref = (key: string): string => `%${key}%`;
+const commandSuffix = (id: string): string => id.replace(/^exchangeSetup\./, '');
+const NLS_KEYS = {
+  configurationTitle: 'configuration.title',
+  commandCategory: 'command.category',
+  commandTitle: (id: string) => `command.${commandSuffix(id)}.title`,
+  settingText: (key: SettingKey, field: 'markdownDescription' | 'patternErrorMessage') => `setting.${key}.${field}`,
+  enumDescription: (key: SettingKey, index: number) => `setting.${key}.enumDescriptions.${index}`,
+} as const;
+
 /** One setting as the manifest declares it; the key order follows the manifest's existing entries. */
 function renderSetting(key: SettingKey): JsonObject {
   const spec = settingSpec(key);
@@ -24,10 +40,10 @@ function renderSetting(key: SettingKey): JsonObject {
     minimum: spec.type === 'number' ? spec.minimum : undefined,
     maximum: spec.type === 'number' ? spec.maximum : undefined,
     pattern: 'pattern' in spec ? spec.pattern : undefined,
-    patternErrorMessage: text.patternErrorMessage,
+    patternErrorMessage: text.patternErrorMessage === undefined ? undefined : ref(NLS_KEYS.settingText(key, 'patternErrorMessage')),
     order: text.order,
-    enumDescriptions: text.enumDescriptions,
-    markdownDescription: text.markdownDescription,
+    enumDescriptions: text.enumDescriptions?.map((_text, index) => ref(NLS_KEYS.enumDescription(key, index))),
+    markdownDescription: ref(NLS_KEYS.settingText(key, 'markdownDescription')),
   };
 }
 
@@ -38,16 +54,41 @@ function withoutUndefined(object: JsonObject): JsonObject {
 export function renderConfiguration(): JsonObject {
   const properties: Record<string, JsonObject> = {};
   for (const key of Object.keys(SETTINGS) as SettingKey[]) properties[settingKey(key)] = withoutUndefined(renderSetting(key));
-  return { title: CONFIGURATION_TITLE, properties };
+  return { title: ref(NLS_KEYS.configurationTitle), properties };
 }
 
 export function renderCommands(): JsonObject[] {
   return Object.entries(COMMANDS).map(([command, spec]: [string, CommandSpec]) =>
-    withoutUndefined({ command, title: spec.title, category: COMMAND_CATEGORY, icon: spec.icon, enablement: spec.enablement }));
+    withoutUndefined({ command, title: ref(NLS_KEYS.commandTitle(command)), category: ref(NLS_KEYS.commandCategory), icon: spec.icon, enablement: spec.enablement }));
 }
 
 export function renderMenus(): JsonObject {
   return Object.fromEntries(Object.entries(MENUS).map(([menu, entries]) => [menu, entries.map((entry) => withoutUndefined({ ...entry }))]));
+}
+
+/**
+ * The English behind every `%key%` that renderContributions() writes, as package.nls.json holds it.
+ * package.nls.json also holds keys written by hand for the rest of the manifest (views, the welcome
+ * view, the walkthrough); scripts/sync-manifest.mjs keeps those and rewrites these.
+ */
+export function renderNls(): Record<string, string> {
+  const nls: Record<string, string> = { [NLS_KEYS.configurationTitle]: CONFIGURATION_TITLE, [NLS_KEYS.commandCategory]: COMMAND_CATEGORY };
+  for (const [id, spec] of Object.entries(COMMANDS) as [string, CommandSpec][]) nls[NLS_KEYS.commandTitle(id)] = spec.title;
+  for (const key of Object.keys(SETTINGS) as SettingKey[]) {
+    const text = SETTING_TEXT[key];
+    nls[NLS_KEYS.settingText(key, 'markdownDescription')] = text.markdownDescription;
+    if (text.patternErrorMessage !== undefined) nls[NLS_KEYS.settingText(key, 'patternErrorMessage')] = text.patternErrorMessage;
+    text.enumDescriptions?.forEach((description, index) => { nls[NLS_KEYS.enumDescription(key, index)] = description; });
+  }
+  return nls;
+}
+
+/** Every way package.nls.json (parsed) differs from the English of the tables. Empty when it agrees. */
+export function nlsDifferences(nls: unknown): string[] {
+  if (!isObject(nls)) return ['package.nls.json is not a JSON object'];
+  return Object.entries(renderNls())
+    .filter(([key, english]) => nls[key] !== english)
+    .map(([key, english]) => `package.nls.json: ${key} is ${show(english)} in the table, ${show(nls[key])} in package.nls.json`);
 }
 
 /** The three parts of `contributes` that the tables own, as package.json should hold them. */
@@ -139,7 +180,7 @@ function menuDifferences(contributes: Record<string, unknown>): string[] {
 }
 
 /** Keybindings and `command:` links elsewhere in the manifest must name commands of the table too. */
-function referenceDifferences(manifest: Record<string, unknown>, contributes: Record<string, unknown>): string[] {
+function referenceDifferences(manifest: Record<string, unknown>, contributes: Record<string, unknown>, nls: Record<string, unknown>): string[] {
   const found: string[] = [];
   const keybindings = Array.isArray(contributes.keybindings) ? contributes.keybindings : contributes.keybindings === undefined ? [] : [contributes.keybindings];
   for (const binding of keybindings) {
@@ -149,7 +190,12 @@ function referenceDifferences(manifest: Record<string, unknown>, contributes: Re
     if (typeof named !== 'string' || !isCommandId(named)) found.push(`keybinding ${show(binding)} names ${show(id)}, which is not a command of the table`);
   }
   // Our own commands named in links (viewsWelcome, walkthroughs) and activation events.
-  const text = JSON.stringify({ activationEvents: manifest.activationEvents, viewsWelcome: contributes.viewsWelcome, walkthroughs: contributes.walkthroughs });
+  // Their text is mostly in package.nls.json: each %key% is read as the English it stands for.
+  const text = JSON.stringify({ activationEvents: manifest.activationEvents, viewsWelcome: contributes.viewsWelcome, walkthroughs: contributes.walkthroughs },
+    (_key, value: unknown) => {
+      const reference = typeof value === 'string' ? NLS_REFERENCE.exec(value) : null;
+      return reference !== null && typeof nls[reference[1]] === 'string' ? nls[reference[1]] : value;
+    });
   const ours = /(?:command:|onCommand:)(exchangeSetup\.[A-Za-z0-9_.]+)/g;
   // VS Code adds commands for each contributed view (`<view id>.focus` and the like); those are its own.
   const views = Object.values(isObject(contributes.views) ? contributes.views : {})
@@ -165,15 +211,57 @@ function referenceDifferences(manifest: Record<string, unknown>, contributes: Re
 
 /**
  * Every way `manifest` (package.json, parsed) differs from the tables: settings, commands and menus,
- * field by field, and every reference to an unknown command. Empty when they agree.
+ * field by field, and every reference to an unknown command (in the manifest or in the package.nls.json
+ * text its `%key%`s stand for). Empty when they agree.
  */
-export function manifestDifferences(manifest: unknown): string[] {
+export function manifestDifferences(manifest: unknown, nls: unknown = {}): string[] {
   if (!isObject(manifest) || !isObject(manifest.contributes)) return ['package.json has no contributes object'];
   const contributes = manifest.contributes;
   return [
     ...configurationDifferences(contributes),
     ...commandDifferences(contributes),
     ...menuDifferences(contributes),
-    ...referenceDifferences(manifest, contributes),
+    ...referenceDifferences(manifest, contributes, isObject(nls) ? nls : {}),
   ];
+}
+
+/** Manifest fields that people read, wherever they appear under `contributes`. */
+const TEXT_FIELDS = new Set([
+  'title', 'name', 'contextualTitle', 'contents', 'description', 'markdownDescription', 'enumDescriptions',
+  'markdownEnumDescriptions', 'patternErrorMessage', 'deprecationMessage', 'markdownDeprecationMessage', 'altText', 'category', 'label', 'tooltip',
+]);
+const NLS_REFERENCE = /^%([^%\s]+)%$/;
+
+/**
+ * Every text of the manifest that a translator could not reach: a string that is not a `%key%`
+ * reference, or a reference to a key that package.nls.json lacks. Covers displayName, description,
+ * the untrusted-workspace note and every text field under `contributes` (views, welcome view,
+ * commands, settings, walkthrough). Empty when the whole manifest is localizable.
+ */
+export function unlocalizedManifestText(manifest: unknown, nls: unknown): string[] {
+  if (!isObject(manifest)) return ['package.json is not a JSON object'];
+  const keys = isObject(nls) ? nls : {};
+  const found: string[] = [];
+  const check = (where: string, value: unknown): void => {
+    if (Array.isArray(value)) { value.forEach((item, index) => check(`${where}[${index}]`, item)); return; }
+    if (typeof value !== 'string') return;
+    const match = NLS_REFERENCE.exec(value);
+    if (match === null) found.push(`${where} is written in package.json (${show(value.slice(0, 60))}); make it a %key% of package.nls.json`);
+    else if (typeof keys[match[1]] !== 'string') found.push(`${where} refers to ${value}, which package.nls.json lacks`);
+  };
+  const walk = (where: string, value: unknown): void => {
+    if (Array.isArray(value)) value.forEach((item, index) => walk(`${where}[${index}]`, item));
+    else if (isObject(value)) {
+      for (const [field, inner] of Object.entries(value)) {
+        if (TEXT_FIELDS.has(field) && (typeof inner === 'string' || (Array.isArray(inner) && inner.every((item) => typeof item === 'string')))) check(`${where}.${field}`, inner);
+        else walk(`${where}.${field}`, inner);
+      }
+    }
+  };
+  check('displayName', manifest.displayName);
+  check('description', manifest.description);
+  const capabilities = isObject(manifest.capabilities) ? manifest.capabilities : {};
+  if (isObject(capabilities.untrustedWorkspaces)) check('capabilities.untrustedWorkspaces.description', capabilities.untrustedWorkspaces.description);
+  walk('contributes', manifest.contributes);
+  return found;
 }

@@ -4,12 +4,12 @@
  * pre-link validation it hands the admin the values to type into the console, and the host marks
  * the step linked, with a timestamp, when the admin confirms.
  */
+import * as l10n from '../l10n';
 import type { AccessMethod } from '../settings';
 import { runLink } from './run';
 import type { ConsoleField, LinkContext, LinkOutcome, LinkRequest, LinkTarget } from './types';
 
-export const A4B_RETIRED_NOTICE = 'Alexa for Business is retired, and it never had an API to link an Exchange calendar: '
-  + 'linking was done only in its console (Calendar > Microsoft Exchange). Nothing is sent anywhere by this step.';
+export const A4B_RETIRED_NOTICE = l10n.t('Alexa for Business is retired, and it never had an API to link an Exchange calendar: linking was done only in its console (Calendar > Microsoft Exchange). Nothing is sent anywhere by this step.');
 
 const ACCESS_METHOD_LABELS: Record<AccessMethod, string> = {
   impersonation: 'Impersonation (Method 1)',
@@ -29,9 +29,8 @@ export function consoleFields(request: LinkRequest): ConsoleField[] {
 export function createA4bConsoleTarget(): LinkTarget {
   return {
     id: 'a4b-console',
-    title: 'Alexa for Business console (manual)',
-    describe: () => `${A4B_RETIRED_NOTICE} After the same validation the service ran at link time, the values to enter are shown; `
-      + 'the password is copied only when you ask for it, and the step is marked linked when you confirm.',
+    title: l10n.t('Alexa for Business console (manual)'),
+    describe: () => `${A4B_RETIRED_NOTICE} ${l10n.t('After the same validation the service ran at link time, the values to enter are shown; the password is copied only when you ask for it, and the step is marked linked when you confirm.')}`,
     link: (request: LinkRequest, context: LinkContext): Promise<LinkOutcome> => runLink(context, [request.password], async () => ({
       ok: true,
       stage: 'link',

@@ -5,6 +5,7 @@
  * the optional extra CA), timeouts and cancellation behave as everywhere else; redirects are not
  * followed, because following one would resend the password to a place nobody configured.
  */
+import * as l10n from '../l10n';
 import { EwsTransport, toTransportError, type HttpResponse } from '../ews/transport';
 import type { HttpsRequester } from '../autodiscover';
 import { CANCELLED, runLink } from './run';
@@ -56,9 +57,8 @@ export function truncateBody(body: string): { body: string; truncated: boolean }
 export function createHttpTarget(options: HttpTargetOptions): LinkTarget {
   return {
     id: 'http',
-    title: 'HTTP endpoint',
-    describe: () => `Sends the EWS URL, service account, access method and password as JSON to ${options.url} over https, `
-      + 'after the same validation the service ran at link time, and shows the answer. Only a 2xx answer counts as linked.',
+    title: l10n.t('HTTP endpoint'),
+    describe: () => l10n.t('Sends the EWS URL, service account, access method and password as JSON to {0} over https, after the same validation the service ran at link time, and shows the answer. Only a 2xx answer counts as linked.', options.url),
     async link(request: LinkRequest, context: LinkContext): Promise<LinkOutcome> {
       const urlProblem = httpLinkUrlProblem(options.url);
       // Refused before validation: no password-carrying step runs towards an unusable URL.

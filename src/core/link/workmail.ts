@@ -4,6 +4,7 @@
  * first (WorkMail signs in to EWS itself), then CreateAvailabilityConfiguration for the e-mail
  * domain. The SDK lives in ./workmailEntry and is loaded only when this target runs.
  */
+import * as l10n from '../l10n';
 import { CANCELLED, runLink } from './run';
 import { loadWorkmailModule, type WorkmailModule } from './loadWorkmail';
 import type { WorkmailCallResult, WorkmailLinkCall } from './workmailEntry';
@@ -69,11 +70,16 @@ function describeResult(result: Exclude<WorkmailCallResult, { kind: 'linked' } |
 export function createWorkmailTarget(options: WorkmailTargetOptions): LinkTarget {
   return {
     id: 'workmail',
-    title: 'Amazon WorkMail availability configuration',
-    describe: () => 'Tests the account with WorkMail\'s TestAvailabilityConfiguration, then creates the availability configuration '
-      + `(EWS provider) for the domain in organisation ${options.organizationId || '(not set)'}, region ${options.region || '(not set)'}, `
-      + `with AWS credentials from the standard chain${options.profile ? ` (profile ${options.profile})` : ''}. `
-      + `Amazon WorkMail ends support on ${WORKMAIL_END_OF_SUPPORT}.`,
+    title: l10n.t('Amazon WorkMail availability configuration'),
+    describe: () => {
+      const notSet = l10n.t('(not set)');
+      const organization = options.organizationId || notSet;
+      const region = options.region || notSet;
+      const tests = options.profile
+        ? l10n.t("Tests the account with WorkMail's TestAvailabilityConfiguration, then creates the availability configuration (EWS provider) for the domain in organisation {0}, region {1}, with AWS credentials from the standard chain (profile {2}).", organization, region, options.profile)
+        : l10n.t("Tests the account with WorkMail's TestAvailabilityConfiguration, then creates the availability configuration (EWS provider) for the domain in organisation {0}, region {1}, with AWS credentials from the standard chain.", organization, region);
+      return `${tests} ${l10n.t('Amazon WorkMail ends support on {0}.', WORKMAIL_END_OF_SUPPORT)}`;
+    },
     async link(request: LinkRequest, context: LinkContext): Promise<LinkOutcome> {
       const problem = workmailConfigProblem(options);
       if (problem) return { ok: false, stage: 'link', failureReason: problem };

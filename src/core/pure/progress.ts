@@ -13,6 +13,7 @@
  * - the answer is undefined or a finite, non-negative number of milliseconds, 0 when all are done.
  */
 
+import * as l10n from '../l10n';
 export const MIN_RESULTS = 5;
 export const MIN_ELAPSED_MS = 2_000;
 export const WINDOW_MS = 500;
@@ -62,10 +63,10 @@ export function estimateTimeLeft(state: RateState, total: number, now: number): 
 /** "about 3 min left", "about 40 s left", "a few seconds left"; '' for no estimate or nothing left. */
 export function timeLeftText(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms) || ms <= 0) return '';
-  if (ms < 5_000) return 'a few seconds left';
-  if (ms < 90_000) return `about ${Math.round(ms / 5_000) * 5} s left`;
-  if (ms < 90 * 60_000) return `about ${Math.round(ms / 60_000)} min left`;
-  return `about ${Math.round(ms / 3_600_000)} h left`;
+  if (ms < 5_000) return l10n.t('a few seconds left');
+  if (ms < 90_000) return l10n.t('about {0} s left', Math.round(ms / 5_000) * 5);
+  if (ms < 90 * 60_000) return l10n.t('about {0} min left', Math.round(ms / 60_000));
+  return l10n.t('about {0} h left', Math.round(ms / 3_600_000));
 }
 
 /** Counts of a mailbox verification so far. */
@@ -82,9 +83,21 @@ export interface MailboxProgressCounts {
 export function mailboxProgressText(p: Pick<MailboxProgressCounts, 'checked' | 'total'> & Partial<MailboxProgressCounts> & { timeLeftMs?: number }): string {
   const { verified, denied, notFound, notChecked = 0 } = p;
   const parts = verified === undefined || denied === undefined || notFound === undefined ? []
-    : [`${verified} verified`, `${denied} denied`, `${notFound} not found`, ...(notChecked > 0 ? [`${notChecked} not checked`] : [])];
+    : [l10n.t('{0} verified', verified), l10n.t('{0} denied', denied), l10n.t('{0} not found', notFound), ...(notChecked > 0 ? [l10n.t('{0} not checked', notChecked)] : [])];
   const left = timeLeftText(p.timeLeftMs);
-  return `${p.checked} of ${p.total} mailboxes checked${parts.length ? ` (${parts.join(', ')})` : ''}${left ? `, ${left}` : ''}`;
+  const checked = l10n.t('{0} of {1} mailboxes checked', p.checked, p.total);
+  const counted = parts.length ? l10n.t('{0} ({1})', checked, parts.join(l10n.t(', '))) : checked;
+  return left ? l10n.t('{0}, {1}', counted, left) : counted;
+}
+
+/** A write-test step's name in words (the step ids stay English in events and reports). */
+function writeStepName(step: WriteStep): string {
+  switch (step) {
+    case 'create': return l10n.t('create');
+    case 'confirm': return l10n.t('confirm');
+    case 'delete': return l10n.t('delete');
+    case 'confirm gone': return l10n.t('confirm gone');
+  }
 }
 
 /** The write test's steps, in order. */
@@ -93,10 +106,10 @@ export type WriteStep = (typeof WRITE_STEPS)[number];
 
 /** "Write test: step 2 of 4 (confirm)". */
 export function writeStepText(step: WriteStep): string {
-  return `Write test: step ${WRITE_STEPS.indexOf(step) + 1} of ${WRITE_STEPS.length} (${step})`;
+  return l10n.t('Write test: step {0} of {1} ({2})', WRITE_STEPS.indexOf(step) + 1, WRITE_STEPS.length, writeStepName(step));
 }
 
 /** "Autodiscover: candidate 2 of 4 (https://...)". */
 export function autodiscoverProgressText(p: { tried: number; total: number; url: string }): string {
-  return `Autodiscover: candidate ${p.tried} of ${p.total} (${p.url})`;
+  return l10n.t('Autodiscover: candidate {0} of {1} ({2})', p.tried, p.total, p.url);
 }

@@ -31,6 +31,7 @@
  *   speak for the same access step: a room that can no longer be reached or read fails it, because
  *   the step must add user access without taking the rooms' away. They never make it done alone.
  */
+import * as l10n from '../l10n';
 import type { RecordedStatus } from '../model';
 import type { CheckStatus } from '../protocol';
 import type { AccessMethod } from '../settings';
@@ -38,12 +39,12 @@ import { stepDefinition, type StepId, type StepStatus } from '../steps';
 
 /** How every view names a status (the checklist's rows and tooltips, the panel's summary). */
 export const STATUS_LABELS: Record<StepStatus, string> = {
-  notStarted: 'not started',
-  done: 'done',
-  failed: 'failed',
-  warning: 'warning',
-  notApplicable: 'not applicable',
-  unknown: 'unknown',
+  notStarted: l10n.t('not started'),
+  done: l10n.t('done'),
+  failed: l10n.t('failed'),
+  warning: l10n.t('warning'),
+  notApplicable: l10n.t('not applicable'),
+  unknown: l10n.t('unknown'),
 };
 
 /** A step's title as the procedure names it (the checklist may say more for an existing account). */
@@ -95,7 +96,7 @@ function stepVerdict(step: StepId, checks: readonly Finding[], doneDetail: strin
  * panel's summary: "Publicly trusted certificate on EWS: warning — Trusted only through ...".
  */
 export function stepVerdictLine(title: string, status: StepStatus, detail: string): string {
-  return detail === '' ? `${title}: ${STATUS_LABELS[status]}` : `${title}: ${STATUS_LABELS[status]} \u2014 ${detail}`;
+  return detail === '' ? l10n.t('{0}: {1}', title, STATUS_LABELS[status]) : l10n.t('{0}: {1} \u2014 {2}', title, STATUS_LABELS[status], detail);
 }
 
 function basicAuthEvidence(found: Map<string, Finding>): ProbeEvidence[] {
@@ -127,7 +128,7 @@ function certificateEvidence(found: Map<string, Finding>): ProbeEvidence[] {
     || ['tls.trust', 'tls.name', 'tls.expiry'].every((id) => checks.some((c) => c.id === id));
   if (!decided) return [];
   const expiry = found.get('tls.expiry');
-  return [stepVerdict('prerequisites.certificate', checks, `Trusted, covers the host; ${expiry?.message ?? ''}`)];
+  return [stepVerdict('prerequisites.certificate', checks, l10n.t('Trusted, covers the host; {0}', expiry?.message ?? ''))];
 }
 
 function singleCheck(found: Map<string, Finding>, id: string, step: StepId): ProbeEvidence[] {

@@ -3,6 +3,7 @@
  * `start` cancels the run before it; the result is redacted here, once (the trail holds server text:
  * outcomes, redirect targets), and says in words where the credentials went.
  */
+import * as l10n from '../l10n';
 import { TRUST_WORDS, credentialRecipients, discoverEwsUrl, trailLine, type AutodiscoverOptions, type AutodiscoverProgress, type AutodiscoverResult, type HostTrust } from '../autodiscover';
 import { createRedactor } from '../redact';
 import { CurrentRun, Emitter, type Listener, type Subscription } from './emitter';
@@ -74,12 +75,12 @@ export class AutodiscoverRunner {
       const raw = await this.discover(email, { ...options, ...(credentials ? { credentials } : {}), signal: run.signal, onCandidate });
       const result = redactor.deep(raw);
       const recipients = credentialRecipients(result.trail);
-      const sentTo = recipients.length === 0 ? ' No host received the service account\'s credentials.'
-        : ` The service account's credentials went to ${recipients.map((r) => `${r.host} (${trustWords[r.trust]})`).join(', ')}.`;
+      const sentTo = recipients.length === 0 ? l10n.t("No host received the service account's credentials.")
+        : l10n.t("The service account's credentials went to {0}.", recipients.map((r) => `${r.host} (${trustWords[r.trust]})`).join(', '));
       const tried = result.trail.map((a) => trailLine(a, trustWords)).join('; ');
       const message = result.ok
-        ? `Found ${result.ewsUrl} (${result.protocol}). Save or run the probes to keep it.${sentTo}`
-        : `Autodiscover found no EWS URL: ${result.reason}${tried ? ` (tried ${tried})` : ''}${sentTo}`;
+        ? `${l10n.t('Found {0} ({1}). Save or run the probes to keep it.', result.ewsUrl ?? '', result.protocol ?? '')} ${sentTo}`
+        : `${tried ? l10n.t('Autodiscover found no EWS URL: {0} (tried {1})', result.reason, tried) : l10n.t('Autodiscover found no EWS URL: {0}', result.reason)} ${sentTo}`;
       const done: AutodiscoverRunResult = { result, recipients, message, trail: result.trail.map((a) => trailLine(a, trustWords)) };
       this.emitter.emit({ type: 'finished', run: done });
       return done;

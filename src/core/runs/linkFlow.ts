@@ -8,6 +8,7 @@
  *
  * a4b-console only prepares the values: the flow keeps them (`validated`) until the admin confirms.
  */
+import * as l10n from '../l10n';
 import type { LinkOutcome, LinkTarget, PreLinkValidation } from '../link';
 import { preLinkValidation } from '../probeEvidence';
 import type { LinkValues } from '../protocol';
@@ -68,7 +69,7 @@ export class LinkFlow {
     const validate = async (): Promise<PreLinkValidation> => {
       const result = await this.probes.start({ ...request, write: false, purpose: 'link' });
       if (result.outcome === 'cancelled') throw new RunCancelled();
-      if (result.outcome === 'error') return { ok: false, failureReason: 'The probes could not run; see the panel.' };
+      if (result.outcome === 'error') return { ok: false, failureReason: l10n.t('The probes could not run; see the panel.') };
       return preLinkValidation(result.checks, request.accessMethod);
     };
     // Cancelling the link also cancels its validation run.
@@ -94,14 +95,14 @@ export function linkFlowResult(title: string, outcome: LinkOutcome, values: Link
   if (outcome.ok && outcome.needsConfirmation) {
     return {
       outcome, values,
-      message: 'Validated. In the Alexa for Business console (Calendar > Microsoft Exchange) enter these values, then Link account; then mark the step as linked here.',
+      message: l10n.t('Validated. In the Alexa for Business console (Calendar > Microsoft Exchange) enter these values, then Link account; then mark the step as linked here.'),
     };
   }
   const details = outcome.details;
   let extra = '';
-  if (details?.target === 'http') extra = ` HTTP ${details.status} ${details.statusText}: ${details.body}${details.bodyTruncated ? ' (cut)' : ''}`;
-  if (details?.target === 'workmail' && details.configuration) extra = ` Availability configuration ${details.configuration} for ${details.domainName}.`;
-  const message = outcome.ok ? `Linked through ${title}.${extra}` : `${title}: ${outcome.failureReason ?? 'failed'}${extra}`;
+  if (details?.target === 'http') extra = ` HTTP ${details.status} ${details.statusText}: ${details.body}${details.bodyTruncated ? l10n.t(' (cut)') : ''}`;
+  if (details?.target === 'workmail' && details.configuration) extra = ` ${l10n.t('Availability configuration {0} for {1}.', details.configuration, details.domainName)}`;
+  const message = outcome.ok ? `${l10n.t('Linked through {0}.', title)}${extra}` : `${l10n.t('{0}: {1}', title, outcome.failureReason ?? l10n.t('failed'))}${extra}`;
   if (outcome.ok) return { outcome, message, record: { status: 'done', detail: message } };
   if (outcome.stage === 'link') return { outcome, message, record: { status: 'failed', detail: message } };
   return { outcome, message };

@@ -6,6 +6,7 @@
  *
  * No `vscode`: the panel passes the values it read from the settings and the secret store.
  */
+import * as l10n from '../l10n';
 import { errorText, isCancellation, oneLineErrorText } from '../errors';
 import type { ProbeConfig, ProbeResult, ProbeRun, ProbeRunOptions } from '../ews/probes';
 import type { MailboxReport } from '../ews/mailboxes';
@@ -232,11 +233,11 @@ export class ProbeRunner {
       if (!perNode) return finish(engineRun.ok ? 'passed' : 'failed', runSummaryText(checks, Date.now() - started), extra);
       return await this.nodeStage(run, request, config, checks, engineRun.ok, clean, (outcome, nodesFound, more) => {
         // The counts through the name, then the nodes' (the checks alone may all pass while a node fails).
-        const nodesText = nodesFound.nodes ? ` ${nodesFound.nodes.passing} of ${nodesFound.nodes.total} servers behind the name pass.` : ' The servers behind the name were not probed.';
+        const nodesText = ` ${nodesFound.nodes ? l10n.t('{0} of {1} servers behind the name pass.', nodesFound.nodes.passing, nodesFound.nodes.total) : l10n.t('The servers behind the name were not probed.')}`;
         return finish(outcome, `${runSummaryText(checks, Date.now() - started)}${nodesText}`, { ...extra, ...nodesFound }, more);
       });
     } catch (error) {
-      if (isCancellation(error) || run.signal.aborted) return finish('cancelled', `${checks.length} checks completed before the cancel.`);
+      if (isCancellation(error) || run.signal.aborted) return finish('cancelled', l10n.t('{0} checks completed before the cancel.', checks.length));
       // Redacted before it is cut to one line, so that no part of a secret can survive the cut.
       return finish('error', oneLineErrorText(clean(errorText(error))));
     } finally {

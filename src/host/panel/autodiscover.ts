@@ -23,7 +23,7 @@ export class Autodiscover implements vscode.Disposable {
       return;
     }
     if (domainOf(email) === '') {
-      this.panel.post({ type: 'autodiscover', requestId, ok: false, message: 'Enter an e-mail address such as alice@contoso.com.' });
+      this.panel.post({ type: 'autodiscover', requestId, ok: false, message: vscode.l10n.t('Enter an e-mail address such as alice@contoso.com.') });
       return;
     }
     const form = this.connection.form();
@@ -59,15 +59,18 @@ export class Autodiscover implements vscode.Disposable {
  * same before it lets such a server configure the account).
  */
 async function confirmAutodiscoverHost(email: string, question: HostQuestion): Promise<boolean> {
-  const trust = `Trust ${question.host}`;
-  const what = question.withCredentials
-    ? `the service account's user name and password (Basic authentication over https)`
-    : 'the address';
+  const trust = vscode.l10n.t('Trust {0}', question.host);
+  const ask = question.withCredentials
+    ? vscode.l10n.t("Autodiscover for {0} leads to {1}, which is outside {2}. Send it the service account's credentials?", email, question.host, question.domain)
+    : vscode.l10n.t('Autodiscover for {0} leads to {1}, which is outside {2}. Send it the request?', email, question.host, question.domain);
+  const receives = question.withCredentials
+    ? vscode.l10n.t("If you trust it, it receives the service account's user name and password (Basic authentication over https) and may name the EWS URL that the probes then use.")
+    : vscode.l10n.t('If you trust it, it receives the address and may name the EWS URL that the probes then use.');
   const choice = await vscode.window.showWarningMessage(
-    `Autodiscover for ${email} leads to ${question.host}, which is outside ${question.domain}. Send it ${question.withCredentials ? 'the service account\'s credentials' : 'the request'}?`,
+    ask,
     {
       modal: true,
-      detail: `${question.host} was ${ROUTE_WORDS[question.via]}. If you trust it, it receives ${what} and may name the EWS URL that the probes then use. Trust it only if you know that it serves your organisation's Autodiscover; an attacker on the network path can answer the plain-http request and DNS with any host that has a valid certificate.`,
+      detail: vscode.l10n.t("{0} was {1}. {2} Trust it only if you know that it serves your organisation's Autodiscover; an attacker on the network path can answer the plain-http request and DNS with any host that has a valid certificate.", question.host, ROUTE_WORDS[question.via], receives),
     },
     trust,
   );

@@ -15,5 +15,5 @@ export function createClipboardSecret(): ClipboardSecret {
 
 /** What the admin reads after a copy. */
 export function copiedPasswordText(upn: string): string {
-  return `Copied the password of ${upn}. The clipboard is cleared in ${CLIPBOARD_CLEAR_MS / 1000} s, or when this panel or the window closes, if it still holds it.`;
+  return vscode.l10n.t('Copied the password of {0}. The clipboard is cleared in {1} s, or when this panel or the window closes, if it still holds it.', upn, CLIPBOARD_CLEAR_MS / 1000);
 }

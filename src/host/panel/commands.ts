@@ -20,26 +20,26 @@ export interface PanelCommandTargets {
 
 export function registerPanelCommands(log: Log, panel: PanelCommandTargets): vscode.Disposable[] {
   return [
-    registerSafeCommand(log, 'exchangeSetup.openProbePanel', 'Open Probe & Link panel', (arg: unknown) => {
+    registerSafeCommand(log, 'exchangeSetup.openProbePanel', vscode.l10n.t('Open Probe & Link panel'), (arg: unknown) => {
       panel.show();
       // From the checklist's link or test step: bring the part of the panel for that step into view.
       const stepId = typeof arg === 'string' ? arg : (arg as { id?: unknown } | undefined)?.id;
       if (stepId === 'link') panel.reveal('link');
       else if (stepId === 'test') panel.reveal('probes');
     }),
-    registerSafeCommand(log, 'exchangeSetup.runProbes', 'Run probes', async () => {
+    registerSafeCommand(log, 'exchangeSetup.runProbes', vscode.l10n.t('Run probes'), async () => {
       panel.show();
       return panel.probes.run(panel.connection.form());
     }),
-    registerSafeCommand(log, 'exchangeSetup.linkAccount', 'Link the service account', async () => {
+    registerSafeCommand(log, 'exchangeSetup.linkAccount', vscode.l10n.t('Link the service account'), async () => {
       panel.show();
       return panel.link.run(panel.connection.form());
     }),
-    registerSafeCommand(log, 'exchangeSetup.cancelProbes', 'Cancel probes', () => panel.cancel()),
-    registerSafeCommand(log, 'exchangeSetup.setPassword', 'Store the service account password', async () => {
+    registerSafeCommand(log, 'exchangeSetup.cancelProbes', vscode.l10n.t('Cancel probes'), () => panel.cancel()),
+    registerSafeCommand(log, 'exchangeSetup.setPassword', vscode.l10n.t('Store the service account password'), async () => {
       await panel.connection.askAndStorePassword(panel.connection.form());
     }),
-    registerSafeCommand(log, 'exchangeSetup.exportProbeReport', 'Export probe report', (arg: unknown) => panel.probes.exportReport(arg instanceof vscode.Uri ? arg : undefined)),
-    registerSafeCommand(log, 'exchangeSetup.copyDiagnostics', 'Copy diagnostics', () => panel.probes.copyDiagnostics()),
+    registerSafeCommand(log, 'exchangeSetup.exportProbeReport', vscode.l10n.t('Export probe report'), (arg: unknown) => panel.probes.exportReport(arg instanceof vscode.Uri ? arg : undefined)),
+    registerSafeCommand(log, 'exchangeSetup.copyDiagnostics', vscode.l10n.t('Copy diagnostics'), () => panel.probes.copyDiagnostics()),
   ];
 }

@@ -56,15 +56,15 @@ export class Connection {
   /** Asks for the password; stores it when the keyring works. Returns it for immediate use, or undefined when dismissed. */
   async askAndStorePassword(form: ProbeForm, requestId?: number): Promise<string | undefined> {
     if (form.upn.trim() === '') {
-      this.panel.post({ type: 'notice', level: 'warning', text: 'Enter the service account UPN first: the password is kept per EWS server and account.' });
+      this.panel.post({ type: 'notice', level: 'warning', text: vscode.l10n.t('Enter the service account UPN first: the password is kept per EWS server and account.') });
       return undefined;
     }
     const password = await vscode.window.showInputBox({
-      title: 'Service account password',
-      prompt: `Password of ${form.upn} for ${safeHost(form.ewsUrl)}. It is kept only in VS Code's secret storage (the OS keyring).`,
+      title: vscode.l10n.t('Service account password'),
+      prompt: vscode.l10n.t("Password of {0} for {1}. It is kept only in VS Code's secret storage (the OS keyring).", form.upn, safeHost(form.ewsUrl)),
       password: true,
       ignoreFocusOut: true,
-      validateInput: (value) => (value === '' ? 'The password cannot be empty.' : undefined),
+      validateInput: (value) => (value === '' ? vscode.l10n.t('The password cannot be empty.') : undefined),
     });
     if (password === undefined) return undefined;
     try {
@@ -73,7 +73,7 @@ export class Connection {
     } catch (error) {
       if (!(error instanceof KeyringUnavailableError)) throw error;
       this.panel.log.warn(error.message);
-      this.panel.post({ type: 'notice', level: 'error', text: `${error.message} The password you typed is used for this run only.` });
+      this.panel.post({ type: 'notice', level: 'error', text: vscode.l10n.t('{0} The password you typed is used for this run only.', error.message) });
     }
     await this.sendSecretState(form, requestId);
     return password;
@@ -117,7 +117,7 @@ export class Connection {
     try {
       return await readFile(file, 'utf8');
     } catch (error) {
-      throw new Error(`The extra CA file ${file} (${settingKey('tls.extraCaFile')}) could not be read: ${(error as Error).message}`);
+      throw new Error(vscode.l10n.t('The extra CA file {0} ({1}) could not be read: {2}', file, settingKey('tls.extraCaFile'), (error as Error).message));
     }
   }
 

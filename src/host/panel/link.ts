@@ -43,7 +43,7 @@ export class Link implements vscode.Disposable {
   /** Sends the validated values again, for a page shown again. */
   replay(): void {
     const values = this.flow.validated;
-    if (values) this.panel.post({ type: 'linkOutcome', ok: true, message: 'Validated: enter these values in the calendar service.', values });
+    if (values) this.panel.post({ type: 'linkOutcome', ok: true, message: vscode.l10n.t('Validated: enter these values in the calendar service.'), values });
   }
 
   async run(form: ProbeForm): Promise<LinkOutcome | undefined> {
@@ -66,7 +66,7 @@ export class Link implements vscode.Disposable {
     if (!values) return;
     const password = await this.connection.storedPassword(values.ewsUrl, values.upn);
     if (password === undefined) {
-      this.panel.post({ type: 'notice', level: 'warning', text: 'No stored password to copy for this account.' });
+      this.panel.post({ type: 'notice', level: 'warning', text: vscode.l10n.t('No stored password to copy for this account.') });
       return;
     }
     await this.clipboard.copy(password);
@@ -76,27 +76,28 @@ export class Link implements vscode.Disposable {
   async markLinked(): Promise<void> {
     const values = this.flow.validated;
     if (!values) return;
+    const markLinked = vscode.l10n.t('Mark as linked');
     const confirm = await vscode.window.showInformationMessage(
-      `Did the calendar service accept ${values.upn} (Link account succeeded)?`,
-      { modal: true, detail: 'This marks "Link the service account" done on the checklist, with the time.' },
-      'Mark as linked',
+      vscode.l10n.t('Did the calendar service accept {0} (Link account succeeded)?', values.upn),
+      { modal: true, detail: vscode.l10n.t('This marks "Link the service account" done on the checklist, with the time.') },
+      markLinked,
     );
-    if (confirm !== 'Mark as linked') return;
-    this.panel.model.record('link', 'done', 'manual', `Linked ${values.upn} to ${safeHost(values.ewsUrl)} (${values.accessMethod}) in the Alexa for Business console; confirmed in the probe panel.`);
+    if (confirm !== markLinked) return;
+    this.panel.model.record('link', 'done', 'manual', vscode.l10n.t('Linked {0} to {1} ({2}) in the Alexa for Business console; confirmed in the probe panel.', values.upn, safeHost(values.ewsUrl), values.accessMethod));
     this.panel.post({ type: 'link', link: this.view() });
   }
 
   async setAuthorization(): Promise<void> {
     const link = readLinkSettings();
     if (link.http.url === '') {
-      this.panel.post({ type: 'notice', level: 'warning', text: 'Set exchangeSetup.link.http.url first: the header is kept per URL origin.' });
+      this.panel.post({ type: 'notice', level: 'warning', text: vscode.l10n.t('Set exchangeSetup.link.http.url first: the header is kept per URL origin.') });
       return;
     }
-    const value = await vscode.window.showInputBox({ title: 'Authorization header for the link endpoint', prompt: `Sent as the Authorization header to ${link.http.url}; kept only in secret storage.`, password: true, ignoreFocusOut: true });
+    const value = await vscode.window.showInputBox({ title: vscode.l10n.t('Authorization header for the link endpoint'), prompt: vscode.l10n.t('Sent as the Authorization header to {0}; kept only in secret storage.', link.http.url), password: true, ignoreFocusOut: true });
     if (value === undefined) return;
     try {
       await this.panel.secrets.storeLinkAuthorization(link.http.url, value);
-      this.panel.post({ type: 'notice', level: 'info', text: 'Stored the authorization header in secret storage.' });
+      this.panel.post({ type: 'notice', level: 'info', text: vscode.l10n.t('Stored the authorization header in secret storage.') });
     } catch (error) {
       if (!(error instanceof KeyringUnavailableError)) throw error;
       this.panel.post({ type: 'notice', level: 'error', text: error.message });

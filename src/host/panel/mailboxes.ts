@@ -4,7 +4,7 @@
  * and are kept (the start, the latest progress, the end) so a page shown again shows them as they were.
  */
 import * as vscode from 'vscode';
-import { loadProbeEngine } from '../../core/ews/loadEngine';
+import { probeEngine } from './engine';
 import { mailboxCountsText, type HostMessage, type MailboxListProblemView } from '../../core/protocol';
 import { MailboxVerifier, type MailboxVerificationEvent } from '../../core/runs/mailboxVerification';
 import type { Connection } from './connection';
@@ -29,7 +29,7 @@ export class Mailboxes implements vscode.Disposable {
   private shown: VerifyMessage[] = [];
 
   constructor(private readonly panel: PanelServices, private readonly connection: Connection, private readonly probes: Probes) {
-    this.verifier = new MailboxVerifier(() => loadProbeEngine().verifyMailboxes, listenerFailed(panel), () => loadProbeEngine().verifyMailboxesAcrossNodes);
+    this.verifier = new MailboxVerifier(() => probeEngine().verifyMailboxes, listenerFailed(panel), () => probeEngine().verifyMailboxesAcrossNodes);
     this.verifier.onEvent((event) => this.show(event));
   }
 
@@ -67,7 +67,7 @@ export class Mailboxes implements vscode.Disposable {
     const total = list.mailboxes.length;
     if (total === 0) {
       this.verifier.refuse('error', 0, list.problems);
-      this.panel.post({ type: 'notice', level: 'warning', text: 'No addresses to verify: paste one SMTP address per line, or pick a file.' });
+      this.panel.post({ type: 'notice', level: 'warning', text: vscode.l10n.t('No addresses to verify: paste one SMTP address per line, or pick a file.') });
       return;
     }
     const form = this.connection.form();
@@ -95,7 +95,7 @@ export class Mailboxes implements vscode.Disposable {
   private async list(source: MailboxSource): Promise<{ mailboxes: string[]; problems: MailboxListProblemView[] } | undefined> {
     if (source.kind === 'notChecked') {
       if (this.verifier.notChecked.length === 0) {
-        this.panel.post({ type: 'notice', level: 'info', text: 'No mailbox was left not checked by the last verification.' });
+        this.panel.post({ type: 'notice', level: 'info', text: vscode.l10n.t('No mailbox was left not checked by the last verification.') });
         return undefined;
       }
       return { mailboxes: [...this.verifier.notChecked], problems: [] };
@@ -104,16 +104,16 @@ export class Mailboxes implements vscode.Disposable {
     if (source.kind === 'pasted') {
       text = source.text;
     } else {
-      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Verify these mailboxes', filters: { 'Mailbox lists': ['txt', 'csv'], 'All files': ['*'] } });
+      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: vscode.l10n.t('Verify these mailboxes'), filters: { [vscode.l10n.t('Mailbox lists')]: ['txt', 'csv'], [vscode.l10n.t('All files')]: ['*'] } });
       if (!picked || picked.length === 0) return undefined;
       const bytes = await vscode.workspace.fs.readFile(picked[0]);
       if (bytes.byteLength > MAX_MAILBOX_FILE_BYTES) {
-        this.panel.post({ type: 'notice', level: 'error', text: `That file is larger than ${MAX_MAILBOX_FILE_BYTES / 1_000_000} MB; split the list.` });
+        this.panel.post({ type: 'notice', level: 'error', text: vscode.l10n.t('That file is larger than {0} MB; split the list.', MAX_MAILBOX_FILE_BYTES / 1_000_000) });
         return undefined;
       }
       text = new TextDecoder('utf-8').decode(bytes);
     }
-    return loadProbeEngine().parseMailboxList(text);
+    return probeEngine().parseMailboxList(text);
   }
 
   dispose(): void {

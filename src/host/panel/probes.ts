@@ -4,7 +4,7 @@
  * or copied. The run itself, and the redaction of what the server said, are the runner's.
  */
 import * as vscode from 'vscode';
-import { loadProbeEngine } from '../../core/ews/loadEngine';
+import { probeEngine } from './engine';
 import { recordProbeEvidence, type ProbeEvidence } from '../../core/probeEvidence';
 import type { CheckStatus, EventView, HostMessage, NodeView, NodesView, ProbeForm, RemedyAction, RemedyView, RunOutcome } from '../../core/protocol';
 import { diagnosticsText, reportJson, reportMarkdown, spokenEvent, toCheckView, type NodesFinding, type ReportInput } from '../../core/report';
@@ -61,7 +61,7 @@ export class Probes implements vscode.Disposable {
   private readonly evidence = new Map<number, ProbeEvidence[]>();
 
   constructor(private readonly panel: PanelServices, private readonly connection: Connection) {
-    this.runner = new ProbeRunner(() => loadProbeEngine().runProbes, listenerFailed(panel), () => loadProbeEngine());
+    this.runner = new ProbeRunner(() => probeEngine().runProbes, listenerFailed(panel), () => probeEngine());
     this.runner.onEvent((event) => this.show(event));
   }
 
@@ -144,7 +144,7 @@ export class Probes implements vscode.Disposable {
     const problems = [...this.connection.problems(form), ...nodes.problems];
     if (problems.length > 0) return this.summary(this.runner.refuse('error', problems.join(' ')));
     const password = await this.connection.passwordFor(form);
-    if (password === undefined) return this.summary(this.runner.refuse('cancelled', 'No password was given.'));
+    if (password === undefined) return this.summary(this.runner.refuse('cancelled', vscode.l10n.t('No password was given.')));
     let result: ProbeRunResult;
     try {
       result = await this.runner.start({
@@ -187,7 +187,7 @@ export class Probes implements vscode.Disposable {
   async exportReport(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
     const input = await this.reportInput();
     if (!input) {
-      vscode.window.showWarningMessage('Run the probes first: the report describes the last run.');
+      vscode.window.showWarningMessage(vscode.l10n.t('Run the probes first: the report describes the last run.'));
       return undefined;
     }
     const stamp = input.generatedAt.toISOString().slice(0, 19).replace(/[:T]/g, '-');
@@ -195,7 +195,7 @@ export class Probes implements vscode.Disposable {
     const uri = target ?? await vscode.window.showSaveDialog({
       defaultUri: folder ? vscode.Uri.joinPath(folder, `exchange-probe-report-${stamp}.md`) : undefined,
       filters: { Markdown: ['md'] },
-      saveLabel: 'Export report',
+      saveLabel: vscode.l10n.t('Export report'),
     });
     if (!uri) return undefined;
     const jsonUri = uri.with({ path: uri.path.replace(/(\.md)?$/i, '.json') });
@@ -204,8 +204,9 @@ export class Probes implements vscode.Disposable {
     await vscode.workspace.fs.writeFile(jsonUri, encoder.encode(reportJson(input)));
     this.panel.log.info(`Exported the probe report to ${uri.toString(true)} and ${jsonUri.toString(true)}.`);
     if (!target) {
-      void vscode.window.showInformationMessage(`Saved the report and ${jsonUri.path.split('/').pop() ?? 'its JSON'} beside it.`, 'Open').then((choice) => {
-        if (choice === 'Open') void vscode.window.showTextDocument(uri);
+      const open = vscode.l10n.t('Open');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Saved the report and {0} beside it.', jsonUri.path.split('/').pop() ?? ''), open).then((choice) => {
+        if (choice === open) void vscode.window.showTextDocument(uri);
       });
     }
     return uri;
@@ -214,12 +215,12 @@ export class Probes implements vscode.Disposable {
   async copyDiagnostics(): Promise<string | undefined> {
     const input = await this.reportInput();
     if (!input) {
-      vscode.window.showWarningMessage('Run the probes first: the diagnostics describe the last run.');
+      vscode.window.showWarningMessage(vscode.l10n.t('Run the probes first: the diagnostics describe the last run.'));
       return undefined;
     }
     const text = diagnosticsText(input);
     await vscode.env.clipboard.writeText(text);
-    this.panel.post({ type: 'notice', level: 'info', text: 'Copied the diagnostics of the last run (no password in them).' });
+    this.panel.post({ type: 'notice', level: 'info', text: vscode.l10n.t('Copied the diagnostics of the last run (no password in them).') });
     return text;
   }
 

@@ -6,9 +6,9 @@
 import * as vscode from 'vscode';
 import { UserFacingError } from '../../core/errors';
 
-export const UNTRUSTED_MESSAGE = 'Probing, Autodiscover and linking are disabled in an untrusted workspace: a folder you have not trusted could otherwise steer where the service account\'s password is sent. Trust the folder (Workspaces: Manage Workspace Trust) to use them; the checklist stays readable.';
+export const untrustedMessage = (): string => vscode.l10n.t("Probing, Autodiscover and linking are disabled in an untrusted workspace: a folder you have not trusted could otherwise steer where the service account's password is sent. Trust the folder (Workspaces: Manage Workspace Trust) to use them; the checklist stays readable.");
 
 /** Throws the error the admin reads when the workspace is not trusted. */
 export function requireTrustedWorkspace(): void {
-  if (!vscode.workspace.isTrusted) throw new UserFacingError(UNTRUSTED_MESSAGE);
+  if (!vscode.workspace.isTrusted) throw new UserFacingError(untrustedMessage());
 }
