@@ -118,7 +118,7 @@ export function readMarkerBlock(cleanText: string, blockName: string): BlockRead
   // Long lines may have been broken at the terminal width: the JSON is one line, so join without
   // separators. Retry without trailing padding, which some terminals add at a break.
   const candidates = [body.join(''), body.map((l) => l.trimEnd()).join(''), body.map((l) => l.trim()).join('')];
-  let reason = 'no output between the markers';
+  let reason = l10n.t('no output between the markers');
   for (const candidate of candidates) {
     const json = candidate.replace(/^\uFEFF/, '').trim();
     if (json === '') continue;
@@ -292,7 +292,7 @@ function enumName(item: JsonObject, key: string, names: readonly string[]): stri
 function decideAdminRights(value: unknown): VerificationReading {
   const [item] = asList(value);
   // rule prerequisites.adminRights.noData
-  if (!item) return failed('prerequisites.adminRights.noData', 'No role assignment information came back.');
+  if (!item) return failed('prerequisites.adminRights.noData', l10n.t('No role assignment information came back.'));
   const roles = new Set(strings(item, 'Roles').map((r) => r.toLowerCase()));
   const user = text(item, 'User') || l10n.t('You');
   // The server's own answer per cmdlet (Get-ManagementRole -Cmdlet) decides when it is there; custom
@@ -465,11 +465,11 @@ function hostOf(url: string): string {
 function certificateVerdict(certificates: JsonObject[], settings: SetupSettings, now: Date): VerificationReading {
   // rule prerequisites.certificate.noIisCertificate
   if (certificates.length === 0) {
-    return failed('prerequisites.certificate.noIisCertificate', 'No certificate is assigned to IIS on the server: assign one from a public CA with Enable-ExchangeCertificate -Services IIS.');
+    return failed('prerequisites.certificate.noIisCertificate', l10n.t('No certificate is assigned to IIS on the server: assign one from a public CA with Enable-ExchangeCertificate -Services IIS.'));
   }
   const ewsHost = hostOf(String(getField(settings, 'ewsUrl')));
   // rule prerequisites.certificate.noEwsHost
-  if (ewsHost === '') return unknown('prerequisites.certificate.noEwsHost', 'The EWS URL setting (exchangeSetup.ewsUrl) is not a URL, so the certificate cannot be matched to its host.');
+  if (ewsHost === '') return unknown('prerequisites.certificate.noEwsHost', l10n.t('The EWS URL setting ({0}) is not a URL, so the certificate cannot be matched to its host.', 'exchangeSetup.ewsUrl'));
   const label = (cert: JsonObject): string => l10n.t('{0} ({1})', text(cert, 'Subject') || l10n.t('the certificate'), text(cert, 'Thumbprint') || l10n.t('no thumbprint'));
   // Only certificates that name the EWS host can be the one the service sees. Others assigned to IIS
   // (on Exchange 2013 and later, the self-signed certificate of the Exchange Back End site) are
@@ -527,7 +527,7 @@ function decideCertificate(value: unknown, settings: SetupSettings, now: Date): 
   if (!items.some((item) => 'Certificates' in item)) return certificateVerdict(items, settings, now);
   const ewsHost = hostOf(String(getField(settings, 'ewsUrl')));
   // rule prerequisites.certificate.noEwsHost
-  if (ewsHost === '') return unknown('prerequisites.certificate.noEwsHost', 'The EWS URL setting (exchangeSetup.ewsUrl) is not a URL, so the certificate cannot be matched to its host.');
+  if (ewsHost === '') return unknown('prerequisites.certificate.noEwsHost', l10n.t('The EWS URL setting ({0}) is not a URL, so the certificate cannot be matched to its host.', 'exchangeSetup.ewsUrl'));
   const servers = items.map((item) => {
     const name = text(item, 'Server') || 'a server';
     const certificates = asList(item.Certificates);
@@ -678,11 +678,11 @@ const RECIPIENT_WRITE_SCOPES: readonly string[] = [
 function decideImpersonation(value: unknown, settings: SetupSettings): VerificationReading {
   const [state] = asList(value);
   // rule access.impersonation.noData
-  if (!state) return failed('access.impersonation.noData', 'No impersonation information came back.');
+  if (!state) return failed('access.impersonation.noData', l10n.t('No impersonation information came back.'));
   const upn = settings.serviceAccount.upn;
   const scopeName = settings.impersonation.scopeName;
   // rule access.impersonation.accountMissing
-  if (!flag(state, 'AccountFound')) return failed('access.impersonation.accountMissing', `There is no mailbox ${upn}: create the service account first.`);
+  if (!flag(state, 'AccountFound')) return failed('access.impersonation.accountMissing', l10n.t('There is no mailbox {0}: create the service account first.', upn));
   // Disabled assignments grant nothing; nor do delegating ones (the snippet asks for -Delegating
   // $false, this also covers output captured from an older snippet).
   const assignments = asList(state.Assignments)
@@ -701,40 +701,56 @@ function decideImpersonation(value: unknown, settings: SetupSettings): Verificat
   // What else the existing account has (its room scope, say), with each scope's filter: said beside the verdict.
   const others = asList(state.Assignments)
     .filter((a) => text(a, 'CustomRecipientWriteScope') !== '' && text(a, 'CustomRecipientWriteScope').toLowerCase() !== scopeName.toLowerCase() && !/^Delegating/i.test(text(a, 'DelegationType')))
-    .map((a) => `"${text(a, 'Name')}" (scope "${text(a, 'CustomRecipientWriteScope')}"${text(a, 'ScopeFilter') ? `: ${text(a, 'ScopeFilter')}` : ''})`);
-  const existingNote = settings.serviceAccount.existing && others.length > 0 ? ` It already has, and keeps: ${listNames(others)}.` : '';
+    .map((a) =>
+      text(a, 'ScopeFilter')
+        ? l10n.t('"{0}" (scope "{1}": {2})', text(a, 'Name'), text(a, 'CustomRecipientWriteScope'), text(a, 'ScopeFilter'))
+        : l10n.t('"{0}" (scope "{1}")', text(a, 'Name'), text(a, 'CustomRecipientWriteScope')),
+    );
+  const existingNote = settings.serviceAccount.existing && others.length > 0 ? ` ${l10n.t('It already has, and keeps: {0}.', listNames(others))}` : '';
   // rule access.impersonation.organizationWideNotChosen
   if (organizationWide.length > 0 && !orgWideChosen) {
     return failed(
       'access.impersonation.organizationWideNotChosen',
-      `${upn} has organization-wide ApplicationImpersonation through ${named(organizationWide)}, which defeats the user-mailbox scope: remove it with Remove-ManagementRoleAssignment.`,
+      l10n.t('{0} has organization-wide ApplicationImpersonation through {1}, which defeats the user-mailbox scope: remove it with Remove-ManagementRoleAssignment.', upn, named(organizationWide)),
     );
   }
   // rule access.impersonation.organizationWideOptedIn
-  if (organizationWide.length > 0) return done('access.impersonation.organizationWideOptedIn', `${upn} has organization-wide ApplicationImpersonation through ${named(organizationWide)} (opted in).`);
-  const ouNote = ouScoped.length > 0 ? ` ${upn} also has ApplicationImpersonation limited to an organizational unit: ${listNames(ouScoped.map((a) => `"${a.name}" (OU ${a.target || 'not named'})`))}.` : '';
+  if (organizationWide.length > 0) return done('access.impersonation.organizationWideOptedIn', l10n.t('{0} has organization-wide ApplicationImpersonation through {1} (opted in).', upn, named(organizationWide)));
+  const ouNote =
+    ouScoped.length > 0
+      ? ` ${l10n.t('{0} also has ApplicationImpersonation limited to an organizational unit: {1}.', upn, listNames(ouScoped.map((a) => l10n.t('"{0}" (OU {1})', a.name, a.target || l10n.t('not named')))))}`
+      : '';
   // rule access.impersonation.scopeMissing
-  if (text(state, 'ScopeName') === '') return failed('access.impersonation.scopeMissing', `The management scope "${scopeName}" does not exist: run the impersonation step.${ouNote}${existingNote}`);
+  if (text(state, 'ScopeName') === '') return failed('access.impersonation.scopeMissing', l10n.t('The management scope "{0}" does not exist: run the impersonation step.', scopeName) + ouNote + existingNote);
   const expected = impersonationScopeFilter(settings);
   const actual = text(state, 'ScopeFilter');
   // rule access.impersonation.filterMismatch: the stored filter must select what the generated one selects.
   if (!sameOpathFilter(actual, expected)) {
     const parsed = canonicalOpath(actual);
-    const why = parsed.ok ? '' : ` (it could not be read: ${parsed.reason})`;
     return failed(
       'access.impersonation.filterMismatch',
-      `The scope "${scopeName}" filters "${actual}"${why}, not "${expected}" as the impersonation step creates it: remove the scope (roll back the step) and run the step again.`,
+      parsed.ok
+        ? l10n.t('The scope "{0}" filters "{1}", not "{2}" as the impersonation step creates it: remove the scope (roll back the step) and run the step again.', scopeName, actual, expected)
+        : l10n.t(
+            'The scope "{0}" filters "{1}" (it could not be read: {3}), not "{2}" as the impersonation step creates it: remove the scope (roll back the step) and run the step again.',
+            scopeName,
+            actual,
+            expected,
+            parsed.reason,
+          ),
     );
   }
   // rule access.impersonation.noScopedAssignment
-  if (scoped.length === 0) return failed('access.impersonation.noScopedAssignment', `${upn} has no ApplicationImpersonation assignment limited to "${scopeName}": run the impersonation step.${ouNote}${existingNote}`);
+  if (scoped.length === 0) return failed('access.impersonation.noScopedAssignment', l10n.t('{0} has no ApplicationImpersonation assignment limited to "{1}": run the impersonation step.', upn, scopeName) + ouNote + existingNote);
   // rule access.impersonation.writeScopeUnreadable: one of them might reach every mailbox.
   if (unreadable.length > 0) {
-    return unknown('access.impersonation.writeScopeUnreadable', `The reach (RecipientWriteScope) of ${named(unreadable)} could not be read, so it may be organization-wide: run the verification again in the Exchange Management Shell.`);
+    return unknown('access.impersonation.writeScopeUnreadable', l10n.t('The reach (RecipientWriteScope) of {0} could not be read, so it may be organization-wide: run the verification again in the Exchange Management Shell.', named(unreadable)));
   }
   // rule access.impersonation.scoped
-  const reach = settings.impersonation.scopeCoversRooms ? 'user and room mailboxes' : 'user mailboxes';
-  return done('access.impersonation.scoped', `${upn} can impersonate ${reach} through "${scoped[0].name}", limited to the scope "${scopeName}".${ouNote}${existingNote}`);
+  const scopedText = settings.impersonation.scopeCoversRooms
+    ? l10n.t('{0} can impersonate user and room mailboxes through "{1}", limited to the scope "{2}".', upn, scoped[0].name, scopeName)
+    : l10n.t('{0} can impersonate user mailboxes through "{1}", limited to the scope "{2}".', upn, scoped[0].name, scopeName);
+  return done('access.impersonation.scoped', scopedText + ouNote + existingNote);
 }
 
 /** Mailboxes lacking one right: the count the snippet printed and the first addresses it listed. */
@@ -745,38 +761,40 @@ function lacking(state: JsonObject, right: 'FullAccess' | 'SendAs'): { count: nu
   return { count: printed === undefined ? undefined : Math.max(printed, names.length), names };
 }
 
+/** `right` is the name of an Exchange permission (Full Access, Send As), the same in every language. */
 function describeLacking(right: string, lackingCount: number, names: readonly string[], total: number): string {
   const more = lackingCount - names.length;
-  const listed = names.length > 0 ? `: ${names.join(', ')}${more > 0 ? ` and ${more} more` : ''}` : '';
-  return `${lackingCount} of ${total} user mailboxes lack ${right}${listed}`;
+  if (names.length === 0) return l10n.t('{0} of {1} user mailboxes lack {2}', lackingCount, total, right);
+  if (more > 0) return l10n.t('{0} of {1} user mailboxes lack {2}: {3} and {4} more', lackingCount, total, right, names.join(', '), more);
+  return l10n.t('{0} of {1} user mailboxes lack {2}: {3}', lackingCount, total, right, names.join(', '));
 }
 
 function decideDelegate(value: unknown, settings: SetupSettings): VerificationReading {
   const [state] = asList(value);
   // rule access.delegate.noData
-  if (!state) return failed('access.delegate.noData', 'No permission information came back.');
+  if (!state) return failed('access.delegate.noData', l10n.t('No permission information came back.'));
   const upn = settings.serviceAccount.upn;
   const total = count(state, 'UserMailboxes');
   const fullAccess = lacking(state, 'FullAccess');
   const sendAs = lacking(state, 'SendAs');
   // rule access.delegate.countsMissing
   if (total === undefined || fullAccess.count === undefined || sendAs.count === undefined) {
-    return unknown('access.delegate.countsMissing', 'The mailbox counts were missing from the output: run the current verification of this step again.');
+    return unknown('access.delegate.countsMissing', l10n.t('The mailbox counts were missing from the output: run the current verification of this step again.'));
   }
   const problems: Finding[] = [];
   const test = isObject(state.TestMailbox) ? state.TestMailbox : undefined;
   // rule access.delegate.testMailboxLacks
-  if (test && !flag(test, 'FullAccess')) problems.push({ rule: 'access.delegate.testMailboxLacks', text: `${text(test, 'Mailbox')} does not give ${upn} Full Access` });
-  if (test && !flag(test, 'SendAs')) problems.push({ rule: 'access.delegate.testMailboxLacks', text: `${text(test, 'Mailbox')} does not give ${upn} Send As` });
+  if (test && !flag(test, 'FullAccess')) problems.push({ rule: 'access.delegate.testMailboxLacks', text: l10n.t('{0} does not give {1} {2}', text(test, 'Mailbox'), upn, 'Full Access') });
+  if (test && !flag(test, 'SendAs')) problems.push({ rule: 'access.delegate.testMailboxLacks', text: l10n.t('{0} does not give {1} {2}', text(test, 'Mailbox'), upn, 'Send As') });
   // rule access.delegate.fullAccessMissing
   if (fullAccess.count > 0) problems.push({ rule: 'access.delegate.fullAccessMissing', text: describeLacking('Full Access', fullAccess.count, fullAccess.names, total) });
   // rule access.delegate.sendAsMissing
   if (sendAs.count > 0) problems.push({ rule: 'access.delegate.sendAsMissing', text: describeLacking('Send As', sendAs.count, sendAs.names, total) });
-  if (problems.length > 0) return failed(problems[0].rule, `${problems.map((p) => p.text).join('; ')}: run the per-mailbox rights step again (mailboxes created since need it too).`);
+  if (problems.length > 0) return failed(problems[0].rule, l10n.t('{0}: run the per-mailbox rights step again (mailboxes created since need it too).', problems.map((p) => p.text).join('; ')));
   // rule access.delegate.noUserMailboxes
-  if (total === 0) return unknown('access.delegate.noUserMailboxes', 'No user mailboxes were found other than the service account.');
+  if (total === 0) return unknown('access.delegate.noUserMailboxes', l10n.t('No user mailboxes were found other than the service account.'));
   // rule access.delegate.allMailboxes
-  return done('access.delegate.allMailboxes', `${upn} has Full Access and Send As on all ${total} user mailboxes.${roomRightsNote(state)}`);
+  return done('access.delegate.allMailboxes', l10n.t('{0} has Full Access and Send As on all {1} user mailboxes.', upn, total) + roomRightsNote(state));
 }
 
 /**
@@ -791,7 +809,7 @@ function roomRightsNote(state: JsonObject): string {
     const printed = count(state, `RoomsWith${right}Count`) ?? names.length;
     return `${Math.max(printed, names.length)}${names.length > 0 ? ` (${listNames(names)})` : ''}`;
   };
-  return ` Room mailboxes (${rooms}) it has Full Access on: ${withRight('FullAccess')}; Send As on: ${withRight('SendAs')}; this step leaves them as they are.`;
+  return ` ${l10n.t('Room mailboxes ({0}) it has Full Access on: {1}; Send As on: {2}; this step leaves them as they are.', rooms, withRight('FullAccess'), withRight('SendAs'))}`;
 }
 
 /**
@@ -804,20 +822,22 @@ function decideProtocols(value: unknown, settings: SetupSettings): VerificationR
   const upn = settings.serviceAccount.upn;
   const [mailbox] = asList(value);
   // rule serviceAccount.protocols.noMailbox
-  if (!mailbox) return failed('serviceAccount.protocols.noMailbox', `There is no mailbox ${upn}: create the service account first.`);
+  if (!mailbox) return failed('serviceAccount.protocols.noMailbox', l10n.t('There is no mailbox {0}: create the service account first.', upn));
   const ews = mailbox.EwsEnabled;
   // rule serviceAccount.protocols.ewsOff
   if (ews === false || (typeof ews === 'string' && ews.toLowerCase() === 'false')) {
-    return failed('serviceAccount.protocols.ewsOff', `EWS is turned off for ${upn} (EwsEnabled is False), so the calendar service cannot sign in: run Set-CASMailbox -Identity ${upn} -EwsEnabled $true.`);
+    return failed('serviceAccount.protocols.ewsOff', l10n.t('EWS is turned off for {0} (EwsEnabled is False), so the calendar service cannot sign in: run {1}.', upn, `Set-CASMailbox -Identity ${upn} -EwsEnabled $true`));
   }
   const missing = OTHER_PROTOCOLS.filter((p) => !(p.parameter in mailbox));
   // rule serviceAccount.protocols.unreadable
-  if (missing.length > 0) return unknown('serviceAccount.protocols.unreadable', `The output lacks ${listNames(missing.map((p) => p.parameter))}; run the verification again.`);
+  if (missing.length > 0) return unknown('serviceAccount.protocols.unreadable', l10n.t('The output lacks {0}; run the verification again.', listNames(missing.map((p) => p.parameter))));
   const stillOn = OTHER_PROTOCOLS.filter((p) => flag(mailbox, p.parameter));
   // rule serviceAccount.protocols.stillOn
-  if (stillOn.length > 0) return failed('serviceAccount.protocols.stillOn', `${listNames(stillOn.map((p) => p.label))} ${stillOn.length > 1 ? 'are' : 'is'} still on for ${upn}: run the step (it is optional).`);
+  if (stillOn.length > 0) return failed('serviceAccount.protocols.stillOn', stillOn.length > 1
+        ? l10n.t('{0} are still on for {1}: run the step (it is optional).', listNames(stillOn.map((p) => p.label)), upn)
+        : l10n.t('{0} is still on for {1}: run the step (it is optional).', listNames(stillOn.map((p) => p.label)), upn));
   // rule serviceAccount.protocols.onlyEws
-  return done('serviceAccount.protocols.onlyEws', `Only EWS is on for ${upn}: ${listNames(OTHER_PROTOCOLS.map((p) => p.label))} are off.`);
+  return done('serviceAccount.protocols.onlyEws', l10n.t('Only EWS is on for {0}: {1} are off.', upn, listNames(OTHER_PROTOCOLS.map((p) => p.label))));
 }
 
 function decide(stepId: StepId, value: unknown, settings: SetupSettings, now: Date): VerificationReading {
@@ -845,7 +865,7 @@ function decide(stepId: StepId, value: unknown, settings: SetupSettings, now: Da
     case 'link':
     case 'test':
       // rule manual.confirmByHand
-      return unknown('manual.confirmByHand', 'This step has no shell verification; confirm it by hand.');
+      return unknown('manual.confirmByHand', l10n.t('This step has no shell verification; confirm it by hand.'));
     default: {
       const unreachable: never = stepId;
       return unreachable;
@@ -867,20 +887,20 @@ export function interpretVerification(stepId: StepId, rawOutput: string, setting
     case 'missing':
       // rule output.shellError / output.noBlock
       reading = error
-        ? unknown('output.shellError', `The shell reported an error: ${error}`)
-        : unknown('output.noBlock', `No verification output was found (a line "${markerLines(stepId).begin}"); run the verification again.`);
+        ? unknown('output.shellError', l10n.t('The shell reported an error: {0}', error))
+        : unknown('output.noBlock', l10n.t('No verification output was found (a line "{0}"); run the verification again.', markerLines(stepId).begin));
       break;
     case 'incomplete':
       // rule output.incomplete
-      reading = unknown('output.incomplete', error ? `The verification stopped with an error: ${error}` : 'The verification output ended before its end marker; wait for the command to finish.');
+      reading = unknown('output.incomplete', error ? l10n.t('The verification stopped with an error: {0}', error) : l10n.t('The verification output ended before its end marker; wait for the command to finish.'));
       break;
     case 'invalid':
       // rule output.invalidJson
-      reading = unknown('output.invalidJson', `The verification output could not be read as JSON (${block.reason}).${error ? ` The shell reported: ${error}` : ''}`);
+      reading = unknown('output.invalidJson', l10n.t('The verification output could not be read as JSON ({0}).', block.reason) + (error ? ` ${l10n.t('The shell reported: {0}', error)}` : ''));
       break;
     case 'json':
       reading = decide(stepId, block.value, settings, now);
-      if (error && reading.status !== 'done') reading = { ...reading, detail: `${reading.detail} (The shell also reported: ${error})` };
+      if (error && reading.status !== 'done') reading = { ...reading, detail: l10n.t('{0} (The shell also reported: {1})', reading.detail, error) };
       break;
   }
   return prior ? { ...reading, basicAuthPrior: prior } : reading;
