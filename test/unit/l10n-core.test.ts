@@ -8,7 +8,7 @@
  * concatenated around a message or handed to one as an argument.
  */
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as l10n from '../../src/core/l10n';
 import { readPastedVerification } from '../../src/core/readBack';
@@ -264,6 +264,30 @@ describe('l10n in src/core: validation, readings and step help in the pseudo-loc
         }
         const code = (lines: string[]): string[] => lines.filter((_line, index) => !prose.test(english[index]) && !/^# /.test(english[index]));
         assert.deepEqual(code(pseudo), code(english), 'the PowerShell is the same in every language');
+      });
+    }
+  });
+
+  describe('walkthrough pages (package.json media.markdown)', () => {
+    // VS Code replaces a %key% in any string of the manifest, walkthrough media paths included
+    // (microsoft/vscode, src/vs/platform/extensionManagement/common/extensionNls.ts, replaceNLStrings walks
+    // every object and array), so each page's path is a key and a language's package.nls.<id>.json can
+    // point it at a translated page.
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      contributes: { walkthroughs: { steps: { id: string; media: { markdown?: string } }[] }[] };
+    };
+    const bundles = readdirSync(ROOT).filter((file) => /^package\.nls(\.[\w-]+)?\.json$/.test(file));
+    for (const step of manifest.contributes.walkthroughs.flatMap((walkthrough) => walkthrough.steps)) {
+      it(`${step.id}: the page is a %key% whose file exists in every package.nls*.json (${bundles.join(', ')})`, () => {
+        const reference = /^%([^%\s]+)%$/.exec(step.media.markdown ?? '');
+        assert.ok(reference, `${step.id}: media.markdown ${JSON.stringify(step.media.markdown)} is not a %key%`);
+        for (const file of bundles) {
+          const nls = JSON.parse(readFileSync(join(ROOT, file), 'utf8')) as Record<string, unknown>;
+          const page: unknown = nls[reference[1]];
+          if (file !== 'package.nls.json' && page === undefined) continue; // a language without its own page falls back to English
+          assert.equal(typeof page, 'string', `${file} has ${reference[1]}`);
+          assert.ok(existsSync(join(ROOT, String(page))), `${file}: ${String(page)} exists`);
+        }
       });
     }
   });
