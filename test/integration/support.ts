@@ -20,6 +20,20 @@ export async function activatedApi(): Promise<TestApi> {
 }
 
 /**
+ * The API activate() returned, as any other extension gets it: only what ExtensionApi declares is
+ * relied on, so this works against the production build (the installed .vsix), where the test hooks
+ * are compiled out. Fails when activation failed or the figures are missing.
+ */
+export async function activatedPublicApi(): Promise<ExtensionApi> {
+  const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
+  assert.ok(extension, `extension ${EXTENSION_ID} is loaded`);
+  const api = await extension.activate();
+  assert.ok(api, 'activate() returned the API (activation did not fail)');
+  assert.equal(typeof api.activationMs, 'number', 'the API has activationMs');
+  return api;
+}
+
+/**
  * Shows the checklist view and returns the message above it: the extension works the message out
  * while the view is shown (src/host/checklistView.ts), so it is read only once the view is.
  */
