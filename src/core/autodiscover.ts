@@ -425,8 +425,8 @@ class Discovery {
       this.checkCancelled();
       const target = new URL(url);
       if (target.protocol !== 'https:') {
-        this.trail.push({ kind: 'pox', url, outcome: 'refused: Autodiscover requests go over https only', ms: 0, credentialsSent: false });
-        return { kind: 'next', why: 'not https' };
+        this.trail.push({ kind: 'pox', url, outcome: l10n.t('refused: Autodiscover requests go over https only'), ms: 0, credentialsSent: false });
+        return { kind: 'next', why: l10n.t('not https') };
       }
       const visitKey = `${target.href}|${email.toLowerCase()}`;
       if (this.visited.has(visitKey)) throw new DiscoveryStop(l10n.t('Redirect loop: {0} was already asked about {1}.', url, email));
@@ -567,7 +567,7 @@ class Discovery {
       const result = await this.postPox(`https://${host}${record.port === 443 ? '' : `:${record.port}`}${AUTODISCOVER_PATH}`, email, 'srv');
       if (result.kind !== 'next') return result;
     }
-    return { kind: 'next', why: 'no SRV target answered' };
+    return { kind: 'next', why: l10n.t('no SRV target answered') };
   }
 }
 

@@ -10,6 +10,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as l10n from '../../src/core/l10n';
 import { runProbes, type ProbeRun } from '../../src/core/ews/probes';
+import { summarizeNodes } from '../../src/core/ews/nodes';
+import { discoverEwsUrl, trailLine } from '../../src/core/autodiscover';
 import { FAKE_PASSWORD, FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX, startFakeExchange, type FakeExchange, type ScenarioName } from '../fake-exchange/server';
 import { pseudoLocalize, withoutMarkedText } from '../support/pseudoLocale';
 
@@ -100,6 +102,60 @@ describe('probe results in the pseudo-locale (issue 15, item 3)', function () {
     const found = escapes(run, data);
     assert.equal(found.length, 1, found.join('\n'));
     assert.match(found[0], /^auth\.login message: .*logged on with Basic authentication/);
+  });
+
+  it('mailbox verification: the reason of every unverified mailbox is marked', async () => {
+    fake.setScenario('healthy');
+    l10n.useL10nBundle(pseudo);
+    try {
+      const mailboxes = ['nobody@contoso.com', 'ghost@contoso.com'];
+      const run = await runProbes({
+        ewsUrl: fake.url, upn: FAKE_SERVICE_ACCOUNT, password: FAKE_PASSWORD, accessMethod: 'impersonation',
+        testMailbox: FAKE_TEST_MAILBOX, extraCaPem: fake.caPem, timeoutMs: 20_000, mailboxes,
+      });
+      const unverified = run.mailboxes?.unverified ?? [];
+      assert.equal(unverified.length, 2, JSON.stringify(run.mailboxes));
+      const found = unverified.filter((u) => unmarked(u.reason, [...mailboxes]) !== '').map((u) => `${u.mailbox}: ${JSON.stringify(u.reason)}`);
+      assert.deepEqual(found, []);
+    } finally {
+      l10n.useL10nBundle(undefined);
+    }
+  });
+
+  it('per-node summary: phrases, effects and fixes are marked, and a translated check is still read right', () => {
+    l10n.useL10nBundle(pseudo);
+    try {
+      const basicOff = l10n.t('Basic authentication is not offered on EWS (offered: {0})', 'NTLM');
+      const report = summarizeNodes('mail.contoso.com', [
+        { node: '10.0.0.11', address: '10.0.0.11', label: '10.0.0.11', ok: true, checks: [{ id: 'auth.schemes', status: 'pass', message: l10n.t('Basic authentication is offered (all: {0})', 'Basic'), ms: 1 }] },
+        { node: '10.0.0.12', address: '10.0.0.12', label: '10.0.0.12', ok: false, checks: [{ id: 'auth.schemes', status: 'fail', message: basicOff, ms: 1, remedy: { step: 'basicAuth.enable', text: l10n.t('The certificate has expired') } }] },
+      ]);
+      // The pseudo-locale's sentence for "not offered" is recognised as such, not as "offers no usable logon".
+      assert.deepEqual(report.differing.map((d) => d.problems), [[l10n.t('does not offer Basic')]]);
+      const data = ['mail.contoso.com', '10.0.0.11', '10.0.0.12', 'basicAuth.enable'];
+      assert.equal(unmarked(report.summary, data), '', report.summary);
+      assert.equal(unmarked(report.differing[0].remedy?.text ?? '', data), '', report.differing[0].remedy?.text);
+    } finally {
+      l10n.useL10nBundle(undefined);
+    }
+  });
+
+  it('Autodiscover: the trail lines and the reason are marked', async () => {
+    l10n.useL10nBundle(pseudo);
+    try {
+      const result = await discoverEwsUrl('alice@contoso.test', {
+        candidates: (domain) => [{ kind: 'srv', name: `_autodiscover._tcp.${domain}` }, { kind: 'pox', url: 'http://autodiscover.contoso.test/autodiscover/autodiscover.xml' }],
+        resolveSrv: async () => [],
+      });
+      assert.equal(result.ok, false);
+      const lines = result.trail.map((attempt) => trailLine(attempt));
+      assert.ok(lines.length >= 1, JSON.stringify(result.trail));
+      const data = ['_autodiscover._tcp.contoso.test', 'contoso.test', 'http://autodiscover.contoso.test/autodiscover/autodiscover.xml', 'srv', 'pox'];
+      const found = [...lines, result.ok ? '' : result.reason].filter((text) => unmarked(text, data) !== '');
+      assert.deepEqual(found, []);
+    } finally {
+      l10n.useL10nBundle(undefined);
+    }
   });
 
   it('is English again without a bundle (the CLI, and VS Code in English)', async () => {
