@@ -32,6 +32,7 @@ import { validateSettings } from './validate';
 import { EwsTransport, TransportError, headerValue, toTransportError, withTimeout, type HttpRequest, type HttpResponse } from './ews/transport';
 import { XmlError, child, childrenNamed, descendant, escapeXml, parseXml, type XmlElement } from './ews/xml';
 import { errorText } from './errors';
+import * as l10n from './l10n';
 
 export const AUTODISCOVER_REQUEST_NS = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006';
 export const AUTODISCOVER_RESPONSE_NS = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a';
@@ -79,14 +80,14 @@ export type HostTrust = 'domain' | 'listed' | 'confirmed';
 /** How discovery came to a host outside the address's domain: what the admin is asked about. */
 export type HostRoute = 'candidate' | 'httpRedirect' | 'srv' | 'redirect' | 'redirectUrl' | 'redirectAddr';
 
-/** How each route is named in the trail and in the question to the admin. */
+/** How each route is named in the trail and in the question to the admin (read when used, in the language of the bundle then in use). */
 export const ROUTE_WORDS: Record<HostRoute, string> = {
-  candidate: 'given as a candidate address',
-  httpRedirect: 'named by the plain-http redirect from autodiscover.<domain>',
-  srv: 'named by a DNS SRV record',
-  redirect: 'named by an HTTP redirect',
-  redirectUrl: 'named by a redirectUrl answer',
-  redirectAddr: 'in the domain of a redirectAddr answer',
+  get candidate() { return l10n.t('given as a candidate address'); },
+  get httpRedirect() { return l10n.t('named by the plain-http redirect from autodiscover.<domain>'); },
+  get srv() { return l10n.t('named by a DNS SRV record'); },
+  get redirect() { return l10n.t('named by an HTTP redirect'); },
+  get redirectUrl() { return l10n.t('named by a redirectUrl answer'); },
+  get redirectAddr() { return l10n.t('in the domain of a redirectAddr answer'); },
 };
 
 export interface HostQuestion {
@@ -171,15 +172,17 @@ export function credentialRecipients(trail: readonly AttemptRecord[]): { host: s
 
 /** Why a host was trusted, in the trail's words (the CLI names its flag for `listed`). */
 export const TRUST_WORDS: Record<HostTrust, string> = {
-  domain: 'in the address\'s domain',
-  listed: 'named as trusted before the run',
-  confirmed: 'confirmed by you',
+  get domain() { return l10n.t("in the address's domain"); },
+  get listed() { return l10n.t('named as trusted before the run'); },
+  get confirmed() { return l10n.t('confirmed by you'); },
 };
 
 /** One line of the trail for people: what was asked, whether credentials went with it and why, what happened. */
 export function trailLine(attempt: AttemptRecord, trustWords: Record<HostTrust, string> = TRUST_WORDS): string {
-  const credentials = attempt.credentialsSent && attempt.trust !== undefined ? ` [credentials sent: ${trustWords[attempt.trust]}]` : '';
-  return `${attempt.kind} ${attempt.url}${credentials}: ${attempt.outcome}`;
+  if (attempt.credentialsSent && attempt.trust !== undefined) {
+    return l10n.t('{0} {1} [credentials sent: {2}]: {3}', attempt.kind, attempt.url, trustWords[attempt.trust], attempt.outcome);
+  }
+  return `${attempt.kind} ${attempt.url}: ${attempt.outcome}`;
 }
 
 /** A normalised host name: lower case, no trailing dot, no IPv6 brackets. */
@@ -224,26 +227,29 @@ function textOf(parent: XmlElement | undefined, local: string): string | undefin
 /** Reads an Autodiscover POX response. Throws XmlError for text that is not well-formed XML (DTDs refused). */
 export function parsePoxResponse(xml: string): PoxAnswer {
   const root = parseXml(xml);
-  if (root.local !== 'Autodiscover') return { kind: 'error', message: `the answer is <${root.local}>, not an Autodiscover response` };
+  if (root.local !== 'Autodiscover') return { kind: 'error', message: l10n.t('the answer is <{0}>, not an Autodiscover response', root.local) };
   const response = child(root, AUTODISCOVER_RESPONSE_NS, 'Response');
   const error = descendant(root, AUTODISCOVER_RESPONSE_NS, 'Error') ?? descendant(root, AUTODISCOVER_ERROR_NS, 'Error');
   if (error) {
     const message = error.children.find((c) => c.local === 'Message')?.text.trim();
     const code = error.children.find((c) => c.local === 'ErrorCode')?.text.trim();
-    return { kind: 'error', message: `the server answered with an Autodiscover error${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}` };
+    const text = code
+      ? message ? l10n.t('the server answered with an Autodiscover error {0}: {1}', code, message) : l10n.t('the server answered with an Autodiscover error {0}', code)
+      : message ? l10n.t('the server answered with an Autodiscover error: {0}', message) : l10n.t('the server answered with an Autodiscover error');
+    return { kind: 'error', message: text };
   }
   const account = child(response, AUTODISCOVER_RESPONSE_NS, 'Account');
-  if (!account) return { kind: 'error', message: 'the answer has no Response/Account element' };
+  if (!account) return { kind: 'error', message: l10n.t('the answer has no Response/Account element') };
   const action = textOf(account, 'Action');
   if (action === 'redirectAddr') {
     const email = textOf(account, 'RedirectAddr');
-    return email ? { kind: 'redirectAddr', email } : { kind: 'error', message: 'redirectAddr without a RedirectAddr' };
+    return email ? { kind: 'redirectAddr', email } : { kind: 'error', message: l10n.t('redirectAddr without a RedirectAddr') };
   }
   if (action === 'redirectUrl') {
     const url = textOf(account, 'RedirectUrl');
-    return url ? { kind: 'redirectUrl', url } : { kind: 'error', message: 'redirectUrl without a RedirectUrl' };
+    return url ? { kind: 'redirectUrl', url } : { kind: 'error', message: l10n.t('redirectUrl without a RedirectUrl') };
   }
-  if (action !== 'settings') return { kind: 'error', message: `unknown Action ${JSON.stringify(action ?? '')}` };
+  if (action !== 'settings') return { kind: 'error', message: l10n.t('unknown Action {0}', JSON.stringify(action ?? '')) };
   // External settings (EXPR) are what a cloud service reaches; internal (EXCH) only as a fallback.
   const protocols = childrenNamed(account, AUTODISCOVER_RESPONSE_NS, 'Protocol');
   const typeOf = (p: XmlElement): string | undefined => textOf(p, 'Type') ?? p.attrs.Type;
@@ -253,7 +259,7 @@ export function parsePoxResponse(xml: string): PoxAnswer {
       if (ewsUrl) return { kind: 'settings', ewsUrl, protocol: wanted };
     }
   }
-  return { kind: 'error', message: 'the settings have no EXPR or EXCH protocol with an EwsUrl or ASUrl' };
+  return { kind: 'error', message: l10n.t('the settings have no EXPR or EXCH protocol with an EwsUrl or ASUrl') };
 }
 
 /** The plain-http GET with node:http: no body, no credentials, the response body is never read. */
@@ -332,19 +338,19 @@ class Discovery {
   /** A request that got no answer: cancelling stops discovery; anything else is recorded and the next candidate tried. */
   private noAnswer(err: unknown, entry: Omit<AttemptRecord, 'ms' | 'outcome'>, started: number): CandidateResult {
     const failure = toTransportError(err);
-    if (failure.kind === 'aborted') throw new DiscoveryStop('Cancelled', true);
+    if (failure.kind === 'aborted') throw new DiscoveryStop(l10n.t('Cancelled'), true);
     this.record({ ...entry, outcome: describeTransportFailure(failure) }, started);
     return { kind: 'next', why: failure.message };
   }
 
   private checkCancelled(): void {
-    if (this.options.signal?.aborted) throw new DiscoveryStop('Cancelled', true);
+    if (this.options.signal?.aborted) throw new DiscoveryStop(l10n.t('Cancelled'), true);
   }
 
   /** Spends one redirect of the budget, refusing the one past the limit. */
   private spendRedirect(to: string): void {
     if (this.redirects >= MAX_AUTODISCOVER_REDIRECTS) {
-      throw new DiscoveryStop(`Stopped after ${MAX_AUTODISCOVER_REDIRECTS} redirects (the next one was to ${to}): Autodiscover follows at most ${MAX_AUTODISCOVER_REDIRECTS}.`);
+      throw new DiscoveryStop(l10n.t('Stopped after {0} redirects (the next one was to {1}): Autodiscover follows at most {0}.', MAX_AUTODISCOVER_REDIRECTS, to));
     }
     this.redirects++;
   }
@@ -367,10 +373,9 @@ class Discovery {
 
   /** The trail's words for a host that was not contacted. */
   private untrustedOutcome(host: string, via: HostRoute): string {
-    const named = `${host} (${ROUTE_WORDS[via]}) is outside ${this.homeDomain}`;
     return this.options.confirmHost !== undefined
-      ? `not contacted: ${named} and you did not trust it`
-      : `not contacted: ${named}; name it as trusted to let Autodiscover ask it`;
+      ? l10n.t('not contacted: {0} ({1}) is outside {2} and you did not trust it', host, ROUTE_WORDS[via], this.homeDomain)
+      : l10n.t('not contacted: {0} ({1}) is outside {2}; name it as trusted to let Autodiscover ask it', host, ROUTE_WORDS[via], this.homeDomain);
   }
 
   async run(email: string): Promise<AutodiscoverResult> {
@@ -378,14 +383,14 @@ class Discovery {
     let current = email;
     for (;;) {
       const parsed = emailDomain(current);
-      if ('problem' in parsed) return { ok: false, reason: `Cannot run Autodiscover: ${parsed.problem}.`, trail: this.trail };
+      if ('problem' in parsed) return { ok: false, reason: l10n.t('Cannot run Autodiscover: {0}.', parsed.problem), trail: this.trail };
       seenAddresses.add(current.toLowerCase());
       if (this.homeDomain === '') this.homeDomain = parsed.domain;
       const found = await this.tryDomain(current, parsed.domain);
       if (found.kind === 'settings') return { ok: true, ewsUrl: found.ewsUrl, protocol: found.protocol, email: current, trail: this.trail };
       if (found.kind === 'next') return { ok: false, reason: found.why, trail: this.trail };
       if (seenAddresses.has(found.email.toLowerCase())) {
-        throw new DiscoveryStop(`Redirect loop: the server sent discovery back to ${found.email}, which was already tried.`);
+        throw new DiscoveryStop(l10n.t('Redirect loop: the server sent discovery back to {0}, which was already tried.', found.email));
       }
       this.spendRedirect(found.email);
       current = found.email;
@@ -404,8 +409,12 @@ class Discovery {
           : await this.trySrv(candidate.name, email);
       if (result.kind !== 'next') return result;
     }
-    const tried = this.trail.length === 0 ? 'no candidate was tried' : 'no candidate gave an EWS URL; the trail says why each failed';
-    return { kind: 'next', why: `Autodiscover found no EWS URL for ${domain}: ${tried}.` };
+    return {
+      kind: 'next',
+      why: this.trail.length === 0
+        ? l10n.t('Autodiscover found no EWS URL for {0}: no candidate was tried.', domain)
+        : l10n.t('Autodiscover found no EWS URL for {0}: no candidate gave an EWS URL; the trail says why each failed.', domain),
+    };
   }
 
   /** POSTs the POX request, following HTTP redirects and redirectUrl answers within the budget. */
@@ -416,15 +425,15 @@ class Discovery {
       this.checkCancelled();
       const target = new URL(url);
       if (target.protocol !== 'https:') {
-        this.trail.push({ kind: 'pox', url, outcome: 'refused: Autodiscover requests go over https only', ms: 0, credentialsSent: false });
-        return { kind: 'next', why: 'not https' };
+        this.trail.push({ kind: 'pox', url, outcome: l10n.t('refused: Autodiscover requests go over https only'), ms: 0, credentialsSent: false });
+        return { kind: 'next', why: l10n.t('not https') };
       }
       const visitKey = `${target.href}|${email.toLowerCase()}`;
-      if (this.visited.has(visitKey)) throw new DiscoveryStop(`Redirect loop: ${url} was already asked about ${email}.`);
+      if (this.visited.has(visitKey)) throw new DiscoveryStop(l10n.t('Redirect loop: {0} was already asked about {1}.', url, email));
       const trust = await this.trustFor(target, via);
       if (trust === undefined) {
         this.trail.push({ kind: 'pox', url, outcome: this.untrustedOutcome(normaliseHost(target.hostname), via), ms: 0, credentialsSent: false });
-        return { kind: 'next', why: `${target.hostname} was not trusted` };
+        return { kind: 'next', why: l10n.t('{0} was not trusted', target.hostname) };
       }
       this.visited.add(visitKey);
       const creds = this.options.credentials;
@@ -442,17 +451,17 @@ class Discovery {
       if (REDIRECT_STATUSES.has(response.status)) {
         const next = this.redirectTarget(headerValue(response, 'location'), url);
         if ('refused' in next) {
-          this.record({ ...base, outcome: `HTTP ${response.status} redirect refused: ${next.refused}` }, started);
+          this.record({ ...base, outcome: l10n.t('HTTP {0} redirect refused: {1}', response.status, next.refused) }, started);
           return { kind: 'next', why: next.refused };
         }
-        this.record({ ...base, outcome: `HTTP ${response.status} redirect to ${next.url}` }, started);
+        this.record({ ...base, outcome: l10n.t('HTTP {0} redirect to {1}', response.status, next.url) }, started);
         this.spendRedirect(next.url);
         url = next.url;
         via = 'redirect';
         continue;
       }
       if (response.status === 401) {
-        const outcome = creds === undefined ? 'HTTP 401: needs credentials (none were given)' : 'HTTP 401: the credentials were refused';
+        const outcome = creds === undefined ? l10n.t('HTTP 401: needs credentials (none were given)') : l10n.t('HTTP 401: the credentials were refused');
         this.record({ ...base, outcome }, started);
         return { kind: 'next', why: outcome };
       }
@@ -461,31 +470,31 @@ class Discovery {
         return { kind: 'next', why: `HTTP ${response.status}` };
       }
       if (response.invalidUtf8) {
-        this.record({ ...base, outcome: 'not a readable Autodiscover answer: the body is not valid UTF-8' }, started);
-        return { kind: 'next', why: 'the body is not valid UTF-8' };
+        this.record({ ...base, outcome: l10n.t('not a readable Autodiscover answer: the body is not valid UTF-8') }, started);
+        return { kind: 'next', why: l10n.t('the body is not valid UTF-8') };
       }
       let answer: PoxAnswer;
       try {
         answer = parsePoxResponse(response.body);
       } catch (err) {
         const detail = err instanceof XmlError ? err.message : String(err);
-        this.record({ ...base, outcome: `not a readable Autodiscover answer: ${detail}` }, started);
+        this.record({ ...base, outcome: l10n.t('not a readable Autodiscover answer: {0}', detail) }, started);
         return { kind: 'next', why: detail };
       }
       switch (answer.kind) {
         case 'settings':
-          this.record({ ...base, outcome: `EWS URL ${answer.ewsUrl} (${answer.protocol})` }, started);
+          this.record({ ...base, outcome: l10n.t('EWS URL {0} ({1})', answer.ewsUrl, answer.protocol) }, started);
           return answer;
         case 'redirectAddr':
-          this.record({ ...base, outcome: `redirectAddr to ${answer.email}` }, started);
+          this.record({ ...base, outcome: l10n.t('redirectAddr to {0}', answer.email) }, started);
           return answer;
         case 'redirectUrl': {
           const next = this.redirectTarget(answer.url, url);
           if ('refused' in next) {
-            this.record({ ...base, outcome: `redirectUrl refused: ${next.refused}` }, started);
+            this.record({ ...base, outcome: l10n.t('redirectUrl refused: {0}', next.refused) }, started);
             return { kind: 'next', why: next.refused };
           }
-          this.record({ ...base, outcome: `redirectUrl to ${next.url}` }, started);
+          this.record({ ...base, outcome: l10n.t('redirectUrl to {0}', next.url) }, started);
           this.spendRedirect(next.url);
           url = next.url;
           via = 'redirectUrl';
@@ -504,15 +513,15 @@ class Discovery {
 
   /** Resolves a redirect target; only https is accepted (whether its host may be asked is decided when it is). */
   private redirectTarget(location: string | undefined, from: string): { url: string } | { refused: string } {
-    if (location === undefined || location.trim() === '') return { refused: 'no Location given' };
+    if (location === undefined || location.trim() === '') return { refused: l10n.t('no Location given') };
     let next: URL;
     try {
       next = new URL(location, from);
     } catch {
-      return { refused: `${JSON.stringify(location)} is not a URL` };
+      return { refused: l10n.t('{0} is not a URL', JSON.stringify(location)) };
     }
-    if (next.protocol !== 'https:') return { refused: `${next.href} is not https (a downgrade is never followed)` };
-    if (next.username !== '' || next.password !== '') return { refused: 'the target has credentials in it' };
+    if (next.protocol !== 'https:') return { refused: l10n.t('{0} is not https (a downgrade is never followed)', next.href) };
+    if (next.username !== '' || next.password !== '') return { refused: l10n.t('the target has credentials in it') };
     return { url: next.href };
   }
 
@@ -526,15 +535,15 @@ class Discovery {
     }
     const base = { kind: 'httpRedirect' as const, url, status: answer.status, credentialsSent: false };
     if (!REDIRECT_STATUSES.has(answer.status)) {
-      this.record({ ...base, outcome: `HTTP ${answer.status}: not a redirect, and nothing received over http is believed` }, started);
-      return { kind: 'next', why: 'no redirect' };
+      this.record({ ...base, outcome: l10n.t('HTTP {0}: not a redirect, and nothing received over http is believed', answer.status) }, started);
+      return { kind: 'next', why: l10n.t('no redirect') };
     }
     const next = this.redirectTarget(answer.location, url);
     if ('refused' in next) {
-      this.record({ ...base, outcome: `redirect refused: ${next.refused}` }, started);
+      this.record({ ...base, outcome: l10n.t('redirect refused: {0}', next.refused) }, started);
       return { kind: 'next', why: next.refused };
     }
-    this.record({ ...base, outcome: `redirect to ${next.url}` }, started);
+    this.record({ ...base, outcome: l10n.t('redirect to {0}', next.url) }, started);
     this.spendRedirect(next.url);
     return this.postPox(next.url, email, 'httpRedirect');
   }
@@ -547,26 +556,26 @@ class Discovery {
     } catch (err) {
       if (err instanceof DiscoveryStop) throw err;
       const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
-      const outcome = code === 'ENOTFOUND' || code === 'ENODATA' ? 'no SRV record' : `SRV lookup failed: ${errorText(err)}`;
+      const outcome = code === 'ENOTFOUND' || code === 'ENODATA' ? l10n.t('no SRV record') : l10n.t('SRV lookup failed: {0}', errorText(err));
       this.record({ kind: 'srv', url: name, outcome, credentialsSent: false }, started);
       return { kind: 'next', why: outcome };
     }
     const ordered = [...records].sort((a, b) => (a.priority ?? 0) - (b.priority ?? 0) || (b.weight ?? 0) - (a.weight ?? 0));
-    this.record({ kind: 'srv', url: name, outcome: ordered.length === 0 ? 'no SRV record' : `SRV: ${ordered.map((r) => `${r.name}:${r.port}`).join(', ')}`, credentialsSent: false }, started);
+    this.record({ kind: 'srv', url: name, outcome: ordered.length === 0 ? l10n.t('no SRV record') : l10n.t('SRV: {0}', ordered.map((r) => `${r.name}:${r.port}`).join(', ')), credentialsSent: false }, started);
     for (const record of ordered) {
       const host = normaliseHost(record.name);
       const result = await this.postPox(`https://${host}${record.port === 443 ? '' : `:${record.port}`}${AUTODISCOVER_PATH}`, email, 'srv');
       if (result.kind !== 'next') return result;
     }
-    return { kind: 'next', why: 'no SRV target answered' };
+    return { kind: 'next', why: l10n.t('no SRV target answered') };
   }
 }
 
 function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return work;
-  if (signal.aborted) return Promise.reject(new DiscoveryStop('Cancelled', true));
+  if (signal.aborted) return Promise.reject(new DiscoveryStop(l10n.t('Cancelled'), true));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new DiscoveryStop('Cancelled', true));
+    const onAbort = (): void => reject(new DiscoveryStop(l10n.t('Cancelled'), true));
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
@@ -576,15 +585,15 @@ function describeTransportFailure(failure: TransportError): string {
   switch (failure.kind) {
     case 'timeout':
     case 'connectTimeout':
-      return `timed out: ${failure.message}`;
+      return l10n.t('timed out: {0}', failure.message);
     case 'tls':
-      return `TLS failed${failure.code ? ` (${failure.code})` : ''}: ${failure.message}`;
+      return failure.code ? l10n.t('TLS failed ({0}): {1}', failure.code, failure.message) : l10n.t('TLS failed: {0}', failure.message);
     case 'tooLarge':
       return failure.message;
     case 'aborted':
-      return 'cancelled';
+      return l10n.t('cancelled');
     case 'network':
-      return `no connection${failure.code ? ` (${failure.code})` : ''}: ${failure.message}`;
+      return failure.code ? l10n.t('no connection ({0}): {1}', failure.code, failure.message) : l10n.t('no connection: {0}', failure.message);
     default: {
       const unreachable: never = failure.kind;
       return unreachable;
@@ -603,7 +612,7 @@ export async function discoverEwsUrl(email: string, options: AutodiscoverOptions
   } catch (err) {
     if (err instanceof DiscoveryStop) return { ok: false, reason: err.message, cancelled: err.cancelled || undefined, trail: discovery.trail };
     // A bad candidate override or a transport that throws something odd: still an answer, with the trail so far.
-    return { ok: false, reason: `Autodiscover failed unexpectedly: ${errorText(err)}`, trail: discovery.trail };
+    return { ok: false, reason: l10n.t('Autodiscover failed unexpectedly: {0}', errorText(err)), trail: discovery.trail };
   } finally {
     ownTransport?.close();
   }

@@ -4,6 +4,7 @@
  * the snippet on the Exchange server, or the `verify` command line. One path, so the three can never
  * disagree about a step.
  */
+import * as l10n from './l10n';
 import { markerLines } from './snippets';
 import type { EvidenceSource, SetupModel } from './model';
 import type { SetupSettings } from './settings';
@@ -63,23 +64,23 @@ export type PastedReading = { ok: true; step: StepId; reading: VerificationReadi
  * invalid input and changes nothing.
  */
 export function readPastedVerification(stepId: string, text: string, settings: SetupSettings, now: Date = new Date()): PastedReading {
-  if (!isStepId(stepId)) return { ok: false, error: `"${stepId}" is not a step id. Steps with verification output: ${READ_BACK_STEPS.join(', ')}.` };
+  if (!isStepId(stepId)) return { ok: false, error: l10n.t('"{0}" is not a step id. Steps with verification output: {1}.', stepId, READ_BACK_STEPS.join(', ')) };
   if (!stepDefinition(stepId).readBack) {
-    return { ok: false, error: `The step ${stepId} has no verification output to read (it is checked by hand or by a probe). Steps with verification output: ${READ_BACK_STEPS.join(', ')}.` };
+    return {
+      ok: false,
+      error: l10n.t('The step {0} has no verification output to read (it is checked by hand or by a probe). Steps with verification output: {1}.', stepId, READ_BACK_STEPS.join(', ')),
+    };
   }
   const clean = stripTerminalEscapes(text);
   const { begin, end } = markerLines(stepId);
   const block = readMarkerBlock(clean, stepId);
   if (block.kind === 'missing' || block.kind === 'incomplete') {
     const shellError = firstErrorLine(clean);
-    const what = block.kind === 'missing'
-      ? `No line "${begin}" was found`
-      : `The line "${begin}" was found but no line "${end}" after it`;
-    const also = shellError ? ` The text shows a shell error: ${shellError}` : '';
-    return {
-      ok: false,
-      error: `${what}: this is not the complete verification output of ${stepId}. Include everything the verification printed, from "${begin}" to "${end}".${also}`,
-    };
+    const error =
+      block.kind === 'missing'
+        ? l10n.t('No line "{0}" was found: this is not the complete verification output of {1}. Include everything the verification printed, from "{0}" to "{2}".', begin, stepId, end)
+        : l10n.t('The line "{0}" was found but no line "{2}" after it: this is not the complete verification output of {1}. Include everything the verification printed, from "{0}" to "{2}".', begin, stepId, end);
+    return { ok: false, error: shellError ? l10n.t('{0} The text shows a shell error: {1}', error, shellError) : error };
   }
   return { ok: true, step: stepId, reading: interpretVerification(stepId, text, settings, now) };
 }

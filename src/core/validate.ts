@@ -3,6 +3,7 @@
  * setting, what is wrong with the value, and an example of a good one. No snippet is generated from
  * a value that fails here, and the checks include everything psQuote refuses, so the two agree.
  */
+import * as l10n from './l10n';
 import { isUnsafeCodePoint, unquotableReason } from './quote';
 import {
   ACCESS_METHODS,
@@ -22,7 +23,11 @@ export interface FieldIssue {
   setting: string;
   /** The offending value as text (booleans as "true"/"false"). */
   value: string;
-  /** What is wrong, e.g. `is not a user principal name: it has a space`. */
+  /**
+   * What is wrong, in the display language: a predicate whose subject is the setting (or its value),
+   * e.g. `is not a user principal name: it has a space`. Each is one translatable text; reasons after
+   * a colon are whole clauses of their own.
+   */
   problem: string;
   example: string;
   /** One line for people: setting, value, problem and example. */
@@ -64,8 +69,11 @@ function displayValue(value: string): string {
 export function makeIssue(field: SettingField, value: string, problem: string): FieldIssue {
   const setting = settingKey(field);
   const example = SETTING_EXAMPLES[field];
-  const subject = value === '' ? setting : `${setting}: ${displayValue(value)}`;
-  return { field, setting, value, problem, example, message: `${subject} ${problem}. Example: ${example}` };
+  const message =
+    value === ''
+      ? l10n.t('{0} {1}. Example: {2}', setting, problem, example)
+      : l10n.t('{0}: {1} {2}. Example: {3}', setting, displayValue(value), problem, example);
+  return { field, setting, value, problem, example, message };
 }
 
 // Dot-atom characters of RFC 5322, which Exchange also accepts in aliases (apostrophe included).
@@ -73,41 +81,55 @@ const ATOM_CHARACTERS = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]$/;
 const DNS_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 const NETBIOS_NAME = /^[A-Za-z0-9-]{1,15}$/;
 
-/** The problem with a dot-atom (alias or local part), or undefined. */
-function dotAtomProblem(text: string): string | undefined {
-  if (/\s/.test(text)) return 'it has a space';
+/**
+ * The problem with a dot-atom (an alias, or the part of an address before the @ when `localPart`),
+ * as a whole clause, or undefined.
+ */
+function dotAtomProblem(text: string, localPart: boolean): string | undefined {
+  if (/\s/.test(text)) return localPart ? l10n.t('in the part before the @, it has a space') : l10n.t('it has a space');
   for (const char of text) {
-    if (char !== '.' && !ATOM_CHARACTERS.test(char)) return `it has the character ${displayValue(char)}, which is not allowed`;
+    if (char !== '.' && !ATOM_CHARACTERS.test(char)) {
+      return localPart
+        ? l10n.t('in the part before the @, it has the character {0}, which is not allowed', displayValue(char))
+        : l10n.t('it has the character {0}, which is not allowed', displayValue(char));
+    }
   }
-  if (text.startsWith('.') || text.endsWith('.')) return 'it starts or ends with a dot';
-  if (text.includes('..')) return 'it has two dots in a row';
+  if (text.startsWith('.') || text.endsWith('.')) return localPart ? l10n.t('in the part before the @, it starts or ends with a dot') : l10n.t('it starts or ends with a dot');
+  if (text.includes('..')) return localPart ? l10n.t('in the part before the @, it has two dots in a row') : l10n.t('it has two dots in a row');
   return undefined;
 }
 
 function domainProblem(domain: string, minimumLabels: number): string | undefined {
-  if (domain.length > 253) return 'the domain is longer than 253 characters';
+  if (domain.length > 253) return l10n.t('the domain is longer than {0} characters', 253);
   const labels = domain.split('.');
-  if (labels.length < minimumLabels) return `the domain ${displayValue(domain)} needs at least ${minimumLabels} parts separated by dots`;
+  if (labels.length < minimumLabels) return l10n.t('the domain {0} needs at least {1} parts separated by dots', displayValue(domain), minimumLabels);
   const bad = labels.find((label) => !DNS_LABEL.test(label));
   if (bad !== undefined) {
-    return bad === '' ? 'the domain has an empty part (two dots in a row, or a dot at an end)' : `the domain part ${displayValue(bad)} is not a DNS label (letters, digits and inner hyphens, up to 63)`;
+    return bad === ''
+      ? l10n.t('the domain has an empty part (two dots in a row, or a dot at an end)')
+      : l10n.t('the domain part {0} is not a DNS label (letters, digits and inner hyphens, up to {1})', displayValue(bad), 63);
   }
   return undefined;
 }
 
-function addressProblem(value: string, kind: string): string | undefined {
-  if (/\s/.test(value)) return `is not ${kind}: it has a space`;
+/** `reason` (a whole clause) after "is not a user principal name" or "is not an e-mail address". */
+function notAnAddress(kind: 'upn' | 'email', reason: string): string {
+  return kind === 'upn' ? l10n.t('is not a user principal name: {0}', reason) : l10n.t('is not an e-mail address: {0}', reason);
+}
+
+function addressProblem(value: string, kind: 'upn' | 'email'): string | undefined {
+  if (/\s/.test(value)) return notAnAddress(kind, l10n.t('it has a space'));
   const at = value.lastIndexOf('@');
-  if (at < 0) return `is not ${kind}: it has no @`;
+  if (at < 0) return notAnAddress(kind, l10n.t('it has no @'));
   const local = value.slice(0, at);
   const domain = value.slice(at + 1);
-  if (local === '') return `is not ${kind}: nothing comes before the @`;
-  if (local.length > MAX_LOCAL_PART_LENGTH) return `is not ${kind}: the part before the @ is longer than ${MAX_LOCAL_PART_LENGTH} characters`;
-  if (value.length > MAX_ADDRESS_LENGTH) return `is not ${kind}: it is longer than ${MAX_ADDRESS_LENGTH} characters`;
-  const localProblem = dotAtomProblem(local);
-  if (localProblem) return `is not ${kind}: in the part before the @, ${localProblem}`;
+  if (local === '') return notAnAddress(kind, l10n.t('nothing comes before the @'));
+  if (local.length > MAX_LOCAL_PART_LENGTH) return notAnAddress(kind, l10n.t('the part before the @ is longer than {0} characters', MAX_LOCAL_PART_LENGTH));
+  if (value.length > MAX_ADDRESS_LENGTH) return notAnAddress(kind, l10n.t('it is longer than {0} characters', MAX_ADDRESS_LENGTH));
+  const localProblem = dotAtomProblem(local, true);
+  if (localProblem) return notAnAddress(kind, localProblem);
   const domainIssue = domainProblem(domain, 2);
-  if (domainIssue) return `is not ${kind}: ${domainIssue}`;
+  if (domainIssue) return notAnAddress(kind, domainIssue);
   return undefined;
 }
 
@@ -116,29 +138,29 @@ function ewsUrlProblem(value: string): string | undefined {
   try {
     url = new URL(value);
   } catch {
-    return 'is not a URL';
+    return l10n.t('is not a URL');
   }
-  if (url.protocol !== 'https:') return `is not an https URL (it uses ${url.protocol.replace(/:$/, '')}); EWS credentials must only travel over TLS`;
-  if (url.hostname === '') return 'has no host name';
-  if (url.username !== '' || url.password !== '') return 'has a user name or password in it; never put credentials in the URL';
-  if (url.hash !== '' || value.includes('#')) return 'has a fragment (#...), which EWS URLs never have';
-  if (url.pathname === '/' || url.pathname === '') return 'has no path; EWS is usually at /EWS/Exchange.asmx';
-  if (/\s/.test(value)) return 'has a space';
+  if (url.protocol !== 'https:') return l10n.t('is not an https URL (it uses {0}); EWS credentials must only travel over TLS', url.protocol.replace(/:$/, ''));
+  if (url.hostname === '') return l10n.t('has no host name');
+  if (url.username !== '' || url.password !== '') return l10n.t('has a user name or password in it; never put credentials in the URL');
+  if (url.hash !== '' || value.includes('#')) return l10n.t('has a fragment (#...), which EWS URLs never have');
+  if (url.pathname === '/' || url.pathname === '') return l10n.t('has no path; EWS is usually at {0}', '/EWS/Exchange.asmx');
+  if (/\s/.test(value)) return l10n.t('has a space');
   return undefined;
 }
 
 function serverProblem(value: string): string | undefined {
-  if (/\s/.test(value)) return 'is not a server name: it has a space';
+  if (/\s/.test(value)) return l10n.t('is not a server name: {0}', l10n.t('it has a space'));
   if (!value.includes('.')) {
-    return NETBIOS_NAME.test(value) ? undefined : 'is not a server name: a short (NetBIOS) name has 1 to 15 letters, digits or hyphens';
+    return NETBIOS_NAME.test(value) ? undefined : l10n.t('is not a server name: {0}', l10n.t('a short (NetBIOS) name has {0} to {1} letters, digits or hyphens', 1, 15));
   }
   const problem = domainProblem(value, 2);
-  return problem ? `is not a server name: ${problem}` : undefined;
+  return problem ? l10n.t('is not a server name: {0}', problem) : undefined;
 }
 
 function nameProblem(value: string): string | undefined {
-  if (value.length > MAX_NAME_LENGTH) return `is longer than ${MAX_NAME_LENGTH} characters, the Exchange limit for names`;
-  if (value !== value.trim()) return 'starts or ends with a space';
+  if (value.length > MAX_NAME_LENGTH) return l10n.t('is longer than {0} characters, the Exchange limit for names', MAX_NAME_LENGTH);
+  if (value !== value.trim()) return l10n.t('starts or ends with a space');
   return undefined;
 }
 
@@ -153,7 +175,9 @@ function groupDnProblem(value: string): string | undefined {
   // ASSUMPTION: the OPATH parser may end a '...' value at these as PowerShell's tokenizer does, and
   // Microsoft documents only the apostrophe's escape, so they are refused rather than guessed at.
   const typographic = [...value].find((char) => char >= '\u2018' && char <= '\u201B');
-  if (typographic !== undefined) return `has the quotation mark ${displayValue(typographic)}, which an OPATH filter cannot hold safely; type the DN with a plain apostrophe (') instead`;
+  if (typographic !== undefined) {
+    return l10n.t("has the quotation mark {0}, which an OPATH filter cannot hold safely; type the DN with a plain apostrophe (') instead", displayValue(typographic));
+  }
   const parts: string[] = [];
   let current = '';
   for (let i = 0; i < value.length; i++) {
@@ -169,20 +193,22 @@ function groupDnProblem(value: string): string | undefined {
     }
   }
   parts.push(current);
-  const notDn = 'is not the distinguished name of a group (Exchange needs the DN for MemberOfGroup; find it with Get-DistributionGroup <name> | Format-List DistinguishedName)';
+  // The cmdlet line is code, the same in every language.
+  const notDn = (reason: string): string =>
+    l10n.t('is not the distinguished name of a group (Exchange needs the DN for MemberOfGroup; find it with {0}): {1}', 'Get-DistributionGroup <name> | Format-List DistinguishedName', reason);
   const pairs = parts.map((part) => /^\s*([A-Za-z][A-Za-z0-9-]*)\s*=(.*)$/.exec(part));
   const badIndex = pairs.findIndex((pair) => pair === null || pair[2].trim() === '');
-  if (badIndex >= 0) return `${notDn}: the part ${displayValue(parts[badIndex])} is not attribute=value`;
+  if (badIndex >= 0) return notDn(l10n.t('the part {0} is not attribute=value', displayValue(parts[badIndex])));
   const attributes = pairs.map((pair) => (pair as RegExpExecArray)[1].toUpperCase());
-  if (attributes[0] !== 'CN') return `${notDn}: it must start with the group's CN=`;
-  if (!attributes.includes('DC')) return `${notDn}: it has no DC= parts naming the domain`;
+  if (attributes[0] !== 'CN') return notDn(l10n.t("it must start with the group's CN="));
+  if (!attributes.includes('DC')) return notDn(l10n.t('it has no DC= parts naming the domain'));
   return undefined;
 }
 
 function aliasProblem(value: string): string | undefined {
-  if (value.length > MAX_NAME_LENGTH) return `is not an Exchange alias: it is longer than ${MAX_NAME_LENGTH} characters`;
-  const problem = dotAtomProblem(value);
-  return problem ? `is not an Exchange alias: ${problem}` : undefined;
+  if (value.length > MAX_NAME_LENGTH) return l10n.t('is not an Exchange alias: {0}', l10n.t('it is longer than {0} characters', MAX_NAME_LENGTH));
+  const problem = dotAtomProblem(value, false);
+  return problem ? l10n.t('is not an Exchange alias: {0}', problem) : undefined;
 }
 
 /** The format check for one non-empty string field. */
@@ -193,10 +219,10 @@ function formatProblem(field: SettingField, value: string): string | undefined {
     case 'exchangeServer':
       return serverProblem(value);
     case 'serviceAccount.upn':
-      return addressProblem(value, 'a user principal name');
+      return addressProblem(value, 'upn');
     case 'testMailbox':
     case 'testRoomMailbox':
-      return addressProblem(value, 'an e-mail address');
+      return addressProblem(value, 'email');
     case 'serviceAccount.alias':
       return aliasProblem(value);
     case 'serviceAccount.displayName':
@@ -206,7 +232,7 @@ function formatProblem(field: SettingField, value: string): string | undefined {
     case 'access.limitToGroup':
       return groupDnProblem(value);
     case 'accessMethod':
-      return (ACCESS_METHODS as readonly string[]).includes(value) ? undefined : `is not an access method (use ${ACCESS_METHODS.map((m) => `"${m}"`).join(' or ')})`;
+      return (ACCESS_METHODS as readonly string[]).includes(value) ? undefined : l10n.t('is not an access method (use {0} or {1})', `"${ACCESS_METHODS[0]}"`, `"${ACCESS_METHODS[1]}"`);
     case 'serviceAccount.organizationalUnit':
     case 'powershellPath':
     case 'tls.extraCaFile':
@@ -224,9 +250,9 @@ function formatProblem(field: SettingField, value: string): string | undefined {
 function checkField(settings: SetupSettings, field: SettingField, required: boolean): FieldIssue | undefined {
   const raw = getField(settings, field);
   if (typeof raw === 'boolean') return undefined;
-  if (typeof raw !== 'string') return makeIssue(field, String(raw), 'is not text');
-  if (raw === '') return required ? makeIssue(field, raw, 'is empty') : undefined;
-  if (raw.trim() === '') return makeIssue(field, raw, 'is only spaces');
+  if (typeof raw !== 'string') return makeIssue(field, String(raw), l10n.t('is not text'));
+  if (raw === '') return required ? makeIssue(field, raw, l10n.t('is empty')) : undefined;
+  if (raw.trim() === '') return makeIssue(field, raw, l10n.t('is only spaces'));
   const unsafe = unquotableReason(raw);
   if (unsafe) return makeIssue(field, raw, unsafe);
   const problem = formatProblem(field, raw);
@@ -256,6 +282,24 @@ export interface SettingsObjectReading {
   issues: FieldIssue[];
   /** Keys that are not settings. */
   unknownKeys: UnknownKeyIssue[];
+}
+
+/** The kind of a JSON value, in the words of the messages above ("true or false" and "text" are JSON's boolean and string). */
+function jsonTypeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return l10n.t('list');
+  switch (typeof value) {
+    case 'string':
+      return l10n.t('string');
+    case 'number':
+      return l10n.t('number');
+    case 'boolean':
+      return l10n.t('boolean');
+    case 'object':
+      return l10n.t('object');
+    default:
+      return typeof value;
+  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -290,7 +334,8 @@ export function readSettingsObject(raw: unknown, sourceLabel: string): SettingsO
   const typeIssues: FieldIssue[] = [];
   const unknownKeys: UnknownKeyIssue[] = [];
   if (!isPlainObject(raw)) {
-    unknownKeys.push({ key: '', message: `${sourceLabel}: the settings must be a JSON object like {"serviceAccount": {"upn": "${SETTING_EXAMPLES['serviceAccount.upn']}"}}` });
+    const like = `{"serviceAccount": {"upn": "${SETTING_EXAMPLES['serviceAccount.upn']}"}}`;
+    unknownKeys.push({ key: '', message: l10n.t('{0}: the settings must be a JSON object like {1}', sourceLabel, like) });
     return { settings, issues: validateSettings(settings), unknownKeys };
   }
   const known = new Set<string>(SETTING_FIELDS);
@@ -302,11 +347,14 @@ export function readSettingsObject(raw: unknown, sourceLabel: string): SettingsO
       const dotted = prefix === '' ? key : `${prefix}.${key}`;
       if (prefix === '' && sections.has(key)) {
         if (isPlainObject(value)) visit(value, key);
-        else unknownKeys.push({ key: dotted, message: `${sourceLabel}: "${dotted}" must be an object with keys such as ${SETTING_FIELDS.filter((f) => f.startsWith(`${key}.`)).map((f) => `"${f.slice(key.length + 1)}"`).join(', ')}` });
+        else {
+          const keys = SETTING_FIELDS.filter((f) => f.startsWith(`${key}.`)).map((f) => `"${f.slice(key.length + 1)}"`).join(', ');
+          unknownKeys.push({ key: dotted, message: l10n.t('{0}: "{1}" must be an object with keys such as {2}', sourceLabel, dotted, keys) });
+        }
         continue;
       }
       if (!known.has(dotted)) {
-        unknownKeys.push({ key: dotted, message: `${sourceLabel}: "${dotted}" is not a setting. Known settings: ${SETTING_FIELDS.join(', ')}` });
+        unknownKeys.push({ key: dotted, message: l10n.t('{0}: "{1}" is not a setting. Known settings: {2}', sourceLabel, dotted, SETTING_FIELDS.join(', ')) });
         continue;
       }
       const field = dotted as SettingField;
@@ -314,7 +362,11 @@ export function readSettingsObject(raw: unknown, sourceLabel: string): SettingsO
       if (typeof value !== expected) {
         typeMismatch.add(field);
         const shown = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
-        typeIssues.push(makeIssue(field, shown, `is a ${value === null ? 'null' : Array.isArray(value) ? 'list' : typeof value} but must be ${expected === 'boolean' ? 'true or false' : 'text'} (in ${sourceLabel})`));
+        const problem =
+          expected === 'boolean'
+            ? l10n.t('is a {0} but must be true or false (in {1})', jsonTypeName(value), sourceLabel)
+            : l10n.t('is a {0} but must be text (in {1})', jsonTypeName(value), sourceLabel);
+        typeIssues.push(makeIssue(field, shown, problem));
         continue;
       }
       setField(settings, field, value as string | boolean);

@@ -7,6 +7,7 @@
  * text only exists at run time, so a marker is a line that equals it exactly after cleaning; the
  * echoed command line never does.
  */
+import * as l10n from './l10n';
 import { getField, type SetupSettings } from './settings';
 import { BASIC_AUTH_PRIOR_BLOCK, OTHER_PROTOCOLS, REQUIRED_MANAGEMENT_ROLES, impersonationScopeFilter, markerLines, type BasicAuthPriorEntry } from './snippets';
 import type { StepId, StepStatus } from './steps';
@@ -117,7 +118,7 @@ export function readMarkerBlock(cleanText: string, blockName: string): BlockRead
   // Long lines may have been broken at the terminal width: the JSON is one line, so join without
   // separators. Retry without trailing padding, which some terminals add at a break.
   const candidates = [body.join(''), body.map((l) => l.trimEnd()).join(''), body.map((l) => l.trim()).join('')];
-  let reason = 'no output between the markers';
+  let reason = l10n.t('no output between the markers');
   for (const candidate of candidates) {
     const json = candidate.replace(/^\uFEFF/, '').trim();
     if (json === '') continue;
@@ -196,7 +197,7 @@ function count(item: JsonObject, key: string): number | undefined {
 
 function listNames(names: readonly string[]): string {
   const last = names[names.length - 1] ?? '';
-  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${last}` : last;
+  return names.length > 1 ? l10n.t('{0} and {1}', names.slice(0, -1).join(', '), last) : last;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,9 +292,9 @@ function enumName(item: JsonObject, key: string, names: readonly string[]): stri
 function decideAdminRights(value: unknown): VerificationReading {
   const [item] = asList(value);
   // rule prerequisites.adminRights.noData
-  if (!item) return failed('prerequisites.adminRights.noData', 'No role assignment information came back.');
+  if (!item) return failed('prerequisites.adminRights.noData', l10n.t('No role assignment information came back.'));
   const roles = new Set(strings(item, 'Roles').map((r) => r.toLowerCase()));
-  const user = text(item, 'User') || 'You';
+  const user = text(item, 'User') || l10n.t('You');
   // The server's own answer per cmdlet (Get-ManagementRole -Cmdlet) decides when it is there; custom
   // roles count. Without it, the built-in roles of REQUIRED_MANAGEMENT_ROLES are required.
   const cmdlets = asList(item.Cmdlets).map((c) => ({ cmdlet: text(c, 'Cmdlet'), roles: strings(c, 'Roles') })).filter((c) => c.cmdlet !== '');
@@ -301,22 +302,30 @@ function decideAdminRights(value: unknown): VerificationReading {
     const blocked = cmdlets.filter((c) => !c.roles.some((r) => roles.has(r.toLowerCase())));
     // rule prerequisites.adminRights.cmdletBlocked
     if (blocked.length > 0) {
-      const shown = blocked.slice(0, 5).map((c) => `${c.cmdlet} (${c.roles.length > 0 ? `needs one of ${listNames(c.roles.map((r) => `"${r}"`))}` : 'no role grants it'})`);
-      return failed('prerequisites.adminRights.cmdletBlocked', `${user} cannot run ${listNames(shown)}${blocked.length > 5 ? ` and ${blocked.length - 5} more` : ''}: add the account to Organization Management or assign the roles.`);
+      const shown = blocked
+        .slice(0, 5)
+        .map((c) => (c.roles.length > 0 ? l10n.t('{0} (needs one of {1})', c.cmdlet, listNames(c.roles.map((r) => `"${r}"`))) : l10n.t('{0} (no role grants it)', c.cmdlet)));
+      const detail =
+        blocked.length > 5
+          ? l10n.t('{0} cannot run {1} and {2} more: add the account to Organization Management or assign the roles.', user, listNames(shown), blocked.length - 5)
+          : l10n.t('{0} cannot run {1}: add the account to Organization Management or assign the roles.', user, listNames(shown));
+      return failed('prerequisites.adminRights.cmdletBlocked', detail);
     }
     // rule prerequisites.adminRights.everyCmdlet
-    return done('prerequisites.adminRights.everyCmdlet', `${user} holds a role for each of the ${cmdlets.length} cmdlets the setup runs.`);
+    return done('prerequisites.adminRights.everyCmdlet', l10n.t('{0} holds a role for each of the {1} cmdlets the setup runs.', user, cmdlets.length));
   }
   const missing = REQUIRED_MANAGEMENT_ROLES.filter((r) => !roles.has(r.toLowerCase()));
   // rule prerequisites.adminRights.missingRoles
   if (missing.length > 0) {
     return failed(
       'prerequisites.adminRights.missingRoles',
-      `${user} lacks the management role${missing.length > 1 ? 's' : ''} ${listNames(missing)}: add the account to Organization Management or assign the roles.`,
+      missing.length > 1
+        ? l10n.t('{0} lacks the management roles {1}: add the account to Organization Management or assign the roles.', user, listNames(missing))
+        : l10n.t('{0} lacks the management role {1}: add the account to Organization Management or assign the roles.', user, listNames(missing)),
     );
   }
   // rule prerequisites.adminRights.allRoles
-  return done('prerequisites.adminRights.allRoles', `${user} has every management role the setup needs.`);
+  return done('prerequisites.adminRights.allRoles', l10n.t('{0} has every management role the setup needs.', user));
 }
 
 export interface ExchangeVersion {
@@ -344,24 +353,26 @@ export function exchangeProductName(version: ExchangeVersion): string {
 /** Microsoft's lifecycle dates: 2013 ended 2023-04-11, 2016 and 2019 ended 2025-10-14; Subscription Edition is current. */
 function supportNote(version: ExchangeVersion): string {
   const name = exchangeProductName(version);
-  if (name === 'Exchange 2013') return ', out of support since 2023-04-11';
-  if (name === 'Exchange 2016' || name === 'Exchange 2019') return ', out of support since 2025-10-14';
+  if (name === 'Exchange 2013') return l10n.t(', out of support since {0}', '2023-04-11');
+  if (name === 'Exchange 2016' || name === 'Exchange 2019') return l10n.t(', out of support since {0}', '2025-10-14');
   return '';
 }
 
 function decideExchangeVersion(value: unknown): VerificationReading {
   const servers = asList(value).map((item) => ({ name: text(item, 'Name'), raw: text(item, 'AdminDisplayVersion'), version: parseAdminDisplayVersion(text(item, 'AdminDisplayVersion')) }));
   // rule prerequisites.exchangeVersion.noServers
-  if (servers.length === 0) return failed('prerequisites.exchangeVersion.noServers', 'No Exchange servers were listed.');
+  if (servers.length === 0) return failed('prerequisites.exchangeVersion.noServers', l10n.t('No Exchange servers were listed.'));
   const unreadable = servers.filter((s) => !s.version);
   // rule prerequisites.exchangeVersion.unreadable
-  if (unreadable.length > 0) return unknown('prerequisites.exchangeVersion.unreadable', `Could not read the version of ${listNames(unreadable.map((s) => `${s.name} ("${s.raw}")`))}.`);
+  if (unreadable.length > 0) return unknown('prerequisites.exchangeVersion.unreadable', l10n.t('Could not read the version of {0}.', listNames(unreadable.map((s) => `${s.name} ("${s.raw}")`))));
   const tooOld = servers.filter((s) => s.version && s.version.major < 15);
   // rule prerequisites.exchangeVersion.olderThan2013
   if (tooOld.length > 0) {
     return failed(
       'prerequisites.exchangeVersion.olderThan2013',
-      `${listNames(tooOld.map((s) => `${s.name} (${s.raw})`))} ${tooOld.length > 1 ? 'are' : 'is'} older than Exchange 2013 (15.0): EWS access needs 2013 or newer.`,
+      tooOld.length > 1
+        ? l10n.t('{0} are older than Exchange 2013 (15.0): EWS access needs 2013 or newer.', listNames(tooOld.map((s) => `${s.name} (${s.raw})`)))
+        : l10n.t('{0} is older than Exchange 2013 (15.0): EWS access needs 2013 or newer.', listNames(tooOld.map((s) => `${s.name} (${s.raw})`))),
     );
   }
   const online = servers.filter((s) => s.version && exchangeProductName(s.version) === 'Exchange Online');
@@ -369,12 +380,14 @@ function decideExchangeVersion(value: unknown): VerificationReading {
   if (online.length > 0) {
     return failed(
       'prerequisites.exchangeVersion.exchangeOnline',
-      `${listNames(online.map((s) => s.name))} ${online.length > 1 ? 'report Exchange Online builds' : 'reports an Exchange Online build'}: this procedure is for on-premises Exchange only.`,
+      online.length > 1
+        ? l10n.t('{0} report Exchange Online builds: this procedure is for on-premises Exchange only.', listNames(online.map((s) => s.name)))
+        : l10n.t('{0} reports an Exchange Online build: this procedure is for on-premises Exchange only.', listNames(online.map((s) => s.name))),
     );
   }
   const described = servers.map((s) => `${s.name}: ${s.version ? `${exchangeProductName(s.version)}${supportNote(s.version)}` : ''} (${s.raw})`);
   // rule prerequisites.exchangeVersion.supported
-  return done('prerequisites.exchangeVersion.supported', `Every server is Exchange 2013 or newer: ${described.join('; ')}.`);
+  return done('prerequisites.exchangeVersion.supported', l10n.t('Every server is Exchange 2013 or newer: {0}.', described.join('; ')));
 }
 
 function hostCovered(host: string, domains: readonly string[]): boolean {
@@ -401,12 +414,12 @@ const ROOT_CA_TYPES: readonly string[] = ['None', 'ThirdParty', 'Enterprise', 'R
 const CERTIFICATE_STATUSES: readonly string[] = ['Unknown', 'Valid', 'Revoked', 'DateInvalid', 'Untrusted', 'Invalid', 'RevocationCheckFailure', 'PendingRequest'];
 
 /** Why a RootCAType other than ThirdParty is not a public CA (Microsoft, "Get-ExchangeCertificate", Description). */
-const ROOT_CA_MEANING: Readonly<Record<string, string>> = {
-  None: 'a self-signed certificate',
-  Enterprise: 'an internal (enterprise) CA',
-  Registry: 'a root trusted only on this server, as for Exchange\'s own self-signed certificate',
-  GroupPolicy: 'an internal CA distributed by Group Policy',
-  Unknown: 'a pending certificate request, not an issued certificate',
+const ROOT_CA_MEANING: Readonly<Record<string, () => string>> = {
+  None: () => l10n.t('a self-signed certificate'),
+  Enterprise: () => l10n.t('an internal (enterprise) CA'),
+  Registry: () => l10n.t("a root trusted only on this server, as for Exchange's own self-signed certificate"),
+  GroupPolicy: () => l10n.t('an internal CA distributed by Group Policy'),
+  Unknown: () => l10n.t('a pending certificate request, not an issued certificate'),
 };
 
 interface Finding {
@@ -419,24 +432,24 @@ function certificateFindings(cert: JsonObject, label: string, ewsHost: string, n
   const problems: Finding[] = [];
   const doubts: Finding[] = [];
   // rule prerequisites.certificate.selfSigned
-  if (flag(cert, 'IsSelfSigned')) problems.push({ rule: 'prerequisites.certificate.selfSigned', text: `${label} is self-signed` });
+  if (flag(cert, 'IsSelfSigned')) problems.push({ rule: 'prerequisites.certificate.selfSigned', text: l10n.t('{0} is self-signed', label) });
   const notAfter = Date.parse(text(cert, 'NotAfter'));
   // rule prerequisites.certificate.unreadable (expiry)
-  if (Number.isNaN(notAfter)) doubts.push({ rule: 'prerequisites.certificate.unreadable', text: `the expiry date of ${label} ("${text(cert, 'NotAfter')}") could not be read` });
+  if (Number.isNaN(notAfter)) doubts.push({ rule: 'prerequisites.certificate.unreadable', text: l10n.t('the expiry date of {0} ("{1}") could not be read', label, text(cert, 'NotAfter')) });
   // rule prerequisites.certificate.expired
-  else if (notAfter <= now.getTime()) problems.push({ rule: 'prerequisites.certificate.expired', text: `${label} expired on ${new Date(notAfter).toISOString().slice(0, 10)}` });
+  else if (notAfter <= now.getTime()) problems.push({ rule: 'prerequisites.certificate.expired', text: l10n.t('{0} expired on {1}', label, new Date(notAfter).toISOString().slice(0, 10)) });
   const rootCaType = enumName(cert, 'RootCAType', ROOT_CA_TYPES);
   // rule prerequisites.certificate.unreadable (RootCAType): Get-ExchangeCertificate through remote PowerShell may leave it out.
-  if (rootCaType === undefined) doubts.push({ rule: 'prerequisites.certificate.unreadable', text: `RootCAType of ${label} did not come back ("${text(cert, 'RootCAType')}")` });
+  if (rootCaType === undefined) doubts.push({ rule: 'prerequisites.certificate.unreadable', text: l10n.t('RootCAType of {0} did not come back ("{1}")', label, text(cert, 'RootCAType')) });
   // rule prerequisites.certificate.notPublicRoot
   else if (rootCaType !== 'ThirdParty') {
-    problems.push({ rule: 'prerequisites.certificate.notPublicRoot', text: `${label} is not from a public CA (RootCAType ${rootCaType}: ${ROOT_CA_MEANING[rootCaType]}); the calendar service trusts only public CAs for ${ewsHost}` });
+    problems.push({ rule: 'prerequisites.certificate.notPublicRoot', text: l10n.t('{0} is not from a public CA (RootCAType {1}: {2}); the calendar service trusts only public CAs for {3}', label, rootCaType, ROOT_CA_MEANING[rootCaType]?.() ?? 'undefined', ewsHost) });
   }
   const status = enumName(cert, 'Status', CERTIFICATE_STATUSES);
   // rule prerequisites.certificate.unreadable (Status), including the status Unknown that Exchange itself reports
-  if (status === undefined || status === 'Unknown') doubts.push({ rule: 'prerequisites.certificate.unreadable', text: `the status of ${label} is ${status === 'Unknown' ? 'Unknown to Exchange' : `missing ("${text(cert, 'Status')}")`}` });
+  if (status === undefined || status === 'Unknown') doubts.push({ rule: 'prerequisites.certificate.unreadable', text: status === 'Unknown' ? l10n.t('the status of {0} is Unknown to Exchange', label) : l10n.t('the status of {0} is missing ("{1}")', label, text(cert, 'Status')) });
   // rule prerequisites.certificate.statusNotValid
-  else if (status !== 'Valid') problems.push({ rule: 'prerequisites.certificate.statusNotValid', text: `Exchange reports ${label} as ${status}` });
+  else if (status !== 'Valid') problems.push({ rule: 'prerequisites.certificate.statusNotValid', text: l10n.t('Exchange reports {0} as {1}', label, status) });
   return { problems, doubts };
 }
 
@@ -452,12 +465,12 @@ function hostOf(url: string): string {
 function certificateVerdict(certificates: JsonObject[], settings: SetupSettings, now: Date): VerificationReading {
   // rule prerequisites.certificate.noIisCertificate
   if (certificates.length === 0) {
-    return failed('prerequisites.certificate.noIisCertificate', 'No certificate is assigned to IIS on the server: assign one from a public CA with Enable-ExchangeCertificate -Services IIS.');
+    return failed('prerequisites.certificate.noIisCertificate', l10n.t('No certificate is assigned to IIS on the server: assign one from a public CA with Enable-ExchangeCertificate -Services IIS.'));
   }
   const ewsHost = hostOf(String(getField(settings, 'ewsUrl')));
   // rule prerequisites.certificate.noEwsHost
-  if (ewsHost === '') return unknown('prerequisites.certificate.noEwsHost', 'The EWS URL setting (exchangeSetup.ewsUrl) is not a URL, so the certificate cannot be matched to its host.');
-  const label = (cert: JsonObject): string => `${text(cert, 'Subject') || 'the certificate'} (${text(cert, 'Thumbprint') || 'no thumbprint'})`;
+  if (ewsHost === '') return unknown('prerequisites.certificate.noEwsHost', l10n.t('The EWS URL setting ({0}) is not a URL, so the certificate cannot be matched to its host.', 'exchangeSetup.ewsUrl'));
+  const label = (cert: JsonObject): string => l10n.t('{0} ({1})', text(cert, 'Subject') || l10n.t('the certificate'), text(cert, 'Thumbprint') || l10n.t('no thumbprint'));
   // Only certificates that name the EWS host can be the one the service sees. Others assigned to IIS
   // (on Exchange 2013 and later, the self-signed certificate of the Exchange Back End site) are
   // listed, not judged. ASSUMPTION: docs/exchange-behaviour.md, rule prerequisites.certificate.hostNotCovered.
@@ -465,35 +478,42 @@ function certificateVerdict(certificates: JsonObject[], settings: SetupSettings,
   const others = certificates.filter((cert) => !covering.includes(cert));
   // rule prerequisites.certificate.hostNotCovered
   if (covering.length === 0) {
-    return failed('prerequisites.certificate.hostNotCovered', `No certificate assigned to IIS covers ${ewsHost} (found ${listNames(certificates.map(label))}): assign one from a public CA that names it.`);
+    return failed('prerequisites.certificate.hostNotCovered', l10n.t('No certificate assigned to IIS covers {0} (found {1}): assign one from a public CA that names it.', ewsHost, listNames(certificates.map(label))));
   }
   const findings = covering.map((cert) => certificateFindings(cert, label(cert), ewsHost, now));
   const problems = findings.flatMap((f) => f.problems);
   const doubts = findings.flatMap((f) => f.doubts);
-  const probeHint = 'the tls.trust probe shows the chain the server sends as the service sees it';
-  if (problems.length > 0) return failed(problems[0].rule, `${problems.map((p) => p.text).join('; ')}: ${probeHint}.`);
+  const probeHint = l10n.t('the {0} probe shows the chain the server sends as the service sees it', 'tls.trust');
+  if (problems.length > 0) return failed(problems[0].rule, l10n.t('{0}: {1}.', problems.map((p) => p.text).join('; '), probeHint));
   if (doubts.length > 0) {
-    return unknown(doubts[0].rule, `Cannot tell whether the certificate is publicly trusted: ${doubts.map((d) => d.text).join('; ')}. Run the verification in the Exchange Management Shell on the server (a remote session may leave properties out), or rely on the tls.trust probe.`);
+    return unknown(doubts[0].rule, l10n.t('Cannot tell whether the certificate is publicly trusted: {0}. Run the verification in the Exchange Management Shell on the server (a remote session may leave properties out), or rely on the {1} probe.', doubts.map((d) => d.text).join('; '), 'tls.trust'));
   }
   const first = covering[0];
-  const ignored = others.length > 0 ? ` Not considered, as ${others.length > 1 ? 'they do' : 'it does'} not name ${ewsHost}: ${listNames(others.map(label))}.` : '';
+  const ignored = others.length > 0 ? ` ${others.length > 1 ? l10n.t('Not considered, as they do not name {0}: {1}.', ewsHost, listNames(others.map(label))) : l10n.t('Not considered, as it does not name {0}: {1}.', ewsHost, listNames(others.map(label)))}` : '';
   // rule prerequisites.certificate.thirdPartyValid
   return done(
     'prerequisites.certificate.thirdPartyValid',
-    `The IIS certificate ${text(first, 'Subject')} from ${text(first, 'Issuer')} covers ${ewsHost}, comes from a public CA (RootCAType ThirdParty) with the status Valid, and is valid until ${text(first, 'NotAfter').slice(0, 10)}; ${probeHint}.${ignored}`,
+    l10n.t(
+      'The IIS certificate {0} from {1} covers {2}, comes from a public CA (RootCAType ThirdParty) with the status Valid, and is valid until {3}; {4}.',
+      text(first, 'Subject'),
+      text(first, 'Issuer'),
+      ewsHost,
+      text(first, 'NotAfter').slice(0, 10),
+      probeHint,
+    ) + ignored,
   );
 }
 
 /** A few words for the tooltip's list of servers not yet right, by the rule that decided a server. */
-const CERTIFICATE_PROBLEM: Partial<Record<VerificationRuleId, string>> = {
-  'prerequisites.certificate.noIisCertificate': 'no certificate assigned to IIS',
-  'prerequisites.certificate.hostNotCovered': 'no certificate names the EWS host',
-  'prerequisites.certificate.selfSigned': 'self-signed certificate',
-  'prerequisites.certificate.expired': 'expired certificate',
-  'prerequisites.certificate.notPublicRoot': 'not from a public CA',
-  'prerequisites.certificate.statusNotValid': 'status not Valid',
-  'prerequisites.certificate.unreadable': 'certificate could not be judged',
-  'prerequisites.certificate.serverUnreadable': 'could not be read',
+const CERTIFICATE_PROBLEM: Partial<Record<VerificationRuleId, () => string>> = {
+  'prerequisites.certificate.noIisCertificate': () => l10n.t('no certificate assigned to IIS'),
+  'prerequisites.certificate.hostNotCovered': () => l10n.t('no certificate names the EWS host'),
+  'prerequisites.certificate.selfSigned': () => l10n.t('self-signed certificate'),
+  'prerequisites.certificate.expired': () => l10n.t('expired certificate'),
+  'prerequisites.certificate.notPublicRoot': () => l10n.t('not from a public CA'),
+  'prerequisites.certificate.statusNotValid': () => l10n.t('status not Valid'),
+  'prerequisites.certificate.unreadable': () => l10n.t('certificate could not be judged'),
+  'prerequisites.certificate.serverUnreadable': () => l10n.t('could not be read'),
 };
 
 /**
@@ -507,7 +527,7 @@ function decideCertificate(value: unknown, settings: SetupSettings, now: Date): 
   if (!items.some((item) => 'Certificates' in item)) return certificateVerdict(items, settings, now);
   const ewsHost = hostOf(String(getField(settings, 'ewsUrl')));
   // rule prerequisites.certificate.noEwsHost
-  if (ewsHost === '') return unknown('prerequisites.certificate.noEwsHost', 'The EWS URL setting (exchangeSetup.ewsUrl) is not a URL, so the certificate cannot be matched to its host.');
+  if (ewsHost === '') return unknown('prerequisites.certificate.noEwsHost', l10n.t('The EWS URL setting ({0}) is not a URL, so the certificate cannot be matched to its host.', 'exchangeSetup.ewsUrl'));
   const servers = items.map((item) => {
     const name = text(item, 'Server') || 'a server';
     const certificates = asList(item.Certificates);
@@ -515,23 +535,23 @@ function decideCertificate(value: unknown, settings: SetupSettings, now: Date): 
     // rule prerequisites.certificate.serverUnreadable: Get-ExchangeCertificate -Server failed for this server
     // (not reachable, or no rights there): nothing is known about its certificate.
     const reading = error !== '' && certificates.length === 0
-      ? unknown('prerequisites.certificate.serverUnreadable', `The certificates of ${name} could not be read (${error}): run the verification again when the server is reachable.`)
+      ? unknown('prerequisites.certificate.serverUnreadable', l10n.t('The certificates of {0} could not be read ({1}): run the verification again when the server is reachable.', name, error))
       : certificateVerdict(certificates, settings, now);
     return { name, reading };
   });
   const names = listNames(servers.map((s) => s.name));
   const notRight = servers.filter((s) => s.reading.status !== 'done');
-  const serversNotRight = notRight.map((s) => `${s.name} (${CERTIFICATE_PROBLEM[s.reading.rule] ?? s.reading.rule})`);
+  const serversNotRight = notRight.map((s) => `${s.name} (${CERTIFICATE_PROBLEM[s.reading.rule]?.() ?? s.reading.rule})`);
   const failing = servers.filter((s) => s.reading.status === 'failed');
   const doubtful = servers.filter((s) => s.reading.status === 'unknown');
   const right = servers.filter((s) => s.reading.status === 'done');
-  const fine = right.length > 0 ? ` Right: ${listNames(right.map((s) => s.name))}.` : '';
+  const fine = right.length > 0 ? ` ${l10n.t('Right: {0}.', listNames(right.map((s) => s.name)))}` : '';
   const each = (list: typeof servers): string => list.map((s) => `${s.name}: ${s.reading.detail}`).join(' ');
   if (failing.length > 0) return { ...failed(failing[0].reading.rule, `${each(failing)}${doubtful.length > 0 ? ` ${each(doubtful)}` : ''}${fine}`), serversNotRight };
   if (doubtful.length > 0) return { ...unknown(doubtful[0].reading.rule, `${each(doubtful)}${fine}`), serversNotRight };
   // rule prerequisites.certificate.thirdPartyValid, on every server
   if (servers.length === 1) return { ...servers[0].reading, detail: `${servers[0].name}: ${servers[0].reading.detail}`, serversNotRight: [] };
-  return { ...done('prerequisites.certificate.thirdPartyValid', `Every server with an EWS virtual directory (${names}) has a publicly trusted certificate (RootCAType ThirdParty, status Valid) for ${ewsHost}. ${each(right.slice(0, 1))}`), serversNotRight: [] };
+  return { ...done('prerequisites.certificate.thirdPartyValid', l10n.t('Every server with an EWS virtual directory ({0}) has a publicly trusted certificate (RootCAType ThirdParty, status Valid) for {1}. {2}', names, ewsHost, each(right.slice(0, 1)))), serversNotRight: [] };
 }
 
 /** BasicAuthentication true or false (a boolean or its text), or null when it was not read. */
@@ -561,22 +581,22 @@ function directoryName(reading: BasicAuthServerReading): string {
  */
 function decideBasicAuth(readings: BasicAuthServerReading[]): VerificationReading {
   // rule basicAuth.verify.noVirtualDirectory
-  if (readings.length === 0) return { ...failed('basicAuth.verify.noVirtualDirectory', 'No EWS virtual directory was found.'), basicAuth: readings };
+  if (readings.length === 0) return { ...failed('basicAuth.verify.noVirtualDirectory', l10n.t('No EWS virtual directory was found.')), basicAuth: readings };
   const unread = readings.filter((r) => r.basicAuthentication === null || r.error !== undefined);
   const off = readings.filter((r) => r.basicAuthentication === false && r.error === undefined);
   const on = readings.filter((r) => r.basicAuthentication === true && r.error === undefined);
   const serversNotRight = [
-    ...off.map((r) => `${directoryName(r)} (Basic off)`),
-    ...unread.map((r) => `${directoryName(r)} (could not be read)`),
+    ...off.map((r) => l10n.t('{0} (Basic off)', directoryName(r))),
+    ...unread.map((r) => l10n.t('{0} (could not be read)', directoryName(r))),
   ];
   const unreadNote = unread.length > 0
-    ? ` It could not be read on ${listNames(unread.map((r) => `${directoryName(r)}${r.error ? ` (${r.error})` : ''}`))}.`
+    ? ` ${l10n.t('It could not be read on {0}.', listNames(unread.map((r) => `${directoryName(r)}${r.error ? ` (${r.error})` : ''}`)))}`
     : '';
-  const onNote = on.length > 0 ? ` On: ${listNames(on.map(directoryName))}.` : '';
+  const onNote = on.length > 0 ? ` ${l10n.t('On: {0}.', listNames(on.map(directoryName)))}` : '';
   // rule basicAuth.verify.off
   if (off.length > 0) {
     return {
-      ...failed('basicAuth.verify.off', `Basic authentication is off on ${listNames(off.map(directoryName))}: run the Enable Basic authentication step (it turns it on for every server that has it off).${unreadNote}${onNote}`),
+      ...failed('basicAuth.verify.off', l10n.t('Basic authentication is off on {0}: run the Enable Basic authentication step (it turns it on for every server that has it off).', listNames(off.map(directoryName))) + unreadNote + onNote),
       basicAuth: readings,
       serversNotRight,
     };
@@ -584,13 +604,15 @@ function decideBasicAuth(readings: BasicAuthServerReading[]): VerificationReadin
   // rule basicAuth.verify.unreadable: a server not read is neither on nor off.
   if (unread.length > 0) {
     return {
-      ...unknown('basicAuth.verify.unreadable', `Basic authentication could not be read on ${listNames(unread.map((r) => `${directoryName(r)}${r.error ? ` (${r.error})` : ''}`))}: run the verification again when ${unread.length > 1 ? 'they are' : 'it is'} reachable.${onNote}`),
+      ...unknown('basicAuth.verify.unreadable', (unread.length > 1
+        ? l10n.t('Basic authentication could not be read on {0}: run the verification again when they are reachable.', listNames(unread.map((r) => `${directoryName(r)}${r.error ? ` (${r.error})` : ''}`)))
+        : l10n.t('Basic authentication could not be read on {0}: run the verification again when it is reachable.', listNames(unread.map((r) => `${directoryName(r)}${r.error ? ` (${r.error})` : ''}`)))) + onNote),
       basicAuth: readings,
       serversNotRight,
     };
   }
   // rule basicAuth.verify.on
-  return { ...done('basicAuth.verify.on', `Basic authentication is on for EWS on every server: ${listNames(readings.map(directoryName))}.`), basicAuth: readings, serversNotRight: [] };
+  return { ...done('basicAuth.verify.on', l10n.t('Basic authentication is on for EWS on every server: {0}.', listNames(readings.map(directoryName)))), basicAuth: readings, serversNotRight: [] };
 }
 
 function readPrior(cleanText: string): BasicAuthPriorEntry[] | undefined {
@@ -612,28 +634,35 @@ function decideServiceAccount(value: unknown, settings: SetupSettings, now: Date
   // rule serviceAccount.create.missing
   if (!mailbox) {
     return failed('serviceAccount.create.missing', existing
-      ? `There is no mailbox ${upn}, though exchangeSetup.serviceAccount.existing says the account exists: check the UPN, or turn that setting off to create the account.`
-      : `There is no mailbox ${upn}: run the Create the service account mailbox step.`);
+      ? l10n.t('There is no mailbox {0}, though {1} says the account exists: check the UPN, or turn that setting off to create the account.', upn, 'exchangeSetup.serviceAccount.existing')
+      : l10n.t('There is no mailbox {0}: run the Create the service account mailbox step.', upn));
   }
   const type = text(mailbox, 'RecipientTypeDetails');
   // rule serviceAccount.create.notUserMailbox
-  if (type !== '' && type !== 'UserMailbox') return failed('serviceAccount.create.notUserMailbox', `${upn} is a ${type}, not a user mailbox; the service account needs a user mailbox to sign in to EWS.`);
+  if (type !== '' && type !== 'UserMailbox') return failed('serviceAccount.create.notUserMailbox', l10n.t('{0} is a {1}, not a user mailbox; the service account needs a user mailbox to sign in to EWS.', upn, type));
   // rule serviceAccount.create.disabled: Get-Mailbox's AccountDisabled; EWS answers ErrorAccountDisabled for such an account.
-  if (flag(mailbox, 'AccountDisabled')) return failed('serviceAccount.create.disabled', `The account ${upn} is disabled in Active Directory: enable it (Active Directory Users and Computers, or Enable-ADAccount), or EWS answers ErrorAccountDisabled.`);
+  if (flag(mailbox, 'AccountDisabled')) return failed('serviceAccount.create.disabled', l10n.t('The account {0} is disabled in Active Directory: enable it (Active Directory Users and Computers, or Enable-ADAccount), or EWS answers ErrorAccountDisabled.', upn));
   // rule serviceAccount.create.passwordExpired: msDS-UserPasswordExpiryTimeComputed in the past.
   const expires = text(mailbox, 'PasswordExpires');
   const expiresAt = expires === '' ? Number.NaN : Date.parse(expires);
   if (!Number.isNaN(expiresAt) && expiresAt <= now.getTime()) {
-    return failed('serviceAccount.create.passwordExpired', `The password of ${upn} expired on ${new Date(expiresAt).toISOString().slice(0, 10)}: every EWS logon fails with 401 until it is changed, here and in the calendar service.`);
+    return failed('serviceAccount.create.passwordExpired', l10n.t('The password of {0} expired on {1}: every EWS logon fails with 401 until it is changed, here and in the calendar service.', upn, new Date(expiresAt).toISOString().slice(0, 10)));
   }
   // rule serviceAccount.create.exists
   const alias = text(mailbox, 'Alias');
   let expiry = '';
-  if (flag(mailbox, 'PasswordNeverExpires')) expiry = ' Its password never expires.';
-  else if (!Number.isNaN(expiresAt)) expiry = ` Its password expires on ${new Date(expiresAt).toISOString().slice(0, 10)}.`;
-  else if ('PasswordExpiryRead' in mailbox && !flag(mailbox, 'PasswordExpiryRead')) expiry = ' When its password expires could not be read (the ActiveDirectory module of RSAT is not loaded).';
-  const what = existing ? 'The existing service account mailbox' : 'The service account mailbox';
-  return done('serviceAccount.create.exists', `${what} ${text(mailbox, 'UserPrincipalName') || upn} exists${alias ? ` (alias ${alias})` : ''}.${expiry}`);
+  if (flag(mailbox, 'PasswordNeverExpires')) expiry = ` ${l10n.t('Its password never expires.')}`;
+  else if (!Number.isNaN(expiresAt)) expiry = ` ${l10n.t('Its password expires on {0}.', new Date(expiresAt).toISOString().slice(0, 10))}`;
+  else if ('PasswordExpiryRead' in mailbox && !flag(mailbox, 'PasswordExpiryRead')) expiry = ` ${l10n.t('When its password expires could not be read (the ActiveDirectory module of RSAT is not loaded).')}`;
+  const name = text(mailbox, 'UserPrincipalName') || upn;
+  const exists = existing
+    ? alias
+      ? l10n.t('The existing service account mailbox {0} exists (alias {1}).', name, alias)
+      : l10n.t('The existing service account mailbox {0} exists.', name)
+    : alias
+      ? l10n.t('The service account mailbox {0} exists (alias {1}).', name, alias)
+      : l10n.t('The service account mailbox {0} exists.', name);
+  return done('serviceAccount.create.exists', exists + expiry);
 }
 
 /**
@@ -649,11 +678,11 @@ const RECIPIENT_WRITE_SCOPES: readonly string[] = [
 function decideImpersonation(value: unknown, settings: SetupSettings): VerificationReading {
   const [state] = asList(value);
   // rule access.impersonation.noData
-  if (!state) return failed('access.impersonation.noData', 'No impersonation information came back.');
+  if (!state) return failed('access.impersonation.noData', l10n.t('No impersonation information came back.'));
   const upn = settings.serviceAccount.upn;
   const scopeName = settings.impersonation.scopeName;
   // rule access.impersonation.accountMissing
-  if (!flag(state, 'AccountFound')) return failed('access.impersonation.accountMissing', `There is no mailbox ${upn}: create the service account first.`);
+  if (!flag(state, 'AccountFound')) return failed('access.impersonation.accountMissing', l10n.t('There is no mailbox {0}: create the service account first.', upn));
   // Disabled assignments grant nothing; nor do delegating ones (the snippet asks for -Delegating
   // $false, this also covers output captured from an older snippet).
   const assignments = asList(state.Assignments)
@@ -672,40 +701,56 @@ function decideImpersonation(value: unknown, settings: SetupSettings): Verificat
   // What else the existing account has (its room scope, say), with each scope's filter: said beside the verdict.
   const others = asList(state.Assignments)
     .filter((a) => text(a, 'CustomRecipientWriteScope') !== '' && text(a, 'CustomRecipientWriteScope').toLowerCase() !== scopeName.toLowerCase() && !/^Delegating/i.test(text(a, 'DelegationType')))
-    .map((a) => `"${text(a, 'Name')}" (scope "${text(a, 'CustomRecipientWriteScope')}"${text(a, 'ScopeFilter') ? `: ${text(a, 'ScopeFilter')}` : ''})`);
-  const existingNote = settings.serviceAccount.existing && others.length > 0 ? ` It already has, and keeps: ${listNames(others)}.` : '';
+    .map((a) =>
+      text(a, 'ScopeFilter')
+        ? l10n.t('"{0}" (scope "{1}": {2})', text(a, 'Name'), text(a, 'CustomRecipientWriteScope'), text(a, 'ScopeFilter'))
+        : l10n.t('"{0}" (scope "{1}")', text(a, 'Name'), text(a, 'CustomRecipientWriteScope')),
+    );
+  const existingNote = settings.serviceAccount.existing && others.length > 0 ? ` ${l10n.t('It already has, and keeps: {0}.', listNames(others))}` : '';
   // rule access.impersonation.organizationWideNotChosen
   if (organizationWide.length > 0 && !orgWideChosen) {
     return failed(
       'access.impersonation.organizationWideNotChosen',
-      `${upn} has organization-wide ApplicationImpersonation through ${named(organizationWide)}, which defeats the user-mailbox scope: remove it with Remove-ManagementRoleAssignment.`,
+      l10n.t('{0} has organization-wide ApplicationImpersonation through {1}, which defeats the user-mailbox scope: remove it with Remove-ManagementRoleAssignment.', upn, named(organizationWide)),
     );
   }
   // rule access.impersonation.organizationWideOptedIn
-  if (organizationWide.length > 0) return done('access.impersonation.organizationWideOptedIn', `${upn} has organization-wide ApplicationImpersonation through ${named(organizationWide)} (opted in).`);
-  const ouNote = ouScoped.length > 0 ? ` ${upn} also has ApplicationImpersonation limited to an organizational unit: ${listNames(ouScoped.map((a) => `"${a.name}" (OU ${a.target || 'not named'})`))}.` : '';
+  if (organizationWide.length > 0) return done('access.impersonation.organizationWideOptedIn', l10n.t('{0} has organization-wide ApplicationImpersonation through {1} (opted in).', upn, named(organizationWide)));
+  const ouNote =
+    ouScoped.length > 0
+      ? ` ${l10n.t('{0} also has ApplicationImpersonation limited to an organizational unit: {1}.', upn, listNames(ouScoped.map((a) => l10n.t('"{0}" (OU {1})', a.name, a.target || l10n.t('not named')))))}`
+      : '';
   // rule access.impersonation.scopeMissing
-  if (text(state, 'ScopeName') === '') return failed('access.impersonation.scopeMissing', `The management scope "${scopeName}" does not exist: run the impersonation step.${ouNote}${existingNote}`);
+  if (text(state, 'ScopeName') === '') return failed('access.impersonation.scopeMissing', l10n.t('The management scope "{0}" does not exist: run the impersonation step.', scopeName) + ouNote + existingNote);
   const expected = impersonationScopeFilter(settings);
   const actual = text(state, 'ScopeFilter');
   // rule access.impersonation.filterMismatch: the stored filter must select what the generated one selects.
   if (!sameOpathFilter(actual, expected)) {
     const parsed = canonicalOpath(actual);
-    const why = parsed.ok ? '' : ` (it could not be read: ${parsed.reason})`;
     return failed(
       'access.impersonation.filterMismatch',
-      `The scope "${scopeName}" filters "${actual}"${why}, not "${expected}" as the impersonation step creates it: remove the scope (roll back the step) and run the step again.`,
+      parsed.ok
+        ? l10n.t('The scope "{0}" filters "{1}", not "{2}" as the impersonation step creates it: remove the scope (roll back the step) and run the step again.', scopeName, actual, expected)
+        : l10n.t(
+            'The scope "{0}" filters "{1}" (it could not be read: {3}), not "{2}" as the impersonation step creates it: remove the scope (roll back the step) and run the step again.',
+            scopeName,
+            actual,
+            expected,
+            parsed.reason,
+          ),
     );
   }
   // rule access.impersonation.noScopedAssignment
-  if (scoped.length === 0) return failed('access.impersonation.noScopedAssignment', `${upn} has no ApplicationImpersonation assignment limited to "${scopeName}": run the impersonation step.${ouNote}${existingNote}`);
+  if (scoped.length === 0) return failed('access.impersonation.noScopedAssignment', l10n.t('{0} has no ApplicationImpersonation assignment limited to "{1}": run the impersonation step.', upn, scopeName) + ouNote + existingNote);
   // rule access.impersonation.writeScopeUnreadable: one of them might reach every mailbox.
   if (unreadable.length > 0) {
-    return unknown('access.impersonation.writeScopeUnreadable', `The reach (RecipientWriteScope) of ${named(unreadable)} could not be read, so it may be organization-wide: run the verification again in the Exchange Management Shell.`);
+    return unknown('access.impersonation.writeScopeUnreadable', l10n.t('The reach (RecipientWriteScope) of {0} could not be read, so it may be organization-wide: run the verification again in the Exchange Management Shell.', named(unreadable)));
   }
   // rule access.impersonation.scoped
-  const reach = settings.impersonation.scopeCoversRooms ? 'user and room mailboxes' : 'user mailboxes';
-  return done('access.impersonation.scoped', `${upn} can impersonate ${reach} through "${scoped[0].name}", limited to the scope "${scopeName}".${ouNote}${existingNote}`);
+  const scopedText = settings.impersonation.scopeCoversRooms
+    ? l10n.t('{0} can impersonate user and room mailboxes through "{1}", limited to the scope "{2}".', upn, scoped[0].name, scopeName)
+    : l10n.t('{0} can impersonate user mailboxes through "{1}", limited to the scope "{2}".', upn, scoped[0].name, scopeName);
+  return done('access.impersonation.scoped', scopedText + ouNote + existingNote);
 }
 
 /** Mailboxes lacking one right: the count the snippet printed and the first addresses it listed. */
@@ -716,38 +761,40 @@ function lacking(state: JsonObject, right: 'FullAccess' | 'SendAs'): { count: nu
   return { count: printed === undefined ? undefined : Math.max(printed, names.length), names };
 }
 
+/** `right` is the name of an Exchange permission (Full Access, Send As), the same in every language. */
 function describeLacking(right: string, lackingCount: number, names: readonly string[], total: number): string {
   const more = lackingCount - names.length;
-  const listed = names.length > 0 ? `: ${names.join(', ')}${more > 0 ? ` and ${more} more` : ''}` : '';
-  return `${lackingCount} of ${total} user mailboxes lack ${right}${listed}`;
+  if (names.length === 0) return l10n.t('{0} of {1} user mailboxes lack {2}', lackingCount, total, right);
+  if (more > 0) return l10n.t('{0} of {1} user mailboxes lack {2}: {3} and {4} more', lackingCount, total, right, names.join(', '), more);
+  return l10n.t('{0} of {1} user mailboxes lack {2}: {3}', lackingCount, total, right, names.join(', '));
 }
 
 function decideDelegate(value: unknown, settings: SetupSettings): VerificationReading {
   const [state] = asList(value);
   // rule access.delegate.noData
-  if (!state) return failed('access.delegate.noData', 'No permission information came back.');
+  if (!state) return failed('access.delegate.noData', l10n.t('No permission information came back.'));
   const upn = settings.serviceAccount.upn;
   const total = count(state, 'UserMailboxes');
   const fullAccess = lacking(state, 'FullAccess');
   const sendAs = lacking(state, 'SendAs');
   // rule access.delegate.countsMissing
   if (total === undefined || fullAccess.count === undefined || sendAs.count === undefined) {
-    return unknown('access.delegate.countsMissing', 'The mailbox counts were missing from the output: run the current verification of this step again.');
+    return unknown('access.delegate.countsMissing', l10n.t('The mailbox counts were missing from the output: run the current verification of this step again.'));
   }
   const problems: Finding[] = [];
   const test = isObject(state.TestMailbox) ? state.TestMailbox : undefined;
   // rule access.delegate.testMailboxLacks
-  if (test && !flag(test, 'FullAccess')) problems.push({ rule: 'access.delegate.testMailboxLacks', text: `${text(test, 'Mailbox')} does not give ${upn} Full Access` });
-  if (test && !flag(test, 'SendAs')) problems.push({ rule: 'access.delegate.testMailboxLacks', text: `${text(test, 'Mailbox')} does not give ${upn} Send As` });
+  if (test && !flag(test, 'FullAccess')) problems.push({ rule: 'access.delegate.testMailboxLacks', text: l10n.t('{0} does not give {1} {2}', text(test, 'Mailbox'), upn, 'Full Access') });
+  if (test && !flag(test, 'SendAs')) problems.push({ rule: 'access.delegate.testMailboxLacks', text: l10n.t('{0} does not give {1} {2}', text(test, 'Mailbox'), upn, 'Send As') });
   // rule access.delegate.fullAccessMissing
   if (fullAccess.count > 0) problems.push({ rule: 'access.delegate.fullAccessMissing', text: describeLacking('Full Access', fullAccess.count, fullAccess.names, total) });
   // rule access.delegate.sendAsMissing
   if (sendAs.count > 0) problems.push({ rule: 'access.delegate.sendAsMissing', text: describeLacking('Send As', sendAs.count, sendAs.names, total) });
-  if (problems.length > 0) return failed(problems[0].rule, `${problems.map((p) => p.text).join('; ')}: run the per-mailbox rights step again (mailboxes created since need it too).`);
+  if (problems.length > 0) return failed(problems[0].rule, l10n.t('{0}: run the per-mailbox rights step again (mailboxes created since need it too).', problems.map((p) => p.text).join('; ')));
   // rule access.delegate.noUserMailboxes
-  if (total === 0) return unknown('access.delegate.noUserMailboxes', 'No user mailboxes were found other than the service account.');
+  if (total === 0) return unknown('access.delegate.noUserMailboxes', l10n.t('No user mailboxes were found other than the service account.'));
   // rule access.delegate.allMailboxes
-  return done('access.delegate.allMailboxes', `${upn} has Full Access and Send As on all ${total} user mailboxes.${roomRightsNote(state)}`);
+  return done('access.delegate.allMailboxes', l10n.t('{0} has Full Access and Send As on all {1} user mailboxes.', upn, total) + roomRightsNote(state));
 }
 
 /**
@@ -762,7 +809,7 @@ function roomRightsNote(state: JsonObject): string {
     const printed = count(state, `RoomsWith${right}Count`) ?? names.length;
     return `${Math.max(printed, names.length)}${names.length > 0 ? ` (${listNames(names)})` : ''}`;
   };
-  return ` Room mailboxes (${rooms}) it has Full Access on: ${withRight('FullAccess')}; Send As on: ${withRight('SendAs')}; this step leaves them as they are.`;
+  return ` ${l10n.t('Room mailboxes ({0}) it has Full Access on: {1}; Send As on: {2}; this step leaves them as they are.', rooms, withRight('FullAccess'), withRight('SendAs'))}`;
 }
 
 /**
@@ -775,20 +822,22 @@ function decideProtocols(value: unknown, settings: SetupSettings): VerificationR
   const upn = settings.serviceAccount.upn;
   const [mailbox] = asList(value);
   // rule serviceAccount.protocols.noMailbox
-  if (!mailbox) return failed('serviceAccount.protocols.noMailbox', `There is no mailbox ${upn}: create the service account first.`);
+  if (!mailbox) return failed('serviceAccount.protocols.noMailbox', l10n.t('There is no mailbox {0}: create the service account first.', upn));
   const ews = mailbox.EwsEnabled;
   // rule serviceAccount.protocols.ewsOff
   if (ews === false || (typeof ews === 'string' && ews.toLowerCase() === 'false')) {
-    return failed('serviceAccount.protocols.ewsOff', `EWS is turned off for ${upn} (EwsEnabled is False), so the calendar service cannot sign in: run Set-CASMailbox -Identity ${upn} -EwsEnabled $true.`);
+    return failed('serviceAccount.protocols.ewsOff', l10n.t('EWS is turned off for {0} (EwsEnabled is False), so the calendar service cannot sign in: run {1}.', upn, `Set-CASMailbox -Identity ${upn} -EwsEnabled $true`));
   }
   const missing = OTHER_PROTOCOLS.filter((p) => !(p.parameter in mailbox));
   // rule serviceAccount.protocols.unreadable
-  if (missing.length > 0) return unknown('serviceAccount.protocols.unreadable', `The output lacks ${listNames(missing.map((p) => p.parameter))}; run the verification again.`);
+  if (missing.length > 0) return unknown('serviceAccount.protocols.unreadable', l10n.t('The output lacks {0}; run the verification again.', listNames(missing.map((p) => p.parameter))));
   const stillOn = OTHER_PROTOCOLS.filter((p) => flag(mailbox, p.parameter));
   // rule serviceAccount.protocols.stillOn
-  if (stillOn.length > 0) return failed('serviceAccount.protocols.stillOn', `${listNames(stillOn.map((p) => p.label))} ${stillOn.length > 1 ? 'are' : 'is'} still on for ${upn}: run the step (it is optional).`);
+  if (stillOn.length > 0) return failed('serviceAccount.protocols.stillOn', stillOn.length > 1
+        ? l10n.t('{0} are still on for {1}: run the step (it is optional).', listNames(stillOn.map((p) => p.label)), upn)
+        : l10n.t('{0} is still on for {1}: run the step (it is optional).', listNames(stillOn.map((p) => p.label)), upn));
   // rule serviceAccount.protocols.onlyEws
-  return done('serviceAccount.protocols.onlyEws', `Only EWS is on for ${upn}: ${listNames(OTHER_PROTOCOLS.map((p) => p.label))} are off.`);
+  return done('serviceAccount.protocols.onlyEws', l10n.t('Only EWS is on for {0}: {1} are off.', upn, listNames(OTHER_PROTOCOLS.map((p) => p.label))));
 }
 
 function decide(stepId: StepId, value: unknown, settings: SetupSettings, now: Date): VerificationReading {
@@ -816,7 +865,7 @@ function decide(stepId: StepId, value: unknown, settings: SetupSettings, now: Da
     case 'link':
     case 'test':
       // rule manual.confirmByHand
-      return unknown('manual.confirmByHand', 'This step has no shell verification; confirm it by hand.');
+      return unknown('manual.confirmByHand', l10n.t('This step has no shell verification; confirm it by hand.'));
     default: {
       const unreachable: never = stepId;
       return unreachable;
@@ -838,20 +887,20 @@ export function interpretVerification(stepId: StepId, rawOutput: string, setting
     case 'missing':
       // rule output.shellError / output.noBlock
       reading = error
-        ? unknown('output.shellError', `The shell reported an error: ${error}`)
-        : unknown('output.noBlock', `No verification output was found (a line "${markerLines(stepId).begin}"); run the verification again.`);
+        ? unknown('output.shellError', l10n.t('The shell reported an error: {0}', error))
+        : unknown('output.noBlock', l10n.t('No verification output was found (a line "{0}"); run the verification again.', markerLines(stepId).begin));
       break;
     case 'incomplete':
       // rule output.incomplete
-      reading = unknown('output.incomplete', error ? `The verification stopped with an error: ${error}` : 'The verification output ended before its end marker; wait for the command to finish.');
+      reading = unknown('output.incomplete', error ? l10n.t('The verification stopped with an error: {0}', error) : l10n.t('The verification output ended before its end marker; wait for the command to finish.'));
       break;
     case 'invalid':
       // rule output.invalidJson
-      reading = unknown('output.invalidJson', `The verification output could not be read as JSON (${block.reason}).${error ? ` The shell reported: ${error}` : ''}`);
+      reading = unknown('output.invalidJson', l10n.t('The verification output could not be read as JSON ({0}).', block.reason) + (error ? ` ${l10n.t('The shell reported: {0}', error)}` : ''));
       break;
     case 'json':
       reading = decide(stepId, block.value, settings, now);
-      if (error && reading.status !== 'done') reading = { ...reading, detail: `${reading.detail} (The shell also reported: ${error})` };
+      if (error && reading.status !== 'done') reading = { ...reading, detail: l10n.t('{0} (The shell also reported: {1})', reading.detail, error) };
       break;
   }
   return prior ? { ...reading, basicAuthPrior: prior } : reading;

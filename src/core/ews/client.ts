@@ -12,6 +12,7 @@ import { CLOSED_EARLY, TransportError, headerValue, type EwsTransport, type Http
 import { remedy, type Remedy } from '../remedies';
 import { errorText } from '../errors';
 import { describeThrottle, throttleSignal } from './throttling';
+import * as l10n from '../l10n';
 
 export interface EwsCredentials {
   upn: string;
@@ -80,7 +81,7 @@ export function classifyResponse(http: HttpResponse): CallOutcome {
   const isXml = /xml/i.test(headerValue(http, 'content-type') ?? '') || http.body.trimStart().startsWith('<');
   if (http.status === 200 || (http.status === 500 && isXml)) {
     // XML declared as UTF-8 with bytes that are not UTF-8 is not well-formed: never read a lossy decoding of it.
-    if (http.invalidUtf8) return { ok: false, http, failure: { kind: 'format', status: http.status, detail: 'the body is not valid UTF-8' } };
+    if (http.invalidUtf8) return { ok: false, http, failure: { kind: 'format', status: http.status, detail: l10n.t('the body is not valid UTF-8') } };
     let response: EwsResponse;
     try {
       response = parseEwsResponse(http.body);
@@ -89,7 +90,7 @@ export function classifyResponse(http: HttpResponse): CallOutcome {
     }
     const error = firstError(response);
     if (error) return { ok: false, http, serverVersion: response.serverVersion, failure: { kind: 'ews', error } };
-    if (http.status !== 200) return { ok: false, http, failure: { kind: 'format', status: http.status, detail: 'a SOAP response without a recognisable error' } };
+    if (http.status !== 200) return { ok: false, http, failure: { kind: 'format', status: http.status, detail: l10n.t('a SOAP response without a recognisable error') } };
     return { ok: true, response, http };
   }
   const failure: CallFailure = { kind: 'http', status: http.status, location: headerValue(http, 'location'), lockedOut: http.status === 456 || LOCKED_OUT.test(http.body) };
@@ -130,12 +131,12 @@ export function describeTransportError(error: TransportError): string {
     case 'aborted':
       return error.message;
     case 'tls':
-      return `TLS failed (${error.code ?? error.message}); see the tls.* checks`;
+      return l10n.t('TLS failed ({0}); see the tls.* checks', error.code ?? error.message);
     case 'network':
       if (error.code === CLOSED_EARLY) return error.message;
       return error.code === 'ECONNRESET' || /hang up|aborted/i.test(error.message)
-        ? `the server closed the connection before answering (${error.code ?? error.message})`
-        : `connection failed (${error.code ?? error.message})`;
+        ? l10n.t('the server closed the connection before answering ({0})', error.code ?? error.message)
+        : l10n.t('connection failed ({0})', error.code ?? error.message);
     default: {
       const unreachable: never = error.kind;
       return unreachable;
@@ -144,7 +145,7 @@ export function describeTransportError(error: TransportError): string {
 }
 
 function formatWait(ms: number): string {
-  return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`;
+  return ms >= 60_000 ? l10n.t('{0} min', Math.round(ms / 60_000)) : ms >= 1000 ? l10n.t('{0} s', Math.round(ms / 1000)) : l10n.t('{0} ms', ms);
 }
 
 /** One place that turns a failed call into words and a remedy. */
@@ -157,35 +158,40 @@ export function describeFailure(failure: CallFailure, method?: AccessMethod): Fa
     case 'transport':
       return { message: describeTransportError(failure.error) };
     case 'http': {
-      if (failure.lockedOut) return { message: 'HTTP 401: the service account is locked out', remedy: remedy('unlockAccount') };
+      if (failure.lockedOut) return { message: l10n.t('HTTP 401: the service account is locked out'), remedy: remedy('unlockAccount') };
       // Under Basic, IIS answers a disabled or locked-out account and an expired password with the same
       // 401 as a wrong password: Windows refuses the logon before EWS runs (Microsoft, "HTTP status code
       // in IIS 7 and later versions", 401.1 "Logon failed"). A locked-out body is told apart above.
       if (failure.status === 401) {
         return {
-          message: 'HTTP 401: the server refused the service account name or password (the same answer comes when the account is disabled, locked out or its password has expired)',
+          message: l10n.t('HTTP 401: the server refused the service account name or password (the same answer comes when the account is disabled, locked out or its password has expired)'),
           remedy: remedy('checkPassword'),
         };
       }
       if (failure.status >= 300 && failure.status < 400) {
         const generic = /genericerrorpage/i.test(failure.location ?? '');
         return generic
-          ? { message: `HTTP ${failure.status} to the EWS generic error page: the account could log on but EWS cannot serve it (no mailbox, disabled, or its password must change)`, remedy: remedy('createServiceAccount') }
-          : { message: `HTTP ${failure.status} redirect to ${failure.location ?? '(no location)'}: EWS should answer directly; check the EWS URL` };
+          ? { message: l10n.t('HTTP {0} to the EWS generic error page: the account could log on but EWS cannot serve it (no mailbox, disabled, or its password must change)', failure.status), remedy: remedy('createServiceAccount') }
+          : { message: failure.location === undefined
+            ? l10n.t('HTTP {0} redirect to (no location): EWS should answer directly; check the EWS URL', failure.status)
+            : l10n.t('HTTP {0} redirect to {1}: EWS should answer directly; check the EWS URL', failure.status, failure.location) };
       }
-      if (failure.status === 503) return { message: 'HTTP 503: EWS is unavailable (the server is overloaded or the EWS application pool is stopped)' };
-      if (failure.status === 404) return { message: 'HTTP 404: no EWS at this URL; it is usually https://<host>/EWS/Exchange.asmx' };
-      return { message: `HTTP ${failure.status} from EWS` };
+      if (failure.status === 503) return { message: l10n.t('HTTP 503: EWS is unavailable (the server is overloaded or the EWS application pool is stopped)') };
+      if (failure.status === 404) return { message: l10n.t('HTTP 404: no EWS at this URL; it is usually https://<host>/EWS/Exchange.asmx') };
+      return { message: l10n.t('HTTP {0} from EWS', failure.status) };
     }
     case 'ews': {
       const meaning = describeResponseCode(failure.error.responseCode, method);
-      const wait = failure.error.backOffMs !== undefined ? ` (it asked for ${formatWait(failure.error.backOffMs)})` : '';
-      return { message: `${failure.error.responseCode}: ${meaning.text}${wait}`, remedy: meaning.remedy ? remedy(meaning.remedy) : undefined };
+      const code = failure.error.responseCode;
+      const message = failure.error.backOffMs !== undefined
+        ? l10n.t('{0}: {1} (it asked for {2})', code, meaning.text, formatWait(failure.error.backOffMs))
+        : `${code}: ${meaning.text}`;
+      return { message, remedy: meaning.remedy ? remedy(meaning.remedy) : undefined };
     }
     case 'format':
-      return { message: `HTTP ${failure.status} with a response that is not valid EWS XML (${failure.detail})` };
+      return { message: l10n.t('HTTP {0} with a response that is not valid EWS XML ({1})', failure.status, failure.detail) };
     case 'library':
-      return { message: `HTTP ${failure.status} with an EWS answer that the EWS library could not read (${failure.detail}); please report it with the probe report` };
+      return { message: l10n.t('HTTP {0} with an EWS answer that the EWS library could not read ({1}); please report it with the probe report', failure.status, failure.detail) };
     default: {
       const unreachable: never = failure;
       return unreachable;

@@ -18,6 +18,7 @@ import { ThrottleWindow } from './throttleWindow';
 import { describeThrottle, throttleSignal, type ThrottleSignal } from './throttling';
 import { DirectEwsTransport } from './directTransport';
 import { TransportError, type EwsTransport } from './transport';
+import * as l10n from '../l10n';
 
 export interface MailboxListProblem {
   line: number;
@@ -114,7 +115,7 @@ function classifyMailboxFailure(mailbox: string, failure: CallFailure, method: A
       return failure.status >= 500 ? { mailbox, status: 'not-checked', reason } : { mailbox, status: 'denied', code, reason: withoutCode(reason, code) };
     }
     case 'ews': {
-      const code = failure.error.responseCode || 'an unnamed EWS error';
+      const code = failure.error.responseCode || l10n.t('an unnamed EWS error');
       if (NOT_FOUND_CODES.has(code)) return { mailbox, status: 'not-found', code, reason: withoutCode(reason, code) };
       if (NOT_CHECKED_CODES.has(code)) return { mailbox, status: 'not-checked', reason };
       return { mailbox, status: 'denied', code, reason: withoutCode(reason, code) };
@@ -143,13 +144,13 @@ export function parseMailboxList(text: string): MailboxList {
     const value = (hash === -1 ? raw : raw.slice(0, hash)).trim();
     if (value === '') return;
     if (!isSmtpAddress(value)) {
-      problems.push({ line, text: raw.trim(), reason: 'not an SMTP address (expected one address like alice@contoso.com per line)' });
+      problems.push({ line, text: raw.trim(), reason: l10n.t('not an SMTP address (expected one address like alice@contoso.com per line)') });
       return;
     }
     const key = value.toLowerCase();
     const seen = firstLine.get(key);
     if (seen !== undefined) {
-      problems.push({ line, text: raw.trim(), reason: `duplicate of line ${seen}` });
+      problems.push({ line, text: raw.trim(), reason: l10n.t('duplicate of line {0}', seen) });
       return;
     }
     firstLine.set(key, line);
@@ -167,22 +168,22 @@ export function readRecheckList(text: string): { ok: true; mailboxes: string[] }
   try {
     doc = JSON.parse(text);
   } catch {
-    return { ok: false, reason: 'is not JSON; give the output of "exchange-setup probe --mailboxes FILE --json" or an exported probe report (.json)' };
+    return { ok: false, reason: l10n.t('is not JSON; give the output of "exchange-setup probe --mailboxes FILE --json" or an exported probe report (.json)') };
   }
   const mailboxes = typeof doc === 'object' && doc !== null ? (doc as { mailboxes?: unknown }).mailboxes : undefined;
   const unverified = typeof mailboxes === 'object' && mailboxes !== null ? (mailboxes as { unverified?: unknown }).unverified : undefined;
   if (!Array.isArray(unverified)) {
-    return { ok: false, reason: 'has no mailbox results (mailboxes.unverified); give the JSON of a run that verified mailboxes (probe --mailboxes FILE --json, or an exported probe report)' };
+    return { ok: false, reason: l10n.t('has no mailbox results (mailboxes.unverified); give the JSON of a run that verified mailboxes (probe --mailboxes FILE --json, or an exported probe report)') };
   }
   const found: string[] = [];
   for (const [index, entry] of unverified.entries()) {
     const { mailbox, status } = (typeof entry === 'object' && entry !== null ? entry : {}) as { mailbox?: unknown; status?: unknown };
-    if (typeof mailbox !== 'string' || typeof status !== 'string') return { ok: false, reason: `mailboxes.unverified[${index}] is not {mailbox, status}: the file was edited or is not a probe report` };
+    if (typeof mailbox !== 'string' || typeof status !== 'string') return { ok: false, reason: l10n.t('mailboxes.unverified[{0}] is not {mailbox, status}: the file was edited or is not a probe report', index) };
     if (status !== 'not-checked') continue;
-    if (!isSmtpAddress(mailbox)) return { ok: false, reason: `mailboxes.unverified[${index}]: "${mailbox.slice(0, 80)}" is not an SMTP address` };
+    if (!isSmtpAddress(mailbox)) return { ok: false, reason: l10n.t('mailboxes.unverified[{0}]: "{1}" is not an SMTP address', index, mailbox.slice(0, 80)) };
     found.push(mailbox);
   }
-  if (found.length === 0) return { ok: false, reason: 'lists no not-checked mailboxes: nothing to check again' };
+  if (found.length === 0) return { ok: false, reason: l10n.t('lists no not-checked mailboxes: nothing to check again') };
   return { ok: true, mailboxes: found };
 }
 
@@ -222,7 +223,7 @@ export interface VerifyOptions {
 
 export const DEFAULT_MAILBOX_CONCURRENCY = 8;
 const MAX_THROTTLED_RETRIES = 20;
-const CANCELLED_REASON = 'the run was cancelled or its time limit ran out';
+const cancelledReason = (): string => l10n.t('the run was cancelled or its time limit ran out');
 
 export async function verifyMailboxes(config: MailboxCheckConfig, mailboxes: readonly string[], options: VerifyOptions = {}): Promise<MailboxReport> {
   const concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_MAILBOX_CONCURRENCY, 64));
@@ -302,7 +303,7 @@ export async function verifyMailboxes(config: MailboxCheckConfig, mailboxes: rea
         return undefined;
       }
       if (retries >= maxRetries) {
-        return { mailbox, status: 'not-checked', reason: `still throttled after ${maxRetries} retries: ${describeThrottle(signal)}` };
+        return { mailbox, status: 'not-checked', reason: l10n.t('still throttled after {0} retries: {1}', maxRetries, describeThrottle(signal)) };
       }
       throttle(signal, sentAtLevel);
     }
@@ -314,7 +315,7 @@ export async function verifyMailboxes(config: MailboxCheckConfig, mailboxes: rea
       inProgress.add(index);
       const result = await checkOne(mailboxes[index], index);
       inProgress.delete(index);
-      record(result ?? { mailbox: mailboxes[index], status: 'not-checked', reason: stopReason ?? CANCELLED_REASON }, index);
+      record(result ?? { mailbox: mailboxes[index], status: 'not-checked', reason: stopReason ?? cancelledReason() }, index);
     }
   };
 
@@ -327,7 +328,7 @@ export async function verifyMailboxes(config: MailboxCheckConfig, mailboxes: rea
     if (ownTransport) transport.close();
   }
   // Cancelled, out of time or stopped by throttling: what was not checked must not look verified.
-  const reason = stopReason ?? CANCELLED_REASON;
+  const reason = stopReason ?? cancelledReason();
   for (const index of inProgress) record({ mailbox: mailboxes[index], status: 'not-checked', reason }, index);
   for (let index = next; index < mailboxes.length; index++) record({ mailbox: mailboxes[index], status: 'not-checked', reason }, index);
   return report;

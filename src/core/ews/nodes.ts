@@ -18,6 +18,7 @@ import { DirectEwsTransport } from './directTransport';
 import { verifyMailboxes, type MailboxCheckConfig, type MailboxReport, type VerifyOptions } from './mailboxes';
 import { resolveHost } from './network';
 import { checkNodeName } from './nodeNames';
+import * as l10n from '../l10n';
 
 export { checkNodeName } from './nodeNames';
 import { runProbes, type ProbeConfig, type ProbeId, type ProbeResult, type ProbeRunOptions, type ServerSummary } from './probes';
@@ -82,13 +83,13 @@ export async function nodeList(ewsUrl: string, listed: readonly string[], allRes
     try {
       addresses = await (options.lookup ?? ((h) => resolveHost(h, options.timeoutMs ?? 10_000, options.signal)))(host);
     } catch (err) {
-      throw new Error(`The EWS host ${host} does not resolve, so its nodes are unknown (${(err as { code?: string }).code ?? String(err)}); list them instead (--node, exchangeSetup.probes.nodes)`);
+      throw new Error(l10n.t('The EWS host {0} does not resolve, so its nodes are unknown ({1}); list them instead (--node, exchangeSetup.probes.nodes)', host, (err as { code?: string }).code ?? String(err)));
     }
     nodes.push(...addresses);
   }
   const unique = [...new Set(nodes.map((n) => n.toLowerCase()))];
-  if (unique.length === 0) throw new Error('No node to probe: list nodes (--node HOST_OR_ADDRESS, setting exchangeSetup.probes.nodes) or use --all-nodes');
-  if (unique.length > MAX_NODES) throw new Error(`${unique.length} nodes are more than the ${MAX_NODES} probed at most: list only the Exchange servers behind the EWS name`);
+  if (unique.length === 0) throw new Error(l10n.t('No node to probe: list nodes (--node HOST_OR_ADDRESS, setting exchangeSetup.probes.nodes) or use --all-nodes'));
+  if (unique.length > MAX_NODES) throw new Error(l10n.t('{0} nodes are more than the {1} probed at most: list only the Exchange servers behind the EWS name', unique.length, MAX_NODES));
   return unique;
 }
 
@@ -123,31 +124,39 @@ export async function runNodeProbes(config: ProbeConfig, nodes: readonly string[
 /** The phrase for one check that went wrong on a node. */
 function problemPhrase(check: ProbeResult, host: string, result: NodeResult): string {
   switch (check.id) {
-    case 'net.dns': return 'does not resolve';
-    case 'net.tcp': return 'accepts no connection on the EWS port';
-    case 'tls.handshake': return 'fails the TLS handshake';
-    case 'tls.name': return `presents a certificate that does not cover ${host}`;
-    case 'tls.trust': return check.status === 'warn' ? 'presents a certificate trusted only through the extra CA' : 'presents a certificate that is not trusted';
-    case 'tls.expiry': return /not valid yet/.test(check.message) ? 'presents a certificate that is not valid yet'
-      : check.status === 'warn' ? 'presents a certificate that expires soon' : 'presents an expired certificate';
-    case 'auth.schemes': return /not offered/.test(check.message) ? 'does not offer Basic' : 'offers no usable logon';
-    case 'auth.login': return 'refuses the service account\'s logon';
-    case 'server.version': return result.server ? `runs ${result.server.product} (${result.server.build})` : 'does not tell its Exchange version';
-    case 'access.impersonation': return 'does not let the service account impersonate the test mailbox';
-    case 'access.delegate': return 'does not let the service account open the test mailbox\'s calendar';
+    case 'net.dns': return l10n.t('does not resolve');
+    case 'net.tcp': return l10n.t('accepts no connection on the EWS port');
+    case 'tls.handshake': return l10n.t('fails the TLS handshake');
+    case 'tls.name': return l10n.t('presents a certificate that does not cover {0}', host);
+    case 'tls.trust': return check.status === 'warn' ? l10n.t('presents a certificate trusted only through the extra CA') : l10n.t('presents a certificate that is not trusted');
+    // The check's message is in the display language: compared with the same sentence in it (and in English, for a result read from a report).
+    case 'tls.expiry': return /not valid yet/.test(check.message) || check.message === l10n.t('The certificate is not valid yet (check its dates and the clock)')
+      ? l10n.t('presents a certificate that is not valid yet')
+      : check.status === 'warn' ? l10n.t('presents a certificate that expires soon') : l10n.t('presents an expired certificate');
+    case 'auth.schemes': return /not offered/.test(check.message) || check.message.startsWith(beforePlaceholder(l10n.t('Basic authentication is not offered on EWS (offered: {0})', PLACEHOLDER)))
+      ? l10n.t('does not offer Basic') : l10n.t('offers no usable logon');
+    case 'auth.login': return l10n.t("refuses the service account's logon");
+    case 'server.version': return result.server ? runsText(result.server) : l10n.t('does not tell its Exchange version');
+    case 'access.impersonation': return l10n.t('does not let the service account impersonate the test mailbox');
+    case 'access.delegate': return l10n.t("does not let the service account open the test mailbox's calendar");
     default: return `${check.id}: ${check.message}`;
   }
 }
+
+/** A character no message holds, standing for an argument to find where a translated sentence's fixed start ends. */
+const PLACEHOLDER = '\u0000';
+const beforePlaceholder = (text: string): string => text.slice(0, Math.max(0, text.indexOf(PLACEHOLDER)));
+const runsText = (server: ServerSummary): string => l10n.t('runs {0} ({1})', server.product, server.build);
 
 /** "one request in three", "two requests in five": the share of requests a balancer spreading evenly sends to the odd nodes. */
 export function shareText(count: number, total: number): string {
   const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
   const d = gcd(count, total);
   const [n, t] = [count / d, total / d];
-  const words = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+  const words = [l10n.t('no'), l10n.t('one'), l10n.t('two'), l10n.t('three'), l10n.t('four'), l10n.t('five'), l10n.t('six'), l10n.t('seven'), l10n.t('eight'), l10n.t('nine'), l10n.t('ten')];
   const say = (x: number): string => words[x] ?? String(x);
-  if (n === t) return 'every request';
-  return `${say(n)} request${n === 1 ? '' : 's'} in ${say(t)}`;
+  if (n === t) return l10n.t('every request');
+  return n === 1 ? l10n.t('one request in {0}', say(t)) : l10n.t('{0} requests in {1}', say(n), say(t));
 }
 
 /**
@@ -172,12 +181,15 @@ export function summarizeNodes(host: string, nodes: NodeResult[]): NodesReport {
     const problems: string[] = [];
     let failing = false;
     let fix: Remedy | undefined;
+    let versionNamed = false;
     for (const check of n.checks) {
       const someonePasses = nodes.some((other) => other !== n && statusOf(other, check.id) === 'pass');
       const everyoneFails = total > 1 && nodes.every((other) => statusOf(other, check.id) === 'fail');
+      // A version is a difference even when every node fails it: each may run another one.
+      const namesVersion = check.id === 'server.version' && n.server !== undefined;
       if (check.status === 'fail' && everyoneFails) {
         const phrase = problemPhrase(check, host, n);
-        if (!phrase.startsWith('runs ')) {
+        if (!namesVersion) {
           if (!shared.has(phrase)) shared.set(phrase, check.remedy);
           continue;
         }
@@ -185,36 +197,37 @@ export function summarizeNodes(host: string, nodes: NodeResult[]): NodesReport {
       const odd = check.status === 'fail' || (check.status === 'warn' && someonePasses);
       if (!odd) continue;
       if (check.status === 'fail') failing = true;
+      if (namesVersion) versionNamed = true;
       problems.push(problemPhrase(check, host, n));
       fix ??= check.remedy;
     }
-    if (buildsDiffer && n.server && n.server.build !== commonBuild && !problems.some((p) => p.startsWith('runs '))) {
-      problems.push(`runs ${n.server.product} (${n.server.build}), most nodes ${commonBuild}`);
+    if (buildsDiffer && n.server && n.server.build !== commonBuild && !versionNamed) {
+      problems.push(l10n.t('runs {0} ({1}), most nodes {2}', n.server.product, n.server.build, commonBuild ?? ''));
       fix ??= remedyFor('upgradeExchange');
     }
     if (problems.length === 0) continue;
     differing.push({
       node: n.node, label: n.label, problems, failing,
-      ...(fix ? { remedy: { step: fix.step, text: `On ${n.label}: ${fix.text}` } } : {}),
+      ...(fix ? { remedy: { step: fix.step, text: l10n.t('On {0}: {1}', n.label, fix.text) } } : {}),
     });
   }
 
   const failingCount = differing.filter((d) => d.failing).length;
-  const parts: string[] = [`${passing} of ${total} node${total === 1 ? '' : 's'} pass`];
+  const parts: string[] = [total === 1 ? l10n.t('{0} of {1} node pass', passing, total) : l10n.t('{0} of {1} nodes pass', passing, total)];
   if (differing.length === 0) {
-    if (total > 1 && passing === total) parts[0] += `; all nodes answer alike for ${host}`;
+    if (total > 1 && passing === total) parts.push(l10n.t('all nodes answer alike for {0}', host));
   } else {
     for (const d of differing) {
-      const effect = d.failing
-        ? failingCount === 1 ? `: the service will fail on about ${shareText(1, total)}` : ''
-        : `: about ${shareText(1, total)} goes to it`;
-      parts.push(`${d.label} ${d.problems.join(', ')}${effect}`);
+      const problems = d.problems.join(', ');
+      if (!d.failing) parts.push(l10n.t('{0} {1}: about {2} goes to it', d.label, problems, shareText(1, total)));
+      else if (failingCount === 1) parts.push(l10n.t('{0} {1}: the service will fail on about {2}', d.label, problems, shareText(1, total)));
+      else parts.push(`${d.label} ${problems}`);
     }
-    if (failingCount > 1) parts.push(failingCount === total ? 'the service will fail on every request' : `the service will fail on about ${shareText(failingCount, total)}`);
+    if (failingCount > 1) parts.push(failingCount === total ? l10n.t('the service will fail on every request') : l10n.t('the service will fail on about {0}', shareText(failingCount, total)));
   }
-  for (const phrase of shared.keys()) parts.push(`every node ${phrase}`);
-  const remedies = differing.filter((d) => d.remedy).map((d) => `Fix: ${d.remedy!.text} (checklist step ${d.remedy!.step}).`);
-  for (const fix of shared.values()) if (fix) remedies.push(`Fix on every node: ${fix.text} (checklist step ${fix.step}).`);
+  for (const phrase of shared.keys()) parts.push(l10n.t('every node {0}', phrase));
+  const remedies = differing.filter((d) => d.remedy).map((d) => l10n.t('Fix: {0} (checklist step {1}).', d.remedy!.text, d.remedy!.step));
+  for (const fix of shared.values()) if (fix) remedies.push(l10n.t('Fix on every node: {0} (checklist step {1}).', fix.text, fix.step));
   // ASSUMPTION: the "one request in N" share supposes a balancer that spreads requests evenly; one
   // that keeps a client on one server makes it all or nothing for that client.
   const summary = `${parts.join('; ')}.${remedies.length > 0 ? ` ${remedies.join(' ')}` : ''}`;
@@ -255,7 +268,7 @@ export async function verifyMailboxesAcrossNodes(config: MailboxCheckConfig, nod
   const perNode = Math.max(1, Math.ceil((options.concurrency ?? 8) / Math.max(1, usable.length)));
   const targets = usable.map((n) => ({ label: n.label, transport: new DirectEwsTransport({ extraCaPem: config.extraCaPem, maxSockets: perNode, connectAddress: n.address }) }));
   if (targets.length === 0) {
-    const reason = 'no node proved the EWS host\'s certificate, so no credentials were sent (see the nodes section)';
+    const reason = l10n.t("no node proved the EWS host's certificate, so no credentials were sent (see the nodes section)");
     return {
       leftOut,
       report: { total: mailboxes.length, verified: 0, denied: 0, notFound: 0, notChecked: mailboxes.length, unverified: mailboxes.map((mailbox) => ({ mailbox, status: 'not-checked', reason })) },

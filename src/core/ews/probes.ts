@@ -20,6 +20,7 @@ import { TransportError, type TransportStats } from './transport';
 import { oneLineErrorText } from '../errors';
 import { findChallenge, parseChallenges } from './authChallenge';
 import type { WriteStep } from '../pure/progress';
+import * as l10n from '../l10n';
 
 export type ProbeId =
   | 'net.dns' | 'net.tcp' | 'tls.handshake' | 'tls.name' | 'tls.trust' | 'tls.expiry'
@@ -117,28 +118,31 @@ export function classifyServerVersion(v: ServerVersion): ServerSummary & { verdi
   const summary = (product: string, supported: boolean, verdict: Verdict): ServerSummary & { verdict: Verdict } => ({ build: v.build, product, supported, verdict });
   if (v.major < 15) {
     return summary(v.major === 14 ? 'Exchange 2010' : 'Exchange 2007 or older', false,
-      fail(`Exchange ${v.build} is older than Exchange 2013, the oldest version the calendar service works with`, remedy('upgradeExchange')));
+      fail(l10n.t('Exchange {0} is older than Exchange 2013, the oldest version the calendar service works with', v.build), remedy('upgradeExchange')));
   }
   if (v.major > 15 || v.minor >= 20) {
-    return summary('Exchange Online', false, fail(`Build ${v.build} is Exchange Online: Basic authentication for EWS is off there since October 2022 and ApplicationImpersonation was removed in February 2025; this procedure is for on-premises Exchange only`, remedy('onPremisesOnly')));
+    return summary('Exchange Online', false, fail(l10n.t('Build {0} is Exchange Online: Basic authentication for EWS is off there since October 2022 and ApplicationImpersonation was removed in February 2025; this procedure is for on-premises Exchange only', v.build), remedy('onPremisesOnly')));
   }
-  if (v.minor === 0) return summary('Exchange 2013', false, warn(`Exchange 2013 (${v.build}) works but its support ended on 2023-04-11`, remedy('upgradeExchange')));
-  if (v.minor === 1) return summary('Exchange 2016', false, warn(`Exchange 2016 (${v.build}) works but its support ended on 2025-10-14`, remedy('upgradeExchange')));
-  if (v.majorBuild < 2562) return summary('Exchange 2019', false, warn(`Exchange 2019 (${v.build}) works but its support ended on 2025-10-14`, remedy('upgradeExchange')));
-  return summary('Exchange Server Subscription Edition', true, pass(`Exchange Server Subscription Edition (${v.build}), supported`));
+  if (v.minor === 0) return summary('Exchange 2013', false, warn(l10n.t('Exchange 2013 ({0}) works but its support ended on 2023-04-11', v.build), remedy('upgradeExchange')));
+  if (v.minor === 1) return summary('Exchange 2016', false, warn(l10n.t('Exchange 2016 ({0}) works but its support ended on 2025-10-14', v.build), remedy('upgradeExchange')));
+  if (v.majorBuild < 2562) return summary('Exchange 2019', false, warn(l10n.t('Exchange 2019 ({0}) works but its support ended on 2025-10-14', v.build), remedy('upgradeExchange')));
+  return summary('Exchange Server Subscription Edition', true, pass(l10n.t('Exchange Server Subscription Edition ({0}), supported', v.build)));
 }
 
-function tlsFailureText(code: string | undefined): string {
+/** The tls.trust verdict's whole sentence for a chain Node rejected with `code`. */
+function untrustedText(code: string | undefined): string {
   switch (code) {
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
     case 'SELF_SIGNED_CERT_IN_CHAIN':
-      return 'the certificate is self-signed';
+      return l10n.t('The certificate is not trusted: the certificate is self-signed');
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
     case 'UNABLE_TO_GET_ISSUER_CERT':
-      return 'its issuer is unknown: the CA is not publicly trusted, or the server does not send its intermediate certificates';
+      return l10n.t('The certificate is not trusted: its issuer is unknown: the CA is not publicly trusted, or the server does not send its intermediate certificates');
     default:
-      return `verification failed (${code ?? 'unknown error'})`;
+      return code === undefined
+        ? l10n.t('The certificate is not trusted: verification failed (unknown error)')
+        : l10n.t('The certificate is not trusted: verification failed ({0})', code);
   }
 }
 
@@ -182,17 +186,17 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
     const blocker = blockerOf(prerequisites);
     let verdict: Verdict;
     if (blocker) {
-      verdict = skip(`Skipped: ${blocker.id} did not pass`);
+      verdict = skip(l10n.t('Skipped: {0} did not pass', blocker.id));
     } else if (run.signal.aborted) {
       if (options.signal?.aborted) throw new TransportError('aborted', 'Cancelled');
-      verdict = skip(`Skipped: the run's time limit (${budgetMs} ms) ran out`);
+      verdict = skip(l10n.t("Skipped: the run's time limit ({0} ms) ran out", budgetMs));
     } else {
       try {
         verdict = await body();
       } catch (err) {
         if (options.signal?.aborted) throw new TransportError('aborted', 'Cancelled');
-        if (err instanceof TransportError && err.kind === 'aborted') verdict = fail(`Timed out: the run's time limit (${budgetMs} ms) ran out`);
-        else verdict = fail(`Unexpected error: ${oneLineErrorText(err)}`);
+        if (err instanceof TransportError && err.kind === 'aborted') verdict = fail(l10n.t("Timed out: the run's time limit ({0} ms) ran out", budgetMs));
+        else verdict = fail(l10n.t('Unexpected error: {0}', oneLineErrorText(err)));
       }
     }
     const entry: ProbeResult = { id, ...verdict, ms: Date.now() - t0 };
@@ -235,29 +239,31 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
           connectHost = addresses[0];
           result.nodeAddress = connectHost;
           transport.pinTo(connectHost);
-          const others = addresses.length > 1 ? ` (also ${addresses.slice(1).join(', ')}; the first is probed)` : '';
-          return pass(node === connectHost ? `Node ${node}, asked as ${host}` : `Node ${node} resolves to ${connectHost}${others}, asked as ${host}`);
+          if (node === connectHost) return pass(l10n.t('Node {0}, asked as {1}', node, host));
+          return pass(addresses.length > 1
+            ? l10n.t('Node {0} resolves to {1} (also {2}; the first is probed), asked as {3}', node, connectHost, addresses.slice(1).join(', '), host)
+            : l10n.t('Node {0} resolves to {1}, asked as {2}', node, connectHost, host));
         } catch (err) {
           if (err instanceof TransportError && err.kind === 'aborted') throw err;
-          return fail(`Node ${node} does not resolve (${(err as { code?: string }).code ?? oneLineErrorText(err)}); check the node list (exchangeSetup.probes.nodes or --node)`);
+          return fail(l10n.t('Node {0} does not resolve ({1}); check the node list (exchangeSetup.probes.nodes or --node)', node, (err as { code?: string }).code ?? oneLineErrorText(err)));
         }
       }
       try {
         const addresses = await resolveHost(host, requestTimeout(), run.signal);
-        return pass(`${host} resolves to ${addresses.join(', ')}`);
+        return pass(l10n.t('{0} resolves to {1}', host, addresses.join(', ')));
       } catch (err) {
         if (err instanceof TransportError && err.kind === 'aborted') throw err;
-        return fail(`${host} does not resolve (${(err as { code?: string }).code ?? oneLineErrorText(err)}); check the EWS URL and DNS`);
+        return fail(l10n.t('{0} does not resolve ({1}); check the EWS URL and DNS', host, (err as { code?: string }).code ?? oneLineErrorText(err)));
       }
     });
 
     await probe('net.tcp', ['net.dns'], async () => {
       try {
         tcpSocket = await openTcp(connectHost, port, requestTimeout(), run.signal);
-        return pass(`TCP connection to ${connectHost}:${port} opened`);
+        return pass(l10n.t('TCP connection to {0}:{1} opened', connectHost, port));
       } catch (err) {
         if (err instanceof TransportError && err.kind === 'aborted') throw err;
-        return fail(`No TCP connection to ${connectHost}:${port} (${(err as { code?: string }).code ?? oneLineErrorText(err)}); check firewalls and the port`);
+        return fail(l10n.t('No TCP connection to {0}:{1} ({2}); check firewalls and the port', connectHost, port, (err as { code?: string }).code ?? oneLineErrorText(err)));
       }
     });
 
@@ -266,53 +272,57 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
       tcpSocket = undefined; // from here inspectTls owns it: kept by the transport, or destroyed
       tls = await inspectTls(host, port, config.extraCaPem, requestTimeout(), run.signal, { socket, keep: (verified) => transport.adopt(verified, host, port) });
       const code = tls.errorCode;
-      if (tls.ok) return pass(`TLS handshake completed (${tls.protocol ?? 'unknown protocol'})`);
+      if (tls.ok) return pass(tls.protocol === undefined ? l10n.t('TLS handshake completed (unknown protocol)') : l10n.t('TLS handshake completed ({0})', tls.protocol));
       if (code && (EXPIRY_CODES.has(code) || NAME_CODES.has(code) || UNTRUSTED_CHAIN_CODES.has(code))) {
-        return pass(`TLS handshake completed; the certificate was then rejected (${code})`);
+        return pass(l10n.t('TLS handshake completed; the certificate was then rejected ({0})', code));
       }
       if (code === 'ECONNRESET' || code === 'ECONNABORTED') {
-        return fail(`TLS handshake failed (${code}): the server closed the connection mid-handshake; it may not speak TLS on this port, accept no cipher Node offers, or sit behind a firewall that cuts TLS`, remedy('fixCertificate'));
+        return fail(l10n.t('TLS handshake failed ({0}): the server closed the connection mid-handshake; it may not speak TLS on this port, accept no cipher Node offers, or sit behind a firewall that cuts TLS', code), remedy('fixCertificate'));
       }
       if (code && PROTOCOL_VERSION_CODES.has(code)) {
-        return fail(`TLS handshake failed (${code}): the server offers only an obsolete TLS version (1.0 or 1.1); TLS 1.2 or newer is required`, remedy('fixCertificate'));
+        return fail(l10n.t('TLS handshake failed ({0}): the server offers only an obsolete TLS version (1.0 or 1.1); TLS 1.2 or newer is required', code), remedy('fixCertificate'));
       }
-      return fail(`TLS handshake failed (${code ?? tls.errorMessage ?? 'unknown error'})`, remedy('fixCertificate'));
+      return fail(code === undefined && tls.errorMessage === undefined ? l10n.t('TLS handshake failed (unknown error)') : l10n.t('TLS handshake failed ({0})', code ?? tls.errorMessage ?? ''), remedy('fixCertificate'));
     });
 
     await probe('tls.name', ['tls.handshake'], async () => {
       const facts = tls as TlsFacts;
-      const names = facts.certificate?.altNames.join(', ') || facts.certificate?.subject || 'none';
-      if (facts.errorCode && NAME_CODES.has(facts.errorCode)) return fail(`The certificate does not cover ${host} (it names: ${names})`, remedy('fixCertificateName'));
-      if (facts.ok) return pass(`The certificate covers ${host}`);
-      if (facts.errorCode && EXPIRY_CODES.has(facts.errorCode)) return skip('Skipped: the certificate was rejected for its dates first (see tls.expiry)');
-      return skip('Skipped: the certificate chain was rejected first (see tls.trust)');
+      const names = facts.certificate?.altNames.join(', ') || facts.certificate?.subject || '';
+      if (facts.errorCode && NAME_CODES.has(facts.errorCode)) {
+        return fail(names === ''
+          ? l10n.t('The certificate does not cover {0} (it names: none)', host)
+          : l10n.t('The certificate does not cover {0} (it names: {1})', host, names), remedy('fixCertificateName'));
+      }
+      if (facts.ok) return pass(l10n.t('The certificate covers {0}', host));
+      if (facts.errorCode && EXPIRY_CODES.has(facts.errorCode)) return skip(l10n.t('Skipped: the certificate was rejected for its dates first (see tls.expiry)'));
+      return skip(l10n.t('Skipped: the certificate chain was rejected first (see tls.trust)'));
     });
 
     await probe('tls.trust', ['tls.handshake'], async () => {
       const facts = tls as TlsFacts;
       const code = facts.errorCode;
       if (code && UNTRUSTED_CHAIN_CODES.has(code)) {
-        return fail(`The certificate is not trusted: ${tlsFailureText(code)}`, remedy('fixCertificate'));
+        return fail(untrustedText(code), remedy('fixCertificate'));
       }
-      if (code && EXPIRY_CODES.has(code)) return skip('Skipped: the certificate was rejected for its dates first (see tls.expiry)');
+      if (code && EXPIRY_CODES.has(code)) return skip(l10n.t('Skipped: the certificate was rejected for its dates first (see tls.expiry)'));
       // Read from the chain the handshake received, instead of a second handshake with public roots only.
       if (config.extraCaPem && facts.publicRootTrusted === false) {
-        return warn('Trusted only through the extra CA file, not by a public root: the calendar service needs a publicly trusted certificate', remedy('publicCertificate'));
+        return warn(l10n.t('Trusted only through the extra CA file, not by a public root: the calendar service needs a publicly trusted certificate'), remedy('publicCertificate'));
       }
-      return pass('The certificate chains to a public root');
+      return pass(l10n.t('The certificate chains to a public root'));
     });
 
     await probe('tls.expiry', ['tls.handshake'], async () => {
       const facts = tls as TlsFacts;
-      if (facts.errorCode === 'CERT_HAS_EXPIRED') return fail('The certificate has expired', remedy('renewCertificate'));
-      if (facts.errorCode === 'CERT_NOT_YET_VALID') return fail('The certificate is not valid yet (check its dates and the clock)', remedy('renewCertificate'));
+      if (facts.errorCode === 'CERT_HAS_EXPIRED') return fail(l10n.t('The certificate has expired'), remedy('renewCertificate'));
+      if (facts.errorCode === 'CERT_NOT_YET_VALID') return fail(l10n.t('The certificate is not valid yet (check its dates and the clock)'), remedy('renewCertificate'));
       const cert = facts.certificate;
-      if (!cert) return skip('Skipped: the certificate could not be read (see tls.trust)');
+      if (!cert) return skip(l10n.t('Skipped: the certificate could not be read (see tls.trust)'));
       const days = Math.floor((cert.validTo.getTime() - now().getTime()) / 86_400_000);
       const until = cert.validTo.toISOString().slice(0, 10);
-      if (days < 0) return fail(`The certificate expired on ${until}`, remedy('renewCertificate'));
-      if (days < EXPIRY_WARNING_DAYS) return warn(`The certificate expires on ${until}, in ${days} days`, remedy('renewCertificate'));
-      return pass(`The certificate is valid until ${until} (${days} days)`);
+      if (days < 0) return fail(l10n.t('The certificate expired on {0}', until), remedy('renewCertificate'));
+      if (days < EXPIRY_WARNING_DAYS) return warn(l10n.t('The certificate expires on {0}, in {1} days', until, days), remedy('renewCertificate'));
+      return pass(l10n.t('The certificate is valid until {0} ({1} days)', until, days));
     });
 
     await probe('auth.schemes', TLS_PROBES, async () => {
@@ -322,27 +332,31 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
           url: config.ewsUrl, method: 'POST', headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body: ownCalendarRequest(), signal: run.signal, timeoutMs: requestTimeout(),
         });
       } catch (err) {
-        if (err instanceof TransportError && err.kind !== 'aborted') return fail(`No answer from EWS: ${describeTransportError(err)}`);
+        if (err instanceof TransportError && err.kind !== 'aborted') return fail(l10n.t('No answer from EWS: {0}', describeTransportError(err)));
         throw err;
       }
-      if (response.status !== 401) return warn(`EWS answered an unauthenticated request with HTTP ${response.status} instead of asking for credentials`);
+      if (response.status !== 401) return warn(l10n.t('EWS answered an unauthenticated request with HTTP {0} instead of asking for credentials', response.status));
       // One header line per scheme from Exchange, or one folded line from a proxy: RFC 7235 section 4.1 reads both.
       const lines = response.headers['www-authenticate'] ?? [];
       if (lines.length === 0) {
-        return fail('EWS answered 401 with no WWW-Authenticate header, so it offers no way to log on (a proxy or load balancer in front of EWS may be stripping it)', remedy('enableBasicAuth'));
+        return fail(l10n.t('EWS answered 401 with no WWW-Authenticate header, so it offers no way to log on (a proxy or load balancer in front of EWS may be stripping it)'), remedy('enableBasicAuth'));
       }
       const parsed = parseChallenges(lines);
-      const unreadable = parsed.problems.length > 0 ? `; part of the WWW-Authenticate header could not be read (${parsed.problems.join('; ')})` : '';
+      // The verdict, followed by the header's unreadable parts when there are any.
+      const unreadable = (verdict: string): string => (parsed.problems.length > 0
+        ? l10n.t('{0}; part of the WWW-Authenticate header could not be read ({1})', verdict, parsed.problems.join('; '))
+        : verdict);
       if (parsed.challenges.length === 0) {
-        return fail(`EWS answered 401 with a WWW-Authenticate header that names no scheme${unreadable}`, remedy('enableBasicAuth'));
+        return fail(unreadable(l10n.t('EWS answered 401 with a WWW-Authenticate header that names no scheme')), remedy('enableBasicAuth'));
       }
       const offered = parsed.challenges.map((c) => c.scheme).join(', ');
       const basic = findChallenge(parsed, 'Basic');
       if (basic) {
-        const realm = basic.params.realm ? `, realm "${basic.params.realm}"` : '';
-        return pass(`Basic authentication is offered (all: ${offered}${realm})${unreadable}`);
+        return pass(unreadable(basic.params.realm
+          ? l10n.t('Basic authentication is offered (all: {0}, realm "{1}")', offered, basic.params.realm)
+          : l10n.t('Basic authentication is offered (all: {0})', offered)));
       }
-      return fail(`Basic authentication is not offered on EWS (offered: ${offered})${unreadable}`, remedy('enableBasicAuth'));
+      return fail(unreadable(l10n.t('Basic authentication is not offered on EWS (offered: {0})', offered)), remedy('enableBasicAuth'));
     });
 
     await probe('auth.login', ['auth.schemes'], async () => {
@@ -350,16 +364,16 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
       if (outcome.ok) {
         serverVersion = outcome.response.serverVersion;
         versionProblem = outcome.response.serverVersionProblem;
-        return waitedMs > 0 ? warn(`${config.upn} logged on after the server asked to wait ${waitedMs} ms (throttling)`) : pass(`${config.upn} logged on with Basic authentication`);
+        return waitedMs > 0 ? warn(l10n.t('{0} logged on after the server asked to wait {1} ms (throttling)', config.upn, waitedMs)) : pass(l10n.t('{0} logged on with Basic authentication', config.upn));
       }
       serverVersion = outcome.serverVersion;
       if (outcome.failure.kind === 'ews' && outcome.failure.error.responseCode === 'ErrorInvalidServerVersion') {
         loginRefusedVersion = true;
-        return pass(`${config.upn} logged on, but the server refused the Exchange2013 request version (see server.version)`);
+        return pass(l10n.t('{0} logged on, but the server refused the Exchange2013 request version (see server.version)', config.upn));
       }
       const described = describeFailure(outcome.failure, config.accessMethod);
-      if (throttleSignal(outcome.failure)) return fail(`Logon as ${config.upn} not checked: ${described.message}`);
-      return fail(`Logon as ${config.upn} failed: ${described.message}`, described.remedy);
+      if (throttleSignal(outcome.failure)) return fail(l10n.t('Logon as {0} not checked: {1}', config.upn, described.message));
+      return fail(l10n.t('Logon as {0} failed: {1}', config.upn, described.message), described.remedy);
     });
 
     // An EWS error answer carries ServerVersionInfo too (the error example of Microsoft's "GetFolder
@@ -367,9 +381,9 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
     // still tells the version; only an answer without one (401, no answer) leaves server.version to wait on auth.login.
     await probe('server.version', serverVersion ? [] : ['auth.login'], async () => {
       if (!serverVersion) {
-        if (loginRefusedVersion) return fail('The server is older than Exchange 2013 (it refused the Exchange2013 request version)', remedy('upgradeExchange'));
-        if (versionProblem) return warn(`The server's ServerVersionInfo is not a version (${versionProblem}); the Exchange version could not be checked`);
-        return warn('The server did not report its version (no ServerVersionInfo)');
+        if (loginRefusedVersion) return fail(l10n.t('The server is older than Exchange 2013 (it refused the Exchange2013 request version)'), remedy('upgradeExchange'));
+        if (versionProblem) return warn(l10n.t("The server's ServerVersionInfo is not a version ({0}); the Exchange version could not be checked", versionProblem));
+        return warn(l10n.t('The server did not report its version (no ServerVersionInfo)'));
       }
       const classified = classifyServerVersion(serverVersion);
       result.server = { build: classified.build, product: classified.product, supported: classified.supported };
@@ -377,18 +391,29 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
     });
 
     const accessId: ProbeId = config.accessMethod === 'impersonation' ? 'access.impersonation' : 'access.delegate';
-    const how = config.accessMethod === 'impersonation' ? 'impersonate' : 'open the calendar of';
+    const impersonation = config.accessMethod === 'impersonation';
     /** Whether the service account reaches one mailbox with the chosen method (FindItem over the next day). */
     const accessVerdict = async (mailbox: string): Promise<Verdict> => {
       const start = now();
       const xml = calendarAccessRequest(mailbox, config.accessMethod, start, new Date(start.getTime() + 86_400_000));
       const { outcome, waitedMs } = await callWithBackOff(xml, config.accessMethod === 'impersonation' ? mailbox : undefined);
       if (outcome.ok) {
-        return waitedMs > 0 ? warn(`${config.upn} can ${how} ${mailbox} (after ${waitedMs} ms of throttling)`) : pass(`${config.upn} can ${how} ${mailbox}`);
+        if (waitedMs > 0) {
+          return warn(impersonation
+            ? l10n.t('{0} can impersonate {1} (after {2} ms of throttling)', config.upn, mailbox, waitedMs)
+            : l10n.t('{0} can open the calendar of {1} (after {2} ms of throttling)', config.upn, mailbox, waitedMs));
+        }
+        return pass(impersonation ? l10n.t('{0} can impersonate {1}', config.upn, mailbox) : l10n.t('{0} can open the calendar of {1}', config.upn, mailbox));
       }
       const described = describeFailure(outcome.failure, config.accessMethod);
-      if (throttleSignal(outcome.failure)) return fail(`Whether ${config.upn} can ${how} ${mailbox} was not checked: ${described.message}`);
-      return fail(`${config.upn} cannot ${how} ${mailbox}: ${described.message}`, described.remedy);
+      if (throttleSignal(outcome.failure)) {
+        return fail(impersonation
+          ? l10n.t('Whether {0} can impersonate {1} was not checked: {2}', config.upn, mailbox, described.message)
+          : l10n.t('Whether {0} can open the calendar of {1} was not checked: {2}', config.upn, mailbox, described.message));
+      }
+      return fail(impersonation
+        ? l10n.t('{0} cannot impersonate {1}: {2}', config.upn, mailbox, described.message)
+        : l10n.t('{0} cannot open the calendar of {1}: {2}', config.upn, mailbox, described.message), described.remedy);
     };
     /** Reads the next 7 days of one mailbox's calendar; hands the events to `keep`. */
     const readVerdict = async (mailbox: string, keep: (events: CalendarEvent[]) => void): Promise<Verdict> => {
@@ -396,8 +421,8 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
       const outcome = await readCalendar({ ...libraryContext, mailbox }, run.signal, requestTimeout(), now(), 7, (ms) => { waitedMs += ms; });
       if (!outcome.ok) {
         const described = describeFailure(outcome.failure, config.accessMethod);
-        if (throttleSignal(outcome.failure)) return fail(`The calendar of ${mailbox} was not read: ${described.message}`);
-        return fail(`Reading the calendar of ${mailbox} failed: ${described.message}`, described.remedy);
+        if (throttleSignal(outcome.failure)) return fail(l10n.t('The calendar of {0} was not read: {1}', mailbox, described.message));
+        return fail(l10n.t('Reading the calendar of {0} failed: {1}', mailbox, described.message), described.remedy);
       }
       const { events, total, complete } = outcome.value;
       keep(events);
@@ -405,15 +430,14 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
       // is reported, never a crash. ASSUMPTION: that a delegate with limited (free/busy) rights gets such items.
       const withoutTimes = events.filter((e) => e.start === '' || e.end === '').length;
       if (withoutTimes > 0) {
-        return warn(`${events.length} item(s) in the next 7 days of ${mailbox}, ${withoutTimes} of them without a start or end time: `
-          + 'the service account may see only free/busy information in this calendar, and the calendar service needs the full details', config.accessMethod === 'delegate' ? remedy('grantDelegate') : undefined);
+        return warn(l10n.t('{0} item(s) in the next 7 days of {1}, {2} of them without a start or end time: the service account may see only free/busy information in this calendar, and the calendar service needs the full details', events.length, mailbox, withoutTimes), config.accessMethod === 'delegate' ? remedy('grantDelegate') : undefined);
       }
       // "RootFolder (FindItemResponseMessage)": IncludesLastItemInRange="false" means the view held more than
       // MaxEntriesReturned, and TotalItemsInView counts them all.
       const text = complete
-        ? `${events.length} event(s) in the next 7 days of ${mailbox}`
-        : `${events.length} of ${total} events read in the next 7 days of ${mailbox} (the probe asks for the first ${events.length}; Exchange said more exist)`;
-      return waitedMs > 0 ? warn(`${text} (after ${waitedMs} ms of throttling)`) : pass(text);
+        ? l10n.t('{0} event(s) in the next 7 days of {1}', events.length, mailbox)
+        : l10n.t('{0} of {1} events read in the next 7 days of {2} (the probe asks for the first {0}; Exchange said more exist)', events.length, total, mailbox);
+      return waitedMs > 0 ? warn(l10n.t('{0} (after {1} ms of throttling)', text, waitedMs)) : pass(text);
     };
 
     await probe(accessId, ['auth.login', 'server.version'], () => accessVerdict(config.testMailbox));
@@ -422,7 +446,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
       await probe('calendar.read', [accessId], () => readVerdict(config.testMailbox, (events) => { result.events = events; }));
 
       await probe('calendar.write', ['calendar.read'], async () => {
-        if (!config.write) return skip('Not run: the write test is opt-in ("Write test" in the panel, --write on the command line)');
+        if (!config.write) return skip(l10n.t('Not run: the write test is opt-in ("Write test" in the panel, --write on the command line)'));
         return writeTest(libraryContext, run.signal, requestTimeout, now(), options.onWriteStep ?? (() => undefined), options.onLeftBehind ?? (() => undefined));
       });
 
@@ -481,18 +505,19 @@ async function writeTest(ctx: LibraryContext, signal: AbortSignal, requestTimeou
   const cutOff = thrown !== undefined || (created !== undefined && !created.ok && created.failure.kind === 'transport');
   const cleanupProblem = await removeProbeItem(ctx, created?.ok ? created.value : undefined, cutOff, subject, itemStart, onStep);
   if (cleanupProblem) {
-    const id = created?.ok ? ` (item id ${created.value.UniqueId})` : '';
-    const message = `${cleanupProblem}; delete the item "${subject}"${id} from ${ctx.mailbox} by hand`;
+    const message = created?.ok
+      ? l10n.t('{0}; delete the item "{1}" (item id {2}) from {3} by hand', cleanupProblem, subject, created.value.UniqueId, ctx.mailbox)
+      : l10n.t('{0}; delete the item "{1}" from {2} by hand', cleanupProblem, subject, ctx.mailbox);
     onLeftBehind(message);
     return fail(message);
   }
   if (thrown !== undefined) throw thrown;
-  if (notReadBack !== undefined) return fail(`Created a test item in ${ctx.mailbox}, but reading it back failed: ${notReadBack} (the item was deleted)`);
+  if (notReadBack !== undefined) return fail(l10n.t('Created a test item in {0}, but reading it back failed: {1} (the item was deleted)', ctx.mailbox, notReadBack));
   if (created && !created.ok) {
     const described = describeFailure(created.failure, ctx.method);
-    return fail(`Creating a test item in ${ctx.mailbox} failed: ${described.message}`, described.remedy);
+    return fail(l10n.t('Creating a test item in {0} failed: {1}', ctx.mailbox, described.message), described.remedy);
   }
-  return pass(`Created, read back, deleted and confirmed gone a test item in ${ctx.mailbox} (no invitations sent; the deleted item is kept in the mailbox's Recoverable Items until its retention period ends)`);
+  return pass(l10n.t("Created, read back, deleted and confirmed gone a test item in {0} (no invitations sent; the deleted item is kept in the mailbox's Recoverable Items until its retention period ends)", ctx.mailbox));
 }
 
 /** Deletes the probe item (by id, or found by subject when the create was cut off); returns a problem or undefined. */
@@ -503,18 +528,18 @@ async function removeProbeItem(ctx: LibraryContext, id: ItemId | undefined, cutO
     let ids: ItemId[] = id ? [id] : [];
     if (!id) {
       const found = await findProbeItems(ctx, cleanupSignal, CLEANUP_TIMEOUT_MS, subject, itemStart);
-      if (!found.ok) return `Could not check whether the interrupted create left an item (${describeFailure(found.failure, ctx.method).message})`;
+      if (!found.ok) return l10n.t('Could not check whether the interrupted create left an item ({0})', describeFailure(found.failure, ctx.method).message);
       ids = found.value;
     }
     for (const itemId of ids) {
       onStep('delete');
       const deleted = await deleteProbeItem(ctx, cleanupSignal, CLEANUP_TIMEOUT_MS, itemId);
-      if (!deleted.ok) return `Deleting the test item failed: ${describeFailure(deleted.failure, ctx.method).message}`;
+      if (!deleted.ok) return l10n.t('Deleting the test item failed: {0}', describeFailure(deleted.failure, ctx.method).message);
       onStep('confirm gone');
-      if (!(await confirmGone(ctx, cleanupSignal, CLEANUP_TIMEOUT_MS, itemId))) return 'The test item is still there after DeleteItem';
+      if (!(await confirmGone(ctx, cleanupSignal, CLEANUP_TIMEOUT_MS, itemId))) return l10n.t('The test item is still there after DeleteItem');
     }
     return undefined;
   } catch (err) {
-    return `Deleting the test item failed (${oneLineErrorText(err)})`;
+    return l10n.t('Deleting the test item failed ({0})', oneLineErrorText(err));
   }
 }

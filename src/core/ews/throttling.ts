@@ -16,6 +16,7 @@
  * Each of these is a reason to wait and retry, never a verdict on the mailbox.
  */
 import type { CallFailure } from './client';
+import * as l10n from '../l10n';
 
 export type ThrottleSignal =
   /** EWSMaxConcurrency reached; `limit` is MaxConcurrencyLimit when the server said it. */
@@ -83,14 +84,21 @@ function seconds(ms: number): number {
 export function describeThrottle(signal: ThrottleSignal): string {
   switch (signal.kind) {
     case 'connections': {
-      const limit = signal.limit !== undefined ? `, limit ${signal.limit}` : '';
-      const when = signal.waitMs > 0 ? `retry after ${seconds(signal.waitMs)} s` : 'retry once its other requests have completed';
-      return `throttled, ${when} (ErrorExceededConnectionCount: too many requests of the service account in flight${limit}; the running calendar service shares this budget)`;
+      if (signal.waitMs > 0) {
+        return signal.limit !== undefined
+          ? l10n.t('throttled, retry after {0} s (ErrorExceededConnectionCount: too many requests of the service account in flight, limit {1}; the running calendar service shares this budget)', seconds(signal.waitMs), signal.limit)
+          : l10n.t('throttled, retry after {0} s (ErrorExceededConnectionCount: too many requests of the service account in flight; the running calendar service shares this budget)', seconds(signal.waitMs));
+      }
+      return signal.limit !== undefined
+        ? l10n.t('throttled, retry once its other requests have completed (ErrorExceededConnectionCount: too many requests of the service account in flight, limit {0}; the running calendar service shares this budget)', signal.limit)
+        : l10n.t('throttled, retry once its other requests have completed (ErrorExceededConnectionCount: too many requests of the service account in flight; the running calendar service shares this budget)');
     }
     case 'busy':
-      return `throttled, retry after ${seconds(signal.waitMs)} s (${signal.inner ? 'ErrorInternalServerError with inner ErrorServerBusy' : 'ErrorServerBusy'}: the account's EWS time budget is spent)`;
+      return signal.inner
+        ? l10n.t("throttled, retry after {0} s (ErrorInternalServerError with inner ErrorServerBusy: the account's EWS time budget is spent)", seconds(signal.waitMs))
+        : l10n.t("throttled, retry after {0} s (ErrorServerBusy: the account's EWS time budget is spent)", seconds(signal.waitMs));
     case 'queued':
-      return `throttled, retry after ${seconds(signal.waitMs)} s (HTTP 503: requests are queuing in IIS, or the EWS application pool is stopped)`;
+      return l10n.t('throttled, retry after {0} s (HTTP 503: requests are queuing in IIS, or the EWS application pool is stopped)', seconds(signal.waitMs));
     default: {
       const unreachable: never = signal;
       return unreachable;

@@ -11,18 +11,17 @@ import type { ConsoleField, LinkContext, LinkOutcome, LinkRequest, LinkTarget } 
 
 export const A4B_RETIRED_NOTICE = l10n.t('Alexa for Business is retired, and it never had an API to link an Exchange calendar: linking was done only in its console (Calendar > Microsoft Exchange). Nothing is sent anywhere by this step.');
 
-const ACCESS_METHOD_LABELS: Record<AccessMethod, string> = {
-  impersonation: 'Impersonation (Method 1)',
-  delegate: 'Delegate access, per-mailbox rights (Method 2)',
-};
+const accessMethodLabel = (method: AccessMethod): string => (method === 'impersonation'
+  ? l10n.t('Impersonation (Method 1)')
+  : l10n.t('Delegate access, per-mailbox rights (Method 2)'));
 
 export function consoleFields(request: LinkRequest): ConsoleField[] {
   return [
-    { field: 'upn', label: 'Service account (UPN)', value: request.upn },
+    { field: 'upn', label: l10n.t('Service account (UPN)'), value: request.upn },
     // Never a value: the host copies the password only when the admin clicks for it.
-    { field: 'password', label: 'Password' },
-    { field: 'ewsUrl', label: 'EWS URL', value: request.ewsUrl },
-    { field: 'accessMethod', label: 'Access method', value: ACCESS_METHOD_LABELS[request.accessMethod] },
+    { field: 'password', label: l10n.t('Password') },
+    { field: 'ewsUrl', label: l10n.t('EWS URL'), value: request.ewsUrl },
+    { field: 'accessMethod', label: l10n.t('Access method'), value: accessMethodLabel(request.accessMethod) },
   ];
 }
 

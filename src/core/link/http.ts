@@ -8,7 +8,7 @@
 import * as l10n from '../l10n';
 import { EwsTransport, toTransportError, type HttpResponse } from '../ews/transport';
 import type { HttpsRequester } from '../autodiscover';
-import { CANCELLED, runLink } from './run';
+import { cancelledLink, runLink } from './run';
 import { redact } from '../redact';
 import type { LinkContext, LinkOutcome, LinkRequest, LinkTarget } from './types';
 import { errorText } from '../errors';
@@ -37,12 +37,12 @@ export function httpLinkUrlProblem(value: string): string | undefined {
   try {
     url = new URL(value);
   } catch {
-    return `The link URL ${JSON.stringify(value)} is not a URL.`;
+    return l10n.t('The link URL {0} is not a URL.', JSON.stringify(value));
   }
   if (url.protocol !== 'https:') {
-    return `The link URL must use https, not ${url.protocol.replace(/:$/, '')}: the request carries the service account's password, which must only travel over TLS.`;
+    return l10n.t("The link URL must use https, not {0}: the request carries the service account's password, which must only travel over TLS.", url.protocol.replace(/:$/, ''));
   }
-  if (url.username !== '' || url.password !== '') return 'The link URL has a user name or password in it; put credentials in the authorization header instead.';
+  if (url.username !== '' || url.password !== '') return l10n.t('The link URL has a user name or password in it; put credentials in the authorization header instead.');
   return undefined;
 }
 
@@ -67,7 +67,7 @@ export function createHttpTarget(options: HttpTargetOptions): LinkTarget {
       try {
         authorization = await options.authorization?.();
       } catch (err) {
-        return { ok: false, stage: 'link', failureReason: `The authorization header could not be read from secret storage: ${errorText(err)}` };
+        return { ok: false, stage: 'link', failureReason: l10n.t('The authorization header could not be read from secret storage: {0}', errorText(err)) };
       }
       return runLink(context, [request.password, authorization], async () => {
         const headers: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8', Accept: 'application/json, text/plain, */*' };
@@ -83,9 +83,9 @@ export function createHttpTarget(options: HttpTargetOptions): LinkTarget {
           });
         } catch (err) {
           const failure = toTransportError(err);
-          if (failure.kind === 'aborted') return CANCELLED;
-          const why = failure.kind === 'timeout' || failure.kind === 'connectTimeout' ? `no answer within ${timeoutMs} ms` : failure.message;
-          return { ok: false, stage: 'link', failureReason: `The link service at ${options.url} could not be reached: ${why}.` };
+          if (failure.kind === 'aborted') return cancelledLink();
+          const why = failure.kind === 'timeout' || failure.kind === 'connectTimeout' ? l10n.t('no answer within {0} ms', timeoutMs) : failure.message;
+          return { ok: false, stage: 'link', failureReason: l10n.t('The link service at {0} could not be reached: {1}.', options.url, why) };
         } finally {
           own?.close();
         }
@@ -95,11 +95,14 @@ export function createHttpTarget(options: HttpTargetOptions): LinkTarget {
         const cut = truncateBody(redact(head, [request.password, authorization]));
         const shown = { body: cut.body, truncated: cut.truncated || head.length < response.body.length };
         const ok = response.status >= 200 && response.status < 300;
-        const redirect = response.status >= 300 && response.status < 400 ? ' (redirects are not followed, so the password is not resent elsewhere)' : '';
+        const redirect = response.status >= 300 && response.status < 400;
+        const answered = `HTTP ${response.status} ${response.statusText}`.trimEnd();
         return {
           ok,
           stage: 'link',
-          failureReason: ok ? undefined : `The link service answered HTTP ${response.status} ${response.statusText}`.trimEnd() + `${redirect}.`,
+          failureReason: ok ? undefined : redirect
+            ? l10n.t('The link service answered {0} (redirects are not followed, so the password is not resent elsewhere).', answered)
+            : l10n.t('The link service answered {0}.', answered),
           details: { target: 'http', url: options.url, status: response.status, statusText: response.statusText, body: shown.body, bodyTruncated: shown.truncated },
         };
       });

@@ -6,10 +6,12 @@
 import { REDACTED, createRedactor } from '../redact';
 import type { LinkContext, LinkOutcome } from './types';
 import { errorText, oneLineErrorText } from '../errors';
+import * as l10n from '../l10n';
 
 export { REDACTED };
 
-export const CANCELLED: LinkOutcome = { ok: false, stage: 'link', cancelled: true, failureReason: 'Linking was cancelled.' };
+/** A cancelled link, its reason in the language of the bundle in use. */
+export const cancelledLink = (): LinkOutcome => ({ ok: false, stage: 'link', cancelled: true, failureReason: l10n.t('Linking was cancelled.') });
 
 function isAbort(err: unknown): boolean {
   const name = typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : undefined;
@@ -28,28 +30,28 @@ export async function runLink(
 ): Promise<LinkOutcome> {
   const redactor = createRedactor(secrets);
   const cancelled = (): boolean => context.signal?.aborted === true;
-  if (cancelled()) return CANCELLED;
+  if (cancelled()) return cancelledLink();
   let validation;
   try {
     validation = await context.validate();
   } catch (err) {
-    if (cancelled() || isAbort(err)) return { ...CANCELLED, stage: 'validation' };
+    if (cancelled() || isAbort(err)) return { ...cancelledLink(), stage: 'validation' };
     // Redacted before the cut to one line, so truncation cannot leave part of a secret behind.
     const detail = oneLineErrorText(redactor.text(errorText(err)));
-    return redactor.deep({ ok: false, stage: 'validation', failureReason: `The pre-link validation could not run: ${detail}` });
+    return redactor.deep({ ok: false, stage: 'validation', failureReason: l10n.t('The pre-link validation could not run: {0}', detail) });
   }
-  if (cancelled()) return { ...CANCELLED, stage: 'validation' };
+  if (cancelled()) return { ...cancelledLink(), stage: 'validation' };
   if (!validation.ok) {
-    const reason = validation.failureReason ?? 'The pre-link validation failed (login or calendar access with the chosen method).';
+    const reason = validation.failureReason ?? l10n.t('The pre-link validation failed (login or calendar access with the chosen method).');
     return redactor.deep({ ok: false, stage: 'validation', failureReason: reason });
   }
   try {
     // A completed link stands even when a cancel arrived meanwhile: the service already has it.
     return redactor.deep(await linkWork());
   } catch (err) {
-    if (cancelled() || isAbort(err)) return CANCELLED;
+    if (cancelled() || isAbort(err)) return cancelledLink();
     // Redacted before the cut to one line, so truncation cannot leave part of a secret behind.
     const detail = oneLineErrorText(redactor.text(errorText(err)));
-    return redactor.deep({ ok: false, stage: 'link', failureReason: `Linking failed unexpectedly: ${detail}` });
+    return redactor.deep({ ok: false, stage: 'link', failureReason: l10n.t('Linking failed unexpectedly: {0}', detail) });
   }
 }

@@ -5,7 +5,7 @@
  * domain. The SDK lives in ./workmailEntry and is loaded only when this target runs.
  */
 import * as l10n from '../l10n';
-import { CANCELLED, runLink } from './run';
+import { cancelledLink, runLink } from './run';
 import { loadWorkmailModule, type WorkmailModule } from './loadWorkmail';
 import type { WorkmailCallResult, WorkmailLinkCall } from './workmailEntry';
 import type { LinkContext, LinkOutcome, LinkRequest, LinkTarget, WorkmailLinkDetails } from './types';
@@ -34,15 +34,15 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 /** Why the configuration cannot be used, or undefined. */
 export function workmailConfigProblem(options: WorkmailTargetOptions): string | undefined {
   if (!ORGANIZATION_ID.test(options.organizationId)) {
-    return `The WorkMail organisation id ${JSON.stringify(options.organizationId)} is not one: it looks like m-0123456789abcdef0123456789abcdef (WorkMail console, Organization settings).`;
+    return l10n.t('The WorkMail organisation id {0} is not one: it looks like m-0123456789abcdef0123456789abcdef (WorkMail console, Organization settings).', JSON.stringify(options.organizationId));
   }
-  if (!REGION.test(options.region)) return `The AWS region ${JSON.stringify(options.region)} is not one, for example us-east-1 or eu-west-1.`;
+  if (!REGION.test(options.region)) return l10n.t('The AWS region {0} is not one, for example us-east-1 or eu-west-1.', JSON.stringify(options.region));
   if (options.endpoint !== undefined) {
     let url: URL;
     try {
       url = new URL(options.endpoint);
     } catch {
-      return `The WorkMail endpoint ${JSON.stringify(options.endpoint)} is not a URL.`;
+      return l10n.t('The WorkMail endpoint {0} is not a URL.', JSON.stringify(options.endpoint));
     }
     const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
@@ -55,11 +55,13 @@ export function workmailConfigProblem(options: WorkmailTargetOptions): string | 
 function describeResult(result: Exclude<WorkmailCallResult, { kind: 'linked' } | { kind: 'cancelled' }>, timeoutMs: number): string {
   switch (result.kind) {
     case 'testFailed':
-      return `WorkMail could not use the account: ${result.failureReason ?? 'TestAvailabilityConfiguration did not pass and gave no reason'}.`;
+      return result.failureReason === undefined
+        ? l10n.t('WorkMail could not use the account: TestAvailabilityConfiguration did not pass and gave no reason.')
+        : l10n.t('WorkMail could not use the account: {0}.', result.failureReason);
     case 'awsError':
-      return `WorkMail ${result.operation} failed: ${result.name}: ${result.message}`;
+      return l10n.t('WorkMail {0} failed: {1}: {2}', result.operation, result.name, result.message);
     case 'timeout':
-      return `WorkMail ${result.operation} did not answer within ${timeoutMs} ms.`;
+      return l10n.t('WorkMail {0} did not answer within {1} ms.', result.operation, timeoutMs);
     default: {
       const unreachable: never = result;
       return unreachable;
@@ -100,7 +102,7 @@ export function createWorkmailTarget(options: WorkmailTargetOptions): LinkTarget
           timeoutMs,
           signal: context.signal,
         });
-        if (result.kind === 'cancelled') return CANCELLED;
+        if (result.kind === 'cancelled') return cancelledLink();
         const details: WorkmailLinkDetails = { target: 'workmail', organizationId: options.organizationId, region: options.region, domainName };
         if (result.kind === 'linked') return { ok: true, stage: 'link', details: { ...details, testPassed: true, configuration: result.configuration } };
         if (result.kind === 'testFailed') details.testPassed = false;
