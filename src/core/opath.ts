@@ -13,6 +13,8 @@
  * docs/exchange-behaviour.md.
  */
 
+import * as l10n from './l10n';
+
 type Token = { kind: 'open' } | { kind: 'close' } | { kind: 'operator'; name: string } | { kind: 'word'; text: string } | { kind: 'quoted'; text: string };
 
 export type OpathParse = { ok: true; canonical: string } | { ok: false; reason: string };
@@ -32,7 +34,7 @@ function tokenize(filter: string): Token[] | string {
       let value = '';
       let j = i + 1;
       for (;;) {
-        if (j >= filter.length) return `a value starting at character ${i + 1} has no closing quote`;
+        if (j >= filter.length) return l10n.t('a value starting at character {0} has no closing quote', i + 1);
         if (filter[j] === char) {
           if (filter[j + 1] !== char) break;
           j++;
@@ -68,11 +70,11 @@ export function canonicalOpath(filter: string): OpathParse {
 
   const primary = (): string => {
     const token = peek();
-    if (!token) throw new Error('the filter ends where a comparison was expected');
+    if (!token) throw new Error(l10n.t('the filter ends where a comparison was expected'));
     if (token.kind === 'open') {
       position++;
       const inner = expression();
-      if (peek()?.kind !== 'close') throw new Error('a parenthesis is not closed');
+      if (peek()?.kind !== 'close') throw new Error(l10n.t('a parenthesis is not closed'));
       position++;
       return inner;
     }
@@ -80,13 +82,13 @@ export function canonicalOpath(filter: string): OpathParse {
       position++;
       return `(-not ${primary()})`;
     }
-    if (token.kind !== 'word') throw new Error(`a property name was expected, not ${describe(token)}`);
+    if (token.kind !== 'word') throw new Error(l10n.t('a property name was expected, not {0}', describe(token)));
     position++;
     const operator = peek();
-    if (operator?.kind !== 'operator' || !COMPARISONS.has(operator.name)) throw new Error(`a comparison operator (-eq, -ne, ...) was expected after ${token.text}`);
+    if (operator?.kind !== 'operator' || !COMPARISONS.has(operator.name)) throw new Error(l10n.t('a comparison operator (-eq, -ne, ...) was expected after {0}', token.text));
     position++;
     const value = peek();
-    if (value?.kind !== 'quoted' && value?.kind !== 'word') throw new Error(`a value was expected after ${token.text} ${operator.name}`);
+    if (value?.kind !== 'quoted' && value?.kind !== 'word') throw new Error(l10n.t('a value was expected after {0} {1}', token.text, operator.name));
     position++;
     const text = value.kind === 'quoted' ? `'${value.text.toLowerCase()}'` : value.text.toLowerCase();
     return `(${token.text.toLowerCase()} ${operator.name} ${text})`;
@@ -104,7 +106,7 @@ export function canonicalOpath(filter: string): OpathParse {
   try {
     const canonical = expression();
     const rest = peek();
-    if (rest) throw new Error(`${describe(rest)} follows a complete filter`);
+    if (rest) throw new Error(l10n.t('{0} follows a complete filter', describe(rest)));
     return { ok: true, canonical };
   } catch (error) {
     return { ok: false, reason: (error as Error).message };
@@ -122,7 +124,7 @@ function describe(token: Token): string {
     case 'word':
       return `"${token.text}"`;
     case 'quoted':
-      return `the value '${token.text}'`;
+      return l10n.t("the value '{0}'", token.text);
   }
 }
 

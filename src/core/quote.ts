@@ -3,6 +3,7 @@
  * CLI go through `psQuote`, so a value can never become code: it is always one single-quoted
  * (verbatim) literal, and values a terminal or PowerShell could reinterpret are refused outright.
  */
+import * as l10n from './l10n';
 import { SETTING_FIELDS, settingKey, type SettingField } from './settings';
 
 /** Longest value we put in a command; longer ones are almost certainly pasted by mistake. */
@@ -30,17 +31,17 @@ function hex(codePoint: number): string {
 }
 
 function describeCodePoint(codePoint: number): string | undefined {
-  if (codePoint === 0x00) return `a NUL character (${hex(codePoint)})`;
-  if (codePoint === 0x0a) return `a line feed (${hex(codePoint)})`;
-  if (codePoint === 0x0d) return `a carriage return (${hex(codePoint)})`;
-  if (codePoint === 0x09) return `a tab (${hex(codePoint)})`;
-  if (codePoint === 0x1b) return `an escape character (${hex(codePoint)})`;
-  if (codePoint === 0x85) return `a next-line character (${hex(codePoint)})`;
-  if (codePoint < 0x20 || (codePoint >= 0x7f && codePoint <= 0x9f)) return `a control character (${hex(codePoint)})`;
-  if (codePoint === 0x2028) return `a line separator (${hex(codePoint)})`;
-  if (codePoint === 0x2029) return `a paragraph separator (${hex(codePoint)})`;
-  if (BIDI_CONTROLS.has(codePoint)) return `a bidirectional control character (${hex(codePoint)})`;
-  if (codePoint >= 0xd800 && codePoint <= 0xdfff) return `an unpaired surrogate (${hex(codePoint)}), which is not valid Unicode`;
+  if (codePoint === 0x00) return l10n.t('a NUL character ({0})', hex(codePoint));
+  if (codePoint === 0x0a) return l10n.t('a line feed ({0})', hex(codePoint));
+  if (codePoint === 0x0d) return l10n.t('a carriage return ({0})', hex(codePoint));
+  if (codePoint === 0x09) return l10n.t('a tab ({0})', hex(codePoint));
+  if (codePoint === 0x1b) return l10n.t('an escape character ({0})', hex(codePoint));
+  if (codePoint === 0x85) return l10n.t('a next-line character ({0})', hex(codePoint));
+  if (codePoint < 0x20 || (codePoint >= 0x7f && codePoint <= 0x9f)) return l10n.t('a control character ({0})', hex(codePoint));
+  if (codePoint === 0x2028) return l10n.t('a line separator ({0})', hex(codePoint));
+  if (codePoint === 0x2029) return l10n.t('a paragraph separator ({0})', hex(codePoint));
+  if (BIDI_CONTROLS.has(codePoint)) return l10n.t('a bidirectional control character ({0})', hex(codePoint));
+  if (codePoint >= 0xd800 && codePoint <= 0xdfff) return l10n.t('an unpaired surrogate ({0}), which is not valid Unicode', hex(codePoint));
   return undefined;
 }
 
@@ -72,15 +73,15 @@ export class UnsafeValueError extends Error {
     readonly field: SettingField | string,
     readonly problem: string,
   ) {
-    super(`${fieldLabel(field)}: the value ${problem}, so it cannot be put into a PowerShell command safely. Change the value and try again.`);
+    super(l10n.t('{0}: the value {1}, so it cannot be put into a PowerShell command safely. Change the value and try again.', fieldLabel(field), problem));
   }
 }
 
 /** Why `value` cannot be quoted, or undefined when it can. Validation uses this too, so both agree. */
 export function unquotableReason(value: string): string | undefined {
-  if (value.length > MAX_QUOTED_LENGTH) return `is ${value.length} characters long (the limit is ${MAX_QUOTED_LENGTH})`;
+  if (value.length > MAX_QUOTED_LENGTH) return l10n.t('is {0} characters long (the limit is {1})', value.length, MAX_QUOTED_LENGTH);
   const unsafe = findUnsafeCharacter(value);
-  if (unsafe) return `has ${unsafe.description} at position ${unsafe.index + 1}`;
+  if (unsafe) return l10n.t('has {0} at position {1}', unsafe.description, unsafe.index + 1);
   return undefined;
 }
 

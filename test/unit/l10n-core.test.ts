@@ -13,13 +13,21 @@ import { join, resolve } from 'node:path';
 import * as l10n from '../../src/core/l10n';
 import { readPastedVerification } from '../../src/core/readBack';
 import { renderRunbook } from '../../src/core/runbook';
+import { parseChallenges } from '../../src/core/ews/authChallenge';
+import { DirectEwsTransport } from '../../src/core/ews/directTransport';
+import { checkNodeName, readNodesSetting } from '../../src/core/ews/nodeNames';
+import { EwsTransport, withTimeout } from '../../src/core/ews/transport';
 import { canonicalOpath } from '../../src/core/opath';
+import { psQuote, unquotableReason } from '../../src/core/quote';
 import { DEFAULT_SETTINGS, SETTING_EXAMPLES, SETTING_FIELDS, type SetupSettings } from '../../src/core/settings';
 import { OTHER_PROTOCOLS, REQUIRED_MANAGEMENT_ROLES, impersonationScopeFilter, markerLines } from '../../src/core/snippets';
 import { stepHelpMarkdown } from '../../src/core/stepHelp';
 import { STEPS, stepDefinition, type StepId } from '../../src/core/steps';
 import { readSettingsObject, validateSettings, type FieldIssue } from '../../src/core/validate';
 import { interpretVerification } from '../../src/core/verification';
+import * as tls from 'node:tls';
+import type { AddressInfo } from 'node:net';
+import { getTestPki } from '../fake-exchange/certs';
 import { OPEN, pseudoLocalize } from '../support/pseudoLocale';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -55,7 +63,7 @@ function withSettings(base: SetupSettings, field: string, value: string): SetupS
   return copy as unknown as SetupSettings;
 }
 
-/** One bad value per branch of validate.ts (not those of quote.ts, whose reasons are not wrapped yet). */
+/** One bad value per branch of validate.ts (quote.ts's reasons: see "quote, opath and the EWS transport"). */
 const BAD_VALUES: readonly (readonly [string, string, readonly string[]])[] = [
   ['ewsUrl', 'nourl', []],
   ['ewsUrl', 'http://mail.contoso.com/EWS/Exchange.asmx', ['http']],
@@ -141,9 +149,8 @@ describe('l10n in src/core: validation, readings and step help in the pseudo-loc
       'SalesAssignment', 'contoso.com/Sales', 'RoomScope', "(RecipientTypeDetails -eq 'RoomMailbox')", "(RecipientTypeDetails -ne 'UserMailbox')", "RecipientTypeDetails -ne 'UserMailbox'",
       impersonationScopeFilter(settings()), 'Full Access', 'Send As', `Set-CASMailbox -Identity ${UPN} -EwsEnabled $true`, ...OTHER_PROTOCOLS.flatMap((p) => [p.label, p.parameter]),
       'Get-Mailbox : The term is not recognized',
-      // Data too: the JavaScript engine's own parse error, and opath.ts's reason (not wrapped yet, see the README).
+      // Data too: the JavaScript engine's own parse error (opath.ts's reasons are wrapped: see "quote, opath and the EWS transport").
       jsonParseError('not json'),
-      unreadableOpathReason('(('),
     ];
     const cases: readonly (readonly [string, StepId, unknown, Partial<SetupSettings>?])[] = [
       ['all roles', 'prerequisites.adminRights', { User: 'CONTOSO\\admin', Roles: [...REQUIRED_MANAGEMENT_ROLES] }],
@@ -292,6 +299,85 @@ describe('l10n in src/core: validation, readings and step help in the pseudo-loc
     }
   });
 
+  describe('quote, opath and the EWS transport (quote.ts, opath.ts, ews/nodeNames.ts, ews/authChallenge.ts, ews/transport.ts, ews/directTransport.ts, ews/http1.ts)', () => {
+    const thrown = (work: () => unknown): string => {
+      try {
+        work();
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('nothing thrown');
+    };
+    const rejection = async (work: Promise<unknown>): Promise<string> => work.then(
+      () => { throw new Error('no rejection'); },
+      (error: Error) => error.message,
+    );
+
+    it('quote.ts: why a value cannot be quoted, and the error naming the setting', () => {
+      for (const value of ['a\nb', 'a\u0000b', 'a\u202eb', 'a\ud800b', 'a\u0007b', 'x'.repeat(1025)]) {
+        assertLocalized(JSON.stringify(value.slice(0, 5)), unquotableReason(value) ?? '', ['U+000A', 'U+0000', 'U+202E', 'U+D800', 'U+0007', 'Unicode']);
+      }
+      assertLocalized('UnsafeValueError', thrown(() => psQuote('a\tb', 'exchangeServer')), ['exchangeSetup.exchangeServer', 'U+0009', 'PowerShell']);
+    });
+
+    it('opath.ts: why a scope filter cannot be read', () => {
+      for (const filter of ['((', "Name -eq 'x", "'x'", 'Name', 'Name -eq', "(Name -eq 'x') Other", "(Name -eq 'x'"]) {
+        assertLocalized(filter, unreadableOpathReason(filter), ['Name', 'Other', '-eq', '-ne']);
+      }
+    });
+
+    it('ews/nodeNames.ts: a node name and the setting exchangeSetup.probes.nodes', () => {
+      const data = ['exchangeSetup.probes.nodes', 'exch01.contoso.com', 'exch02.contoso.com', '10.0.0.12', 'https://', 'EWS URL', 'bad host'];
+      assertLocalized('empty', thrown(() => checkNodeName(' ')), data);
+      assertLocalized('not a name', thrown(() => checkNodeName('bad host')), data);
+      for (const value of ['exch01', [1], ['bad host']]) {
+        const { problems } = readNodesSetting(value);
+        assert.equal(problems.length, 1);
+        assertLocalized(JSON.stringify(value), problems[0], data);
+      }
+    });
+
+    it('ews/authChallenge.ts: why a WWW-Authenticate line cannot be read', () => {
+      const lines = ['Basic realm="x', '=x', 'Basic  =', 'Basic realm=', 'Basic realm="x" y', 'Basic,Negotiate x=1 y'];
+      const { problems } = parseChallenges(lines);
+      assert.ok(problems.length >= 5, JSON.stringify(problems));
+      for (const problem of problems) assertLocalized(problem, problem, ['Basic', 'Negotiate', 'realm', 'name=value', '=x']);
+    });
+
+    it('ews/transport.ts: a timeout, a cancellation and a URL that is not https', async () => {
+      assertLocalized('timeout', await rejection(withTimeout(() => () => undefined, 1)), []);
+      assertLocalized('cancelled', await rejection(withTimeout(() => () => undefined, 10_000, AbortSignal.abort())), []);
+      const transport = new EwsTransport();
+      try {
+        assertLocalized('http', await rejection(transport.request({ url: 'http://mail.contoso.com/EWS/Exchange.asmx' })), ['EWS', 'http:']);
+      } finally {
+        transport.close();
+      }
+    });
+
+    it('ews/directTransport.ts: a response that is not HTTP', async function () {
+      this.timeout(20_000);
+      const pki = await getTestPki();
+      const sockets = new Set<tls.TLSSocket>();
+      const server = tls.createServer({ cert: pki.healthy.certChainPem, key: pki.healthy.keyPem }, (socket) => {
+        sockets.add(socket);
+        socket.on('error', () => undefined);
+        socket.end('NOT HTTP AT ALL\r\n\r\n');
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const transport = new DirectEwsTransport({ extraCaPem: pki.caPem, requestTimeoutMs: 5_000 });
+      try {
+        const message = await rejection(transport.request({ url: `https://localhost:${(server.address() as AddressInfo).port}/EWS/Exchange.asmx` }));
+        // The sentence and the HTTP/1.1 parser's own detail after its colon (ews/http1.ts) are both marked.
+        assertLocalized('not HTTP', message, ['NOT HTTP AT ALL', 'HTTP/1.x', '"NOT HTTP AT ALL"']);
+      } finally {
+        transport.close();
+        for (const socket of sockets) socket.destroy();
+        await new Promise((r) => server.close(r));
+      }
+    });
+  });
+
   it('the check can fail: in English (no bundle) the same texts are found unmarked', () => {
     l10n.useL10nBundle(undefined);
     try {
@@ -300,6 +386,8 @@ describe('l10n in src/core: validation, readings and step help in the pseudo-loc
       const reading = interpretVerification('basicAuth.verify', block2('basicAuth.verify', []), settings());
       assert.notDeepEqual(escapedEnglish(reading.detail, []), []);
       assert.notDeepEqual(escapedEnglish(stepHelpMarkdown('link'), []), []);
+      assert.notDeepEqual(escapedEnglish(unreadableOpathReason('(('), []), []);
+      assert.notDeepEqual(escapedEnglish(unquotableReason('a\nb') ?? '', ['U+000A']), []);
     } finally {
       l10n.useL10nBundle(PSEUDO);
     }

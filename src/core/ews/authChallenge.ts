@@ -12,6 +12,7 @@
  *   auth-param  = token BWS "=" BWS ( token / quoted-string )
  *   token68     = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
  */
+import * as l10n from '../l10n';
 
 export interface AuthChallenge {
   /** The scheme as sent (compare case-insensitively: RFC 7235 section 2.1). */
@@ -78,7 +79,7 @@ class Cursor {
       value += this.peek();
       this.pos++;
     }
-    throw new SyntaxError('a quoted string is not closed');
+    throw new SyntaxError(l10n.t('a quoted string is not closed'));
   }
 }
 
@@ -102,7 +103,7 @@ function parseLine(line: string, into: AuthChallenge[]): void {
   cursor.skipCommas();
   while (!cursor.done) {
     const scheme = cursor.readWhile(TCHAR);
-    if (scheme === '') throw new SyntaxError(`expected an authentication scheme at "${line.slice(cursor.pos, cursor.pos + 20)}"`);
+    if (scheme === '') throw new SyntaxError(l10n.t('expected an authentication scheme at "{0}"', line.slice(cursor.pos, cursor.pos + 20)));
     const challenge: AuthChallenge = { scheme, params: {} };
     into.push(challenge);
     const spaces = cursor.skipSpace();
@@ -110,7 +111,7 @@ function parseLine(line: string, into: AuthChallenge[]): void {
       cursor.skipCommas();
       continue;
     }
-    if (spaces === 0) throw new SyntaxError(`expected a space or a comma after the scheme ${scheme}`);
+    if (spaces === 0) throw new SyntaxError(l10n.t('expected a space or a comma after the scheme {0}', scheme));
     const token68 = tryToken68(cursor);
     if (token68 !== undefined) {
       challenge.token68 = token68;
@@ -123,7 +124,7 @@ function parseLine(line: string, into: AuthChallenge[]): void {
       const name = cursor.readWhile(TCHAR);
       cursor.skipSpace();
       if (name === '' || cursor.peek() !== '=') {
-        if (Object.keys(challenge.params).length === 0) throw new SyntaxError(`expected name=value after the scheme ${scheme}`);
+        if (Object.keys(challenge.params).length === 0) throw new SyntaxError(l10n.t('expected name=value after the scheme {0}', scheme));
         cursor.pos = mark;
         break;
       }
@@ -131,13 +132,13 @@ function parseLine(line: string, into: AuthChallenge[]): void {
       cursor.skipSpace();
       const quoted = cursor.peek() === '"';
       const value = quoted ? cursor.readQuoted() : cursor.readWhile(TCHAR);
-      if (value === '' && !quoted) throw new SyntaxError(`the parameter ${name} of ${scheme} has no value`);
+      if (value === '' && !quoted) throw new SyntaxError(l10n.t('the parameter {0} of {1} has no value', name, scheme));
       const key = name.toLowerCase();
       // RFC 7235 section 2.1: each parameter name occurs once per challenge; the first one counts.
       if (!(key in challenge.params)) challenge.params[key] = value;
       cursor.skipSpace();
       if (cursor.done) return;
-      if (cursor.peek() !== ',') throw new SyntaxError(`expected a comma after the parameter ${name} of ${scheme}`);
+      if (cursor.peek() !== ',') throw new SyntaxError(l10n.t('expected a comma after the parameter {0} of {1}', name, scheme));
       cursor.skipCommas();
       if (cursor.done) return;
     }

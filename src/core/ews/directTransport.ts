@@ -11,6 +11,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { errorText } from '../errors';
+import * as l10n from '../l10n';
 import { Http1Error, Http1ResponseParser, serializeRequest, type Http1Response } from './http1';
 import { CLOSED_EARLY, EwsTransport, TransportError, toHttpResponse, toTransportError, type HttpResponse, type PreparedRequest, type TransportOptions } from './transport';
 
@@ -157,7 +158,7 @@ function http1Failure(err: unknown): TransportError {
   switch (err.kind) {
     case 'tooLarge': return new TransportError('tooLarge', err.message);
     case 'closed': return new TransportError('network', err.message, CLOSED_EARLY);
-    case 'malformed': return new TransportError('network', `not a valid HTTP response: ${err.message}`);
+    case 'malformed': return new TransportError('network', l10n.t('not a valid HTTP response: {0}', err.message));
   }
 }
 
@@ -252,7 +253,7 @@ export class DirectEwsTransport extends EwsTransport {
     const start = (reuse: boolean): void => {
       giveUp = pool.acquire(key, req.host, req.port, reuse, (err, socket, reused) => {
         giveUp = undefined;
-        if (err || !socket) done(err ? http1Failure(err) : new TransportError('network', 'No connection'));
+        if (err || !socket) done(err ? http1Failure(err) : new TransportError('network', l10n.t('No connection')));
         else use(socket, reused === true);
       });
     };

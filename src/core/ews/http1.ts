@@ -12,6 +12,7 @@
  * only `chunked` and never together with Content-Length, one Content-Length value. Limits: 64 KiB
  * of header or trailer bytes, the caller's body cap (counted before the bytes are buffered).
  */
+import * as l10n from '../l10n';
 
 /** `closed`: the connection ended before a complete response; `tooLarge`: past the body cap. */
 export type Http1ErrorKind = 'malformed' | 'closed' | 'tooLarge';
@@ -56,12 +57,12 @@ const owsTrim = (text: string): string => text.replace(/^[ \t]+|[ \t]+$/g, '');
 
 /** The bytes of one request. Header names and values were chosen by our code; they are checked anyway. */
 export function serializeRequest(method: string, host: string, path: string, headers: Record<string, string | number>, body: Buffer | undefined): Buffer {
-  if (!HOST_HEADER.test(host)) throw new Http1Error('malformed', `Not a host for a Host header: ${JSON.stringify(host)}`);
-  if (!PATH.test(path)) throw new Http1Error('malformed', `Not a request path: ${JSON.stringify(path)}`);
+  if (!HOST_HEADER.test(host)) throw new Http1Error('malformed', l10n.t('Not a host for a Host header: {0}', JSON.stringify(host)));
+  if (!PATH.test(path)) throw new Http1Error('malformed', l10n.t('Not a request path: {0}', JSON.stringify(path)));
   let head = `${method} ${path} HTTP/1.1\r\nHost: ${host}\r\n`;
   for (const [name, value] of Object.entries(headers)) {
     const text = String(value);
-    if (!TOKEN.test(name) || HEADER_VALUE_FORBIDDEN.test(text)) throw new Http1Error('malformed', `Refusing to send the header ${JSON.stringify(name)}`);
+    if (!TOKEN.test(name) || HEADER_VALUE_FORBIDDEN.test(text)) throw new Http1Error('malformed', l10n.t('Refusing to send the header {0}', JSON.stringify(name)));
     head += `${name}: ${text}\r\n`;
   }
   head += '\r\n';
@@ -101,7 +102,7 @@ export class Http1ResponseParser {
 
   /** Feeds bytes; returns the response once it is complete. Throws Http1Error for a malformed or oversized one. */
   push(chunk: Buffer): Http1Response | undefined {
-    if (this.state === 'done') throw new Http1Error('malformed', 'Bytes after the end of the response');
+    if (this.state === 'done') throw new Http1Error('malformed', l10n.t('Bytes after the end of the response'));
     if (chunk.length > 0) this.gotBytes = true;
     this.append(chunk);
     return this.run();
@@ -147,7 +148,7 @@ export class Http1ResponseParser {
   /** The connection ended: completes a body that runs to the close, otherwise the response is cut short. */
   end(): Http1Response {
     if (this.state === 'close') return this.finish();
-    throw new Http1Error('closed', this.gotBytes ? 'the server closed the connection before its answer was complete' : 'the server closed the connection before answering');
+    throw new Http1Error('closed', this.gotBytes ? l10n.t('the server closed the connection before its answer was complete') : l10n.t('the server closed the connection before answering'));
   }
 
   private run(): Http1Response | undefined {
@@ -156,10 +157,10 @@ export class Http1ResponseParser {
         case 'head': {
           const end = this.find(HEAD_END);
           if (end < 0) {
-            if (this.pending.length > MAX_HEAD_BYTES) throw new Http1Error('malformed', `Response headers larger than ${MAX_HEAD_BYTES} bytes`);
+            if (this.pending.length > MAX_HEAD_BYTES) throw new Http1Error('malformed', l10n.t('Response headers larger than {0} bytes', MAX_HEAD_BYTES));
             return undefined;
           }
-          if (end > MAX_HEAD_BYTES) throw new Http1Error('malformed', `Response headers larger than ${MAX_HEAD_BYTES} bytes`);
+          if (end > MAX_HEAD_BYTES) throw new Http1Error('malformed', l10n.t('Response headers larger than {0} bytes', MAX_HEAD_BYTES));
           const head = this.pending.subarray(0, end).toString('latin1');
           this.consume(end + HEAD_END.length);
           this.readHead(head);
@@ -179,7 +180,7 @@ export class Http1ResponseParser {
           const line = this.line(MAX_CHUNK_LINE_BYTES, 'chunk size line');
           if (line === undefined) return undefined;
           const size = owsTrim(line.split(';')[0]);
-          if (!/^[0-9A-Fa-f]{1,8}$/.test(size)) throw new Http1Error('malformed', `Bad chunk size ${JSON.stringify(size.slice(0, 20))}`);
+          if (!/^[0-9A-Fa-f]{1,8}$/.test(size)) throw new Http1Error('malformed', l10n.t('Bad chunk size {0}', JSON.stringify(size.slice(0, 20))));
           this.remaining = parseInt(size, 16);
           if (this.remaining === 0) {
             this.state = 'trailers';
@@ -197,7 +198,7 @@ export class Http1ResponseParser {
         }
         case 'chunkEnd': {
           if (this.pending.length < 2) return undefined;
-          if (this.pending[0] !== 13 || this.pending[1] !== 10) throw new Http1Error('malformed', 'A chunk does not end with CRLF');
+          if (this.pending[0] !== 13 || this.pending[1] !== 10) throw new Http1Error('malformed', l10n.t('A chunk does not end with CRLF'));
           this.consume(2);
           this.state = 'chunkSize';
           break;
@@ -206,7 +207,7 @@ export class Http1ResponseParser {
           const line = this.line(MAX_HEAD_BYTES, 'trailer line');
           if (line === undefined) return undefined;
           this.trailerBytes += line.length + 2;
-          if (this.trailerBytes > MAX_HEAD_BYTES) throw new Http1Error('malformed', `Trailers larger than ${MAX_HEAD_BYTES} bytes`);
+          if (this.trailerBytes > MAX_HEAD_BYTES) throw new Http1Error('malformed', l10n.t('Trailers larger than {0} bytes', MAX_HEAD_BYTES));
           if (line === '') return this.finish();
           break;
         }
@@ -217,13 +218,14 @@ export class Http1ResponseParser {
   }
 
   /** The next CRLF-terminated line, or undefined until it has arrived. */
-  private line(limit: number, what: string): string | undefined {
+  private line(limit: number, what: 'chunk size line' | 'trailer line'): string | undefined {
+    const tooLong = (): string => (what === 'chunk size line' ? l10n.t('A chunk size line longer than {0} bytes', limit) : l10n.t('A trailer line longer than {0} bytes', limit));
     const eol = this.find(CRLF);
     if (eol < 0) {
-      if (this.pending.length > limit) throw new Http1Error('malformed', `A ${what} longer than ${limit} bytes`);
+      if (this.pending.length > limit) throw new Http1Error('malformed', tooLong());
       return undefined;
     }
-    if (eol > limit) throw new Http1Error('malformed', `A ${what} longer than ${limit} bytes`);
+    if (eol > limit) throw new Http1Error('malformed', tooLong());
     const text = this.pending.subarray(0, eol).toString('latin1');
     this.consume(eol + 2);
     return text;
@@ -232,23 +234,23 @@ export class Http1ResponseParser {
   private readHead(head: string): void {
     const lines = head.split('\r\n');
     const match = STATUS_LINE.exec(lines[0]);
-    if (!match) throw new Http1Error('malformed', `Not an HTTP/1.x status line (or one with a control character in it): ${JSON.stringify(lines[0].slice(0, 80))}`);
+    if (!match) throw new Http1Error('malformed', l10n.t('Not an HTTP/1.x status line (or one with a control character in it): {0}', JSON.stringify(lines[0].slice(0, 80))));
     const minor = match[1];
     const status = Number(match[2]);
     const headers: Record<string, string[]> = {};
     for (const line of lines.slice(1)) {
-      if (line.startsWith(' ') || line.startsWith('\t')) throw new Http1Error('malformed', 'A folded header line (obsolete line folding)');
+      if (line.startsWith(' ') || line.startsWith('\t')) throw new Http1Error('malformed', l10n.t('A folded header line (obsolete line folding)'));
       const colon = line.indexOf(':');
       const name = colon > 0 ? line.slice(0, colon) : '';
       const value = owsTrim(line.slice(colon + 1));
-      if (!TOKEN.test(name)) throw new Http1Error('malformed', `A malformed header line: ${JSON.stringify(line.slice(0, 80))}`);
+      if (!TOKEN.test(name)) throw new Http1Error('malformed', l10n.t('A malformed header line: {0}', JSON.stringify(line.slice(0, 80))));
       const control = HEADER_VALUE_FORBIDDEN.exec(value);
-      if (control) throw new Http1Error('malformed', `The server sent the header ${name} with a control character (U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}), which HTTP does not allow in a field value (RFC 9110, section 5.5)`);
+      if (control) throw new Http1Error('malformed', l10n.t('The server sent the header {0} with a control character (U+{1}), which HTTP does not allow in a field value (RFC 9110, section 5.5)', name, control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')));
       (headers[name.toLowerCase()] ??= []).push(value);
     }
     if (status >= 100 && status < 200) {
       // 100 Continue and other interim answers are followed by the real one; an upgrade was never asked for.
-      if (status === 101) throw new Http1Error('malformed', 'An unrequested protocol switch (101)');
+      if (status === 101) throw new Http1Error('malformed', l10n.t('An unrequested protocol switch (101)'));
       return;
     }
     this.status = status;
@@ -263,14 +265,14 @@ export class Http1ResponseParser {
       this.state = 'length';
       this.remaining = 0;
     } else if (transferEncoding) {
-      if (contentLength) throw new Http1Error('malformed', 'Both Transfer-Encoding and Content-Length');
+      if (contentLength) throw new Http1Error('malformed', l10n.t('Both Transfer-Encoding and Content-Length'));
       const codings = transferEncoding.join(',').split(',').map((t) => owsTrim(t).toLowerCase()).filter((t) => t !== '');
-      if (codings.length !== 1 || codings[0] !== 'chunked') throw new Http1Error('malformed', `Unsupported Transfer-Encoding ${JSON.stringify(transferEncoding.join(', '))}`);
+      if (codings.length !== 1 || codings[0] !== 'chunked') throw new Http1Error('malformed', l10n.t('Unsupported Transfer-Encoding {0}', JSON.stringify(transferEncoding.join(', '))));
       this.state = 'chunkSize';
     } else if (contentLength) {
       const values = new Set(contentLength.join(',').split(',').map(owsTrim));
       const [only] = values;
-      if (values.size !== 1 || !/^\d{1,15}$/.test(only)) throw new Http1Error('malformed', `Bad Content-Length ${JSON.stringify(contentLength.join(', '))}`);
+      if (values.size !== 1 || !/^\d{1,15}$/.test(only)) throw new Http1Error('malformed', l10n.t('Bad Content-Length {0}', JSON.stringify(contentLength.join(', '))));
       this.remaining = Number(only);
       this.checkCap(this.remaining);
       this.state = 'length';
@@ -282,7 +284,7 @@ export class Http1ResponseParser {
   }
 
   private checkCap(total: number): void {
-    if (total > this.maxBodyBytes) throw new Http1Error('tooLarge', `The response exceeded ${this.maxBodyBytes} bytes`);
+    if (total > this.maxBodyBytes) throw new Http1Error('tooLarge', l10n.t('The response exceeded {0} bytes', this.maxBodyBytes));
   }
 
   private takeBody(count: number): void {

@@ -3,14 +3,15 @@
  * of its own, without the probe engine, so the CLI and the settings check can use it cheaply.
  */
 import * as net from 'node:net';
+import * as l10n from '../l10n';
 
 /** A host name or an IP address, as a node may be given; throws an error saying what to fix. */
 export function checkNodeName(value: string): string {
   const node = value.trim();
-  if (node === '') throw new Error('A node is empty: give a host name or IP address, e.g. exch02.contoso.com or 10.0.0.12');
+  if (node === '') throw new Error(l10n.t('A node is empty: give a host name or IP address, e.g. exch02.contoso.com or 10.0.0.12'));
   if (net.isIP(node.replace(/^\[|\]$/g, ''))) return node.replace(/^\[|\]$/g, '');
   if (/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}))*\.?$/.test(node) && node.length <= 253) return node;
-  throw new Error(`"${value}" is not a host name or IP address: give a node as e.g. exch02.contoso.com or 10.0.0.12, without https://, a path or a port (the EWS URL's port is used)`);
+  throw new Error(l10n.t(`"{0}" is not a host name or IP address: give a node as e.g. exch02.contoso.com or 10.0.0.12, without https://, a path or a port (the EWS URL's port is used)`, value));
 }
 
 /**
@@ -19,19 +20,19 @@ export function checkNodeName(value: string): string {
  */
 export function readNodesSetting(value: unknown): { nodes: string[]; problems: string[] } {
   if (value === undefined || value === null) return { nodes: [], problems: [] };
-  if (!Array.isArray(value)) return { nodes: [], problems: ['exchangeSetup.probes.nodes is not a list: give host names or addresses, e.g. ["exch01.contoso.com", "10.0.0.12"]'] };
+  if (!Array.isArray(value)) return { nodes: [], problems: [l10n.t('exchangeSetup.probes.nodes is not a list: give host names or addresses, e.g. ["exch01.contoso.com", "10.0.0.12"]')] };
   const nodes: string[] = [];
   const problems: string[] = [];
   value.forEach((entry: unknown, index) => {
     if (typeof entry !== 'string') {
-      problems.push(`exchangeSetup.probes.nodes[${index}] is not text: give a host name or address, e.g. "exch02.contoso.com"`);
+      problems.push(l10n.t('exchangeSetup.probes.nodes[{0}] is not text: give a host name or address, e.g. "exch02.contoso.com"', index));
       return;
     }
     try {
       const node = checkNodeName(entry);
       if (!nodes.some((n) => n.toLowerCase() === node.toLowerCase())) nodes.push(node);
     } catch (err) {
-      problems.push(`exchangeSetup.probes.nodes[${index}]: ${(err as Error).message}`);
+      problems.push(l10n.t('exchangeSetup.probes.nodes[{0}]: {1}', index, (err as Error).message));
     }
   });
   return { nodes, problems };

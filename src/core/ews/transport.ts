@@ -16,6 +16,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { errorText } from '../errors';
+import * as l10n from '../l10n';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -208,7 +209,7 @@ export class EwsTransport {
     const pinned = this.connectAddress === undefined ? {} : { host: this.connectAddress, servername: options.servername ?? (net.isIP(host) ? undefined : host) };
     const socket = tls.connect({ ...options, ...pinned, rejectUnauthorized: true });
     const timer = setTimeout(() => {
-      socket.destroy(new TransportError('connectTimeout', `No TLS connection within ${this.connectTimeoutMs} ms`));
+      socket.destroy(new TransportError('connectTimeout', l10n.t('No TLS connection within {0} ms', this.connectTimeoutMs)));
     }, this.connectTimeoutMs);
     socket.once('secureConnect', () => {
       this.counters.tlsHandshakes++;
@@ -252,7 +253,7 @@ export class EwsTransport {
   request(req: HttpRequest): Promise<HttpResponse> {
     this.counters.requests++;
     const url = new URL(req.url);
-    if (url.protocol !== 'https:') return Promise.reject(new TransportError('network', `Only https URLs are used for EWS, not ${url.protocol}`));
+    if (url.protocol !== 'https:') return Promise.reject(new TransportError('network', l10n.t('Only https URLs are used for EWS, not {0}', url.protocol)));
     const body = req.body === undefined ? undefined : Buffer.from(req.body, 'utf8');
     // A copy by Object.assign, not object spread: on Node 20 (V8 11.3) a spread copy that then gains
     // Content-Length left about 130 bytes per request for the old generation (measured with
@@ -266,7 +267,7 @@ export class EwsTransport {
     return withTimeout<HttpResponse>((done) => this.send({
       host, port, key: `${host}:${port}`, authority: url.host, path: `${url.pathname}${url.search}`,
       method: req.method ?? (body ? 'POST' : 'GET'), headers, body,
-    }, done), timeoutMs, req.signal, `No complete response within ${timeoutMs} ms`);
+    }, done), timeoutMs, req.signal, l10n.t('No complete response within {0} ms', timeoutMs));
   }
 
   /**
@@ -292,7 +293,7 @@ export class EwsTransport {
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > maxBytes) {
-          request.destroy(new TransportError('tooLarge', `The response exceeded ${maxBytes} bytes`));
+          request.destroy(new TransportError('tooLarge', l10n.t('The response exceeded {0} bytes', maxBytes)));
           return;
         }
         chunks.push(chunk);
@@ -315,7 +316,7 @@ export class EwsTransport {
 }
 
 /** Runs callback-style work with a timeout and an AbortSignal; `work` returns its own clean-up. */
-export function withTimeout<T>(work: (done: (err: Error | undefined, value?: T) => void) => () => void, timeoutMs: number, signal?: AbortSignal, timeoutMessage = `No answer within ${timeoutMs} ms`): Promise<T> {
+export function withTimeout<T>(work: (done: (err: Error | undefined, value?: T) => void) => () => void, timeoutMs: number, signal?: AbortSignal, timeoutMessage = l10n.t('No answer within {0} ms', timeoutMs)): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let cleanup: () => void = () => undefined;
     let settled = false;
@@ -328,10 +329,10 @@ export function withTimeout<T>(work: (done: (err: Error | undefined, value?: T) 
       if (err) reject(err);
       else resolve(value as T);
     };
-    const onAbort = (): void => done(new TransportError('aborted', 'Cancelled'));
+    const onAbort = (): void => done(new TransportError('aborted', l10n.t('Cancelled')));
     const timer = setTimeout(() => done(new TransportError('timeout', timeoutMessage)), timeoutMs);
     if (signal?.aborted) {
-      done(new TransportError('aborted', 'Cancelled'));
+      done(new TransportError('aborted', l10n.t('Cancelled')));
       return;
     }
     signal?.addEventListener('abort', onAbort, { once: true });
