@@ -1,6 +1,7 @@
 // The progress words and the time-left estimate of src/core/pure/progress.ts, driven by made-up clocks.
 import * as assert from 'node:assert/strict';
 import {
+  countMailboxOutcome,
   MIN_ELAPSED_MS, MIN_RESULTS, WINDOW_MS, WRITE_STEPS, autodiscoverProgressText, estimateTimeLeft, mailboxProgressText, startRate, timeLeftText, updateRate, writeStepText,
   type RateState,
 } from '../../src/core/pure/progress';
@@ -113,5 +114,13 @@ describe('progress: words', () => {
   it('Autodiscover names the candidate tried', () => {
     assert.equal(autodiscoverProgressText({ tried: 2, total: 4, url: 'https://autodiscover.contoso.com/autodiscover/autodiscover.xml' }),
       'Autodiscover: candidate 2 of 4 (https://autodiscover.contoso.com/autodiscover/autodiscover.xml)');
+  });
+});
+
+describe('progress: counting mailbox outcomes', () => {
+  it('adds each outcome to its own count and nothing else', () => {
+    const counts = { verified: 0, denied: 0, notFound: 0, notChecked: 0 };
+    for (const status of ['verified', 'verified', 'denied', 'not-found', 'not-checked', 'not-checked', 'not-checked'] as const) countMailboxOutcome(counts, status);
+    assert.deepEqual(counts, { verified: 2, denied: 1, notFound: 1, notChecked: 3 });
   });
 });

@@ -79,6 +79,19 @@ export interface MailboxProgressCounts {
   notChecked: number;
 }
 
+/** The mailbox outcomes a progress line counts. */
+export type MailboxOutcome = 'verified' | 'denied' | 'not-found' | 'not-checked';
+
+/** Adds one finished mailbox to the counts so far (one place for the three run paths that count). */
+export function countMailboxOutcome(counts: Pick<MailboxProgressCounts, 'verified' | 'denied' | 'notFound' | 'notChecked'>, status: MailboxOutcome): void {
+  switch (status) {
+    case 'verified': counts.verified++; break;
+    case 'denied': counts.denied++; break;
+    case 'not-found': counts.notFound++; break;
+    case 'not-checked': counts.notChecked++; break;
+  }
+}
+
 /** "120 of 500 mailboxes checked (118 verified, 1 denied, 1 not found), about 2 min left"; without counts, only the first part. */
 export function mailboxProgressText(p: Pick<MailboxProgressCounts, 'checked' | 'total'> & Partial<MailboxProgressCounts> & { timeLeftMs?: number }): string {
   const { verified, denied, notFound, notChecked = 0 } = p;

@@ -11,7 +11,7 @@ import type { MailboxCountsView, MailboxListProblemView, RunOutcome } from '../p
 import { createRedactor } from '../redact';
 import type { MailboxesSection } from '../report';
 import { CurrentRun, Emitter, type Listener, type Subscription } from './emitter';
-import { estimateTimeLeft, startRate, updateRate, type MailboxProgressCounts } from '../pure/progress';
+import { countMailboxOutcome, estimateTimeLeft, startRate, updateRate, type MailboxProgressCounts } from '../pure/progress';
 
 export type VerifyMailboxesFn = (config: MailboxCheckConfig, mailboxes: readonly string[], options?: VerifyOptions) => Promise<MailboxReport>;
 
@@ -103,12 +103,7 @@ export class MailboxVerifier {
         signal: run.signal,
         ...(longestWaitMs === undefined ? {} : { timeLeft: () => longestWaitMs }),
         onResult: (r) => {
-          switch (r.status) {
-            case 'verified': so.verified++; break;
-            case 'denied': so.denied++; break;
-            case 'not-found': so.notFound++; break;
-            default: so.notChecked++; break;
-          }
+          countMailboxOutcome(so, r.status);
         },
         onProgress: (checked, total) => {
           const now = this.clock();

@@ -16,7 +16,7 @@ import { createRedactor } from '../redact';
 import { buildReport, runSummaryText, type MailboxesSection, type NodesFinding, type ProbeFinding, type ReportDocument, type ReportInput } from '../report';
 import type { AccessMethod } from '../settings';
 import { CurrentRun, Emitter, whenAborted, type Listener, type Subscription } from './emitter';
-import { WRITE_STEPS, type MailboxProgressCounts, type WriteStep } from '../pure/progress';
+import { WRITE_STEPS, countMailboxOutcome, type MailboxProgressCounts, type WriteStep } from '../pure/progress';
 
 /** What one run is asked to do. The password is used for this run only and is never in an event. */
 export interface ProbeRunRequest {
@@ -210,12 +210,7 @@ export class ProbeRunner {
           if (!run.signal.aborted) this.emitter.emit({ type: 'writeStep', runId: run.id, step, index: WRITE_STEPS.indexOf(step) + 1, of: WRITE_STEPS.length });
         },
         onMailboxResult: (r) => {
-          switch (r.status) {
-            case 'verified': so.verified++; break;
-            case 'denied': so.denied++; break;
-            case 'not-found': so.notFound++; break;
-            default: so.notChecked++; break;
-          }
+          countMailboxOutcome(so, r.status);
         },
         onMailboxProgress: (checked, total) => {
           if (!run.signal.aborted) this.emitter.emit({ type: 'mailboxProgress', runId: run.id, ...so, checked, total });
@@ -282,7 +277,7 @@ export class ProbeRunner {
       const spread = await Promise.race([
         engine.verifyMailboxesAcrossNodes(config, nodes, request.mailboxes, {
           signal: run.signal, concurrency: request.concurrency,
-          onResult: (r) => { so[r.status === 'not-found' ? 'notFound' : r.status === 'not-checked' ? 'notChecked' : r.status]++; },
+          onResult: (r) => countMailboxOutcome(so, r.status),
           onProgress: (checked, total) => { if (!run.signal.aborted) this.emitter.emit({ type: 'mailboxProgress', runId: run.id, ...so, checked, total }); },
         }),
         whenAborted(run.signal),
