@@ -14,25 +14,16 @@ import type { NodeResult, NodesReport, nodeList, runNodeProbes, verifyMailboxesA
 import type { RunOutcome, ServerView } from '../protocol';
 import { createRedactor } from '../redact';
 import { buildReport, runSummaryText, type MailboxesSection, type NodesFinding, type ProbeFinding, type ReportDocument, type ReportInput } from '../report';
-import type { AccessMethod } from '../settings';
 import { CurrentRun, Emitter, whenAborted, type Listener, type Subscription } from './emitter';
 import { WRITE_STEPS, countMailboxOutcome, type MailboxProgressCounts, type WriteStep } from '../pure/progress';
 
-/** What one run is asked to do. The password is used for this run only and is never in an event. */
-export interface ProbeRunRequest {
-  ewsUrl: string;
-  upn: string;
-  password: string;
-  accessMethod: AccessMethod;
-  testMailbox: string;
-  /** '' or undefined: no room mailbox is probed. */
-  testRoomMailbox?: string;
-  extraCaPem?: string;
-  timeoutMs?: number;
+/**
+ * What one run is asked to do: the engine's configuration (the password is used for this run only and
+ * is never in an event), with the write test always chosen, and no single node (the runner probes
+ * the nodes itself, from `nodes` and `allNodes`).
+ */
+export interface ProbeRunRequest extends Omit<ProbeConfig, 'write' | 'node'> {
   write: boolean;
-  /** Enrolled mailboxes verified in the same run (the CLI's --mailboxes). */
-  mailboxes?: string[];
-  concurrency?: number;
   /** What the run is for: a run of its own, or the pre-link validation. */
   purpose?: 'probes' | 'link';
   /**
