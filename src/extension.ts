@@ -27,20 +27,25 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   try {
     const started = performance.now();
     const { session, disposables } = createSession(context, log);
+    const sessionDone = performance.now();
     const checklist = registerChecklistView(session.model, {
       configured: () => isConfigured(session.readSettings().settings),
       titleOf: (id) => stepTitle(id, session.readSettings().settings),
       onDidRefresh: (listener) => session.onDidRefresh(listener),
+      onDidShow: () => session.showContext(),
     }, log);
+    const checklistDone = performance.now();
     const contributed = (context.extension.packageJSON as { contributes?: { commands?: ContributedCommand[] } }).contributes?.commands ?? [];
     const features = new LazyFeatures(context, session, log, contributed.filter((c) => !ACTIVATION_COMMANDS.has(c.command)));
     beforeDeactivate = async () => features.loaded()?.clearClipboard();
     context.subscriptions.push(...disposables, ...checklist.disposables, features);
-    const activationMs = performance.now() - started;
+    const ended = performance.now();
+    const activationMs = ended - started;
+    const activationPhases = { session: sessionDone - started, checklist: checklistDone - sessionDone, commands: ended - checklistDone };
     const loading = bundleLoadMs === undefined ? '' : ` (the bundle took ${bundleLoadMs.toFixed(1)} ms to load)`;
     log.info(`Activated in ${activationMs.toFixed(1)} ms${loading} for organisation ${session.organization()}.`);
     const hooks = __ECS_TEST_HOOKS__ && context.extensionMode === vscode.ExtensionMode.Test ? testHooks(session, checklist, features) : undefined;
-    return extensionApi({ activationMs, bundleLoadMs }, hooks);
+    return extensionApi({ activationMs, activationPhases, bundleLoadMs }, hooks);
   } catch (error) {
     log.error('Activation failed', error as Error);
     void vscode.window

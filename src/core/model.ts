@@ -5,7 +5,7 @@
 import * as l10n from './l10n';
 import type { AccessMethod } from './settings';
 import { STATUS_LABELS } from './pure/stepVerdict';
-import { STEPS, childrenOf, isLeaf, isStepId, stepDefinition, type StepDefinition, type StepId, type StepStatus } from './steps';
+import { STEPS, childrenOf, isLeaf, isStepId, type StepDefinition, type StepId, type StepStatus } from './steps';
 
 /** `pasted`: verification output the admin pasted in (captured on the Exchange server, not in our terminal). */
 export type EvidenceSource = 'manual' | 'terminal' | 'pasted' | 'probe';
@@ -126,6 +126,8 @@ type Listener = () => void;
 export class SetupModel {
   private steps: Partial<Record<StepId, StepRecord>>;
   private basicAuthPrior: readonly BasicAuthSetting[] | undefined;
+  /** Every step's status, worked out in one pass when first asked for after a change (see fire). */
+  private statuses: Map<StepId, StepStatus> | undefined;
   private readonly listeners = new Set<Listener>();
 
   constructor(
@@ -161,16 +163,33 @@ export class SetupModel {
   }
 
   isApplicable(id: StepId): boolean {
-    const def = stepDefinition(id);
-    if (def.method && def.method !== this.accessMethod) return false;
-    if (!isLeaf(id)) return childrenOf(id).some((c) => this.isApplicable(c.id));
-    return true;
+    return this.statusOf(id) !== 'notApplicable';
   }
 
   statusOf(id: StepId): StepStatus {
-    if (!this.isApplicable(id)) return 'notApplicable';
-    if (!isLeaf(id)) return aggregate(childrenOf(id).map((c) => this.statusOf(c.id)));
-    return this.steps[id]?.status ?? 'notStarted';
+    this.statuses ??= this.workOutStatuses();
+    return this.statuses.get(id) ?? 'notStarted';
+  }
+
+  /**
+   * One pass over the step tree, children before parents. A step is not applicable when it belongs to the
+   * other access method, or when none of its sub-steps is applicable; a leaf's status is what was recorded;
+   * a parent's is its applicable sub-steps' together (aggregate). A recorded status is never
+   * 'notApplicable' (RecordedStatus), so "applicable" and "status is not notApplicable" are one thing.
+   */
+  private workOutStatuses(): Map<StepId, StepStatus> {
+    const statuses = new Map<StepId, StepStatus>();
+    const visit = (def: StepDefinition): StepStatus => {
+      const children = childrenOf(def.id).map(visit);
+      let status: StepStatus;
+      if (def.method && def.method !== this.accessMethod) status = 'notApplicable';
+      else if (children.length === 0) status = this.steps[def.id]?.status ?? 'notStarted';
+      else status = aggregate(children);
+      statuses.set(def.id, status);
+      return status;
+    };
+    for (const top of childrenOf(undefined)) visit(top);
+    return statuses;
   }
 
   evidenceOf(id: StepId): Evidence | undefined {
@@ -253,7 +272,13 @@ export class SetupModel {
 
   /** Leaf steps that still need doing (the badge); optional steps never count. */
   remaining(): number {
-    return STEPS.filter((s) => isLeaf(s.id) && !s.optional && this.isApplicable(s.id) && this.statusOf(s.id) !== 'done').length;
+    let left = 0;
+    for (const step of STEPS) {
+      if (step.optional || !isLeaf(step.id)) continue;
+      const status = this.statusOf(step.id);
+      if (status !== 'notApplicable' && status !== 'done') left++;
+    }
+    return left;
   }
 
   view(): StepView[] {
@@ -304,6 +329,7 @@ export class SetupModel {
   }
 
   private fire(): void {
+    this.statuses = undefined;
     for (const l of [...this.listeners]) l();
   }
 }

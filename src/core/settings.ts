@@ -127,6 +127,31 @@ export function getField(settings: SetupSettings, field: SettingField): string |
   return value as string | boolean;
 }
 
+/**
+ * The settings with each field's value from `valueOf` where it has the type of the field's default, and
+ * the default where it has not (or is missing). These are the values validate.ts's readSettingsObject
+ * keeps; it also reports every type and format problem, which this does not look for, so the host can
+ * read the settings at activation without validating them (the problems are worked out when asked for).
+ */
+export function settingsFrom(valueOf: (field: SettingField) => unknown): SetupSettings {
+  const settings: SetupSettings = {
+    ...DEFAULT_SETTINGS,
+    serviceAccount: { ...DEFAULT_SETTINGS.serviceAccount },
+    access: { ...DEFAULT_SETTINGS.access },
+    impersonation: { ...DEFAULT_SETTINGS.impersonation },
+    tls: { ...DEFAULT_SETTINGS.tls },
+  };
+  for (const field of SETTING_FIELDS) {
+    const value = valueOf(field);
+    if (typeof value !== typeof getField(DEFAULT_SETTINGS, field)) continue;
+    const parts = field.split('.');
+    let node = settings as unknown as Record<string, unknown>;
+    for (const part of parts.slice(0, -1)) node = node[part] as Record<string, unknown>;
+    node[parts[parts.length - 1]] = value;
+  }
+  return settings;
+}
+
 /** True once the admin has entered at least the service account (the welcome view shows until then). */
 export function isConfigured(settings: SetupSettings): boolean {
   return settings.serviceAccount.upn.trim() !== '';

@@ -106,6 +106,14 @@ export const STEPS: readonly StepDefinition[] = [
 
 const BY_ID = new Map<StepId, StepDefinition>(STEPS.map((s) => [s.id, s]));
 
+/** Each step's sub-steps in procedure order, under its id (top-level steps under undefined); leaves have no entry. */
+const CHILDREN = new Map<StepId | undefined, StepDefinition[]>();
+for (const step of STEPS) {
+  const siblings = CHILDREN.get(step.parent);
+  if (siblings) siblings.push(step);
+  else CHILDREN.set(step.parent, [step]);
+}
+
 export const STEP_IDS: readonly StepId[] = STEPS.map((s) => s.id);
 
 /**
@@ -134,11 +142,11 @@ export function isStepId(value: unknown): value is StepId {
 }
 
 export function childrenOf(id: StepId | undefined): StepDefinition[] {
-  return STEPS.filter((s) => s.parent === id);
+  return [...(CHILDREN.get(id) ?? [])];
 }
 
 export function isLeaf(id: StepId): boolean {
-  return !STEPS.some((s) => s.parent === id);
+  return !CHILDREN.has(id);
 }
 
 /** Steps that carry a snippet, in procedure order (the runbook's order). */

@@ -113,7 +113,7 @@ function findStep(steps: readonly StepView[], id: unknown): StepView | undefined
 /** Creates the tree view with its badge and checkboxes. */
 export function registerChecklistView(
   model: SetupModel,
-  settings: { configured(): boolean; titleOf?(id: StepId): string; onDidRefresh(listener: () => void): vscode.Disposable },
+  settings: { configured(): boolean; titleOf?(id: StepId): string; onDidRefresh(listener: () => void): vscode.Disposable; onDidShow?(): void },
   log: Log,
 ): { provider: ChecklistTreeProvider; view: vscode.TreeView<StepView>; disposables: vscode.Disposable[] } {
   const titleOf = settings.titleOf?.bind(settings);
@@ -164,9 +164,14 @@ export function registerChecklistView(
     if (view.visible) updateWarning();
   };
   const visibilityListener = view.onDidChangeVisibility((e) => {
-    if (e.visible) updateWarning();
+    if (!e.visible) return;
+    updateWarning();
+    settings.onDidShow?.();
   });
-  updateWarningIfShown();
+  if (view.visible) {
+    updateWarning();
+    settings.onDidShow?.();
+  }
   // Configuring may not change the model (same organisation): the welcome view must still give way.
   const settingsListener = settings.onDidRefresh(() => {
     updateWarningIfShown();

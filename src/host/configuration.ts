@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { checkSetting, settingDefault, SETTINGS_PREFIX, type SettingKey, type SettingValue } from '../core/contributions/configuration';
-import { SETTING_FIELDS, type SetupSettings } from '../core/settings';
+import { SETTING_FIELDS, settingsFrom, type SettingField, type SetupSettings } from '../core/settings';
 import { readSettingsObject, type FieldIssue } from '../core/validate';
 import type { SettingInspection } from '../core/workspaceSettings';
 
@@ -32,20 +32,45 @@ export function inspectConfig(key: SettingKey): SettingInspection | undefined {
 
 export interface SettingsReading {
   readonly settings: SetupSettings;
+  /** Worked out on first use (validation is the dearest part of reading, and activation needs none of it). */
   readonly issues: readonly FieldIssue[];
 }
 
 /**
- * Reads the procedure's fields into the core's shape and validates them with the same rules as the CLI.
- * The raw values go to the validation (not through readConfig's fallback), so that a bad value is
- * reported field by field with an example instead of being replaced quietly.
+ * Reads the procedure's fields into the core's shape. Their problems are validated with the same rules as
+ * the CLI when `issues` is first read: the raw values go to the validation (not through readConfig's
+ * fallback), so that a bad value is reported field by field with an example instead of being replaced
+ * quietly. The settings themselves are the ones the validation keeps (settingsFrom; a unit test holds the
+ * two to each other).
  */
 export function readSettings(): SettingsReading {
-  const config = vscode.workspace.getConfiguration(SETTINGS_PREFIX);
-  const raw: Record<string, unknown> = {};
-  for (const field of SETTING_FIELDS) setNested(raw, field, config.get<unknown>(field, settingDefault(field)));
-  const { settings, issues } = readSettingsObject(raw, 'VS Code settings');
-  return { settings, issues };
+  // The WorkspaceConfiguration is itself the "readable dictionary that backs this configuration" (the
+  // API's index signature): one lookup per field in it, rather than a get() call (and its checks) each.
+  const config: Readonly<Record<string, unknown>> = vscode.workspace.getConfiguration(SETTINGS_PREFIX);
+  const values = new Map<SettingField, unknown>();
+  for (const field of SETTING_FIELDS) {
+    let value: unknown = config;
+    for (const part of field.split('.')) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[part] : undefined;
+    values.set(field, value === undefined ? settingDefault(field) : value);
+  }
+  return settingsReading(values);
+}
+
+/** A reading of these values (keys are fields, without the prefix), validated when its issues are first read. */
+export function settingsReading(values: ReadonlyMap<SettingField, unknown>): SettingsReading {
+  const settings = settingsFrom((field) => values.get(field));
+  let issues: readonly FieldIssue[] | undefined;
+  return {
+    settings,
+    get issues() {
+      if (issues === undefined) {
+        const raw: Record<string, unknown> = {};
+        for (const [field, value] of values) setNested(raw, field, value);
+        issues = readSettingsObject(raw, 'VS Code settings').issues;
+      }
+      return issues;
+    },
+  };
 }
 
 export function onDidChangeSettings(listener: () => void): vscode.Disposable {

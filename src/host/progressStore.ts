@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { PersistedSetupState } from '../core/model';
+import { EMPTY_STATE, type PersistedSetupState } from '../core/model';
 import { readOnlyReason, readStoredProgress } from '../core/progressMigration';
 
 export interface LoadedProgress {
@@ -22,7 +22,13 @@ export class ProgressStore {
   constructor(private readonly memento: vscode.Memento) {}
 
   load(organization: string): LoadedProgress {
-    const stored = readStoredProgress(this.memento.get<unknown>(ProgressStore.key(organization)));
+    const raw = this.memento.get<unknown>(ProgressStore.key(organization));
+    if (raw === undefined) {
+      // Nothing stored yet (the first start for this organisation): readStoredProgress would say 'empty'.
+      this.readOnly.delete(organization);
+      return { state: EMPTY_STATE };
+    }
+    const stored = readStoredProgress(raw);
     const reason = readOnlyReason(stored, organization);
     if (reason === undefined) this.readOnly.delete(organization);
     else this.readOnly.set(organization, reason);

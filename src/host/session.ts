@@ -5,6 +5,7 @@ import type { Log } from './log';
 import { ProgressStore, type LoadedProgress } from './progressStore';
 import { onDidChangeSettings, readSettings, type SettingsReading } from './configuration';
 import { WalkthroughSync } from './walkthroughSync';
+import { WorkbenchMirror } from '../core/pure/mirror';
 
 /**
  * Keeps the model, the settings and the stored progress in step: the model is saved on every change,
@@ -21,17 +22,15 @@ export interface Session {
   onDidRefresh(listener: () => void): vscode.Disposable;
   /** The admin chose to replace stored progress this version cannot read; the next change is saved. */
   allowOverwrite(): void;
+  /** The checklist (and its welcome view, which reads the context keys) is shown: the window gets every key it lacks. */
+  showContext(): void;
 }
 
 export function createSession(context: vscode.ExtensionContext, log: Log): { session: Session; disposables: vscode.Disposable[] } {
   const store = new ProgressStore(context.globalState);
   const refreshed = new vscode.EventEmitter<void>();
-  const takeReading = (): SettingsReading => {
-    const next = readSettings();
-    for (const issue of next.issues) log.warn(`Setting problem: ${issue.message}`);
-    return next;
-  };
-  let reading = takeReading();
+  // Validation waits for a change of the settings (or a command that needs them): activation has no use for it.
+  let reading: SettingsReading = readSettings();
   let organization = organizationKey(reading.settings.ewsUrl);
   let refusedSaveLogged = false;
   const loadProgress = (): LoadedProgress => {
@@ -62,26 +61,28 @@ export function createSession(context: vscode.ExtensionContext, log: Log): { ses
   };
   const model = new SetupModel(loadProgress().state, reading.settings.accessMethod);
 
-  // Only keys whose value changed are sent: a probe run records several pieces of evidence, each a
-  // model change, and this extension is the only one that sets these keys.
-  const published = new Map<string, boolean>();
-  const walkthrough = new WalkthroughSync(context.extension.id, log);
+  // Context keys are sent when they can matter: on every change of the state, and when the checklist
+  // is shown (session.showContext). Only the welcome view and the walkthrough's completion events read
+  // them (test/unit/manifest.test.ts holds the manifest to that): the welcome view is inside the
+  // checklist, and the walkthrough's marks are set directly (WalkthroughSync). So a start sends none:
+  // most windows never show the checklist. What the window holds is not known at first (the workbench
+  // keeps context keys when only the extension host restarts), so each key is sent once, then only when
+  // it differs from what was sent.
+  const published = new WorkbenchMirror(undefined);
+  const walkthrough = new WalkthroughSync(context.extension.id, log, context.globalState);
+  const contextKeys = (): Record<string, boolean> => ({
+    'exchangeSetup.configured': isConfigured(reading.settings),
+    ...model.contextKeys(),
+  });
   const publishContext = () => {
-    const keys: Record<string, boolean> = {
-      'exchangeSetup.configured': isConfigured(reading.settings),
-      'exchangeSetup.settingsValid': reading.issues.length === 0,
-      ...model.contextKeys(),
-    };
-    for (const [key, value] of Object.entries(keys)) {
-      if (published.get(key) === value) continue;
-      published.set(key, value);
-      void vscode.commands.executeCommand('setContext', key, value);
-    }
+    const keys = contextKeys();
+    for (const [key, value] of published.changes(keys)) void vscode.commands.executeCommand('setContext', key, value);
     walkthrough.update(keys);
   };
 
   const refresh = () => {
-    reading = takeReading();
+    reading = readSettings();
+    for (const issue of reading.issues) log.warn(`Setting problem: ${issue.message}`);
     const next = organizationKey(reading.settings.ewsUrl);
     if (next !== organization) {
       log.info(`Exchange organisation changed from ${organization} to ${next}; loading its progress.`);
@@ -103,7 +104,9 @@ export function createSession(context: vscode.ExtensionContext, log: Log): { ses
     }, (e: unknown) => log.error('Saving progress failed', e as Error));
     publishContext();
   });
-  publishContext();
+  // A start sends only the walkthrough marks that differ from the workbench's (none, unless the state
+  // changed where this window could not see it, or the profile is new).
+  walkthrough.update(contextKeys());
 
   const session: Session = {
     model,
@@ -112,6 +115,7 @@ export function createSession(context: vscode.ExtensionContext, log: Log): { ses
     refresh,
     onDidRefresh: (listener) => refreshed.event(listener),
     allowOverwrite: () => store.allowOverwrite(organization),
+    showContext: publishContext,
   };
   return { session, disposables: [modelListener, refreshed, onDidChangeSettings(refresh)] };
 }

@@ -28,11 +28,14 @@ export interface FakeVscode {
   readonly commands: Map<string, (...args: unknown[]) => unknown>;
   /** Everything the extension logged. */
   readonly logLines: string[];
+  /** Every executeCommand call, as "<id> <first argument>" (setContext and workbench commands included). */
+  readonly executed: string[];
 }
 
 export function createFakeVscode(): FakeVscode {
   const commands = new Map<string, (...args: unknown[]) => unknown>();
   const logLines: string[] = [];
+  const executed: string[] = [];
   const log = (level: string) => (...parts: unknown[]) => { logLines.push(`${level} ${parts.map(String).join(' ')}`); };
   const vscodeModule: Record<string, unknown> = {
     EventEmitter,
@@ -55,6 +58,7 @@ export function createFakeVscode(): FakeVscode {
         return { dispose: () => { if (commands.get(id) === handler) commands.delete(id); } };
       },
       async executeCommand(id: string, ...args: unknown[]) {
+        executed.push(`${id} ${String(args[0])}`);
         if (id === 'setContext') return undefined;
         const handler = commands.get(id);
         if (!handler) throw new Error(`command '${id}' not found`);
@@ -96,7 +100,7 @@ export function createFakeVscode(): FakeVscode {
       throw new Error(`test/support/fakeVscode.ts has no vscode.${name}: add it if activation now needs it`);
     },
   });
-  return { module, commands, logLines };
+  return { module, commands, logLines, executed };
 }
 
 /** A fake ExtensionContext in the given ExtensionMode, with the manifest's commands. */
