@@ -14,15 +14,29 @@ import { repoRoot, requireFromRepo, summarize } from './lib.mjs';
 
 const HEAVY = /ews-javascript-api|@xmldom|xmldom|xpath|@aws-sdk|@smithy|fast-xml-parser/;
 
-function makeProductionCopy(tempRoot) {
-  const copy = join(tempRoot, 'extension');
+/**
+ * A production build of the working tree, or of the commit `ref` (the `--baseline` of bench/run.mjs),
+ * in `tempRoot/<name>`.
+ */
+function makeProductionCopy(tempRoot, name = 'extension', ref = undefined) {
+  const copy = join(tempRoot, name);
   mkdirSync(join(copy, 'scripts'), { recursive: true });
-  for (const name of ['package.json', 'tsconfig.json', 'LICENSE']) {
-    if (existsSync(join(repoRoot, name))) cpSync(join(repoRoot, name), join(copy, name));
+  const files = ['package.json', 'package.nls.json', 'tsconfig.json', 'LICENSE', 'src', 'media', 'l10n', join('scripts', 'build.mjs')];
+  if (ref) {
+    // Only the paths that exist at that commit.
+    const present = files.filter((file) => {
+      try {
+        execFileSync('git', ['cat-file', '-e', `${ref}:${file}`], { cwd: repoRoot, stdio: 'ignore' });
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    const archive = execFileSync('git', ['archive', '--format=tar', ref, ...present], { cwd: repoRoot, maxBuffer: 256 * 1024 * 1024 });
+    execFileSync('tar', ['-x', '-C', copy], { input: archive });
+  } else {
+    for (const file of files) if (existsSync(join(repoRoot, file))) cpSync(join(repoRoot, file), join(copy, file), { recursive: true });
   }
-  cpSync(join(repoRoot, 'src'), join(copy, 'src'), { recursive: true });
-  if (existsSync(join(repoRoot, 'media'))) cpSync(join(repoRoot, 'media'), join(copy, 'media'), { recursive: true });
-  cpSync(join(repoRoot, 'scripts', 'build.mjs'), join(copy, 'scripts', 'build.mjs'));
   symlinkSync(join(repoRoot, 'node_modules'), join(copy, 'node_modules'), 'dir');
   execFileSync(process.execPath, [join(copy, 'scripts', 'build.mjs'), '--production'], { cwd: copy, stdio: 'inherit' });
   return copy;
@@ -158,8 +172,8 @@ async function timeActivations(targets, tempRoot, starts, log) {
   return samples;
 }
 
-/** @param {{ tempRoot: string, starts: number, log: (line: string) => void }} options */
-export async function benchActivation({ tempRoot, starts, log }) {
+/** @param {{ tempRoot: string, starts: number, log: (line: string) => void, baseline?: string }} options */
+export async function benchActivation({ tempRoot, starts, log, baseline }) {
   const copy = makeProductionCopy(tempRoot);
   const bundle = join(copy, 'dist', 'extension.js');
   const bundleText = readFileSync(bundle, 'utf8');
@@ -173,8 +187,11 @@ export async function benchActivation({ tempRoot, starts, log }) {
   const floor = makeFloorCopy(tempRoot, copy);
   let samples;
   let floorSamples = [];
+  let baselineSamples = [];
+  // A baseline commit, built the same way, started in turn with ours and the floor: a before/after under the same load.
+  const targets = { extension: copy, floor, ...(baseline ? { baseline: makeProductionCopy(tempRoot, 'baseline', baseline) } : {}) };
   try {
-    ({ extension: samples, floor: floorSamples } = await timeActivations({ extension: copy, floor }, tempRoot, starts, log));
+    ({ extension: samples, floor: floorSamples, baseline: baselineSamples = [] } = await timeActivations(targets, tempRoot, starts, log));
   } catch (error) {
     // No browser or no code-server: the sizes and the bundle's imports still stand.
     const message = error instanceof Error ? error.message : String(error);
@@ -195,6 +212,7 @@ export async function benchActivation({ tempRoot, starts, log }) {
     // activate()'s parts: settings, stored progress and context keys; the checklist view; the command stand-ins and the rest.
     // The same host's cost of the API calls activation cannot do without, measured by the floor extension.
     floorActivateMs: summarize(floorSamples.map((s) => s.activationMs)),
+    ...(baseline ? { baseline: { ref: baseline, activateMs: summarize(baselineSamples.map((s) => s.activationMs)), bundleLoadMs: summarize(baselineSamples.map((s) => s.bundleLoadMs)) } } : {}),
     activatePhasesMs: Object.fromEntries(['session', 'checklist', 'commands'].map((name) => [name, summarize(samples.map((s) => s.activationPhases?.[name] ?? null))])),
     // Evaluating dist/extension.js (its first line to the end of src/extension.ts's top level),
     // which activate()'s own time does not include.

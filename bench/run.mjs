@@ -4,7 +4,7 @@
 // bench/results.json (figures, machine, load, date, commit). Figures only: nothing here fails a
 // build, and no test asserts on time. Each figure is the median of several runs with min and max.
 //
-//   node bench/run.mjs [--only activation,probes,mailboxes,memory] [--out FILE]
+//   node bench/run.mjs [--only activation,probes,mailboxes,memory] [--out FILE] [--baseline COMMIT]
 // The many-mailbox part alone: node bench/run.mjs --only mailboxes,memory
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { benchManyMailboxes } from './manyMailboxes.mjs';
 import { benchProbeLatency } from './probeLatency.mjs';
 
 const PLAN = {
-  activationStarts: 5,
+  activationStarts: 8,
   probe: { rttMs: 40, runs: 5 },
   // The server enforces its limit as Exchange does: ErrorExceededConnectionCount past 27 in flight.
   mailboxes: {
@@ -38,6 +38,8 @@ const { values: options } = parseArgs({
   options: {
     only: { type: 'string', default: 'activation,probes,mailboxes,memory' },
     out: { type: 'string', default: join(repoRoot, 'bench', 'results.json') },
+    // A commit to start in turn with the working tree in the activation part (a before/after under the same load).
+    baseline: { type: 'string' },
   },
 });
 const sections = new Set(options.only.split(',').map((s) => s.trim()));
@@ -92,7 +94,7 @@ async function main() {
   try {
     if (sections.has('activation')) {
       log(`[bench] activation: production build, then ${PLAN.activationStarts} fresh starts of code-server`);
-      results.activation = await benchActivation({ tempRoot, starts: PLAN.activationStarts, log });
+      results.activation = await benchActivation({ tempRoot, starts: PLAN.activationStarts, log, baseline: options.baseline });
     }
     if (sections.has('probes')) {
       log(`[bench] probe latency: RTT ${PLAN.probe.rttMs} ms, ${PLAN.probe.runs} runs of ours and of exchangelib`);
@@ -132,6 +134,7 @@ async function main() {
     rows.push(['activate() ms (real extension host)', fmt(a.activateMs, 1), '<= 3', `${verdict(activateMet)}${a.startErrors.length ? `; ${a.startErrors.length} start(s) failed` : ''}`]);
     for (const [name, phase] of Object.entries(a.activatePhasesMs ?? {})) rows.push([`  of which ${name}`, fmt(phase, 1), '', '']);
     if (a.floorActivateMs) rows.push(['floor: the same API calls, nothing of ours', fmt(a.floorActivateMs, 1), '', '']);
+    if (a.baseline) rows.push([`baseline ${a.baseline.ref}: activate() ms`, fmt(a.baseline.activateMs, 1), '', '']);
   }
   const p = results.probeLatency;
   if (p) {
