@@ -79,15 +79,46 @@ function folderXml(ctx: OperationContext, ref: FolderRef): string {
   return `<t:Folder>${id}<t:FolderClass>IPF.Note</t:FolderClass>${name}<t:TotalCount>0</t:TotalCount><t:ChildFolderCount>0</t:ChildFolderCount></t:Folder>`;
 }
 
-function itemXml(ctx: OperationContext, item: FakeCalendarItem): string {
+/**
+ * What a request's ItemShape asks for. "Property sets and response shapes in EWS in Exchange"
+ * (learn.microsoft.com/en-us/exchange/client-developer/exchange-web-services/property-sets-and-response-shapes-in-ews-in-exchange),
+ * Table 1: IdOnly returns only the item's identifier, Default the item type's default set, AllProperties
+ * the most used properties; AdditionalProperties (its FieldURIs) adds properties to any of them
+ * ("DefaultShapeNamesType", Remarks). Row `fake:item-response-shape` in docs/exchange-behaviour.md.
+ */
+interface ItemShape {
+  readonly idOnly: boolean;
+  readonly additional: ReadonlySet<string>;
+}
+
+function itemShapeOf(op: XmlNode): ItemShape {
+  const shape = child(op, NS.m, 'ItemShape');
+  const additional = new Set(descendants(child(shape, NS.t, 'AdditionalProperties'), NS.t, 'FieldURI').map((f) => attr(f, 'FieldURI') ?? ''));
+  return { idOnly: text(child(shape, NS.t, 'BaseShape')) === 'IdOnly', additional };
+}
+
+/**
+ * A calendar item in the shape asked for: after the ItemId, each property the fake keeps, in the order of
+ * the schema's CalendarItemType sequence, when the shape is Default or AllProperties (ASSUMPTION: the fake
+ * keeps fewer properties than Table 3 of the page lists for a calendar item, e.g. no Body or
+ * CalendarItemType, and answers both shapes with what it keeps) or when AdditionalProperties names it.
+ */
+function itemXml(ctx: OperationContext, item: FakeCalendarItem, shape: ItemShape): string {
   const parent = escapeXml(ctx.store.folderId(item.mailbox, 'calendar'));
-  return `<t:CalendarItem><t:ItemId Id="${escapeXml(item.id)}" ChangeKey="${escapeXml(item.changeKey)}"/>` +
-    `<t:ParentFolderId Id="${parent}" ChangeKey="AQAAAA=="/><t:ItemClass>IPM.Appointment</t:ItemClass>` +
-    `<t:Subject>${escapeXml(item.subject)}</t:Subject>` +
-    `<t:Start>${item.start}</t:Start><t:End>${item.end}</t:End><t:IsAllDayEvent>false</t:IsAllDayEvent>` +
-    `<t:LegacyFreeBusyStatus>Busy</t:LegacyFreeBusyStatus><t:Location>${escapeXml(item.location)}</t:Location>` +
-    `<t:Organizer><t:Mailbox><t:Name>${escapeXml(item.organizer)}</t:Name><t:EmailAddress>${escapeXml(item.organizer)}</t:EmailAddress>` +
-    '<t:RoutingType>SMTP</t:RoutingType></t:Mailbox></t:Organizer></t:CalendarItem>';
+  const properties: [string, string][] = [
+    ['item:ParentFolderId', `<t:ParentFolderId Id="${parent}" ChangeKey="AQAAAA=="/>`],
+    ['item:ItemClass', '<t:ItemClass>IPM.Appointment</t:ItemClass>'],
+    ['item:Subject', `<t:Subject>${escapeXml(item.subject)}</t:Subject>`],
+    ['calendar:Start', `<t:Start>${item.start}</t:Start>`],
+    ['calendar:End', `<t:End>${item.end}</t:End>`],
+    ['calendar:IsAllDayEvent', '<t:IsAllDayEvent>false</t:IsAllDayEvent>'],
+    ['calendar:LegacyFreeBusyStatus', '<t:LegacyFreeBusyStatus>Busy</t:LegacyFreeBusyStatus>'],
+    ['calendar:Location', `<t:Location>${escapeXml(item.location)}</t:Location>`],
+    ['calendar:Organizer', `<t:Organizer><t:Mailbox><t:Name>${escapeXml(item.organizer)}</t:Name><t:EmailAddress>${escapeXml(item.organizer)}</t:EmailAddress>` +
+      '<t:RoutingType>SMTP</t:RoutingType></t:Mailbox></t:Organizer>'],
+  ];
+  const shown = properties.filter(([uri]) => !shape.idOnly || shape.additional.has(uri)).map(([, xml]) => xml).join('');
+  return `<t:CalendarItem><t:ItemId Id="${escapeXml(item.id)}" ChangeKey="${escapeXml(item.changeKey)}"/>${shown}</t:CalendarItem>`;
 }
 
 /** An item as the example response of Microsoft's "FindItem operation" page shows one: its ItemId only. */
@@ -125,7 +156,8 @@ function findItem(ctx: OperationContext, op: XmlNode): OperationResult {
     const shown = items.slice(0, max);
     // RootFolder (FindItemResponseMessage): TotalItemsInView counts every item that passes, IncludesLastItemInRange
     // says whether this answer holds the last of them.
-    const itemText = view && ctx.spec.calendarView === 'times-withheld' ? idOnlyItemXml : (item: FakeCalendarItem) => itemXml(ctx, item);
+    const shape = itemShapeOf(op);
+    const itemText = view && ctx.spec.calendarView === 'times-withheld' ? idOnlyItemXml : (item: FakeCalendarItem) => itemXml(ctx, item, shape);
     const rootFolder = `<m:RootFolder TotalItemsInView="${items.length}" IncludesLastItemInRange="${shown.length === items.length}">` +
       `<t:Items>${shown.map(itemText).join('')}</t:Items></m:RootFolder>`;
     return { code: 'NoError', payload: rootFolder };
@@ -181,9 +213,10 @@ function deleteItem(ctx: OperationContext, op: XmlNode): OperationResult {
 }
 
 function getItem(ctx: OperationContext, op: XmlNode): OperationResult {
+  const shape = itemShapeOf(op);
   const messages = itemIdsOf(op).map((idElement): ResponseMessage => {
     const item = resolveItem(ctx, idElement);
-    return item.ok ? { code: 'NoError', payload: `<m:Items>${itemXml(ctx, item.value)}</m:Items>` } : item.message;
+    return item.ok ? { code: 'NoError', payload: `<m:Items>${itemXml(ctx, item.value, shape)}</m:Items>` } : item.message;
   });
   return { kind: 'response', body: operationResponse('GetItem', messages) };
 }

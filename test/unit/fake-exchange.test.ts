@@ -159,6 +159,29 @@ describe('fake Exchange server', function () {
     assert.equal(f.requests.at(-1)?.anchorMailbox, FAKE_TEST_MAILBOX);
   });
 
+  it('answers in the response shape asked for: IdOnly gives the ItemId and only the AdditionalProperties named; Default the properties it keeps', async () => {
+    const f = await start({ validateSchemas: true });
+    const now = new Date();
+    const headers = { ...auth, 'X-AnchorMailbox': FAKE_TEST_MAILBOX };
+    const find = (shape: string) => soapRequest(findCalendarItems(now, new Date(now.getTime() + 7 * DAY_MS)).replace('<t:BaseShape>Default</t:BaseShape>', shape), { impersonate: FAKE_TEST_MAILBOX });
+    /** The child elements of the first calendar item in an answer, by local name. */
+    const firstItem = (body: string): string[] => childElements(descendants(parseStrictXml(body), NS.t, 'CalendarItem')[0]).map((c) => c.localName ?? '');
+    const idOnly = await send(f, find('<t:BaseShape>IdOnly</t:BaseShape>'), { headers });
+    assert.equal(idOnly.status, 200, idOnly.body);
+    assert.deepEqual(firstItem(idOnly.body), ['ItemId']);
+    const withSubject = await send(f, find('<t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="item:Subject"/><t:FieldURI FieldURI="calendar:Start"/></t:AdditionalProperties>'), { headers });
+    assert.deepEqual(firstItem(withSubject.body), ['ItemId', 'Subject', 'Start']);
+    const fullShape = ['ItemId', 'ParentFolderId', 'ItemClass', 'Subject', 'Start', 'End', 'IsAllDayEvent', 'LegacyFreeBusyStatus', 'Location', 'Organizer'];
+    assert.deepEqual(firstItem((await send(f, find('<t:BaseShape>Default</t:BaseShape>'), { headers })).body), fullShape);
+    assert.deepEqual(firstItem((await send(f, find('<t:BaseShape>AllProperties</t:BaseShape>'), { headers })).body), fullShape);
+    // GetItem of one of those items: the same rule.
+    const id = summarise(idOnly.body).itemIds[0];
+    const get = (shape: string) => soapRequest(getItem(id).replace('<t:BaseShape>Default</t:BaseShape>', shape), { impersonate: FAKE_TEST_MAILBOX });
+    assert.deepEqual(firstItem((await send(f, get('<t:BaseShape>IdOnly</t:BaseShape>'), { headers })).body), ['ItemId']);
+    assert.deepEqual(firstItem((await send(f, get('<t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="calendar:End"/></t:AdditionalProperties>'), { headers })).body), ['ItemId', 'End']);
+    assert.deepEqual(firstItem((await send(f, get('<t:BaseShape>Default</t:BaseShape>'), { headers })).body), fullShape);
+  });
+
   it('gives the SOAP fault shape for impersonation problems', async () => {
     const f = await start({ scenario: 'impersonation-denied' });
     const res = await send(f, soapRequest(getCalendarFolder(), { impersonate: FAKE_TEST_MAILBOX }), { headers: auth });
