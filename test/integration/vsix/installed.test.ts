@@ -85,7 +85,7 @@ describe('the installed .vsix', function () {
       assert.equal(fs.existsSync(path.join(installedAt, absent)), false, `${absent} is not in the package`);
     }
     const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { main: string; icon: string; contributes: { viewsContainers: { activitybar: { icon: string }[] } } };
-    for (const present of [manifest.main, manifest.icon, manifest.contributes.viewsContainers.activitybar[0].icon, 'dist/probe-engine.js', 'dist/webview.js', 'media/panel.css']) {
+    for (const present of [manifest.main, manifest.icon, manifest.contributes.viewsContainers.activitybar[0].icon, 'dist/probe-engine.js', 'dist/webview.js', 'media/panel.css', 'docs/probe-report.schema.json']) {
       assert.ok(fs.existsSync(path.join(installedAt, present)), `${present} is in the package`);
     }
   });
