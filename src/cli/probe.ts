@@ -276,6 +276,31 @@ export function formatSummary(run: Pick<ProbeRunResult, 'outcome' | 'checks' | '
 }
 
 /**
+ * Holds what arrives out of order until everything listed before it has arrived: `add` returns what can be
+ * shown now, in the listed order. A name that is not listed (or listed and already shown) is shown at once.
+ */
+export class ListedOrder<T> {
+  private readonly waiting = new Map<string, T>();
+  private next = 0;
+
+  constructor(private readonly order: readonly string[]) {}
+
+  add(name: string, value: T): T[] {
+    const position = this.order.indexOf(name, this.next);
+    if (position < 0) return [value];
+    this.waiting.set(name, value);
+    const ready: T[] = [];
+    while (this.next < this.order.length && this.waiting.has(this.order[this.next])) {
+      const key = this.order[this.next];
+      ready.push(this.waiting.get(key) as T);
+      this.waiting.delete(key);
+      this.next++;
+    }
+    return ready;
+  }
+}
+
+/**
  * One node's block of the table: its verdict, every failed check, and the warnings the run through
  * the EWS name did not already show (`shownWarnings`), each with its fix.
  */
@@ -327,6 +352,8 @@ export async function runProbeCommand(args: readonly string[], unguarded: ProbeI
   const runner = new ProbeRunner(() => loadProbeEngine().runProbes, undefined, () => loadProbeEngine());
   // The warnings the run through the EWS name showed: a node block repeats only the others.
   const shownWarnings = new Set<string>();
+  // Node blocks come out in the listed order, as in the panel and the report, each as soon as those before it are out.
+  let nodeBlocks = new ListedOrder<string>([]);
   if (!request.json) {
     runner.onEvent((event) => {
       if (event.type === 'check') {
@@ -334,8 +361,9 @@ export async function runProbeCommand(args: readonly string[], unguarded: ProbeI
         io.stdout.write(`${formatCheckLine(event.check, colour)}\n`);
       } else if (event.type === 'nodesStarted') {
         io.stdout.write(`\nNodes behind ${terminalText(event.host)} (${event.nodes.length}):\n`);
+        nodeBlocks = new ListedOrder(event.nodes);
       } else if (event.type === 'node') {
-        io.stdout.write(`${formatNodeBlock(event.node, colour, shownWarnings)}\n`);
+        for (const block of nodeBlocks.add(event.node.node, formatNodeBlock(event.node, colour, shownWarnings))) io.stdout.write(`${block}\n`);
       }
     });
   }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { checkNodeName, nodeList, runNodeProbes, shareText, summarizeNodes, verifyMailboxesAcrossNodes, type NodeResult, type NodesReport } from '../../src/core/ews/nodes';
 import type { ProbeConfig } from '../../src/core/ews/probes';
-import { runProbeCommand } from '../../src/cli/probe';
+import { ListedOrder, runProbeCommand } from '../../src/cli/probe';
 import { readNodesSetting } from '../../src/core/ews/nodeNames';
 import { buildReport, reportMarkdown, type ReportInput } from '../../src/core/report';
 import { EwsTransport } from '../../src/core/ews/transport';
@@ -338,5 +338,21 @@ describe('node list and summary text', () => {
     const report = summarizeNodes('mail.contoso.com', [node('10.0.0.11'), node('10.0.0.12')]);
     assert.deepEqual(report.differing, []);
     assert.equal(report.summary, '0 of 2 nodes pass; every node does not offer Basic. Fix on every node: Turn on Basic. (checklist step basicAuth.enable).');
+  });
+});
+
+describe('the CLI shows node blocks in the listed order (as the panel and the report do)', () => {
+  it('holds a block until every block listed before it is out, and shows each as soon as it can', () => {
+    const order = new ListedOrder<string>(['a', 'b', 'c']);
+    assert.deepEqual(order.add('c', 'C'), []);
+    assert.deepEqual(order.add('a', 'A'), ['A']);
+    assert.deepEqual(order.add('b', 'B'), ['B', 'C']);
+  });
+
+  it('shows at once a block for a name not listed, or listed and already shown', () => {
+    const order = new ListedOrder<string>(['a']);
+    assert.deepEqual(order.add('x', 'X'), ['X']);
+    assert.deepEqual(order.add('a', 'A'), ['A']);
+    assert.deepEqual(order.add('a', 'A again'), ['A again']);
   });
 });
