@@ -206,6 +206,10 @@ export const REMEDY_ACTIONS: readonly RemedyAction[] = ['insert', 'copy', 'revea
  * the host's answer carries the same id, so the page can tell the answer to its latest request from
  * a late answer to an earlier one (as vscode-pull-request-github's webview requests do).
  */
+/** What a Cancel or Stop button in the panel stops (protocol message `cancel`). */
+export const CANCEL_TARGETS = ['run', 'verification', 'autodiscover'] as const;
+export type CancelTarget = (typeof CANCEL_TARGETS)[number];
+
 export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'saveForm'; form: ProbeForm }
@@ -214,7 +218,11 @@ export type WebviewMessage =
   | { type: 'findEwsUrl'; email: string; requestId: number }
   /** `allNodes`: also probe every address the EWS host name resolves to, each on its own (per-node mode). */
   | { type: 'runProbes'; form: ProbeForm; allNodes?: boolean }
-  | { type: 'cancel' }
+  /**
+   * Stops a run: `run` names which (the probe run or the link flow, the mailbox verification, or the
+   * Autodiscover lookup), so that stopping one leaves the others going; without it, every run stops.
+   */
+  | { type: 'cancel'; run?: CancelTarget }
   | { type: 'remedy'; action: RemedyAction; step: StepId }
   | { type: 'verifyMailboxes'; source: 'pasted'; text: string }
   | { type: 'verifyMailboxes'; source: 'file' }
@@ -279,8 +287,13 @@ function parseUnchecked(raw: unknown): ParseResult<WebviewMessage> {
   if (typeof type !== 'string') return reject('no type');
   const only = (keys: readonly string[]): boolean => hasExactKeys(raw, ['type', ...keys]);
   switch (type) {
+    case 'cancel': {
+      if (only([])) return accept({ type });
+      if (!only(['run'])) return reject('cancel: unexpected fields');
+      const run = raw.run;
+      return typeof run === 'string' && (CANCEL_TARGETS as readonly string[]).includes(run) ? accept({ type, run: run as CancelTarget }) : reject(`cancel: run must be one of ${CANCEL_TARGETS.join(', ')}`);
+    }
     case 'ready':
-    case 'cancel':
     case 'exportReport':
     case 'copyDiagnostics':
     case 'copyLinkPassword':

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { isCancellation, oneLineErrorText } from '../core/errors';
-import { ReadyGate, assertNever, receiveWebviewMessage, type HostMessage, type PanelSection, type WebviewMessage } from '../core/protocol';
+import { ReadyGate, assertNever, receiveWebviewMessage, type CancelTarget, type HostMessage, type PanelSection, type WebviewMessage } from '../core/protocol';
 import { Autodiscover } from './panel/autodiscover';
 import { registerPanelCommands } from './panel/commands';
 import { Connection } from './panel/connection';
@@ -98,11 +98,14 @@ class ProbePanel implements vscode.Disposable {
     return this.panel ? { html: this.panel.webview.html, options: this.panel.webview.options } : undefined;
   }
 
-  cancel(): void {
-    this.probes.runner.cancel();
-    this.mailboxes.verifier.cancel();
-    this.link.flow.cancel();
-    this.autodiscover.cancel();
+  /** Stops the run the panel's button names, or every run (the Cancel Probes command, closing the panel). */
+  cancel(target?: CancelTarget): void {
+    if (target === undefined || target === 'run') {
+      this.probes.runner.cancel();
+      this.link.flow.cancel();
+    }
+    if (target === undefined || target === 'verification') this.mailboxes.verifier.cancel();
+    if (target === undefined || target === 'autodiscover') this.autodiscover.cancel();
   }
 
   dispose(): void {
@@ -134,7 +137,7 @@ class ProbePanel implements vscode.Disposable {
         await this.probes.run(message.form, message.allNodes === true);
         return;
       case 'cancel':
-        return this.cancel();
+        return this.cancel(message.run);
       case 'remedy':
         return this.probes.remedy(message.action, message.step);
       case 'verifyMailboxes':

@@ -182,7 +182,7 @@ export class PanelView {
     const findButton = this.button(l10n.t('Find my EWS URL'), () => this.findEwsUrl(), 'secondary');
     const saveButton = this.button(l10n.t('Save to settings'), () => this.host.post({ type: 'saveForm', form: this.readForm() }), 'secondary');
 
-    this.stopAutodiscover = this.button(l10n.t('Stop looking'), () => this.host.post({ type: 'cancel' }), 'secondary');
+    this.stopAutodiscover = this.button(l10n.t('Stop looking'), () => this.host.post({ type: 'cancel', run: 'autodiscover' }), 'secondary');
     this.stopAutodiscover.id = 'stop-autodiscover';
     this.stopAutodiscover.hidden = true;
 
@@ -212,7 +212,7 @@ export class PanelView {
     this.allNodes = this.input('all-nodes', 'checkbox');
     this.runButton = this.button(l10n.t('Run probes'), () => this.host.post({ type: 'runProbes', form: this.readForm(), ...(this.allNodes.checked ? { allNodes: true } : {}) }));
     this.runButton.id = 'run-probes';
-    this.cancelButton = this.button(l10n.t('Cancel'), () => this.host.post({ type: 'cancel' }), 'secondary');
+    this.cancelButton = this.button(l10n.t('Cancel'), () => this.host.post({ type: 'cancel', run: 'run' }), 'secondary');
     this.cancelButton.id = 'cancel';
     this.summary = this.el('p', { class: 'summary', role: 'status', 'aria-live': 'polite' });
     this.stepVerdicts = this.el('ul', { class: 'step-verdicts', 'aria-label': l10n.t('Checklist steps this run leaves to do') }) as HTMLUListElement;
@@ -269,7 +269,7 @@ export class PanelView {
     this.progress = this.el('progress', { max: '1', value: '0', 'aria-label': l10n.t('Mailboxes checked') }) as HTMLProgressElement;
     this.progress.hidden = true;
     this.progressText = this.el('p', { class: 'progress-text', role: 'status', 'aria-live': 'polite' });
-    this.cancelVerify = this.button(l10n.t('Cancel verification'), () => this.host.post({ type: 'cancel' }), 'secondary');
+    this.cancelVerify = this.button(l10n.t('Cancel verification'), () => this.host.post({ type: 'cancel', run: 'verification' }), 'secondary');
     this.cancelVerify.id = 'cancel-verify';
     this.cancelVerify.hidden = true;
     this.failures = this.el('ul', { class: 'failures', 'aria-label': l10n.t('Mailboxes not verified') }) as HTMLUListElement;
@@ -526,7 +526,8 @@ export class PanelView {
     this.verifyPasted.disabled = busy;
     this.verifyFile.disabled = busy;
     this.verifyNotChecked.disabled = busy;
-    this.cancelButton.disabled = !busy;
+    // The verification has its own Cancel; this one stops the probe run or the link.
+    this.cancelButton.disabled = !this.running;
   }
 
   private updateLink(link: LinkView): void {

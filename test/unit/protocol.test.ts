@@ -24,7 +24,8 @@ const formArb: fc.Arbitrary<ProbeForm> = fc.record({
 /** Every well-formed message the webview can send. */
 const validMessageArb: fc.Arbitrary<WebviewMessage> = fc.oneof(
   fc.constantFrom<WebviewMessage>(
-    { type: 'ready' }, { type: 'cancel' }, { type: 'exportReport' }, { type: 'copyDiagnostics' },
+    { type: 'ready' }, { type: 'cancel' }, { type: 'cancel', run: 'run' }, { type: 'cancel', run: 'verification' }, { type: 'cancel', run: 'autodiscover' },
+    { type: 'exportReport' }, { type: 'copyDiagnostics' },
     { type: 'copyLinkPassword' }, { type: 'markLinked' }, { type: 'setLinkAuthorization' }, { type: 'verifyMailboxes', source: 'file' },
   ),
   fc.tuple(fc.constantFrom('saveForm' as const, 'runProbes' as const, 'runLink' as const), formArb)
@@ -156,6 +157,10 @@ describe('protocol: webview message validation', () => {
     assert.equal(parseWebviewMessage({ type: 'runProbes', form, allNodes: 'yes' }).ok, false, 'allNodes is a boolean');
     assert.equal(parseWebviewMessage({ type: 'runProbes', form, allNodes: true, nodes: ['10.0.0.1'] }).ok, false, 'the page cannot add nodes (the setting is machine-scoped)');
     assert.deepEqual(parseWebviewMessage({ type: 'runProbes', form, allNodes: true }), { ok: true, message: { type: 'runProbes', form, allNodes: true } });
+    assert.deepEqual(parseWebviewMessage({ type: 'cancel', run: 'verification' }), { ok: true, message: { type: 'cancel', run: 'verification' } });
+    assert.equal(parseWebviewMessage({ type: 'cancel', run: 'everything' }).ok, false, 'cancel names a known run');
+    assert.equal(parseWebviewMessage({ type: 'cancel', run: 1 }).ok, false);
+    assert.equal(parseWebviewMessage({ type: 'cancel', run: 'run', also: 'autodiscover' }).ok, false);
   });
 
   it('accepts an object with a null prototype (structured clone may produce one)', () => {

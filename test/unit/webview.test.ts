@@ -170,7 +170,7 @@ describe('webview renderer (jsdom)', () => {
       { type: 'remedy', action: 'reveal', step: 'access.impersonation' },
     ]);
     $<HTMLButtonElement>('#cancel').click();
-    assert.deepEqual(posted.at(-1), { type: 'cancel' });
+    assert.deepEqual(posted.at(-1), { type: 'cancel', run: 'run' });
     view.handle({ type: 'runFinished', runId: 1, outcome: 'failed', summary: '1 of 2 checks failed.', server: { build: '15.2.2562.17', product: 'Exchange Server Subscription Edition', supported: true }, events: [] });
     assert.equal($<HTMLButtonElement>('#run-probes').disabled, false);
     assert.match(doc.querySelector('.summary')?.textContent ?? '', /1 of 2 checks failed/);
@@ -248,7 +248,7 @@ describe('webview renderer (jsdom)', () => {
     assert.equal($('progress').getAttribute('aria-valuetext'), counts, 'a screen reader hears the counts, not a bare percentage');
     assert.equal($('progress').getAttribute('aria-label'), 'Mailboxes checked');
     buttonByText('Cancel verification').click();
-    assert.deepEqual(posted.at(-1), { type: 'cancel' });
+    assert.deepEqual(posted.at(-1), { type: 'cancel', run: 'verification' });
     assert.equal(buttonByText('Verify not-checked again').hidden, true, 'no rerun button before a run left some not checked');
     view.handle({ type: 'verifyFinished', counts: { total: 2, verified: 1, denied: 0, notFound: 1, notChecked: 0 }, unverified: [{ mailbox: 'carol@contoso.com', status: 'not-found', code: 'ErrorNonExistentMailbox', reason: 'no mailbox exists' }], outcome: 'failed' });
     assert.equal($('.progress-text').textContent, '1 verified, 0 denied, 1 not found, 0 not checked (of 2).');
@@ -276,7 +276,7 @@ describe('webview renderer (jsdom)', () => {
     view.handle({ type: 'autodiscoverProgress', requestId: asked.requestId - 1, tried: 4, total: 4, url: 'https://old.example/' });
     assert.match($('.autodiscover [role=status]').textContent ?? '', /candidate 2 of 4/, 'a late lookup does not overwrite the latest');
     buttonByText('Stop looking').click();
-    assert.deepEqual(posted.at(-1), { type: 'cancel' });
+    assert.deepEqual(posted.at(-1), { type: 'cancel', run: 'autodiscover' });
     view.handle({ type: 'autodiscover', requestId: asked.requestId, ok: false, message: 'Autodiscover found no EWS URL: Cancelled' });
     assert.equal(buttonByText('Stop looking').hidden, true);
   });

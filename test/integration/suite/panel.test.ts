@@ -123,6 +123,26 @@ describe('probe & link panel', function () {
     }
   });
 
+  it('stops only the run a button names: Stop looking and Cancel verification leave a probe run going', async () => {
+    const api = await activatedApi();
+    fake.setScenario('slow');
+    try {
+      const running = runProbes();
+      let ended = false;
+      void running.then(() => { ended = true; }, () => { ended = true; });
+      await new Promise((r) => setTimeout(r, 1500));
+      await api.probePanel.receive({ type: 'cancel', run: 'autodiscover' });
+      await api.probePanel.receive({ type: 'cancel', run: 'verification' });
+      await new Promise((r) => setTimeout(r, 700));
+      assert.equal(ended, false, 'the probe run goes on after the other sections\' buttons');
+      await api.probePanel.receive({ type: 'cancel', run: 'run' });
+      const summary = await running;
+      assert.equal(summary.outcome, 'cancelled');
+    } finally {
+      fake.setScenario('healthy');
+    }
+  });
+
   it('a4b-console: validates like the service did, then waits for the admin to confirm', async () => {
     const api = await activatedApi();
     fake.setScenario('healthy');
