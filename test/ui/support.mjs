@@ -119,13 +119,23 @@ function keepOnlyGivenExchangeSettings(userDataDir, keep) {
   writeSettings(userDataDir, { ...settings, ...machine });
 }
 
-/** Runs a command from the palette; retries while the extension's contributions are still loading. */
+/**
+ * Runs a command from the palette; retries while the extension's contributions are still loading, and
+ * when the palette closes before it is typed in (a webview that takes the focus back, as the walkthrough's
+ * page can just after it opens: seen once in a clean-clone run, where fill() then waited 30 s in vain).
+ */
 export async function runCommand(page, title) {
   const palette = page.locator('.quick-input-widget input');
   for (let attempt = 0; attempt < 20; attempt++) {
     await page.keyboard.press('F1');
-    await palette.waitFor({ timeout: 5000 });
-    await palette.fill(`>${title}`);
+    const typed = await palette.waitFor({ state: 'visible', timeout: 5000 })
+      .then(() => palette.fill(`>${title}`, { timeout: 5000 }))
+      .then(() => true, () => false);
+    if (!typed) {
+      await page.keyboard.press('Escape');
+      await delay(500);
+      continue;
+    }
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title.replace(/^.*: /, '') });
     if (await row.first().isVisible({ timeout: 1000 }).catch(() => false)) {
       await page.keyboard.press('Enter');
