@@ -394,12 +394,22 @@ export async function runProbeCommand(args: readonly string[], unguarded: ProbeI
       io.stderr.write(`exchange-setup probe: cancelled (${result.summary})\n`);
       if (request.write) {
         // The write test's clean-up outlives the cancel: wait for it, and say when it left the item behind.
-        io.stderr.write('exchange-setup probe: waiting for the write test to delete its probe item\n');
+        // A second Ctrl+C stops waiting (instead of Node's default exit) and says what may be left.
         let leftBehind: string | undefined;
         const watch = runner.onEvent((event) => { if (event.type === 'leftBehind') leftBehind = event.message; });
-        await runner.settled;
+        let stopWaiting: () => void = () => undefined;
+        const givenUp = new Promise<'given up'>((resolve) => { stopWaiting = () => resolve('given up'); });
+        // Listening before saying so: a Ctrl+C right after the line must not find Node's default handler.
+        const stopListeningAgain = listenForInterrupt(io, () => stopWaiting());
+        io.stderr.write('exchange-setup probe: waiting for the write test to delete its probe item (Ctrl+C again to stop waiting)\n');
+        const ended = await Promise.race([runner.settled.then(() => 'settled' as const), givenUp]);
+        stopListeningAgain();
         watch.dispose();
-        io.stderr.write(`exchange-setup probe: ${leftBehind ?? 'no probe item was left behind'}\n`);
+        if (ended === 'given up') {
+          io.stderr.write(`exchange-setup probe: stopped waiting: an item whose subject starts "Exchange Calendar Setup probe" may be left in the calendar the write test used (${terminalText(request.mailbox)}); delete it by hand\n`);
+        } else {
+          io.stderr.write(`exchange-setup probe: ${leftBehind ?? 'no probe item was left behind'}\n`);
+        }
       }
       // The report says so too: what completed before the cancel, outcome "cancelled".
       if (request.json) io.stdout.write(`${JSON.stringify(io.redactDeep(runReport(result, { generatedAt: new Date(), toolVersion: cliVersion(), secrets: [password] })))}\n`);

@@ -69,6 +69,20 @@ describe('CLI progress and Ctrl+C', function () {
     assert.match(r.stderr, /no probe item was left behind\n$/);
   });
 
+  it('a second Ctrl+C while the clean-up runs stops waiting: exit 130, and it says what may be left and where', async () => {
+    const r = await capture((io) => runProbeCommand([...probeArgs(), '--progress'], io), {
+      onStderr: (text, interrupt) => { if (text.includes('step 2 of 4') || text.includes('Ctrl+C again')) interrupt(); },
+    });
+    assert.equal(r.code, EXIT_CANCELLED, r.stderr);
+    assert.match(r.stderr, /waiting for the write test to delete its probe item \(Ctrl\+C again to stop waiting\)/);
+    assert.match(r.stderr, new RegExp(`stopped waiting: an item whose subject starts "Exchange Calendar Setup probe" may be left in the calendar the write test used \\(${FAKE_TEST_MAILBOX.replace('.', '\\.')}\\); delete it by hand`));
+    assert.doesNotMatch(r.stderr, /no probe item was left behind/);
+    assert.equal(JSON.parse(r.stdout).outcome, 'cancelled');
+    // The clean-up goes on after the command has returned, and still deletes the item.
+    for (let i = 0; i < 50 && probeItems() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(probeItems(), 0);
+  });
+
   it('autodiscover: "candidate k of n" on stderr with --progress; Ctrl+C exits 130', async () => {
     const refused = { transport: { request: async () => { throw new TransportError('network', 'connection refused', 'ECONNREFUSED'); } },
       httpGet: async () => { throw new TransportError('network', 'connection refused', 'ECONNREFUSED'); },
