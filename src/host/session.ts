@@ -63,7 +63,7 @@ export function createSession(context: vscode.ExtensionContext, log: Log): { ses
 
   // Context keys are sent when they can matter: on every change of the state, and when the checklist
   // is shown (session.showContext). Only the welcome view and the walkthrough's completion events read
-  // them (test/unit/manifest.test.ts holds the manifest to that): the welcome view is inside the
+  // them (test/unit/activation-work.test.ts holds the manifest to that): the welcome view is inside the
   // checklist, and the walkthrough's marks are set directly (WalkthroughSync). So a start sends none:
   // most windows never show the checklist. What the window holds is not known at first (the workbench
   // keeps context keys when only the extension host restarts), so each key is sent once, then only when
