@@ -298,6 +298,14 @@ export class ListedOrder<T> {
     }
     return ready;
   }
+
+  /** What is still held (a run cancelled before the blocks listed earlier came), in the listed order. */
+  rest(): T[] {
+    const held = this.order.filter((name) => this.waiting.has(name)).map((name) => this.waiting.get(name) as T);
+    this.waiting.clear();
+    this.next = this.order.length;
+    return held;
+  }
 }
 
 /**
@@ -390,6 +398,8 @@ export async function runProbeCommand(args: readonly string[], unguarded: ProbeI
       concurrency: request.concurrency,
       ...(perNode ? { nodes: request.nodes, allNodes: request.allNodes } : {}),
     });
+    // Blocks held for one listed earlier that never came (a cancel stops the nodes still running).
+    if (!request.json) for (const block of nodeBlocks.rest()) io.stdout.write(`${block}\n`);
     if (result.outcome === 'cancelled') {
       io.stderr.write(`exchange-setup probe: cancelled (${result.summary})\n`);
       if (request.write) {

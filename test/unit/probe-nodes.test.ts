@@ -349,6 +349,15 @@ describe('the CLI shows node blocks in the listed order (as the panel and the re
     assert.deepEqual(order.add('b', 'B'), ['B', 'C']);
   });
 
+  it('gives what is still held, in the listed order, once the run is over (a cancel stops the nodes still running)', () => {
+    const order = new ListedOrder<string>(['a', 'b', 'c', 'd']);
+    assert.deepEqual(order.add('d', 'D'), []);
+    assert.deepEqual(order.add('b', 'B'), []);
+    assert.deepEqual(order.rest(), ['B', 'D']);
+    assert.deepEqual(order.rest(), [], 'given once');
+    assert.deepEqual(order.add('a', 'A late'), ['A late'], 'after the end, a block is shown at once');
+  });
+
   it('shows at once a block for a name not listed, or listed and already shown', () => {
     const order = new ListedOrder<string>(['a']);
     assert.deepEqual(order.add('x', 'X'), ['X']);
