@@ -52,11 +52,10 @@ function makeProductionCopy(tempRoot, name = 'extension', ref = undefined) {
 function makeFloorCopy(tempRoot, copy) {
   const floor = join(tempRoot, 'floor');
   mkdirSync(join(floor, 'dist'), { recursive: true });
-  for (const name of ['package.json', 'package.nls.json', 'LICENSE']) {
-    if (existsSync(join(copy, name))) cpSync(join(copy, name), join(floor, name));
-    else if (existsSync(join(repoRoot, name))) cpSync(join(repoRoot, name), join(floor, name));
+  // The manifest and what it points at, from the production copy (the same files ours is started with).
+  for (const name of ['package.json', 'package.nls.json', 'LICENSE', 'media', 'l10n']) {
+    if (existsSync(join(copy, name))) cpSync(join(copy, name), join(floor, name), { recursive: true });
   }
-  for (const dir of ['media', 'l10n']) if (existsSync(join(repoRoot, dir))) cpSync(join(repoRoot, dir), join(floor, dir), { recursive: true });
   const manifest = JSON.parse(readFileSync(join(floor, 'package.json'), 'utf8'));
   const view = manifest.contributes.views[Object.keys(manifest.contributes.views)[0]][0].id;
   const commands = manifest.contributes.commands.map((c) => c.command);

@@ -134,22 +134,31 @@ export function getField(settings: SetupSettings, field: SettingField): string |
  * read the settings at activation without validating them (the problems are worked out when asked for).
  */
 export function settingsFrom(valueOf: (field: SettingField) => unknown): SetupSettings {
-  const settings: SetupSettings = {
+  const settings = cloneDefaultSettings();
+  for (const field of SETTING_FIELDS) {
+    const value = valueOf(field);
+    if (typeof value === typeof getField(DEFAULT_SETTINGS, field)) setField(settings, field, value as string | boolean);
+  }
+  return settings;
+}
+
+/** A copy of the defaults that shares no object with DEFAULT_SETTINGS. */
+export function cloneDefaultSettings(): SetupSettings {
+  return {
     ...DEFAULT_SETTINGS,
     serviceAccount: { ...DEFAULT_SETTINGS.serviceAccount },
     access: { ...DEFAULT_SETTINGS.access },
     impersonation: { ...DEFAULT_SETTINGS.impersonation },
     tls: { ...DEFAULT_SETTINGS.tls },
   };
-  for (const field of SETTING_FIELDS) {
-    const value = valueOf(field);
-    if (typeof value !== typeof getField(DEFAULT_SETTINGS, field)) continue;
-    const parts = field.split('.');
-    let node = settings as unknown as Record<string, unknown>;
-    for (const part of parts.slice(0, -1)) node = node[part] as Record<string, unknown>;
-    node[parts[parts.length - 1]] = value;
-  }
-  return settings;
+}
+
+/** Writes one field by its dotted path. */
+export function setField(settings: SetupSettings, field: SettingField, value: string | boolean): void {
+  const parts = field.split('.');
+  let node = settings as unknown as Record<string, unknown>;
+  for (const part of parts.slice(0, -1)) node = node[part] as Record<string, unknown>;
+  node[parts[parts.length - 1]] = value;
 }
 
 /** True once the admin has entered at least the service account (the welcome view shows until then). */

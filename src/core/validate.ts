@@ -10,7 +10,9 @@ import {
   DEFAULT_SETTINGS,
   SETTING_EXAMPLES,
   SETTING_FIELDS,
+  cloneDefaultSettings,
   getField,
+  setField,
   settingKey,
   type AccessMethod,
   type SetupSettings,
@@ -306,23 +308,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function cloneDefaults(): SetupSettings {
-  return {
-    ...DEFAULT_SETTINGS,
-    serviceAccount: { ...DEFAULT_SETTINGS.serviceAccount },
-    access: { ...DEFAULT_SETTINGS.access },
-    impersonation: { ...DEFAULT_SETTINGS.impersonation },
-    tls: { ...DEFAULT_SETTINGS.tls },
-  };
-}
-
-function setField(settings: SetupSettings, field: SettingField, value: string | boolean): void {
-  const parts = field.split('.');
-  let node = settings as unknown as Record<string, unknown>;
-  for (const part of parts.slice(0, -1)) node = node[part] as Record<string, unknown>;
-  node[parts[parts.length - 1]] = value;
-}
-
 /**
  * Reads the nested JSON shape (`{"serviceAccount": {"upn": "..."}}`, keys without the prefix) from
  * an untrusted source and validates it. Missing keys take DEFAULT_SETTINGS; a value of the wrong
@@ -330,7 +315,7 @@ function setField(settings: SetupSettings, field: SettingField, value: string | 
  * messages about the object's shape.
  */
 export function readSettingsObject(raw: unknown, sourceLabel: string): SettingsObjectReading {
-  const settings = cloneDefaults();
+  const settings = cloneDefaultSettings();
   const typeIssues: FieldIssue[] = [];
   const unknownKeys: UnknownKeyIssue[] = [];
   if (!isPlainObject(raw)) {
