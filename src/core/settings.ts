@@ -135,11 +135,45 @@ export function getField(settings: SetupSettings, field: SettingField): string |
  */
 export function settingsFrom(valueOf: (field: SettingField) => unknown): SetupSettings {
   const settings = cloneDefaultSettings();
-  for (const field of SETTING_FIELDS) {
-    const value = valueOf(field);
-    if (typeof value === typeof getField(DEFAULT_SETTINGS, field)) setField(settings, field, value as string | boolean);
-  }
+  for (const field of SETTING_FIELDS) setField(settings, field, fieldFrom(field, valueOf(field)));
   return settings;
+}
+
+/** One field as settingsFrom keeps it: the value when it has the type of the field's default, else the default. */
+export function fieldFrom(field: SettingField, value: unknown): string | boolean {
+  const fallback = getField(DEFAULT_SETTINGS, field);
+  return typeof value === typeof fallback ? (value as string | boolean) : fallback;
+}
+
+/**
+ * What a start needs of the settings, and no more: whose stored progress to load (the EWS host), which
+ * steps apply (the access method) and whether the checklist has rows (configured). The rest are read
+ * when first used (a command, the checklist shown, a change of a setting).
+ */
+export interface StartSettings {
+  readonly ewsUrl: string;
+  readonly accessMethod: AccessMethod;
+  readonly configured: boolean;
+}
+
+/** The fields StartSettings is made of. */
+export const START_FIELDS: readonly SettingField[] = ['ewsUrl', 'accessMethod', 'serviceAccount.upn'];
+
+/**
+ * The start's fields with the values settingsFrom would keep for them (a unit test holds the two equal),
+ * reading only those three.
+ */
+export function startSettingsFrom(valueOf: (field: SettingField) => unknown): StartSettings {
+  return {
+    ewsUrl: fieldFrom('ewsUrl', valueOf('ewsUrl')) as string,
+    accessMethod: fieldFrom('accessMethod', valueOf('accessMethod')) as AccessMethod,
+    configured: isConfigured({ serviceAccount: { upn: fieldFrom('serviceAccount.upn', valueOf('serviceAccount.upn')) as string } }),
+  };
+}
+
+/** The start's part of full settings. */
+export function startSettingsOf(settings: SetupSettings): StartSettings {
+  return { ewsUrl: settings.ewsUrl, accessMethod: settings.accessMethod, configured: isConfigured(settings) };
 }
 
 /** A copy of the defaults that shares no object with DEFAULT_SETTINGS. */
@@ -162,7 +196,7 @@ export function setField(settings: SetupSettings, field: SettingField, value: st
 }
 
 /** True once the admin has entered at least the service account (the welcome view shows until then). */
-export function isConfigured(settings: SetupSettings): boolean {
+export function isConfigured(settings: { readonly serviceAccount: { readonly upn: string } }): boolean {
   return settings.serviceAccount.upn.trim() !== '';
 }
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { checkSetting, settingDefault, SETTINGS_PREFIX, type SettingKey, type SettingValue } from '../core/contributions/configuration';
-import { SETTING_FIELDS, settingsFrom, type SettingField, type SetupSettings } from '../core/settings';
+import { SETTING_FIELDS, settingsFrom, startSettingsFrom, type SettingField, type SetupSettings, type StartSettings } from '../core/settings';
 import { readSettingsObject, type FieldIssue } from '../core/validate';
 import type { SettingInspection } from '../core/workspaceSettings';
 
@@ -44,16 +44,34 @@ export interface SettingsReading {
  * two to each other).
  */
 export function readSettings(): SettingsReading {
-  // The WorkspaceConfiguration is itself the "readable dictionary that backs this configuration" (the
-  // API's index signature): one lookup per field in it, rather than a get() call (and its checks) each.
-  const config: Readonly<Record<string, unknown>> = vscode.workspace.getConfiguration(SETTINGS_PREFIX);
+  const config = configDictionary();
   const values = new Map<SettingField, unknown>();
   for (const field of SETTING_FIELDS) {
-    let value: unknown = config;
-    for (const part of field.split('.')) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[part] : undefined;
+    const value = valueIn(config, field);
     values.set(field, value === undefined ? settingDefault(field) : value);
   }
   return settingsReading(values);
+}
+
+/** Only what a start needs (core/settings.ts StartSettings): three lookups, nothing validated. */
+export function readStartSettings(): StartSettings {
+  const config = configDictionary();
+  return startSettingsFrom((field) => valueIn(config, field));
+}
+
+/**
+ * The WorkspaceConfiguration is itself the "readable dictionary that backs this configuration" (the
+ * API's index signature): one lookup per field in it, rather than a get() call (and its checks) each.
+ */
+function configDictionary(): Readonly<Record<string, unknown>> {
+  return vscode.workspace.getConfiguration(SETTINGS_PREFIX);
+}
+
+/** A field's raw value in the dictionary (dotted fields are nested objects there), or undefined. */
+function valueIn(config: Readonly<Record<string, unknown>>, field: SettingField): unknown {
+  let value: unknown = config;
+  for (const part of field.split('.')) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[part] : undefined;
+  return value;
 }
 
 /** A reading of these values (keys are fields, without the prefix), validated when its issues are first read. */

@@ -3,7 +3,7 @@ import { SetupModel } from '../core/model';
 import { isConfigured, organizationKey } from '../core/settings';
 import type { Log } from './log';
 import { ProgressStore, type LoadedProgress } from './progressStore';
-import { onDidChangeSettings, readSettings, type SettingsReading } from './configuration';
+import { onDidChangeSettings, readSettings, readStartSettings, type SettingsReading } from './configuration';
 import { WalkthroughSync } from './walkthroughSync';
 import { WorkbenchMirror } from '../core/pure/mirror';
 
@@ -29,9 +29,14 @@ export interface Session {
 export function createSession(context: vscode.ExtensionContext, log: Log): { session: Session; disposables: vscode.Disposable[] } {
   const store = new ProgressStore(context.globalState);
   const refreshed = new vscode.EventEmitter<void>();
-  // Validation waits for a change of the settings (or a command that needs them): activation has no use for it.
-  let reading: SettingsReading = readSettings();
-  let organization = organizationKey(reading.settings.ewsUrl);
+  // A start reads only the three settings it needs (whose progress, which steps apply, configured); the
+  // full reading waits for its first use (the checklist shown, a command, a change of a setting), and
+  // validation for the first look at its problems.
+  const start = readStartSettings();
+  let reading: SettingsReading | undefined;
+  const currentReading = (): SettingsReading => (reading ??= readSettings());
+  let configured = start.configured;
+  let organization = organizationKey(start.ewsUrl);
   let refusedSaveLogged = false;
   const loadProgress = (): LoadedProgress => {
     const loaded = store.load(organization);
@@ -59,7 +64,7 @@ export function createSession(context: vscode.ExtensionContext, log: Log): { ses
     }
     return loaded;
   };
-  const model = new SetupModel(loadProgress().state, reading.settings.accessMethod);
+  const model = new SetupModel(loadProgress().state, start.accessMethod);
 
   // Context keys are sent when they can matter: on every change of the state, and when the checklist
   // is shown (session.showContext). Only the welcome view and the walkthrough's completion events read
@@ -68,14 +73,15 @@ export function createSession(context: vscode.ExtensionContext, log: Log): { ses
   // most windows never show the checklist. What the window holds is not known at first (the workbench
   // keeps context keys when only the extension host restarts), so each key is sent once, then only when
   // it differs from what was sent.
-  const published = new WorkbenchMirror(undefined);
+  let published: WorkbenchMirror | undefined;
   const walkthrough = new WalkthroughSync(context.extension.id, log, context.globalState);
   const contextKeys = (): Record<string, boolean> => ({
-    'exchangeSetup.configured': isConfigured(reading.settings),
+    'exchangeSetup.configured': configured,
     ...model.contextKeys(),
   });
   const publishContext = () => {
     const keys = contextKeys();
+    published ??= new WorkbenchMirror(undefined);
     for (const [key, value] of published.changes(keys)) void vscode.commands.executeCommand('setContext', key, value);
     walkthrough.update(keys);
   };
@@ -83,6 +89,7 @@ export function createSession(context: vscode.ExtensionContext, log: Log): { ses
   const refresh = () => {
     reading = readSettings();
     for (const issue of reading.issues) log.warn(`Setting problem: ${issue.message}`);
+    configured = isConfigured(reading.settings);
     const next = organizationKey(reading.settings.ewsUrl);
     if (next !== organization) {
       log.info(`Exchange organisation changed from ${organization} to ${next}; loading its progress.`);
@@ -110,7 +117,7 @@ export function createSession(context: vscode.ExtensionContext, log: Log): { ses
 
   const session: Session = {
     model,
-    readSettings: () => reading,
+    readSettings: currentReading,
     organization: () => organization,
     refresh,
     onDidRefresh: (listener) => refreshed.event(listener),

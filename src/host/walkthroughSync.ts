@@ -27,7 +27,10 @@ export interface MarksStore {
  * "Mark Done" by hand sees that choice kept until the step's verdict next changes.
  */
 export class WalkthroughSync {
-  private readonly mirror: WorkbenchMirror<WalkthroughStepId>;
+  /** What the workbench holds: the marks kept from the last start, until something has to be sent. */
+  private held: Partial<Record<WalkthroughStepId, boolean>>;
+  /** Made on the first difference (most starts find none and never need it). */
+  private mirror: WorkbenchMirror<WalkthroughStepId> | undefined;
   private reported = false;
 
   constructor(
@@ -37,11 +40,15 @@ export class WalkthroughSync {
     private readonly execute: (command: string, arg: string) => Thenable<unknown> = (command, arg) => vscode.commands.executeCommand(command, arg),
   ) {
     const kept = store.get<unknown>(WALKTHROUGH_MARKS_KEY);
-    this.mirror = new WorkbenchMirror<WalkthroughStepId>(false, isMarks(kept) ? kept : {});
+    this.held = isMarks(kept) ? kept : {};
   }
 
   update(keys: Readonly<Record<string, boolean>>): void {
-    const changes = this.mirror.changes(walkthroughProgress(keys));
+    const wanted = walkthroughProgress(keys);
+    // The mirror would find no change when every step is as held (a step not held counts as not done).
+    if (this.mirror === undefined && WALKTHROUGH_STEPS.every((step) => (this.held[step.id] ?? false) === wanted[step.id])) return;
+    this.mirror ??= new WorkbenchMirror<WalkthroughStepId>(false, this.held);
+    const changes = this.mirror.changes(wanted);
     if (changes.length === 0) return;
     for (const [step, done] of changes) {
       const { command, stepId } = walkthroughCommand(this.extensionId, step, done);
@@ -62,6 +69,5 @@ export class WalkthroughSync {
 
 function isMarks(value: unknown): value is Partial<Record<WalkthroughStepId, boolean>> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const ids = new Set<string>(WALKTHROUGH_STEPS.map((step) => step.id));
-  return Object.entries(value).every(([key, done]) => ids.has(key) && typeof done === 'boolean');
+  return Object.entries(value).every(([key, done]) => typeof done === 'boolean' && WALKTHROUGH_STEPS.some((step) => step.id === key));
 }

@@ -4,12 +4,12 @@ import { join, resolve } from 'node:path';
 import { EMPTY_STATE, SetupModel, aggregate, type PersistedSetupState, type RecordedStatus } from '../../src/core/model';
 import { readStoredProgress } from '../../src/core/progressMigration';
 import { WorkbenchMirror } from '../../src/core/pure/mirror';
-import { ACCESS_METHODS, DEFAULT_SETTINGS, SETTING_FIELDS, settingsFrom, type SettingField } from '../../src/core/settings';
+import { ACCESS_METHODS, DEFAULT_SETTINGS, SETTING_FIELDS, START_FIELDS, settingsFrom, startSettingsFrom, startSettingsOf, type SettingField } from '../../src/core/settings';
 import { STEPS, STEP_IDS, childrenOf, isLeaf, stepDefinition, type StepId, type StepStatus } from '../../src/core/steps';
 import { readSettingsObject } from '../../src/core/validate';
-import { WALKTHROUGH_ID, WALKTHROUGH_STEPS } from '../../src/core/walkthrough';
+import { WALKTHROUGH_ID, WALKTHROUGH_STEPS, walkthroughCommand, walkthroughProgress, type WalkthroughStepId } from '../../src/core/walkthrough';
 import { ProgressStore } from '../../src/host/progressStore';
-import { createFakeVscode, withFakeVscode } from '../support/fakeVscode';
+import { createFakeVscode, fakeContext, withFakeVscode } from '../support/fakeVscode';
 
 // Issue 12, item 6: activate() does only what a start needs. These pin the parts that were made cheaper
 // to what they replaced, so that doing less never means doing something different.
@@ -77,6 +77,23 @@ describe('activation does only what a start needs (issue 12, item 6)', () => {
       }
     });
 
+    it('at a start are three fields, as the full reading keeps them (300 random cases)', () => {
+      const next = random(21);
+      const choices: unknown[] = ['', ' ', 'x', 'svc@contoso.com', 'delegate', 'impersonation', 'https://Mail.Contoso.com/EWS/Exchange.asmx', true, false, 0, null, [], {}];
+      for (let n = 0; n < 300; n++) {
+        const values = new Map<SettingField, unknown>();
+        for (const field of SETTING_FIELDS) {
+          const roll = next();
+          if (roll < 0.3) continue;
+          values.set(field, roll < 0.45 ? fieldDefault(field) : choices[Math.floor(next() * choices.length)]);
+        }
+        const asked: SettingField[] = [];
+        const start = startSettingsFrom((field) => { asked.push(field); return values.get(field); });
+        assert.deepEqual(start, startSettingsOf(settingsFrom((field) => values.get(field))), `case ${n}: ${JSON.stringify(nest(values))}`);
+        assert.deepEqual([...asked].sort(), [...START_FIELDS].sort(), 'only the start fields are read');
+      }
+    });
+
     it('never shares an object with the defaults', () => {
       const settings = settingsFrom(() => undefined);
       assert.deepEqual(settings, DEFAULT_SETTINGS);
@@ -98,6 +115,47 @@ describe('activation does only what a start needs (issue 12, item 6)', () => {
       assert.deepEqual(reading.issues.map((i) => i.message), expected.map((i) => i.message));
       assert.ok(expected.length >= 3, 'the case has problems to find');
       assert.equal(reading.issues, reading.issues, 'worked out once');
+    });
+  });
+
+  describe('the session at a start', () => {
+    it('reads only the three settings a start needs; the full reading comes on first use, once, and is the usual one', () => {
+      const fake = createFakeVscode();
+      const values: Record<string, unknown> = {
+        ewsUrl: 'https://Mail.Contoso.com/EWS/Exchange.asmx',
+        accessMethod: 'delegate',
+        serviceAccount: { upn: 'svc@contoso.com', alias: 'svc', existing: true },
+        testMailbox: 'alice@contoso.com',
+      };
+      const reads: string[] = [];
+      const watch = (target: Record<string, unknown>, path: string): Record<string, unknown> => new Proxy(target, {
+        get(object, name) {
+          if (typeof name !== 'string') return undefined;
+          reads.push(path + name);
+          const value = object[name];
+          return typeof value === 'object' && value !== null ? watch(value as Record<string, unknown>, `${path}${name}.`) : value;
+        },
+      });
+      (fake.module.workspace as Record<string, unknown>).getConfiguration = () => watch(values, '');
+      // The host modules read `vscode` when loaded: load them afresh against this fake.
+      const host = join(__dirname, '..', '..', 'src', 'host');
+      for (const file of Object.keys(require.cache)) if (file.startsWith(host)) delete require.cache[file];
+      const { createSession } = withFakeVscode(fake, () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        return require('../../src/host/session') as typeof import('../../src/host/session');
+      });
+      const context = { ...fakeContext(1, {}), extension: { id: 'pub.ext', packageJSON: {} } };
+      const log = { info: () => undefined, warn: () => undefined, error: () => undefined } as never;
+      const { session } = createSession(context as never, log);
+      assert.deepEqual([...new Set(reads)].sort(), ['accessMethod', 'ewsUrl', 'serviceAccount', 'serviceAccount.upn']);
+      assert.equal(session.organization(), 'mail.contoso.com');
+      assert.equal(session.model.getAccessMethod(), 'delegate');
+      reads.length = 0;
+      const reading = session.readSettings();
+      assert.ok(reads.includes('testMailbox') && reads.includes('serviceAccount.alias'), 'every field is read on first use');
+      const lookUp = (field: SettingField): unknown => field.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], values);
+      assert.deepEqual(reading.settings, settingsFrom(lookUp));
+      assert.equal(session.readSettings(), reading, 'read once until a setting changes');
     });
   });
 
@@ -236,6 +294,39 @@ describe('activation does only what a start needs (issue 12, item 6)', () => {
       assert.deepEqual(sent, []);
       next.update(none);
       assert.deepEqual(sent, [`welcome.markStepIncomplete pub.ext#${WALKTHROUGH_ID}#configure`]);
+    });
+
+    it('sends what a mirror of the kept marks sends, over a start and a change (500 random kept values and states)', () => {
+      const { WalkthroughSync, WALKTHROUGH_MARKS_KEY } = load();
+      const next = random(33);
+      const ids = WALKTHROUGH_STEPS.map((step) => step.id);
+      const contextKeys = [...new Set(WALKTHROUGH_STEPS.flatMap((step) => step.keys))];
+      const randomKeys = () => Object.fromEntries(contextKeys.map((key) => [key, next() < 0.5]));
+      const randomKept = (): unknown => {
+        const roll = next();
+        if (roll < 0.15) return undefined;
+        if (roll < 0.25) return [['configure'], 'configure', { configure: 'yes' }, { configure: true, nonsense: true }, null][Math.floor(next() * 5)];
+        return Object.fromEntries(ids.filter(() => next() < 0.6).map((id) => [id, next() < 0.5]));
+      };
+      // The marks the workbench holds: what was kept, when it is marks of these steps, else nothing.
+      const heldFrom = (kept: unknown): Partial<Record<WalkthroughStepId, boolean>> =>
+        typeof kept === 'object' && kept !== null && !Array.isArray(kept) && Object.entries(kept).every(([key, done]) => ids.includes(key as WalkthroughStepId) && typeof done === 'boolean')
+          ? (kept as Partial<Record<WalkthroughStepId, boolean>>) : {};
+      for (let n = 0; n < 500; n++) {
+        const kept = randomKept();
+        const first = randomKeys();
+        const second = randomKeys();
+        const store = memento();
+        if (kept !== undefined) store.values.set(WALKTHROUGH_MARKS_KEY, kept);
+        const sent: string[] = [];
+        const sync = new WalkthroughSync('pub.ext', log, store, async (command, arg) => { sent.push(`${command} ${arg}`); });
+        sync.update(first);
+        sync.update(second);
+        const mirror = new WorkbenchMirror<WalkthroughStepId>(false, heldFrom(kept));
+        const expected = [...mirror.changes(walkthroughProgress(first)), ...mirror.changes(walkthroughProgress(second))]
+          .map(([step, done]) => { const { command, stepId } = walkthroughCommand('pub.ext', step, done); return `${command} ${stepId}`; });
+        assert.deepEqual(sent, expected, `case ${n}: kept ${JSON.stringify(kept)}`);
+      }
     });
 
     it('ignores a stored value that is not marks of these steps (and sends as for a new profile)', () => {
