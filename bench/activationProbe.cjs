@@ -10,12 +10,13 @@ exports.run = async function run() {
   const vscode = require('vscode');
   const out = process.env.ECS_BENCH_OUT;
   const extensionDir = process.env.ECS_BENCH_EXTENSION_DIR;
-  const result = { activationMs: null, activationPhases: null, bundleLoadMs: null, loadedFromExtension: [], loadedHeavy: [], error: null };
+  const result = { activationMs: null, activationCpuMs: null, activationPhases: null, bundleLoadMs: null, loadedFromExtension: [], loadedHeavy: [], error: null };
   try {
     const extension = vscode.extensions.getExtension('exchange-calendar-setup.exchange-calendar-setup');
     if (!extension) throw new Error('the extension is not installed in this host');
     const api = await extension.activate();
     result.activationMs = api.activationMs;
+    result.activationCpuMs = api.activationCpuMs ?? null;
     result.activationPhases = api.activationPhases ?? null;
     result.bundleLoadMs = api.bundleLoadMs ?? null;
     const loaded = Object.keys(require.cache);

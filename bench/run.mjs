@@ -134,7 +134,14 @@ async function main() {
     rows.push(['activate() ms (real extension host)', fmt(a.activateMs, 1), '<= 3', `${verdict(activateMet)}${a.startErrors.length ? `; ${a.startErrors.length} start(s) failed` : ''}`]);
     for (const [name, phase] of Object.entries(a.activatePhasesMs ?? {})) rows.push([`  of which ${name}`, fmt(phase, 1), '', '']);
     if (a.floorActivateMs) rows.push(['floor: the same API calls, nothing of ours', fmt(a.floorActivateMs, 1), '', '']);
-    if (a.baseline) rows.push([`baseline ${a.baseline.ref}: activate() ms`, fmt(a.baseline.activateMs, 1), '', '']);
+    if (a.overFloorMs) rows.push(['ours minus the floor, start by start', fmt(a.overFloorMs, 1), '', '']);
+    if (a.activateCpuMs) rows.push(['activate() CPU ms (extension host process)', fmt(a.activateCpuMs, 1), '', '']);
+    if (a.floorActivateCpuMs) rows.push(['floor CPU ms', fmt(a.floorActivateCpuMs, 1), '', '']);
+    if (a.overFloorCpuMs) rows.push(['ours minus the floor, CPU ms, start by start', fmt(a.overFloorCpuMs, 1), '', '']);
+    if (a.baseline) {
+      rows.push([`baseline ${a.baseline.ref}: activate() ms`, fmt(a.baseline.activateMs, 1), '', '']);
+      if (a.baseline.activateCpuMs) rows.push([`baseline ${a.baseline.ref}: activate() CPU ms`, fmt(a.baseline.activateCpuMs, 1), '', '']);
+    }
   }
   const p = results.probeLatency;
   if (p) {
