@@ -12,6 +12,9 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { repoRoot, requireFromRepo, summarize } from './lib.mjs';
 
+/** Fresh Node processes per build for the stub-host figure (about 60 ms each). */
+const STUB_RUNS = 40;
+
 const HEAVY = /ews-javascript-api|@xmldom|xmldom|xpath|@aws-sdk|@smithy|fast-xml-parser/;
 
 /**
@@ -183,6 +186,39 @@ async function timeActivations(targets, tempRoot, starts, log) {
   return samples;
 }
 
+/**
+ * Each build's activate() in plain Node with a stub `vscode` (bench/stubHost.cjs), `runs` fresh
+ * processes each, in turn: our code's own cost (compiling and running it) without the API's, and
+ * steady enough to tell changes of a few tenths of a millisecond apart, which the code-server starts
+ * cannot (their spread is a few milliseconds).
+ */
+async function timeInStubHost(targets, tempRoot, runs, log) {
+  const fake = join(tempRoot, 'fakeVscode.cjs');
+  requireFromRepo('esbuild').buildSync({
+    entryPoints: [join(repoRoot, 'test', 'support', 'fakeVscode.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: fake, logLevel: 'error',
+  });
+  const settings = join(repoRoot, 'test', 'integration', 'fixtures', 'user-settings.json');
+  const host = join(repoRoot, 'bench', 'stubHost.cjs');
+  const samples = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
+  for (let i = 0; i < runs; i++) {
+    for (const [name, dir] of Object.entries(targets)) {
+      try {
+        samples[name].push(JSON.parse(execFileSync(process.execPath, [host, dir, fake, settings], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })));
+      } catch (error) {
+        samples[name].push({ activationMs: null, error: error instanceof Error ? error.message.split('\n')[0] : String(error) });
+      }
+    }
+  }
+  for (const [name, list] of Object.entries(samples)) {
+    const failed = list.filter((s) => s.error);
+    if (failed.length) log(`  stub host ${name}: ${failed.length} of ${list.length} runs failed: ${failed[0].error}`);
+  }
+  return Object.fromEntries(Object.entries(samples).map(([name, list]) => [name, {
+    activateMs: summarize(list.map((s) => s.activationMs)),
+    activateCpuMs: summarize(list.map((s) => s.activationCpuMs ?? null)),
+  }]));
+}
+
 /** @param {{ tempRoot: string, starts: number, log: (line: string) => void, baseline?: string }} options */
 export async function benchActivation({ tempRoot, starts, log, baseline }) {
   const copy = makeProductionCopy(tempRoot);
@@ -201,6 +237,8 @@ export async function benchActivation({ tempRoot, starts, log, baseline }) {
   let baselineSamples = [];
   // A baseline commit, built the same way, started in turn with ours and the floor: a before/after under the same load.
   const targets = { extension: copy, floor, ...(baseline ? { baseline: makeProductionCopy(tempRoot, 'baseline', baseline) } : {}) };
+  log(`  stub host: ${STUB_RUNS} runs of each build in plain Node`);
+  const stubHost = await timeInStubHost(targets, tempRoot, STUB_RUNS, log);
   try {
     ({ extension: samples, floor: floorSamples, baseline: baselineSamples = [] } = await timeActivations(targets, tempRoot, starts, log));
   } catch (error) {
@@ -235,6 +273,8 @@ export async function benchActivation({ tempRoot, starts, log, baseline }) {
     // Evaluating dist/extension.js (its first line to the end of src/extension.ts's top level),
     // which activate()'s own time does not include.
     bundleLoadMs: summarize(samples.map((s) => s.bundleLoadMs)),
+    // activate() in plain Node with a stub vscode, by build (extension, floor, baseline): our code alone.
+    stubHost,
     startErrors: samples.filter((s) => s.error).map((s) => s.error.split('\n')[0]),
   };
 }

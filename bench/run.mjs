@@ -138,6 +138,10 @@ async function main() {
     if (a.activateCpuMs) rows.push(['activate() CPU ms (extension host process)', fmt(a.activateCpuMs, 1), '', '']);
     if (a.floorActivateCpuMs) rows.push(['floor CPU ms', fmt(a.floorActivateCpuMs, 1), '', '']);
     if (a.overFloorCpuMs) rows.push(['ours minus the floor, CPU ms, start by start', fmt(a.overFloorCpuMs, 1), '', '']);
+    for (const [name, figures] of Object.entries(a.stubHost ?? {})) {
+      const label = name === 'extension' ? 'ours' : name === 'baseline' ? `baseline ${a.baseline?.ref}` : name;
+      rows.push([`stub vscode in plain Node, ${label}: activate() ms`, fmt(figures.activateMs, 2), '', '']);
+    }
     if (a.baseline) {
       rows.push([`baseline ${a.baseline.ref}: activate() ms`, fmt(a.baseline.activateMs, 1), '', '']);
       if (a.baseline.activateCpuMs) rows.push([`baseline ${a.baseline.ref}: activate() CPU ms`, fmt(a.baseline.activateCpuMs, 1), '', '']);

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { WorkbenchMirror } from '../core/pure/mirror';
 import { WALKTHROUGH_STEPS, walkthroughCommand, walkthroughProgress, type WalkthroughStepId } from '../core/walkthrough';
 import type { Log } from './log';
 
@@ -27,10 +26,8 @@ export interface MarksStore {
  * "Mark Done" by hand sees that choice kept until the step's verdict next changes.
  */
 export class WalkthroughSync {
-  /** What the workbench holds: the marks kept from the last start, until something has to be sent. */
-  private held: Partial<Record<WalkthroughStepId, boolean>>;
-  /** Made on the first difference (most starts find none and never need it). */
-  private mirror: WorkbenchMirror<WalkthroughStepId> | undefined;
+  /** The marks the workbench holds: those kept from earlier starts, then each one sent (a step not held counts as not done). */
+  private readonly held: Partial<Record<WalkthroughStepId, boolean>>;
   private reported = false;
 
   constructor(
@@ -40,28 +37,29 @@ export class WalkthroughSync {
     private readonly execute: (command: string, arg: string) => Thenable<unknown> = (command, arg) => vscode.commands.executeCommand(command, arg),
   ) {
     const kept = store.get<unknown>(WALKTHROUGH_MARKS_KEY);
-    this.held = isMarks(kept) ? kept : {};
+    this.held = isMarks(kept) ? { ...kept } : {};
   }
 
   update(keys: Readonly<Record<string, boolean>>): void {
     const wanted = walkthroughProgress(keys);
-    // The mirror would find no change when every step is as held (a step not held counts as not done).
-    if (this.mirror === undefined && WALKTHROUGH_STEPS.every((step) => (this.held[step.id] ?? false) === wanted[step.id])) return;
-    this.mirror ??= new WorkbenchMirror<WalkthroughStepId>(false, this.held);
-    const changes = this.mirror.changes(wanted);
-    if (changes.length === 0) return;
-    for (const [step, done] of changes) {
-      const { command, stepId } = walkthroughCommand(this.extensionId, step, done);
+    let changed = false;
+    for (const { id } of WALKTHROUGH_STEPS) {
+      const done = wanted[id];
+      if ((this.held[id] ?? false) === done) continue;
+      this.held[id] = done;
+      changed = true;
+      const { command, stepId } = walkthroughCommand(this.extensionId, id, done);
       // Before the workbench has registered the walkthrough, the command stores the mark and then
       // reports the step as unknown; the mark holds all the same. Said once, in the log only.
       Promise.resolve(this.execute(command, stepId)).catch((error: unknown) => {
         if (this.reported) return;
         this.reported = true;
-        this.log.info(`Walkthrough step ${step} marked ${done ? 'done' : 'not done'}; the workbench answered: ${error instanceof Error ? error.message : String(error)}`);
+        this.log.info(`Walkthrough step ${id} marked ${done ? 'done' : 'not done'}; the workbench answered: ${error instanceof Error ? error.message : String(error)}`);
       });
     }
+    if (!changed) return;
     // Global state writes are batched by VS Code; a failed write only means the marks are sent again next start.
-    Promise.resolve(this.store.update(WALKTHROUGH_MARKS_KEY, this.mirror.snapshot())).catch((error: unknown) => {
+    Promise.resolve(this.store.update(WALKTHROUGH_MARKS_KEY, { ...this.held })).catch((error: unknown) => {
       this.log.warn(`The walkthrough marks could not be remembered: ${error instanceof Error ? error.message : String(error)}`);
     });
   }
