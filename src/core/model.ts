@@ -345,24 +345,13 @@ export const SOURCE_LABELS: Record<EvidenceSource, string> = {
 
 /** A parent's status from its children's. */
 export function aggregate(children: readonly StepStatus[]): StepStatus {
-  // Over the applicable ones, in this order: any failed; all done; any warning; any unknown; else not started.
-  // One loop rather than five array walks: this runs for every parent step at each start (the badge).
-  let applicable = 0;
-  let done = 0;
-  let warning = false;
-  let unknown = false;
-  for (const status of children) {
-    if (status === 'notApplicable') continue;
-    if (status === 'failed') return 'failed';
-    applicable++;
-    if (status === 'done') done++;
-    else if (status === 'warning') warning = true;
-    else if (status === 'unknown') unknown = true;
-  }
-  if (applicable === 0) return 'notApplicable';
-  if (done === applicable) return 'done';
-  if (warning) return 'warning';
-  return unknown ? 'unknown' : 'notStarted';
+  const applicable = children.filter((s) => s !== 'notApplicable');
+  if (applicable.length === 0) return 'notApplicable';
+  if (applicable.some((s) => s === 'failed')) return 'failed';
+  if (applicable.every((s) => s === 'done')) return 'done';
+  if (applicable.some((s) => s === 'warning')) return 'warning';
+  if (applicable.some((s) => s === 'unknown')) return 'unknown';
+  return 'notStarted';
 }
 
 function descendants(id: StepId): StepId[] {

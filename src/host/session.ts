@@ -73,7 +73,7 @@ export function createSession(context: vscode.ExtensionContext, log: Log): { ses
   // most windows never show the checklist. What the window holds is not known at first (the workbench
   // keeps context keys when only the extension host restarts), so each key is sent once, then only when
   // it differs from what was sent.
-  let published: WorkbenchMirror | undefined;
+  const published = new WorkbenchMirror(undefined);
   const walkthrough = new WalkthroughSync(context.extension.id, log, context.globalState);
   const contextKeys = (): Record<string, boolean> => ({
     'exchangeSetup.configured': configured,
@@ -81,7 +81,6 @@ export function createSession(context: vscode.ExtensionContext, log: Log): { ses
   });
   const publishContext = () => {
     const keys = contextKeys();
-    published ??= new WorkbenchMirror(undefined);
     for (const [key, value] of published.changes(keys)) void vscode.commands.executeCommand('setContext', key, value);
     walkthrough.update(keys);
   };

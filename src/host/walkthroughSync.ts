@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { WorkbenchMirror } from '../core/pure/mirror';
 import { WALKTHROUGH_STEPS, walkthroughCommand, walkthroughProgress, type WalkthroughStepId } from '../core/walkthrough';
 import type { Log } from './log';
 
@@ -26,8 +27,7 @@ export interface MarksStore {
  * "Mark Done" by hand sees that choice kept until the step's verdict next changes.
  */
 export class WalkthroughSync {
-  /** The marks the workbench holds: those kept from earlier starts, then each one sent (a step not held counts as not done). */
-  private readonly held: Partial<Record<WalkthroughStepId, boolean>>;
+  private readonly mirror: WorkbenchMirror<WalkthroughStepId>;
   private reported = false;
 
   constructor(
@@ -37,29 +37,24 @@ export class WalkthroughSync {
     private readonly execute: (command: string, arg: string) => Thenable<unknown> = (command, arg) => vscode.commands.executeCommand(command, arg),
   ) {
     const kept = store.get<unknown>(WALKTHROUGH_MARKS_KEY);
-    this.held = isMarks(kept) ? { ...kept } : {};
+    this.mirror = new WorkbenchMirror<WalkthroughStepId>(false, isMarks(kept) ? kept : {});
   }
 
   update(keys: Readonly<Record<string, boolean>>): void {
-    const wanted = walkthroughProgress(keys);
-    let changed = false;
-    for (const { id } of WALKTHROUGH_STEPS) {
-      const done = wanted[id];
-      if ((this.held[id] ?? false) === done) continue;
-      this.held[id] = done;
-      changed = true;
-      const { command, stepId } = walkthroughCommand(this.extensionId, id, done);
+    const changes = this.mirror.changes(walkthroughProgress(keys));
+    if (changes.length === 0) return;
+    for (const [step, done] of changes) {
+      const { command, stepId } = walkthroughCommand(this.extensionId, step, done);
       // Before the workbench has registered the walkthrough, the command stores the mark and then
       // reports the step as unknown; the mark holds all the same. Said once, in the log only.
       Promise.resolve(this.execute(command, stepId)).catch((error: unknown) => {
         if (this.reported) return;
         this.reported = true;
-        this.log.info(`Walkthrough step ${id} marked ${done ? 'done' : 'not done'}; the workbench answered: ${error instanceof Error ? error.message : String(error)}`);
+        this.log.info(`Walkthrough step ${step} marked ${done ? 'done' : 'not done'}; the workbench answered: ${error instanceof Error ? error.message : String(error)}`);
       });
     }
-    if (!changed) return;
     // Global state writes are batched by VS Code; a failed write only means the marks are sent again next start.
-    Promise.resolve(this.store.update(WALKTHROUGH_MARKS_KEY, { ...this.held })).catch((error: unknown) => {
+    Promise.resolve(this.store.update(WALKTHROUGH_MARKS_KEY, this.mirror.snapshot())).catch((error: unknown) => {
       this.log.warn(`The walkthrough marks could not be remembered: ${error instanceof Error ? error.message : String(error)}`);
     });
   }
@@ -67,5 +62,6 @@ export class WalkthroughSync {
 
 function isMarks(value: unknown): value is Partial<Record<WalkthroughStepId, boolean>> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  return Object.entries(value).every(([key, done]) => typeof done === 'boolean' && WALKTHROUGH_STEPS.some((step) => step.id === key));
+  const ids = new Set<string>(WALKTHROUGH_STEPS.map((step) => step.id));
+  return Object.entries(value).every(([key, done]) => ids.has(key) && typeof done === 'boolean');
 }
