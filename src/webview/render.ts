@@ -95,6 +95,13 @@ export class PanelView {
   private verifying = false;
   private currentRunId = -1;
   private workspaceTrusted = true;
+  /**
+   * Whether the host has filled the form. Until then every control that sends the form stays disabled:
+   * the form is empty (or as last saved), and Run, Link, Save and the password buttons first write the
+   * form to the settings, so a click that came first would clear the admin's EWS URL, account and
+   * mailbox (seen in a UI test that clicked Run the moment the page showed it).
+   */
+  private formFromHost = false;
   private secret: SecretState = { kind: 'missing' };
   /** The id of this page's last request; an answer to an earlier request is ignored (it is stale). */
   private lastRequestId = 0;
@@ -115,6 +122,7 @@ export class PanelView {
   private readonly forgetPassword: HTMLButtonElement;
   private readonly notice: HTMLElement;
   private readonly runButton: HTMLButtonElement;
+  private readonly saveButton: HTMLButtonElement;
   private readonly cancelButton: HTMLButtonElement;
   private readonly summary: HTMLElement;
   /** The checklist steps this run leaves not done, worded as the checklist words them. */
@@ -180,7 +188,7 @@ export class PanelView {
     this.forgetPassword = this.button(l10n.t('Forget password'), () => this.host.post({ type: 'forgetPassword', form: this.readForm(), requestId: this.secretRequest = this.nextRequestId() }), 'secondary');
 
     const findButton = this.button(l10n.t('Find my EWS URL'), () => this.findEwsUrl(), 'secondary');
-    const saveButton = this.button(l10n.t('Save to settings'), () => this.host.post({ type: 'saveForm', form: this.readForm() }), 'secondary');
+    this.saveButton = this.button(l10n.t('Save to settings'), () => this.host.post({ type: 'saveForm', form: this.readForm() }), 'secondary');
 
     this.stopAutodiscover = this.button(l10n.t('Stop looking'), () => this.host.post({ type: 'cancel', run: 'autodiscover' }), 'secondary');
     this.stopAutodiscover.id = 'stop-autodiscover';
@@ -205,7 +213,7 @@ export class PanelView {
         this.changePassword,
         this.forgetPassword,
       ]),
-      this.el('div', { class: 'actions' }, [saveButton]),
+      this.el('div', { class: 'actions' }, [this.saveButton]),
     ]);
 
     // Probes
@@ -324,13 +332,18 @@ export class PanelView {
     switch (message.type) {
       case 'init':
         this.workspaceTrusted = message.workspaceTrusted;
+        this.formFromHost = true;
         this.fillForm(message.form);
         this.updateSecret(message.secret);
         this.updateLink(message.link);
+        this.updateBusy();
         this.persist();
         return;
       case 'form':
+        this.formFromHost = true;
         this.fillForm(message.form);
+        this.updateSecret(this.secret);
+        this.updateBusy();
         this.persist();
         return;
       case 'secret':
@@ -499,13 +512,14 @@ export class PanelView {
       case 'stored':
         this.passwordStatus.textContent = l10n.t('A password is stored in VS Code\u2019s secret storage for this server and account.');
         this.changePassword.textContent = l10n.t('Change password\u2026');
-        this.changePassword.disabled = false;
+        this.changePassword.disabled = !this.formFromHost;
+        this.forgetPassword.disabled = !this.formFromHost;
         this.forgetPassword.hidden = false;
         return;
       case 'missing':
         this.passwordStatus.textContent = l10n.t('No password stored for this server and account.');
         this.changePassword.textContent = l10n.t('Set password\u2026');
-        this.changePassword.disabled = false;
+        this.changePassword.disabled = !this.formFromHost;
         this.forgetPassword.hidden = true;
         return;
       case 'unavailable':
@@ -521,8 +535,9 @@ export class PanelView {
 
   private updateBusy(): void {
     const busy = this.running || this.verifying;
-    this.runButton.disabled = busy;
-    this.linkButton.disabled = busy;
+    this.runButton.disabled = busy || !this.formFromHost;
+    this.linkButton.disabled = busy || !this.formFromHost;
+    this.saveButton.disabled = !this.formFromHost;
     this.verifyPasted.disabled = busy;
     this.verifyFile.disabled = busy;
     this.verifyNotChecked.disabled = busy;

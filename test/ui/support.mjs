@@ -160,8 +160,16 @@ export async function openProbePanel(page) {
     await tab.waitFor({ timeout: 10_000 }).catch(() => undefined);
   }
   const panel = probePanel(page);
-  // The page loads its script and says ready before the host fills it; slow on a busy machine.
+  // The page loads its script and says ready before the host fills it; slow on a busy machine. The
+  // controls that send the form are enabled once the host has filled it (Save is disabled for no other
+  // reason): typing before that would be overwritten.
   await panel.getByRole('button', { name: 'Run probes' }).waitFor({ timeout: 60_000 });
+  const save = panel.getByRole('button', { name: 'Save to settings' });
+  const deadline = Date.now() + 60_000;
+  while (!(await save.isEnabled())) {
+    if (Date.now() > deadline) throw new Error('the Probe & Link panel was not filled by the host within 60 s (Save to settings stayed disabled)');
+    await page.waitForTimeout(100);
+  }
   return panel;
 }
 

@@ -338,6 +338,26 @@ describe('webview renderer (jsdom)', () => {
     assert.match(doc.querySelector('#link')?.textContent ?? '', /Marked as linked on 2026-11-29T10:00:00.000Z/);
   });
 
+  it('sends no form before the host has filled it: Run, Link, Save and the password buttons wait for init', () => {
+    // Each of them writes the form to the settings first: an empty form sent early would clear them.
+    const { view, posted, $, buttonByText, init } = setup();
+    for (const button of [buttonByText('Run probes'), buttonByText('Validate and link'), buttonByText('Save to settings'), buttonByText('Set password\u2026')]) {
+      assert.equal(button.disabled, true, `${button.textContent} is disabled before init`);
+      button.click();
+    }
+    assert.deepEqual(posted.filter((m) => 'form' in (m as object)), [], 'no form was sent');
+    view.handle({ type: 'secret', secret: { kind: 'missing' } });
+    assert.equal(buttonByText('Set password\u2026').disabled, true, 'a password state alone does not enable it');
+    init();
+    assert.equal($<HTMLInputElement>('#ews-url').value, form.ewsUrl);
+    // (init names the A4B console as the link target, which renames the link button.)
+    for (const button of [buttonByText('Run probes'), buttonByText('Validate and show the values to enter'), buttonByText('Save to settings'), buttonByText('Change password\u2026'), buttonByText('Forget password')]) {
+      assert.equal(button.disabled, false, `${button.textContent} is enabled after init`);
+    }
+    buttonByText('Run probes').click();
+    assert.deepEqual(posted.at(-1), { type: 'runProbes', form: { ...form } });
+  });
+
   it('says when the keyring is unavailable and offers no way to store the password', () => {
     const { view, $, buttonByText } = setup();
     view.handle({ type: 'secret', secret: { kind: 'unavailable', message: 'The OS keyring is not available.' } });
@@ -347,6 +367,7 @@ describe('webview renderer (jsdom)', () => {
 
   it('password requests carry an id; only the answer to the latest one is applied', () => {
     const { view, posted, $, buttonByText } = setup();
+    view.handle({ type: 'form', form });
     buttonByText('Set password\u2026').click();
     const first = posted.at(-1) as { type: string; requestId: number };
     assert.equal(first.type, 'changePassword');
