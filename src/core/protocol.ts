@@ -201,15 +201,15 @@ export function isHostMessage(raw: unknown): raw is HostMessage {
 export type RemedyAction = 'insert' | 'copy' | 'reveal';
 export const REMEDY_ACTIONS: readonly RemedyAction[] = ['insert', 'copy', 'reveal'];
 
+/** What a Cancel or Stop button in the panel stops (protocol message `cancel`). */
+export const CANCEL_TARGETS = ['run', 'verification', 'autodiscover'] as const;
+export type CancelTarget = (typeof CANCEL_TARGETS)[number];
+
 /**
  * Requests that expect an answer carry a `requestId` (a whole number the page chooses, increasing);
  * the host's answer carries the same id, so the page can tell the answer to its latest request from
  * a late answer to an earlier one (as vscode-pull-request-github's webview requests do).
  */
-/** What a Cancel or Stop button in the panel stops (protocol message `cancel`). */
-export const CANCEL_TARGETS = ['run', 'verification', 'autodiscover'] as const;
-export type CancelTarget = (typeof CANCEL_TARGETS)[number];
-
 export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'saveForm'; form: ProbeForm }
