@@ -50,12 +50,16 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     const hooks = __ECS_TEST_HOOKS__ && context.extensionMode === vscode.ExtensionMode.Test ? testHooks(session, checklist, features) : undefined;
     return extensionApi({ activationMs, activationCpuMs: (cpu.user + cpu.system) / 1000, activationPhases, bundleLoadMs }, hooks);
   } catch (error) {
-    log.error('Activation failed', error as Error);
-    void vscode.window
-      .showErrorMessage(vscode.l10n.t('Exchange Calendar Setup could not start: {0}', (error as Error).message), vscode.l10n.t('Show Log'))
-      .then((choice) => (choice ? log.show() : undefined));
+    reportActivationFailure(log, error as Error);
     return undefined;
   }
+}
+
+function reportActivationFailure(log: ReturnType<typeof createLog>, error: Error): void {
+  log.error('Activation failed', error);
+  void vscode.window
+    .showErrorMessage(vscode.l10n.t('Exchange Calendar Setup could not start: {0}', error.message), vscode.l10n.t('Show Log'))
+    .then((choice) => (choice ? log.show() : undefined));
 }
 
 /** The integration tests' hooks; those that need the features bundle load it when read. */

@@ -110,73 +110,112 @@ function findStep(steps: readonly StepView[], id: unknown): StepView | undefined
   return undefined;
 }
 
+/** What the checklist needs from the session (src/extension.ts passes it). */
+export interface ChecklistSettings {
+  configured(): boolean;
+  titleOf?(id: StepId): string;
+  onDidRefresh(listener: () => void): vscode.Disposable;
+  onDidShow?(): void;
+}
+
 /** Creates the tree view with its badge and checkboxes. */
 export function registerChecklistView(
   model: SetupModel,
-  settings: { configured(): boolean; titleOf?(id: StepId): string; onDidRefresh(listener: () => void): vscode.Disposable; onDidShow?(): void },
+  settings: ChecklistSettings,
   log: Log,
 ): { provider: ChecklistTreeProvider; view: vscode.TreeView<StepView>; disposables: vscode.Disposable[] } {
-  const titleOf = settings.titleOf?.bind(settings);
-  const provider = new ChecklistTreeProvider(model, () => settings.configured(), titleOf);
-  const view = vscode.window.createTreeView(CHECKLIST_VIEW_ID, {
-    treeDataProvider: provider,
-    manageCheckboxStateManually: true,
-    showCollapseAll: false,
-  });
-  const updateBadge = () => {
-    const left = model.remaining();
-    view.badge = left > 0 ? { value: left, tooltip: stepsLeftTooltip(left) } : undefined;
-  };
-  updateBadge();
-  const modelListener = model.onDidChange(updateBadge);
-  const checkboxListener = view.onDidChangeCheckboxState((e) => {
+  const checklist = new ChecklistView(model, settings, log);
+  return { provider: checklist.provider, view: checklist.view, disposables: checklist.disposables };
+}
+
+/**
+ * The tree view, its badge, checkboxes, the Reveal Step command and the workspace-override warning.
+ * A class for the start's sake (as SetupSession in session.ts): a start compiles the constructor; the
+ * handlers are compiled when first called.
+ */
+class ChecklistView {
+  readonly provider: ChecklistTreeProvider;
+  readonly view: vscode.TreeView<StepView>;
+  readonly disposables: vscode.Disposable[];
+  /** Whether the override context key was last set on (undefined: not set by this window yet). */
+  private overrideKey: boolean | undefined;
+
+  constructor(private readonly model: SetupModel, private readonly settings: ChecklistSettings, private readonly log: Log) {
+    const titleOf = settings.titleOf?.bind(settings);
+    this.provider = new ChecklistTreeProvider(model, () => settings.configured(), titleOf);
+    this.view = vscode.window.createTreeView(CHECKLIST_VIEW_ID, {
+      treeDataProvider: this.provider,
+      manageCheckboxStateManually: true,
+      showCollapseAll: false,
+    });
+    this.updateBadge();
+    this.disposables = [
+      this.provider,
+      this.view,
+      model.onDidChange(() => this.updateBadge()),
+      this.view.onDidChangeCheckboxState((e) => this.checkboxesChanged(e)),
+      registerSafeCommand(log, 'exchangeSetup.revealStep', vscode.l10n.t('Reveal Step in Checklist'), (arg: unknown) => this.reveal(arg)),
+      this.view.onDidChangeVisibility((e) => {
+        if (e.visible) this.shown();
+      }),
+      // Configuring may not change the model (same organisation): the welcome view must still give way.
+      settings.onDidRefresh(() => {
+        this.updateWarningIfShown();
+        this.provider.refresh();
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.updateWarningIfShown()),
+    ];
+    if (this.view.visible) this.shown();
+  }
+
+  private updateBadge(): void {
+    const left = this.model.remaining();
+    this.view.badge = left > 0 ? { value: left, tooltip: stepsLeftTooltip(left) } : undefined;
+  }
+
+  private checkboxesChanged(e: vscode.TreeCheckboxChangeEvent<StepView>): void {
     for (const [step, state] of e.items) {
-      model.setConfirmed(step.id, state === vscode.TreeItemCheckboxState.Checked);
+      this.model.setConfirmed(step.id, state === vscode.TreeItemCheckboxState.Checked);
     }
-  });
-  const reveal = registerSafeCommand(log, 'exchangeSetup.revealStep', vscode.l10n.t('Reveal Step in Checklist'), async (arg: unknown) => {
+  }
+
+  private async reveal(arg: unknown): Promise<void> {
     const id = typeof arg === 'string' ? arg : (arg as { id?: unknown } | undefined)?.id;
-    const target = findStep(model.view(), id);
+    const target = findStep(this.model.view(), id);
     if (!target) return;
     await vscode.commands.executeCommand(`${CHECKLIST_VIEW_ID}.focus`);
-    await view.reveal(target, { select: true, focus: true, expand: true });
-  });
-  // A workspace value for a setting that shapes snippets is shown above the tree once it has rows.
-  // VS Code hides a view's welcome content while the view has a message, so before Configure the
-  // warning is a context key that a second welcome paragraph (package.json) shows instead: the
-  // Configure button must stay reachable in a cloned repository that sets such a value.
-  let overrideKey: boolean | undefined;
-  const updateWarning = () => {
-    const overrides = workspaceOverrides(inspectConfig, vscode.workspace.isTrusted);
-    if (overrideKey !== overrides.length > 0) {
-      overrideKey = overrides.length > 0;
-      void vscode.commands.executeCommand('setContext', 'exchangeSetup.workspaceOverride', overrideKey);
-    }
-    const warning = settings.configured() ? workspaceOverrideWarning(overrides) : undefined;
-    if (warning !== view.message) {
-      view.message = warning;
-      if (warning) log.warn(warning);
-    }
-  };
-  // The warning shows only in this view, and reading each setting's layers (inspect) is the dearest
-  // part of activation: it is worked out when the view is shown, and on a change while it is shown.
-  const updateWarningIfShown = () => {
-    if (view.visible) updateWarning();
-  };
-  const visibilityListener = view.onDidChangeVisibility((e) => {
-    if (!e.visible) return;
-    updateWarning();
-    settings.onDidShow?.();
-  });
-  if (view.visible) {
-    updateWarning();
-    settings.onDidShow?.();
+    await this.view.reveal(target, { select: true, focus: true, expand: true });
   }
-  // Configuring may not change the model (same organisation): the welcome view must still give way.
-  const settingsListener = settings.onDidRefresh(() => {
-    updateWarningIfShown();
-    provider.refresh();
-  });
-  const trustListener = vscode.workspace.onDidGrantWorkspaceTrust(updateWarningIfShown);
-  return { provider, view, disposables: [provider, view, modelListener, checkboxListener, reveal, visibilityListener, settingsListener, trustListener] };
+
+  private shown(): void {
+    this.updateWarning();
+    this.settings.onDidShow?.();
+  }
+
+  /**
+   * A workspace value for a setting that shapes snippets is shown above the tree once it has rows.
+   * VS Code hides a view's welcome content while the view has a message, so before Configure the
+   * warning is a context key that a second welcome paragraph (package.json) shows instead: the
+   * Configure button must stay reachable in a cloned repository that sets such a value.
+   */
+  private updateWarning(): void {
+    const overrides = workspaceOverrides(inspectConfig, vscode.workspace.isTrusted);
+    if (this.overrideKey !== overrides.length > 0) {
+      this.overrideKey = overrides.length > 0;
+      void vscode.commands.executeCommand('setContext', 'exchangeSetup.workspaceOverride', this.overrideKey);
+    }
+    const warning = this.settings.configured() ? workspaceOverrideWarning(overrides) : undefined;
+    if (warning !== this.view.message) {
+      this.view.message = warning;
+      if (warning) this.log.warn(warning);
+    }
+  }
+
+  /**
+   * The warning shows only in this view, and reading each setting's layers (inspect) is the dearest
+   * part of activation: it is worked out when the view is shown, and on a change while it is shown.
+   */
+  private updateWarningIfShown(): void {
+    if (this.view.visible) this.updateWarning();
+  }
 }

@@ -19,16 +19,20 @@ export function registerSafeCommand(
     try {
       return await handler(...args);
     } catch (error) {
-      if (isCancellation(error) || error instanceof vscode.CancellationError) return undefined;
-      if (error instanceof UserFacingError) log.warn(`${title}: ${error.message}`);
-      else log.error(`${title} failed`, error instanceof Error ? error : new Error(String(error)));
-      // Not awaited: the command settles now, the message stays until the person dismisses it.
-      const showLog = vscode.l10n.t('Show Log');
-      void vscode.window.showErrorMessage(describeError(title, error), showLog).then((choice) => {
-        if (choice === showLog) log.show(true);
-      });
+      reportFailure(log, title, error);
       return undefined;
     }
+  });
+}
+
+function reportFailure(log: Log, title: string, error: unknown): void {
+  if (isCancellation(error) || error instanceof vscode.CancellationError) return;
+  if (error instanceof UserFacingError) log.warn(`${title}: ${error.message}`);
+  else log.error(`${title} failed`, error instanceof Error ? error : new Error(String(error)));
+  // Not awaited: the command settles now, the message stays until the person dismisses it.
+  const showLog = vscode.l10n.t('Show Log');
+  void vscode.window.showErrorMessage(describeError(title, error), showLog).then((choice) => {
+    if (choice === showLog) log.show(true);
   });
 }
 

@@ -38,7 +38,7 @@ export interface Features {
 /** Registers every command and the panel; the caller has already disposed the stand-ins. */
 export function activateFeatures(context: vscode.ExtensionContext, session: Session, log: Log): Features {
   const terminal = new ExchangeTerminal(() => session.readSettings().settings.powershellPath, log);
-  const deps = { model: session.model, terminal, log, readSettings: session.readSettings };
+  const deps = { model: session.model, terminal, log, readSettings: () => session.readSettings() };
   const probePanel = registerProbePanel(context, deps);
   const disposables = [
     terminal,

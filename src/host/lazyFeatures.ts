@@ -31,25 +31,25 @@ export class LazyFeatures implements vscode.Disposable {
     private readonly log: Log,
     commands: readonly ContributedCommand[],
   ) {
-    this.standIns = commands.map(({ command, title }) =>
-      registerSafeCommand(log, command, title, async (...args: unknown[]) => {
-        this.load();
-        // The real command is now registered in this extension host: it receives the same arguments.
-        return vscode.commands.executeCommand(command, ...args);
-      }));
+    this.standIns = commands.map(({ command, title }) => registerSafeCommand(log, command, title, (...args: unknown[]) => this.runStandIn(command, args)));
     this.fixed = [
       // Registered at activation so that VS Code can hand back a panel it restores after a reload.
-      vscode.window.registerWebviewPanelSerializer(PROBE_PANEL_VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel) => this.load().restorePanel(panel),
-      }),
+      vscode.window.registerWebviewPanelSerializer(PROBE_PANEL_VIEW_TYPE, { deserializeWebviewPanel: async (panel) => this.load().restorePanel(panel) }),
       // Likewise for an explanation left open in an editor.
-      vscode.workspace.registerTextDocumentContentProvider(HELP_SCHEME, {
-        provideTextDocumentContent: (uri) => {
-          const id = uri.path.replace(/^\//, '').replace(/\.md$/, '');
-          return isStepId(id) ? this.load().stepHelp(id) : `# ${vscode.l10n.t('Unknown step')}\n\n${vscode.l10n.t('No explanation for "{0}".', id)}\n`;
-        },
-      }),
+      vscode.workspace.registerTextDocumentContentProvider(HELP_SCHEME, { provideTextDocumentContent: (uri) => this.helpContent(uri) }),
     ];
+  }
+
+  /** A stand-in's command: load the features, then run the real command, which is registered by now. */
+  private async runStandIn(command: CommandId, args: unknown[]): Promise<unknown> {
+    this.load();
+    // The real command is now registered in this extension host: it receives the same arguments.
+    return vscode.commands.executeCommand(command, ...args);
+  }
+
+  private helpContent(uri: vscode.Uri): string {
+    const id = uri.path.replace(/^\//, '').replace(/\.md$/, '');
+    return isStepId(id) ? this.load().stepHelp(id) : `# ${vscode.l10n.t('Unknown step')}\n\n${vscode.l10n.t('No explanation for "{0}".', id)}\n`;
   }
 
   /** The features once loaded, without loading them. */

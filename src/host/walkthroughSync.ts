@@ -42,7 +42,11 @@ export class WalkthroughSync {
 
   update(keys: Readonly<Record<string, boolean>>): void {
     const changes = this.mirror.changes(walkthroughProgress(keys));
-    if (changes.length === 0) return;
+    if (changes.length > 0) this.send(changes);
+  }
+
+  /** Apart from update() so that a start with nothing to send does not compile it. */
+  private send(changes: readonly [WalkthroughStepId, boolean][]): void {
     for (const [step, done] of changes) {
       const { command, stepId } = walkthroughCommand(this.extensionId, step, done);
       // Before the workbench has registered the walkthrough, the command stores the mark and then
