@@ -32,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     const sessionDone = performance.now();
     const checklist = registerChecklistView(session.model, {
       configured: () => isConfigured(session.readSettings().settings),
+      problems: () => session.readSettings().issues,
       titleOf: (id) => stepTitle(id, session.readSettings().settings),
       onDidRefresh: (listener) => session.onDidRefresh(listener),
       onDidShow: () => session.showContext(),

@@ -40,6 +40,19 @@ export function manualCheckboxLabel(title: string): string {
   return l10n.t('{0} is done (only you can confirm it)', title);
 }
 
+/**
+ * The message above the checklist when settings have problems (each issue's own one-line message), or
+ * undefined when there are none. Shown while the checklist is, so that a bad value is seen before a
+ * command or probe refuses it.
+ */
+export function settingsProblemsMessage(problems: readonly { readonly message: string }[]): string | undefined {
+  if (problems.length === 0) return undefined;
+  const list = problems.map((p) => p.message).join(' ');
+  return problems.length === 1
+    ? l10n.t('A setting needs fixing before snippets and probes can use it (Exchange Setup: Configure, or Preferences: Open Settings): {0}', list)
+    : l10n.t('{0} settings need fixing before snippets and probes can use them (Exchange Setup: Configure, or Preferences: Open Settings): {1}', problems.length, list);
+}
+
 /** The badge's tooltip: how many required steps are left. */
 export function stepsLeftTooltip(left: number): string {
   return left === 1 ? l10n.t('1 setup step left') : l10n.t('{0} setup steps left', left);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { manualCheckboxLabel, manualCheckboxTooltip, stepsLeftTooltip, stepTooltipMarkdown } from '../core/checklistText';
+import { manualCheckboxLabel, manualCheckboxTooltip, settingsProblemsMessage, stepsLeftTooltip, stepTooltipMarkdown } from '../core/checklistText';
 import { type SetupModel, type StepView } from '../core/model';
 import { checklistLabel } from '../core/probeEvidence';
 import { stepDefinition, type StepId, type StepStatus } from '../core/steps';
@@ -113,6 +113,8 @@ function findStep(steps: readonly StepView[], id: unknown): StepView | undefined
 /** What the checklist needs from the session (src/extension.ts passes it). */
 export interface ChecklistSettings {
   configured(): boolean;
+  /** The settings' problems (validation), read when the view is shown and on a change while it is. */
+  problems?(): readonly { readonly message: string }[];
   titleOf?(id: StepId): string;
   onDidRefresh(listener: () => void): vscode.Disposable;
   onDidShow?(): void;
@@ -193,10 +195,11 @@ class ChecklistView {
   }
 
   /**
-   * A workspace value for a setting that shapes snippets is shown above the tree once it has rows.
-   * VS Code hides a view's welcome content while the view has a message, so before Configure the
-   * warning is a context key that a second welcome paragraph (package.json) shows instead: the
-   * Configure button must stay reachable in a cloned repository that sets such a value.
+   * Settings with problems, and a workspace value for a setting that shapes snippets, are shown above
+   * the tree once it has rows. VS Code hides a view's welcome content while the view has a message, so
+   * before Configure the override warning is a context key that a second welcome paragraph
+   * (package.json) shows instead: the Configure button must stay reachable in a cloned repository that
+   * sets such a value. (Configure itself reports the problems of what it is given.)
    */
   private updateWarning(): void {
     const overrides = workspaceOverrides(inspectConfig, vscode.workspace.isTrusted);
@@ -204,7 +207,8 @@ class ChecklistView {
       this.overrideKey = overrides.length > 0;
       void vscode.commands.executeCommand('setContext', 'exchangeSetup.workspaceOverride', this.overrideKey);
     }
-    const warning = this.settings.configured() ? workspaceOverrideWarning(overrides) : undefined;
+    const parts = this.settings.configured() ? [settingsProblemsMessage(this.settings.problems?.() ?? []), workspaceOverrideWarning(overrides)] : [];
+    const warning = parts.filter((part) => part !== undefined).join(' ') || undefined;
     if (warning !== this.view.message) {
       this.view.message = warning;
       if (warning) this.log.warn(warning);
@@ -212,8 +216,9 @@ class ChecklistView {
   }
 
   /**
-   * The warning shows only in this view, and reading each setting's layers (inspect) is the dearest
-   * part of activation: it is worked out when the view is shown, and on a change while it is shown.
+   * The message shows only in this view, and reading each setting's layers (inspect) and validating
+   * them would be the dearest part of activation: it is worked out when the view is shown, and on a
+   * change while it is shown.
    */
   private updateWarningIfShown(): void {
     if (this.view.visible) this.updateWarning();

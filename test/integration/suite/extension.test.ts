@@ -84,6 +84,23 @@ describe('settings trust boundary', () => {
   });
 });
 
+describe('setting problems above the checklist', () => {
+  it('names a bad setting while the checklist is shown, and clears when it is fixed', async () => {
+    const api = await activatedApi();
+    const config = vscode.workspace.getConfiguration('exchangeSetup');
+    const original = config.inspect<string>('testMailbox')?.globalValue;
+    await shownChecklistMessage(api);
+    try {
+      await config.update('testMailbox', 'alice at contoso', vscode.ConfigurationTarget.Global);
+      await waitFor(() => (api.checklistMessage() ?? '').includes('exchangeSetup.testMailbox'), 'the message names the bad setting');
+      assert.match(api.checklistMessage() ?? '', /^A setting needs fixing .*"alice at contoso" is not an e-mail address/);
+    } finally {
+      await config.update('testMailbox', original, vscode.ConfigurationTarget.Global);
+    }
+    await waitFor(() => !(api.checklistMessage() ?? '').includes('needs fixing'), 'the message clears once the setting is fixed');
+  });
+});
+
 describe('checklist tree', () => {
   it('shows every step with its status, evidence and menu words for a seeded state', async () => {
     const api = await activatedApi();
