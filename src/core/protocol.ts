@@ -158,8 +158,12 @@ export type HostMessage =
   | { type: 'node'; runId: number; node: NodeView }
   /** The write test's step as it starts (`index` of `of`, 1-based). */
   | { type: 'writeStep'; runId: number; step: 'create' | 'confirm' | 'delete' | 'confirm gone'; index: number; of: number }
-  /** `nodes`: the per-node stage's end; `nodesError`: why the nodes could not be listed. */
-  | { type: 'runFinished'; runId: number; outcome: RunOutcome; summary: string; server?: ServerView; events?: EventView[]; roomEvents?: EventView[]; nodes?: NodesView; nodesError?: string }
+  /**
+   * `nodes`: the per-node stage's end; `nodesError`: why the nodes could not be listed; `refused`: the
+   * run stopped before it started (an untrusted folder, settings with problems, no password), and
+   * `summary` says why.
+   */
+  | { type: 'runFinished'; runId: number; outcome: RunOutcome; summary: string; server?: ServerView; events?: EventView[]; roomEvents?: EventView[]; nodes?: NodesView; nodesError?: string; refused?: true }
   | { type: 'verifyStarted'; total: number; problems: MailboxListProblemView[] }
   /** Counts so far; timeLeftMs once the verification has an estimate (src/core/pure/progress.ts). */
   | { type: 'verifyProgress'; checked: number; total: number; verified?: number; denied?: number; notFound?: number; notChecked?: number; timeLeftMs?: number }

@@ -396,7 +396,9 @@ export class PanelView {
         this.showNodes(message.nodes, message.nodesError);
         this.running = false;
         this.checks.removeAttribute('aria-busy');
-        this.summary.textContent = message.summary === '' ? outcomeWords()[message.outcome] : `${outcomeWords()[message.outcome]} ${message.summary}`;
+        // A run refused before it started is not an unexpected error: its summary says what to fix.
+        const words = message.refused && message.outcome === 'error' ? l10n.t('The run did not start:') : outcomeWords()[message.outcome];
+        this.summary.textContent = message.summary === '' ? words : `${words} ${message.summary}`;
         this.summary.className = `summary outcome-${message.outcome}`;
         this.showStepVerdicts();
         this.showServer(message.server);

@@ -30,6 +30,7 @@ describe('probe & link panel in the browser', function () {
     const fakeModule = loadFakeExchange();
     fake = await fakeModule.startFakeExchange({ scenario: 'healthy', validateSchemas: false });
     this.password = fakeModule.FAKE_PASSWORD;
+    this.testMailbox = fakeModule.FAKE_TEST_MAILBOX;
     session = await openWorkbench({
       label: 'ui-run',
       userSettings: {
@@ -110,6 +111,19 @@ describe('probe & link panel in the browser', function () {
     await shownAgain.waitFor({ timeout: 30_000 });
     assert.equal(await shownAgain.textContent(), '2 verified, 0 denied, 1 not found, 0 not checked (of 3).');
     assert.equal((await probePanel(page).locator('.failures li').allTextContents()).length, 2);
+  });
+
+  it('says a run refused for a bad setting did not start, naming the setting, and runs again once it is fixed', async function () {
+    const webview = probePanel(page);
+    const summary = webview.locator('.summary');
+    await webview.locator('#test-mailbox').fill('alice at contoso');
+    await webview.getByRole('button', { name: 'Run probes' }).click();
+    await webview.locator('.summary.outcome-error').waitFor({ timeout: 30_000 });
+    assert.match(await summary.textContent(), /^The run did not start: exchangeSetup\.testMailbox: "alice at contoso" is not an e-mail address/);
+    // Fixed in the form, the same button runs the probes (the password is stored by now).
+    await webview.locator('#test-mailbox').fill(this.testMailbox);
+    await webview.getByRole('button', { name: 'Run probes' }).click();
+    await webview.locator('.summary.outcome-passed, .summary.outcome-failed').waitFor({ timeout: 60_000 });
   });
 
   it('is restored after the window reloads, filled from the settings', async () => {

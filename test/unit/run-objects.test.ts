@@ -136,6 +136,7 @@ describe('run objects against the fake Exchange', function () {
       const result = runner.refuse('error', 'Enter the EWS URL.');
       assert.deepEqual(seen, ['started', 'finished']);
       assert.equal(result.summary, 'Enter the EWS URL.');
+      assert.equal(result.refused, true, 'the panel says it did not start');
       assert.equal(runner.lastResult, undefined, 'a refused run is not a run to report');
     });
   });

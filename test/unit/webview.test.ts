@@ -122,6 +122,18 @@ describe('webview renderer (jsdom)', () => {
     assert.ok(items.includes('10.0.0.11: 2 verified, 0 denied, 0 not found, 0 not checked (of 2)'), items.join('\n'));
   });
 
+  it('says a run refused before it started did not start, and keeps "unexpected error" for a run that broke', () => {
+    const { doc, view, init } = setup();
+    init();
+    const summary = (): string => doc.querySelector('p.summary')?.textContent ?? '';
+    view.handle({ type: 'runStarted', runId: 1, purpose: 'probes' });
+    view.handle({ type: 'runFinished', runId: 1, outcome: 'error', summary: 'exchangeSetup.testMailbox: "x" is not an e-mail address.', refused: true });
+    assert.equal(summary(), 'The run did not start: exchangeSetup.testMailbox: "x" is not an e-mail address.');
+    view.handle({ type: 'runStarted', runId: 2, purpose: 'probes' });
+    view.handle({ type: 'runFinished', runId: 2, outcome: 'error', summary: 'socket hang up' });
+    assert.equal(summary(), 'The run stopped on an unexpected error. socket hang up');
+  });
+
   it('fills the form from init, labels every control and shows the password state', () => {
     const { doc, $, init } = setup();
     init();

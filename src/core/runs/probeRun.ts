@@ -57,6 +57,8 @@ export interface ProbeRunResult {
   /** Per-node mode: nodes left out of the mailbox checks because they did not prove the certificate. */
   nodesLeftOut?: string[];
   durationMs: number;
+  /** Set when the run stopped before it started (refuse): nothing was sent to a server. */
+  refused?: true;
   /** The report's input without the fields a front end adds (time, tool version, secrets). */
   report: Omit<ReportInput, 'generatedAt' | 'toolVersion' | 'secrets'>;
 }
@@ -144,7 +146,7 @@ export class ProbeRunner {
   refuse(outcome: 'error' | 'cancelled', summary: string, purpose: 'probes' | 'link' = 'probes'): ProbeRunResult {
     const run = this.current.begin();
     run.end();
-    const result: ProbeRunResult = { runId: run.id, purpose, outcome, summary, checks: [], durationMs: 0, report: { configuration: EMPTY_CONFIGURATION, outcome, checks: [] } };
+    const result: ProbeRunResult = { runId: run.id, purpose, outcome, summary, checks: [], durationMs: 0, refused: true, report: { configuration: EMPTY_CONFIGURATION, outcome, checks: [] } };
     this.emitter.emit({ type: 'started', runId: run.id, purpose });
     this.emitter.emit({ type: 'finished', runId: run.id, result });
     return result;

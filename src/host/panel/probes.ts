@@ -106,6 +106,7 @@ export class Probes implements vscode.Disposable {
           type: 'runFinished', runId: result.runId, outcome: result.outcome, summary: result.summary,
           ...(result.server ? { server: result.server } : {}), ...(result.events ? { events: spoken(result.events) } : {}), ...(result.roomEvents ? { roomEvents: spoken(result.roomEvents) } : {}),
           ...(result.nodes ? { nodes: nodesView(result.nodes) } : {}), ...(result.nodesError === undefined ? {} : { nodesError: result.nodesError }),
+          ...(result.refused ? { refused: true } : {}),
         };
         if (this.shown?.started.runId === result.runId) this.shown.finished = finished;
         this.panel.post(finished);
