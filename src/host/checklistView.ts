@@ -141,6 +141,7 @@ class ChecklistView {
   readonly disposables: vscode.Disposable[];
   /** Whether the override context key was last set on (undefined: not set by this window yet). */
   private overrideKey: boolean | undefined;
+  private loggedOverrideWarning: string | undefined;
 
   constructor(private readonly model: SetupModel, private readonly settings: ChecklistSettings, private readonly log: Log) {
     const titleOf = settings.titleOf?.bind(settings);
@@ -207,12 +208,16 @@ class ChecklistView {
       this.overrideKey = overrides.length > 0;
       void vscode.commands.executeCommand('setContext', 'exchangeSetup.workspaceOverride', this.overrideKey);
     }
-    const parts = this.settings.configured() ? [settingsProblemsMessage(this.settings.problems?.() ?? []), workspaceOverrideWarning(overrides)] : [];
-    const warning = parts.filter((part) => part !== undefined).join(' ') || undefined;
-    if (warning !== this.view.message) {
-      this.view.message = warning;
-      if (warning) this.log.warn(warning);
+    const configured = this.settings.configured();
+    const overrideWarning = configured ? workspaceOverrideWarning(overrides) : undefined;
+    // The session logs setting problems when it reads a change; the override warning is logged here.
+    if (overrideWarning !== this.loggedOverrideWarning) {
+      this.loggedOverrideWarning = overrideWarning;
+      if (overrideWarning) this.log.warn(overrideWarning);
     }
+    const problems = configured ? settingsProblemsMessage(this.settings.problems?.() ?? []) : undefined;
+    const message = [problems, overrideWarning].filter((part) => part !== undefined).join(' ') || undefined;
+    if (message !== this.view.message) this.view.message = message;
   }
 
   /**

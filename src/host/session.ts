@@ -35,7 +35,7 @@ export function createSession(context: vscode.ExtensionContext, log: Log): { ses
  * A class rather than closures for a reason of start cost: V8 compiles a function the first time it
  * runs, and compiling one reads all of its text, the closures inside included. Here a start compiles
  * the constructor and what it calls; refreshing, saving and the read-only prompt are compiled when
- * first used (docs/architecture.md, "What a start costs").
+ * first used (docs/architecture.md says what a start does and what it costs).
  */
 class SetupSession implements Session, vscode.Disposable {
   readonly model: SetupModel;
