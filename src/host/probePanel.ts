@@ -27,6 +27,8 @@ class ProbePanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private panelDisposables: vscode.Disposable[] = [];
   private readonly gate = new ReadyGate<HostMessage>((message) => { void this.panel?.webview.postMessage(message); });
+  /** Whether the current page has been sent `init`, the form filled from the settings (see dispatch). */
+  private formFilled = false;
   readonly connection: Connection;
   readonly probes: Probes;
   readonly mailboxes: Mailboxes;
@@ -61,7 +63,7 @@ class ProbePanel implements vscode.Disposable {
   attach(panel: vscode.WebviewPanel): void {
     if (this.panel && this.panel !== panel) this.panel.dispose();
     this.panel = panel;
-    this.gate.reset();
+    this.resetPage();
     const { extensionUri } = this.services.context;
     panel.webview.options = webviewOptions(extensionUri);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'exchange-setup.svg');
@@ -70,7 +72,7 @@ class ProbePanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidChangeViewState(() => {
         // A hidden webview's page is discarded; it says `ready` again when shown.
-        if (!panel.visible) this.gate.reset();
+        if (!panel.visible) this.resetPage();
       }),
       panel.onDidDispose(() => {
         this.cancel();
@@ -78,7 +80,7 @@ class ProbePanel implements vscode.Disposable {
         for (const d of this.panelDisposables) d.dispose();
         this.panelDisposables = [];
         if (this.panel === panel) this.panel = undefined;
-        this.gate.reset();
+        this.resetPage();
       }),
     ];
   }
@@ -115,9 +117,16 @@ class ProbePanel implements vscode.Disposable {
   }
 
   private async dispatch(message: WebviewMessage): Promise<void> {
+    // A message carrying the form saves it to the settings first. Before `init` the page's form is
+    // empty (its buttons stay disabled until then: render.ts formFromHost); were one to come anyway,
+    // saving it would write empty values over the EWS URL, the account and the test mailbox.
+    if ('form' in message && !this.formFilled) {
+      this.services.log.warn(`Probe panel: ignored ${message.type}, sent before the page was filled from the settings.`);
+      return;
+    }
     switch (message.type) {
       case 'ready':
-        this.gate.reset();
+        this.resetPage();
         this.gate.markReady();
         return this.sendInitialState();
       case 'saveForm':
@@ -167,10 +176,17 @@ class ProbePanel implements vscode.Disposable {
     const form = this.connection.form();
     const secret = await this.services.secrets.passwordState(form.ewsUrl, form.upn);
     this.gate.post({ type: 'init', form, secret, link: this.link.view(), workspaceTrusted: vscode.workspace.isTrusted });
+    this.formFilled = true;
     // Replay what ran (or runs) so a page shown again looks as it did.
     this.probes.replay();
     this.link.replay();
     this.mailboxes.replay();
+  }
+
+  /** A new page, or none: it must say `ready` and be sent `init` before its messages are acted on. */
+  private resetPage(): void {
+    this.gate.reset();
+    this.formFilled = false;
   }
 
   private reportError(error: unknown): void {

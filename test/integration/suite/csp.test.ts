@@ -108,4 +108,17 @@ describe('probe panel CSP (the real webview\'s HTML)', function () {
     }
     assert.equal(vscode.workspace.getConfiguration('exchangeSetup').get<string>('ewsUrl'), before, 'no malformed message changed a setting');
   });
+
+  it('acts on no form-carrying message before a page has been filled from the settings', async () => {
+    const api = await activatedApi();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const deadline = Date.now() + 10_000; api.probePanel.current() !== undefined && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(api.probePanel.current(), undefined, 'no panel is open');
+    const before = vscode.workspace.getConfiguration('exchangeSetup').get<string>('ewsUrl');
+    const form = { ewsUrl: 'https://evil.example/EWS/Exchange.asmx', upn: 'a@b.c', testMailbox: 'x@b.c', accessMethod: 'impersonation', write: false };
+    await api.probePanel.receive({ type: 'saveForm', form });
+    await api.probePanel.receive({ type: 'runLink', form });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(vscode.workspace.getConfiguration('exchangeSetup').get<string>('ewsUrl'), before, 'a well-formed form from no filled page saved nothing');
+  });
 });
