@@ -55,6 +55,11 @@ const outcomeWords = (): Record<RunOutcome, string> => ({
   cancelled: l10n.t('Cancelled.'),
   error: l10n.t('The run stopped on an unexpected error.'),
 });
+/** A finished run's line. A run refused before it started is not an unexpected error: its summary says what to fix. */
+function finishedText(outcome: RunOutcome, summary: string, refused: boolean): string {
+  const words = refused && outcome === 'error' ? l10n.t('The run did not start:') : outcomeWords()[outcome];
+  return summary === '' ? words : `${words} ${summary}`;
+}
 /**
  * The panel's own words for mailbox counts and statuses. The CLI and the exported reports keep
  * protocol.ts's English ones (mailboxCountsText, MAILBOX_STATUS_WORDS): a report read by someone
@@ -396,9 +401,7 @@ export class PanelView {
         this.showNodes(message.nodes, message.nodesError);
         this.running = false;
         this.checks.removeAttribute('aria-busy');
-        // A run refused before it started is not an unexpected error: its summary says what to fix.
-        const words = message.refused && message.outcome === 'error' ? l10n.t('The run did not start:') : outcomeWords()[message.outcome];
-        this.summary.textContent = message.summary === '' ? words : `${words} ${message.summary}`;
+        this.summary.textContent = finishedText(message.outcome, message.summary, message.refused === true);
         this.summary.className = `summary outcome-${message.outcome}`;
         this.showStepVerdicts();
         this.showServer(message.server);
