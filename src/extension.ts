@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 // First: the core tables below are built in the display language (see the module).
 import './host/l10nSetup';
-import { isConfigured } from './core/settings';
 import { stepTitle } from './core/steps';
 import { extensionApi, type ExtensionApi, type TestHooks } from './host/api';
 import { registerChecklistView } from './host/checklistView';
@@ -31,7 +30,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     const { session, disposables } = createSession(context, log);
     const sessionDone = performance.now();
     const checklist = registerChecklistView(session.model, {
-      configured: () => isConfigured(session.readSettings().settings),
+      // The session's own answer, kept with its reading: an empty checklist needs no full reading.
+      configured: () => session.isConfigured(),
       problems: () => session.readSettings().issues,
       titleOf: (id) => stepTitle(id, session.readSettings().settings),
       onDidRefresh: (listener) => session.onDidRefresh(listener),

@@ -15,6 +15,8 @@ import { WorkbenchMirror } from '../core/pure/mirror';
 export interface Session {
   readonly model: SetupModel;
   readSettings(): SettingsReading;
+  /** Whether the service account is entered (the checklist has rows, the welcome view gives way). */
+  isConfigured(): boolean;
   organization(): string;
   /** Re-reads the settings and reloads if the organisation changed. */
   refresh(): void;
@@ -77,6 +79,10 @@ class SetupSession implements Session, vscode.Disposable {
 
   readSettings(): SettingsReading {
     return (this.reading ??= readSettings());
+  }
+
+  isConfigured(): boolean {
+    return this.configured;
   }
 
   organization(): string {

@@ -150,6 +150,7 @@ describe('activation does only what a start needs (issue 12, item 6)', () => {
       assert.deepEqual([...new Set(reads)].sort(), ['accessMethod', 'ewsUrl', 'serviceAccount', 'serviceAccount.upn']);
       assert.equal(session.organization(), 'mail.contoso.com');
       assert.equal(session.model.getAccessMethod(), 'delegate');
+      assert.equal(session.isConfigured(), true, 'configured from the start reading, without the full one');
       reads.length = 0;
       const reading = session.readSettings();
       assert.ok(reads.includes('testMailbox') && reads.includes('serviceAccount.alias'), 'every field is read on first use');
