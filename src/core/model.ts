@@ -5,7 +5,7 @@
 import * as l10n from './l10n';
 import type { AccessMethod } from './settings';
 import { STATUS_LABELS } from './pure/stepVerdict';
-import { STEPS, childrenOf, isLeaf, isStepId, type StepDefinition, type StepId, type StepStatus } from './steps';
+import { STEPS, childrenOf, isLeaf, isStepId, type RecordedStatus, type StepDefinition, type StepId, type StepStatus } from './steps';
 
 /** `pasted`: verification output the admin pasted in (captured on the Exchange server, not in our terminal). */
 export type EvidenceSource = 'manual' | 'terminal' | 'pasted' | 'probe';
@@ -24,8 +24,7 @@ export interface Evidence {
   readonly servers?: readonly string[];
 }
 
-/** Stored status: `notApplicable` is never stored, it follows from the access method. */
-export type RecordedStatus = Exclude<StepStatus, 'notApplicable'>;
+export type { RecordedStatus } from './steps';
 
 export interface StepRecord {
   readonly status: RecordedStatus;

@@ -8,6 +8,7 @@
  * Pure: no `vscode`, no DOM. The webview bundle includes this file, so it imports only other pure
  * modules (steps.ts for the step ids; type-only imports for the rest).
  */
+import type { LinkTargetName } from './linkTargets';
 import type { AccessMethod } from './settings';
 import { isStepId, type StepId } from './steps';
 
@@ -68,8 +69,7 @@ export interface ServerView {
 
 export type RunOutcome = 'passed' | 'failed' | 'cancelled' | 'error';
 
-export type LinkTargetName = 'a4b-console' | 'http' | 'workmail';
-export const LINK_TARGETS: readonly LinkTargetName[] = ['a4b-console', 'http', 'workmail'];
+export { LINK_TARGETS, type LinkTargetName } from './linkTargets';
 
 export interface LinkView {
   target: LinkTargetName;

@@ -27,6 +27,9 @@ export type StepId =
  */
 export type StepStatus = 'notStarted' | 'done' | 'failed' | 'warning' | 'notApplicable' | 'unknown';
 
+/** Stored status: `notApplicable` is never stored, it follows from the access method. */
+export type RecordedStatus = Exclude<StepStatus, 'notApplicable'>;
+
 export interface StepDefinition {
   readonly id: StepId;
   readonly title: string;

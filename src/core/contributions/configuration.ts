@@ -8,7 +8,7 @@
  * of each key is known to the compiler, and the host reads settings only through a typed `readConfig`.
  * The descriptions live in a separate module so that the activation bundle does not carry them.
  */
-import { LINK_TARGETS } from '../protocol';
+import { LINK_TARGETS } from '../linkTargets';
 
 export const SETTINGS_PREFIX = 'exchangeSetup';
 

@@ -6,27 +6,21 @@
  */
 import type { AccessMethod } from '../settings';
 import { describeResponseCode } from './responseCodes';
-import { firstError, parseEwsResponse, type EwsError, type EwsResponse, type ServerVersion } from './soap';
+import { firstError, parseEwsResponse, type EwsResponse, type ServerVersion } from './soap';
 import { escapeXml } from './xml';
 import { CLOSED_EARLY, TransportError, headerValue, type EwsTransport, type HttpResponse } from './transport';
 import { remedy, type Remedy } from '../remedies';
 import { errorText } from '../errors';
 import { describeThrottle, throttleSignal } from './throttling';
+import type { CallFailure } from './failure';
+
+export type { CallFailure } from './failure';
 import * as l10n from '../l10n';
 
 export interface EwsCredentials {
   upn: string;
   password: string;
 }
-
-export type CallFailure =
-  | { kind: 'transport'; error: TransportError }
-  | { kind: 'http'; status: number; location?: string; lockedOut: boolean; retryAfter?: string }
-  | { kind: 'ews'; error: EwsError }
-  /** The body is not well-formed XML, not UTF-8, or not a SOAP answer EWS would send. */
-  | { kind: 'format'; status: number; detail: string }
-  /** A well-formed EWS answer that ews-javascript-api could not read; `detail` is already one safe line. */
-  | { kind: 'library'; status: number; detail: string };
 
 export type CallOutcome =
   | { ok: true; response: EwsResponse; http: HttpResponse }

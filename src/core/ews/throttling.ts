@@ -15,7 +15,7 @@
  *   Retry-After (RFC 9110 section 10.2.3: seconds or an HTTP date) is honoured when present.
  * Each of these is a reason to wait and retry, never a verdict on the mailbox.
  */
-import type { CallFailure } from './client';
+import type { CallFailure } from './failure';
 import * as l10n from '../l10n';
 
 export type ThrottleSignal =

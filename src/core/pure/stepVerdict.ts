@@ -32,10 +32,9 @@
  *   the step must add user access without taking the rooms' away. They never make it done alone.
  */
 import * as l10n from '../l10n';
-import type { RecordedStatus } from '../model';
 import type { CheckStatus } from '../protocol';
 import type { AccessMethod } from '../settings';
-import { stepDefinition, type StepId, type StepStatus } from '../steps';
+import { stepDefinition, type RecordedStatus, type StepId, type StepStatus } from '../steps';
 
 /** How every view names a status (the checklist's rows and tooltips, the panel's summary). */
 export const STATUS_LABELS: Record<StepStatus, string> = {
