@@ -7,7 +7,7 @@
  * output guard redacts again and replaces control characters in server text, so a hostile answer can neither leak the password nor drive the terminal.
  */
 import {
-  ROUTE_WORDS, TRUST_WORDS, credentialRecipients, normaliseHost, trailLine,
+  DEFAULT_AUTODISCOVER_TIMEOUT_MS, ROUTE_WORDS, TRUST_WORDS, credentialRecipients, normaliseHost, trailLine,
   type AttemptRecord, type AutodiscoverOptions, type AutodiscoverResult, type HostQuestion, type HostTrust,
 } from '../core/autodiscover';
 import { AutodiscoverRunner } from '../core/runs/autodiscoverRun';
@@ -26,7 +26,7 @@ const FLAGS: FlagSpecs = {
   user: { kind: 'string', valueName: 'UPN', description: 'authenticate as this account (password from EWS_PASSWORD or a prompt); without it no credentials are sent' },
   [TRUST_FLAG]: { kind: 'list', valueName: 'HOST', description: 'also ask HOST, outside the address\'s domain, with the credentials; repeat for each host' },
   ca: { kind: 'string', valueName: 'FILE', description: 'extra CA certificates (PEM) trusted besides the public roots' },
-  'timeout-ms': { kind: 'string', valueName: 'N', description: 'time limit of each request in milliseconds (default 15000)' },
+  'timeout-ms': { kind: 'string', valueName: 'N', description: `time limit of each request in milliseconds (default ${DEFAULT_AUTODISCOVER_TIMEOUT_MS})` },
   json: { kind: 'boolean', description: 'print one JSON object instead of the trail' },
   progress: { kind: 'boolean', description: 'print "candidate k of n" lines on stderr even when it is not a terminal' },
   help: { kind: 'boolean', description: 'show this help' },

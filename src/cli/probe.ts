@@ -5,8 +5,9 @@
  * hidden prompt on a terminal, never from an argument, and is never printed.
  */
 import type { AccessMethod, SetupSettings } from '../core/settings';
-import { DEFAULT_SETTINGS } from '../core/settings';
-import { validateSettings } from '../core/validate';
+import { ACCESS_METHODS, DEFAULT_SETTINGS } from '../core/settings';
+import { settingDefault } from '../core/contributions/configuration';
+import { isAccessMethod, validateSettings } from '../core/validate';
 import { parseMailboxList, readRecheckList } from '../core/ews/mailboxes';
 import { loadProbeEngine } from '../core/ews/loadEngine';
 import { MAILBOX_STATUS_WORDS, mailboxCountsText } from '../core/protocol';
@@ -22,18 +23,23 @@ import { STYLE, guardOutput, terminalText } from './output';
 import { EXIT_CANCELLED, ProgressLines, listenForInterrupt, progressWanted, type InterruptIo } from './progress';
 import { writeStepText } from '../core/pure/progress';
 
+/** The panel's default time limit for a run (the settings table), in the flag's milliseconds. */
+const DEFAULT_TIMEOUT_MS = settingDefault('probes.timeoutSeconds') * 1000;
+const DEFAULT_CONCURRENCY = 8;
+const MAX_CONCURRENCY = 64;
+
 const FLAGS: FlagSpecs = {
   url: { kind: 'string', valueName: 'URL', description: 'EWS URL, e.g. https://mail.contoso.com/EWS/Exchange.asmx' },
   user: { kind: 'string', valueName: 'UPN', description: 'service account UPN, e.g. alexaforbusiness@contoso.com' },
   mailbox: { kind: 'string', valueName: 'SMTP', description: 'test mailbox whose calendar is read, e.g. alice@contoso.com' },
   'room-mailbox': { kind: 'string', valueName: 'SMTP', description: 'also check access to and read a room mailbox, e.g. room101@contoso.com' },
-  method: { kind: 'string', valueName: 'impersonation|delegate', description: 'access method (default impersonation)' },
+  method: { kind: 'string', valueName: ACCESS_METHODS.join('|'), description: `access method (default ${DEFAULT_SETTINGS.accessMethod})` },
   write: { kind: 'boolean', description: 'also create and delete a test item in the test mailbox (sends no invitations; the deleted item stays in Recoverable Items until its retention ends)' },
   ca: { kind: 'string', valueName: 'FILE', description: 'extra CA certificates (PEM) trusted besides the public roots' },
-  'timeout-ms': { kind: 'string', valueName: 'N', description: 'time limit for the whole run in milliseconds (default 60000)' },
+  'timeout-ms': { kind: 'string', valueName: 'N', description: `time limit for the whole run in milliseconds (default ${DEFAULT_TIMEOUT_MS})` },
   mailboxes: { kind: 'string', valueName: 'FILE', description: 'also verify access to every mailbox in FILE (one SMTP address per line, # comments)' },
   recheck: { kind: 'string', valueName: 'REPORT', description: 'verify again only the mailboxes a previous run left not checked; REPORT is its --json output or an exported probe report' },
-  concurrency: { kind: 'string', valueName: 'N', description: 'parallel requests for --mailboxes or --recheck (default 8, at most 64)' },
+  concurrency: { kind: 'string', valueName: 'N', description: `parallel requests for --mailboxes or --recheck (default ${DEFAULT_CONCURRENCY}, at most ${MAX_CONCURRENCY})` },
   node: { kind: 'list', valueName: 'HOST_OR_ADDRESS', description: 'also probe this server behind the EWS name on its own (repeatable), e.g. exch02.contoso.com or 10.0.0.12' },
   'all-nodes': { kind: 'boolean', description: 'also probe every address the EWS host name resolves to, each on its own' },
   json: { kind: 'boolean', description: 'print the probe report (the JSON document the panel exports; schema docs/probe-report.schema.json) instead of the table' },
@@ -96,10 +102,8 @@ export function withTerminal(io: CliIo & InterruptIo): ProbeIo {
   return { ...io, isTTY: (io.stdout as { isTTY?: boolean }).isTTY === true, stderrIsTTY: io.stderrIsTTY ?? (io.stderr as { isTTY?: boolean }).isTTY === true };
 }
 
-const DEFAULT_TIMEOUT_MS = 60_000;
 /** Nothing failed, but some mailboxes were not checked: a script must not read that as all verified. */
 export const EXIT_INCOMPLETE = 3;
-const MAX_CONCURRENCY = 64;
 
 interface ProbeRequest {
   url: string;
@@ -145,8 +149,8 @@ async function readRequest(argv: readonly string[], io: ProbeIo): Promise<ProbeR
   if (url === undefined) return '--url is required (the EWS URL, e.g. https://mail.contoso.com/EWS/Exchange.asmx)';
   if (user === undefined) return '--user is required (the service account UPN, e.g. alexaforbusiness@contoso.com)';
   if (mailbox === undefined) return '--mailbox is required (a test mailbox, e.g. alice@contoso.com)';
-  const method = stringFlag(parsed, 'method') ?? 'impersonation';
-  if (method !== 'impersonation' && method !== 'delegate') return `--method must be impersonation or delegate, not "${method}"`;
+  const method = stringFlag(parsed, 'method') ?? DEFAULT_SETTINGS.accessMethod;
+  if (!isAccessMethod(method)) return `--method must be ${ACCESS_METHODS.join(' or ')}, not "${method}"`;
   const roomMailbox = stringFlag(parsed, 'room-mailbox');
   const settings: SetupSettings = {
     ...DEFAULT_SETTINGS, ewsUrl: url, serviceAccount: { ...DEFAULT_SETTINGS.serviceAccount, upn: user }, testMailbox: mailbox, testRoomMailbox: roomMailbox ?? '', accessMethod: method,
@@ -155,7 +159,7 @@ async function readRequest(argv: readonly string[], io: ProbeIo): Promise<ProbeR
   if (issues.length > 0) return issues.map((i) => `${FLAG_OF_FIELD[i.field] ?? i.setting} ${i.problem} (example: ${i.example})`).join('\n');
   const timeoutMs = positiveInteger(stringFlag(parsed, 'timeout-ms'), DEFAULT_TIMEOUT_MS);
   if (timeoutMs === undefined) return '--timeout-ms must be a positive whole number of milliseconds';
-  const concurrency = positiveInteger(stringFlag(parsed, 'concurrency'), 8);
+  const concurrency = positiveInteger(stringFlag(parsed, 'concurrency'), DEFAULT_CONCURRENCY);
   if (concurrency === undefined || concurrency > MAX_CONCURRENCY) return `--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}`;
   let extraCaPem: string | undefined;
   const caPath = stringFlag(parsed, 'ca');

@@ -41,7 +41,7 @@ export const AUTODISCOVER_ERROR_NS = 'http://schemas.microsoft.com/exchange/auto
 export const AUTODISCOVER_PATH = '/autodiscover/autodiscover.xml';
 /** Redirects of every kind together (HTTP 3xx, redirectUrl, redirectAddr), as Outlook limits them. */
 export const MAX_AUTODISCOVER_REDIRECTS = 10;
-const DEFAULT_AUTODISCOVER_TIMEOUT_MS = 15_000;
+export const DEFAULT_AUTODISCOVER_TIMEOUT_MS = 15_000;
 const REDIRECT_STATUSES = new Set([301, 302, 307, 308]);
 
 /** The part of EwsTransport that Autodiscover needs; tests wrap a real transport to map host names. */

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatCheckLine, formatSummary, runProbeCommand } from '../../src/cli/probe';
+import { settingDefault } from '../../src/core/contributions/configuration';
 import { FAKE_PASSWORD, FAKE_SERVICE_ACCOUNT, FAKE_TEST_MAILBOX, startFakeExchange, type FakeExchange } from '../fake-exchange/server';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -55,6 +56,13 @@ describe('probe command: usage errors (exit 2, naming the flag)', () => {
       assert.equal(r.code, 2, args.join(' '));
       assert.match(r.stderr, pattern);
     }
+  });
+
+  it('names the defaults it uses, and they are the settings table\'s', async () => {
+    const r = await inProcess(['--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, new RegExp(`--method impersonation\\|delegate +access method \\(default ${settingDefault('accessMethod')}\\)`));
+    assert.match(r.stdout, new RegExp(`--timeout-ms N .*\\(default ${settingDefault('probes.timeoutSeconds') * 1000}\\)`));
   });
 
   it('asks for EWS_PASSWORD when there is no terminal to prompt on', async () => {
