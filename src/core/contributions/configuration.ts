@@ -8,7 +8,7 @@
  * of each key is known to the compiler, and the host reads settings only through a typed `readConfig`.
  * The descriptions live in a separate module so that the activation bundle does not carry them.
  */
-import { LINK_TARGETS } from '../linkTargets';
+import { LINK_TARGETS, type LinkTargetName } from '../linkTargets';
 
 export const SETTINGS_PREFIX = 'exchangeSetup';
 
@@ -86,7 +86,7 @@ export const SETTINGS = {
   'tls.extraCaFile': { type: 'string', default: '', scope: 'machine', example: '/etc/ssl/certs/contoso-root.pem' },
   'probes.timeoutSeconds': { type: 'number', default: 60, minimum: 5, maximum: 600, example: '60' },
   'probes.nodes': { type: 'array', items: { type: 'string' }, default: [], scope: 'machine', example: '["exch01.contoso.com", "10.0.0.12"]' },
-  'link.target': { type: 'string', enum: LINK_TARGETS, default: 'a4b-console', example: 'a4b-console' } satisfies EnumSetting<(typeof LINK_TARGETS)[number]>,
+  'link.target': { type: 'string', enum: LINK_TARGETS, default: 'a4b-console', example: 'a4b-console' } satisfies EnumSetting<LinkTargetName>,
   'link.http.url': { type: 'string', default: '', scope: 'machine', pattern: '^(https://.*)?$', example: 'https://calendar-link.contoso.com/exchange' },
   'link.workmail.organizationId': { type: 'string', default: '', example: 'm-0123456789abcdef0123456789abcdef' },
   'link.workmail.region': { type: 'string', default: '', example: 'us-east-1' },
