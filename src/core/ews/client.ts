@@ -13,9 +13,10 @@ import { remedy, type Remedy } from '../remedies';
 import { errorText } from '../errors';
 import { describeThrottle, throttleSignal } from './throttling';
 import type { CallFailure } from './failure';
-
-export type { CallFailure } from './failure';
 import * as l10n from '../l10n';
+
+/** The failure type lives in ./failure.ts (the throttling rules read it too); callers keep importing it from here. */
+export type { CallFailure } from './failure';
 
 export interface EwsCredentials {
   upn: string;
