@@ -7,7 +7,7 @@
 // scripts/build.mjs, node_modules linked), so that other people's dist/ is never swapped for a
 // minified one mid-test; the copy is also the extension folder code-server loads.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { repoRoot, requireFromRepo, summarize } from './lib.mjs';
@@ -88,6 +88,8 @@ exports.activate = function activate(context) {
   Promise.resolve(vscode.commands.executeCommand('welcome.markStepComplete', ${JSON.stringify(walkthrough)})).catch(() => undefined);
   const ended = performance.now();
   const cpu = process.cpuUsage(cpuAtStart);
+  // The line our extension logs (src/extension.ts), read back by the everyday starts.
+  log.info('Activated in ' + (ended - started).toFixed(1) + ' ms');
   return { activationMs: ended - started, activationCpuMs: (cpu.user + cpu.system) / 1000, activationPhases: { session: ended - commandsReady, checklist: viewReady - started, commands: commandsReady - viewReady }, bundleLoadMs: undefined };
 };
 exports.deactivate = function deactivate() {};
@@ -186,6 +188,89 @@ async function timeActivations(targets, tempRoot, starts, log) {
   return samples;
 }
 
+/** Every "Activated in X ms" line the extension's log files under `logsDir` hold, oldest first (X in ms). */
+function activationLines(logsDir, extensionId) {
+  const lines = [];
+  const walk = (dir, inExtension) => {
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir)) {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) walk(full, inExtension || name === extensionId);
+      else if (inExtension && name.endsWith('.log')) {
+        for (const match of readFileSync(full, 'utf8').matchAll(/^(\S+ \S+) \[info\] Activated in ([\d.]+) ms/gm)) lines.push({ at: match[1], ms: Number(match[2]) });
+      }
+    }
+  };
+  walk(logsDir, false);
+  return lines.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+}
+
+/**
+ * Everyday starts: windows whose profile already holds what the extension keeps (the walkthrough
+ * marks it sent, its stored progress), as every start after a profile's first does. The page is
+ * opened without the tests module, so the extension activates on its own (onStartupFinished), and is
+ * then reloaded `reloads` times in the same browser context: each reload starts a new extension host,
+ * which reads the global state the last one kept. (With the tests module in the URL the workbench
+ * does not keep it across a reload: every start there is a profile's first.) The figure is the line
+ * the production build logs, "Activated in X ms" (one decimal), read from the extension's log file.
+ * Returns, by target name, each round's figures (its first start, then the reloads; undefined for a
+ * round that failed).
+ */
+async function timeEverydayStarts(targets, tempRoot, rounds, reloads, extensionId, log) {
+  const { chromium } = requireFromRepo('playwright-core');
+  const cs = await import(join(repoRoot, 'scripts', 'lib', 'code-server.mjs'));
+  const env = await import(join(repoRoot, 'scripts', 'lib', 'vscode-test-env.mjs'));
+  const samples = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
+  const browser = await chromium.launch({ executablePath: cs.chromiumPath, headless: true, args: cs.chromiumFlags });
+  try {
+    const entries = Object.entries(targets);
+    for (let i = 0; i < rounds; i++) {
+      const shift = i % entries.length;
+      for (const [name, dir] of [...entries.slice(shift), ...entries.slice(0, shift)]) {
+        const runDir = join(tempRoot, `everyday-${name}-${i}`);
+        const userDataDir = join(runDir, 'user-data');
+        mkdirSync(runDir, { recursive: true });
+        env.seedUserSettings(userDataDir);
+        const workspace = env.makeWorkspace();
+        const port = await cs.freePort();
+        let child;
+        let context;
+        const seen = [];
+        try {
+          child = await cs.startCodeServer({ port, userDataDir, extensionsDir: join(runDir, 'extensions'), workspace, logFile: join(runDir, 'code-server.log') });
+          context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+          const page = await context.newPage();
+          await page.goto(cs.workbenchUrl(port, workspace, { extensionDir: dir }), { waitUntil: 'domcontentloaded' });
+          for (let start = 0; start <= reloads; start++) {
+            if (start > 0) await page.reload({ waitUntil: 'domcontentloaded' });
+            const deadline = Date.now() + 60_000;
+            let lines = activationLines(join(userDataDir, 'logs'), extensionId);
+            while (lines.length <= start && Date.now() < deadline) {
+              await delay(200);
+              lines = activationLines(join(userDataDir, 'logs'), extensionId);
+            }
+            if (lines.length <= start) throw new Error(`no "Activated in" line for start ${start + 1} within 60 s`);
+            seen.push(lines[start].ms);
+            // Let the window finish starting before the next reload ends it.
+            await delay(1500);
+          }
+          samples[name][i] = seen;
+          log(`  everyday round ${i + 1} ${name}: first start ${seen[0].toFixed(1)} ms, then ${seen.slice(1).map((ms) => ms.toFixed(1)).join(', ')} ms`);
+        } catch (error) {
+          log(`  everyday round ${i + 1} ${name}: failed after ${seen.length} start(s): ${error instanceof Error ? error.message : String(error)}`);
+        } finally {
+          await context?.close().catch(() => undefined);
+          await cs.stopProcessGroup(child);
+          rmSync(workspace, { recursive: true, force: true });
+        }
+      }
+    }
+  } finally {
+    await browser.close().catch(() => undefined);
+  }
+  return samples;
+}
+
 /**
  * Each build's activate() in plain Node with a stub `vscode` (bench/stubHost.cjs), `runs` fresh
  * processes each, in turn: our code's own cost (compiling and running it) without the API's, and
@@ -220,7 +305,27 @@ async function timeInStubHost(targets, tempRoot, runs, log) {
 }
 
 /** @param {{ tempRoot: string, starts: number, log: (line: string) => void, baseline?: string }} options */
-export async function benchActivation({ tempRoot, starts, log, baseline }) {
+/** The everyday figures: first starts, reloads, and ours minus the floor reload by reload in rounds both finished. */
+function everydaySummary(samples) {
+  const ours = samples.extension ?? [];
+  const floor = samples.floor ?? [];
+  const pairs = [];
+  ours.forEach((round, i) => {
+    const other = floor[i];
+    if (round && other && round.length === other.length) for (let k = 1; k < round.length; k++) pairs.push(round[k] - other[k]);
+  });
+  const everyday = (rounds) => rounds.filter(Boolean).flatMap((round) => round.slice(1));
+  return {
+    activateMs: summarize(everyday(ours)),
+    floorActivateMs: summarize(everyday(floor)),
+    overFloorMs: summarize(pairs),
+    firstStartActivateMs: summarize(ours.filter(Boolean).map((round) => round[0])),
+    floorFirstStartActivateMs: summarize(floor.filter(Boolean).map((round) => round[0])),
+    roundsFinished: ours.filter(Boolean).length,
+  };
+}
+
+export async function benchActivation({ tempRoot, starts, log, baseline, everyday }) {
   const copy = makeProductionCopy(tempRoot);
   const bundle = join(copy, 'dist', 'extension.js');
   const bundleText = readFileSync(bundle, 'utf8');
@@ -246,6 +351,16 @@ export async function benchActivation({ tempRoot, starts, log, baseline }) {
     const message = error instanceof Error ? error.message : String(error);
     log(`  activation timing failed: ${message}`);
     samples = [{ activationMs: null, error: message, loadedFromExtension: [], loadedHeavy: [] }];
+  }
+  let everydayStarts;
+  if (everyday) {
+    log(`  everyday starts: ${everyday.rounds} rounds of ours and the floor, each a first start and ${everyday.reloads} reloads`);
+    try {
+      const extensionId = (({ publisher, name }) => `${publisher}.${name}`)(JSON.parse(readFileSync(join(copy, 'package.json'), 'utf8')));
+      everydayStarts = { rounds: everyday.rounds, reloads: everyday.reloads, ...everydaySummary(await timeEverydayStarts({ extension: copy, floor }, tempRoot, everyday.rounds, everyday.reloads, extensionId, log)) };
+    } catch (error) {
+      log(`  everyday starts failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
   const loadedFromExtension = [...new Set(samples.flatMap((s) => s.loadedFromExtension ?? []))].map((f) => f.slice(copy.length + 1)).sort();
   const loadedHeavy = [...new Set(samples.flatMap((s) => s.loadedHeavy ?? []))].sort();
@@ -275,6 +390,8 @@ export async function benchActivation({ tempRoot, starts, log, baseline }) {
     bundleLoadMs: summarize(samples.map((s) => s.bundleLoadMs)),
     // activate() in plain Node with a stub vscode, by build (extension, floor, baseline): our code alone.
     stubHost,
+    // Starts after a profile's first (timeEverydayStarts): the start most windows have.
+    ...(everydayStarts ? { everydayStarts } : {}),
     startErrors: samples.filter((s) => s.error).map((s) => s.error.split('\n')[0]),
   };
 }

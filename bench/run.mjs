@@ -18,6 +18,8 @@ import { benchProbeLatency } from './probeLatency.mjs';
 
 const PLAN = {
   activationStarts: 8,
+  // Starts after a profile's first: per round a fresh profile's first start, then reloads that keep its state.
+  everydayStarts: { rounds: 4, reloads: 3 },
   probe: { rttMs: 40, runs: 5 },
   // The server enforces its limit as Exchange does: ErrorExceededConnectionCount past 27 in flight.
   mailboxes: {
@@ -94,7 +96,7 @@ async function main() {
   try {
     if (sections.has('activation')) {
       log(`[bench] activation: production build, then ${PLAN.activationStarts} fresh starts of code-server`);
-      results.activation = await benchActivation({ tempRoot, starts: PLAN.activationStarts, log, baseline: options.baseline });
+      results.activation = await benchActivation({ tempRoot, starts: PLAN.activationStarts, log, baseline: options.baseline, everyday: PLAN.everydayStarts });
     }
     if (sections.has('probes')) {
       log(`[bench] probe latency: RTT ${PLAN.probe.rttMs} ms, ${PLAN.probe.runs} runs of ours and of exchangelib`);
@@ -141,6 +143,16 @@ async function main() {
     for (const [name, figures] of Object.entries(a.stubHost ?? {})) {
       const label = name === 'extension' ? 'ours' : name === 'baseline' ? `baseline ${a.baseline?.ref}` : name;
       rows.push([`stub vscode in plain Node, ${label}: activate() ms`, fmt(figures.activateMs, 2), '', '']);
+    }
+    const e = a.everydayStarts;
+    if (e) {
+      // The start after a profile's first, with its state kept: reported beside the first start, which the target above is judged on.
+      const everydayMet = e.activateMs.median === null ? undefined : e.activateMs.median <= 3;
+      targets.activationEverydayActivateMs = everydayMet;
+      rows.push([`activate() ms, everyday start (${e.roundsFinished} of ${e.rounds} rounds, ${e.reloads} reloads each; from the log, 0.1 ms)`, fmt(e.activateMs, 1), '<= 3', verdict(everydayMet)]);
+      rows.push(['  floor, everyday start', fmt(e.floorActivateMs, 1), '', '']);
+      rows.push(['  ours minus the floor, reload by reload', fmt(e.overFloorMs, 1), '', '']);
+      rows.push(['  the same rounds\' first starts (activated at onStartupFinished): ours / floor', `${fmt(e.firstStartActivateMs, 1)} / ${fmt(e.floorFirstStartActivateMs, 1)}`, '', '']);
     }
     if (a.baseline) {
       rows.push([`baseline ${a.baseline.ref}: activate() ms`, fmt(a.baseline.activateMs, 1), '', '']);
