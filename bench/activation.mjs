@@ -68,8 +68,9 @@ const vscode = require('vscode');
 exports.activate = function activate(context) {
   const log = vscode.window.createOutputChannel('Exchange Setup floor', { log: true });
   context.subscriptions.push(log);
-  const started = performance.now();
+  // As in src/extension.ts: the CPU reading before the clock starts.
   const cpuAtStart = process.cpuUsage();
+  const started = performance.now();
   const view = vscode.window.createTreeView(${JSON.stringify(view)}, {
     treeDataProvider: { getChildren: () => [], getTreeItem: (item) => item },
     manageCheckboxStateManually: true,
@@ -131,52 +132,36 @@ function phaseText(phases) {
 }
 
 /**
- * Fresh code-server starts, each with its own user data, for every extension folder in `targets`
- * (name -> folder), taken in turn so that the machine's load falls alike on each. Samples by name.
+ * Fresh code-server starts, each with its own user data, workspace and port, for every extension folder
+ * in `targets` (name -> folder), `rounds` times. Each round begins with the next target, so that no build
+ * always goes first (an A/A run, --baseline of the working tree's own commit, showed the first of each
+ * round about 1.4 ms slower in one run of 8) and the machine's load falls alike on each. `measure` gets
+ * the start's folders and starts code-server itself (`startServer`, with any environment it needs); the
+ * server and the workspace are removed afterwards, whatever happened.
  */
-async function timeActivations(targets, tempRoot, starts, log) {
+async function eachFreshStart(targets, tempRoot, rounds, label, measure) {
   const { chromium } = requireFromRepo('playwright-core');
   const cs = await import(join(repoRoot, 'scripts', 'lib', 'code-server.mjs'));
   const env = await import(join(repoRoot, 'scripts', 'lib', 'vscode-test-env.mjs'));
-  const testsModule = join(repoRoot, 'bench', 'activationProbe.cjs');
-  const samples = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
   const browser = await chromium.launch({ executablePath: cs.chromiumPath, headless: true, args: cs.chromiumFlags });
   try {
     const entries = Object.entries(targets);
-    for (let i = 0; i < starts; i++) {
-      // Each round starts with the next target: no build always goes first (an A/A run, --baseline of the
-      // working tree's own commit, showed the first of each round about 1.4 ms slower in one run of 8).
-      const shift = i % entries.length;
+    for (let round = 0; round < rounds; round++) {
+      const shift = round % entries.length;
       for (const [name, dir] of [...entries.slice(shift), ...entries.slice(0, shift)]) {
-        const runDir = join(tempRoot, `start-${name}-${i}`);
+        const runDir = join(tempRoot, `${label}-${name}-${round}`);
         const userDataDir = join(runDir, 'user-data');
         mkdirSync(runDir, { recursive: true });
         env.seedUserSettings(userDataDir);
         const workspace = env.makeWorkspace();
-        const outFile = join(runDir, 'activation.json');
         const port = await cs.freePort();
         let child;
-        let page;
+        const startServer = async (extraEnv = {}) => {
+          child = await cs.startCodeServer({ port, userDataDir, extensionsDir: join(runDir, 'extensions'), workspace, logFile: join(runDir, 'code-server.log'), env: extraEnv });
+        };
         try {
-          child = await cs.startCodeServer({
-            port, userDataDir, extensionsDir: join(runDir, 'extensions'), workspace, logFile: join(runDir, 'code-server.log'),
-            env: { ECS_BENCH_OUT: outFile, ECS_BENCH_EXTENSION_DIR: dir },
-          });
-          page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-          await page.goto(cs.workbenchUrl(port, workspace, { extensionDir: dir, testsModule }), { waitUntil: 'domcontentloaded' });
-          const deadline = Date.now() + 90_000;
-          while (!existsSync(outFile) && Date.now() < deadline) await delay(200);
-          if (!existsSync(outFile)) throw new Error('the extension host wrote no activation result within 90 s');
-          const sample = JSON.parse(readFileSync(outFile, 'utf8'));
-          samples[name].push(sample);
-          const load = sample.bundleLoadMs === null || sample.bundleLoadMs === undefined ? '' : `bundle load ${sample.bundleLoadMs.toFixed(1)} ms, `;
-          const cpuText = typeof sample.activationCpuMs === 'number' ? ` (CPU ${sample.activationCpuMs.toFixed(1)})` : '';
-          log(`  start ${i + 1} ${name}: ${load}activate() ${sample.activationMs?.toFixed(1)} ms${cpuText}${phaseText(sample.activationPhases)}${sample.error ? ` ERROR ${sample.error.split('\n')[0]}` : ''}`);
-        } catch (error) {
-          samples[name].push({ activationMs: null, error: error instanceof Error ? error.message : String(error), loadedFromExtension: [], loadedHeavy: [] });
-          log(`  start ${i + 1} ${name}: failed: ${error instanceof Error ? error.message : String(error)}`);
+          await measure({ name, dir, round, runDir, userDataDir, url: (extension) => cs.workbenchUrl(port, workspace, extension), browser, startServer });
         } finally {
-          await page?.close().catch(() => undefined);
           await cs.stopProcessGroup(child);
           rmSync(workspace, { recursive: true, force: true });
         }
@@ -185,6 +170,34 @@ async function timeActivations(targets, tempRoot, starts, log) {
   } finally {
     await browser.close().catch(() => undefined);
   }
+}
+
+/** Fresh starts where the bench's tests module activates the extension and writes what it measured. Samples by name. */
+async function timeActivations(targets, tempRoot, starts, log) {
+  const testsModule = join(repoRoot, 'bench', 'activationProbe.cjs');
+  const samples = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
+  await eachFreshStart(targets, tempRoot, starts, 'start', async ({ name, dir, round, runDir, url, browser, startServer }) => {
+    const outFile = join(runDir, 'activation.json');
+    let page;
+    try {
+      await startServer({ ECS_BENCH_OUT: outFile, ECS_BENCH_EXTENSION_DIR: dir });
+      page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(url({ extensionDir: dir, testsModule }), { waitUntil: 'domcontentloaded' });
+      const deadline = Date.now() + 90_000;
+      while (!existsSync(outFile) && Date.now() < deadline) await delay(200);
+      if (!existsSync(outFile)) throw new Error('the extension host wrote no activation result within 90 s');
+      const sample = JSON.parse(readFileSync(outFile, 'utf8'));
+      samples[name].push(sample);
+      const load = sample.bundleLoadMs === null || sample.bundleLoadMs === undefined ? '' : `bundle load ${sample.bundleLoadMs.toFixed(1)} ms, `;
+      const cpuText = typeof sample.activationCpuMs === 'number' ? ` (CPU ${sample.activationCpuMs.toFixed(1)})` : '';
+      log(`  start ${round + 1} ${name}: ${load}activate() ${sample.activationMs?.toFixed(1)} ms${cpuText}${phaseText(sample.activationPhases)}${sample.error ? ` ERROR ${sample.error.split('\n')[0]}` : ''}`);
+    } catch (error) {
+      samples[name].push({ activationMs: null, error: error instanceof Error ? error.message : String(error), loadedFromExtension: [], loadedHeavy: [] });
+      log(`  start ${round + 1} ${name}: failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      await page?.close().catch(() => undefined);
+    }
+  });
   return samples;
 }
 
@@ -217,57 +230,37 @@ function activationLines(logsDir, extensionId) {
  * round that failed).
  */
 async function timeEverydayStarts(targets, tempRoot, rounds, reloads, extensionId, log) {
-  const { chromium } = requireFromRepo('playwright-core');
-  const cs = await import(join(repoRoot, 'scripts', 'lib', 'code-server.mjs'));
-  const env = await import(join(repoRoot, 'scripts', 'lib', 'vscode-test-env.mjs'));
   const samples = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
-  const browser = await chromium.launch({ executablePath: cs.chromiumPath, headless: true, args: cs.chromiumFlags });
-  try {
-    const entries = Object.entries(targets);
-    for (let i = 0; i < rounds; i++) {
-      const shift = i % entries.length;
-      for (const [name, dir] of [...entries.slice(shift), ...entries.slice(0, shift)]) {
-        const runDir = join(tempRoot, `everyday-${name}-${i}`);
-        const userDataDir = join(runDir, 'user-data');
-        mkdirSync(runDir, { recursive: true });
-        env.seedUserSettings(userDataDir);
-        const workspace = env.makeWorkspace();
-        const port = await cs.freePort();
-        let child;
-        let context;
-        const seen = [];
-        try {
-          child = await cs.startCodeServer({ port, userDataDir, extensionsDir: join(runDir, 'extensions'), workspace, logFile: join(runDir, 'code-server.log') });
-          context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-          const page = await context.newPage();
-          await page.goto(cs.workbenchUrl(port, workspace, { extensionDir: dir }), { waitUntil: 'domcontentloaded' });
-          for (let start = 0; start <= reloads; start++) {
-            if (start > 0) await page.reload({ waitUntil: 'domcontentloaded' });
-            const deadline = Date.now() + 60_000;
-            let lines = activationLines(join(userDataDir, 'logs'), extensionId);
-            while (lines.length <= start && Date.now() < deadline) {
-              await delay(200);
-              lines = activationLines(join(userDataDir, 'logs'), extensionId);
-            }
-            if (lines.length <= start) throw new Error(`no "Activated in" line for start ${start + 1} within 60 s`);
-            seen.push(lines[start].ms);
-            // Let the window finish starting before the next reload ends it.
-            await delay(1500);
-          }
-          samples[name][i] = seen;
-          log(`  everyday round ${i + 1} ${name}: first start ${seen[0].toFixed(1)} ms, then ${seen.slice(1).map((ms) => ms.toFixed(1)).join(', ')} ms`);
-        } catch (error) {
-          log(`  everyday round ${i + 1} ${name}: failed after ${seen.length} start(s): ${error instanceof Error ? error.message : String(error)}`);
-        } finally {
-          await context?.close().catch(() => undefined);
-          await cs.stopProcessGroup(child);
-          rmSync(workspace, { recursive: true, force: true });
+  await eachFreshStart(targets, tempRoot, rounds, 'everyday', async ({ name, dir, round, userDataDir, url, browser, startServer }) => {
+    const logsDir = join(userDataDir, 'logs');
+    const seen = [];
+    let context;
+    try {
+      await startServer();
+      context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(url({ extensionDir: dir }), { waitUntil: 'domcontentloaded' });
+      for (let start = 0; start <= reloads; start++) {
+        if (start > 0) await page.reload({ waitUntil: 'domcontentloaded' });
+        const deadline = Date.now() + 60_000;
+        let lines = activationLines(logsDir, extensionId);
+        while (lines.length <= start && Date.now() < deadline) {
+          await delay(200);
+          lines = activationLines(logsDir, extensionId);
         }
+        if (lines.length <= start) throw new Error(`no "Activated in" line for start ${start + 1} within 60 s`);
+        seen.push(lines[start].ms);
+        // Let the window finish starting before the next reload ends it.
+        await delay(1500);
       }
+      samples[name][round] = seen;
+      log(`  everyday round ${round + 1} ${name}: first start ${seen[0].toFixed(1)} ms, then ${seen.slice(1).map((ms) => ms.toFixed(1)).join(', ')} ms`);
+    } catch (error) {
+      log(`  everyday round ${round + 1} ${name}: failed after ${seen.length} start(s): ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      await context?.close().catch(() => undefined);
     }
-  } finally {
-    await browser.close().catch(() => undefined);
-  }
+  });
   return samples;
 }
 
