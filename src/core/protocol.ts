@@ -6,7 +6,8 @@
  * other way are trusted (the host builds them) and carry only what the page shows: never a secret.
  *
  * Pure: no `vscode`, no DOM. The webview bundle includes this file, so it imports only other pure
- * modules (steps.ts for the step ids; type-only imports for the rest).
+ * modules (steps.ts for the step ids, linkTargets.ts for the link targets it re-exports; type-only
+ * imports for the rest).
  */
 import type { LinkTargetName } from './linkTargets';
 import type { AccessMethod } from './settings';
