@@ -8,7 +8,7 @@ import type { AccessMethod, SetupSettings } from '../core/settings';
 import { ACCESS_METHODS, DEFAULT_SETTINGS } from '../core/settings';
 import { settingDefault } from '../core/contributions/configuration';
 import { isAccessMethod, validateSettings } from '../core/validate';
-import { parseMailboxList, readRecheckList } from '../core/ews/mailboxes';
+import { DEFAULT_MAILBOX_CONCURRENCY, MAX_MAILBOX_CONCURRENCY, parseMailboxList, readRecheckList } from '../core/ews/mailboxes';
 import { loadProbeEngine } from '../core/ews/loadEngine';
 import { MAILBOX_STATUS_WORDS, mailboxCountsText } from '../core/protocol';
 import type { ProbeStatus } from '../core/ews/probes';
@@ -25,8 +25,6 @@ import { writeStepText } from '../core/pure/progress';
 
 /** The panel's default time limit for a run (the settings table), in the flag's milliseconds. */
 const DEFAULT_TIMEOUT_MS = settingDefault('probes.timeoutSeconds') * 1000;
-const DEFAULT_CONCURRENCY = 8;
-const MAX_CONCURRENCY = 64;
 
 const FLAGS: FlagSpecs = {
   url: { kind: 'string', valueName: 'URL', description: 'EWS URL, e.g. https://mail.contoso.com/EWS/Exchange.asmx' },
@@ -39,7 +37,7 @@ const FLAGS: FlagSpecs = {
   'timeout-ms': { kind: 'string', valueName: 'N', description: `time limit for the whole run in milliseconds (default ${DEFAULT_TIMEOUT_MS})` },
   mailboxes: { kind: 'string', valueName: 'FILE', description: 'also verify access to every mailbox in FILE (one SMTP address per line, # comments)' },
   recheck: { kind: 'string', valueName: 'REPORT', description: 'verify again only the mailboxes a previous run left not checked; REPORT is its --json output or an exported probe report' },
-  concurrency: { kind: 'string', valueName: 'N', description: `parallel requests for --mailboxes or --recheck (default ${DEFAULT_CONCURRENCY}, at most ${MAX_CONCURRENCY})` },
+  concurrency: { kind: 'string', valueName: 'N', description: `parallel requests for --mailboxes or --recheck (default ${DEFAULT_MAILBOX_CONCURRENCY}, at most ${MAX_MAILBOX_CONCURRENCY})` },
   node: { kind: 'list', valueName: 'HOST_OR_ADDRESS', description: 'also probe this server behind the EWS name on its own (repeatable), e.g. exch02.contoso.com or 10.0.0.12' },
   'all-nodes': { kind: 'boolean', description: 'also probe every address the EWS host name resolves to, each on its own' },
   json: { kind: 'boolean', description: 'print the probe report (the JSON document the panel exports; schema docs/probe-report.schema.json) instead of the table' },
@@ -159,8 +157,8 @@ async function readRequest(argv: readonly string[], io: ProbeIo): Promise<ProbeR
   if (issues.length > 0) return issues.map((i) => `${FLAG_OF_FIELD[i.field] ?? i.setting} ${i.problem} (example: ${i.example})`).join('\n');
   const timeoutMs = positiveInteger(stringFlag(parsed, 'timeout-ms'), DEFAULT_TIMEOUT_MS);
   if (timeoutMs === undefined) return '--timeout-ms must be a positive whole number of milliseconds';
-  const concurrency = positiveInteger(stringFlag(parsed, 'concurrency'), DEFAULT_CONCURRENCY);
-  if (concurrency === undefined || concurrency > MAX_CONCURRENCY) return `--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}`;
+  const concurrency = positiveInteger(stringFlag(parsed, 'concurrency'), DEFAULT_MAILBOX_CONCURRENCY);
+  if (concurrency === undefined || concurrency > MAX_MAILBOX_CONCURRENCY) return `--concurrency must be a whole number from 1 to ${MAX_MAILBOX_CONCURRENCY}`;
   let extraCaPem: string | undefined;
   const caPath = stringFlag(parsed, 'ca');
   if (caPath !== undefined) {
