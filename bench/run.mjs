@@ -125,15 +125,17 @@ async function main() {
     // Only a start that reported counts as evidence that nothing heavy was loaded.
     const heavyAbsent = a.activateMs.median !== null && a.heavyPackagesBundled.length === 0 && a.heavyModulesLoadedInHost.length === 0;
     // Issue 12's targets: the bundle at most 60 KB, its evaluation and activate() at most 3 ms each (medians).
-    const sizeMet = a.bundleBytes <= 60_000;
-    const loadMet = a.bundleLoadMs.median === null ? undefined : a.bundleLoadMs.median <= 3;
-    const activateMet = a.activateMs.median === null ? undefined : a.activateMs.median <= 3;
+    const LIMITS = { bundleBytes: 60_000, ms: 3 };
+    const medianWithin = (figure) => (figure.median === null ? undefined : figure.median <= LIMITS.ms);
+    const sizeMet = a.bundleBytes <= LIMITS.bundleBytes;
+    const loadMet = medianWithin(a.bundleLoadMs);
+    const activateMet = medianWithin(a.activateMs);
     Object.assign(targets, { activationHeavyModulesAbsent: heavyAbsent, activationBundleBytes: sizeMet, activationBundleLoadMs: loadMet, activationActivateMs: activateMet });
-    rows.push(['production bundle dist/extension.js', `${a.bundleBytes} bytes`, '<= 60,000 bytes', verdict(sizeMet)]);
+    rows.push(['production bundle dist/extension.js', `${a.bundleBytes} bytes`, `<= ${LIMITS.bundleBytes.toLocaleString('en-US')} bytes`, verdict(sizeMet)]);
     rows.push(['npm packages in that bundle', a.bundledPackages.length ? a.bundledPackages.join(', ') : 'none', '', '']);
     rows.push(['loaded by the host after activate()', a.loadedInHostAfterActivate.join(', ') || 'n/a', 'no EWS lib/XML/AWS', verdict(heavyAbsent)]);
-    rows.push(['bundle evaluation ms (real extension host)', fmt(a.bundleLoadMs, 1), '<= 3', verdict(loadMet)]);
-    rows.push(['activate() ms (real extension host)', fmt(a.activateMs, 1), '<= 3', `${verdict(activateMet)}${a.startErrors.length ? `; ${a.startErrors.length} start(s) failed` : ''}`]);
+    rows.push(['bundle evaluation ms (real extension host)', fmt(a.bundleLoadMs, 1), `<= ${LIMITS.ms}`, verdict(loadMet)]);
+    rows.push(['activate() ms (real extension host)', fmt(a.activateMs, 1), `<= ${LIMITS.ms}`, `${verdict(activateMet)}${a.startErrors.length ? `; ${a.startErrors.length} start(s) failed` : ''}`]);
     for (const [name, phase] of Object.entries(a.activatePhasesMs ?? {})) rows.push([`  of which ${name}`, fmt(phase, 1), '', '']);
     if (a.floorActivateMs) rows.push(['floor: the same API calls, nothing of ours', fmt(a.floorActivateMs, 1), '', '']);
     if (a.overFloorMs) rows.push(['ours minus the floor, start by start', fmt(a.overFloorMs, 1), '', '']);
@@ -147,9 +149,9 @@ async function main() {
     const e = a.everydayStarts;
     if (e) {
       // The start after a profile's first, with its state kept: reported beside the first start, which the target above is judged on.
-      const everydayMet = e.activateMs.median === null ? undefined : e.activateMs.median <= 3;
+      const everydayMet = medianWithin(e.activateMs);
       targets.activationEverydayActivateMs = everydayMet;
-      rows.push([`activate() ms, everyday start (${e.roundsFinished} of ${e.rounds} rounds, ${e.reloads} reloads each; from the log, 0.1 ms)`, fmt(e.activateMs, 1), '<= 3', verdict(everydayMet)]);
+      rows.push([`activate() ms, everyday start (${e.roundsFinished} of ${e.rounds} rounds, ${e.reloads} reloads each; from the log, 0.1 ms)`, fmt(e.activateMs, 1), `<= ${LIMITS.ms}`, verdict(everydayMet)]);
       rows.push(['  floor, everyday start', fmt(e.floorActivateMs, 1), '', '']);
       rows.push(['  ours minus the floor, reload by reload', fmt(e.overFloorMs, 1), '', '']);
       rows.push(['  the same rounds\' first starts (activated at onStartupFinished): ours / floor', `${fmt(e.firstStartActivateMs, 1)} / ${fmt(e.floorFirstStartActivateMs, 1)}`, '', '']);
