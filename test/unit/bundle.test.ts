@@ -97,6 +97,36 @@ describe('the activation bundle', function () {
     assert.deepEqual(Object.keys(api ?? {}).sort(), ['activationCpuMs', 'activationMs', 'activationPhases', 'bundleLoadMs', ...HOOK_NAMES].sort());
   });
 
+  it("activate()'s figure counts the whole call, from the log channel to the last registration", () => {
+    // VS Code's own activation time (activateCallTime) is the whole call. Made slow here: the first
+    // thing activate() does (the log channel) and one of the last (the panel's serializer). A clock
+    // that started after the first, or stopped before the last, would miss one of the two waits.
+    const fake = createFakeVscode();
+    const busy = (ms: number): void => {
+      const until = performance.now() + ms;
+      while (performance.now() < until) { /* wait */ }
+    };
+    const window = fake.module.window as Record<string, (...args: unknown[]) => unknown>;
+    for (const name of ['createOutputChannel', 'registerWebviewPanelSerializer']) {
+      const original = window[name];
+      window[name] = (...args: unknown[]) => { busy(15); return original(...args); };
+    }
+    const file = path.join(production, 'extension.js');
+    delete require.cache[file];
+    let outside = 0;
+    const api = withFakeVscode(fake, () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const extension = require(file) as { activate(context: unknown): ExtensionApi | undefined };
+      const before = performance.now();
+      const result = extension.activate(fakeContext(MODE.Production, packageJSON));
+      outside = performance.now() - before;
+      return result;
+    });
+    assert.ok(api, `activate() returned an API; the extension logged:\n${fake.logLines.join('\n')}`);
+    assert.ok(api.activationMs >= 30, `activationMs ${api.activationMs.toFixed(1)} ms left out a 15 ms wait at the start or at the end of activate()`);
+    assert.ok(api.activationMs <= outside, `activationMs ${api.activationMs.toFixed(1)} ms is more than the whole call took (${outside.toFixed(1)} ms)`);
+  });
+
   it('a start sends no context key, and no walkthrough mark in a new profile with nothing done', () => {
     // The keys wait until the checklist is shown or the state changes (src/host/session.ts); the
     // fake's settings are all defaults (not configured), so no walkthrough step is done either.
