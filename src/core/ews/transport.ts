@@ -21,6 +21,12 @@ import * as l10n from '../l10n';
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+/**
+ * Connections per host and port when the caller names no bound: the transports of Autodiscover and the
+ * HTTP link target, which send one request at a time, so the bound is never reached there. The mailbox
+ * checks and the probes pass their worker count instead (DEFAULT_MAILBOX_CONCURRENCY in mailboxes.ts).
+ */
+export const DEFAULT_MAX_SOCKETS = 8;
 
 export type TransportErrorKind = 'connectTimeout' | 'timeout' | 'aborted' | 'tooLarge' | 'tls' | 'network';
 
@@ -39,7 +45,7 @@ export interface TransportOptions {
   /** Total time for one request, from start to the last byte of the response. */
   requestTimeoutMs?: number;
   maxResponseBytes?: number;
-  /** Upper bound on parallel connections to the server (the mailbox checks use one per worker). */
+  /** Upper bound on parallel connections to the server (the mailbox checks use one per worker); DEFAULT_MAX_SOCKETS. */
   maxSockets?: number;
   /**
    * Connect to this address (one node behind the EWS name) instead of the address the URL's host
@@ -174,7 +180,7 @@ export class EwsTransport {
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    this.maxSockets = options.maxSockets ?? 8;
+    this.maxSockets = options.maxSockets ?? DEFAULT_MAX_SOCKETS;
     this.secureContext = secureContextFor(options.extraCaPem);
   }
 
