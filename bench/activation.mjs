@@ -108,7 +108,7 @@ async function bundledPackages(copy) {
   const esbuild = requireFromRepo('esbuild');
   const result = await esbuild.build({
     entryPoints: [join(copy, 'src', 'extension.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-    external: ['vscode', './features.js', './probe-engine.js', './link-workmail.js'], metafile: true, write: false, logLevel: 'silent',
+    external: ['vscode', './features.js', './settings-checks.js', './probe-engine.js', './link-workmail.js'], metafile: true, write: false, logLevel: 'silent',
   });
   const packages = new Set();
   for (const input of Object.keys(result.metafile.inputs)) {
@@ -329,7 +329,7 @@ export async function benchActivation({ tempRoot, starts, log, baseline, everyda
   const bundle = join(copy, 'dist', 'extension.js');
   const bundleText = readFileSync(bundle, 'utf8');
   const sizes = {};
-  for (const name of ['extension.js', 'features.js', 'probe-engine.js', 'link-workmail.js', 'cli.js', 'webview.js']) {
+  for (const name of ['extension.js', 'features.js', 'settings-checks.js', 'probe-engine.js', 'link-workmail.js', 'cli.js', 'webview.js']) {
     const file = join(copy, 'dist', name);
     if (existsSync(file)) sizes[name] = statSync(file).size;
   }

@@ -65,15 +65,18 @@ const common = {
 
 /**
  * Node bundles. Activation loads only dist/extension.js (the checklist and stand-ins for the
- * commands); the commands, the panel, Autodiscover, the link targets and the reports are
+ * commands); the settings' checks are dist/settings-checks.js, loaded when the checklist is first
+ * shown or a setting changes; the commands, the panel, Autodiscover, the link targets and the reports are
  * dist/features.js, loaded on first use (src/host/lazyFeatures.ts), and the EWS library and the
  * AWS SDK are bundles of their own, loaded on the first probe or WorkMail link.
  */
-const lazyBundles = ['./features.js', './probe-engine.js', './link-workmail.js'];
+const lazyBundles = ['./features.js', './settings-checks.js', './probe-engine.js', './link-workmail.js'];
 const nodeBundles = [
   // The banner marks when the bundle starts to run: src/extension.ts reports the bundle's load time.
   { entryPoints: { extension: 'src/extension.ts' }, external: ['vscode', ...lazyBundles], banner: { js: '"use strict";var __ecsBundleStart = performance.now();' } },
   { entryPoints: { features: 'src/host/features.ts' }, external: ['vscode', ...lazyBundles] },
+  // Validating the settings and the workspace-override warning, needed once the checklist is shown (src/host/loadSettingsChecks.ts).
+  { entryPoints: { 'settings-checks': 'src/host/settingsChecks.ts' }, external: ['vscode'] },
   { entryPoints: { cli: 'src/cli/main.ts' }, external: ['./probe-engine.js', './link-workmail.js'], banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: { 'probe-engine': 'src/core/ews/engineEntry.ts' }, external: ['deasync', 'vscode'] },
   // The WorkMail link target's AWS SDK, loaded only when that target runs (src/core/link/loadWorkmail.ts).

@@ -3,9 +3,9 @@ import { manualCheckboxLabel, manualCheckboxTooltip, settingsProblemsMessage, st
 import { type SetupModel, type StepView } from '../core/model';
 import { checklistLabel } from '../core/probeEvidence';
 import { stepDefinition, type StepId, type StepStatus } from '../core/steps';
-import { workspaceOverrideWarning, workspaceOverrides } from '../core/workspaceSettings';
 import { registerSafeCommand } from './commandRunner';
 import { inspectConfig } from './configuration';
+import { loadSettingsChecks } from './loadSettingsChecks';
 import type { Log } from './log';
 
 export const CHECKLIST_VIEW_ID = 'exchangeSetup.checklist';
@@ -203,13 +203,14 @@ class ChecklistView {
    * sets such a value. (Configure itself reports the problems of what it is given.)
    */
   private updateWarning(): void {
-    const overrides = workspaceOverrides(inspectConfig, vscode.workspace.isTrusted);
+    const checks = loadSettingsChecks();
+    const overrides = checks.workspaceOverrides(inspectConfig, vscode.workspace.isTrusted);
     if (this.overrideKey !== overrides.length > 0) {
       this.overrideKey = overrides.length > 0;
       void vscode.commands.executeCommand('setContext', 'exchangeSetup.workspaceOverride', this.overrideKey);
     }
     const configured = this.settings.configured();
-    const overrideWarning = configured ? workspaceOverrideWarning(overrides) : undefined;
+    const overrideWarning = configured ? checks.workspaceOverrideWarning(overrides) : undefined;
     // The session logs setting problems when it reads a change; the override warning is logged here.
     if (overrideWarning !== this.loggedOverrideWarning) {
       this.loggedOverrideWarning = overrideWarning;

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { checkSetting, settingDefault, SETTINGS_PREFIX, type SettingKey, type SettingValue } from '../core/contributions/configuration';
 import { SETTING_FIELDS, settingsFrom, startSettingsFrom, type SettingField, type SetupSettings, type StartSettings } from '../core/settings';
-import { readSettingsObject, type FieldIssue } from '../core/validate';
+import type { FieldIssue } from '../core/validate';
 import type { SettingInspection } from '../core/workspaceSettings';
+import { loadSettingsChecks } from './loadSettingsChecks';
 
 /**
  * The host's only way to read and write `exchangeSetup.*` (js-debug's typed `readConfig` and `writeConfig`,
@@ -84,7 +85,7 @@ export function settingsReading(values: ReadonlyMap<SettingField, unknown>): Set
       if (issues === undefined) {
         const raw: Record<string, unknown> = {};
         for (const [field, value] of values) setNested(raw, field, value);
-        issues = readSettingsObject(raw, 'VS Code settings').issues;
+        issues = loadSettingsChecks().readSettingsObject(raw, 'VS Code settings').issues;
       }
       return issues;
     },

@@ -23,7 +23,7 @@ const MODE = { Production: 1, Development: 2, Test: 3 };
 
 function build(dir: string, production: boolean): void {
   execFileSync(process.execPath, [
-    path.join(root, 'scripts', 'build.mjs'), '--dist', dir, '--bundles', 'extension,features', ...(production ? ['--production'] : []),
+    path.join(root, 'scripts', 'build.mjs'), '--dist', dir, '--bundles', 'extension,features,settings-checks', ...(production ? ['--production'] : []),
   ], { cwd: root, stdio: 'pipe' });
 }
 
@@ -129,11 +129,36 @@ describe('the activation bundle', function () {
     assert.deepEqual(fake.executed, []);
   });
 
-  it('activation registers a stand-in for every contributed command and does not load dist/features.js', () => {
+  it('activation registers a stand-in for every contributed command and loads neither dist/features.js nor dist/settings-checks.js', () => {
     const { fake } = activateBundle(production, MODE.Production);
     const contributed = packageJSON.contributes.commands.map((c) => c.command).sort();
     assert.deepEqual([...fake.commands.keys()].sort(), contributed);
     const loaded = Object.keys(require.cache).filter((file) => file.startsWith(production));
     assert.deepEqual(loaded.map((file) => path.basename(file)), ['extension.js']);
+  });
+
+  it('a checklist shown at start loads dist/settings-checks.js and names the setting with a problem, in the display language', () => {
+    // Configured, with an http: EWS URL (a problem the validation reports), and the view already
+    // visible when the extension activates (a window restored with the checklist open). The bundle
+    // has its own copy of core/l10n: the problem's words must still come from the display language.
+    const fake = createFakeVscode();
+    (fake.module.l10n as { bundle: unknown }).bundle = { 'is not an https URL (it uses {0}); EWS credentials must only travel over TLS': 'ist keine https-Adresse ({0})' };
+    const settings = { ewsUrl: 'http://mail.contoso.test/EWS/Exchange.asmx', serviceAccount: { upn: 'svc-calendar@contoso.test' } };
+    const workspace = fake.module.workspace as Record<string, unknown>;
+    workspace.getConfiguration = () => ({ ...settings, get: (key: string, fallback?: unknown) => (settings as Record<string, unknown>)[key] ?? fallback, inspect: (key: string) => ({ key }) });
+    const window = fake.module.window as Record<string, unknown>;
+    const views: Record<string, unknown>[] = [];
+    const createTreeView = window.createTreeView as () => Record<string, unknown>;
+    window.createTreeView = () => {
+      const view = Object.assign(createTreeView(), { visible: true });
+      views.push(view);
+      return view;
+    };
+    activateBundle(production, MODE.Production, fake);
+    const loaded = Object.keys(require.cache).filter((file) => file.startsWith(production)).map((file) => path.basename(file));
+    assert.deepEqual(loaded.sort(), ['extension.js', 'settings-checks.js']);
+    assert.equal(views.length, 1);
+    assert.match(String(views[0].message), /ewsUrl/, `the checklist's message names the EWS URL setting: ${String(views[0].message)}`);
+    assert.match(String(views[0].message), /ist keine https-Adresse \(http\)/, `the problem in the display language: ${String(views[0].message)}`);
   });
 });

@@ -14,7 +14,7 @@ describe('the .vsix contents', function () {
       .split('\n').map((l) => l.trim()).filter(Boolean);
     const allowed = /^(dist\/[\w-]+\.js|media\/.+|README\.md|CHANGELOG\.md|LICENSE|package\.json|package\.nls(\.[\w-]+)?\.json|l10n\/bundle\.l10n(\.[\w-]+)?\.json|docs\/probe-report\.schema\.json)$/;
     assert.deepEqual(listed.filter((f) => !allowed.test(f)), [], 'nothing else is packaged');
-    for (const required of ['dist/extension.js', 'dist/features.js', 'dist/cli.js', 'dist/probe-engine.js', 'dist/webview.js', 'media/panel.css', 'README.md', 'CHANGELOG.md', 'LICENSE', 'package.json', 'package.nls.json', 'docs/probe-report.schema.json']) {
+    for (const required of ['dist/extension.js', 'dist/features.js', 'dist/settings-checks.js', 'dist/cli.js', 'dist/probe-engine.js', 'dist/webview.js', 'media/panel.css', 'README.md', 'CHANGELOG.md', 'LICENSE', 'package.json', 'package.nls.json', 'docs/probe-report.schema.json']) {
       assert.ok(listed.includes(required), `${required} is packaged`);
     }
   });
