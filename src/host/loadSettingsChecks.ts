@@ -1,8 +1,7 @@
 /** Loads the settings' checks (dist/settings-checks.js) on first use; see ./settingsChecks.ts and ../core/lazyModule.ts. */
 import * as path from 'node:path';
-import * as vscode from 'vscode';
-import { asL10nBundle, useL10nBundle } from '../core/l10n';
 import { lazyModule } from '../core/lazyModule';
+import { shareDisplayLanguage } from './l10nSetup';
 import type * as SettingsChecksModule from './settingsChecks';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -12,9 +11,7 @@ let languageSet = false;
 
 export function loadSettingsChecks(): typeof SettingsChecksModule {
   const checks = loadModule();
-  // The bundle has its own copy of core/l10n, which src/host/l10nSetup.ts does not reach; unbundled
-  // (out/, the unit tests) it is the same module, already set.
-  if (!languageSet && checks.useL10nBundle !== useL10nBundle) checks.useL10nBundle(asL10nBundle(vscode.l10n.bundle));
+  if (!languageSet) shareDisplayLanguage(checks);
   languageSet = true;
   return checks;
 }
