@@ -224,11 +224,16 @@ export interface VerifyOptions {
 /** Requests in flight at once when none is asked for, and the most allowed (the CLI's --concurrency, probe runs). */
 export const DEFAULT_MAILBOX_CONCURRENCY = 8;
 export const MAX_MAILBOX_CONCURRENCY = 64;
+
+/** The requests in flight for a mailbox check that asked for `requested`: the default, held to 1..MAX_MAILBOX_CONCURRENCY. */
+export function mailboxConcurrency(requested: number | undefined): number {
+  return Math.max(1, Math.min(requested ?? DEFAULT_MAILBOX_CONCURRENCY, MAX_MAILBOX_CONCURRENCY));
+}
 const MAX_THROTTLED_RETRIES = 20;
 const cancelledReason = (): string => l10n.t('the run was cancelled or its time limit ran out');
 
 export async function verifyMailboxes(config: MailboxCheckConfig, mailboxes: readonly string[], options: VerifyOptions = {}): Promise<MailboxReport> {
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_MAILBOX_CONCURRENCY, MAX_MAILBOX_CONCURRENCY));
+  const concurrency = mailboxConcurrency(options.concurrency);
   const ownTransport = options.transport === undefined;
   const transport = options.transport ?? new DirectEwsTransport({ extraCaPem: config.extraCaPem, maxSockets: concurrency });
   const credentials: EwsCredentials = { upn: config.upn, password: config.password };

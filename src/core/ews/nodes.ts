@@ -15,7 +15,7 @@
  */
 import { remedy as remedyFor, type Remedy } from '../remedies';
 import { DirectEwsTransport } from './directTransport';
-import { DEFAULT_MAILBOX_CONCURRENCY, verifyMailboxes, type MailboxCheckConfig, type MailboxReport, type VerifyOptions } from './mailboxes';
+import { mailboxConcurrency, verifyMailboxes, type MailboxCheckConfig, type MailboxReport, type VerifyOptions } from './mailboxes';
 import { resolveHost } from './network';
 import { checkNodeName } from './nodeNames';
 import * as l10n from '../l10n';
@@ -265,7 +265,7 @@ export interface NodesMailboxReport {
 export async function verifyMailboxesAcrossNodes(config: MailboxCheckConfig, nodes: { nodes: readonly NodeForMailboxes[] }, mailboxes: readonly string[], options: Omit<VerifyOptions, 'nodes' | 'transport'> = {}): Promise<NodesMailboxReport> {
   const usable = nodes.nodes.filter(provedCertificate);
   const leftOut = nodes.nodes.filter((n) => !provedCertificate(n)).map((n) => n.label);
-  const perNode = Math.max(1, Math.ceil((options.concurrency ?? DEFAULT_MAILBOX_CONCURRENCY) / Math.max(1, usable.length)));
+  const perNode = Math.max(1, Math.ceil(mailboxConcurrency(options.concurrency) / Math.max(1, usable.length)));
   const targets = usable.map((n) => ({ label: n.label, transport: new DirectEwsTransport({ extraCaPem: config.extraCaPem, maxSockets: perNode, connectAddress: n.address }) }));
   if (targets.length === 0) {
     const reason = l10n.t("no node proved the EWS host's certificate, so no credentials were sent (see the nodes section)");

@@ -11,7 +11,7 @@ import { remedy, type Remedy } from '../remedies';
 import { calendarAccessRequest, callEws, describeFailure, describeTransportError, throttledWait, ownCalendarRequest, retryWhileBusy, type CallOutcome, type EwsCredentials } from './client';
 import { confirmGone, confirmPresent, createProbeItem, deleteProbeItem, findProbeItems, readCalendar, type CalendarEvent, type ItemId, type LibraryContext } from './library';
 import { throttleSignal } from './throttling';
-import { DEFAULT_MAILBOX_CONCURRENCY, mailboxFailures, verifyMailboxes, type MailboxReport, type MailboxResult } from './mailboxes';
+import { mailboxConcurrency, mailboxFailures, verifyMailboxes, type MailboxReport, type MailboxResult } from './mailboxes';
 import { EXPIRY_CODES, NAME_CODES, UNTRUSTED_CHAIN_CODES, inspectTls, openTcp, resolveHost, type TlsFacts } from './network';
 import type { Socket } from 'node:net';
 import type { ServerVersion } from './soap';
@@ -171,7 +171,7 @@ export async function runProbes(config: ProbeConfig, options: ProbeRunOptions = 
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = url.port === '' ? 443 : Number(url.port);
   const credentials: EwsCredentials = { upn: config.upn, password: config.password };
-  const transport = new DirectEwsTransport({ extraCaPem: config.extraCaPem, requestTimeoutMs: MAX_REQUEST_TIMEOUT_MS, maxSockets: Math.max(1, config.concurrency ?? DEFAULT_MAILBOX_CONCURRENCY) });
+  const transport = new DirectEwsTransport({ extraCaPem: config.extraCaPem, requestTimeoutMs: MAX_REQUEST_TIMEOUT_MS, maxSockets: mailboxConcurrency(config.concurrency) });
   const checks: ProbeResult[] = [];
   const byId = new Map<ProbeId, ProbeResult>();
   const result: ProbeRun = { ok: false, checks, stats: { ...transport.stats(), ms: 0 } };
