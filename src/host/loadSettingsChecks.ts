@@ -7,11 +7,8 @@ import type * as SettingsChecksModule from './settingsChecks';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const loadModule = lazyModule<typeof SettingsChecksModule>(() => require('./settings-checks.js'), 'settings-checks.js', path.join(__dirname, 'settingsChecks.js'));
 
-let languageSet = false;
-
 export function loadSettingsChecks(): typeof SettingsChecksModule {
   const checks = loadModule();
-  if (!languageSet) shareDisplayLanguage(checks);
-  languageSet = true;
+  shareDisplayLanguage(checks);
   return checks;
 }
