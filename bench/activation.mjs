@@ -387,10 +387,11 @@ export async function benchActivation({ tempRoot, starts, log, baseline, everyda
     // Evaluating dist/extension.js (its first line to the end of src/extension.ts's top level),
     // which activate()'s own time does not include.
     bundleLoadMs: summarize(samples.map((s) => s.bundleLoadMs)),
-    // The same starts timed from outside by the tests module (bench/activationProbe.cjs): the host's
-    // loading of the bundle, activate() and its own bookkeeping, as a caller of extension.activate()
-    // waits for them. What is left after the extension's two figures is the host's part; a negative
-    // figure would mean the extension's clock counts time that is not there.
+    // The same starts timed from outside: from the start of the host's loading of the bundle
+    // (bench/loadClock.cjs) until the tests module's extension.activate() resolves
+    // (bench/activationProbe.cjs): the loading, activate() and the host's own bookkeeping. What is left
+    // after the loading and activate() is the host's part; a negative figure would mean a clock counts
+    // time that is not there.
     hostActivateMs: summarize(samples.map((s) => s.hostActivateMs ?? null)),
     floorHostActivateMs: summarize(floorSamples.map((s) => s.hostActivateMs ?? null)),
     hostPartMs: summarize(samples.map((s) => (typeof s.hostActivateMs === 'number' && typeof s.hostLoadMs === 'number' ? difference(s.hostActivateMs, s.hostLoadMs + s.activationMs) : null))),
