@@ -14,9 +14,19 @@ export function lazyModule<T>(requireBundle: () => unknown, bundleFile: string, 
       // Only the bundle itself being absent means "not bundled"; a bundle that fails inside is a real error.
       const missing = (err as { code?: string }).code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes(bundleFile);
       if (!missing) throw err;
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      loaded = require(directPath) as T;
+      loaded = requireDirect<T>(directPath, err);
     }
     return loaded;
   };
+}
+
+/** The plain transpile's module; when that is absent too (a bundle missing from an installation), the bundle's own error. */
+function requireDirect<T>(directPath: string, bundleError: unknown): T {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(directPath) as T;
+  } catch (err) {
+    const absent = (err as { code?: string }).code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes(directPath);
+    throw absent ? bundleError : err;
+  }
 }

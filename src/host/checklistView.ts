@@ -142,6 +142,8 @@ class ChecklistView {
   /** Whether the override context key was last set on (undefined: not set by this window yet). */
   private overrideKey: boolean | undefined;
   private loggedOverrideWarning: string | undefined;
+  /** The last failure to work out the message, logged once while it repeats. */
+  private loggedFailure: string | undefined;
 
   constructor(private readonly model: SetupModel, private readonly settings: ChecklistSettings, private readonly log: Log) {
     const titleOf = settings.titleOf?.bind(settings);
@@ -203,6 +205,23 @@ class ChecklistView {
    * sets such a value. (Configure itself reports the problems of what it is given.)
    */
   private updateWarning(): void {
+    let message: string | undefined;
+    try {
+      message = this.workOutMessage();
+      this.loggedFailure = undefined;
+    } catch (error) {
+      // A damaged installation (loadSettingsChecks says which file and what to do): the checklist says
+      // so where the settings' problems would be, the log has it once with its stack, and the view works on.
+      message = (error as Error).message;
+      if (message !== this.loggedFailure) {
+        this.loggedFailure = message;
+        this.log.error('The checklist could not check the settings', error as Error);
+      }
+    }
+    if (message !== this.view.message) this.view.message = message;
+  }
+
+  private workOutMessage(): string | undefined {
     const checks = loadSettingsChecks();
     const overrides = checks.workspaceOverrides(inspectConfig, vscode.workspace.isTrusted);
     if (this.overrideKey !== overrides.length > 0) {
@@ -217,8 +236,7 @@ class ChecklistView {
       if (overrideWarning) this.log.warn(overrideWarning);
     }
     const problems = configured ? settingsProblemsMessage(this.settings.problems?.() ?? []) : undefined;
-    const message = [problems, overrideWarning].filter((part) => part !== undefined).join(' ') || undefined;
-    if (message !== this.view.message) this.view.message = message;
+    return [problems, overrideWarning].filter((part) => part !== undefined).join(' ') || undefined;
   }
 
   /**

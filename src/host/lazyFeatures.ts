@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { CommandId } from '../core/contributions/commands';
+import { oneLineErrorText, UserFacingError } from '../core/errors';
 import { isStepId } from '../core/steps';
 import { registerSafeCommand } from './commandRunner';
 import { loadFeaturesModule, type Features } from './loadFeatures';
@@ -63,7 +64,14 @@ export class LazyFeatures implements vscode.Disposable {
     if (this.failed) throw this.failed;
     const started = performance.now();
     // A bundle that fails to load throws here, and the stand-ins stay for another try.
-    const module = loadFeaturesModule();
+    let module: ReturnType<typeof loadFeaturesModule>;
+    try {
+      module = loadFeaturesModule();
+    } catch (error) {
+      // The log keeps the stack; the person is told what to do (a damaged installation).
+      this.log.error('dist/features.js did not load', error as Error);
+      throw new UserFacingError(vscode.l10n.t("The extension's file dist/features.js did not load ({0}). Reinstall the extension, then reload the window (Developer: Reload Window).", oneLineErrorText(error)));
+    }
     // VS Code refuses a second handler for one command id: the stand-ins go first.
     for (const standIn of this.standIns) standIn.dispose();
     this.standIns = [];
@@ -71,7 +79,8 @@ export class LazyFeatures implements vscode.Disposable {
       this.features = module.activateFeatures(this.context, this.session, this.log);
     } catch (error) {
       // Some commands may be registered by now and the stand-ins are gone: another try would clash.
-      this.failed = new Error(vscode.l10n.t("The extension's commands could not start ({0}); reload the window (Developer: Reload Window).", (error as Error).message));
+      this.log.error('The commands could not start', error as Error);
+      this.failed = new UserFacingError(vscode.l10n.t("The extension's commands could not start ({0}); reload the window (Developer: Reload Window).", oneLineErrorText(error)));
       throw this.failed;
     }
     this.context.subscriptions.push(...this.features.disposables);

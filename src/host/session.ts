@@ -91,7 +91,7 @@ class SetupSession implements Session, vscode.Disposable {
 
   refresh(): void {
     const reading = (this.reading = readSettings());
-    for (const issue of reading.issues) this.log.warn(`Setting problem: ${issue.message}`);
+    this.logProblems(reading);
     this.configured = isConfigured(reading.settings);
     const next = organizationKey(reading.settings.ewsUrl);
     if (next !== this.currentOrganization) {
@@ -122,6 +122,15 @@ class SetupSession implements Session, vscode.Disposable {
   dispose(): void {
     this.modelListener.dispose();
     this.refreshed.dispose();
+  }
+
+  /** A change of settings applies even when they cannot be checked (a damaged installation: loadSettingsChecks). */
+  private logProblems(reading: SettingsReading): void {
+    try {
+      for (const issue of reading.issues) this.log.warn(`Setting problem: ${issue.message}`);
+    } catch (error) {
+      this.log.error('The changed settings could not be checked', error as Error);
+    }
   }
 
   private contextKeys(): Record<string, boolean> {

@@ -30,12 +30,18 @@ export interface FakeVscode {
   readonly logLines: string[];
   /** Every executeCommand call, as "<id> <first argument>" (setContext and workbench commands included). */
   readonly executed: string[];
+  /** Tells the extension that settings under `section` changed, as onDidChangeConfiguration does. */
+  fireConfigurationChange(section: string): void;
+  /** Sets a tree view made by createTreeView visible or hidden and tells its listeners. */
+  fireVisibility(view: unknown, visible: boolean): void;
 }
 
 export function createFakeVscode(): FakeVscode {
   const commands = new Map<string, (...args: unknown[]) => unknown>();
   const logLines: string[] = [];
   const executed: string[] = [];
+  const configurationChanged = new EventEmitter<{ affectsConfiguration(section: string): boolean }>();
+  const visibilityEmitters = new WeakMap<object, EventEmitter<{ visible: boolean }>>();
   const log = (level: string) => (...parts: unknown[]) => { logLines.push(`${level} ${parts.map(String).join(' ')}`); };
   const vscodeModule: Record<string, unknown> = {
     EventEmitter,
@@ -70,13 +76,18 @@ export function createFakeVscode(): FakeVscode {
         info: log('info'), warn: log('warn'), error: log('error'), debug: log('debug'), trace: log('trace'),
         appendLine: log('line'), show: () => undefined, dispose: () => undefined,
       }),
-      createTreeView: () => ({
-        message: undefined as string | undefined, badge: undefined, visible: false,
-        onDidChangeCheckboxState: () => disposable(),
-        onDidChangeVisibility: () => disposable(),
-        reveal: async () => undefined,
-        dispose: () => undefined,
-      }),
+      createTreeView: () => {
+        const visibility = new EventEmitter<{ visible: boolean }>();
+        const view = {
+          message: undefined as string | undefined, badge: undefined, visible: false,
+          onDidChangeCheckboxState: () => disposable(),
+          onDidChangeVisibility: visibility.event,
+          reveal: async () => undefined,
+          dispose: () => undefined,
+        };
+        visibilityEmitters.set(view, visibility);
+        return view;
+      },
       registerWebviewPanelSerializer: () => disposable(),
       showErrorMessage: async (...parts: unknown[]) => { logLines.push(`shown error ${parts.map(String).join(' ')}`); return undefined; },
       showWarningMessage: async (...parts: unknown[]) => { logLines.push(`shown warning ${parts.map(String).join(' ')}`); return undefined; },
@@ -89,7 +100,7 @@ export function createFakeVscode(): FakeVscode {
         inspect: (key: string) => ({ key }),
         update: async () => undefined,
       }),
-      onDidChangeConfiguration: () => disposable(),
+      onDidChangeConfiguration: configurationChanged.event,
       onDidGrantWorkspaceTrust: () => disposable(),
       registerTextDocumentContentProvider: () => disposable(),
     },
@@ -100,7 +111,16 @@ export function createFakeVscode(): FakeVscode {
       throw new Error(`test/support/fakeVscode.ts has no vscode.${name}: add it if activation now needs it`);
     },
   });
-  return { module, commands, logLines, executed };
+  return {
+    module, commands, logLines, executed,
+    fireConfigurationChange: (section) => configurationChanged.fire({ affectsConfiguration: (asked) => asked === section || asked.startsWith(`${section}.`) || section.startsWith(`${asked}.`) }),
+    fireVisibility: (view, visible) => {
+      const emitter = visibilityEmitters.get(view as object);
+      if (!emitter) throw new Error('fireVisibility: not a view made by createTreeView');
+      (view as { visible: boolean }).visible = visible;
+      emitter.fire({ visible });
+    },
+  };
 }
 
 /** A fake ExtensionContext in the given ExtensionMode, with the manifest's commands. */

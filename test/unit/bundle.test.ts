@@ -3,7 +3,7 @@
 // repository's dist/, which other runs may be using) and loads them with a fake `vscode`.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ExtensionApi, TestHooks } from '../../src/host/api';
@@ -141,19 +141,8 @@ describe('the activation bundle', function () {
     // Configured, with an http: EWS URL (a problem the validation reports), and the view already
     // visible when the extension activates (a window restored with the checklist open). The bundle
     // has its own copy of core/l10n: the problem's words must still come from the display language.
-    const fake = createFakeVscode();
+    const { fake, views } = configuredWithChecklistShown();
     (fake.module.l10n as { bundle: unknown }).bundle = { 'is not an https URL (it uses {0}); EWS credentials must only travel over TLS': 'ist keine https-Adresse ({0})' };
-    const settings = { ewsUrl: 'http://mail.contoso.test/EWS/Exchange.asmx', serviceAccount: { upn: 'svc-calendar@contoso.test' } };
-    const workspace = fake.module.workspace as Record<string, unknown>;
-    workspace.getConfiguration = () => ({ ...settings, get: (key: string, fallback?: unknown) => (settings as Record<string, unknown>)[key] ?? fallback, inspect: (key: string) => ({ key }) });
-    const window = fake.module.window as Record<string, unknown>;
-    const views: Record<string, unknown>[] = [];
-    const createTreeView = window.createTreeView as () => Record<string, unknown>;
-    window.createTreeView = () => {
-      const view = Object.assign(createTreeView(), { visible: true });
-      views.push(view);
-      return view;
-    };
     activateBundle(production, MODE.Production, fake);
     const loaded = Object.keys(require.cache).filter((file) => file.startsWith(production)).map((file) => path.basename(file));
     assert.deepEqual(loaded.sort(), ['extension.js', 'settings-checks.js']);
@@ -161,4 +150,76 @@ describe('the activation bundle', function () {
     assert.match(String(views[0].message), /ewsUrl/, `the checklist's message names the EWS URL setting: ${String(views[0].message)}`);
     assert.match(String(views[0].message), /ist keine https-Adresse \(http\)/, `the problem in the display language: ${String(views[0].message)}`);
   });
+
+  it('without dist/settings-checks.js the extension still starts, the checklist says what to do, and a change of settings still applies', () => {
+    // A damaged installation: the settings' checks are missing. Until 2026-12-08 the checklist, shown at
+    // start, threw from its constructor and activation failed as a whole.
+    const damaged = mkdtempSync(path.join(tmpdir(), 'ecs-bundle-damaged-'));
+    try {
+      for (const name of ['extension.js', 'features.js']) cpSync(path.join(production, name), path.join(damaged, name));
+      const { fake, views, settings } = configuredWithChecklistShown();
+      const { context } = activateBundle(damaged, MODE.Production, fake);
+      assert.equal(views.length, 1);
+      const message = String(views[0].message);
+      assert.match(message, /dist\/settings-checks\.js did not load/, `the checklist names the missing file: ${message}`);
+      assert.match(message, /Reinstall the extension/, `and says what to do: ${message}`);
+      assert.doesNotMatch(message, /settingsChecks\.js|Require stack/, `names the bundle, not the unbundled module, in one line: ${message}`);
+      const failures = () => fake.logLines.filter((line) => line.includes('could not check the settings')).length;
+      assert.equal(failures(), 1, `the failure is logged once:\n${fake.logLines.join('\n')}`);
+      // Shown again: the same failure is not logged twice.
+      fake.fireVisibility(views[0], true);
+      assert.equal(failures(), 1, `logged once while it repeats:\n${fake.logLines.join('\n')}`);
+      // A change of organisation still loads that organisation's progress, although the change cannot be checked.
+      settings.ewsUrl = 'https://mail.fabrikam.test/EWS/Exchange.asmx';
+      fake.fireConfigurationChange('exchangeSetup');
+      assert.ok(fake.logLines.some((line) => line.includes('organisation changed from') && line.includes('mail.fabrikam.test')), `the change applied:\n${fake.logLines.join('\n')}`);
+      assert.ok(fake.logLines.some((line) => line.includes('The changed settings could not be checked')), `and its check's failure is logged:\n${fake.logLines.join('\n')}`);
+      assert.ok(context.subscriptions.length > 0);
+    } finally {
+      for (const file of Object.keys(require.cache)) if (file.startsWith(damaged)) delete require.cache[file];
+      rmSync(damaged, { recursive: true, force: true });
+    }
+  });
+
+  it('without dist/features.js a command says which file is missing and what to do, and the next try loads it once it is back', async () => {
+    const damaged = mkdtempSync(path.join(tmpdir(), 'ecs-bundle-damaged-'));
+    try {
+      cpSync(path.join(production, 'extension.js'), path.join(damaged, 'extension.js'));
+      const { fake } = activateBundle(damaged, MODE.Production);
+      const run = () => fake.commands.get('exchangeSetup.refresh')?.();
+      assert.equal(await withFakeVscode(fake, run), undefined);
+      const shown = fake.logLines.filter((line) => line.startsWith('shown error'));
+      assert.equal(shown.length, 1, `one error shown:\n${fake.logLines.join('\n')}`);
+      assert.match(shown[0], /dist\/features\.js did not load/);
+      assert.match(shown[0], /Reinstall the extension/);
+      assert.doesNotMatch(shown[0], /Require stack|failed unexpectedly/, `one line, written for the admin: ${shown[0]}`);
+      // The stand-ins stay: with the file back, the same command loads the features and runs.
+      cpSync(path.join(production, 'features.js'), path.join(damaged, 'features.js'));
+      // The stand-in loads the bundle before its first await, so inside the fake's require hook.
+      await withFakeVscode(fake, run);
+      // (The fake has too little of the API for the features to start; the load itself is what is held here.)
+      assert.ok(Object.keys(require.cache).includes(path.join(damaged, 'features.js')), `loaded on the next try:\n${fake.logLines.join('\n')}`);
+      assert.equal(fake.logLines.filter((line) => line.startsWith('shown error') && line.includes('did not load')).length, 1, `the missing file is not reported again:\n${fake.logLines.join('\n')}`);
+    } finally {
+      for (const file of Object.keys(require.cache)) if (file.startsWith(damaged)) delete require.cache[file];
+      rmSync(damaged, { recursive: true, force: true });
+    }
+  });
 });
+
+/** A fake VS Code whose settings are configured (with an http: EWS URL) and whose checklist is visible when created. */
+function configuredWithChecklistShown(): { fake: ReturnType<typeof createFakeVscode>; views: Record<string, unknown>[]; settings: Record<string, unknown> } {
+  const fake = createFakeVscode();
+  const settings: Record<string, unknown> = { ewsUrl: 'http://mail.contoso.test/EWS/Exchange.asmx', serviceAccount: { upn: 'svc-calendar@contoso.test' } };
+  const workspace = fake.module.workspace as Record<string, unknown>;
+  workspace.getConfiguration = () => ({ ...settings, get: (key: string, fallback?: unknown) => settings[key] ?? fallback, inspect: (key: string) => ({ key }) });
+  const window = fake.module.window as Record<string, unknown>;
+  const views: Record<string, unknown>[] = [];
+  const createTreeView = window.createTreeView as () => Record<string, unknown>;
+  window.createTreeView = () => {
+    const view = Object.assign(createTreeView(), { visible: true });
+    views.push(view);
+    return view;
+  };
+  return { fake, views, settings };
+}
