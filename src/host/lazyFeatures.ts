@@ -68,9 +68,10 @@ export class LazyFeatures implements vscode.Disposable {
     try {
       module = loadFeaturesModule();
     } catch (error) {
-      // The log keeps the stack; the person is told what to do (a damaged installation).
+      // The log keeps the stack; the person is told what to do (a damaged installation). A missing file is
+      // already said in words (lazyModule); a bundle that fails inside is said here.
       this.log.error('dist/features.js did not load', error as Error);
-      throw new UserFacingError(vscode.l10n.t("The extension's file dist/features.js did not load ({0}). Reinstall the extension, then reload the window (Developer: Reload Window).", oneLineErrorText(error)));
+      throw error instanceof UserFacingError ? error : new UserFacingError(vscode.l10n.t("The extension's file dist/features.js did not load ({0}). Reinstall the extension, then reload the window (Developer: Reload Window).", oneLineErrorText(error)));
     }
     // VS Code refuses a second handler for one command id: the stand-ins go first.
     for (const standIn of this.standIns) standIn.dispose();

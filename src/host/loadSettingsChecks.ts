@@ -19,7 +19,8 @@ export function loadSettingsChecks(): typeof SettingsChecksModule {
   try {
     checks = loadModule();
   } catch (error) {
-    throw new UserFacingError(vscode.l10n.t("The settings could not be checked: the extension's file dist/settings-checks.js did not load ({0}). Reinstall the extension, then reload the window (Developer: Reload Window).", oneLineErrorText(error)));
+    // A missing file is already said in words (lazyModule); a bundle that fails inside is said here.
+    throw error instanceof UserFacingError ? error : new UserFacingError(vscode.l10n.t("The extension's file dist/settings-checks.js did not load ({0}). Reinstall the extension, then reload the window (Developer: Reload Window).", oneLineErrorText(error)));
   }
   shareDisplayLanguage(checks);
   return checks;

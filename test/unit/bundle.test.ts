@@ -3,7 +3,7 @@
 // repository's dist/, which other runs may be using) and loads them with a fake `vscode`.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ExtensionApi, TestHooks } from '../../src/host/api';
@@ -161,8 +161,8 @@ describe('the activation bundle', function () {
       const { context } = activateBundle(damaged, MODE.Production, fake);
       assert.equal(views.length, 1);
       const message = String(views[0].message);
-      assert.match(message, /dist\/settings-checks\.js did not load/, `the checklist names the missing file: ${message}`);
-      assert.match(message, /Reinstall the extension/, `and says what to do: ${message}`);
+      assert.match(message, /dist\/settings-checks\.js is missing/, `the checklist names the missing file: ${message}`);
+      assert.match(message, /reinstall Exchange Calendar Setup/, `and says what to do: ${message}`);
       assert.doesNotMatch(message, /settingsChecks\.js|Require stack/, `names the bundle, not the unbundled module, in one line: ${message}`);
       const failures = () => fake.logLines.filter((line) => line.includes('could not check the settings')).length;
       assert.equal(failures(), 1, `the failure is logged once:\n${fake.logLines.join('\n')}`);
@@ -175,6 +175,11 @@ describe('the activation bundle', function () {
       assert.ok(fake.logLines.some((line) => line.includes('organisation changed from') && line.includes('mail.fabrikam.test')), `the change applied:\n${fake.logLines.join('\n')}`);
       assert.ok(fake.logLines.some((line) => line.includes('The changed settings could not be checked')), `and its check's failure is logged:\n${fake.logLines.join('\n')}`);
       assert.ok(context.subscriptions.length > 0);
+      // A file that is there but fails as it loads is named too, with its error, and logged with its stack.
+      writeFileSync(path.join(damaged, 'settings-checks.js'), 'throw new Error("damaged on disk");');
+      withFakeVscode(fake, () => fake.fireVisibility(views[0], true));
+      assert.match(String(views[0].message), /dist\/settings-checks\.js did not load \(damaged on disk\)\. Reinstall the extension/, String(views[0].message));
+      assert.equal(failures(), 2, `the new failure is logged:\n${fake.logLines.join('\n')}`);
     } finally {
       for (const file of Object.keys(require.cache)) if (file.startsWith(damaged)) delete require.cache[file];
       rmSync(damaged, { recursive: true, force: true });
@@ -190,8 +195,8 @@ describe('the activation bundle', function () {
       assert.equal(await withFakeVscode(fake, run), undefined);
       const shown = fake.logLines.filter((line) => line.startsWith('shown error'));
       assert.equal(shown.length, 1, `one error shown:\n${fake.logLines.join('\n')}`);
-      assert.match(shown[0], /dist\/features\.js did not load/);
-      assert.match(shown[0], /Reinstall the extension/);
+      assert.match(shown[0], /dist\/features\.js is missing/);
+      assert.match(shown[0], /reinstall Exchange Calendar Setup/);
       assert.doesNotMatch(shown[0], /Require stack|failed unexpectedly/, `one line, written for the admin: ${shown[0]}`);
       // The stand-ins stay: with the file back, the same command loads the features and runs.
       cpSync(path.join(production, 'features.js'), path.join(damaged, 'features.js'));
@@ -199,7 +204,7 @@ describe('the activation bundle', function () {
       await withFakeVscode(fake, run);
       // (The fake has too little of the API for the features to start; the load itself is what is held here.)
       assert.ok(Object.keys(require.cache).includes(path.join(damaged, 'features.js')), `loaded on the next try:\n${fake.logLines.join('\n')}`);
-      assert.equal(fake.logLines.filter((line) => line.startsWith('shown error') && line.includes('did not load')).length, 1, `the missing file is not reported again:\n${fake.logLines.join('\n')}`);
+      assert.equal(fake.logLines.filter((line) => line.startsWith('shown error') && line.includes('is missing')).length, 1, `the missing file is not reported again:\n${fake.logLines.join('\n')}`);
     } finally {
       for (const file of Object.keys(require.cache)) if (file.startsWith(damaged)) delete require.cache[file];
       rmSync(damaged, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { UserFacingError } from '../../src/core/errors';
 import { lazyModule } from '../../src/core/lazyModule';
 
 describe('lazyModule', () => {
@@ -32,9 +33,13 @@ describe('lazyModule', () => {
     assert.equal(load().kind, 'direct');
   });
 
-  it("reports the bundle's own error when the plain transpile is absent too (a damaged installation)", () => {
+  it('names the missing bundle and says what to do when the plain transpile is absent too (a damaged installation)', () => {
     const load = lazyModule(missingBundle('bundle.js'), 'bundle.js', path.join(dir, 'absent.js'));
-    assert.throws(load, (error: Error) => error.message.includes('bundle.js') && !error.message.includes('absent.js'));
+    assert.throws(load, (error: Error) => {
+      assert.ok(error instanceof UserFacingError, 'shown as it is, not as an unexpected failure');
+      assert.equal(error.message, "The extension's file dist/bundle.js is missing: reinstall Exchange Calendar Setup.");
+      return true;
+    });
   });
 
   it('reports a bundle that fails inside as it is, without trying the plain transpile', () => {
@@ -50,7 +55,7 @@ describe('lazyModule', () => {
   it('tries again after a failure', () => {
     const direct = path.join(dir, 'later.js');
     const load = lazyModule<{ kind: string }>(missingBundle('bundle.js'), 'bundle.js', direct);
-    assert.throws(load, /bundle\.js/);
+    assert.throws(load, /dist\/bundle\.js is missing/);
     writeFileSync(direct, 'exports.kind = "later";');
     assert.equal(load().kind, 'later');
   });
