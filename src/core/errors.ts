@@ -23,6 +23,13 @@ export function isCancellation(error: unknown): boolean {
   return name === 'AbortError' || name === 'Canceled' || name === 'CancellationError';
 }
 
+/** What to log, with its stack: the error a UserFacingError wraps (its `cause`), or the error itself. */
+export function errorToLog(error: unknown): Error {
+  const cause = error instanceof UserFacingError ? error.cause : undefined;
+  const chosen = cause ?? error;
+  return chosen instanceof Error ? chosen : new Error(String(chosen));
+}
+
 /** An error's own message, or the thrown value as text when it is not an Error. */
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

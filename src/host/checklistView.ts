@@ -3,6 +3,7 @@ import { manualCheckboxLabel, manualCheckboxTooltip, settingsProblemsMessage, st
 import { type SetupModel, type StepView } from '../core/model';
 import { checklistLabel } from '../core/probeEvidence';
 import { stepDefinition, type StepId, type StepStatus } from '../core/steps';
+import { errorText, errorToLog } from '../core/errors';
 import { registerSafeCommand } from './commandRunner';
 import { inspectConfig } from './configuration';
 import { loadSettingsChecks } from './loadSettingsChecks';
@@ -210,12 +211,12 @@ class ChecklistView {
       message = this.workOutMessage();
       this.loggedFailure = undefined;
     } catch (error) {
-      // A damaged installation (loadSettingsChecks says which file and what to do): the checklist says
-      // so where the settings' problems would be, the log has it once with its stack, and the view works on.
-      message = (error as Error).message;
+      // A damaged installation (lazyModule says which file and what to do): the checklist says so where
+      // the settings' problems would be, the log has it once with its stack, and the view works on.
+      message = errorText(error);
       if (message !== this.loggedFailure) {
         this.loggedFailure = message;
-        this.log.error('The checklist could not check the settings', error as Error);
+        this.log.error('The checklist could not check the settings', errorToLog(error));
       }
     }
     if (message !== this.view.message) this.view.message = message;

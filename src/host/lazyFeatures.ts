@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { CommandId } from '../core/contributions/commands';
-import { oneLineErrorText, UserFacingError } from '../core/errors';
+import { errorToLog, oneLineErrorText, UserFacingError } from '../core/errors';
 import { isStepId } from '../core/steps';
 import { registerSafeCommand } from './commandRunner';
 import { loadFeaturesModule, type Features } from './loadFeatures';
@@ -68,10 +68,9 @@ export class LazyFeatures implements vscode.Disposable {
     try {
       module = loadFeaturesModule();
     } catch (error) {
-      // The log keeps the stack; the person is told what to do (a damaged installation). A missing file is
-      // already said in words (lazyModule); a bundle that fails inside is said here.
-      this.log.error('dist/features.js did not load', error as Error);
-      throw error instanceof UserFacingError ? error : new UserFacingError(vscode.l10n.t("The extension's file dist/features.js did not load ({0}). Reinstall the extension, then reload the window (Developer: Reload Window).", oneLineErrorText(error)));
+      // Said in words for the person by lazyModule (a damaged installation); the log keeps the stack.
+      this.log.error('dist/features.js did not load', errorToLog(error));
+      throw error;
     }
     // VS Code refuses a second handler for one command id: the stand-ins go first.
     for (const standIn of this.standIns) standIn.dispose();
@@ -80,7 +79,7 @@ export class LazyFeatures implements vscode.Disposable {
       this.features = module.activateFeatures(this.context, this.session, this.log);
     } catch (error) {
       // Some commands may be registered by now and the stand-ins are gone: another try would clash.
-      this.log.error('The commands could not start', error as Error);
+      this.log.error('The commands could not start', errorToLog(error));
       this.failed = new UserFacingError(vscode.l10n.t("The extension's commands could not start ({0}); reload the window (Developer: Reload Window).", oneLineErrorText(error)));
       throw this.failed;
     }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { errorToLog } from '../core/errors';
 import { SetupModel, type PersistedSetupState } from '../core/model';
 import { isConfigured, organizationKey } from '../core/settings';
 import type { Log } from './log';
@@ -129,7 +130,7 @@ class SetupSession implements Session, vscode.Disposable {
     try {
       for (const issue of reading.issues) this.log.warn(`Setting problem: ${issue.message}`);
     } catch (error) {
-      this.log.error('The changed settings could not be checked', error as Error);
+      this.log.error('The changed settings could not be checked', errorToLog(error));
     }
   }
 

@@ -178,7 +178,8 @@ describe('the activation bundle', function () {
       // A file that is there but fails as it loads is named too, with its error, and logged with its stack.
       writeFileSync(path.join(damaged, 'settings-checks.js'), 'throw new Error("damaged on disk");');
       withFakeVscode(fake, () => fake.fireVisibility(views[0], true));
-      assert.match(String(views[0].message), /dist\/settings-checks\.js did not load \(damaged on disk\)\. Reinstall the extension/, String(views[0].message));
+      assert.match(String(views[0].message), /dist\/settings-checks\.js did not load \(damaged on disk\): reinstall Exchange Calendar Setup/, String(views[0].message));
+      assert.ok(fake.logLines.some((line) => line.startsWith('error The checklist could not check the settings') && line.includes('damaged on disk') && !line.includes('UserFacingError')), `the log has the bundle's own error:\n${fake.logLines.join('\n')}`);
       assert.equal(failures(), 2, `the new failure is logged:\n${fake.logLines.join('\n')}`);
     } finally {
       for (const file of Object.keys(require.cache)) if (file.startsWith(damaged)) delete require.cache[file];

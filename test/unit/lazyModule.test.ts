@@ -42,9 +42,14 @@ describe('lazyModule', () => {
     });
   });
 
-  it('reports a bundle that fails inside as it is, without trying the plain transpile', () => {
+  it('names a bundle that fails as it loads, with its error, without trying the plain transpile', () => {
     const load = lazyModule(missingBundle('broken.js'), 'broken.js', path.join(dir, 'direct.js'));
-    assert.throws(load, /broken inside/);
+    assert.throws(load, (error: Error) => {
+      assert.ok(error instanceof UserFacingError);
+      assert.equal(error.message, "The extension's file dist/broken.js did not load (broken inside): reinstall Exchange Calendar Setup.");
+      assert.match(String((error.cause as Error).stack), /broken\.js/, 'the cause keeps the stack for the log');
+      return true;
+    });
   });
 
   it('reports a plain transpile that fails inside as it is', () => {
