@@ -19,8 +19,7 @@ export function lazyModule<T>(requireBundle: () => unknown, bundleFile: string, 
       loaded = requireBundle() as T;
     } catch (err) {
       // Only the bundle itself being absent means "not bundled"; a bundle that fails inside is a real error.
-      const missing = (err as { code?: string }).code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes(bundleFile);
-      if (!missing) throw bundleFailed(bundleFile, err);
+      if (!isNotFound(err, bundleFile)) throw bundleFailed(bundleFile, err);
       loaded = requireDirect<T>(directPath, bundleFile);
     }
     return loaded;
@@ -33,8 +32,7 @@ function requireDirect<T>(directPath: string, bundleFile: string): T {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(directPath) as T;
   } catch (err) {
-    const absent = (err as { code?: string }).code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes(directPath);
-    if (!absent) throw err;
+    if (!isNotFound(err, directPath)) throw err;
     throw new UserFacingError(l10n.t("The extension's file dist/{0} is missing: reinstall Exchange Calendar Setup.", bundleFile));
   }
 }
@@ -43,4 +41,9 @@ function bundleFailed(bundleFile: string, cause: unknown): UserFacingError {
   const error = new UserFacingError(l10n.t("The extension's file dist/{0} did not load ({1}): reinstall Exchange Calendar Setup.", bundleFile, oneLineErrorText(cause)));
   error.cause = cause;
   return error;
+}
+
+/** Whether `err` says that this very module is not there (not one that it requires). */
+function isNotFound(err: unknown, module: string): boolean {
+  return (err as { code?: string }).code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes(module);
 }

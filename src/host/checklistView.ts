@@ -3,7 +3,7 @@ import { manualCheckboxLabel, manualCheckboxTooltip, settingsProblemsMessage, st
 import { type SetupModel, type StepView } from '../core/model';
 import { checklistLabel } from '../core/probeEvidence';
 import { stepDefinition, type StepId, type StepStatus } from '../core/steps';
-import { errorText, errorToLog } from '../core/errors';
+import { describeError, errorToLog } from '../core/errors';
 import { registerSafeCommand } from './commandRunner';
 import { inspectConfig } from './configuration';
 import { loadSettingsChecks } from './loadSettingsChecks';
@@ -211,9 +211,10 @@ class ChecklistView {
       message = this.workOutMessage();
       this.loggedFailure = undefined;
     } catch (error) {
-      // A damaged installation (lazyModule says which file and what to do): the checklist says so where
-      // the settings' problems would be, the log has it once with its stack, and the view works on.
-      message = errorText(error);
+      // A damaged installation (lazyModule's words say which file and what to do; anything else is
+      // described as unexpected): the checklist says so where the settings' problems would be, the log
+      // has it once with its stack, and the view works on.
+      message = describeError(vscode.l10n.t('Checking the settings'), error);
       if (message !== this.loggedFailure) {
         this.loggedFailure = message;
         this.log.error('The checklist could not check the settings', errorToLog(error));
