@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { lazyBundles } from '../scripts/bundles.mjs';
 import { repoRoot, requireFromRepo, summarize } from './lib.mjs';
 
 /** Fresh Node processes per build for the stub-host figure (about 60 ms each). */
@@ -24,7 +25,7 @@ const HEAVY = /ews-javascript-api|@xmldom|xmldom|xpath|@aws-sdk|@smithy|fast-xml
 function makeProductionCopy(tempRoot, name = 'extension', ref = undefined) {
   const copy = join(tempRoot, name);
   mkdirSync(join(copy, 'scripts'), { recursive: true });
-  const files = ['package.json', 'package.nls.json', 'tsconfig.json', 'LICENSE', 'src', 'media', 'l10n', join('scripts', 'build.mjs')];
+  const files = ['package.json', 'package.nls.json', 'tsconfig.json', 'LICENSE', 'src', 'media', 'l10n', join('scripts', 'build.mjs'), join('scripts', 'bundles.mjs')];
   if (ref) {
     // Only the paths that exist at that commit.
     const present = files.filter((file) => {
@@ -108,7 +109,7 @@ async function bundledPackages(copy) {
   const esbuild = requireFromRepo('esbuild');
   const result = await esbuild.build({
     entryPoints: [join(copy, 'src', 'extension.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-    external: ['vscode', './features.js', './settings-checks.js', './probe-engine.js', './link-workmail.js'], metafile: true, write: false, logLevel: 'silent',
+    external: ['vscode', ...lazyBundles], metafile: true, write: false, logLevel: 'silent',
   });
   const packages = new Set();
   for (const input of Object.keys(result.metafile.inputs)) {
@@ -329,10 +330,8 @@ export async function benchActivation({ tempRoot, starts, log, baseline, everyda
   const bundle = join(copy, 'dist', 'extension.js');
   const bundleText = readFileSync(bundle, 'utf8');
   const sizes = {};
-  for (const name of ['extension.js', 'features.js', 'settings-checks.js', 'probe-engine.js', 'link-workmail.js', 'cli.js', 'webview.js']) {
-    const file = join(copy, 'dist', name);
-    if (existsSync(file)) sizes[name] = statSync(file).size;
-  }
+  // Every bundle the production build made (it writes no source maps).
+  for (const name of readdirSync(join(copy, 'dist')).filter((file) => file.endsWith('.js')).sort()) sizes[name] = statSync(join(copy, 'dist', name)).size;
   const packages = await bundledPackages(copy);
   const requires = bundleRequires(bundleText);
   const floor = makeFloorCopy(tempRoot, copy);

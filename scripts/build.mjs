@@ -8,6 +8,7 @@ import { readdirSync, statSync, mkdirSync, rmSync, existsSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { lazyBundles } from './bundles.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: options } = parseArgs({
@@ -63,14 +64,7 @@ const common = {
   legalComments: 'none',
 };
 
-/**
- * Node bundles. Activation loads only dist/extension.js (the checklist and stand-ins for the
- * commands); the settings' checks are dist/settings-checks.js, loaded when the checklist is first
- * shown or a setting changes; the commands, the panel, Autodiscover, the link targets and the reports are
- * dist/features.js, loaded on first use (src/host/lazyFeatures.ts), and the EWS library and the
- * AWS SDK are bundles of their own, loaded on the first probe or WorkMail link.
- */
-const lazyBundles = ['./features.js', './settings-checks.js', './probe-engine.js', './link-workmail.js'];
+// Node bundles; the lazily loaded ones are listed in ./bundles.mjs.
 const nodeBundles = [
   // The banner marks when the bundle starts to run: src/extension.ts reports the bundle's load time.
   { entryPoints: { extension: 'src/extension.ts' }, external: ['vscode', ...lazyBundles], banner: { js: '"use strict";var __ecsBundleStart = performance.now();' } },
